@@ -1,0 +1,119 @@
+#pragma once
+// Reading JSON input with the path of every node, so that an error can say exactly
+// where a file is wrong: "models/adult.json: compartments[3].parameters.elastance.value: ...".
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <utility>
+
+#include "physiotwin/core/error.hpp"
+
+namespace physiotwin {
+
+/// A read-only view of one JSON node, with the file it came from and its path inside it.
+class JsonView {
+ public:
+  JsonView(const nlohmann::json& node, std::string file, std::string path)
+      : node_(&node), file_(std::move(file)), path_(std::move(path)) {}
+
+  [[nodiscard]] const nlohmann::json& raw() const noexcept { return *node_; }
+  [[nodiscard]] const std::string& file() const noexcept { return file_; }
+  [[nodiscard]] const std::string& path() const noexcept { return path_; }
+
+  /// "file: path" for error messages; the path is "(top level)" for the root.
+  [[nodiscard]] std::string where() const {
+    return fmt::format("{}: {}", file_, path_.empty() ? "(top level)" : path_);
+  }
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw InputError(fmt::format("{}: {}", where(), what));
+  }
+
+  [[nodiscard]] bool has(const std::string& key) const {
+    return node_->is_object() && node_->contains(key);
+  }
+
+  [[nodiscard]] JsonView operator[](const std::string& key) const {
+    require_object();
+    auto it = node_->find(key);
+    if (it == node_->end()) fail(fmt::format("missing required member \"{}\"", key));
+    return JsonView(*it, file_, child_path(key));
+  }
+
+  [[nodiscard]] JsonView at_index(std::size_t i) const {
+    return JsonView((*node_)[i], file_, fmt::format("{}[{}]", path_, i));
+  }
+
+  void require_object() const {
+    if (!node_->is_object()) fail(fmt::format("expected an object, found {}", node_->type_name()));
+  }
+
+  [[nodiscard]] std::size_t array_size() const {
+    if (!node_->is_array()) fail(fmt::format("expected an array, found {}", node_->type_name()));
+    return node_->size();
+  }
+
+  [[nodiscard]] double number() const {
+    if (!node_->is_number()) fail(fmt::format("expected a number, found {}", describe()));
+    return node_->get<double>();
+  }
+
+  [[nodiscard]] std::string string() const {
+    if (!node_->is_string()) fail(fmt::format("expected a string, found {}", describe()));
+    return node_->get<std::string>();
+  }
+
+  [[nodiscard]] bool boolean() const {
+    if (!node_->is_boolean()) fail(fmt::format("expected true or false, found {}", describe()));
+    return node_->get<bool>();
+  }
+
+  /// Fails on any member not in `allowed`: a misspelt key must not be silently ignored.
+  template <typename Range>
+  void reject_unknown_members(const Range& allowed) const {
+    require_object();
+    for (const auto& [key, value] : node_->items()) {
+      bool known = false;
+      for (const auto& a : allowed) known = known || key == a;
+      if (!known) {
+        throw InputError(fmt::format("{}: unknown member \"{}\"", where(), key));
+      }
+    }
+  }
+
+ private:
+  [[nodiscard]] std::string child_path(const std::string& key) const {
+    return path_.empty() ? key : fmt::format("{}.{}", path_, key);
+  }
+  [[nodiscard]] std::string describe() const {
+    std::string dumped = node_->dump();
+    if (dumped.size() > 40) dumped = dumped.substr(0, 37) + "...";
+    return fmt::format("{} {}", node_->type_name(), dumped);
+  }
+
+  const nlohmann::json* node_;
+  std::string file_;
+  std::string path_;
+};
+
+/// Parses a JSON file; a syntax error names the file, line and column.
+[[nodiscard]] inline nlohmann::json read_json_file(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InputError(fmt::format("{}: cannot open file for reading", file.string()));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  try {
+    return nlohmann::json::parse(buffer.str());
+  } catch (const nlohmann::json::parse_error& e) {
+    // e.what() is "[json.exception.parse_error.101] parse error at line L, column C: ...".
+    std::string message = e.what();
+    if (auto pos = message.find("] "); pos != std::string::npos) message = message.substr(pos + 2);
+    throw InputError(fmt::format("{}: not valid JSON: {}", file.string(), message));
+  }
+}
+
+}  // namespace physiotwin

@@ -1,0 +1,68 @@
+#pragma once
+// HDF5 output, format version 1 (docs/hdf5-format.md): the contract VR front ends and
+// analysis tools read. Compiled part of the library: link physiotwin::io.
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "physiotwin/io/recorder.hpp"
+
+namespace physiotwin::io {
+
+inline constexpr const char* hdf5_format_name = "physiotwin-hdf5";
+inline constexpr int hdf5_format_version = 1;
+
+/// Facts about the run that the file records beside the model's own.
+struct RunDescription {
+  std::string patient_id;
+  std::string patient_description;
+  std::string model_file;
+  std::string patient_file;
+  std::vector<std::string> overrides;  ///< "--set" assignments, as given
+};
+
+/// Records a twin into an HDF5 file. Everything is written to "<path>.tmp" and renamed to
+/// <path> by commit(); a recorder destroyed without commit() removes the temporary file,
+/// so a failed run never leaves a partial file behind.
+class Hdf5Recorder final : public Recorder {
+ public:
+  /// Opens the temporary file now, so an unwritable path fails before any simulation.
+  Hdf5Recorder(std::filesystem::path path, RunDescription run);
+  ~Hdf5Recorder() override;
+  Hdf5Recorder(const Hdf5Recorder&) = delete;
+  Hdf5Recorder& operator=(const Hdf5Recorder&) = delete;
+
+  void begin(const Twin& twin) override;
+  void sample(double t, std::span<const double> signals) override;
+  void beat(double beat_time, std::span<const double> metrics) override;
+
+  /// Writes what is buffered, closes the file and renames it into place.
+  void commit();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// What `physiotwin info` prints: the contents of a file, read back.
+struct FileSummary {
+  std::map<std::string, std::string> attributes;  ///< root attributes, as text
+  std::size_t samples = 0;
+  std::size_t beats = 0;
+  std::size_t parameters = 0;
+  std::size_t compartments = 0;
+  std::size_t connections = 0;
+  struct Dataset {
+    std::string name, unit, description;
+    double last = 0.0;
+  };
+  std::vector<Dataset> signals;
+  std::vector<Dataset> metrics;
+};
+
+/// Reads a physiotwin HDF5 file; throws IoError if it is not one.
+[[nodiscard]] FileSummary read_summary(const std::filesystem::path& path);
+
+}  // namespace physiotwin::io

@@ -1,0 +1,42 @@
+#pragma once
+// Where a twin's outputs go. A Twin calls every attached recorder at each output sample and
+// at each completed beat; recorders never see the solver's internal steps. The HDF5 file
+// (src/io), the in-memory arrays below and live callbacks for engines are all recorders.
+#include <span>
+#include <vector>
+
+namespace physiotwin {
+
+class Twin;
+
+class Recorder {
+ public:
+  virtual ~Recorder() = default;
+  /// Once, before the first sample: the twin's registry and metric list are final.
+  virtual void begin(const Twin& twin) = 0;
+  /// Signals in registry order at simulated time t.
+  virtual void sample(double t, std::span<const double> signals) = 0;
+  /// Metrics in BeatAnalyzer::metrics() order for the beat that started at beat_time.
+  virtual void beat(double beat_time, std::span<const double> metrics) = 0;
+};
+
+/// Keeps everything in memory: for tests, bindings and short runs.
+class MemoryRecorder final : public Recorder {
+ public:
+  void begin(const Twin&) override {}
+  void sample(double t, std::span<const double> s) override {
+    times.push_back(t);
+    samples.emplace_back(s.begin(), s.end());
+  }
+  void beat(double t, std::span<const double> m) override {
+    beat_times.push_back(t);
+    beats.emplace_back(m.begin(), m.end());
+  }
+
+  std::vector<double> times;
+  std::vector<std::vector<double>> samples;  ///< [sample][signal]
+  std::vector<double> beat_times;
+  std::vector<std::vector<double>> beats;  ///< [beat][metric]
+};
+
+}  // namespace physiotwin

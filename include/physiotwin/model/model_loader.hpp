@@ -1,0 +1,259 @@
+#pragma once
+// Reads a circulation file (docs/model-format.md) into a CirculationModel: every member
+// checked, every parameter's unit converted to the internal unit and its value checked
+// against the range its block type declares. Errors name the file and the JSON path.
+#include <fmt/format.h>
+
+#include <array>
+#include <filesystem>
+#include <string>
+#include <unordered_map>
+
+#include "physiotwin/core/json_reader.hpp"
+#include "physiotwin/core/units.hpp"
+#include "physiotwin/model/block_types.hpp"
+#include "physiotwin/model/circulation_model.hpp"
+
+namespace physiotwin {
+
+namespace detail {
+
+/// Reads {"value": x, "unit": "u", "source": "s"} for one declared parameter.
+inline Parameter read_parameter(const JsonView& node, const std::string& full_name,
+                                const ParameterSpec& spec) {
+  static constexpr std::array<std::string_view, 4> members{"value", "unit", "source", "note"};
+  node.reject_unknown_members(members);
+  const double raw = node["value"].number();
+  const std::string unit = node["unit"].string();
+  const auto factor = units::factor(unit, spec.unit);
+  if (!factor) {
+    node["unit"].fail(fmt::format("unit \"{}\" is not a unit of {} (expected \"{}\")", unit,
+                                  full_name, spec.unit));
+  }
+  Parameter p{full_name,
+              std::string(spec.unit),
+              raw * *factor,
+              spec.min,
+              spec.max,
+              std::string(spec.description),
+              node["source"].string(),
+              spec.scaling};
+  if (p.source.empty()) node["source"].fail("a parameter's source must not be empty");
+  if (!std::isfinite(p.value) || p.value < p.min || p.value > p.max) {
+    node["value"].fail(fmt::format("{} = {:g} {} is outside the allowed range {}", full_name,
+                                   p.value, p.unit, describe_range(p)));
+  }
+  return p;
+}
+
+/// Reads a block's "parameters" object: exactly the keys its type declares.
+template <std::size_t N>
+std::size_t read_block_parameters(const JsonView& block, const std::string& block_name,
+                                  const std::array<ParameterSpec, N>& specs, ParameterSet& out) {
+  const JsonView params = block["parameters"];
+  std::array<std::string_view, N> keys{};
+  for (std::size_t i = 0; i < N; ++i) keys[i] = specs[i].key;
+  params.reject_unknown_members(keys);
+  std::size_t first = out.size();
+  for (const auto& spec : specs) {
+    const std::string key(spec.key);
+    out.add(read_parameter(params[key], block_name + "." + key, spec));
+  }
+  return first;
+}
+
+inline void check_block_name(const JsonView& node, const std::string& name) {
+  if (name.empty() || name.find_first_of(" ./\\\"") != std::string::npos) {
+    node.fail(fmt::format("block name \"{}\" must be non-empty and free of spaces, dots, slashes "
+                          "and quotes (it becomes part of signal and HDF5 dataset names)",
+                          name));
+  }
+}
+
+}  // namespace detail
+
+/// Loads a circulation file. Throws InputError naming the file and JSON path on any problem.
+[[nodiscard]] inline CirculationModel load_circulation(const std::filesystem::path& file) {
+  using detail::read_parameter;
+  const nlohmann::json document = read_json_file(file);
+  const JsonView root(document, file.string(), "");
+  static constexpr std::array<std::string_view, 10> top{
+      "format", "version", "name", "description", "reference_body", "system",
+      "activations", "compartments", "connections", "roles"};
+  root.reject_unknown_members(top);
+  if (root["format"].string() != "physiotwin-circulation") {
+    root["format"].fail("expected \"physiotwin-circulation\"");
+  }
+  if (root["version"].number() != 1) root["version"].fail("only version 1 is supported");
+
+  CirculationModel model;
+  model.source_file = file.string();
+  model.name = root["name"].string();
+  model.description = root["description"].string();
+
+  {
+    const JsonView body = root["reference_body"];
+    static constexpr std::array<std::string_view, 4> members{"sex", "height", "weight", "source"};
+    body.reject_unknown_members(members);
+    model.reference_body.sex = body["sex"].string();
+    if (model.reference_body.sex != "male" && model.reference_body.sex != "female") {
+      body["sex"].fail("expected \"male\" or \"female\"");
+    }
+    static constexpr ParameterSpec height{"height", "cm", 100.0, 250.0, "height"};
+    static constexpr ParameterSpec weight{"weight", "kg", 25.0, 300.0, "weight"};
+    model.reference_body.height_cm = read_parameter(body["height"], "reference_body.height", height).value;
+    model.reference_body.weight_kg = read_parameter(body["weight"], "reference_body.weight", weight).value;
+    model.reference_body.source = body["source"].string();
+  }
+
+  {
+    const JsonView system = root["system"];
+    std::array<std::string_view, blocks::system.size()> names{};
+    for (std::size_t i = 0; i < names.size(); ++i) names[i] = blocks::system[i].name;
+    system.reject_unknown_members(names);
+    for (const auto& sp : blocks::system) {
+      const std::string name(sp.name);
+      model.parameters.add(read_parameter(system[name], name, sp.spec));
+    }
+  }
+
+  std::unordered_map<std::string, std::size_t> activation_index;
+  {
+    const JsonView list = root["activations"];
+    for (std::size_t i = 0; i < list.array_size(); ++i) {
+      const JsonView node = list.at_index(i);
+      static constexpr std::array<std::string_view, 3> members{"name", "description", "parameters"};
+      node.reject_unknown_members(members);
+      ActivationCurve curve;
+      curve.name = node["name"].string();
+      detail::check_block_name(node["name"], curve.name);
+      curve.first_parameter =
+          detail::read_block_parameters(node, curve.name, blocks::activation, model.parameters);
+      if (!activation_index.emplace(curve.name, model.activations.size()).second) {
+        node["name"].fail(fmt::format("activation \"{}\" is defined twice", curve.name));
+      }
+      model.activations.push_back(std::move(curve));
+    }
+  }
+
+  std::unordered_map<std::string, std::size_t> compartment_index;
+  {
+    const JsonView list = root["compartments"];
+    for (std::size_t i = 0; i < list.array_size(); ++i) {
+      const JsonView node = list.at_index(i);
+      static constexpr std::array<std::string_view, 9> members{
+          "name", "type", "description", "region", "thoracic", "initial_pressure",
+          "initial_volume", "activation", "parameters"};
+      node.reject_unknown_members(members);
+      Compartment comp;
+      comp.name = node["name"].string();
+      detail::check_block_name(node["name"], comp.name);
+      comp.description = node["description"].string();
+      comp.region = node["region"].string();
+      comp.thoracic = node["thoracic"].boolean();
+      const std::string type = node["type"].string();
+      if (type == "compliance") {
+        comp.kind = CompartmentKind::compliance;
+        static constexpr ParameterSpec pressure{"initial_pressure", "mmHg", -20.0, 200.0, "initial pressure"};
+        comp.initial_pressure = read_parameter(node["initial_pressure"], comp.name + ".initial_pressure", pressure).value;
+        comp.first_parameter =
+            detail::read_block_parameters(node, comp.name, blocks::compliance, model.parameters);
+      } else if (type == "chamber") {
+        comp.kind = CompartmentKind::chamber;
+        static constexpr ParameterSpec volume{"initial_volume", "mL", 1.0, 500.0, "initial volume"};
+        comp.initial_volume = read_parameter(node["initial_volume"], comp.name + ".initial_volume", volume).value;
+        const std::string act = node["activation"].string();
+        auto it = activation_index.find(act);
+        if (it == activation_index.end()) {
+          node["activation"].fail(fmt::format("no activation named \"{}\"", act));
+        }
+        comp.activation = it->second;
+        comp.first_parameter =
+            detail::read_block_parameters(node, comp.name, blocks::chamber, model.parameters);
+      } else {
+        node["type"].fail(fmt::format("unknown compartment type \"{}\" (expected \"compliance\" or \"chamber\")", type));
+      }
+      if (!compartment_index.emplace(comp.name, model.compartments.size()).second) {
+        node["name"].fail(fmt::format("compartment \"{}\" is defined twice", comp.name));
+      }
+      model.compartments.push_back(std::move(comp));
+    }
+    if (model.compartments.empty()) list.fail("a circulation needs at least one compartment");
+  }
+
+  {
+    const JsonView list = root["connections"];
+    std::unordered_map<std::string, std::size_t> seen;
+    for (std::size_t i = 0; i < list.array_size(); ++i) {
+      const JsonView node = list.at_index(i);
+      static constexpr std::array<std::string_view, 8> members{
+          "name", "type", "description", "region", "from", "to", "organ_bed", "parameters"};
+      node.reject_unknown_members(members);
+      Connection con;
+      con.name = node["name"].string();
+      detail::check_block_name(node["name"], con.name);
+      con.description = node["description"].string();
+      con.region = node["region"].string();
+      for (const char* end : {"from", "to"}) {
+        const std::string target = node[end].string();
+        auto it = compartment_index.find(target);
+        if (it == compartment_index.end()) {
+          node[end].fail(fmt::format("no compartment named \"{}\"", target));
+        }
+        (std::string(end) == "from" ? con.from : con.to) = it->second;
+      }
+      if (con.from == con.to) node["to"].fail("a connection must join two different compartments");
+      if (node.has("organ_bed")) con.organ_bed = node["organ_bed"].string();
+      const std::string type = node["type"].string();
+      if (type == "resistance") {
+        con.kind = ConnectionKind::resistance;
+        con.first_parameter = detail::read_block_parameters(node, con.name, blocks::resistance, model.parameters);
+      } else if (type == "inertance") {
+        con.kind = ConnectionKind::inertance;
+        con.first_parameter = detail::read_block_parameters(node, con.name, blocks::inertance, model.parameters);
+      } else if (type == "valve") {
+        con.kind = ConnectionKind::valve;
+        con.first_parameter = detail::read_block_parameters(node, con.name, blocks::valve, model.parameters);
+        const double max_area = model.parameters.at(con.first_parameter).value;
+        const double min_area = model.parameters.at(con.first_parameter + 1).value;
+        if (min_area >= max_area) {
+          node["parameters"]["min_area"].fail(fmt::format(
+              "{}.min_area = {:g} cm2 must be below {}.max_area = {:g} cm2", con.name, min_area,
+              con.name, max_area));
+        }
+      } else {
+        node["type"].fail(fmt::format(
+            "unknown connection type \"{}\" (expected \"resistance\", \"inertance\" or \"valve\")", type));
+      }
+      if (!seen.emplace(con.name, i).second || compartment_index.contains(con.name)) {
+        node["name"].fail(fmt::format("block name \"{}\" is used twice", con.name));
+      }
+      model.connections.push_back(std::move(con));
+    }
+  }
+
+  if (root.has("roles")) {
+    const JsonView roles = root["roles"];
+    static constexpr std::array<std::string_view, 7> members{
+        "left_ventricle", "right_ventricle", "left_atrium", "right_atrium",
+        "aorta", "pulmonary_artery", "central_veins"};
+    roles.reject_unknown_members(members);
+    std::array<std::optional<std::size_t>*, 7> slots{
+        &model.roles.left_ventricle, &model.roles.right_ventricle, &model.roles.left_atrium,
+        &model.roles.right_atrium, &model.roles.aorta, &model.roles.pulmonary_artery,
+        &model.roles.central_veins};
+    for (std::size_t r = 0; r < members.size(); ++r) {
+      const std::string key(members[r]);
+      if (!roles.has(key)) continue;
+      const std::string target = roles[key].string();
+      auto it = compartment_index.find(target);
+      if (it == compartment_index.end()) roles[key].fail(fmt::format("no compartment named \"{}\"", target));
+      *slots[r] = it->second;
+    }
+  }
+
+  model.finalise();
+  return model;
+}
+
+}  // namespace physiotwin

@@ -1,0 +1,191 @@
+#pragma once
+// RAII wrapper around SUNDIALS CVODE: variable-order BDF, Newton iteration, dense direct
+// linear solver with a difference-quotient Jacobian. The circulation is stiff (closed
+// valves have relaxation rates of ~500/s against a 1 s heart cycle), which is what BDF is
+// for. Tolerances and their reasons: docs/solver.md.
+//
+// The integrator steps freely (CV_ONE_STEP) and callers read the solution at any time
+// inside the last step from CVODE's interpolating polynomial (CVodeGetDky), so the output
+// never depends on how a caller chops time into advance() calls.
+#include <cvode/cvode.h>
+#include <fmt/format.h>
+#include <nvector/nvector_serial.h>
+#include <sundials/sundials_context.h>
+#include <sunlinsol/sunlinsol_dense.h>
+#include <sunmatrix/sunmatrix_dense.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "physiotwin/core/error.hpp"
+
+namespace physiotwin {
+
+struct SolverOptions {
+  double relative_tolerance = 1e-6;
+  std::vector<double> absolute_tolerance;  ///< one per state
+  double max_step = 0.02;                  ///< s: no step may jump over an atrial contraction
+  long max_steps_per_call = 500000;
+};
+
+/// dy/dt = f(t, y): returns false if f could not be evaluated (e.g. non-finite values).
+using RhsFunction = bool (*)(double t, const double* y, double* ydot, void* user) noexcept;
+
+class CvodeIntegrator {
+ public:
+  CvodeIntegrator(RhsFunction f, void* user, std::span<const double> y0, double t0,
+                  const SolverOptions& options, std::vector<std::string> state_names)
+      : f_(f), user_(user), names_(std::move(state_names)) {
+    const auto n = static_cast<sunindextype>(y0.size());
+    check(SUNContext_Create(nullptr, &context_), "SUNContext_Create");
+    y_ = N_VNew_Serial(n, context_);
+    scratch_ = N_VNew_Serial(n, context_);
+    atol_ = N_VNew_Serial(n, context_);
+    std::copy(y0.begin(), y0.end(), N_VGetArrayPointer(y_));
+    std::copy(options.absolute_tolerance.begin(), options.absolute_tolerance.end(),
+              N_VGetArrayPointer(atol_));
+    memory_ = CVodeCreate(CV_BDF, context_);
+    if (memory_ == nullptr) throw Error("CVodeCreate failed");
+    check(CVodeSetErrHandlerFn(memory_, &CvodeIntegrator::record_message, this), "CVodeSetErrHandlerFn");
+    check(CVodeInit(memory_, &CvodeIntegrator::rhs_adapter, t0, y_), "CVodeInit");
+    check(CVodeSetUserData(memory_, this), "CVodeSetUserData");
+    check(CVodeSVtolerances(memory_, options.relative_tolerance, atol_), "CVodeSVtolerances");
+    matrix_ = SUNDenseMatrix(n, n, context_);
+    linear_solver_ = SUNLinSol_Dense(y_, matrix_, context_);
+    check(CVodeSetLinearSolver(memory_, linear_solver_, matrix_), "CVodeSetLinearSolver");
+    check(CVodeSetMaxStep(memory_, options.max_step), "CVodeSetMaxStep");
+    check(CVodeSetMaxNumSteps(memory_, options.max_steps_per_call), "CVodeSetMaxNumSteps");
+    time_ = t0;
+  }
+
+  CvodeIntegrator(const CvodeIntegrator&) = delete;
+  CvodeIntegrator& operator=(const CvodeIntegrator&) = delete;
+
+  ~CvodeIntegrator() {
+    CVodeFree(&memory_);
+    SUNLinSolFree(linear_solver_);
+    SUNMatDestroy(matrix_);
+    N_VDestroy(atol_);
+    N_VDestroy(scratch_);
+    N_VDestroy(y_);
+    SUNContext_Free(&context_);
+  }
+
+  /// Takes one internal step towards `toward`; returns the time reached (may overshoot it).
+  double step(double toward) {
+    double reached = time_;
+    const int flag = CVode(memory_, toward, y_, &reached, CV_ONE_STEP);
+    if (flag < 0) fail(flag);
+    time_ = reached;
+    return reached;
+  }
+
+  /// Solution at time t, which must lie within the last step.
+  void interpolate(double t, std::span<double> out) {
+    const int flag = CVodeGetDky(memory_, t, 0, scratch_);
+    if (flag < 0) throw SolverError(fmt::format("cannot interpolate the solution at t = {:.6f} s ({})",
+                                                t, flag_name(flag)), t);
+    const double* data = N_VGetArrayPointer(scratch_);
+    std::copy(data, data + out.size(), out.begin());
+  }
+
+  /// Restarts from state y at time t (after a discontinuity, e.g. a parameter change).
+  void reinitialize(double t, std::span<const double> y) {
+    std::copy(y.begin(), y.end(), N_VGetArrayPointer(y_));
+    check(CVodeReInit(memory_, t, y_), "CVodeReInit");
+    time_ = t;
+  }
+
+  [[nodiscard]] double time() const noexcept { return time_; }
+  [[nodiscard]] std::span<const double> state() const noexcept {
+    return {N_VGetArrayPointer(y_), static_cast<std::size_t>(N_VGetLength(y_))};
+  }
+
+  struct Statistics {
+    long steps = 0, rhs_evaluations = 0, jacobian_evaluations = 0, error_test_failures = 0,
+         nonlinear_iterations = 0, convergence_failures = 0;
+  };
+  [[nodiscard]] Statistics statistics() const {
+    Statistics s;
+    long ls_rhs = 0;
+    CVodeGetNumSteps(memory_, &s.steps);
+    CVodeGetNumRhsEvals(memory_, &s.rhs_evaluations);
+    CVodeGetNumJacEvals(memory_, &s.jacobian_evaluations);
+    CVodeGetNumLinRhsEvals(memory_, &ls_rhs);
+    CVodeGetNumErrTestFails(memory_, &s.error_test_failures);
+    CVodeGetNumNonlinSolvIters(memory_, &s.nonlinear_iterations);
+    CVodeGetNumNonlinSolvConvFails(memory_, &s.convergence_failures);
+    s.rhs_evaluations += ls_rhs;
+    return s;
+  }
+
+ private:
+  static int rhs_adapter(double t, N_Vector y, N_Vector ydot, void* self) noexcept {
+    auto* me = static_cast<CvodeIntegrator*>(self);
+    // A positive return asks CVODE to retry with a smaller step; if that keeps failing
+    // it stops with CV_REPTD_RHSFUNC_ERR, which fail() reports with time and state.
+    return me->f_(t, N_VGetArrayPointer(y), N_VGetArrayPointer(ydot), me->user_) ? 0 : 1;
+  }
+
+  static void record_message(int, const char*, const char* function, char* message, void* self) noexcept {
+    try {
+      static_cast<CvodeIntegrator*>(self)->last_message_ = fmt::format("{}: {}", function, message);
+    } catch (...) {
+    }
+  }
+
+  void check(int flag, const char* what) const {
+    if (flag != 0) throw Error(fmt::format("{} failed with flag {}", what, flag));
+  }
+
+  /// CVodeGetReturnFlagName returns a malloc'ed string: copy it and free it.
+  static std::string flag_name(long flag) {
+    char* name = CVodeGetReturnFlagName(flag);
+    std::string copy = name != nullptr ? name : "unknown flag";
+    free(name);  // NOLINT: allocated by SUNDIALS with malloc
+    return copy;
+  }
+
+  [[noreturn]] void fail(int flag) {
+    double t = time_;
+    CVodeGetCurrentTime(memory_, &t);
+    // Name the state that dominates the weighted local error: where the model broke.
+    std::string culprit;
+    if (CVodeGetEstLocalErrors(memory_, scratch_) == CV_SUCCESS &&
+        CVodeGetErrWeights(memory_, atol_) == CV_SUCCESS) {
+      const double* e = N_VGetArrayPointer(scratch_);
+      const double* w = N_VGetArrayPointer(atol_);
+      const double* y = N_VGetArrayPointer(y_);
+      std::size_t worst = 0;
+      double worst_error = -1.0;
+      for (std::size_t i = 0; i < names_.size(); ++i) {
+        const double weighted = std::abs(e[i] * w[i]);
+        if (!(weighted <= worst_error)) worst_error = weighted, worst = i;
+      }
+      if (!names_.empty()) {
+        culprit = fmt::format("; largest local error in state {} (value {:g})", names_[worst], y[worst]);
+      }
+    }
+    throw SolverError(fmt::format("solver failed at t = {:.6f} s: {}{}{}", t,
+                                  flag_name(flag), culprit,
+                                  last_message_.empty() ? "" : " [" + last_message_ + "]"),
+                      t);
+  }
+
+  RhsFunction f_;
+  void* user_;
+  std::vector<std::string> names_;
+  SUNContext context_ = nullptr;
+  N_Vector y_ = nullptr, scratch_ = nullptr, atol_ = nullptr;
+  SUNMatrix matrix_ = nullptr;
+  SUNLinearSolver linear_solver_ = nullptr;
+  void* memory_ = nullptr;
+  double time_ = 0.0;
+  std::string last_message_;
+};
+
+}  // namespace physiotwin

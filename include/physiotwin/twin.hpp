@@ -1,0 +1,164 @@
+#pragma once
+// A Twin is one patient over time: a model (equations and parameters), a solver, and the
+// state now. advance(dt) is the one way time moves: an engine calls it once per frame, a
+// batch run with long intervals; the result is the same either way, because outputs are
+// read from the solver's interpolant at fixed sample times (see solver/cvode_integrator.hpp).
+#include <cmath>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "physiotwin/core/error.hpp"
+#include "physiotwin/io/recorder.hpp"
+#include "physiotwin/metrics/beat_analyzer.hpp"
+#include "physiotwin/model/circulation_model.hpp"
+#include "physiotwin/solver/cvode_integrator.hpp"
+
+namespace physiotwin {
+
+struct TwinOptions {
+  double sample_rate = 100.0;  ///< Hz, output samples passed to recorders
+  double metric_rate = 500.0;  ///< Hz, samples the beat analyzer sees (peaks, means)
+  double relative_tolerance = 1e-5;
+  double max_step = 0.02;  ///< s
+};
+
+/// Absolute tolerances by kind of state: volumes 1e-4 mL (1e-6 of a stroke volume),
+/// flows 1e-3 mL/s, valve opening 1e-6, cardiac phase 1e-9 beats. See docs/solver.md.
+[[nodiscard]] inline std::vector<double> default_absolute_tolerances(const CirculationModel& m) {
+  std::vector<double> atol(m.state_size(), 1e-4);
+  for (std::size_t i = 0; i < m.state_size(); ++i) {
+    const std::string& n = m.state_names()[i];
+    if (n.ends_with(".flow")) atol[i] = 1e-3;
+    if (n.ends_with(".opening")) atol[i] = 1e-6;
+  }
+  atol[m.phase_state()] = 1e-9;
+  return atol;
+}
+
+class Twin {
+ public:
+  explicit Twin(CirculationModel model, TwinOptions options = {})
+      : model_(std::move(model)), options_(options), analyzer_(model_) {
+    if (!(options_.sample_rate > 0.0) || !(options_.metric_rate > 0.0)) {
+      throw InputError("sample and metric rates must be positive");
+    }
+    state_.resize(model_.state_size());
+    model_.initial_state(state_);
+    signals_.resize(model_.signals().size());
+    metric_state_.resize(model_.state_size());
+    SolverOptions solver;
+    solver.relative_tolerance = options_.relative_tolerance;
+    solver.absolute_tolerance = default_absolute_tolerances(model_);
+    solver.max_step = options_.max_step;
+    solver_ = std::make_unique<CvodeIntegrator>(&Twin::rhs_adapter, this, state_, 0.0, solver,
+                                                model_.state_names());
+    ventricular_activation_ = model_.roles.left_ventricle
+                                  ? model_.compartments[*model_.roles.left_ventricle].activation
+                                  : 0;
+    model_.observe(state_.data(), signals_.data());
+  }
+
+  Twin(const Twin&) = delete;
+  Twin& operator=(const Twin&) = delete;
+
+  /// Attaches a recorder (not owned). It receives every sample from now on.
+  void add_recorder(Recorder& r) {
+    r.begin(*this);
+    recorders_.push_back(&r);
+  }
+
+  /// Advances simulated time by dt seconds.
+  void advance(double dt) {
+    if (!(dt > 0.0) || !std::isfinite(dt)) {
+      throw InputError("advance: the time step must be a positive number of seconds");
+    }
+    const double target = time_ + dt;
+    for (;;) {
+      const double horizon = std::min(solver_->time(), target);
+      emit_until(horizon);
+      if (solver_->time() >= target) break;
+      solver_->step(target);
+    }
+    time_ = target;
+    read_state(time_, state_);
+    model_.observe(state_.data(), signals_.data());
+  }
+
+  /// Changes a parameter now; the solver restarts from the current state.
+  void set_parameter(std::string_view name, double value) {
+    model_.set_parameter(name, value);
+    solver_->reinitialize(time_, state_);
+  }
+
+  [[nodiscard]] double time() const noexcept { return time_; }
+  [[nodiscard]] const CirculationModel& model() const noexcept { return model_; }
+  [[nodiscard]] const SignalRegistry& signals() const noexcept { return model_.signals(); }
+  [[nodiscard]] const BeatAnalyzer& beats() const noexcept { return analyzer_; }
+  [[nodiscard]] const TwinOptions& options() const noexcept { return options_; }
+  [[nodiscard]] std::span<const double> state() const noexcept { return state_; }
+  /// Current value of every signal, in registry order.
+  [[nodiscard]] std::span<const double> signal_values() const noexcept { return signals_; }
+  [[nodiscard]] double signal(const std::string& name) const {
+    return signals_[model_.signals().index_of(name)];
+  }
+  [[nodiscard]] CvodeIntegrator::Statistics solver_statistics() const { return solver_->statistics(); }
+
+ private:
+  static bool rhs_adapter(double t, const double* y, double* ydot, void* self) noexcept {
+    auto* twin = static_cast<Twin*>(self);
+    twin->model_.rhs(t, y, ydot);
+    const std::size_t n = twin->model_.state_size();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!std::isfinite(ydot[i])) return false;
+    }
+    return true;
+  }
+
+  /// State at time t: the solver's interpolant, or its state if it has not moved past t.
+  void read_state(double t, std::span<double> out) {
+    if (t == solver_->time()) {
+      const auto y = solver_->state();
+      std::copy(y.begin(), y.end(), out.begin());
+    } else {
+      solver_->interpolate(t, out);
+    }
+  }
+
+  /// Emits every metric and output sample whose time is at or before `horizon`.
+  void emit_until(double horizon) {
+    for (;;) {
+      const double t_metric = double(metric_index_) / options_.metric_rate;
+      const double t_sample = double(sample_index_) / options_.sample_rate;
+      const double next = std::min(t_metric, t_sample);
+      if (next > horizon) return;
+      read_state(next, metric_state_);
+      model_.observe(metric_state_.data(), signals_.data());
+      if (t_metric == next) {
+        const double position = metric_state_[model_.phase_state()] -
+                                model_.activation_onset_fraction(ventricular_activation_);
+        if (analyzer_.add_sample(next, signals_, position)) {
+          for (Recorder* r : recorders_) r->beat(analyzer_.last_beat_time(), analyzer_.last_beat());
+        }
+        ++metric_index_;
+      }
+      if (t_sample == next) {
+        for (Recorder* r : recorders_) r->sample(next, signals_);
+        ++sample_index_;
+      }
+    }
+  }
+
+  CirculationModel model_;
+  TwinOptions options_;
+  BeatAnalyzer analyzer_;
+  std::unique_ptr<CvodeIntegrator> solver_;
+  std::vector<double> state_, metric_state_, signals_;
+  std::vector<Recorder*> recorders_;
+  std::size_t ventricular_activation_ = 0;
+  double time_ = 0.0;
+  unsigned long long metric_index_ = 0, sample_index_ = 0;
+};
+
+}  // namespace physiotwin

@@ -1,0 +1,52 @@
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstdlib>
+
+#include "cli/cli.hpp"
+#include "physiotwin/model/model_loader.hpp"
+
+namespace physiotwin::cli {
+
+std::filesystem::path models_directory() {
+  if (const char* env = std::getenv("PHYSIOTWIN_MODELS"); env != nullptr && *env != '\0') return env;
+  const std::filesystem::path source = PHYSIOTWIN_SOURCE_MODELS_DIR;
+  if (std::filesystem::exists(source / "circulation" / "adult.json")) return source;
+  return PHYSIOTWIN_INSTALLED_MODELS_DIR;
+}
+
+double parse_number(const std::string& text, const std::string& what) {
+  errno = 0;
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || errno == ERANGE) {
+    throw UsageError(fmt::format("{}: \"{}\" is not a number", what, text));
+  }
+  return value;
+}
+
+CirculationModel prepare_model(const ModelOptions& options, Patient& patient) {
+  const auto models = models_directory();
+  const auto model_file = options.model_file.empty() ? models / "circulation" / "adult.json" : options.model_file;
+  const auto patient_file =
+      options.patient_file.empty() ? models / "patients" / "adult_male.json" : options.patient_file;
+  CirculationModel model = load_circulation(model_file);
+  patient = load_patient(patient_file);
+  scale_to_patient(model, patient);
+  for (const std::string& assignment : options.overrides) {
+    const auto equals = assignment.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      throw UsageError(fmt::format("--set {}: expected NAME=VALUE", assignment));
+    }
+    const std::string name = assignment.substr(0, equals);
+    const double value = parse_number(assignment.substr(equals + 1), "--set " + name);
+    try {
+      model.set_parameter(name, value);
+    } catch (const InputError& e) {
+      throw InputError(fmt::format("--set {}: {}", assignment, e.what()));
+    }
+  }
+  return model;
+}
+
+}  // namespace physiotwin::cli

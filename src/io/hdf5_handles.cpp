@@ -1,0 +1,166 @@
+#include "io/hdf5_handles.hpp"
+
+#include <fmt/format.h>
+
+#include "physiotwin/core/error.hpp"
+
+namespace physiotwin::io::detail {
+
+Handle::Handle(hid_t id, Closer closer, const char* what) : id_(id), closer_(closer) {
+  if (id < 0) throw IoError(fmt::format("HDF5: {} failed", what));
+}
+
+Handle& Handle::operator=(Handle&& other) noexcept {
+  if (this != &other) {
+    reset();
+    id_ = other.id_;
+    closer_ = other.closer_;
+    other.id_ = H5I_INVALID_HID;
+  }
+  return *this;
+}
+
+void Handle::reset() noexcept {
+  if (id_ >= 0 && closer_ != nullptr) closer_(id_);
+  id_ = H5I_INVALID_HID;
+}
+
+void check(herr_t status, const std::string& what) {
+  if (status < 0) throw IoError(fmt::format("HDF5: {} failed", what));
+}
+
+void silence_hdf5_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+namespace {
+Handle untimed_object_properties(hid_t cls) {
+  Handle plist(H5Pcreate(cls), H5Pclose, "H5Pcreate");
+  check(H5Pset_obj_track_times(plist, false), "H5Pset_obj_track_times");
+  return plist;
+}
+
+Handle string_type(std::size_t size) {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy");
+  check(H5Tset_size(type, size == 0 ? 1 : size), "H5Tset_size");
+  check(H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset");
+  check(H5Tset_strpad(type, H5T_STR_NULLTERM), "H5Tset_strpad");
+  return type;
+}
+}  // namespace
+
+Handle create_group(hid_t parent, const std::string& name) {
+  Handle gcpl = untimed_object_properties(H5P_GROUP_CREATE);
+  check(H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+        "H5Pset_link_creation_order");
+  return Handle(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, gcpl, H5P_DEFAULT), H5Gclose,
+                ("creating group " + name).c_str());
+}
+
+void write_string_attribute(hid_t object, const std::string& name, const std::string& value) {
+  Handle type = string_type(value.size() + 1);
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "H5Screate");
+  Handle attr(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+              ("creating attribute " + name).c_str());
+  check(H5Awrite(attr, type, value.c_str()), "writing attribute " + name);
+}
+
+void write_double_attribute(hid_t object, const std::string& name, double value) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "H5Screate");
+  Handle attr(H5Acreate2(object, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose, ("creating attribute " + name).c_str());
+  check(H5Awrite(attr, H5T_NATIVE_DOUBLE, &value), "writing attribute " + name);
+}
+
+void write_int_attribute(hid_t object, const std::string& name, long long value) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "H5Screate");
+  Handle attr(H5Acreate2(object, name.c_str(), H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose, ("creating attribute " + name).c_str());
+  check(H5Awrite(attr, H5T_NATIVE_LLONG, &value), "writing attribute " + name);
+}
+
+Handle create_series(hid_t parent, const std::string& name, hsize_t chunk) {
+  const hsize_t initial = 0, unlimited = H5S_UNLIMITED;
+  Handle space(H5Screate_simple(1, &initial, &unlimited), H5Sclose, "H5Screate_simple");
+  Handle dcpl = untimed_object_properties(H5P_DATASET_CREATE);
+  check(H5Pset_chunk(dcpl, 1, &chunk), "H5Pset_chunk");
+  check(H5Pset_shuffle(dcpl), "H5Pset_shuffle");
+  check(H5Pset_deflate(dcpl, 4), "H5Pset_deflate");
+  return Handle(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                H5Dclose, ("creating dataset " + name).c_str());
+}
+
+void append_to_series(hid_t dataset, std::span<const double> values) {
+  if (values.empty()) return;
+  Handle space(H5Dget_space(dataset), H5Sclose, "H5Dget_space");
+  hsize_t old_size = 0;
+  H5Sget_simple_extent_dims(space, &old_size, nullptr);
+  const hsize_t new_size = old_size + values.size(), count = values.size();
+  check(H5Dset_extent(dataset, &new_size), "H5Dset_extent");
+  Handle file_space(H5Dget_space(dataset), H5Sclose, "H5Dget_space");
+  check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, &old_size, nullptr, &count, nullptr),
+        "H5Sselect_hyperslab");
+  Handle memory_space(H5Screate_simple(1, &count, nullptr), H5Sclose, "H5Screate_simple");
+  check(H5Dwrite(dataset, H5T_NATIVE_DOUBLE, memory_space, file_space, H5P_DEFAULT, values.data()),
+        "H5Dwrite");
+}
+
+Handle create_scalar(hid_t parent, const std::string& name, double value) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "H5Screate");
+  Handle dcpl = untimed_object_properties(H5P_DATASET_CREATE);
+  Handle d(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+           H5Dclose, ("creating dataset " + name).c_str());
+  check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value), "H5Dwrite");
+  return d;
+}
+
+std::string read_string_attribute(hid_t object, const std::string& name) {
+  if (H5Aexists(object, name.c_str()) <= 0) return {};
+  Handle attr(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose, "H5Aopen");
+  Handle type(H5Aget_type(attr), H5Tclose, "H5Aget_type");
+  if (H5Tget_class(type) == H5T_STRING) {
+    std::string value(H5Tget_size(type), '\0');
+    Handle memory = string_type(value.size());
+    check(H5Aread(attr, memory, value.data()), "H5Aread");
+    value.resize(value.find('\0') == std::string::npos ? value.size() : value.find('\0'));
+    return value;
+  }
+  if (H5Tget_class(type) == H5T_INTEGER) {
+    long long v = 0;
+    check(H5Aread(attr, H5T_NATIVE_LLONG, &v), "H5Aread");
+    return std::to_string(v);
+  }
+  double v = 0;
+  check(H5Aread(attr, H5T_NATIVE_DOUBLE, &v), "H5Aread");
+  return fmt::format("{:g}", v);
+}
+
+std::vector<std::string> list_members(hid_t group) {
+  std::vector<std::string> names;
+  H5G_info_t info{};
+  check(H5Gget_info(group, &info), "H5Gget_info");
+  for (hsize_t i = 0; i < info.nlinks; ++i) {
+    // Creation order where tracked (our files), name order otherwise.
+    H5_index_t index = H5Lget_name_by_idx(group, ".", H5_INDEX_CRT_ORDER, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT) >= 0
+                           ? H5_INDEX_CRT_ORDER
+                           : H5_INDEX_NAME;
+    const ssize_t size = H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+    check(static_cast<herr_t>(size < 0 ? -1 : 0), "H5Lget_name_by_idx");
+    std::string name(static_cast<std::size_t>(size) + 1, '\0');
+    H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, name.data(), name.size(), H5P_DEFAULT);
+    name.resize(static_cast<std::size_t>(size));
+    names.push_back(std::move(name));
+  }
+  return names;
+}
+
+std::vector<double> read_series(hid_t parent, const std::string& name) {
+  Handle d(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, ("opening " + name).c_str());
+  Handle space(H5Dget_space(d), H5Sclose, "H5Dget_space");
+  const hssize_t n = H5Sget_simple_extent_npoints(space);
+  std::vector<double> values(static_cast<std::size_t>(n < 0 ? 0 : n));
+  if (!values.empty()) {
+    check(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "H5Dread " + name);
+  }
+  return values;
+}
+
+}  // namespace physiotwin::io::detail

@@ -1,0 +1,53 @@
+#pragma once
+// Thin RAII over the HDF5 C API, private to the io library.
+#include <hdf5.h>
+
+#include <span>
+#include <string>
+#include <vector>
+
+namespace physiotwin::io::detail {
+
+/// Owns one HDF5 identifier and closes it with the right function.
+class Handle {
+ public:
+  using Closer = herr_t (*)(hid_t);
+  Handle() = default;
+  Handle(hid_t id, Closer closer, const char* what);
+  Handle(Handle&& other) noexcept : id_(other.id_), closer_(other.closer_) { other.id_ = H5I_INVALID_HID; }
+  Handle& operator=(Handle&& other) noexcept;
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  ~Handle() { reset(); }
+  void reset() noexcept;
+  [[nodiscard]] hid_t get() const noexcept { return id_; }
+  operator hid_t() const noexcept { return id_; }  // NOLINT: used as an HDF5 id
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+  Closer closer_ = nullptr;
+};
+
+/// Throws IoError with `what` if status is negative.
+void check(herr_t status, const std::string& what);
+
+/// Silences HDF5's own error printing: we report errors ourselves.
+void silence_hdf5_errors();
+
+/// Group and dataset creation without modification times, so that two runs give
+/// byte-identical files apart from the "created" attribute.
+Handle create_group(hid_t parent, const std::string& name);
+void write_string_attribute(hid_t object, const std::string& name, const std::string& value);
+void write_double_attribute(hid_t object, const std::string& name, double value);
+void write_int_attribute(hid_t object, const std::string& name, long long value);
+
+/// A one-dimensional, extendible, chunked dataset of doubles with shuffle + gzip.
+Handle create_series(hid_t parent, const std::string& name, hsize_t chunk);
+void append_to_series(hid_t dataset, std::span<const double> values);
+Handle create_scalar(hid_t parent, const std::string& name, double value);
+
+std::string read_string_attribute(hid_t object, const std::string& name);
+std::vector<std::string> list_members(hid_t group);
+std::vector<double> read_series(hid_t parent, const std::string& name);
+
+}  // namespace physiotwin::io::detail

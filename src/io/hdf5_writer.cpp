@@ -1,0 +1,205 @@
+// Writes format version 1 (docs/hdf5-format.md). Samples are buffered and appended in
+// chunks, so memory stays bounded on long runs; the file lives under a temporary name
+// until commit() renames it.
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <system_error>
+
+#include "io/hdf5_handles.hpp"
+#include "physiotwin/build_info.hpp"
+#include "physiotwin/io/hdf5.hpp"
+#include "physiotwin/twin.hpp"
+
+namespace physiotwin::io {
+
+using detail::Handle;
+
+namespace {
+constexpr hsize_t chunk_samples = 1024;
+
+const char* compartment_kind(CompartmentKind k) {
+  return k == CompartmentKind::chamber ? "chamber" : "compliance";
+}
+const char* connection_kind(ConnectionKind k) {
+  switch (k) {
+    case ConnectionKind::resistance: return "resistance";
+    case ConnectionKind::inertance: return "inertance";
+    case ConnectionKind::valve: return "valve";
+  }
+  return "unknown";
+}
+}  // namespace
+
+struct Hdf5Recorder::Impl {
+  std::filesystem::path final_path;
+  std::filesystem::path temporary_path;
+  RunDescription run;
+  Handle file, timeseries, beats;
+  Handle time_dataset;
+  std::vector<Handle> signal_datasets;
+  std::vector<double> time_buffer;
+  std::vector<std::vector<double>> signal_buffers;
+  std::vector<double> beat_times;
+  std::vector<std::vector<double>> beat_values;  // [metric][beat]
+  std::vector<MetricInfo> metrics;
+  bool committed = false;
+
+  void flush_samples() {
+    detail::append_to_series(time_dataset, time_buffer);
+    time_buffer.clear();
+    for (std::size_t i = 0; i < signal_datasets.size(); ++i) {
+      detail::append_to_series(signal_datasets[i], signal_buffers[i]);
+      signal_buffers[i].clear();
+    }
+  }
+
+  void write_beats() {
+    Handle time = detail::create_series(beats, "time", 256);
+    detail::write_string_attribute(time, "unit", "s");
+    detail::write_string_attribute(time, "description", "start of each beat (onset of ventricular activation)");
+    detail::append_to_series(time, beat_times);
+    for (std::size_t m = 0; m < metrics.size(); ++m) {
+      Handle d = detail::create_series(beats, metrics[m].name, 256);
+      detail::write_string_attribute(d, "unit", metrics[m].unit);
+      detail::write_string_attribute(d, "description", metrics[m].description);
+      detail::append_to_series(d, beat_values[m]);
+    }
+  }
+};
+
+Hdf5Recorder::Hdf5Recorder(std::filesystem::path path, RunDescription run)
+    : impl_(std::make_unique<Impl>()) {
+  detail::silence_hdf5_errors();
+  impl_->final_path = std::move(path);
+  impl_->temporary_path = impl_->final_path;
+  impl_->temporary_path += ".tmp";
+  impl_->run = std::move(run);
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "H5Pcreate");
+  // The 1.8 file format: readable by every HDF5 and h5py in use, and deterministic.
+  detail::check(H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18), "H5Pset_libver_bounds");
+  const hid_t id = H5Fcreate(impl_->temporary_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  if (id < 0) {
+    throw IoError(fmt::format("{}: cannot create the output file (does the directory exist and is it writable?)",
+                              impl_->final_path.string()));
+  }
+  impl_->file = Handle(id, H5Fclose, "H5Fcreate");
+}
+
+Hdf5Recorder::~Hdf5Recorder() {
+  if (impl_ && !impl_->committed) {
+    impl_->signal_datasets.clear();
+    impl_->time_dataset.reset();
+    impl_->timeseries.reset();
+    impl_->beats.reset();
+    impl_->file.reset();
+    std::error_code ignored;
+    std::filesystem::remove(impl_->temporary_path, ignored);
+  }
+}
+
+void Hdf5Recorder::begin(const Twin& twin) {
+  Impl& s = *impl_;
+  const CirculationModel& model = twin.model();
+  const hid_t root = s.file;
+  detail::write_string_attribute(root, "format", hdf5_format_name);
+  detail::write_int_attribute(root, "format_version", hdf5_format_version);
+  detail::write_string_attribute(root, "library_version", library_version);
+  detail::write_string_attribute(
+      root, "created",
+      fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(
+                                                     std::chrono::system_clock::now()))));
+  detail::write_string_attribute(root, "model_name", model.name);
+  detail::write_string_attribute(root, "model_description", model.description);
+  detail::write_string_attribute(root, "model_file", s.run.model_file);
+  detail::write_string_attribute(root, "patient_id", s.run.patient_id);
+  detail::write_string_attribute(root, "patient_file", s.run.patient_file);
+  detail::write_string_attribute(root, "parameter_overrides", fmt::format("{}", fmt::join(s.run.overrides, "; ")));
+  detail::write_double_attribute(root, "sample_rate", twin.options().sample_rate);
+
+  {
+    Handle group = detail::create_group(root, "parameters");
+    for (const Parameter& p : model.parameters.all()) {
+      Handle d = detail::create_scalar(group, p.name, p.value);
+      detail::write_string_attribute(d, "unit", p.unit);
+      detail::write_double_attribute(d, "min", p.min);
+      detail::write_double_attribute(d, "max", p.max);
+      detail::write_string_attribute(d, "description", p.description);
+      detail::write_string_attribute(d, "source", p.source);
+    }
+  }
+  {
+    Handle group = detail::create_group(root, "model");
+    Handle compartments = detail::create_group(group, "compartments");
+    for (const Compartment& c : model.compartments) {
+      Handle g = detail::create_group(compartments, c.name);
+      detail::write_string_attribute(g, "kind", compartment_kind(c.kind));
+      detail::write_string_attribute(g, "description", c.description);
+      detail::write_string_attribute(g, "region", c.region);
+      detail::write_int_attribute(g, "thoracic", c.thoracic ? 1 : 0);
+      detail::write_string_attribute(g, "pressure_signal", c.name + ".pressure");
+      detail::write_string_attribute(g, "volume_signal", c.name + ".volume");
+    }
+    Handle connections = detail::create_group(group, "connections");
+    for (const Connection& c : model.connections) {
+      Handle g = detail::create_group(connections, c.name);
+      detail::write_string_attribute(g, "kind", connection_kind(c.kind));
+      detail::write_string_attribute(g, "description", c.description);
+      detail::write_string_attribute(g, "region", c.region);
+      detail::write_string_attribute(g, "from", model.compartments[c.from].name);
+      detail::write_string_attribute(g, "to", model.compartments[c.to].name);
+      detail::write_string_attribute(g, "organ_bed", c.organ_bed);
+      detail::write_string_attribute(g, "flow_signal", c.name + ".flow");
+    }
+  }
+  s.timeseries = detail::create_group(root, "timeseries");
+  s.time_dataset = detail::create_series(s.timeseries, "time", chunk_samples);
+  detail::write_string_attribute(s.time_dataset, "unit", "s");
+  detail::write_string_attribute(s.time_dataset, "description", "simulated time of each sample");
+  for (const SignalInfo& info : twin.signals().all()) {
+    Handle d = detail::create_series(s.timeseries, info.name, chunk_samples);
+    detail::write_string_attribute(d, "unit", info.unit);
+    detail::write_string_attribute(d, "description", info.description);
+    detail::write_string_attribute(d, "region", info.region);
+    s.signal_datasets.push_back(std::move(d));
+  }
+  s.signal_buffers.assign(s.signal_datasets.size(), {});
+  s.beats = detail::create_group(root, "beats");
+  s.metrics = twin.beats().metrics();
+  s.beat_values.assign(s.metrics.size(), {});
+}
+
+void Hdf5Recorder::sample(double t, std::span<const double> signals) {
+  Impl& s = *impl_;
+  s.time_buffer.push_back(t);
+  for (std::size_t i = 0; i < signals.size(); ++i) s.signal_buffers[i].push_back(signals[i]);
+  if (s.time_buffer.size() >= chunk_samples) s.flush_samples();
+}
+
+void Hdf5Recorder::beat(double beat_time, std::span<const double> metrics) {
+  Impl& s = *impl_;
+  s.beat_times.push_back(beat_time);
+  for (std::size_t m = 0; m < metrics.size(); ++m) s.beat_values[m].push_back(metrics[m]);
+}
+
+void Hdf5Recorder::commit() {
+  Impl& s = *impl_;
+  s.flush_samples();
+  s.write_beats();
+  s.signal_datasets.clear();
+  s.time_dataset.reset();
+  s.timeseries.reset();
+  s.beats.reset();
+  detail::check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "H5Fflush");
+  s.file.reset();
+  std::error_code error;
+  std::filesystem::rename(s.temporary_path, s.final_path, error);
+  if (error) {
+    throw IoError(fmt::format("{}: cannot move the finished file into place: {}", s.final_path.string(),
+                              error.message()));
+  }
+  s.committed = true;
+}
+
+}  // namespace physiotwin::io
