@@ -53,7 +53,7 @@ class Twin {
     solver.absolute_tolerance = default_absolute_tolerances(model_);
     solver.max_step = options_.max_step;
     solver_ = std::make_unique<CvodeIntegrator>(&Twin::rhs_adapter, this, state_, 0.0, solver,
-                                                model_.state_names());
+                                                model_.state_names(), &Twin::jacobian_adapter);
     ventricular_activation_ = model_.roles.left_ventricle
                                   ? model_.compartments[*model_.roles.left_ventricle].activation
                                   : 0;
@@ -79,7 +79,9 @@ class Twin {
       const double horizon = std::min(solver_->time(), target);
       emit_until(horizon);
       if (solver_->time() >= target) break;
-      solver_->step(target);
+      // Not `target`: CVODE derives its first step size from this value, and the result
+      // must not depend on how the caller chops time.
+      solver_->step(solver_->time() + 1.0);
     }
     time_ = target;
     read_state(time_, state_);
@@ -103,7 +105,9 @@ class Twin {
   [[nodiscard]] double signal(const std::string& name) const {
     return signals_[model_.signals().index_of(name)];
   }
-  [[nodiscard]] CvodeIntegrator::Statistics solver_statistics() const { return solver_->statistics(); }
+  [[nodiscard]] CvodeIntegrator::Statistics solver_statistics() const {
+    return solver_->statistics();
+  }
 
  private:
   static bool rhs_adapter(double t, const double* y, double* ydot, void* self) noexcept {
@@ -113,6 +117,12 @@ class Twin {
     for (std::size_t i = 0; i < n; ++i) {
       if (!std::isfinite(ydot[i])) return false;
     }
+    return true;
+  }
+
+  static bool jacobian_adapter(double, const double* y, double* jac, void* self) noexcept {
+    auto* twin = static_cast<Twin*>(self);
+    twin->model_.jacobian(y, jac);
     return true;
   }
 

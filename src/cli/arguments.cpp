@@ -9,7 +9,8 @@
 namespace physiotwin::cli {
 
 std::filesystem::path models_directory() {
-  if (const char* env = std::getenv("PHYSIOTWIN_MODELS"); env != nullptr && *env != '\0') return env;
+  if (const char* env = std::getenv("PHYSIOTWIN_MODELS"); env != nullptr && *env != '\0')
+    return env;
   const std::filesystem::path source = PHYSIOTWIN_SOURCE_MODELS_DIR;
   if (std::filesystem::exists(source / "circulation" / "adult.json")) return source;
   return PHYSIOTWIN_INSTALLED_MODELS_DIR;
@@ -27,7 +28,8 @@ double parse_number(const std::string& text, const std::string& what) {
 
 CirculationModel prepare_model(const ModelOptions& options, Patient& patient) {
   const auto models = models_directory();
-  const auto model_file = options.model_file.empty() ? models / "circulation" / "adult.json" : options.model_file;
+  const auto model_file =
+      options.model_file.empty() ? models / "circulation" / "adult.json" : options.model_file;
   const auto patient_file =
       options.patient_file.empty() ? models / "patients" / "adult_male.json" : options.patient_file;
   CirculationModel model = load_circulation(model_file);

@@ -12,10 +12,13 @@ int command_info(const std::vector<std::string>& args) {
   for (const auto& [key, value] : s.attributes) fmt::print("  {:<20} {}\n", key, value);
   fmt::print("  {} parameters, {} compartments, {} connections\n", s.parameters, s.compartments,
              s.connections);
-  fmt::print("\n/timeseries: {} samples of {} signals (last value shown)\n", s.samples, s.signals.size());
-  for (const auto& d : s.signals) fmt::print("  {:<44} {:>12.5g} {:<6} {}\n", d.name, d.last, d.unit, d.description);
+  fmt::print("\n/timeseries: {} samples of {} signals (last value shown)\n", s.samples,
+             s.signals.size());
+  for (const auto& d : s.signals)
+    fmt::print("  {:<44} {:>12.5g} {:<6} {}\n", d.name, d.last, d.unit, d.description);
   fmt::print("\n/beats: {} beats of {} metrics (last value shown)\n", s.beats, s.metrics.size());
-  for (const auto& d : s.metrics) fmt::print("  {:<44} {:>12.5g} {:<6} {}\n", d.name, d.last, d.unit, d.description);
+  for (const auto& d : s.metrics)
+    fmt::print("  {:<44} {:>12.5g} {:<6} {}\n", d.name, d.last, d.unit, d.description);
   return exit_ok;
 }
 

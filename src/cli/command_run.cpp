@@ -26,16 +26,24 @@ RunOptions parse_run(const std::vector<std::string>& args) {
       if (i + 1 >= args.size()) throw UsageError(fmt::format("{} needs a value", a));
       return args[++i];
     };
-    if (a == "--model") o.model.model_file = value();
-    else if (a == "--patient") o.model.patient_file = value();
-    else if (a == "--duration") o.duration = parse_number(value(), "--duration");
-    else if (a == "--sample-rate") o.sample_rate = parse_number(value(), "--sample-rate");
-    else if (a == "--set") o.model.overrides.push_back(value());
-    else if (a == "--out") o.out = value();
-    else throw UsageError(fmt::format("run: unknown option \"{}\"", a));
+    if (a == "--model")
+      o.model.model_file = value();
+    else if (a == "--patient")
+      o.model.patient_file = value();
+    else if (a == "--duration")
+      o.duration = parse_number(value(), "--duration");
+    else if (a == "--sample-rate")
+      o.sample_rate = parse_number(value(), "--sample-rate");
+    else if (a == "--set")
+      o.model.overrides.push_back(value());
+    else if (a == "--out")
+      o.out = value();
+    else
+      throw UsageError(fmt::format("run: unknown option \"{}\"", a));
   }
   if (!(o.duration > 0.0) || !std::isfinite(o.duration)) {
-    throw UsageError(fmt::format("--duration {:g}: the duration must be a positive number of seconds", o.duration));
+    throw UsageError(fmt::format(
+        "--duration {:g}: the duration must be a positive number of seconds", o.duration));
   }
   if (o.duration > 86400.0) {
     throw UsageError(fmt::format("--duration {:g}: at most 86400 s (one day) per run", o.duration));
@@ -53,18 +61,21 @@ void print_summary(const Twin& twin, const MemoryRecorder& beats, const Patient&
     return;
   }
   const std::size_t n = std::min<std::size_t>(5, beats.beats.size());
-  fmt::print("\nMean of the last {} beats (patient {}, {} s simulated):\n\n", n, patient.id, twin.time());
+  fmt::print("\nMean of the last {} beats (patient {}, {} s simulated):\n\n", n, patient.id,
+             twin.time());
   fmt::print("{:<40} {:>10} {:<7} {:>17}\n", "metric", "value", "unit", "normal range");
   for (std::size_t m = 0; m < metrics.size(); ++m) {
     double sum = 0.0;
-    for (std::size_t b = beats.beats.size() - n; b < beats.beats.size(); ++b) sum += beats.beats[b][m];
+    for (std::size_t b = beats.beats.size() - n; b < beats.beats.size(); ++b)
+      sum += beats.beats[b][m];
     const double mean = sum / double(n);
     std::string range = "", flag = "";
     if (auto r = normal_range(metrics[m].name, patient.sex)) {
       range = fmt::format("{:g} - {:g}", r->low, r->high);
       flag = mean < r->low ? "  LOW" : mean > r->high ? "  HIGH" : "";
     }
-    fmt::print("{:<40} {:>10.4g} {:<7} {:>17}{}\n", metrics[m].name, mean, metrics[m].unit, range, flag);
+    fmt::print("{:<40} {:>10.4g} {:<7} {:>17}{}\n", metrics[m].name, mean, metrics[m].unit, range,
+               flag);
   }
 }
 

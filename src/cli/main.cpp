@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
     if (command == "info") return cli::command_info(args);
     throw cli::UsageError(fmt::format("unknown command \"{}\"", command));
   } catch (const cli::UsageError& e) {
-    fmt::print(stderr, "physiotwin: {}\n(physiotwin --help lists the commands and options)\n", e.what());
+    fmt::print(stderr, "physiotwin: {}\n(physiotwin --help lists the commands and options)\n",
+               e.what());
     return cli::exit_bad_input;
   } catch (const SolverError& e) {
     fmt::print(stderr, "physiotwin: {}\n", e.what());

@@ -29,7 +29,9 @@ void check(herr_t status, const std::string& what) {
   if (status < 0) throw IoError(fmt::format("HDF5: {} failed", what));
 }
 
-void silence_hdf5_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+void silence_hdf5_errors() {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
 
 namespace {
 Handle untimed_object_properties(hid_t cls) {
@@ -84,8 +86,9 @@ Handle create_series(hid_t parent, const std::string& name, hsize_t chunk) {
   check(H5Pset_chunk(dcpl, 1, &chunk), "H5Pset_chunk");
   check(H5Pset_shuffle(dcpl), "H5Pset_shuffle");
   check(H5Pset_deflate(dcpl, 4), "H5Pset_deflate");
-  return Handle(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
-                H5Dclose, ("creating dataset " + name).c_str());
+  return Handle(
+      H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+      H5Dclose, ("creating dataset " + name).c_str());
 }
 
 void append_to_series(hid_t dataset, std::span<const double> values) {
@@ -139,10 +142,12 @@ std::vector<std::string> list_members(hid_t group) {
   check(H5Gget_info(group, &info), "H5Gget_info");
   for (hsize_t i = 0; i < info.nlinks; ++i) {
     // Creation order where tracked (our files), name order otherwise.
-    H5_index_t index = H5Lget_name_by_idx(group, ".", H5_INDEX_CRT_ORDER, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT) >= 0
+    H5_index_t index = H5Lget_name_by_idx(group, ".", H5_INDEX_CRT_ORDER, H5_ITER_INC, i, nullptr,
+                                          0, H5P_DEFAULT) >= 0
                            ? H5_INDEX_CRT_ORDER
                            : H5_INDEX_NAME;
-    const ssize_t size = H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+    const ssize_t size =
+        H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
     check(static_cast<herr_t>(size < 0 ? -1 : 0), "H5Lget_name_by_idx");
     std::string name(static_cast<std::size_t>(size) + 1, '\0');
     H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, name.data(), name.size(), H5P_DEFAULT);
@@ -158,7 +163,8 @@ std::vector<double> read_series(hid_t parent, const std::string& name) {
   const hssize_t n = H5Sget_simple_extent_npoints(space);
   std::vector<double> values(static_cast<std::size_t>(n < 0 ? 0 : n));
   if (!values.empty()) {
-    check(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "H5Dread " + name);
+    check(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+          "H5Dread " + name);
   }
   return values;
 }

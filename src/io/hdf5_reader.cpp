@@ -9,7 +9,8 @@ namespace physiotwin::io {
 using detail::Handle;
 
 namespace {
-std::vector<FileSummary::Dataset> read_group(hid_t file, const char* group_name, std::size_t& length) {
+std::vector<FileSummary::Dataset> read_group(hid_t file, const char* group_name,
+                                             std::size_t& length) {
   std::vector<FileSummary::Dataset> out;
   Handle group(H5Gopen2(file, group_name, H5P_DEFAULT), H5Gclose, group_name);
   for (const std::string& name : detail::list_members(group)) {
@@ -20,7 +21,8 @@ std::vector<FileSummary::Dataset> read_group(hid_t file, const char* group_name,
     }
     Handle d(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose, name.c_str());
     out.push_back({name, detail::read_string_attribute(d, "unit"),
-                   detail::read_string_attribute(d, "description"), values.empty() ? 0.0 : values.back()});
+                   detail::read_string_attribute(d, "description"),
+                   values.empty() ? 0.0 : values.back()});
   }
   return out;
 }
@@ -29,11 +31,13 @@ std::vector<FileSummary::Dataset> read_group(hid_t file, const char* group_name,
 FileSummary read_summary(const std::filesystem::path& path) {
   detail::silence_hdf5_errors();
   if (!std::filesystem::exists(path)) throw IoError(fmt::format("{}: no such file", path.string()));
-  if (H5Fis_hdf5(path.c_str()) <= 0) throw IoError(fmt::format("{}: not an HDF5 file", path.string()));
+  if (H5Fis_hdf5(path.c_str()) <= 0)
+    throw IoError(fmt::format("{}: not an HDF5 file", path.string()));
   Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "H5Fopen");
   FileSummary summary;
-  for (const char* name : {"format", "format_version", "library_version", "created", "model_name",
-                           "model_file", "patient_id", "patient_file", "parameter_overrides", "sample_rate"}) {
+  for (const char* name :
+       {"format", "format_version", "library_version", "created", "model_name", "model_file",
+        "patient_id", "patient_file", "parameter_overrides", "sample_rate"}) {
     summary.attributes[name] = detail::read_string_attribute(file, name);
   }
   if (summary.attributes["format"] != hdf5_format_name) {

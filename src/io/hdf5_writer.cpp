@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <ctime>
 #include <system_error>
 
 #include "io/hdf5_handles.hpp"
@@ -24,11 +26,23 @@ const char* compartment_kind(CompartmentKind k) {
 }
 const char* connection_kind(ConnectionKind k) {
   switch (k) {
-    case ConnectionKind::resistance: return "resistance";
-    case ConnectionKind::inertance: return "inertance";
-    case ConnectionKind::valve: return "valve";
+    case ConnectionKind::resistance:
+      return "resistance";
+    case ConnectionKind::inertance:
+      return "inertance";
+    case ConnectionKind::valve:
+      return "valve";
   }
   return "unknown";
+}
+/// UTC creation time; SOURCE_DATE_EPOCH (reproducible-builds.org) overrides the clock, so
+/// that two runs can be compared byte for byte.
+std::string creation_time() {
+  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
+    now = static_cast<std::time_t>(std::strtoll(epoch, nullptr, 10));
+  }
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(now));
 }
 }  // namespace
 
@@ -58,7 +72,8 @@ struct Hdf5Recorder::Impl {
   void write_beats() {
     Handle time = detail::create_series(beats, "time", 256);
     detail::write_string_attribute(time, "unit", "s");
-    detail::write_string_attribute(time, "description", "start of each beat (onset of ventricular activation)");
+    detail::write_string_attribute(time, "description",
+                                   "start of each beat (onset of ventricular activation)");
     detail::append_to_series(time, beat_times);
     for (std::size_t m = 0; m < metrics.size(); ++m) {
       Handle d = detail::create_series(beats, metrics[m].name, 256);
@@ -79,10 +94,14 @@ Hdf5Recorder::Hdf5Recorder(std::filesystem::path path, RunDescription run)
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "H5Pcreate");
   // The 1.8 file format: readable by every HDF5 and h5py in use, and deterministic.
   detail::check(H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18), "H5Pset_libver_bounds");
-  const hid_t id = H5Fcreate(impl_->temporary_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  // The root group is created with the file: switch off its timestamps here too.
+  Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "H5Pcreate");
+  detail::check(H5Pset_obj_track_times(fcpl, false), "H5Pset_obj_track_times");
+  const hid_t id = H5Fcreate(impl_->temporary_path.c_str(), H5F_ACC_TRUNC, fcpl, fapl);
   if (id < 0) {
-    throw IoError(fmt::format("{}: cannot create the output file (does the directory exist and is it writable?)",
-                              impl_->final_path.string()));
+    throw IoError(fmt::format(
+        "{}: cannot create the output file (does the directory exist and is it writable?)",
+        impl_->final_path.string()));
   }
   impl_->file = Handle(id, H5Fclose, "H5Fcreate");
 }
@@ -106,16 +125,14 @@ void Hdf5Recorder::begin(const Twin& twin) {
   detail::write_string_attribute(root, "format", hdf5_format_name);
   detail::write_int_attribute(root, "format_version", hdf5_format_version);
   detail::write_string_attribute(root, "library_version", library_version);
-  detail::write_string_attribute(
-      root, "created",
-      fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(
-                                                     std::chrono::system_clock::now()))));
+  detail::write_string_attribute(root, "created", creation_time());
   detail::write_string_attribute(root, "model_name", model.name);
   detail::write_string_attribute(root, "model_description", model.description);
   detail::write_string_attribute(root, "model_file", s.run.model_file);
   detail::write_string_attribute(root, "patient_id", s.run.patient_id);
   detail::write_string_attribute(root, "patient_file", s.run.patient_file);
-  detail::write_string_attribute(root, "parameter_overrides", fmt::format("{}", fmt::join(s.run.overrides, "; ")));
+  detail::write_string_attribute(root, "parameter_overrides",
+                                 fmt::format("{}", fmt::join(s.run.overrides, "; ")));
   detail::write_double_attribute(root, "sample_rate", twin.options().sample_rate);
 
   {
@@ -196,8 +213,8 @@ void Hdf5Recorder::commit() {
   std::error_code error;
   std::filesystem::rename(s.temporary_path, s.final_path, error);
   if (error) {
-    throw IoError(fmt::format("{}: cannot move the finished file into place: {}", s.final_path.string(),
-                              error.message()));
+    throw IoError(fmt::format("{}: cannot move the finished file into place: {}",
+                              s.final_path.string(), error.message()));
   }
   s.committed = true;
 }

@@ -37,7 +37,10 @@ struct DoubleHill {
     const double ratio = 0.5 * (std::sqrt(5.0) - 1.0);
     for (int it = 0; it < 60; ++it) {
       const double c = b - ratio * (b - a), d = a + ratio * (b - a);
-      if (raw(c) > raw(d)) b = d; else a = c;
+      if (raw(c) > raw(d))
+        b = d;
+      else
+        a = c;
     }
     normalisation = 1.0 / raw(0.5 * (a + b));
   }

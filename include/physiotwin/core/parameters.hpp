@@ -64,7 +64,8 @@ class ParameterSet {
  public:
   /// Adds a parameter; its value must already be inside its range.
   std::size_t add(Parameter p) {
-    if (index_.contains(p.name)) throw InputError(fmt::format("parameter {} is defined twice", p.name));
+    if (index_.contains(p.name))
+      throw InputError(fmt::format("parameter {} is defined twice", p.name));
     check_range(p, p.value);
     index_.emplace(p.name, params_.size());
     params_.push_back(std::move(p));
@@ -81,7 +82,9 @@ class ParameterSet {
     return it->second;
   }
 
-  [[nodiscard]] const Parameter& get(std::string_view name) const { return params_[index_of(name)]; }
+  [[nodiscard]] const Parameter& get(std::string_view name) const {
+    return params_[index_of(name)];
+  }
   [[nodiscard]] double value(std::string_view name) const { return get(name).value; }
   [[nodiscard]] const Parameter& at(std::size_t i) const { return params_.at(i); }
   [[nodiscard]] std::span<const Parameter> all() const noexcept { return params_; }

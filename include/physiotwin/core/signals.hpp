@@ -24,7 +24,8 @@ struct SignalInfo {
 class SignalRegistry {
  public:
   std::size_t add(SignalInfo info) {
-    if (index_.contains(info.name)) throw InputError(fmt::format("signal {} is registered twice", info.name));
+    if (index_.contains(info.name))
+      throw InputError(fmt::format("signal {} is registered twice", info.name));
     index_.emplace(info.name, signals_.size());
     signals_.push_back(std::move(info));
     return signals_.size() - 1;

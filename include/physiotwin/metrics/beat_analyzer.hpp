@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "physiotwin/cardio/valve.hpp"
 #include "physiotwin/model/circulation_model.hpp"
 
 namespace physiotwin {
@@ -70,15 +71,21 @@ class BeatAnalyzer {
     double max = 0, min = 0;
   };
   struct ValveTrack {
-    std::size_t flow, upstream, downstream;
-    double forward = 0, backward = 0, peak_gradient = 0, gradient_integral = 0, open_time = 0;
+    std::size_t flow, velocity;
+    double forward = 0, backward = 0, peak_velocity = 0, peak_gradient = 0, gradient_integral = 0,
+           open_time = 0;
   };
 
   void build(const CirculationModel& model) {
     const auto& reg = model.signals();
+    blood_density_ = model.parameters.value("blood.density");
     previous_.assign(reg.size(), 0.0);
-    auto pressure = [&](std::size_t c) { return reg.index_of(model.compartments[c].name + ".pressure"); };
-    auto volume = [&](std::size_t c) { return reg.index_of(model.compartments[c].name + ".volume"); };
+    auto pressure = [&](std::size_t c) {
+      return reg.index_of(model.compartments[c].name + ".pressure");
+    };
+    auto volume = [&](std::size_t c) {
+      return reg.index_of(model.compartments[c].name + ".volume");
+    };
     auto add = [&](std::string name, std::string unit, std::string description) {
       metrics_.push_back({std::move(name), std::move(unit), std::move(description)});
     };
@@ -95,7 +102,7 @@ class BeatAnalyzer {
     for (std::size_t k = 0; k < model.connections.size(); ++k) {
       const Connection& c = model.connections[k];
       if (c.kind != ConnectionKind::valve) continue;
-      valves_.push_back({reg.index_of(c.name + ".flow"), pressure(c.from), pressure(c.to)});
+      valves_.push_back({reg.index_of(c.name + ".flow"), reg.index_of(c.name + ".velocity")});
       valve_names_.push_back(c.name);
       if (c.name == "aortic_valve") aortic_valve_ = valves_.size() - 1;
     }
@@ -111,7 +118,8 @@ class BeatAnalyzer {
       add("lv_stroke_volume", "mL", "left ventricular total stroke volume (EDV - ESV)");
       add("lv_ejection_fraction", "1", "left ventricular ejection fraction");
       add("lv_peak_systolic_pressure", "mmHg", "left ventricular peak systolic pressure");
-      add("lv_end_diastolic_pressure", "mmHg", "left ventricular pressure at the onset of ventricular contraction (end-diastole)");
+      add("lv_end_diastolic_pressure", "mmHg",
+          "left ventricular pressure at the onset of ventricular contraction (end-diastole)");
     }
     if (r.right_ventricle) {
       rv_volume_ = track(volume(*r.right_ventricle));
@@ -133,20 +141,26 @@ class BeatAnalyzer {
     }
     if (r.left_atrium) {
       la_ = track(pressure(*r.left_atrium));
-      add("pulmonary_capillary_wedge_pressure", "mmHg", "wedge pressure, taken as mean left atrial pressure");
+      add("pulmonary_capillary_wedge_pressure", "mmHg",
+          "wedge pressure, taken as mean left atrial pressure");
     }
     for (std::size_t v = 0; v < valves_.size(); ++v) {
       const std::string& n = valve_names_[v];
-      add(n + "_peak_gradient", "mmHg", "peak instantaneous pressure drop across the " + n + " during forward flow");
-      add(n + "_mean_gradient", "mmHg", "mean pressure drop across the " + n + " during forward flow");
-      add(n + "_regurgitant_fraction", "1", "backward over forward volume through the " + n + " per beat");
+      add(n + "_peak_velocity", "m/s", "peak forward blood velocity through the " + n);
+      add(n + "_peak_gradient", "mmHg",
+          "peak Doppler (Bernoulli, rho v^2/2) gradient across the " + n);
+      add(n + "_mean_gradient", "mmHg",
+          "Doppler gradient across the " + n + " averaged over forward flow");
+      add(n + "_regurgitant_fraction", "1",
+          "backward over forward volume through the " + n + " per beat");
     }
     for (std::size_t k = 0; k < model.connections.size(); ++k) {
       const Connection& c = model.connections[k];
       if (c.organ_bed.empty()) continue;
       beds_.push_back(track(reg.index_of(c.name + ".flow")));
       add(c.organ_bed + "_flow", "L/min", "mean blood flow into the " + c.organ_bed + " bed");
-      add(c.organ_bed + "_flow_fraction", "1", "share of cardiac output going to the " + c.organ_bed + " bed");
+      add(c.organ_bed + "_flow_fraction", "1",
+          "share of cardiac output going to the " + c.organ_bed + " bed");
     }
     values_.assign(metrics_.size(), std::numeric_limits<double>::quiet_NaN());
   }
@@ -171,7 +185,8 @@ class BeatAnalyzer {
       v.forward += 0.5 * (std::max(q0, 0.0) + std::max(q1, 0.0)) * dt;
       v.backward += 0.5 * (std::max(-q0, 0.0) + std::max(-q1, 0.0)) * dt;
       if (q1 > 0.0) {
-        const double gradient = s[v.upstream] - s[v.downstream];
+        const double gradient = cardio::bernoulli_gradient(s[v.velocity], blood_density_);
+        v.peak_velocity = std::max(v.peak_velocity, s[v.velocity]);
         v.peak_gradient = std::max(v.peak_gradient, gradient);
         v.gradient_integral += gradient * dt;
         v.open_time += dt;
@@ -193,7 +208,10 @@ class BeatAnalyzer {
     duration_ = 0.0;
     for (auto& e : extrema_) e.max = e.min = s[e.signal];
     std::fill(integrals_.begin(), integrals_.end(), 0.0);
-    for (auto& v : valves_) v.forward = v.backward = v.peak_gradient = v.gradient_integral = v.open_time = 0.0;
+    for (auto& v : valves_) {
+      v.forward = v.backward = v.peak_velocity = v.peak_gradient = v.gradient_integral =
+          v.open_time = 0.0;
+    }
     if (lv_volume_ != npos) lv_pressure_at_onset_ = s[extrema_[lv_pressure_].signal];
   }
 
@@ -241,6 +259,7 @@ class BeatAnalyzer {
     }
     if (la_ != npos) put(mean_of(la_));
     for (const auto& v : valves_) {
+      put(v.peak_velocity);
       put(v.peak_gradient);
       put(v.open_time > 0.0 ? v.gradient_integral / v.open_time : 0.0);
       put(v.forward > 0.0 ? v.backward / v.forward : 0.0);
@@ -263,6 +282,7 @@ class BeatAnalyzer {
   std::size_t aorta_ = npos, lv_volume_ = npos, lv_pressure_ = npos, rv_volume_ = npos,
               rv_pressure_ = npos, cvp_ = npos, pa_ = npos, la_ = npos, aortic_valve_ = npos;
   double lv_pressure_at_onset_ = 0.0;
+  double blood_density_ = 1.06;
 
   std::vector<double> previous_, values_;
   double previous_time_ = 0.0, previous_position_ = 0.0, beat_start_ = 0.0, duration_ = 0.0,

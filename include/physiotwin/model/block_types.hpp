@@ -18,26 +18,35 @@ using S = BodyScaling;
 
 /// Linear compliant compartment: P = (V - V_u)/C (+ external pressure if thoracic).
 inline constexpr std::array<ParameterSpec, 2> compliance{{
-    {"compliance", "mL/mmHg", 1e-3, 1000.0, "volume change per unit transmural pressure", S::compliance},
+    {"compliance", "mL/mmHg", 1e-3, 1000.0, "volume change per unit transmural pressure",
+     S::compliance},
     {"unstressed_volume", "mL", 0.0, 5000.0, "volume at zero transmural pressure", S::volume},
 }};
 
 /// Heart chamber, time-varying elastance with an exponential EDPVR (Smith et al. 2004):
 /// P = e(t) E_es (V - V_d) + (1 - e(t)) P_0 (exp(lambda (V - V_0)) - 1).
 inline constexpr std::array<ParameterSpec, 5> chamber{{
-    {"end_systolic_elastance", "mmHg/mL", 1e-3, 20.0, "slope of the end-systolic pressure-volume relation (E_es)", S::elastance},
-    {"dead_volume", "mL", 0.0, 300.0, "volume intercept of the end-systolic pressure-volume relation (V_d)", S::volume},
-    {"diastolic_pressure_scale", "mmHg", 1e-3, 20.0, "scale of the end-diastolic pressure-volume relation (P_0)", S::none},
-    {"diastolic_stiffness", "1/mL", 1e-4, 0.5, "exponent of the end-diastolic pressure-volume relation (lambda)", S::stiffness},
-    {"diastolic_rest_volume", "mL", 0.0, 300.0, "volume at zero end-diastolic pressure (V_0)", S::volume},
+    {"end_systolic_elastance", "mmHg/mL", 1e-3, 20.0,
+     "slope of the end-systolic pressure-volume relation (E_es)", S::elastance},
+    {"dead_volume", "mL", 0.0, 300.0,
+     "volume intercept of the end-systolic pressure-volume relation (V_d)", S::volume},
+    {"diastolic_pressure_scale", "mmHg", 1e-3, 20.0,
+     "scale of the end-diastolic pressure-volume relation (P_0)", S::none},
+    {"diastolic_stiffness", "1/mL", 1e-4, 0.5,
+     "exponent of the end-diastolic pressure-volume relation (lambda)", S::stiffness},
+    {"diastolic_rest_volume", "mL", 0.0, 300.0, "volume at zero end-diastolic pressure (V_0)",
+     S::volume},
 }};
 
 /// Normalised double-Hill activation (Stergiopulos et al. 1996; Mynard et al. 2012),
 /// times as fractions of the cardiac period, measured from the activation's onset.
 inline constexpr std::array<ParameterSpec, 5> activation{{
-    {"onset", "s", 0.0, 0.4, "delay of contraction onset after the start of the beat (P wave for the atria)", S::none},
-    {"contraction_time", "1", 0.01, 0.9, "Hill time constant of contraction (tau_1), fraction of the period", S::none},
-    {"relaxation_time", "1", 0.02, 0.95, "Hill time constant of relaxation (tau_2), fraction of the period", S::none},
+    {"onset", "s", 0.0, 0.4,
+     "delay of contraction onset after the start of the beat (P wave for the atria)", S::none},
+    {"contraction_time", "1", 0.01, 0.9,
+     "Hill time constant of contraction (tau_1), fraction of the period", S::none},
+    {"relaxation_time", "1", 0.02, 0.95,
+     "Hill time constant of relaxation (tau_2), fraction of the period", S::none},
     {"contraction_steepness", "1", 0.5, 10.0, "Hill exponent of contraction (m_1)", S::none},
     {"relaxation_steepness", "1", 2.0, 60.0, "Hill exponent of relaxation (m_2)", S::none},
 }};
@@ -56,9 +65,12 @@ inline constexpr std::array<ParameterSpec, 2> inertance{{
 /// Heart valve with opening dynamics (Mynard et al. 2012): Bernoulli resistance and
 /// inertance of an effective orifice that moves between min_area and max_area.
 inline constexpr std::array<ParameterSpec, 5> valve{{
-    {"max_area", "cm2", 0.05, 15.0, "effective orifice area when fully open; lower it for stenosis", S::none},
-    {"min_area", "cm2", 0.0, 5.0, "effective orifice area when closed; above zero for regurgitation", S::none},
-    {"effective_length", "cm", 0.1, 10.0, "effective length of the blood column for the inertance", S::none},
+    {"max_area", "cm2", 0.05, 15.0, "effective orifice area when fully open; lower it for stenosis",
+     S::none},
+    {"min_area", "cm2", 0.0, 5.0,
+     "effective orifice area when closed; above zero for regurgitation", S::none},
+    {"effective_length", "cm", 0.1, 10.0, "effective length of the blood column for the inertance",
+     S::none},
     {"opening_rate", "1/(mmHg*s)", 0.1, 1000.0, "rate coefficient of opening (K_vo)", S::none},
     {"closing_rate", "1/(mmHg*s)", 0.1, 1000.0, "rate coefficient of closing (K_vc)", S::none},
 }};
@@ -70,9 +82,15 @@ struct SystemParameter {
 };
 inline constexpr std::array<SystemParameter, 4> system{{
     {"heart.rate", {"rate", "1/min", 25.0, 220.0, "heart rate", S::none}},
-    {"thorax.pressure", {"pressure", "mmHg", -30.0, 40.0, "pleural (intrathoracic) pressure acting on thoracic compartments", S::none}},
-    {"blood.volume", {"volume", "mL", 1000.0, 10000.0, "total blood volume (set from the patient's body size)", S::volume}},
-    {"blood.density", {"density", "g/mL", 1.0, 1.1, "blood density, for the valves' Bernoulli and inertial terms", S::none}},
+    {"thorax.pressure",
+     {"pressure", "mmHg", -30.0, 40.0,
+      "pleural (intrathoracic) pressure acting on thoracic compartments", S::none}},
+    {"blood.volume",
+     {"volume", "mL", 1000.0, 10000.0, "total blood volume (set from the patient's body size)",
+      S::volume}},
+    {"blood.density",
+     {"density", "g/mL", 1.0, 1.1, "blood density, for the valves' Bernoulli and inertial terms",
+      S::none}},
 }};
 
 }  // namespace physiotwin::blocks

@@ -31,11 +31,11 @@ struct Compartment {
   std::string description;
   std::string region;
   CompartmentKind kind = CompartmentKind::compliance;
-  bool thoracic = false;           ///< feels the pleural pressure
-  std::size_t first_parameter = 0; ///< index of its first parameter, in block_types order
-  double initial_pressure = 0.0;   ///< compliance: initial transmural pressure, mmHg
-  double initial_volume = 0.0;     ///< chamber: initial volume, mL (reference body)
-  std::size_t activation = 0;      ///< chamber: index into activations
+  bool thoracic = false;            ///< feels the pleural pressure
+  std::size_t first_parameter = 0;  ///< index of its first parameter, in block_types order
+  double initial_pressure = 0.0;    ///< compliance: initial transmural pressure, mmHg
+  double initial_volume = 0.0;      ///< chamber: initial volume, mL (reference body)
+  std::size_t activation = 0;       ///< chamber: index into activations
 };
 
 struct Connection {
@@ -148,9 +148,13 @@ class CirculationModel {
 
   // ---- state vector ----
   [[nodiscard]] std::size_t state_size() const noexcept { return state_names_.size(); }
-  [[nodiscard]] const std::vector<std::string>& state_names() const noexcept { return state_names_; }
+  [[nodiscard]] const std::vector<std::string>& state_names() const noexcept {
+    return state_names_;
+  }
   [[nodiscard]] std::size_t phase_state() const noexcept { return phase_state_; }
-  [[nodiscard]] std::size_t flow_state(std::size_t connection) const noexcept { return flow_state_[connection]; }
+  [[nodiscard]] std::size_t flow_state(std::size_t connection) const noexcept {
+    return flow_state_[connection];
+  }
 
   /// Initial state: compliant compartments at their initial pressures, chambers at their
   /// initial volumes, all shifted by one common pressure so that the total equals
@@ -223,8 +227,8 @@ class CirculationModel {
           break;
         case ConnectionKind::valve: {
           q = y[flow_state_[k]];
-          const auto d = cardio::valve_derivatives(valve_[k], blood_density_, dp, q,
-                                                   y[opening_state_[k]]);
+          const auto d =
+              cardio::valve_derivatives(valve_[k], blood_density_, dp, q, y[opening_state_[k]]);
           ydot[flow_state_[k]] = d.dflow;
           ydot[opening_state_[k]] = d.dopening;
           break;
@@ -234,6 +238,70 @@ class CirculationModel {
       ydot[to] += q;
     }
     ydot[phase_state_] = heart_rate_ / 60.0;
+  }
+
+  /// Analytic Jacobian df/dy, column-major n x n (n = state_size()), overwritten.
+  ///
+  /// Each connection adds its flow's partials to the row of the compartment it leaves and
+  /// subtracts them from the row it enters, so every column of the volume rows sums to
+  /// exactly zero: Newton's corrections then keep total blood volume to round-off, which
+  /// a difference-quotient Jacobian (column sums ~1e-8) does not. The dependence of the
+  /// activation on the cardiac phase is left out: a Newton matrix may be approximate.
+  void jacobian(const double* y, double* jac) noexcept {
+    const std::size_t n = state_size();
+    std::fill(jac, jac + n * n, 0.0);
+    auto at = [&](std::size_t row, std::size_t col) -> double& { return jac[col * n + row]; };
+    double* pressure = pressure_.data();
+    compute_pressures(y, pressure);
+    double* slope = pressure_slope_.data();  // dP_c/dV_c
+    for (std::size_t c = 0; c < compartments.size(); ++c) {
+      if (kind_[c] == CompartmentKind::compliance) {
+        slope[c] = elastance_[c];
+      } else {
+        const ChamberCoefficients& ch = chamber_[c];
+        const double e = activation_value_[chamber_activation_[c]];
+        const double x = ch.lambda * (y[c] - ch.v0);
+        const double passive_slope = x < 30.0 ? ch.p0 * ch.lambda * std::exp(x) : 0.0;
+        slope[c] = e * ch.ees + (1.0 - e) * passive_slope;
+      }
+    }
+    for (std::size_t k = 0; k < connections.size(); ++k) {
+      const std::size_t f = from_[k], t = to_[k];
+      const double dp = pressure[f] - pressure[t];
+      switch (connection_kind_[k]) {
+        case ConnectionKind::resistance: {
+          const double g = conductance_[k];
+          at(f, f) -= g * slope[f];
+          at(f, t) += g * slope[t];
+          at(t, f) += g * slope[f];
+          at(t, t) -= g * slope[t];
+          break;
+        }
+        case ConnectionKind::inertance: {
+          const std::size_t s = flow_state_[k];
+          at(f, s) -= 1.0;
+          at(t, s) += 1.0;
+          at(s, f) += slope[f] * inverse_inertance_[k];
+          at(s, t) -= slope[t] * inverse_inertance_[k];
+          at(s, s) -= conductance_[k] * inverse_inertance_[k];
+          break;
+        }
+        case ConnectionKind::valve: {
+          const std::size_t s = flow_state_[k], z = opening_state_[k];
+          const auto d = cardio::valve_partials(valve_[k], blood_density_, dp, y[s], y[z]);
+          at(f, s) -= 1.0;
+          at(t, s) += 1.0;
+          at(s, f) += d.dflow_ddp * slope[f];
+          at(s, t) -= d.dflow_ddp * slope[t];
+          at(s, s) += d.dflow_dq;
+          at(s, z) += d.dflow_dzeta;
+          at(z, f) += d.dopening_ddp * slope[f];
+          at(z, t) -= d.dopening_ddp * slope[t];
+          at(z, z) += d.dopening_dzeta;
+          break;
+        }
+      }
+    }
   }
 
   /// Every registered signal, in registry order, for state y.
@@ -249,7 +317,10 @@ class CirculationModel {
     }
     for (std::size_t k = 0; k < connections.size(); ++k) {
       out[s++] = connection_flow(k, y, pressure);
-      if (connection_kind_[k] == ConnectionKind::valve) out[s++] = y[opening_state_[k]];
+      if (connection_kind_[k] == ConnectionKind::valve) {
+        out[s++] = y[opening_state_[k]];
+        out[s++] = cardio::valve_velocity(valve_[k], y[flow_state_[k]], y[opening_state_[k]]);
+      }
     }
     for (std::size_t a = 0; a < activations.size(); ++a) out[s++] = activation_value_[a];
     out[s++] = total_volume;
@@ -316,6 +387,7 @@ class CirculationModel {
       to_[k] = connections[k].to;
     }
     pressure_.assign(nc, 0.0);
+    pressure_slope_.assign(nc, 0.0);
     elastance_.assign(nc, 0.0);
     unstressed_.assign(nc, 0.0);
     thoracic_.assign(nc, 0.0);
@@ -331,7 +403,8 @@ class CirculationModel {
   void register_signals() {
     signals_ = SignalRegistry{};
     for (const auto& c : compartments) {
-      signals_.add({c.name + ".pressure", "mmHg", "blood pressure in the " + c.description, c.region});
+      signals_.add(
+          {c.name + ".pressure", "mmHg", "blood pressure in the " + c.description, c.region});
       signals_.add({c.name + ".volume", "mL", "blood volume of the " + c.description, c.region});
     }
     for (const auto& k : connections) {
@@ -341,7 +414,12 @@ class CirculationModel {
                     k.region});
       if (k.kind == ConnectionKind::valve) {
         signals_.add({k.name + ".opening", "1",
-                      "opening state of the " + k.description + " (0 closed, 1 fully open)", k.region});
+                      "opening state of the " + k.description + " (0 closed, 1 fully open)",
+                      k.region});
+        signals_.add({k.name + ".velocity", "m/s",
+                      "blood velocity through the effective orifice of the " + k.description +
+                          " (what continuous-wave Doppler measures)",
+                      k.region});
       }
     }
     for (const auto& a : activations) {
@@ -350,8 +428,8 @@ class CirculationModel {
                     "heart"});
     }
     signals_.add({"blood.total_volume", "mL", "total blood volume in all compartments", "body"});
-    signals_.add({"pleural.pressure", "mmHg", "pleural pressure acting on the thoracic compartments",
-                  "thorax"});
+    signals_.add({"pleural.pressure", "mmHg",
+                  "pleural pressure acting on the thoracic compartments", "thorax"});
   }
 
   // state layout
@@ -367,7 +445,7 @@ class CirculationModel {
   std::vector<std::size_t> chamber_activation_;
   std::vector<ConnectionKind> connection_kind_;
   std::vector<std::size_t> from_, to_;
-  std::vector<double> pressure_, elastance_, unstressed_, thoracic_;
+  std::vector<double> pressure_, pressure_slope_, elastance_, unstressed_, thoracic_;
   std::vector<ChamberCoefficients> chamber_;
   std::vector<double> conductance_, inverse_inertance_;
   std::vector<cardio::ValveCoefficients> valve_;

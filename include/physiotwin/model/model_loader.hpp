@@ -30,14 +30,8 @@ inline Parameter read_parameter(const JsonView& node, const std::string& full_na
     node["unit"].fail(fmt::format("unit \"{}\" is not a unit of {} (expected \"{}\")", unit,
                                   full_name, spec.unit));
   }
-  Parameter p{full_name,
-              std::string(spec.unit),
-              raw * *factor,
-              spec.min,
-              spec.max,
-              std::string(spec.description),
-              node["source"].string(),
-              spec.scaling};
+  Parameter p{full_name, std::string(spec.unit),        raw * *factor,           spec.min,
+              spec.max,  std::string(spec.description), node["source"].string(), spec.scaling};
   if (p.source.empty()) node["source"].fail("a parameter's source must not be empty");
   if (!std::isfinite(p.value) || p.value < p.min || p.value > p.max) {
     node["value"].fail(fmt::format("{} = {:g} {} is outside the allowed range {}", full_name,
@@ -64,9 +58,10 @@ std::size_t read_block_parameters(const JsonView& block, const std::string& bloc
 
 inline void check_block_name(const JsonView& node, const std::string& name) {
   if (name.empty() || name.find_first_of(" ./\\\"") != std::string::npos) {
-    node.fail(fmt::format("block name \"{}\" must be non-empty and free of spaces, dots, slashes "
-                          "and quotes (it becomes part of signal and HDF5 dataset names)",
-                          name));
+    node.fail(
+        fmt::format("block name \"{}\" must be non-empty and free of spaces, dots, slashes "
+                    "and quotes (it becomes part of signal and HDF5 dataset names)",
+                    name));
   }
 }
 
@@ -78,8 +73,8 @@ inline void check_block_name(const JsonView& node, const std::string& name) {
   const nlohmann::json document = read_json_file(file);
   const JsonView root(document, file.string(), "");
   static constexpr std::array<std::string_view, 10> top{
-      "format", "version", "name", "description", "reference_body", "system",
-      "activations", "compartments", "connections", "roles"};
+      "format", "version",     "name",         "description", "reference_body",
+      "system", "activations", "compartments", "connections", "roles"};
   root.reject_unknown_members(top);
   if (root["format"].string() != "physiotwin-circulation") {
     root["format"].fail("expected \"physiotwin-circulation\"");
@@ -101,8 +96,10 @@ inline void check_block_name(const JsonView& node, const std::string& name) {
     }
     static constexpr ParameterSpec height{"height", "cm", 100.0, 250.0, "height"};
     static constexpr ParameterSpec weight{"weight", "kg", 25.0, 300.0, "weight"};
-    model.reference_body.height_cm = read_parameter(body["height"], "reference_body.height", height).value;
-    model.reference_body.weight_kg = read_parameter(body["weight"], "reference_body.weight", weight).value;
+    model.reference_body.height_cm =
+        read_parameter(body["height"], "reference_body.height", height).value;
+    model.reference_body.weight_kg =
+        read_parameter(body["weight"], "reference_body.weight", weight).value;
     model.reference_body.source = body["source"].string();
   }
 
@@ -142,7 +139,7 @@ inline void check_block_name(const JsonView& node, const std::string& name) {
     for (std::size_t i = 0; i < list.array_size(); ++i) {
       const JsonView node = list.at_index(i);
       static constexpr std::array<std::string_view, 9> members{
-          "name", "type", "description", "region", "thoracic", "initial_pressure",
+          "name",           "type",       "description", "region", "thoracic", "initial_pressure",
           "initial_volume", "activation", "parameters"};
       node.reject_unknown_members(members);
       Compartment comp;
@@ -154,14 +151,18 @@ inline void check_block_name(const JsonView& node, const std::string& name) {
       const std::string type = node["type"].string();
       if (type == "compliance") {
         comp.kind = CompartmentKind::compliance;
-        static constexpr ParameterSpec pressure{"initial_pressure", "mmHg", -20.0, 200.0, "initial pressure"};
-        comp.initial_pressure = read_parameter(node["initial_pressure"], comp.name + ".initial_pressure", pressure).value;
+        static constexpr ParameterSpec pressure{"initial_pressure", "mmHg", -20.0, 200.0,
+                                                "initial pressure"};
+        comp.initial_pressure =
+            read_parameter(node["initial_pressure"], comp.name + ".initial_pressure", pressure)
+                .value;
         comp.first_parameter =
             detail::read_block_parameters(node, comp.name, blocks::compliance, model.parameters);
       } else if (type == "chamber") {
         comp.kind = CompartmentKind::chamber;
         static constexpr ParameterSpec volume{"initial_volume", "mL", 1.0, 500.0, "initial volume"};
-        comp.initial_volume = read_parameter(node["initial_volume"], comp.name + ".initial_volume", volume).value;
+        comp.initial_volume =
+            read_parameter(node["initial_volume"], comp.name + ".initial_volume", volume).value;
         const std::string act = node["activation"].string();
         auto it = activation_index.find(act);
         if (it == activation_index.end()) {
@@ -171,7 +172,8 @@ inline void check_block_name(const JsonView& node, const std::string& name) {
         comp.first_parameter =
             detail::read_block_parameters(node, comp.name, blocks::chamber, model.parameters);
       } else {
-        node["type"].fail(fmt::format("unknown compartment type \"{}\" (expected \"compliance\" or \"chamber\")", type));
+        node["type"].fail(fmt::format(
+            "unknown compartment type \"{}\" (expected \"compliance\" or \"chamber\")", type));
       }
       if (!compartment_index.emplace(comp.name, model.compartments.size()).second) {
         node["name"].fail(fmt::format("compartment \"{}\" is defined twice", comp.name));
@@ -207,23 +209,27 @@ inline void check_block_name(const JsonView& node, const std::string& name) {
       const std::string type = node["type"].string();
       if (type == "resistance") {
         con.kind = ConnectionKind::resistance;
-        con.first_parameter = detail::read_block_parameters(node, con.name, blocks::resistance, model.parameters);
+        con.first_parameter =
+            detail::read_block_parameters(node, con.name, blocks::resistance, model.parameters);
       } else if (type == "inertance") {
         con.kind = ConnectionKind::inertance;
-        con.first_parameter = detail::read_block_parameters(node, con.name, blocks::inertance, model.parameters);
+        con.first_parameter =
+            detail::read_block_parameters(node, con.name, blocks::inertance, model.parameters);
       } else if (type == "valve") {
         con.kind = ConnectionKind::valve;
-        con.first_parameter = detail::read_block_parameters(node, con.name, blocks::valve, model.parameters);
+        con.first_parameter =
+            detail::read_block_parameters(node, con.name, blocks::valve, model.parameters);
         const double max_area = model.parameters.at(con.first_parameter).value;
         const double min_area = model.parameters.at(con.first_parameter + 1).value;
         if (min_area >= max_area) {
-          node["parameters"]["min_area"].fail(fmt::format(
-              "{}.min_area = {:g} cm2 must be below {}.max_area = {:g} cm2", con.name, min_area,
-              con.name, max_area));
+          node["parameters"]["min_area"].fail(
+              fmt::format("{}.min_area = {:g} cm2 must be below {}.max_area = {:g} cm2", con.name,
+                          min_area, con.name, max_area));
         }
       } else {
         node["type"].fail(fmt::format(
-            "unknown connection type \"{}\" (expected \"resistance\", \"inertance\" or \"valve\")", type));
+            "unknown connection type \"{}\" (expected \"resistance\", \"inertance\" or \"valve\")",
+            type));
       }
       if (!seen.emplace(con.name, i).second || compartment_index.contains(con.name)) {
         node["name"].fail(fmt::format("block name \"{}\" is used twice", con.name));
@@ -235,19 +241,20 @@ inline void check_block_name(const JsonView& node, const std::string& name) {
   if (root.has("roles")) {
     const JsonView roles = root["roles"];
     static constexpr std::array<std::string_view, 7> members{
-        "left_ventricle", "right_ventricle", "left_atrium", "right_atrium",
-        "aorta", "pulmonary_artery", "central_veins"};
+        "left_ventricle", "right_ventricle",  "left_atrium",  "right_atrium",
+        "aorta",          "pulmonary_artery", "central_veins"};
     roles.reject_unknown_members(members);
     std::array<std::optional<std::size_t>*, 7> slots{
         &model.roles.left_ventricle, &model.roles.right_ventricle, &model.roles.left_atrium,
-        &model.roles.right_atrium, &model.roles.aorta, &model.roles.pulmonary_artery,
+        &model.roles.right_atrium,   &model.roles.aorta,           &model.roles.pulmonary_artery,
         &model.roles.central_veins};
     for (std::size_t r = 0; r < members.size(); ++r) {
       const std::string key(members[r]);
       if (!roles.has(key)) continue;
       const std::string target = roles[key].string();
       auto it = compartment_index.find(target);
-      if (it == compartment_index.end()) roles[key].fail(fmt::format("no compartment named \"{}\"", target));
+      if (it == compartment_index.end())
+        roles[key].fail(fmt::format("no compartment named \"{}\"", target));
       *slots[r] = it->second;
     }
   }

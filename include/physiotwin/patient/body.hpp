@@ -38,7 +38,8 @@ struct Patient {
   return 1000.0 * litres;
 }
 
-[[nodiscard]] inline double du_bois_body_surface_area_m2(double height_cm, double weight_kg) noexcept {
+[[nodiscard]] inline double du_bois_body_surface_area_m2(double height_cm,
+                                                         double weight_kg) noexcept {
   return 0.007184 * std::pow(height_cm, 0.725) * std::pow(weight_kg, 0.425);
 }
 
@@ -49,7 +50,8 @@ struct Patient {
   static constexpr std::array<std::string_view, 9> members{
       "format", "version", "id", "description", "sex", "age", "height", "weight", "source"};
   root.reject_unknown_members(members);
-  if (root["format"].string() != "physiotwin-patient") root["format"].fail("expected \"physiotwin-patient\"");
+  if (root["format"].string() != "physiotwin-patient")
+    root["format"].fail("expected \"physiotwin-patient\"");
   if (root["version"].number() != 1) root["version"].fail("only version 1 is supported");
   Patient p;
   p.id = root["id"].string();
@@ -89,13 +91,20 @@ inline void scale_to_patient(CirculationModel& model, const Patient& patient) {
     const Parameter& p = model.parameters.at(i);
     double factor = 1.0;
     switch (p.scaling) {
-      case BodyScaling::none: break;
+      case BodyScaling::none:
+        break;
       case BodyScaling::volume:
-      case BodyScaling::compliance: factor = s.volume; break;
+      case BodyScaling::compliance:
+        factor = s.volume;
+        break;
       case BodyScaling::elastance:
-      case BodyScaling::stiffness: factor = 1.0 / s.volume; break;
+      case BodyScaling::stiffness:
+        factor = 1.0 / s.volume;
+        break;
       case BodyScaling::resistance:
-      case BodyScaling::inertance: factor = 1.0 / s.flow; break;
+      case BodyScaling::inertance:
+        factor = 1.0 / s.flow;
+        break;
     }
     if (factor != 1.0) model.parameters.set_derived(i, p.value * factor, cause);
   }

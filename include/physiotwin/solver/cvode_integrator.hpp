@@ -29,17 +29,25 @@ struct SolverOptions {
   double relative_tolerance = 1e-6;
   std::vector<double> absolute_tolerance;  ///< one per state
   double max_step = 0.02;                  ///< s: no step may jump over an atrial contraction
+  /// s: a step this small means the model broke (e.g. non-finite values from some time on);
+  /// without it CVODE would creep towards that time for ever with ever smaller steps.
+  double min_step = 1e-10;
   long max_steps_per_call = 500000;
 };
 
 /// dy/dt = f(t, y): returns false if f could not be evaluated (e.g. non-finite values).
 using RhsFunction = bool (*)(double t, const double* y, double* ydot, void* user) noexcept;
+/// df/dy at (t, y), written column-major into an n x n array; null for CVODE's
+/// difference-quotient approximation.
+using JacobianFunction = bool (*)(double t, const double* y, double* column_major,
+                                  void* user) noexcept;
 
 class CvodeIntegrator {
  public:
   CvodeIntegrator(RhsFunction f, void* user, std::span<const double> y0, double t0,
-                  const SolverOptions& options, std::vector<std::string> state_names)
-      : f_(f), user_(user), names_(std::move(state_names)) {
+                  const SolverOptions& options, std::vector<std::string> state_names,
+                  JacobianFunction jacobian = nullptr)
+      : f_(f), jacobian_(jacobian), user_(user), names_(std::move(state_names)) {
     const auto n = static_cast<sunindextype>(y0.size());
     check(SUNContext_Create(nullptr, &context_), "SUNContext_Create");
     y_ = N_VNew_Serial(n, context_);
@@ -50,14 +58,18 @@ class CvodeIntegrator {
               N_VGetArrayPointer(atol_));
     memory_ = CVodeCreate(CV_BDF, context_);
     if (memory_ == nullptr) throw Error("CVodeCreate failed");
-    check(CVodeSetErrHandlerFn(memory_, &CvodeIntegrator::record_message, this), "CVodeSetErrHandlerFn");
+    check(CVodeSetErrHandlerFn(memory_, &CvodeIntegrator::record_message, this),
+          "CVodeSetErrHandlerFn");
     check(CVodeInit(memory_, &CvodeIntegrator::rhs_adapter, t0, y_), "CVodeInit");
     check(CVodeSetUserData(memory_, this), "CVodeSetUserData");
     check(CVodeSVtolerances(memory_, options.relative_tolerance, atol_), "CVodeSVtolerances");
     matrix_ = SUNDenseMatrix(n, n, context_);
     linear_solver_ = SUNLinSol_Dense(y_, matrix_, context_);
     check(CVodeSetLinearSolver(memory_, linear_solver_, matrix_), "CVodeSetLinearSolver");
+    if (jacobian_ != nullptr)
+      check(CVodeSetJacFn(memory_, &CvodeIntegrator::jacobian_adapter), "CVodeSetJacFn");
     check(CVodeSetMaxStep(memory_, options.max_step), "CVodeSetMaxStep");
+    check(CVodeSetMinStep(memory_, options.min_step), "CVodeSetMinStep");
     check(CVodeSetMaxNumSteps(memory_, options.max_steps_per_call), "CVodeSetMaxNumSteps");
     time_ = t0;
   }
@@ -76,6 +88,7 @@ class CvodeIntegrator {
   }
 
   /// Takes one internal step towards `toward`; returns the time reached (may overshoot it).
+  /// On the first step after (re)initialisation CVODE uses `toward` to guess a step size.
   double step(double toward) {
     double reached = time_;
     const int flag = CVode(memory_, toward, y_, &reached, CV_ONE_STEP);
@@ -87,8 +100,10 @@ class CvodeIntegrator {
   /// Solution at time t, which must lie within the last step.
   void interpolate(double t, std::span<double> out) {
     const int flag = CVodeGetDky(memory_, t, 0, scratch_);
-    if (flag < 0) throw SolverError(fmt::format("cannot interpolate the solution at t = {:.6f} s ({})",
-                                                t, flag_name(flag)), t);
+    if (flag < 0)
+      throw SolverError(
+          fmt::format("cannot interpolate the solution at t = {:.6f} s ({})", t, flag_name(flag)),
+          t);
     const double* data = N_VGetArrayPointer(scratch_);
     std::copy(data, data + out.size(), out.begin());
   }
@@ -131,7 +146,15 @@ class CvodeIntegrator {
     return me->f_(t, N_VGetArrayPointer(y), N_VGetArrayPointer(ydot), me->user_) ? 0 : 1;
   }
 
-  static void record_message(int, const char*, const char* function, char* message, void* self) noexcept {
+  static int jacobian_adapter(double t, N_Vector y, N_Vector, SUNMatrix J, void* self, N_Vector,
+                              N_Vector, N_Vector) noexcept {
+    auto* me = static_cast<CvodeIntegrator*>(self);
+    // SUNDenseMatrix stores columns contiguously: SM_DATA_D is the column-major array.
+    return me->jacobian_(t, N_VGetArrayPointer(y), SM_DATA_D(J), me->user_) ? 0 : 1;
+  }
+
+  static void record_message(int, const char*, const char* function, char* message,
+                             void* self) noexcept {
     try {
       static_cast<CvodeIntegrator*>(self)->last_message_ = fmt::format("{}: {}", function, message);
     } catch (...) {
@@ -167,16 +190,17 @@ class CvodeIntegrator {
         if (!(weighted <= worst_error)) worst_error = weighted, worst = i;
       }
       if (!names_.empty()) {
-        culprit = fmt::format("; largest local error in state {} (value {:g})", names_[worst], y[worst]);
+        culprit =
+            fmt::format("; largest local error in state {} (value {:g})", names_[worst], y[worst]);
       }
     }
-    throw SolverError(fmt::format("solver failed at t = {:.6f} s: {}{}{}", t,
-                                  flag_name(flag), culprit,
-                                  last_message_.empty() ? "" : " [" + last_message_ + "]"),
+    throw SolverError(fmt::format("solver failed at t = {:.6f} s: {}{}{}", t, flag_name(flag),
+                                  culprit, last_message_.empty() ? "" : " [" + last_message_ + "]"),
                       t);
   }
 
   RhsFunction f_;
+  JacobianFunction jacobian_;
   void* user_;
   std::vector<std::string> names_;
   SUNContext context_ = nullptr;

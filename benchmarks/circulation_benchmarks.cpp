@@ -1,0 +1,51 @@
+// Benchmarks of the circulation; figures and the command are in docs/performance.md.
+//   ./build/release/benchmarks/physiotwin_benchmarks --benchmark_repetitions=5
+//       --benchmark_report_aggregates_only=true
+#include <benchmark/benchmark.h>
+
+#include <physiotwin/physiotwin.hpp>
+#include <string>
+
+namespace {
+
+physiotwin::CirculationModel reference_model() {
+  const std::string models = PHYSIOTWIN_MODELS_DIR;
+  auto model = physiotwin::load_circulation(models + "/circulation/adult.json");
+  physiotwin::scale_to_patient(model,
+                               physiotwin::load_patient(models + "/patients/adult_male.json"));
+  return model;
+}
+
+// One evaluation of the right-hand side of the reference adult (37 states).
+void BM_RightHandSide(benchmark::State& state) {
+  auto model = reference_model();
+  std::vector<double> y(model.state_size()), ydot(model.state_size());
+  model.initial_state(y);
+  double t = 0.0;
+  for (auto _ : state) {
+    y[model.phase_state()] = t;  // walk through the beat so activation is exercised
+    model.rhs(t, y.data(), ydot.data());
+    benchmark::DoNotOptimize(ydot.data());
+    t += 1e-3;
+  }
+}
+BENCHMARK(BM_RightHandSide);
+
+// 60 simulated seconds of the reference adult with the default options (the tolerances
+// the validation tests pass with), outputs sampled at 100 Hz and beat metrics at 500 Hz.
+// Reports the real-time factor: simulated seconds per wall-clock second.
+void BM_ReferenceAdult60s(benchmark::State& state) {
+  const auto model = reference_model();
+  for (auto _ : state) {
+    physiotwin::Twin twin{physiotwin::CirculationModel(model)};
+    twin.advance(60.0);
+    benchmark::DoNotOptimize(twin.signal_values().data());
+  }
+  state.counters["real_time_factor"] =
+      benchmark::Counter(60.0 * double(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ReferenceAdult60s)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Command-line tests: the main job, determinism, readability by h5dump and h5py, and
+# every bad input of issue 2 (exit status 2, a one-line error naming what and where,
+# and no output file left behind).
+set -u
+cli="$1"
+data="$2"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+passes=0
+pass() { passes=$((passes + 1)); }
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# expect_bad_input NAME EXPECTED_TEXT ARGS...: exit 2, message contains the text, no file.
+expect_bad_input() {
+  local name="$1" text="$2"; shift 2
+  local out="$work/$name.h5"
+  "$cli" "$@" --out "$out" > "$work/$name.stdout" 2> "$work/$name.stderr"
+  local status=$?
+  [ "$status" -eq 2 ] || { fail "$name: exit status $status, expected 2"; cat "$work/$name.stderr"; return; }
+  grep -qF -- "$text" "$work/$name.stderr" || { fail "$name: message lacks '$text':"; cat "$work/$name.stderr"; return; }
+  [ ! -e "$out" ] && [ ! -e "$out.tmp" ] || { fail "$name: left a file behind"; return; }
+  pass
+}
+
+# --- the main job -------------------------------------------------------------------------
+export SOURCE_DATE_EPOCH=1700000000
+"$cli" run --duration 8 --out "$work/a.h5" > "$work/a.txt" || fail "run exited $?"
+grep -q "mean_arterial_pressure" "$work/a.txt" && grep -q "normal range" "$work/a.txt" && pass || fail "summary table missing"
+"$cli" run --duration 8 --out "$work/b.h5" > /dev/null || fail "second run exited $?"
+cmp -s "$work/a.h5" "$work/b.h5" && pass || { fail "two runs differ"; cmp -l "$work/a.h5" "$work/b.h5" | head -5; h5dump -A "$work/a.h5" > "$work/a.dump"; h5dump -A "$work/b.h5" > "$work/b.dump"; diff "$work/a.dump" "$work/b.dump" | head -10; }
+unset SOURCE_DATE_EPOCH
+
+"$cli" info "$work/a.h5" > "$work/info.txt" && grep -q "aorta.pressure" "$work/info.txt" && pass || fail "info"
+"$cli" params > "$work/params.txt" && grep -q "aortic_valve.max_area" "$work/params.txt" && pass || fail "params"
+
+if command -v h5dump > /dev/null; then
+  h5dump -H "$work/a.h5" > "$work/dump.txt" && grep -q '"lv.pressure"' "$work/dump.txt" && pass || fail "h5dump"
+else
+  fail "h5dump is not installed (scripts/setup.sh installs hdf5-tools)"
+fi
+/usr/bin/python3 - "$work/a.h5" <<'PY' && pass || fail "h5py could not read the file"
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "r") as f:
+    assert f.attrs["format"] == b"physiotwin-hdf5" or f.attrs["format"] == "physiotwin-hdf5"
+    assert int(f.attrs["format_version"]) == 1
+    t = f["timeseries/time"][:]
+    assert len(t) == 801 and abs(t[-1] - 8.0) < 1e-12
+    for name in ["aorta.pressure", "lv.pressure", "lv.volume", "rv.pressure", "rv.volume", "la.pressure",
+                 "la.volume", "ra.pressure", "ra.volume", "pulmonary_artery.pressure", "aortic_valve.flow",
+                 "mitral_valve.flow", "tricuspid_valve.flow", "pulmonary_valve.flow"]:
+        d = f["timeseries"][name]
+        assert d.shape == t.shape and np.all(np.isfinite(d[:])), name
+        assert d.attrs["unit"] and d.attrs["description"], name
+        assert d.compression == "gzip" and d.shuffle, name
+    for name in ["heart_rate", "systolic_pressure", "diastolic_pressure", "mean_arterial_pressure",
+                 "stroke_volume", "cardiac_output", "lv_ejection_fraction", "lv_end_diastolic_volume"]:
+        assert f["beats"][name].shape == f["beats/time"].shape, name
+    assert f["parameters/aortic_valve.max_area"].attrs["unit"] in (b"cm2", "cm2")
+    assert f["model/connections/aortic_valve"].attrs["from"] in (b"lv", "lv")
+PY
+
+# --- bad input ----------------------------------------------------------------------------
+printf '{"format": "physiotwin-circulation",\n "version": 1,,}' > "$work/broken.json"
+expect_bad_input malformed "broken.json: not valid JSON" run --model "$work/broken.json" --duration 1
+sed 's/"end_systolic_elastance"/"end_systolic_elastanse"/' "${PHYSIOTWIN_MODEL:-$(dirname "$data")/../models/circulation/adult.json}" > "$work/typo.json"
+expect_bad_input unknown_parameter 'unknown member "end_systolic_elastanse"' run --model "$work/typo.json" --duration 1
+expect_bad_input set_unknown 'unknown parameter "lv.emax"' run --set lv.emax=3 --duration 1
+expect_bad_input set_range 'is outside the allowed range [0.05, 15] cm2' run --set aortic_valve.max_area=40 --duration 1
+expect_bad_input set_not_number '"abc" is not a number' run --set heart.rate=abc --duration 1
+expect_bad_input zero_duration 'the duration must be a positive number' run --duration 0
+expect_bad_input negative_duration 'the duration must be a positive number' run --duration -5
+expect_bad_input child 'age = 9 a is outside the allowed range [18, 90] a' run --patient "$data/patient_child.json" --duration 1
+expect_bad_input no_patient 'cannot open file' run --patient "$work/none.json" --duration 1
+"$cli" run --duration 1 --out /nonexistent-dir/x.h5 > /dev/null 2> "$work/unwritable.stderr"
+[ $? -eq 2 ] && grep -q "/nonexistent-dir/x.h5: cannot create the output file" "$work/unwritable.stderr" && pass || fail "unwritable path"
+"$cli" frobnicate > /dev/null 2>&1; [ $? -eq 2 ] && pass || fail "unknown command"
+"$cli" info "$work/broken.json" > /dev/null 2> "$work/info_bad.stderr"
+[ $? -eq 2 ] && grep -q "not an HDF5 file" "$work/info_bad.stderr" && pass || fail "info on a non-HDF5 file"
+
+echo "$passes passed, $failures failed"
+[ "$failures" -eq 0 ]

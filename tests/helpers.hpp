@@ -1,0 +1,32 @@
+#pragma once
+// Shared by the tests: build the reference twins from the shipped files.
+#include <physiotwin/physiotwin.hpp>
+
+#include <string>
+
+namespace physiotwin::test_support {
+
+inline std::string model_path(const std::string& relative) {
+  return std::string(PHYSIOTWIN_MODELS_DIR) + "/" + relative;
+}
+inline std::string data_path(const std::string& relative) {
+  return std::string(PHYSIOTWIN_TEST_DATA_DIR) + "/" + relative;
+}
+
+/// The default adult circulation scaled to a reference patient ("adult_male", "adult_female").
+inline CirculationModel reference_model(const std::string& patient = "adult_male") {
+  CirculationModel model = load_circulation(model_path("circulation/adult.json"));
+  scale_to_patient(model, load_patient(model_path("patients/" + patient + ".json")));
+  return model;
+}
+
+/// Mean of a metric over the last n recorded beats.
+inline double last_beats_mean(const Twin& twin, const MemoryRecorder& rec,
+                              const std::string& metric, std::size_t n = 5) {
+  const std::size_t m = twin.beats().find(metric);
+  double sum = 0.0;
+  for (std::size_t b = rec.beats.size() - n; b < rec.beats.size(); ++b) sum += rec.beats[b][m];
+  return sum / double(n);
+}
+
+}  // namespace physiotwin::test_support

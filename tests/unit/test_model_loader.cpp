@@ -1,0 +1,126 @@
+// Bad model files: each error names the file, the JSON path, the value and what is allowed.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "../helpers.hpp"
+
+using namespace physiotwin;
+
+namespace {
+
+/// Writes the default model with one modification applied to its JSON.
+template <typename Edit>
+std::string write_variant(const std::string& name, Edit edit) {
+  auto json = read_json_file(test_support::model_path("circulation/adult.json"));
+  edit(json);
+  const auto path = std::filesystem::temp_directory_path() / ("physiotwin_" + name + ".json");
+  std::ofstream(path) << json.dump(1);
+  return path.string();
+}
+
+std::string load_error(const std::string& file) {
+  try {
+    (void)load_circulation(file);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST(ModelLoader, LoadsTheDefaultModel) {
+  const CirculationModel m = load_circulation(test_support::model_path("circulation/adult.json"));
+  EXPECT_EQ(m.compartments.size(), 22u);
+  EXPECT_TRUE(m.roles.left_ventricle.has_value());
+  for (const char* name :
+       {"aorta.pressure", "lv.pressure", "lv.volume", "rv.pressure", "rv.volume", "la.pressure",
+        "la.volume", "ra.pressure", "ra.volume", "pulmonary_artery.pressure", "aortic_valve.flow",
+        "mitral_valve.flow", "tricuspid_valve.flow", "pulmonary_valve.flow"}) {
+    EXPECT_TRUE(m.signals().find(name).has_value()) << name;
+  }
+}
+
+TEST(ModelLoader, MalformedJsonNamesLineAndColumn) {
+  const auto path = std::filesystem::temp_directory_path() / "physiotwin_malformed.json";
+  std::ofstream(path) << "{\n  \"format\": \"physiotwin-circulation\",\n  \"version\": 1,,\n}";
+  const std::string m = load_error(path.string());
+  EXPECT_NE(m.find("physiotwin_malformed.json: not valid JSON"), std::string::npos) << m;
+  EXPECT_NE(m.find("line 3"), std::string::npos) << m;
+}
+
+TEST(ModelLoader, MissingParameterNamesItsPath) {
+  const auto file = write_variant("missing", [](nlohmann::json& j) {
+    j["compartments"][1]["parameters"].erase("end_systolic_elastance");
+  });
+  const std::string m = load_error(file);
+  EXPECT_NE(
+      m.find("compartments[1].parameters: missing required member \"end_systolic_elastance\""),
+      std::string::npos)
+      << m;
+}
+
+TEST(ModelLoader, UnknownParameterIsRejected) {
+  const auto file = write_variant("unknown", [](nlohmann::json& j) {
+    j["compartments"][1]["parameters"]["elastance_typo"] = {
+        {"value", 1}, {"unit", "mmHg/mL"}, {"source", "x"}};
+  });
+  EXPECT_NE(load_error(file).find("unknown member \"elastance_typo\""), std::string::npos);
+}
+
+TEST(ModelLoader, OutOfRangeValueNamesValueAndRange) {
+  const auto file = write_variant("range", [](nlohmann::json& j) {
+    j["compartments"][1]["parameters"]["end_systolic_elastance"]["value"] = 250.0;
+  });
+  const std::string m = load_error(file);
+  EXPECT_NE(m.find("compartments[1].parameters.end_systolic_elastance.value"), std::string::npos)
+      << m;
+  EXPECT_NE(m.find("lv.end_systolic_elastance = 250 mmHg/mL is outside the allowed range [0.001, "
+                   "20] mmHg/mL"),
+            std::string::npos)
+      << m;
+}
+
+TEST(ModelLoader, WrongUnitNamesTheExpectedUnit) {
+  const auto file = write_variant("unit", [](nlohmann::json& j) {
+    j["compartments"][4]["parameters"]["compliance"]["unit"] = "mmHg";
+  });
+  const std::string m = load_error(file);
+  EXPECT_NE(m.find("unit \"mmHg\" is not a unit of aorta.compliance (expected \"mL/mmHg\")"),
+            std::string::npos)
+      << m;
+}
+
+TEST(ModelLoader, ConvertibleUnitIsConverted) {
+  const auto file = write_variant("convert", [](nlohmann::json& j) {
+    j["compartments"][4]["parameters"]["unstressed_volume"] = {
+        {"value", 0.06}, {"unit", "L"}, {"source", "test"}};
+  });
+  const CirculationModel m = load_circulation(file);
+  EXPECT_DOUBLE_EQ(m.parameters.value("aorta.unstressed_volume"), 60.0);
+}
+
+TEST(ModelLoader, ConnectionToUnknownCompartmentIsNamed) {
+  const auto file =
+      write_variant("dangling", [](nlohmann::json& j) { j["connections"][0]["to"] = "lv_typo"; });
+  EXPECT_NE(load_error(file).find("connections[0].to: no compartment named \"lv_typo\""),
+            std::string::npos);
+}
+
+TEST(ModelLoader, RegurgitantAreaMustBeBelowMaximalArea) {
+  const auto file = write_variant("valve", [](nlohmann::json& j) {
+    j["connections"][1]["parameters"]["min_area"]["value"] = 4.0;
+  });
+  EXPECT_NE(load_error(file).find(
+                "aortic_valve.min_area = 4 cm2 must be below aortic_valve.max_area = 3.5 cm2"),
+            std::string::npos)
+      << load_error(file);
+}
+
+TEST(ModelLoader, MissingFileIsReported) {
+  EXPECT_NE(load_error("/nonexistent/model.json").find("/nonexistent/model.json: cannot open file"),
+            std::string::npos);
+}

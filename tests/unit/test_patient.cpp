@@ -1,0 +1,45 @@
+#include <gtest/gtest.h>
+
+#include "../helpers.hpp"
+
+using namespace physiotwin;
+
+// Nadler et al. 1962, Surgery 51:224: male 175 cm / 70 kg gives
+// 0.3669 * 1.75^3 + 0.03219 * 70 + 0.6041 = 1.96636 + 2.2533 + 0.6041 = 4.82376 L.
+TEST(Body, NadlerBloodVolume) {
+  EXPECT_NEAR(nadler_blood_volume_ml("male", 175, 70), 4823.76, 0.01);
+  EXPECT_NEAR(nadler_blood_volume_ml("female", 163, 60),
+              0.3561 * 1.63 * 1.63 * 1.63 * 1000 + 1984.8 + 183.3, 0.1);
+}
+
+// Du Bois & Du Bois 1916: 175 cm / 70 kg gives 1.85 m^2 (standard nomogram value).
+TEST(Body, DuBoisSurfaceArea) {
+  EXPECT_NEAR(du_bois_body_surface_area_m2(175, 70), 1.85, 0.01);
+}
+
+TEST(Body, ScalingKeepsTheReferenceMaleUnchangedAndShrinksTheFemale) {
+  const CirculationModel male = test_support::reference_model("adult_male");
+  const CirculationModel female = test_support::reference_model("adult_female");
+  EXPECT_NEAR(male.parameters.value("blood.volume"), 4824.0, 1.0);
+  const double ratio =
+      nadler_blood_volume_ml("female", 163, 60) / nadler_blood_volume_ml("male", 175, 70);
+  EXPECT_NEAR(female.parameters.value("blood.volume"), 4824.0 * ratio, 1e-6);
+  EXPECT_NEAR(female.parameters.value("aorta.compliance"),
+              male.parameters.value("aorta.compliance") * ratio, 1e-12);
+  EXPECT_GT(female.parameters.value("brain_arterioles.resistance"),
+            male.parameters.value("brain_arterioles.resistance"));
+  EXPECT_EQ(female.parameters.value("aortic_valve.max_area"),
+            male.parameters.value("aortic_valve.max_area"));
+}
+
+TEST(Body, PatientFileErrorsNameThePath) {
+  try {
+    (void)load_patient(test_support::data_path("patient_child.json"));
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(
+        std::string(e.what()).find("age.value: age = 9 a is outside the allowed range [18, 90] a"),
+        std::string::npos)
+        << e.what();
+  }
+}

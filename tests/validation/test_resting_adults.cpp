@@ -1,0 +1,92 @@
+// The reference adults at rest fall inside published normal ranges. Every bound comes from
+// physiotwin/metrics/normal_ranges.hpp, where each range names its source (also listed in
+// docs/validation.md); the CLI prints the same table beside its summary.
+#include <gtest/gtest.h>
+
+#include "../helpers.hpp"
+
+using namespace physiotwin;
+
+namespace {
+
+struct Resting {
+  std::unique_ptr<Twin> twin;
+  MemoryRecorder rec;
+};
+
+// 60 s: the periodic steady state is reached well within it (see PeriodicSteadyState).
+std::unique_ptr<Resting> simulate(const std::string& patient) {
+  auto r = std::make_unique<Resting>();
+  r->twin = std::make_unique<Twin>(test_support::reference_model(patient));
+  r->twin->add_recorder(r->rec);
+  r->twin->advance(60.0);
+  return r;
+}
+
+class RestingAdult : public ::testing::TestWithParam<std::string> {};
+
+}  // namespace
+
+TEST_P(RestingAdult, MetricsFallInsidePublishedNormalRanges) {
+  const std::string patient = GetParam();
+  const std::string sex = patient == "adult_female" ? "female" : "male";
+  const auto r = simulate(patient);
+  ASSERT_GT(r->rec.beats.size(), 60u);
+  const char* required[] = {"heart_rate",
+                            "systolic_pressure",
+                            "diastolic_pressure",
+                            "mean_arterial_pressure",
+                            "cardiac_output",
+                            "stroke_volume",
+                            "lv_ejection_fraction",
+                            "lv_end_diastolic_volume",
+                            "lv_end_systolic_volume",
+                            "pulmonary_artery_systolic_pressure",
+                            "pulmonary_artery_diastolic_pressure",
+                            "pulmonary_artery_mean_pressure",
+                            "pulmonary_capillary_wedge_pressure",
+                            "central_venous_pressure",
+                            "rv_ejection_fraction",
+                            "lv_end_diastolic_pressure",
+                            "brain_flow_fraction",
+                            "coronary_flow_fraction",
+                            "splanchnic_flow_fraction",
+                            "renal_flow_fraction",
+                            "muscle_flow_fraction",
+                            "other_flow_fraction",
+                            "aortic_valve_peak_gradient",
+                            "aortic_valve_regurgitant_fraction",
+                            "mitral_valve_regurgitant_fraction"};
+  for (const char* metric : required) {
+    const auto range = normal_range(metric, sex);
+    ASSERT_TRUE(range.has_value()) << metric;
+    const double value = test_support::last_beats_mean(*r->twin, r->rec, metric);
+    EXPECT_GE(value, range->low) << metric << " (" << range->source << ")";
+    EXPECT_LE(value, range->high) << metric << " (" << range->source << ")";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(ReferencePatients, RestingAdult,
+                         ::testing::Values("adult_male", "adult_female"));
+
+// A periodic steady state within 20 simulated seconds from the default initial state:
+// every beat starting between 15 and 20 s differs from the one before by under 0.5 % in
+// stroke volume and in mean arterial pressure (issue 2).
+TEST(PeriodicSteadyState, ReachedWithinTwentySeconds) {
+  Twin twin(test_support::reference_model());
+  MemoryRecorder rec;
+  twin.add_recorder(rec);
+  twin.advance(21.0);
+  const std::size_t sv = twin.beats().find("stroke_volume");
+  const std::size_t map = twin.beats().find("mean_arterial_pressure");
+  int checked = 0;
+  for (std::size_t b = 1; b < rec.beats.size(); ++b) {
+    if (rec.beat_times[b] < 15.0 || rec.beat_times[b] > 20.0) continue;
+    ++checked;
+    EXPECT_LT(std::abs(rec.beats[b][sv] / rec.beats[b - 1][sv] - 1.0), 0.005)
+        << "beat at " << rec.beat_times[b];
+    EXPECT_LT(std::abs(rec.beats[b][map] / rec.beats[b - 1][map] - 1.0), 0.005)
+        << "beat at " << rec.beat_times[b];
+  }
+  EXPECT_GE(checked, 5);
+}
