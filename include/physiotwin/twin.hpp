@@ -21,17 +21,21 @@ struct TwinOptions {
   double sample_rate = 100.0;  ///< Hz, output samples passed to recorders
   double metric_rate = 500.0;  ///< Hz, samples the beat analyzer sees (peaks, means)
   double relative_tolerance = 1e-5;
-  double max_step = 0.02;  ///< s
+  double volume_tolerance = 1e-4;   ///< mL, absolute
+  double flow_tolerance = 1e-3;     ///< mL/s, absolute
+  double opening_tolerance = 1e-4;  ///< valve opening state, absolute
+  double max_step = 0.02;           ///< s
 };
 
-/// Absolute tolerances by kind of state: volumes 1e-4 mL (1e-6 of a stroke volume),
-/// flows 1e-3 mL/s, valve opening 1e-6, cardiac phase 1e-9 beats. See docs/solver.md.
-[[nodiscard]] inline std::vector<double> default_absolute_tolerances(const CirculationModel& m) {
-  std::vector<double> atol(m.state_size(), 1e-4);
+/// Absolute tolerance of every state, by kind (volume, flow, valve opening; the cardiac
+/// phase gets 1e-9 beats). Reasons for the defaults: docs/solver.md.
+[[nodiscard]] inline std::vector<double> absolute_tolerances(const CirculationModel& m,
+                                                             const TwinOptions& o) {
+  std::vector<double> atol(m.state_size(), o.volume_tolerance);
   for (std::size_t i = 0; i < m.state_size(); ++i) {
     const std::string& n = m.state_names()[i];
-    if (n.ends_with(".flow")) atol[i] = 1e-3;
-    if (n.ends_with(".opening")) atol[i] = 1e-6;
+    if (n.ends_with(".flow")) atol[i] = o.flow_tolerance;
+    if (n.ends_with(".opening")) atol[i] = o.opening_tolerance;
   }
   atol[m.phase_state()] = 1e-9;
   return atol;
@@ -50,8 +54,10 @@ class Twin {
     metric_state_.resize(model_.state_size());
     SolverOptions solver;
     solver.relative_tolerance = options_.relative_tolerance;
-    solver.absolute_tolerance = default_absolute_tolerances(model_);
+    solver.absolute_tolerance = absolute_tolerances(model_, options_);
     solver.max_step = options_.max_step;
+    solver.sparse_column_starts = model_.sparsity_pattern().column_starts;
+    solver.sparse_row_indices = model_.sparsity_pattern().row_indices;
     solver_ = std::make_unique<CvodeIntegrator>(&Twin::rhs_adapter, this, state_, 0.0, solver,
                                                 model_.state_names(), &Twin::jacobian_adapter);
     ventricular_activation_ = model_.roles.left_ventricle
@@ -122,7 +128,7 @@ class Twin {
 
   static bool jacobian_adapter(double, const double* y, double* jac, void* self) noexcept {
     auto* twin = static_cast<Twin*>(self);
-    twin->model_.jacobian(y, jac);
+    twin->model_.sparse_jacobian(y, jac);
     return true;
   }
 

@@ -71,7 +71,7 @@ class BeatAnalyzer {
     double max = 0, min = 0;
   };
   struct ValveTrack {
-    std::size_t flow, velocity;
+    std::size_t flow, velocity, opening;
     double forward = 0, backward = 0, peak_velocity = 0, peak_gradient = 0, gradient_integral = 0,
            open_time = 0;
   };
@@ -102,7 +102,8 @@ class BeatAnalyzer {
     for (std::size_t k = 0; k < model.connections.size(); ++k) {
       const Connection& c = model.connections[k];
       if (c.kind != ConnectionKind::valve) continue;
-      valves_.push_back({reg.index_of(c.name + ".flow"), reg.index_of(c.name + ".velocity")});
+      valves_.push_back({reg.index_of(c.name + ".flow"), reg.index_of(c.name + ".velocity"),
+                         reg.index_of(c.name + ".opening")});
       valve_names_.push_back(c.name);
       if (c.name == "aortic_valve") aortic_valve_ = valves_.size() - 1;
     }
@@ -166,6 +167,7 @@ class BeatAnalyzer {
   }
 
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  static constexpr double minimum_doppler_opening = 0.01;
 
   /// Follows a signal's maximum, minimum and time integral over each beat.
   std::size_t track(std::size_t signal) {
@@ -184,7 +186,10 @@ class BeatAnalyzer {
       const double q0 = previous_[v.flow], q1 = s[v.flow];
       v.forward += 0.5 * (std::max(q0, 0.0) + std::max(q1, 0.0)) * dt;
       v.backward += 0.5 * (std::max(-q0, 0.0) + std::max(-q1, 0.0)) * dt;
-      if (q1 > 0.0) {
+      // Doppler metrics only while the valve is at least 1 % open: below that, velocity is a
+      // small flow divided by a near-zero area, dominated by solver error, and no clinical
+      // Doppler peak comes from that instant.
+      if (q1 > 0.0 && s[v.opening] >= minimum_doppler_opening) {
         const double gradient = cardio::bernoulli_gradient(s[v.velocity], blood_density_);
         v.peak_velocity = std::max(v.peak_velocity, s[v.velocity]);
         v.peak_gradient = std::max(v.peak_gradient, gradient);

@@ -87,6 +87,7 @@ class CirculationModel {
     layout_states();
     register_signals();
     refresh();
+    build_sparsity_pattern();
   }
 
   /// Re-reads every parameter into the flat arrays. Call after changing parameters.
@@ -240,17 +241,17 @@ class CirculationModel {
     ydot[phase_state_] = heart_rate_ / 60.0;
   }
 
-  /// Analytic Jacobian df/dy, column-major n x n (n = state_size()), overwritten.
+  /// Analytic Jacobian df/dy. `entry(row, col)` returns a reference to where the partial
+  /// derivative goes: the dense and sparse forms below share this one derivation, and every
+  /// entry it touches is in sparsity_pattern().
   ///
   /// Each connection adds its flow's partials to the row of the compartment it leaves and
   /// subtracts them from the row it enters, so every column of the volume rows sums to
   /// exactly zero: Newton's corrections then keep total blood volume to round-off, which
   /// a difference-quotient Jacobian (column sums ~1e-8) does not. The dependence of the
   /// activation on the cardiac phase is left out: a Newton matrix may be approximate.
-  void jacobian(const double* y, double* jac) noexcept {
-    const std::size_t n = state_size();
-    std::fill(jac, jac + n * n, 0.0);
-    auto at = [&](std::size_t row, std::size_t col) -> double& { return jac[col * n + row]; };
+  template <typename Entry>
+  void jacobian(const double* y, Entry&& entry) noexcept {
     double* pressure = pressure_.data();
     compute_pressures(y, pressure);
     double* slope = pressure_slope_.data();  // dP_c/dV_c
@@ -271,38 +272,65 @@ class CirculationModel {
       switch (connection_kind_[k]) {
         case ConnectionKind::resistance: {
           const double g = conductance_[k];
-          at(f, f) -= g * slope[f];
-          at(f, t) += g * slope[t];
-          at(t, f) += g * slope[f];
-          at(t, t) -= g * slope[t];
+          entry(f, f) -= g * slope[f];
+          entry(f, t) += g * slope[t];
+          entry(t, f) += g * slope[f];
+          entry(t, t) -= g * slope[t];
           break;
         }
         case ConnectionKind::inertance: {
           const std::size_t s = flow_state_[k];
-          at(f, s) -= 1.0;
-          at(t, s) += 1.0;
-          at(s, f) += slope[f] * inverse_inertance_[k];
-          at(s, t) -= slope[t] * inverse_inertance_[k];
-          at(s, s) -= conductance_[k] * inverse_inertance_[k];
+          entry(f, s) -= 1.0;
+          entry(t, s) += 1.0;
+          entry(s, f) += slope[f] * inverse_inertance_[k];
+          entry(s, t) -= slope[t] * inverse_inertance_[k];
+          entry(s, s) -= conductance_[k] * inverse_inertance_[k];
           break;
         }
         case ConnectionKind::valve: {
           const std::size_t s = flow_state_[k], z = opening_state_[k];
           const auto d = cardio::valve_partials(valve_[k], blood_density_, dp, y[s], y[z]);
-          at(f, s) -= 1.0;
-          at(t, s) += 1.0;
-          at(s, f) += d.dflow_ddp * slope[f];
-          at(s, t) -= d.dflow_ddp * slope[t];
-          at(s, s) += d.dflow_dq;
-          at(s, z) += d.dflow_dzeta;
-          at(z, f) += d.dopening_ddp * slope[f];
-          at(z, t) -= d.dopening_ddp * slope[t];
-          at(z, z) += d.dopening_dzeta;
+          entry(f, s) -= 1.0;
+          entry(t, s) += 1.0;
+          entry(s, f) += d.dflow_ddp * slope[f];
+          entry(s, t) -= d.dflow_ddp * slope[t];
+          entry(s, s) += d.dflow_dq;
+          entry(s, z) += d.dflow_dzeta;
+          entry(z, f) += d.dopening_ddp * slope[f];
+          entry(z, t) -= d.dopening_ddp * slope[t];
+          entry(z, z) += d.dopening_dzeta;
           break;
         }
       }
     }
   }
+
+  /// Dense column-major n x n Jacobian (n = state_size()), overwritten. For tests and small
+  /// models; the Twin uses the sparse form.
+  void dense_jacobian(const double* y, double* column_major) noexcept {
+    const std::size_t n = state_size();
+    std::fill(column_major, column_major + n * n, 0.0);
+    jacobian(y, [&](std::size_t row, std::size_t col) -> double& {
+      return column_major[col * n + row];
+    });
+  }
+
+  /// Sparse Jacobian: the values of sparsity_pattern()'s entries, in its order, overwritten.
+  void sparse_jacobian(const double* y, double* values) noexcept {
+    std::fill(values, values + pattern_.row_indices.size(), 0.0);
+    const std::size_t n = state_size();
+    jacobian(y, [&](std::size_t row, std::size_t col) -> double& {
+      return values[entry_index_[col * n + row]];
+    });
+  }
+
+  /// Compressed-sparse-column pattern of the Jacobian plus the whole diagonal (CVODE forms
+  /// I - gamma J in place). About 150 entries for the default model against 1369 dense.
+  struct SparsityPattern {
+    std::vector<long long> column_starts;  ///< n + 1 offsets into row_indices
+    std::vector<long long> row_indices;
+  };
+  [[nodiscard]] const SparsityPattern& sparsity_pattern() const noexcept { return pattern_; }
 
   /// Every registered signal, in registry order, for state y.
   void observe(const double* y, double* out) noexcept {
@@ -400,6 +428,32 @@ class CirculationModel {
     activation_value_.assign(activations.size(), 0.0);
   }
 
+  /// Records every entry jacobian() touches (it touches the same entries for any state),
+  /// adds the diagonal, and numbers them in column order.
+  void build_sparsity_pattern() {
+    const std::size_t n = state_size();
+    std::vector<char> used(n * n, 0);
+    for (std::size_t i = 0; i < n; ++i) used[i * n + i] = 1;
+    std::vector<double> y(n, 0.0);
+    initial_state(y);
+    double scratch = 0.0;
+    jacobian(y.data(), [&](std::size_t row, std::size_t col) -> double& {
+      used[col * n + row] = 1;
+      return scratch;
+    });
+    pattern_.column_starts.assign(n + 1, 0);
+    pattern_.row_indices.clear();
+    entry_index_.assign(n * n, 0);
+    for (std::size_t col = 0; col < n; ++col) {
+      for (std::size_t row = 0; row < n; ++row) {
+        if (!used[col * n + row]) continue;
+        entry_index_[col * n + row] = pattern_.row_indices.size();
+        pattern_.row_indices.push_back(static_cast<long long>(row));
+      }
+      pattern_.column_starts[col + 1] = static_cast<long long>(pattern_.row_indices.size());
+    }
+  }
+
   void register_signals() {
     signals_ = SignalRegistry{};
     for (const auto& c : compartments) {
@@ -434,6 +488,8 @@ class CirculationModel {
 
   // state layout
   std::vector<std::string> state_names_;
+  SparsityPattern pattern_;
+  std::vector<std::size_t> entry_index_;  ///< (col * n + row) -> position in the sparse values
   std::vector<std::size_t> flow_state_, opening_state_;
   std::size_t phase_state_ = 0;
   SignalRegistry signals_;

@@ -12,7 +12,9 @@
 #include <nvector/nvector_serial.h>
 #include <sundials/sundials_context.h>
 #include <sunlinsol/sunlinsol_dense.h>
+#include <sunlinsol/sunlinsol_klu.h>
 #include <sunmatrix/sunmatrix_dense.h>
+#include <sunmatrix/sunmatrix_sparse.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -33,12 +35,18 @@ struct SolverOptions {
   /// without it CVODE would creep towards that time for ever with ever smaller steps.
   double min_step = 1e-10;
   long max_steps_per_call = 500000;
+  /// Compressed-sparse-column pattern of the Jacobian, including the diagonal. With it the
+  /// Newton systems are solved by KLU (sparse LU) and the Jacobian function writes the
+  /// pattern's values; without it by dense LU, and the function writes a dense column-major
+  /// matrix (or CVODE differences the right-hand side if there is no function).
+  std::vector<long long> sparse_column_starts;
+  std::vector<long long> sparse_row_indices;
 };
 
 /// dy/dt = f(t, y): returns false if f could not be evaluated (e.g. non-finite values).
 using RhsFunction = bool (*)(double t, const double* y, double* ydot, void* user) noexcept;
-/// df/dy at (t, y), written column-major into an n x n array; null for CVODE's
-/// difference-quotient approximation.
+/// df/dy at (t, y): the sparse pattern's values in order, or a dense column-major n x n
+/// array when no pattern is given (see SolverOptions).
 using JacobianFunction = bool (*)(double t, const double* y, double* column_major,
                                   void* user) noexcept;
 
@@ -53,6 +61,10 @@ class CvodeIntegrator {
     y_ = N_VNew_Serial(n, context_);
     scratch_ = N_VNew_Serial(n, context_);
     atol_ = N_VNew_Serial(n, context_);
+    // Fused vector operations (one pass for a linear combination instead of several calls):
+    // CVODE's prediction, correction and interpolation use them when enabled. Clones of y_
+    // inherit the setting.
+    N_VEnableFusedOps_Serial(y_, SUNTRUE);
     std::copy(y0.begin(), y0.end(), N_VGetArrayPointer(y_));
     std::copy(options.absolute_tolerance.begin(), options.absolute_tolerance.end(),
               N_VGetArrayPointer(atol_));
@@ -63,8 +75,19 @@ class CvodeIntegrator {
     check(CVodeInit(memory_, &CvodeIntegrator::rhs_adapter, t0, y_), "CVodeInit");
     check(CVodeSetUserData(memory_, this), "CVodeSetUserData");
     check(CVodeSVtolerances(memory_, options.relative_tolerance, atol_), "CVodeSVtolerances");
-    matrix_ = SUNDenseMatrix(n, n, context_);
-    linear_solver_ = SUNLinSol_Dense(y_, matrix_, context_);
+    if (!options.sparse_row_indices.empty()) {
+      column_starts_.assign(options.sparse_column_starts.begin(),
+                            options.sparse_column_starts.end());
+      row_indices_.assign(options.sparse_row_indices.begin(), options.sparse_row_indices.end());
+      matrix_ =
+          SUNSparseMatrix(n, n, static_cast<sunindextype>(row_indices_.size()), CSC_MAT, context_);
+      linear_solver_ = SUNLinSol_KLU(y_, matrix_, context_);
+    } else {
+      matrix_ = SUNDenseMatrix(n, n, context_);
+      linear_solver_ = SUNLinSol_Dense(y_, matrix_, context_);
+    }
+    if (matrix_ == nullptr || linear_solver_ == nullptr)
+      throw Error("cannot create the linear solver");
     check(CVodeSetLinearSolver(memory_, linear_solver_, matrix_), "CVodeSetLinearSolver");
     if (jacobian_ != nullptr)
       check(CVodeSetJacFn(memory_, &CvodeIntegrator::jacobian_adapter), "CVodeSetJacFn");
@@ -149,8 +172,14 @@ class CvodeIntegrator {
   static int jacobian_adapter(double t, N_Vector y, N_Vector, SUNMatrix J, void* self, N_Vector,
                               N_Vector, N_Vector) noexcept {
     auto* me = static_cast<CvodeIntegrator*>(self);
-    // SUNDenseMatrix stores columns contiguously: SM_DATA_D is the column-major array.
-    return me->jacobian_(t, N_VGetArrayPointer(y), SM_DATA_D(J), me->user_) ? 0 : 1;
+    if (me->row_indices_.empty()) {
+      // SUNDenseMatrix stores columns contiguously: SM_DATA_D is the column-major array.
+      return me->jacobian_(t, N_VGetArrayPointer(y), SM_DATA_D(J), me->user_) ? 0 : 1;
+    }
+    // CVODE may have zeroed the sparse matrix, pattern included: restore the pattern.
+    std::copy(me->column_starts_.begin(), me->column_starts_.end(), SM_INDEXPTRS_S(J));
+    std::copy(me->row_indices_.begin(), me->row_indices_.end(), SM_INDEXVALS_S(J));
+    return me->jacobian_(t, N_VGetArrayPointer(y), SM_DATA_S(J), me->user_) ? 0 : 1;
   }
 
   static void record_message(int, const char*, const char* function, char* message,
@@ -201,6 +230,7 @@ class CvodeIntegrator {
 
   RhsFunction f_;
   JacobianFunction jacobian_;
+  std::vector<sunindextype> column_starts_, row_indices_;
   void* user_;
   std::vector<std::string> names_;
   SUNContext context_ = nullptr;
