@@ -50,6 +50,7 @@ class Twin {
     }
     state_.resize(model_.state_size());
     model_.initial_state(state_);
+    model_.settle_valves(state_.data());
     signals_.resize(model_.signals().size());
     metric_state_.resize(model_.state_size());
     SolverOptions solver;
@@ -58,8 +59,14 @@ class Twin {
     solver.max_step = options_.max_step;
     solver.sparse_column_starts = model_.sparsity_pattern().column_starts;
     solver.sparse_row_indices = model_.sparsity_pattern().row_indices;
-    solver_ = std::make_unique<CvodeIntegrator>(&Twin::rhs_adapter, this, state_, 0.0, solver,
-                                                model_.state_names(), &Twin::jacobian_adapter);
+    EventCallbacks events;
+    if (model_.event_count() > 0) {
+      events = {model_.event_count(), &Twin::event_functions, &Twin::event_directions,
+                &Twin::apply_events};
+    }
+    solver_ =
+        std::make_unique<CvodeIntegrator>(&Twin::rhs_adapter, this, state_, 0.0, solver,
+                                          model_.state_names(), &Twin::jacobian_adapter, events);
     ventricular_activation_ = model_.roles.left_ventricle
                                   ? model_.compartments[*model_.roles.left_ventricle].activation
                                   : 0;
@@ -97,6 +104,7 @@ class Twin {
   /// Changes a parameter now; the solver restarts from the current state.
   void set_parameter(std::string_view name, double value) {
     model_.set_parameter(name, value);
+    model_.settle_valves(state_.data());
     solver_->reinitialize(time_, state_);
   }
 
@@ -124,6 +132,16 @@ class Twin {
       if (!std::isfinite(ydot[i])) return false;
     }
     return true;
+  }
+
+  static void event_functions(double, const double* y, double* g, void* self) noexcept {
+    static_cast<Twin*>(self)->model_.event_functions(y, g);
+  }
+  static void event_directions(int* direction, void* self) noexcept {
+    static_cast<Twin*>(self)->model_.event_directions(direction);
+  }
+  static void apply_events(const int* fired, double* y, void* self) noexcept {
+    static_cast<Twin*>(self)->model_.apply_events(fired, y);
   }
 
   static bool jacobian_adapter(double, const double* y, double* jac, void* self) noexcept {

@@ -32,9 +32,12 @@ const char* connection_kind(ConnectionKind k) {
       return "inertance";
     case ConnectionKind::valve:
       return "valve";
+    case ConnectionKind::ideal_valve:
+      return "ideal_valve";
   }
   return "unknown";
 }
+
 /// UTC creation time; SOURCE_DATE_EPOCH (reproducible-builds.org) overrides the clock, so
 /// that two runs can be compared byte for byte.
 std::string creation_time() {

@@ -124,3 +124,23 @@ TEST(ModelLoader, MissingFileIsReported) {
   EXPECT_NE(load_error("/nonexistent/model.json").find("/nonexistent/model.json: cannot open file"),
             std::string::npos);
 }
+
+TEST(ModelLoader, LoadsTheSmith2004ModelWithItsInteractionAndIdealValves) {
+  const CirculationModel m =
+      load_circulation(test_support::model_path("circulation/smith2004.json"));
+  ASSERT_TRUE(m.interaction.has_value());
+  EXPECT_EQ(m.event_count(), 4u);
+  EXPECT_TRUE(m.signals().find("septum.septum_volume").has_value());
+  EXPECT_DOUBLE_EQ(m.parameters.value("septum.septum_end_systolic_elastance"), 48.754);
+}
+
+TEST(ModelLoader, InteractionMustJoinTwoChambers) {
+  auto json = read_json_file(test_support::model_path("circulation/smith2004.json"));
+  json["ventricular_interaction"]["right"] = "aorta";
+  const auto path = std::filesystem::temp_directory_path() / "physiotwin_interaction.json";
+  std::ofstream(path) << json.dump(1);
+  EXPECT_NE(
+      load_error(path.string()).find("ventricular_interaction.right: \"aorta\" is not a chamber"),
+      std::string::npos)
+      << load_error(path.string());
+}

@@ -72,6 +72,7 @@ class BeatAnalyzer {
   };
   struct ValveTrack {
     std::size_t flow, velocity, opening;
+    bool doppler;  ///< an orifice valve (Mynard): velocity and gradients exist
     double forward = 0, backward = 0, peak_velocity = 0, peak_gradient = 0, gradient_integral = 0,
            open_time = 0;
   };
@@ -101,9 +102,11 @@ class BeatAnalyzer {
     }
     for (std::size_t k = 0; k < model.connections.size(); ++k) {
       const Connection& c = model.connections[k];
-      if (c.kind != ConnectionKind::valve) continue;
-      valves_.push_back({reg.index_of(c.name + ".flow"), reg.index_of(c.name + ".velocity"),
-                         reg.index_of(c.name + ".opening")});
+      if (c.kind != ConnectionKind::valve && c.kind != ConnectionKind::ideal_valve) continue;
+      const bool doppler = c.kind == ConnectionKind::valve;
+      valves_.push_back({reg.index_of(c.name + ".flow"),
+                         doppler ? reg.index_of(c.name + ".velocity") : npos,
+                         reg.index_of(c.name + ".opening"), doppler});
       valve_names_.push_back(c.name);
       if (c.name == "aortic_valve") aortic_valve_ = valves_.size() - 1;
     }
@@ -147,11 +150,13 @@ class BeatAnalyzer {
     }
     for (std::size_t v = 0; v < valves_.size(); ++v) {
       const std::string& n = valve_names_[v];
-      add(n + "_peak_velocity", "m/s", "peak forward blood velocity through the " + n);
-      add(n + "_peak_gradient", "mmHg",
-          "peak Doppler (Bernoulli, rho v^2/2) gradient across the " + n);
-      add(n + "_mean_gradient", "mmHg",
-          "Doppler gradient across the " + n + " averaged over forward flow");
+      if (valves_[v].doppler) {
+        add(n + "_peak_velocity", "m/s", "peak forward blood velocity through the " + n);
+        add(n + "_peak_gradient", "mmHg",
+            "peak Doppler (Bernoulli, rho v^2/2) gradient across the " + n);
+        add(n + "_mean_gradient", "mmHg",
+            "Doppler gradient across the " + n + " averaged over forward flow");
+      }
       add(n + "_regurgitant_fraction", "1",
           "backward over forward volume through the " + n + " per beat");
     }
@@ -189,7 +194,7 @@ class BeatAnalyzer {
       // Doppler metrics only while the valve is at least 1 % open: below that, velocity is a
       // small flow divided by a near-zero area, dominated by solver error, and no clinical
       // Doppler peak comes from that instant.
-      if (q1 > 0.0 && s[v.opening] >= minimum_doppler_opening) {
+      if (v.doppler && q1 > 0.0 && s[v.opening] >= minimum_doppler_opening) {
         const double gradient = cardio::bernoulli_gradient(s[v.velocity], blood_density_);
         v.peak_velocity = std::max(v.peak_velocity, s[v.velocity]);
         v.peak_gradient = std::max(v.peak_gradient, gradient);
@@ -264,9 +269,11 @@ class BeatAnalyzer {
     }
     if (la_ != npos) put(mean_of(la_));
     for (const auto& v : valves_) {
-      put(v.peak_velocity);
-      put(v.peak_gradient);
-      put(v.open_time > 0.0 ? v.gradient_integral / v.open_time : 0.0);
+      if (v.doppler) {
+        put(v.peak_velocity);
+        put(v.peak_gradient);
+        put(v.open_time > 0.0 ? v.gradient_integral / v.open_time : 0.0);
+      }
       put(v.forward > 0.0 ? v.backward / v.forward : 0.0);
     }
     for (std::size_t b : beds_) {

@@ -51,6 +51,40 @@ inline constexpr std::array<ParameterSpec, 5> activation{{
     {"relaxation_steepness", "1", 2.0, 60.0, "Hill exponent of relaxation (m_2)", S::none},
 }};
 
+/// Gaussian activation of Smith et al. 2004: e(t) = exp(-B (t - C)^2), t the time since
+/// the start of the beat.
+inline constexpr std::array<ParameterSpec, 2> gaussian_activation{{
+    {"steepness", "1/s^2", 1.0, 1000.0, "width parameter B of the Gaussian", S::none},
+    {"peak_time", "s", 0.0, 2.0, "time of peak activation C after the start of the beat", S::none},
+}};
+
+/// Ventricular interaction of Smith et al. 2004: a septum between two chambers (whose own
+/// parameters then describe their free walls) and a pericardium around both.
+///   P_spt(V_spt) = P_lvf(V_lv - V_spt) - P_rvf(V_rv + V_spt)   (solved for V_spt)
+///   P_lv = P_lvf(V_lv - V_spt) + P_pcd,  P_rv = P_rvf(V_rv + V_spt) + P_pcd
+///   P_pcd = P_0,pcd (exp(lambda_pcd (V_lv + V_rv - V_0,pcd)) - 1)
+inline constexpr std::array<ParameterSpec, 8> ventricular_interaction{{
+    {"septum_end_systolic_elastance", "mmHg/mL", 1e-3, 200.0, "septal end-systolic elastance",
+     S::elastance},
+    {"septum_dead_volume", "mL", -50.0, 50.0, "septal ESPVR volume intercept", S::volume},
+    {"septum_pressure_scale", "mmHg", 1e-3, 20.0, "septal EDPVR scale", S::none},
+    {"septum_stiffness", "1/mL", 1e-4, 2.0, "septal EDPVR exponent", S::stiffness},
+    {"septum_rest_volume", "mL", -50.0, 50.0, "septal EDPVR volume at zero pressure", S::volume},
+    {"pericardium_pressure_scale", "mmHg", 1e-3, 20.0, "pericardial pressure-volume scale",
+     S::none},
+    {"pericardium_stiffness", "1/mL", 1e-4, 0.5, "pericardial exponent", S::stiffness},
+    {"pericardium_rest_volume", "mL", 0.0, 1000.0, "heart volume at zero pericardial pressure",
+     S::volume},
+}};
+
+/// Valve of Smith et al. 2004: opens when the pressure drop turns positive, closes when the
+/// flow would reverse; while open, L dQ/dt = dP - R Q; while closed, Q = 0.
+inline constexpr std::array<ParameterSpec, 2> ideal_valve{{
+    {"resistance", "mmHg*s/mL", 1e-5, 200.0, "resistance of the open valve", S::resistance},
+    {"inertance", "mmHg*s^2/mL", 1e-7, 1.0, "inertance of the blood through the open valve",
+     S::inertance},
+}};
+
 /// Linear resistance: Q = (P_from - P_to)/R.
 inline constexpr std::array<ParameterSpec, 1> resistance{{
     {"resistance", "mmHg*s/mL", 1e-5, 200.0, "hydraulic resistance", S::resistance},

@@ -16,7 +16,9 @@
 #include <vector>
 
 #include "physiotwin/cardio/activation.hpp"
+#include "physiotwin/cardio/elastance_wall.hpp"
 #include "physiotwin/cardio/valve.hpp"
+#include "physiotwin/cardio/ventricular_interaction.hpp"
 #include "physiotwin/core/parameters.hpp"
 #include "physiotwin/core/signals.hpp"
 #include "physiotwin/model/block_types.hpp"
@@ -24,7 +26,8 @@
 namespace physiotwin {
 
 enum class CompartmentKind { compliance, chamber };
-enum class ConnectionKind { resistance, inertance, valve };
+enum class ConnectionKind { resistance, inertance, valve, ideal_valve };
+enum class ActivationKind { double_hill, gaussian };
 
 struct Compartment {
   std::string name;
@@ -51,6 +54,16 @@ struct Connection {
 
 struct ActivationCurve {
   std::string name;
+  ActivationKind kind = ActivationKind::double_hill;
+  std::size_t first_parameter = 0;
+};
+
+/// Septum and pericardium coupling two chambers (Smith et al. 2004); the chambers' own
+/// parameters then describe their free walls.
+struct VentricularInteractionBlock {
+  std::string name;
+  std::size_t left = 0;
+  std::size_t right = 0;
   std::size_t first_parameter = 0;
 };
 
@@ -78,6 +91,7 @@ class CirculationModel {
   std::vector<Compartment> compartments;
   std::vector<Connection> connections;
   std::vector<ActivationCurve> activations;
+  std::optional<VentricularInteractionBlock> interaction;
   ParameterSet parameters;
   MetricRoles roles;
 
@@ -98,6 +112,11 @@ class CirculationModel {
     blood_density_ = p.value("blood.density");
     for (std::size_t a = 0; a < activations.size(); ++a) {
       const std::size_t i = activations[a].first_parameter;
+      if (activations[a].kind == ActivationKind::gaussian) {
+        onset_[a] = 0.0;
+        gaussian_[a] = {p.at(i).value, p.at(i + 1).value};
+        continue;
+      }
       auto& curve = curves_[a];
       onset_[a] = p.at(i).value;
       curve.tau1 = p.at(i + 1).value;
@@ -114,13 +133,15 @@ class CirculationModel {
         elastance_[c] = 1.0 / p.at(i).value;
         unstressed_[c] = p.at(i + 1).value;
       } else {
-        ChamberCoefficients& ch = chamber_[c];
-        ch.ees = p.at(i).value;
-        ch.vd = p.at(i + 1).value;
-        ch.p0 = p.at(i + 2).value;
-        ch.lambda = p.at(i + 3).value;
-        ch.v0 = p.at(i + 4).value;
+        chamber_[c] = {p.at(i).value, p.at(i + 1).value, p.at(i + 2).value, p.at(i + 3).value,
+                       p.at(i + 4).value};
       }
+    }
+    if (interaction) {
+      const std::size_t i = interaction->first_parameter;
+      septum_ = {p.at(i).value, p.at(i + 1).value, p.at(i + 2).value, p.at(i + 3).value,
+                 p.at(i + 4).value};
+      pericardium_ = {p.at(i + 5).value, p.at(i + 6).value, p.at(i + 7).value};
     }
     for (std::size_t k = 0; k < connections.size(); ++k) {
       const Connection& con = connections[k];
@@ -130,6 +151,7 @@ class CirculationModel {
           conductance_[k] = 1.0 / p.at(i).value;
           break;
         case ConnectionKind::inertance:
+        case ConnectionKind::ideal_valve:
           conductance_[k] = p.at(i).value;  // R, used with 1/L below
           inverse_inertance_[k] = 1.0 / p.at(i + 1).value;
           break;
@@ -188,24 +210,30 @@ class CirculationModel {
     const double period = 60.0 / heart_rate_;
     const double beat_fraction = y[phase_state_] - std::floor(y[phase_state_]);
     for (std::size_t a = 0; a < curves_.size(); ++a) {
+      if (activations[a].kind == ActivationKind::gaussian) {
+        // Smith 2004: e = exp(-B (t - C)^2), t the time since the start of the beat.
+        const double dt = beat_fraction * period - gaussian_[a].peak_time;
+        activation_value_[a] = std::exp(-gaussian_[a].steepness * dt * dt);
+        continue;
+      }
       double u = beat_fraction - onset_[a] / period;
       u -= std::floor(u);
       activation_value_[a] = curves_[a](u);
     }
     for (std::size_t c = 0; c < compartments.size(); ++c) {
-      const double v = y[c];
-      double transmural;
-      if (kind_[c] == CompartmentKind::compliance) {
-        transmural = (v - unstressed_[c]) * elastance_[c];
-      } else {
-        const ChamberCoefficients& ch = chamber_[c];
-        const double e = activation_value_[chamber_activation_[c]];
-        // Cap the exponent: beyond exp(30) the chamber is ruptured, and an overflow would
-        // hide the real failure from the solver's error message.
-        const double passive = ch.p0 * (std::exp(std::min(ch.lambda * (v - ch.v0), 30.0)) - 1.0);
-        transmural = e * ch.ees * (v - ch.vd) + (1.0 - e) * passive;
-      }
+      const double transmural =
+          kind_[c] == CompartmentKind::compliance
+              ? (y[c] - unstressed_[c]) * elastance_[c]
+              : chamber_[c].pressure(y[c], activation_value_[chamber_activation_[c]]);
       pressure[c] = transmural + thoracic_[c] * external_pressure_;
+    }
+    if (interaction) {
+      const std::size_t l = interaction->left, r = interaction->right;
+      coupled_ = cardio::solve_ventricular_interaction(
+          chamber_[l], chamber_[r], septum_, pericardium_,
+          activation_value_[chamber_activation_[l]], y[l], y[r], coupled_.septum_volume);
+      pressure[l] = coupled_.left_pressure + thoracic_[l] * external_pressure_;
+      pressure[r] = coupled_.right_pressure + thoracic_[r] * external_pressure_;
     }
   }
 
@@ -225,6 +253,13 @@ class CirculationModel {
         case ConnectionKind::inertance:
           q = y[flow_state_[k]];
           ydot[flow_state_[k]] = (dp - conductance_[k] * q) * inverse_inertance_[k];
+          break;
+        case ConnectionKind::ideal_valve:
+          // Closed: no flow and none building up; opening and closing are events.
+          if (valve_open_[k]) {
+            q = y[flow_state_[k]];
+            ydot[flow_state_[k]] = (dp - conductance_[k] * q) * inverse_inertance_[k];
+          }
           break;
         case ConnectionKind::valve: {
           q = y[flow_state_[k]];
@@ -256,35 +291,46 @@ class CirculationModel {
     compute_pressures(y, pressure);
     double* slope = pressure_slope_.data();  // dP_c/dV_c
     for (std::size_t c = 0; c < compartments.size(); ++c) {
-      if (kind_[c] == CompartmentKind::compliance) {
-        slope[c] = elastance_[c];
-      } else {
-        const ChamberCoefficients& ch = chamber_[c];
-        const double e = activation_value_[chamber_activation_[c]];
-        const double x = ch.lambda * (y[c] - ch.v0);
-        const double passive_slope = x < 30.0 ? ch.p0 * ch.lambda * std::exp(x) : 0.0;
-        slope[c] = e * ch.ees + (1.0 - e) * passive_slope;
-      }
+      slope[c] = kind_[c] == CompartmentKind::compliance
+                     ? elastance_[c]
+                     : chamber_[c].slope(y[c], activation_value_[chamber_activation_[c]]);
     }
+    if (interaction) {  // coupled ventricles: each pressure depends on both volumes
+      slope[interaction->left] = coupled_.dleft_dleft;
+      slope[interaction->right] = coupled_.dright_dright;
+    }
+    // Adds coefficient * dP_c/dV to row `row`, for every volume V that P_c depends on.
+    auto pressure_partials = [&](std::size_t row, std::size_t c, double coefficient) {
+      entry(row, c) += coefficient * slope[c];
+      if (interaction && c == interaction->left) {
+        entry(row, interaction->right) += coefficient * coupled_.dleft_dright;
+      } else if (interaction && c == interaction->right) {
+        entry(row, interaction->left) += coefficient * coupled_.dright_dleft;
+      }
+    };
     for (std::size_t k = 0; k < connections.size(); ++k) {
       const std::size_t f = from_[k], t = to_[k];
       const double dp = pressure[f] - pressure[t];
       switch (connection_kind_[k]) {
         case ConnectionKind::resistance: {
           const double g = conductance_[k];
-          entry(f, f) -= g * slope[f];
-          entry(f, t) += g * slope[t];
-          entry(t, f) += g * slope[f];
-          entry(t, t) -= g * slope[t];
+          pressure_partials(f, f, -g);
+          pressure_partials(f, t, g);
+          pressure_partials(t, f, g);
+          pressure_partials(t, t, -g);
           break;
         }
-        case ConnectionKind::inertance: {
+        case ConnectionKind::inertance:
+        case ConnectionKind::ideal_valve: {
+          // A closed ideal valve contributes zeros (its entries stay in the pattern).
+          const double on =
+              connection_kind_[k] == ConnectionKind::inertance || valve_open_[k] ? 1.0 : 0.0;
           const std::size_t s = flow_state_[k];
-          entry(f, s) -= 1.0;
-          entry(t, s) += 1.0;
-          entry(s, f) += slope[f] * inverse_inertance_[k];
-          entry(s, t) -= slope[t] * inverse_inertance_[k];
-          entry(s, s) -= conductance_[k] * inverse_inertance_[k];
+          entry(f, s) -= on;
+          entry(t, s) += on;
+          pressure_partials(s, f, on * inverse_inertance_[k]);
+          pressure_partials(s, t, -on * inverse_inertance_[k]);
+          entry(s, s) -= on * conductance_[k] * inverse_inertance_[k];
           break;
         }
         case ConnectionKind::valve: {
@@ -292,15 +338,62 @@ class CirculationModel {
           const auto d = cardio::valve_partials(valve_[k], blood_density_, dp, y[s], y[z]);
           entry(f, s) -= 1.0;
           entry(t, s) += 1.0;
-          entry(s, f) += d.dflow_ddp * slope[f];
-          entry(s, t) -= d.dflow_ddp * slope[t];
+          pressure_partials(s, f, d.dflow_ddp);
+          pressure_partials(s, t, -d.dflow_ddp);
           entry(s, s) += d.dflow_dq;
           entry(s, z) += d.dflow_dzeta;
-          entry(z, f) += d.dopening_ddp * slope[f];
-          entry(z, t) -= d.dopening_ddp * slope[t];
+          pressure_partials(z, f, d.dopening_ddp);
+          pressure_partials(z, t, -d.dopening_ddp);
           entry(z, z) += d.dopening_dzeta;
           break;
         }
+      }
+    }
+  }
+
+  // ---- events: ideal valves open on pressure and close on flow ----
+  [[nodiscard]] std::size_t event_count() const noexcept { return ideal_valves_.size(); }
+
+  /// Event functions: an open ideal valve's flow (it closes when the flow falls through
+  /// zero), a closed one's pressure drop (it opens when that rises through zero).
+  void event_functions(const double* y, double* g) noexcept {
+    double* pressure = pressure_.data();
+    compute_pressures(y, pressure);
+    for (std::size_t i = 0; i < ideal_valves_.size(); ++i) {
+      const std::size_t k = ideal_valves_[i];
+      g[i] = valve_open_[k] ? y[flow_state_[k]] : pressure[from_[k]] - pressure[to_[k]];
+    }
+  }
+
+  /// Direction of the zero crossing that counts: falling flow (-1) or rising drop (+1).
+  void event_directions(int* direction) const noexcept {
+    for (std::size_t i = 0; i < ideal_valves_.size(); ++i) {
+      direction[i] = valve_open_[ideal_valves_[i]] ? -1 : 1;
+    }
+  }
+
+  /// Switches the valves whose event fired (`fired[i] != 0`), then settles the rest.
+  void apply_events(const int* fired, double* y) noexcept {
+    for (std::size_t i = 0; i < ideal_valves_.size(); ++i) {
+      if (fired[i] == 0) continue;
+      const std::size_t k = ideal_valves_[i];
+      valve_open_[k] = !valve_open_[k];
+      if (!valve_open_[k]) y[flow_state_[k]] = 0.0;
+    }
+    settle_valves(y);
+  }
+
+  /// Makes the ideal valves consistent with state y (at the start, and after a jump):
+  /// closed ones with a forward pressure drop open, open ones with backward flow close.
+  void settle_valves(double* y) noexcept {
+    double* pressure = pressure_.data();
+    compute_pressures(y, pressure);
+    for (std::size_t k : ideal_valves_) {
+      const double dp = pressure[from_[k]] - pressure[to_[k]];
+      if (!valve_open_[k] && dp > 0.0) valve_open_[k] = 1;
+      if (valve_open_[k] && y[flow_state_[k]] < 0.0) {
+        valve_open_[k] = 0;
+        y[flow_state_[k]] = 0.0;
       }
     }
   }
@@ -348,8 +441,11 @@ class CirculationModel {
       if (connection_kind_[k] == ConnectionKind::valve) {
         out[s++] = y[opening_state_[k]];
         out[s++] = cardio::valve_velocity(valve_[k], y[flow_state_[k]], y[opening_state_[k]]);
+      } else if (connection_kind_[k] == ConnectionKind::ideal_valve) {
+        out[s++] = valve_open_[k] ? 1.0 : 0.0;
       }
     }
+    if (interaction) out[s++] = coupled_.septum_volume;
     for (std::size_t a = 0; a < activations.size(); ++a) out[s++] = activation_value_[a];
     out[s++] = total_volume;
     out[s++] = external_pressure_;
@@ -367,8 +463,8 @@ class CirculationModel {
   void set_external_pressure(double mmHg) noexcept { external_pressure_ = mmHg; }
 
  private:
-  struct ChamberCoefficients {
-    double ees = 0, vd = 0, p0 = 0, lambda = 0, v0 = 0;
+  struct GaussianCoefficients {
+    double steepness = 0.0, peak_time = 0.0;
   };
 
   [[nodiscard]] double connection_flow(std::size_t k, const double* y,
@@ -376,6 +472,7 @@ class CirculationModel {
     if (connection_kind_[k] == ConnectionKind::resistance) {
       return (pressure[from_[k]] - pressure[to_[k]]) * conductance_[k];
     }
+    if (connection_kind_[k] == ConnectionKind::ideal_valve && !valve_open_[k]) return 0.0;
     return y[flow_state_[k]];
   }
 
@@ -424,6 +521,12 @@ class CirculationModel {
     inverse_inertance_.assign(nk, 0.0);
     valve_.assign(nk, {});
     curves_.assign(activations.size(), {});
+    gaussian_.assign(activations.size(), {});
+    valve_open_.assign(nk, 0);
+    ideal_valves_.clear();
+    for (std::size_t k = 0; k < nk; ++k) {
+      if (connections[k].kind == ConnectionKind::ideal_valve) ideal_valves_.push_back(k);
+    }
     onset_.assign(activations.size(), 0.0);
     activation_value_.assign(activations.size(), 0.0);
   }
@@ -466,6 +569,10 @@ class CirculationModel {
                     "blood flow through the " + k.description + " (positive from " +
                         compartments[k.from].name + " to " + compartments[k.to].name + ")",
                     k.region});
+      if (k.kind == ConnectionKind::ideal_valve) {
+        signals_.add({k.name + ".opening", "1",
+                      "state of the " + k.description + " (0 closed, 1 open)", k.region});
+      }
       if (k.kind == ConnectionKind::valve) {
         signals_.add({k.name + ".opening", "1",
                       "opening state of the " + k.description + " (0 closed, 1 fully open)",
@@ -475,6 +582,10 @@ class CirculationModel {
                           " (what continuous-wave Doppler measures)",
                       k.region});
       }
+    }
+    if (interaction) {
+      signals_.add({interaction->name + ".septum_volume", "mL",
+                    "septal volume: its displacement towards the right ventricle", "heart"});
     }
     for (const auto& a : activations) {
       signals_.add({a.name + ".activation", "1",
@@ -502,7 +613,13 @@ class CirculationModel {
   std::vector<ConnectionKind> connection_kind_;
   std::vector<std::size_t> from_, to_;
   std::vector<double> pressure_, pressure_slope_, elastance_, unstressed_, thoracic_;
-  std::vector<ChamberCoefficients> chamber_;
+  std::vector<cardio::ElastanceWall> chamber_;
+  cardio::ElastanceWall septum_;
+  cardio::Pericardium pericardium_;
+  cardio::InteractingVentricles coupled_{};  ///< last solution; its septal volume seeds the next
+  std::vector<GaussianCoefficients> gaussian_;
+  std::vector<char> valve_open_;           ///< ideal valves: the discrete open state
+  std::vector<std::size_t> ideal_valves_;  ///< connection indices of the ideal valves
   std::vector<double> conductance_, inverse_inertance_;
   std::vector<cardio::ValveCoefficients> valve_;
   std::vector<cardio::DoubleHill> curves_;

@@ -72,9 +72,17 @@ inline void check_block_name(const JsonView& node, const std::string& name) {
   using detail::read_parameter;
   const nlohmann::json document = read_json_file(file);
   const JsonView root(document, file.string(), "");
-  static constexpr std::array<std::string_view, 10> top{
-      "format", "version",     "name",         "description", "reference_body",
-      "system", "activations", "compartments", "connections", "roles"};
+  static constexpr std::array<std::string_view, 11> top{"format",
+                                                        "version",
+                                                        "name",
+                                                        "description",
+                                                        "reference_body",
+                                                        "system",
+                                                        "activations",
+                                                        "compartments",
+                                                        "connections",
+                                                        "roles",
+                                                        "ventricular_interaction"};
   root.reject_unknown_members(top);
   if (root["format"].string() != "physiotwin-circulation") {
     root["format"].fail("expected \"physiotwin-circulation\"");
@@ -119,13 +127,24 @@ inline void check_block_name(const JsonView& node, const std::string& name) {
     const JsonView list = root["activations"];
     for (std::size_t i = 0; i < list.array_size(); ++i) {
       const JsonView node = list.at_index(i);
-      static constexpr std::array<std::string_view, 3> members{"name", "description", "parameters"};
+      static constexpr std::array<std::string_view, 4> members{"name", "type", "description",
+                                                               "parameters"};
       node.reject_unknown_members(members);
       ActivationCurve curve;
       curve.name = node["name"].string();
       detail::check_block_name(node["name"], curve.name);
-      curve.first_parameter =
-          detail::read_block_parameters(node, curve.name, blocks::activation, model.parameters);
+      const std::string type = node.has("type") ? node["type"].string() : "double_hill";
+      if (type == "double_hill") {
+        curve.first_parameter =
+            detail::read_block_parameters(node, curve.name, blocks::activation, model.parameters);
+      } else if (type == "gaussian") {
+        curve.kind = ActivationKind::gaussian;
+        curve.first_parameter = detail::read_block_parameters(
+            node, curve.name, blocks::gaussian_activation, model.parameters);
+      } else {
+        node["type"].fail(fmt::format(
+            "unknown activation type \"{}\" (expected \"double_hill\" or \"gaussian\")", type));
+      }
       if (!activation_index.emplace(curve.name, model.activations.size()).second) {
         node["name"].fail(fmt::format("activation \"{}\" is defined twice", curve.name));
       }
@@ -215,6 +234,10 @@ inline void check_block_name(const JsonView& node, const std::string& name) {
         con.kind = ConnectionKind::inertance;
         con.first_parameter =
             detail::read_block_parameters(node, con.name, blocks::inertance, model.parameters);
+      } else if (type == "ideal_valve") {
+        con.kind = ConnectionKind::ideal_valve;
+        con.first_parameter =
+            detail::read_block_parameters(node, con.name, blocks::ideal_valve, model.parameters);
       } else if (type == "valve") {
         con.kind = ConnectionKind::valve;
         con.first_parameter =
@@ -228,7 +251,8 @@ inline void check_block_name(const JsonView& node, const std::string& name) {
         }
       } else {
         node["type"].fail(fmt::format(
-            "unknown connection type \"{}\" (expected \"resistance\", \"inertance\" or \"valve\")",
+            "unknown connection type \"{}\" (expected \"resistance\", \"inertance\", \"valve\" "
+            "or \"ideal_valve\")",
             type));
       }
       if (!seen.emplace(con.name, i).second || compartment_index.contains(con.name)) {
@@ -236,6 +260,32 @@ inline void check_block_name(const JsonView& node, const std::string& name) {
       }
       model.connections.push_back(std::move(con));
     }
+  }
+
+  if (root.has("ventricular_interaction")) {
+    const JsonView node = root["ventricular_interaction"];
+    static constexpr std::array<std::string_view, 5> members{"name", "description", "left", "right",
+                                                             "parameters"};
+    node.reject_unknown_members(members);
+    VentricularInteractionBlock block;
+    block.name = node["name"].string();
+    detail::check_block_name(node["name"], block.name);
+    for (const char* side : {"left", "right"}) {
+      const std::string target = node[side].string();
+      auto it = compartment_index.find(target);
+      if (it == compartment_index.end() ||
+          model.compartments[it->second].kind != CompartmentKind::chamber) {
+        node[side].fail(fmt::format("\"{}\" is not a chamber of this model", target));
+      }
+      (std::string(side) == "left" ? block.left : block.right) = it->second;
+    }
+    if (block.left == block.right) node["right"].fail("left and right must be different chambers");
+    if (model.compartments[block.left].activation != model.compartments[block.right].activation) {
+      node["right"].fail("the two chambers must share one activation (the septum follows it)");
+    }
+    block.first_parameter = detail::read_block_parameters(
+        node, block.name, blocks::ventricular_interaction, model.parameters);
+    model.interaction = block;
   }
 
   if (root.has("roles")) {

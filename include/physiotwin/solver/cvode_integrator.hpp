@@ -45,6 +45,17 @@ struct SolverOptions {
 
 /// dy/dt = f(t, y): returns false if f could not be evaluated (e.g. non-finite values).
 using RhsFunction = bool (*)(double t, const double* y, double* ydot, void* user) noexcept;
+/// Discrete events located by CVODE's root finding (e.g. valves that open and close).
+struct EventCallbacks {
+  std::size_t count = 0;  ///< number of event functions; 0: no root finding
+  /// g_i(t, y): an event happens when g_i crosses zero in the direction given.
+  void (*functions)(double t, const double* y, double* g, void* user) noexcept = nullptr;
+  /// +1: only rising crossings count, -1: only falling ones.
+  void (*directions)(int* direction, void* user) noexcept = nullptr;
+  /// Called at an event with the functions that fired; may change y (a jump).
+  void (*apply)(const int* fired, double* y, void* user) noexcept = nullptr;
+};
+
 /// df/dy at (t, y): the sparse pattern's values in order, or a dense column-major n x n
 /// array when no pattern is given (see SolverOptions).
 using JacobianFunction = bool (*)(double t, const double* y, double* column_major,
@@ -54,8 +65,8 @@ class CvodeIntegrator {
  public:
   CvodeIntegrator(RhsFunction f, void* user, std::span<const double> y0, double t0,
                   const SolverOptions& options, std::vector<std::string> state_names,
-                  JacobianFunction jacobian = nullptr)
-      : f_(f), jacobian_(jacobian), user_(user), names_(std::move(state_names)) {
+                  JacobianFunction jacobian = nullptr, EventCallbacks events = {})
+      : f_(f), jacobian_(jacobian), events_(events), user_(user), names_(std::move(state_names)) {
     const auto n = static_cast<sunindextype>(y0.size());
     check(SUNContext_Create(nullptr, &context_), "SUNContext_Create");
     y_ = N_VNew_Serial(n, context_);
@@ -94,6 +105,14 @@ class CvodeIntegrator {
     check(CVodeSetMaxStep(memory_, options.max_step), "CVodeSetMaxStep");
     check(CVodeSetMinStep(memory_, options.min_step), "CVodeSetMinStep");
     check(CVodeSetMaxNumSteps(memory_, options.max_steps_per_call), "CVodeSetMaxNumSteps");
+    if (events_.count > 0) {
+      check(
+          CVodeRootInit(memory_, static_cast<int>(events_.count), &CvodeIntegrator::event_adapter),
+          "CVodeRootInit");
+      fired_.assign(events_.count, 0);
+      directions_.assign(events_.count, 0);
+      set_event_directions();
+    }
     time_ = t0;
   }
 
@@ -112,11 +131,17 @@ class CvodeIntegrator {
 
   /// Takes one internal step towards `toward`; returns the time reached (may overshoot it).
   /// On the first step after (re)initialisation CVODE uses `toward` to guess a step size.
+  ///
+  /// At an event CVODE stops at the event time; the event is applied (and the integrator
+  /// restarted) at the beginning of the next step, so that the caller can still read the
+  /// solution up to the event from the interpolant, which a restart discards.
   double step(double toward) {
+    if (event_pending_) apply_pending_event();
     double reached = time_;
     const int flag = CVode(memory_, toward, y_, &reached, CV_ONE_STEP);
     if (flag < 0) fail(flag);
     time_ = reached;
+    if (flag == CV_ROOT_RETURN) event_pending_ = true;
     return reached;
   }
 
@@ -132,9 +157,12 @@ class CvodeIntegrator {
   }
 
   /// Restarts from state y at time t (after a discontinuity, e.g. a parameter change).
+  /// A pending event is dropped: restarting before it, the solver will find it again.
   void reinitialize(double t, std::span<const double> y) {
     std::copy(y.begin(), y.end(), N_VGetArrayPointer(y_));
     check(CVodeReInit(memory_, t, y_), "CVodeReInit");
+    if (events_.count > 0) set_event_directions();
+    event_pending_ = false;
     time_ = t;
   }
 
@@ -167,6 +195,25 @@ class CvodeIntegrator {
     // A positive return asks CVODE to retry with a smaller step; if that keeps failing
     // it stops with CV_REPTD_RHSFUNC_ERR, which fail() reports with time and state.
     return me->f_(t, N_VGetArrayPointer(y), N_VGetArrayPointer(ydot), me->user_) ? 0 : 1;
+  }
+
+  void apply_pending_event() {
+    check(CVodeGetRootInfo(memory_, fired_.data()), "CVodeGetRootInfo");
+    events_.apply(fired_.data(), N_VGetArrayPointer(y_), user_);
+    check(CVodeReInit(memory_, time_, y_), "CVodeReInit");
+    set_event_directions();
+    event_pending_ = false;
+  }
+
+  void set_event_directions() {
+    events_.directions(directions_.data(), user_);
+    check(CVodeSetRootDirection(memory_, directions_.data()), "CVodeSetRootDirection");
+  }
+
+  static int event_adapter(double t, N_Vector y, double* g, void* self) noexcept {
+    auto* me = static_cast<CvodeIntegrator*>(self);
+    me->events_.functions(t, N_VGetArrayPointer(y), g, me->user_);
+    return 0;
   }
 
   static int jacobian_adapter(double t, N_Vector y, N_Vector, SUNMatrix J, void* self, N_Vector,
@@ -230,6 +277,9 @@ class CvodeIntegrator {
 
   RhsFunction f_;
   JacobianFunction jacobian_;
+  EventCallbacks events_;
+  std::vector<int> fired_, directions_;
+  bool event_pending_ = false;
   std::vector<sunindextype> column_starts_, row_indices_;
   void* user_;
   std::vector<std::string> names_;
