@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "physiotwin/core/error.hpp"
+#include "physiotwin/solver/fast_serial_vector.hpp"
 
 namespace physiotwin {
 
@@ -76,6 +77,7 @@ class CvodeIntegrator {
     // CVODE's prediction, correction and interpolation use them when enabled. Clones of y_
     // inherit the setting.
     N_VEnableFusedOps_Serial(y_, SUNTRUE);
+    for (N_Vector v : {y_, scratch_, atol_}) fast_vector::accelerate(v);
     std::copy(y0.begin(), y0.end(), N_VGetArrayPointer(y_));
     std::copy(options.absolute_tolerance.begin(), options.absolute_tolerance.end(),
               N_VGetArrayPointer(atol_));
