@@ -2,6 +2,8 @@
 // The physiotwin simulation core: everything needed to load a model, scale it to a patient
 // and step it, with no compiled part. HDF5 recording is in <physiotwin/io/hdf5.hpp>
 // (target physiotwin::io).
+#include "physiotwin/actions/action.hpp"
+#include "physiotwin/actions/scenario.hpp"
 #include "physiotwin/build_info.hpp"
 #include "physiotwin/core/error.hpp"
 #include "physiotwin/core/parameters.hpp"

@@ -3,12 +3,15 @@
 // state now. advance(dt) is the one way time moves: an engine calls it once per frame, a
 // batch run with long intervals; the result is the same either way, because outputs are
 // read from the solver's interpolant at fixed sample times (see solver/cvode_integrator.hpp).
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "physiotwin/actions/action.hpp"
 #include "physiotwin/core/error.hpp"
 #include "physiotwin/io/recorder.hpp"
 #include "physiotwin/metrics/beat_analyzer.hpp"
@@ -83,22 +86,41 @@ class Twin {
   }
 
   /// Advances simulated time by dt seconds.
+  /// Scheduled actions and the ends of bleeding and infusions split the interval; each
+  /// restarts the solver at exactly its time, so results do not depend on the chunking.
   void advance(double dt) {
     if (!(dt > 0.0) || !std::isfinite(dt)) {
       throw InputError("advance: the time step must be a positive number of seconds");
     }
     const double target = time_ + dt;
     for (;;) {
-      const double horizon = std::min(solver_->time(), target);
-      emit_until(horizon);
-      if (solver_->time() >= target) break;
-      // Not `target`: CVODE derives its first step size from this value, and the result
-      // must not depend on how the caller chops time.
-      solver_->step(solver_->time() + 1.0);
+      const double next_event = std::min(next_action_time(), next_stream_end());
+      if (next_event > target) break;
+      integrate_to(next_event);
+      apply_due_actions();
     }
-    time_ = target;
-    read_state(time_, state_);
-    model_.observe(state_.data(), signals_.data());
+    integrate_to(target);
+  }
+
+  /// Schedules an action (now if its time has passed is an error: say when). Checked
+  /// against the model at once, so a bad action fails before anything is simulated.
+  void schedule(Action action) {
+    validate_action(action, model_);
+    if (action.time < time_) {
+      throw InputError(fmt::format("{}: time {:g} s is before the twin's current time {:g} s",
+                                   action.origin.empty() ? action_name(action.kind) : action.origin,
+                                   action.time, time_));
+    }
+    auto at = std::upper_bound(pending_.begin(), pending_.end(), action.time,
+                               [](double t, const Action& a) { return t < a.time; });
+    pending_.insert(at, std::move(action));
+    if (pending_.front().time == time_) apply_due_actions();
+  }
+
+  /// Applies an action now.
+  void apply(Action action) {
+    action.time = time_;
+    schedule(std::move(action));
   }
 
   /// Changes a parameter now; the solver restarts from the current state.
@@ -132,6 +154,77 @@ class Twin {
       if (!std::isfinite(ydot[i])) return false;
     }
     return true;
+  }
+
+  /// Blood leaving or entering one compartment at a fixed rate until a time.
+  struct ExternalStream {
+    std::size_t compartment;
+    double ml_per_s;  ///< negative for haemorrhage
+    double end_time;
+  };
+
+  [[nodiscard]] double next_action_time() const noexcept {
+    return pending_.empty() ? std::numeric_limits<double>::infinity() : pending_.front().time;
+  }
+  [[nodiscard]] double next_stream_end() const noexcept {
+    double t = std::numeric_limits<double>::infinity();
+    for (const auto& s : streams_) t = std::min(t, s.end_time);
+    return t;
+  }
+
+  /// Integrates to exactly `target`, emitting every sample up to it.
+  void integrate_to(double target) {
+    for (;;) {
+      const double horizon = std::min(solver_->time(), target);
+      emit_until(horizon);
+      if (solver_->time() >= target) break;
+      // Not `target`: CVODE derives its first step size from this value, and the result
+      // must not depend on how the caller chops time.
+      solver_->step(solver_->time() + 1.0);
+    }
+    time_ = std::max(time_, target);
+    read_state(time_, state_);
+    model_.observe(state_.data(), signals_.data());
+  }
+
+  /// Applies every action due now and ends the streams that are over, then restarts the
+  /// solver once from the current state.
+  void apply_due_actions() {
+    bool changed = false;
+    for (auto it = streams_.begin(); it != streams_.end();) {
+      if (it->end_time <= time_) {
+        it = streams_.erase(it);
+        changed = true;
+      } else {
+        ++it;
+      }
+    }
+    while (!pending_.empty() && pending_.front().time <= time_) {
+      const Action a = std::move(pending_.front());
+      pending_.erase(pending_.begin());
+      switch (a.kind) {
+        case ActionKind::hemorrhage:
+        case ActionKind::infusion: {
+          const double sign = a.kind == ActionKind::hemorrhage ? -1.0 : 1.0;
+          streams_.push_back({model_.compartment_index(a.compartment), sign * a.rate / 60.0,
+                              time_ + a.volume / a.rate * 60.0});
+          break;
+        }
+        case ActionKind::set_parameter:
+          model_.set_parameter(a.parameter, a.value);
+          break;
+      }
+      for (Recorder* r : recorders_) r->action(time_, action_name(a.kind), action_details(a));
+      changed = true;
+    }
+    if (!changed) return;
+    model_.clear_external_flows();
+    std::vector<double> flows(model_.compartments.size(), 0.0);
+    for (const auto& s : streams_) flows[s.compartment] += s.ml_per_s;
+    for (std::size_t c = 0; c < flows.size(); ++c) model_.set_external_flow(c, flows[c]);
+    model_.settle_valves(state_.data());
+    solver_->reinitialize(time_, state_);
+    model_.observe(state_.data(), signals_.data());
   }
 
   static void event_functions(double, const double* y, double* g, void* self) noexcept {
@@ -190,6 +283,8 @@ class Twin {
   std::unique_ptr<CvodeIntegrator> solver_;
   std::vector<double> state_, metric_state_, signals_;
   std::vector<Recorder*> recorders_;
+  std::vector<Action> pending_;  ///< sorted by time
+  std::vector<ExternalStream> streams_;
   std::size_t ventricular_activation_ = 0;
   double time_ = 0.0;
   unsigned long long metric_index_ = 0, sample_index_ = 0;

@@ -10,8 +10,8 @@ int command_info(const std::vector<std::string>& args) {
   const io::FileSummary s = io::read_summary(args[0]);
   fmt::print("{}\n", args[0]);
   for (const auto& [key, value] : s.attributes) fmt::print("  {:<20} {}\n", key, value);
-  fmt::print("  {} parameters, {} compartments, {} connections\n", s.parameters, s.compartments,
-             s.connections);
+  fmt::print("  {} parameters, {} compartments, {} connections, {} actions\n", s.parameters,
+             s.compartments, s.connections, s.actions);
   fmt::print("\n/timeseries: {} samples of {} signals (last value shown)\n", s.samples,
              s.signals.size());
   for (const auto& d : s.signals)

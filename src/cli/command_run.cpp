@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "cli/cli.hpp"
+#include "physiotwin/actions/scenario.hpp"
 #include "physiotwin/io/hdf5.hpp"
 #include "physiotwin/metrics/normal_ranges.hpp"
 #include "physiotwin/twin.hpp"
@@ -14,6 +15,8 @@ namespace {
 struct RunOptions {
   ModelOptions model;
   double duration = 60.0;
+  bool duration_given = false;
+  std::filesystem::path scenario;
   double sample_rate = 100.0;
   std::filesystem::path out = "twin.h5";
 };
@@ -30,8 +33,11 @@ RunOptions parse_run(const std::vector<std::string>& args) {
       o.model.model_file = value();
     else if (a == "--patient")
       o.model.patient_file = value();
-    else if (a == "--duration")
+    else if (a == "--duration") {
       o.duration = parse_number(value(), "--duration");
+      o.duration_given = true;
+    } else if (a == "--scenario")
+      o.scenario = value();
     else if (a == "--sample-rate")
       o.sample_rate = parse_number(value(), "--sample-rate");
     else if (a == "--set")
@@ -40,6 +46,9 @@ RunOptions parse_run(const std::vector<std::string>& args) {
       o.out = value();
     else
       throw UsageError(fmt::format("run: unknown option \"{}\"", a));
+  }
+  if (!o.scenario.empty() && o.duration_given) {
+    throw UsageError("--duration and --scenario: the scenario file sets the duration");
   }
   if (!(o.duration > 0.0) || !std::isfinite(o.duration)) {
     throw UsageError(fmt::format(
@@ -82,9 +91,15 @@ void print_summary(const Twin& twin, const MemoryRecorder& beats, const Patient&
 }  // namespace
 
 int command_run(const std::vector<std::string>& args) {
-  const RunOptions options = parse_run(args);
+  RunOptions options = parse_run(args);
   Patient patient;
   CirculationModel model = prepare_model(options.model, patient);
+  // The whole scenario is checked before anything is simulated or written.
+  Scenario scenario;
+  if (!options.scenario.empty()) {
+    scenario = load_scenario(options.scenario, model);
+    options.duration = scenario.duration;
+  }
   io::RunDescription run{patient.id, patient.description, model.source_file,
                          options.model.patient_file.string(), options.model.overrides};
   // Created before the simulation: an unwritable path fails now, not after a long run.
@@ -102,6 +117,7 @@ int command_run(const std::vector<std::string>& args) {
     void beat(double t, std::span<const double> m) override { target.beat(t, m); }
   } beats_only(beats);
   twin.add_recorder(beats_only);
+  for (const Action& a : scenario.actions) twin.schedule(a);
 
   ProgressBar progress(options.duration);
   // Chunking advance() does not change the result (outputs come from the interpolant).
@@ -114,8 +130,9 @@ int command_run(const std::vector<std::string>& args) {
   progress.finish();
   file.commit();
   print_summary(twin, beats, patient);
-  fmt::print("\nWrote {} ({} signals at {:g} Hz, {} beats).\n", options.out.string(),
-             twin.signals().size(), options.sample_rate, beats.beats.size());
+  fmt::print("\nWrote {} ({} signals at {:g} Hz, {} beats, {} actions).\n", options.out.string(),
+             twin.signals().size(), options.sample_rate, beats.beats.size(),
+             scenario.actions.size());
   return exit_ok;
 }
 

@@ -12,8 +12,8 @@ constexpr const char* usage = R"(usage: physiotwin <command> [options]
 
 commands:
   run     simulate a twin and write an HDF5 file
-            [--model FILE] [--patient FILE] [--duration S] [--sample-rate HZ]
-            [--set NAME=VALUE]... [--out FILE.h5]
+            [--model FILE] [--patient FILE] [--duration S | --scenario FILE.json]
+            [--sample-rate HZ] [--set NAME=VALUE]... [--out FILE.h5]
   params  list every parameter with value, unit, allowed range and source
             [--model FILE] [--patient FILE] [--set NAME=VALUE]...
   info    describe what an HDF5 file written by physiotwin holds

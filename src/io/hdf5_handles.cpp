@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "physiotwin/core/error.hpp"
 
 namespace physiotwin::io::detail {
@@ -113,6 +115,23 @@ Handle create_scalar(hid_t parent, const std::string& name, double value) {
            H5Dclose, ("creating dataset " + name).c_str());
   check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value), "H5Dwrite");
   return d;
+}
+
+void write_string_array(hid_t parent, const std::string& name,
+                        const std::vector<std::string>& values) {
+  std::size_t width = 1;
+  for (const auto& v : values) width = std::max(width, v.size() + 1);
+  std::vector<char> buffer(width * values.size(), '\0');
+  for (std::size_t i = 0; i < values.size(); ++i)
+    std::copy(values[i].begin(), values[i].end(), buffer.begin() + long(i * width));
+  Handle type = string_type(width);
+  const hsize_t count = values.size();
+  Handle space(H5Screate_simple(1, &count, nullptr), H5Sclose, "H5Screate_simple");
+  Handle dcpl = untimed_object_properties(H5P_DATASET_CREATE);
+  Handle d(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose,
+           ("creating dataset " + name).c_str());
+  if (!values.empty())
+    check(H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), "H5Dwrite " + name);
 }
 
 std::string read_string_attribute(hid_t object, const std::string& name) {

@@ -47,6 +47,9 @@ void write_int_attribute(hid_t object, const std::string& name, long long value)
 Handle create_series(hid_t parent, const std::string& name, hsize_t chunk);
 void append_to_series(hid_t dataset, std::span<const double> values);
 Handle create_scalar(hid_t parent, const std::string& name, double value);
+/// A one-dimensional dataset of fixed-length UTF-8 strings (length of the longest).
+void write_string_array(hid_t parent, const std::string& name,
+                        const std::vector<std::string>& values);
 
 std::string read_string_attribute(hid_t object, const std::string& name);
 std::vector<std::string> list_members(hid_t group);

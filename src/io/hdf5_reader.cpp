@@ -46,6 +46,10 @@ FileSummary read_summary(const std::filesystem::path& path) {
   }
   summary.signals = read_group(file, "timeseries", summary.samples);
   summary.metrics = read_group(file, "beats", summary.beats);
+  if (H5Lexists(file, "actions", H5P_DEFAULT) > 0) {
+    Handle g(H5Gopen2(file, "actions", H5P_DEFAULT), H5Gclose, "actions");
+    summary.actions = detail::read_series(g, "time").size();
+  }
   {
     Handle g(H5Gopen2(file, "parameters", H5P_DEFAULT), H5Gclose, "parameters");
     summary.parameters = detail::list_members(g).size();

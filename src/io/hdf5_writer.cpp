@@ -61,7 +61,20 @@ struct Hdf5Recorder::Impl {
   std::vector<double> beat_times;
   std::vector<std::vector<double>> beat_values;  // [metric][beat]
   std::vector<MetricInfo> metrics;
+  std::vector<double> action_times;
+  std::vector<std::string> action_names, action_details;
   bool committed = false;
+
+  void write_actions() {
+    Handle group = detail::create_group(file, "actions");
+    Handle time = detail::create_series(group, "time", 64);
+    detail::write_string_attribute(time, "unit", "s");
+    detail::write_string_attribute(time, "description",
+                                   "simulated time at which each action was applied");
+    detail::append_to_series(time, action_times);
+    detail::write_string_array(group, "action", action_names);
+    detail::write_string_array(group, "details", action_details);
+  }
 
   void flush_samples() {
     detail::append_to_series(time_dataset, time_buffer);
@@ -203,10 +216,18 @@ void Hdf5Recorder::beat(double beat_time, std::span<const double> metrics) {
   for (std::size_t m = 0; m < metrics.size(); ++m) s.beat_values[m].push_back(metrics[m]);
 }
 
+void Hdf5Recorder::action(double t, std::string_view name, std::string_view details) {
+  Impl& s = *impl_;
+  s.action_times.push_back(t);
+  s.action_names.emplace_back(name);
+  s.action_details.emplace_back(details);
+}
+
 void Hdf5Recorder::commit() {
   Impl& s = *impl_;
   s.flush_samples();
   s.write_beats();
+  s.write_actions();
   s.signal_datasets.clear();
   s.time_dataset.reset();
   s.timeseries.reset();

@@ -79,5 +79,24 @@ expect_bad_input no_patient 'cannot open file' run --patient "$work/none.json" -
 "$cli" info "$work/broken.json" > /dev/null 2> "$work/info_bad.stderr"
 [ $? -eq 2 ] && grep -q "not an HDF5 file" "$work/info_bad.stderr" && pass || fail "info on a non-HDF5 file"
 
+# --- scenarios ----------------------------------------------------------------------------
+printf '{"duration": 30, "actions": [{"time": 5, "action": "hemorrhage", "rate": 200, "volume": 50}, {"time": 20, "action": "set", "parameter": "heart.rate", "value": 80}]}' > "$work/scenario.json"
+"$cli" run --scenario "$work/scenario.json" --out "$work/scenario.h5" > "$work/scenario.txt" && grep -q "2 actions" "$work/scenario.txt" && pass || fail "scenario run"
+/usr/bin/python3 - "$work/scenario.h5" <<'PY' && pass || fail "/actions group"
+import sys, h5py
+with h5py.File(sys.argv[1], "r") as f:
+    assert list(f["actions/time"][:]) == [5.0, 20.0]
+    names = [x.decode() if isinstance(x, bytes) else x for x in f["actions/action"][:]]
+    assert names == ["hemorrhage", "set"], names
+    assert abs(f["timeseries/blood.external_volume"][-1] + 50.0) < 1e-6
+PY
+printf '{"duration": 30, "actions": [{"time": 5, "action": "hemorrhage", "rate": 200, "volume": -50}]}' > "$work/bad_volume.json"
+expect_bad_input scenario_volume 'actions[0]: volume -50 mL is outside the allowed range' run --scenario "$work/bad_volume.json"
+printf '{"duration": 30, "actions": [{"time": 50, "action": "set", "parameter": "heart.rate", "value": 80}]}' > "$work/late.json"
+expect_bad_input scenario_late 'actions[0].time: time 50 s is after the end of the scenario (30 s)' run --scenario "$work/late.json"
+printf '{"duration": 30, "actions": [{"time": 5, "action": "teleport"}]}' > "$work/unknown.json"
+expect_bad_input scenario_unknown 'actions[0].action: unknown action "teleport"' run --scenario "$work/unknown.json"
+expect_bad_input scenario_and_duration 'the scenario file sets the duration' run --scenario "$work/scenario.json" --duration 5
+
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -72,9 +72,13 @@ struct ValvePartials {
 }
 
 /// Blood velocity through the effective orifice, m/s: what continuous-wave Doppler measures.
+/// Zero for a competent valve that is shut (area at the numerical floor): the tiny flow
+/// there is an artefact of the floor, not a jet.
 [[nodiscard]] inline double valve_velocity(const ValveCoefficients& v, double q,
                                            double zeta) noexcept {
-  return q / valve_effective_area(v, zeta) / 100.0;  // (mL/s)/cm^2 = cm/s
+  const double area = valve_effective_area(v, zeta);
+  if (area <= closed_area_floor) return 0.0;
+  return q / area / 100.0;  // (mL/s)/cm^2 = cm/s
 }
 
 /// Convective (Bernoulli) pressure drop for a velocity, mmHg: rho v^2 / 2, which is the

@@ -37,6 +37,7 @@ class Hdf5Recorder final : public Recorder {
   void begin(const Twin& twin) override;
   void sample(double t, std::span<const double> signals) override;
   void beat(double beat_time, std::span<const double> metrics) override;
+  void action(double t, std::string_view name, std::string_view details) override;
 
   /// Writes what is buffered, closes the file and renames it into place.
   void commit();
@@ -51,6 +52,7 @@ struct FileSummary {
   std::map<std::string, std::string> attributes;  ///< root attributes, as text
   std::size_t samples = 0;
   std::size_t beats = 0;
+  std::size_t actions = 0;
   std::size_t parameters = 0;
   std::size_t compartments = 0;
   std::size_t connections = 0;

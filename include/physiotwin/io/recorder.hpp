@@ -3,6 +3,8 @@
 // at each completed beat; recorders never see the solver's internal steps. The HDF5 file
 // (src/io), the in-memory arrays below and live callbacks for engines are all recorders.
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace physiotwin {
@@ -18,6 +20,9 @@ class Recorder {
   virtual void sample(double t, std::span<const double> signals) = 0;
   /// Metrics in BeatAnalyzer::metrics() order for the beat that started at beat_time.
   virtual void beat(double beat_time, std::span<const double> metrics) = 0;
+  /// An action applied at time t: its name ("hemorrhage", "infusion", "set") and its
+  /// fields as a JSON object.
+  virtual void action(double /*t*/, std::string_view /*name*/, std::string_view /*details*/) {}
 };
 
 /// Keeps everything in memory: for tests, bindings and short runs.
@@ -32,11 +37,17 @@ class MemoryRecorder final : public Recorder {
     beat_times.push_back(t);
     beats.emplace_back(m.begin(), m.end());
   }
+  void action(double t, std::string_view name, std::string_view details) override {
+    action_times.push_back(t);
+    actions.emplace_back(std::string(name) + " " + std::string(details));
+  }
 
   std::vector<double> times;
   std::vector<std::vector<double>> samples;  ///< [sample][signal]
   std::vector<double> beat_times;
   std::vector<std::vector<double>> beats;  ///< [beat][metric]
+  std::vector<double> action_times;
+  std::vector<std::string> actions;  ///< "name {json fields}"
 };
 
 }  // namespace physiotwin

@@ -90,7 +90,7 @@ class BeatAnalyzer {
     auto add = [&](std::string name, std::string unit, std::string description) {
       metrics_.push_back({std::move(name), std::move(unit), std::move(description)});
     };
-    const MetricRoles& r = model.roles;
+    const CompartmentRoles& r = model.roles;
 
     add("heart_rate", "1/min", "heart rate");
     if (r.aorta) {

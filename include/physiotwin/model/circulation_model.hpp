@@ -7,6 +7,8 @@
 // The block list is read once (model/model_loader.hpp) and flattened into arrays of plain
 // numbers (refresh()), so rhs() is a few tight loops with no allocation, no virtual call
 // and no exception: as fast as hand-written code for one fixed model.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -19,6 +21,7 @@
 #include "physiotwin/cardio/elastance_wall.hpp"
 #include "physiotwin/cardio/valve.hpp"
 #include "physiotwin/cardio/ventricular_interaction.hpp"
+#include "physiotwin/core/error.hpp"
 #include "physiotwin/core/parameters.hpp"
 #include "physiotwin/core/signals.hpp"
 #include "physiotwin/model/block_types.hpp"
@@ -75,10 +78,11 @@ struct ReferenceBody {
   std::string source;
 };
 
-/// Which compartments play the roles the clinical metrics need (any may be absent).
-struct MetricRoles {
+/// Which compartments play named roles: for the clinical metrics, and as the default
+/// sites of haemorrhage and infusion (any may be absent).
+struct CompartmentRoles {
   std::optional<std::size_t> left_ventricle, right_ventricle, left_atrium, right_atrium, aorta,
-      pulmonary_artery, central_veins;
+      pulmonary_artery, central_veins, hemorrhage_site, infusion_site;
 };
 
 class CirculationModel {
@@ -93,7 +97,7 @@ class CirculationModel {
   std::vector<ActivationCurve> activations;
   std::optional<VentricularInteractionBlock> interaction;
   ParameterSet parameters;
-  MetricRoles roles;
+  CompartmentRoles roles;
 
   /// Called by the loader once the description is complete: lays out the state vector,
   /// registers every signal and flattens the parameters.
@@ -273,7 +277,28 @@ class CirculationModel {
       ydot[from] -= q;
       ydot[to] += q;
     }
+    double external = 0.0;
+    for (std::size_t c = 0; c < external_flow_.size(); ++c) {
+      ydot[c] += external_flow_[c];
+      external += external_flow_[c];
+    }
     ydot[phase_state_] = heart_rate_ / 60.0;
+    ydot[external_volume_state_] = external;
+  }
+
+  // ---- external flows: haemorrhage and infusion ----
+  /// Sets the flow into compartment c from outside the circulation, mL/s (negative: out).
+  /// The running total is the state blood.external_volume, so that total blood volume minus
+  /// it stays constant to round-off (tested).
+  void set_external_flow(std::size_t c, double ml_per_s) noexcept { external_flow_[c] = ml_per_s; }
+  void clear_external_flows() noexcept {
+    std::fill(external_flow_.begin(), external_flow_.end(), 0.0);
+  }
+  [[nodiscard]] std::size_t compartment_index(const std::string& compartment) const {
+    for (std::size_t c = 0; c < compartments.size(); ++c) {
+      if (compartments[c].name == compartment) return c;
+    }
+    throw InputError(fmt::format("no compartment named \"{}\"", compartment));
   }
 
   /// Analytic Jacobian df/dy. `entry(row, col)` returns a reference to where the partial
@@ -448,6 +473,7 @@ class CirculationModel {
     if (interaction) out[s++] = coupled_.septum_volume;
     for (std::size_t a = 0; a < activations.size(); ++a) out[s++] = activation_value_[a];
     out[s++] = total_volume;
+    out[s++] = y[external_volume_state_];
     out[s++] = external_pressure_;
   }
 
@@ -496,6 +522,8 @@ class CirculationModel {
     }
     phase_state_ = state_names_.size();
     state_names_.push_back("heart.phase");
+    external_volume_state_ = state_names_.size();
+    state_names_.push_back("blood.external_volume");
 
     kind_.resize(nc);
     chamber_activation_.assign(nc, 0);
@@ -512,6 +540,7 @@ class CirculationModel {
       to_[k] = connections[k].to;
     }
     pressure_.assign(nc, 0.0);
+    external_flow_.assign(nc, 0.0);
     pressure_slope_.assign(nc, 0.0);
     elastance_.assign(nc, 0.0);
     unstressed_.assign(nc, 0.0);
@@ -593,6 +622,8 @@ class CirculationModel {
                     "heart"});
     }
     signals_.add({"blood.total_volume", "mL", "total blood volume in all compartments", "body"});
+    signals_.add({"blood.external_volume", "mL",
+                  "net volume given (infusions) minus lost (haemorrhage) since the start", "body"});
     signals_.add({"pleural.pressure", "mmHg",
                   "pleural pressure acting on the thoracic compartments", "thorax"});
   }
@@ -603,6 +634,7 @@ class CirculationModel {
   std::vector<std::size_t> entry_index_;  ///< (col * n + row) -> position in the sparse values
   std::vector<std::size_t> flow_state_, opening_state_;
   std::size_t phase_state_ = 0;
+  std::size_t external_volume_state_ = 0;
   SignalRegistry signals_;
 
   // flat arrays used by rhs()
@@ -613,6 +645,7 @@ class CirculationModel {
   std::vector<ConnectionKind> connection_kind_;
   std::vector<std::size_t> from_, to_;
   std::vector<double> pressure_, pressure_slope_, elastance_, unstressed_, thoracic_;
+  std::vector<double> external_flow_;  ///< mL/s into each compartment from outside
   std::vector<cardio::ElastanceWall> chamber_;
   cardio::ElastanceWall septum_;
   cardio::Pericardium pericardium_;

@@ -290,14 +290,14 @@ inline void check_block_name(const JsonView& node, const std::string& name) {
 
   if (root.has("roles")) {
     const JsonView roles = root["roles"];
-    static constexpr std::array<std::string_view, 7> members{
-        "left_ventricle", "right_ventricle",  "left_atrium",  "right_atrium",
-        "aorta",          "pulmonary_artery", "central_veins"};
+    static constexpr std::array<std::string_view, 9> members{
+        "left_ventricle",   "right_ventricle", "left_atrium",     "right_atrium", "aorta",
+        "pulmonary_artery", "central_veins",   "hemorrhage_site", "infusion_site"};
     roles.reject_unknown_members(members);
-    std::array<std::optional<std::size_t>*, 7> slots{
+    std::array<std::optional<std::size_t>*, 9> slots{
         &model.roles.left_ventricle, &model.roles.right_ventricle, &model.roles.left_atrium,
         &model.roles.right_atrium,   &model.roles.aorta,           &model.roles.pulmonary_artery,
-        &model.roles.central_veins};
+        &model.roles.central_veins,  &model.roles.hemorrhage_site, &model.roles.infusion_site};
     for (std::size_t r = 0; r < members.size(); ++r) {
       const std::string key(members[r]);
       if (!roles.has(key)) continue;

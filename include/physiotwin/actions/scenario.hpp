@@ -1,0 +1,83 @@
+#pragma once
+// Scenario files: a duration and a timeline of actions (docs/scenarios.md).
+//   {"duration": 600, "actions": [{"time": 60, "action": "hemorrhage", "rate": 100, "volume":
+//   500}]}
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "physiotwin/actions/action.hpp"
+#include "physiotwin/core/json_reader.hpp"
+
+namespace physiotwin {
+
+struct Scenario {
+  double duration = 0.0;  ///< s
+  std::vector<Action> actions;
+};
+
+/// Reads a scenario file and checks every action against the model; an error names the file
+/// and JSON path ("scenario.json: actions[2].volume: ..."). Nothing is simulated before all
+/// of it is valid.
+[[nodiscard]] inline Scenario load_scenario(const std::filesystem::path& file,
+                                            const CirculationModel& model) {
+  const nlohmann::json document = read_json_file(file);
+  const JsonView root(document, file.string(), "");
+  static constexpr std::array<std::string_view, 3> top{"duration", "actions", "description"};
+  root.reject_unknown_members(top);
+  Scenario scenario;
+  scenario.duration = root["duration"].number();
+  if (!(scenario.duration > 0.0) || scenario.duration > 86400.0) {
+    root["duration"].fail(fmt::format("duration {:g} s is outside the allowed range (0, 86400] s",
+                                      scenario.duration));
+  }
+  const JsonView list = root["actions"];
+  for (std::size_t i = 0; i < list.array_size(); ++i) {
+    const JsonView node = list.at_index(i);
+    node.require_object();
+    Action a;
+    a.origin = node.where();
+    a.time = node["time"].number();
+    const std::string name = node["action"].string();
+    auto number = [&](const char* key) { return node[key].number(); };
+    if (name == "hemorrhage" || name == "infusion") {
+      a.kind = name == "hemorrhage" ? ActionKind::hemorrhage : ActionKind::infusion;
+      static constexpr std::array<std::string_view, 6> members{"time",   "action", "rate",
+                                                               "volume", "fluid",  "compartment"};
+      node.reject_unknown_members(members);
+      a.rate = number("rate");
+      a.volume = number("volume");
+      if (a.kind == ActionKind::infusion)
+        a.fluid = node["fluid"].string();
+      else if (node.has("fluid"))
+        node["fluid"].fail("a hemorrhage has no fluid");
+      if (node.has("compartment")) a.compartment = node["compartment"].string();
+    } else if (name == "set") {
+      a.kind = ActionKind::set_parameter;
+      static constexpr std::array<std::string_view, 4> members{"time", "action", "parameter",
+                                                               "value"};
+      node.reject_unknown_members(members);
+      a.parameter = node["parameter"].string();
+      a.value = number("value");
+    } else if (name == "inspired_gas" || name == "ventilator") {
+      node["action"].fail(fmt::format(
+          "action \"{}\" needs the respiratory model, which this version does not have yet", name));
+    } else {
+      node["action"].fail(
+          fmt::format("unknown action \"{}\" (expected hemorrhage, infusion or set)", name));
+    }
+    if (a.time > scenario.duration) {
+      node["time"].fail(fmt::format("time {:g} s is after the end of the scenario ({:g} s)", a.time,
+                                    scenario.duration));
+    }
+    validate_action(a, model);
+    scenario.actions.push_back(std::move(a));
+  }
+  std::stable_sort(scenario.actions.begin(), scenario.actions.end(),
+                   [](const Action& x, const Action& y) { return x.time < y.time; });
+  return scenario;
+}
+
+}  // namespace physiotwin
