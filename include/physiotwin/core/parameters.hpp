@@ -29,6 +29,10 @@ enum class BodyScaling {
   resistance,  ///< / body-surface-area ratio
   inertance,   ///< / body-surface-area ratio
   stiffness,   ///< exponential EDPVR constant (1/mL): / blood-volume ratio
+  /// x blood-volume ratio / BSA ratio: how resting pressures scale when stroke volume follows
+  /// blood volume and resistances follow BSA. For pressure set points that reset to the
+  /// patient's own chronic pressure (the baroreflex's operating point).
+  resting_pressure,
 };
 
 /// What a block type declares about one of its parameters.

@@ -21,6 +21,7 @@
 #include "physiotwin/cardio/elastance_wall.hpp"
 #include "physiotwin/cardio/valve.hpp"
 #include "physiotwin/cardio/ventricular_interaction.hpp"
+#include "physiotwin/control/baroreflex.hpp"
 #include "physiotwin/core/error.hpp"
 #include "physiotwin/core/parameters.hpp"
 #include "physiotwin/core/signals.hpp"
@@ -70,6 +71,16 @@ struct VentricularInteractionBlock {
   std::size_t first_parameter = 0;
 };
 
+/// Where the baroreflex senses pressure and what it acts on (indices into compartments or
+/// connections); see control/baroreflex.hpp.
+struct BaroreflexBlock {
+  std::size_t sensor = 0;  ///< a compliance compartment (carotid sinus pressure)
+  std::vector<std::size_t> left_ventricle, right_ventricle;                    ///< chambers
+  std::vector<std::size_t> splanchnic_resistance, extrasplanchnic_resistance;  ///< resistances
+  std::vector<std::size_t> splanchnic_veins, extrasplanchnic_veins;            ///< compliances
+  std::size_t first_parameter = 0;
+};
+
 /// The body the model file's values describe; patients are scaled relative to it.
 struct ReferenceBody {
   std::string sex = "male";
@@ -96,6 +107,7 @@ class CirculationModel {
   std::vector<Connection> connections;
   std::vector<ActivationCurve> activations;
   std::optional<VentricularInteractionBlock> interaction;
+  std::optional<BaroreflexBlock> baroreflex;
   ParameterSet parameters;
   CompartmentRoles roles;
 
@@ -165,6 +177,11 @@ class CirculationModel {
           break;
       }
     }
+    if (baroreflex) read_baroreflex_coefficients();
+    base_chamber_ = chamber_;
+    base_unstressed_ = unstressed_;
+    base_conductance_ = conductance_;
+    base_heart_rate_ = heart_rate_;
   }
 
   /// Changes one parameter by name, with range checking, and refreshes the arrays.
@@ -203,6 +220,11 @@ class CirculationModel {
     for (std::size_t c = 0; c < compartments.size(); ++c) {
       if (compartments[c].kind == CompartmentKind::compliance) y[c] += shift / elastance_[c];
     }
+    if (baroreflex) {  // the reflex starts at its resting point
+      y[reflex_state_] = reflex_.set_point;
+      for (std::size_t e = 0; e < control::effector_count; ++e)
+        y[reflex_state_ + 1 + e] = reflex_rest_[e];
+    }
   }
 
   /// Scales chamber initial volumes with the patient's blood volume (see patient/body.hpp).
@@ -211,6 +233,7 @@ class CirculationModel {
   // ---- dynamics ----
   /// Pressure in every compartment (mmHg) for state y; also fills the activations.
   void compute_pressures(const double* y, double* pressure) noexcept {
+    if (baroreflex) apply_baroreflex(y);
     const double period = 60.0 / heart_rate_;
     const double beat_fraction = y[phase_state_] - std::floor(y[phase_state_]);
     for (std::size_t a = 0; a < curves_.size(); ++a) {
@@ -284,6 +307,7 @@ class CirculationModel {
     }
     ydot[phase_state_] = heart_rate_ / 60.0;
     ydot[external_volume_state_] = external;
+    if (baroreflex) baroreflex_derivatives(y, pressure, ydot);
   }
 
   // ---- external flows: haemorrhage and infusion ----
@@ -333,6 +357,15 @@ class CirculationModel {
         entry(row, interaction->left) += coefficient * coupled_.dright_dleft;
       }
     };
+    if (baroreflex) {
+      // The reflex is slow (time constants of seconds against steps of milliseconds): its
+      // own decay is enough for Newton. Leaving out its coupling to the volumes also keeps
+      // the volume rows' column sums at exactly zero.
+      entry(reflex_state_, reflex_state_) -= 1.0 / reflex_.lag_time;
+      for (std::size_t e = 0; e < control::effector_count; ++e) {
+        entry(reflex_state_ + 1 + e, reflex_state_ + 1 + e) -= 1.0 / effector_time_constant(e);
+      }
+    }
     for (std::size_t k = 0; k < connections.size(); ++k) {
       const std::size_t f = from_[k], t = to_[k];
       const double dp = pressure[f] - pressure[t];
@@ -475,6 +508,13 @@ class CirculationModel {
     out[s++] = total_volume;
     out[s++] = y[external_volume_state_];
     out[s++] = external_pressure_;
+    out[s++] = heart_rate_;
+    if (baroreflex) {
+      const double f_cs = control::afferent_rate(reflex_, y[reflex_state_]);
+      out[s++] = y[reflex_state_];
+      out[s++] = control::sympathetic_rate(reflex_, f_cs);
+      out[s++] = control::vagal_rate(reflex_, f_cs);
+    }
   }
 
   [[nodiscard]] const SignalRegistry& signals() const noexcept { return signals_; }
@@ -492,6 +532,81 @@ class CirculationModel {
   struct GaussianCoefficients {
     double steepness = 0.0, peak_time = 0.0;
   };
+
+  void read_baroreflex_coefficients() {
+    const std::size_t i = baroreflex->first_parameter;
+    const auto& p = parameters;
+    auto v = [&](std::size_t offset) { return p.at(i + offset).value; };
+    control::BaroreflexCoefficients& c = reflex_;
+    c.enabled = v(0) >= 0.5;
+    c.set_point = v(1);
+    c.afferent_slope = v(2);
+    c.lag_time = v(3);
+    c.lead_time = v(4);
+    c.min_rate = v(5);
+    c.max_rate = v(6);
+    c.sympathetic_infinity = v(7);
+    c.sympathetic_zero = v(8);
+    c.sympathetic_threshold = v(9);
+    c.sympathetic_slope = v(10);
+    c.vagal_zero = v(11);
+    c.vagal_infinity = v(12);
+    c.vagal_center = v(13);
+    c.vagal_slope = v(14);
+    c.basal_period = v(15);
+    std::size_t k = 16;  // then gain, time constant, delay (and basal for the first six)
+    for (std::size_t e = 0; e < control::effector_count; ++e) {
+      c.gain[e] = v(k++);
+      c.time_constant[e] = v(k++);
+      c.delay[e] = v(k++);
+      c.basal[e] = e < control::sympathetic_period ? v(k++) : 0.0;
+    }
+    reflex_rest_ = control::effector_drive(c, c.set_point);
+    volume_scale_ = p.value("blood.volume") / control::ursino_blood_volume_ml;
+  }
+
+  [[nodiscard]] double effector_time_constant(std::size_t e) const noexcept {
+    return reflex_.time_constant[e] + reflex_.delay[e];  // delay folded in (see baroreflex.hpp)
+  }
+
+  /// Turns the reflex states in y into the working parameters of this evaluation.
+  void apply_baroreflex(const double* y) noexcept {
+    const BaroreflexBlock& b = *baroreflex;
+    const auto fx = control::baroreflex_effects(reflex_, y + reflex_state_ + 1, reflex_rest_);
+    for (std::size_t c : b.left_ventricle) chamber_[c].ees = base_chamber_[c].ees * fx.lv_elastance;
+    for (std::size_t c : b.right_ventricle)
+      chamber_[c].ees = base_chamber_[c].ees * fx.rv_elastance;
+    for (std::size_t k : b.splanchnic_resistance)
+      conductance_[k] = base_conductance_[k] / fx.splanchnic_resistance;
+    for (std::size_t k : b.extrasplanchnic_resistance) {
+      conductance_[k] = base_conductance_[k] / fx.extrasplanchnic_resistance;
+    }
+    shift_unstressed(b.splanchnic_veins, fx.splanchnic_volume_shift * volume_scale_);
+    shift_unstressed(b.extrasplanchnic_veins, fx.extrasplanchnic_volume_shift * volume_scale_);
+    heart_rate_ = base_heart_rate_ / fx.period_ratio;
+  }
+
+  /// Shares a change of unstressed volume among compartments in proportion to their own.
+  void shift_unstressed(const std::vector<std::size_t>& group, double shift) noexcept {
+    double total = 0.0;
+    for (std::size_t c : group) total += base_unstressed_[c];
+    for (std::size_t c : group) {
+      unstressed_[c] = std::max(0.0, base_unstressed_[c] + shift * base_unstressed_[c] / total);
+    }
+  }
+
+  void baroreflex_derivatives(const double* y, const double* pressure, double* ydot) noexcept {
+    const std::size_t sensor = baroreflex->sensor;
+    const double dp_dt = ydot[sensor] * elastance_[sensor];
+    const double filtered = y[reflex_state_];
+    ydot[reflex_state_] =
+        (pressure[sensor] + reflex_.lead_time * dp_dt - filtered) / reflex_.lag_time;
+    const auto drive = control::effector_drive(reflex_, filtered);
+    for (std::size_t e = 0; e < control::effector_count; ++e) {
+      ydot[reflex_state_ + 1 + e] =
+          (drive[e] - y[reflex_state_ + 1 + e]) / effector_time_constant(e);
+    }
+  }
 
   [[nodiscard]] double connection_flow(std::size_t k, const double* y,
                                        const double* pressure) const noexcept {
@@ -524,6 +639,13 @@ class CirculationModel {
     state_names_.push_back("heart.phase");
     external_volume_state_ = state_names_.size();
     state_names_.push_back("blood.external_volume");
+    if (baroreflex) {
+      reflex_state_ = state_names_.size();
+      state_names_.push_back("baroreflex.filtered_pressure");
+      for (auto effector : control::effector_names) {
+        state_names_.push_back("baroreflex." + std::string(effector));
+      }
+    }
 
     kind_.resize(nc);
     chamber_activation_.assign(nc, 0);
@@ -626,6 +748,17 @@ class CirculationModel {
                   "net volume given (infusions) minus lost (haemorrhage) since the start", "body"});
     signals_.add({"pleural.pressure", "mmHg",
                   "pleural pressure acting on the thoracic compartments", "thorax"});
+    signals_.add({"heart.instantaneous_rate", "1/min",
+                  "heart rate now (the heart.rate parameter as modulated by the reflexes)",
+                  "heart"});
+    if (baroreflex) {
+      signals_.add({"baroreflex.filtered_pressure", "mmHg",
+                    "carotid sinus pressure as the baroreceptors see it (lead-lag filtered)",
+                    "neck"});
+      signals_.add(
+          {"baroreflex.sympathetic_activity", "1/s", "sympathetic efferent firing rate", "body"});
+      signals_.add({"baroreflex.vagal_activity", "1/s", "vagal efferent firing rate", "heart"});
+    }
   }
 
   // state layout
@@ -635,6 +768,7 @@ class CirculationModel {
   std::vector<std::size_t> flow_state_, opening_state_;
   std::size_t phase_state_ = 0;
   std::size_t external_volume_state_ = 0;
+  std::size_t reflex_state_ = 0;  ///< first baroreflex state: filtered pressure, then effectors
   SignalRegistry signals_;
 
   // flat arrays used by rhs()
@@ -646,6 +780,14 @@ class CirculationModel {
   std::vector<std::size_t> from_, to_;
   std::vector<double> pressure_, pressure_slope_, elastance_, unstressed_, thoracic_;
   std::vector<double> external_flow_;  ///< mL/s into each compartment from outside
+  // The reflexes modulate chamber elastances, resistances, unstressed volumes and heart rate:
+  // refresh() keeps the parameters' own values here, the arrays above hold the working ones.
+  std::vector<cardio::ElastanceWall> base_chamber_;
+  std::vector<double> base_unstressed_, base_conductance_;
+  double base_heart_rate_ = 72.0;
+  control::BaroreflexCoefficients reflex_;
+  std::array<double, control::effector_count> reflex_rest_{};
+  double volume_scale_ = 1.0;  ///< patient blood volume / Ursino's 5300 mL
   std::vector<cardio::ElastanceWall> chamber_;
   cardio::ElastanceWall septum_;
   cardio::Pericardium pericardium_;

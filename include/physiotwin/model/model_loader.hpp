@@ -4,6 +4,7 @@
 // against the range its block type declares. Errors name the file and the JSON path.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <filesystem>
 #include <string>
@@ -72,7 +73,7 @@ inline void check_block_name(const JsonView& node, const std::string& name) {
   using detail::read_parameter;
   const nlohmann::json document = read_json_file(file);
   const JsonView root(document, file.string(), "");
-  static constexpr std::array<std::string_view, 11> top{"format",
+  static constexpr std::array<std::string_view, 12> top{"format",
                                                         "version",
                                                         "name",
                                                         "description",
@@ -82,7 +83,8 @@ inline void check_block_name(const JsonView& node, const std::string& name) {
                                                         "compartments",
                                                         "connections",
                                                         "roles",
-                                                        "ventricular_interaction"};
+                                                        "ventricular_interaction",
+                                                        "baroreflex"};
   root.reject_unknown_members(top);
   if (root["format"].string() != "physiotwin-circulation") {
     root["format"].fail("expected \"physiotwin-circulation\"");
@@ -286,6 +288,63 @@ inline void check_block_name(const JsonView& node, const std::string& name) {
     block.first_parameter = detail::read_block_parameters(
         node, block.name, blocks::ventricular_interaction, model.parameters);
     model.interaction = block;
+  }
+
+  if (root.has("baroreflex")) {
+    const JsonView node = root["baroreflex"];
+    static constexpr std::array<std::string_view, 4> members{"description", "sensor", "effectors",
+                                                             "parameters"};
+    node.reject_unknown_members(members);
+    BaroreflexBlock block;
+    auto compartment_of = [&](const JsonView& name_node, CompartmentKind kind, const char* what) {
+      const std::string target = name_node.string();
+      auto it = compartment_index.find(target);
+      if (it == compartment_index.end() || model.compartments[it->second].kind != kind) {
+        name_node.fail(fmt::format("\"{}\" is not a {} of this model", target, what));
+      }
+      return it->second;
+    };
+    block.sensor =
+        compartment_of(node["sensor"], CompartmentKind::compliance, "compliance compartment");
+    const JsonView effectors = node["effectors"];
+    static constexpr std::array<std::string_view, 6> groups{
+        "left_ventricle",        "right_ventricle",
+        "splanchnic_resistance", "extrasplanchnic_resistance",
+        "splanchnic_veins",      "extrasplanchnic_veins"};
+    effectors.reject_unknown_members(groups);
+    auto list = [&](const char* key) -> std::vector<std::size_t> {
+      std::vector<std::size_t> out;
+      if (!effectors.has(key)) return out;
+      const JsonView l = effectors[key];
+      const bool chambers = std::string_view(key).ends_with("ventricle");
+      const bool resistances = std::string_view(key).ends_with("resistance");
+      for (std::size_t i = 0; i < l.array_size(); ++i) {
+        const JsonView item = l.at_index(i);
+        if (resistances) {
+          const std::string target = item.string();
+          auto it = std::find_if(model.connections.begin(), model.connections.end(),
+                                 [&](const Connection& c) { return c.name == target; });
+          if (it == model.connections.end() || it->kind != ConnectionKind::resistance) {
+            item.fail(fmt::format("\"{}\" is not a resistance of this model", target));
+          }
+          out.push_back(static_cast<std::size_t>(it - model.connections.begin()));
+        } else {
+          out.push_back(compartment_of(
+              item, chambers ? CompartmentKind::chamber : CompartmentKind::compliance,
+              chambers ? "chamber" : "compliance compartment"));
+        }
+      }
+      return out;
+    };
+    block.left_ventricle = list("left_ventricle");
+    block.right_ventricle = list("right_ventricle");
+    block.splanchnic_resistance = list("splanchnic_resistance");
+    block.extrasplanchnic_resistance = list("extrasplanchnic_resistance");
+    block.splanchnic_veins = list("splanchnic_veins");
+    block.extrasplanchnic_veins = list("extrasplanchnic_veins");
+    block.first_parameter =
+        detail::read_block_parameters(node, "baroreflex", blocks::baroreflex, model.parameters);
+    model.baroreflex = block;
   }
 
   if (root.has("roles")) {

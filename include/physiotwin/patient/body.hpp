@@ -105,6 +105,9 @@ inline void scale_to_patient(CirculationModel& model, const Patient& patient) {
       case BodyScaling::inertance:
         factor = 1.0 / s.flow;
         break;
+      case BodyScaling::resting_pressure:
+        factor = s.volume / s.flow;
+        break;
     }
     if (factor != 1.0) model.parameters.set_derived(i, p.value * factor, cause);
   }
