@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "physiotwin/core/error.hpp"
 #include "physiotwin/io/recorder.hpp"
 #include "physiotwin/metrics/beat_analyzer.hpp"
+#include "physiotwin/metrics/breath_analyzer.hpp"
 #include "physiotwin/model/circulation_model.hpp"
 #include "physiotwin/solver/cvode_integrator.hpp"
 
@@ -74,6 +76,7 @@ class Twin {
                                   ? model_.compartments[*model_.roles.left_ventricle].activation
                                   : 0;
     model_.observe(state_.data(), signals_.data());
+    if (model_.respiration) breaths_.emplace(model_.signals());
   }
 
   Twin(const Twin&) = delete;
@@ -134,6 +137,8 @@ class Twin {
   [[nodiscard]] const CirculationModel& model() const noexcept { return model_; }
   [[nodiscard]] const SignalRegistry& signals() const noexcept { return model_.signals(); }
   [[nodiscard]] const BeatAnalyzer& beats() const noexcept { return analyzer_; }
+  /// Per-breath metrics; empty for a model without a respiratory system.
+  [[nodiscard]] const std::optional<BreathAnalyzer>& breaths() const noexcept { return breaths_; }
   [[nodiscard]] const TwinOptions& options() const noexcept { return options_; }
   [[nodiscard]] std::span<const double> state() const noexcept { return state_; }
   /// Current value of every signal, in registry order.
@@ -268,6 +273,11 @@ class Twin {
         if (analyzer_.add_sample(next, signals_, position)) {
           for (Recorder* r : recorders_) r->beat(analyzer_.last_beat_time(), analyzer_.last_beat());
         }
+        if (breaths_ &&
+            breaths_->add_sample(next, signals_, metric_state_[model_.breath_phase_state()])) {
+          for (Recorder* r : recorders_)
+            r->breath(breaths_->last_breath_time(), breaths_->last_breath());
+        }
         ++metric_index_;
       }
       if (t_sample == next) {
@@ -280,6 +290,7 @@ class Twin {
   CirculationModel model_;
   TwinOptions options_;
   BeatAnalyzer analyzer_;
+  std::optional<BreathAnalyzer> breaths_;
   std::unique_ptr<CvodeIntegrator> solver_;
   std::vector<double> state_, metric_state_, signals_;
   std::vector<Recorder*> recorders_;

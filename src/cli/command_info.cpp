@@ -19,6 +19,13 @@ int command_info(const std::vector<std::string>& args) {
   fmt::print("\n/beats: {} beats of {} metrics (last value shown)\n", s.beats, s.metrics.size());
   for (const auto& d : s.metrics)
     fmt::print("  {:<44} {:>12.5g} {:<6} {}\n", d.name, d.last, d.unit, d.description);
+  if (s.breaths > 0 || !s.breath_metrics.empty()) {
+    fmt::print("\n/breaths: {} breaths of {} metrics (last value shown)\n", s.breaths,
+               s.breath_metrics.size());
+    for (const auto& d : s.breath_metrics) {
+      fmt::print("  {:<44} {:>12.5g} {:<6} {}\n", d.name, d.last, d.unit, d.description);
+    }
+  }
   return exit_ok;
 }
 

@@ -63,28 +63,36 @@ RunOptions parse_run(const std::vector<std::string>& args) {
   return o;
 }
 
-void print_summary(const Twin& twin, const MemoryRecorder& beats, const Patient& patient) {
-  const auto& metrics = twin.beats().metrics();
-  if (beats.beats.empty()) {
-    fmt::print("No complete beat in {:g} s of simulation.\n", twin.time());
-    return;
-  }
-  const std::size_t n = std::min<std::size_t>(5, beats.beats.size());
-  fmt::print("\nMean of the last {} beats (patient {}, {} s simulated):\n\n", n, patient.id,
-             twin.time());
-  fmt::print("{:<40} {:>10} {:<7} {:>17}\n", "metric", "value", "unit", "normal range");
+/// Mean of the last few events of each metric, with the normal range beside it.
+void print_table(const std::vector<MetricInfo>& metrics,
+                 const std::vector<std::vector<double>>& events, std::size_t last,
+                 const std::string& sex) {
+  const std::size_t n = std::min(last, events.size());
   for (std::size_t m = 0; m < metrics.size(); ++m) {
     double sum = 0.0;
-    for (std::size_t b = beats.beats.size() - n; b < beats.beats.size(); ++b)
-      sum += beats.beats[b][m];
+    for (std::size_t b = events.size() - n; b < events.size(); ++b) sum += events[b][m];
     const double mean = sum / double(n);
-    std::string range = "", flag = "";
-    if (auto r = normal_range(metrics[m].name, patient.sex)) {
+    std::string range, flag;
+    if (auto r = normal_range(metrics[m].name, sex)) {
       range = fmt::format("{:g} - {:g}", r->low, r->high);
       flag = mean < r->low ? "  LOW" : mean > r->high ? "  HIGH" : "";
     }
     fmt::print("{:<40} {:>10.4g} {:<7} {:>17}{}\n", metrics[m].name, mean, metrics[m].unit, range,
                flag);
+  }
+}
+
+void print_summary(const Twin& twin, const MemoryRecorder& events, const Patient& patient) {
+  if (events.beats.empty()) {
+    fmt::print("No complete beat in {:g} s of simulation.\n", twin.time());
+    return;
+  }
+  fmt::print("\nMean of the last beats (patient {}, {} s simulated):\n\n", patient.id, twin.time());
+  fmt::print("{:<40} {:>10} {:<7} {:>17}\n", "metric", "value", "unit", "normal range");
+  print_table(twin.beats().metrics(), events.beats, 5, patient.sex);
+  if (twin.breaths() && !events.breaths.empty()) {
+    fmt::print("\nMean of the last breaths:\n\n");
+    print_table(twin.breaths()->metrics(), events.breaths, 3, patient.sex);
   }
 }
 
@@ -115,6 +123,7 @@ int command_run(const std::vector<std::string>& args) {
     void begin(const Twin&) override {}
     void sample(double, std::span<const double>) override {}
     void beat(double t, std::span<const double> m) override { target.beat(t, m); }
+    void breath(double t, std::span<const double> m) override { target.breath(t, m); }
   } beats_only(beats);
   twin.add_recorder(beats_only);
   for (const Action& a : scenario.actions) twin.schedule(a);

@@ -46,6 +46,9 @@ FileSummary read_summary(const std::filesystem::path& path) {
   }
   summary.signals = read_group(file, "timeseries", summary.samples);
   summary.metrics = read_group(file, "beats", summary.beats);
+  if (H5Lexists(file, "breaths", H5P_DEFAULT) > 0) {
+    summary.breath_metrics = read_group(file, "breaths", summary.breaths);
+  }
   if (H5Lexists(file, "actions", H5P_DEFAULT) > 0) {
     Handle g(H5Gopen2(file, "actions", H5P_DEFAULT), H5Gclose, "actions");
     summary.actions = detail::read_series(g, "time").size();

@@ -53,7 +53,7 @@ struct Hdf5Recorder::Impl {
   std::filesystem::path final_path;
   std::filesystem::path temporary_path;
   RunDescription run;
-  Handle file, timeseries, beats;
+  Handle file, timeseries;
   Handle time_dataset;
   std::vector<Handle> signal_datasets;
   std::vector<double> time_buffer;
@@ -61,9 +61,29 @@ struct Hdf5Recorder::Impl {
   std::vector<double> beat_times;
   std::vector<std::vector<double>> beat_values;  // [metric][beat]
   std::vector<MetricInfo> metrics;
+  std::vector<MetricInfo> breath_metrics;
+  std::vector<double> breath_times;
+  std::vector<std::vector<double>> breath_values;  // [metric][breath]
   std::vector<double> action_times;
   std::vector<std::string> action_names, action_details;
   bool committed = false;
+
+  /// One group of per-event metrics (/beats, /breaths): time and a dataset per metric.
+  void write_metric_group(const char* group_name, const char* time_description,
+                          const std::vector<MetricInfo>& infos, const std::vector<double>& times,
+                          const std::vector<std::vector<double>>& values) {
+    Handle group = detail::create_group(file, group_name);
+    Handle time = detail::create_series(group, "time", 256);
+    detail::write_string_attribute(time, "unit", "s");
+    detail::write_string_attribute(time, "description", time_description);
+    detail::append_to_series(time, times);
+    for (std::size_t m = 0; m < infos.size(); ++m) {
+      Handle d = detail::create_series(group, infos[m].name, 256);
+      detail::write_string_attribute(d, "unit", infos[m].unit);
+      detail::write_string_attribute(d, "description", infos[m].description);
+      detail::append_to_series(d, values[m]);
+    }
+  }
 
   void write_actions() {
     Handle group = detail::create_group(file, "actions");
@@ -82,20 +102,6 @@ struct Hdf5Recorder::Impl {
     for (std::size_t i = 0; i < signal_datasets.size(); ++i) {
       detail::append_to_series(signal_datasets[i], signal_buffers[i]);
       signal_buffers[i].clear();
-    }
-  }
-
-  void write_beats() {
-    Handle time = detail::create_series(beats, "time", 256);
-    detail::write_string_attribute(time, "unit", "s");
-    detail::write_string_attribute(time, "description",
-                                   "start of each beat (onset of ventricular activation)");
-    detail::append_to_series(time, beat_times);
-    for (std::size_t m = 0; m < metrics.size(); ++m) {
-      Handle d = detail::create_series(beats, metrics[m].name, 256);
-      detail::write_string_attribute(d, "unit", metrics[m].unit);
-      detail::write_string_attribute(d, "description", metrics[m].description);
-      detail::append_to_series(d, beat_values[m]);
     }
   }
 };
@@ -127,7 +133,6 @@ Hdf5Recorder::~Hdf5Recorder() {
     impl_->signal_datasets.clear();
     impl_->time_dataset.reset();
     impl_->timeseries.reset();
-    impl_->beats.reset();
     impl_->file.reset();
     std::error_code ignored;
     std::filesystem::remove(impl_->temporary_path, ignored);
@@ -198,9 +203,12 @@ void Hdf5Recorder::begin(const Twin& twin) {
     s.signal_datasets.push_back(std::move(d));
   }
   s.signal_buffers.assign(s.signal_datasets.size(), {});
-  s.beats = detail::create_group(root, "beats");
   s.metrics = twin.beats().metrics();
   s.beat_values.assign(s.metrics.size(), {});
+  if (twin.breaths()) {
+    s.breath_metrics = twin.breaths()->metrics();
+    s.breath_values.assign(s.breath_metrics.size(), {});
+  }
 }
 
 void Hdf5Recorder::sample(double t, std::span<const double> signals) {
@@ -216,6 +224,12 @@ void Hdf5Recorder::beat(double beat_time, std::span<const double> metrics) {
   for (std::size_t m = 0; m < metrics.size(); ++m) s.beat_values[m].push_back(metrics[m]);
 }
 
+void Hdf5Recorder::breath(double breath_time, std::span<const double> metrics) {
+  Impl& s = *impl_;
+  s.breath_times.push_back(breath_time);
+  for (std::size_t m = 0; m < metrics.size(); ++m) s.breath_values[m].push_back(metrics[m]);
+}
+
 void Hdf5Recorder::action(double t, std::string_view name, std::string_view details) {
   Impl& s = *impl_;
   s.action_times.push_back(t);
@@ -226,12 +240,16 @@ void Hdf5Recorder::action(double t, std::string_view name, std::string_view deta
 void Hdf5Recorder::commit() {
   Impl& s = *impl_;
   s.flush_samples();
-  s.write_beats();
+  s.write_metric_group("beats", "start of each beat (onset of ventricular activation)", s.metrics,
+                       s.beat_times, s.beat_values);
+  if (!s.breath_metrics.empty()) {
+    s.write_metric_group("breaths", "start of each breath (start of inspiration)", s.breath_metrics,
+                         s.breath_times, s.breath_values);
+  }
   s.write_actions();
   s.signal_datasets.clear();
   s.time_dataset.reset();
   s.timeseries.reset();
-  s.beats.reset();
   detail::check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "H5Fflush");
   s.file.reset();
   std::error_code error;

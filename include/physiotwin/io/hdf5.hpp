@@ -37,6 +37,7 @@ class Hdf5Recorder final : public Recorder {
   void begin(const Twin& twin) override;
   void sample(double t, std::span<const double> signals) override;
   void beat(double beat_time, std::span<const double> metrics) override;
+  void breath(double breath_time, std::span<const double> metrics) override;
   void action(double t, std::string_view name, std::string_view details) override;
 
   /// Writes what is buffered, closes the file and renames it into place.
@@ -53,6 +54,7 @@ struct FileSummary {
   std::size_t samples = 0;
   std::size_t beats = 0;
   std::size_t actions = 0;
+  std::size_t breaths = 0;
   std::size_t parameters = 0;
   std::size_t compartments = 0;
   std::size_t connections = 0;
@@ -62,6 +64,7 @@ struct FileSummary {
   };
   std::vector<Dataset> signals;
   std::vector<Dataset> metrics;
+  std::vector<Dataset> breath_metrics;
 };
 
 /// Reads a physiotwin HDF5 file; throws IoError if it is not one.

@@ -20,6 +20,9 @@ class Recorder {
   virtual void sample(double t, std::span<const double> signals) = 0;
   /// Metrics in BeatAnalyzer::metrics() order for the beat that started at beat_time.
   virtual void beat(double beat_time, std::span<const double> metrics) = 0;
+  /// Metrics in BreathAnalyzer::metrics() order for the breath that started at breath_time
+  /// (models with a respiratory system only).
+  virtual void breath(double /*breath_time*/, std::span<const double> /*metrics*/) {}
   /// An action applied at time t: its name ("hemorrhage", "infusion", "set") and its
   /// fields as a JSON object.
   virtual void action(double /*t*/, std::string_view /*name*/, std::string_view /*details*/) {}
@@ -37,6 +40,10 @@ class MemoryRecorder final : public Recorder {
     beat_times.push_back(t);
     beats.emplace_back(m.begin(), m.end());
   }
+  void breath(double t, std::span<const double> m) override {
+    breath_times.push_back(t);
+    breaths.emplace_back(m.begin(), m.end());
+  }
   void action(double t, std::string_view name, std::string_view details) override {
     action_times.push_back(t);
     actions.emplace_back(std::string(name) + " " + std::string(details));
@@ -46,6 +53,8 @@ class MemoryRecorder final : public Recorder {
   std::vector<std::vector<double>> samples;  ///< [sample][signal]
   std::vector<double> beat_times;
   std::vector<std::vector<double>> beats;  ///< [beat][metric]
+  std::vector<double> breath_times;
+  std::vector<std::vector<double>> breaths;  ///< [breath][metric]
   std::vector<double> action_times;
   std::vector<std::string> actions;  ///< "name {json fields}"
 };

@@ -20,7 +20,7 @@ struct NormalRange {
 // adult-male fractions of cardiac output; the band is +-25 % of the reference value, the
 // spread between ICRP 89 and the Guyton & Hall textbook table for the same organs (e.g.
 // kidney 19 vs 22 %, brain 12 vs 14 %).
-inline constexpr std::array<NormalRange, 29> normal_ranges{{
+inline constexpr std::array<NormalRange, 32> normal_ranges{{
     {"heart_rate", "any", 60, 100,
      "Guyton & Hall, Textbook of Medical Physiology (resting sinus rhythm)"},
     {"systolic_pressure", "any", 100, 140,
@@ -68,6 +68,11 @@ inline constexpr std::array<NormalRange, 29> normal_ranges{{
      "Closing backflow of a competent valve; ACC/AHA 2020 grades any regurgitant fraction below 30 "
      "% as mild"},
     {"mitral_valve_regurgitant_fraction", "any", 0, 0.1, "as aortic_valve_regurgitant_fraction"},
+    {"respiratory_rate", "any", 10, 18,
+     "issue 3's resting band; textbook 12-20 /min (Silverthorn 2013)"},
+    {"tidal_volume", "any", 400, 600,
+     "issue 3's resting band; about 7 mL/kg, 500 mL (Boron & Boulpaep 2017)"},
+    {"minute_ventilation", "any", 5, 8, "issue 3's resting band; 6-8 L/min (Levitzky 2013)"},
     {"lv_stroke_volume", "any", 55, 100, "Brandfonbrener et al. 1955; see stroke_volume"},
 }};
 

@@ -223,4 +223,32 @@ inline constexpr std::array<ParameterSpec, 46> baroreflex{{
      S::none},
 }};
 
+/// Respiratory mechanics of Albanese et al. 2016 (resp/lung_mechanics.hpp), "respiration.<key>".
+inline constexpr std::array<ParameterSpec, 17> respiration{{
+    {"larynx_compliance", "mL/mmHg", 0.01, 100, "larynx compliance (C_l)", S::compliance},
+    {"trachea_compliance", "mL/mmHg", 0.01, 100, "trachea compliance (C_tr)", S::compliance},
+    {"bronchi_compliance", "mL/mmHg", 0.1, 500, "bronchial compliance (C_b)", S::compliance},
+    {"alveolar_compliance", "mL/mmHg", 10, 2000, "alveolar (lung) compliance (C_A)", S::compliance},
+    {"chest_wall_compliance", "mL/mmHg", 10, 2000, "chest wall compliance (C_cw)", S::compliance},
+    {"larynx_unstressed_volume", "mL", 0, 500, "larynx unstressed volume (V_u,l)", S::volume},
+    {"trachea_unstressed_volume", "mL", 0, 500, "trachea unstressed volume (V_u,tr)", S::volume},
+    {"bronchi_unstressed_volume", "mL", 0, 1000, "bronchial unstressed volume (V_u,b)", S::volume},
+    {"alveolar_unstressed_volume", "mL", 100, 6000, "alveolar unstressed volume (V_u,A)",
+     S::volume},
+    {"mouth_larynx_resistance", "mmHg*s/mL", 1e-05, 0.1,
+     "resistance from the airway opening to the larynx (R_ml)", S::resistance},
+    {"larynx_trachea_resistance", "mmHg*s/mL", 1e-05, 0.1, "larynx to trachea resistance (R_lt)",
+     S::resistance},
+    {"trachea_bronchi_resistance", "mmHg*s/mL", 1e-05, 0.1, "trachea to bronchi resistance (R_tb)",
+     S::resistance},
+    {"bronchi_alveoli_resistance", "mmHg*s/mL", 1e-05, 0.1, "bronchi to alveoli resistance (R_bA)",
+     S::resistance},
+    {"end_expiratory_pleural_pressure", "mmHg", -20, 5,
+     "pleural pressure at end-expiration (P_pl,EE)", S::none},
+    {"rate", "1/min", 4, 60, "spontaneous breathing rate", S::none},
+    {"ie_ratio", "1", 0.2, 4, "inspiration to expiration time ratio", S::none},
+    {"muscle_pressure_min", "mmHg", -40, 0,
+     "most negative respiratory muscle pressure of a breath (P_mus,min)", S::none},
+}};
+
 }  // namespace physiotwin::blocks

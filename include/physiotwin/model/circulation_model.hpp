@@ -26,6 +26,7 @@
 #include "physiotwin/core/parameters.hpp"
 #include "physiotwin/core/signals.hpp"
 #include "physiotwin/model/block_types.hpp"
+#include "physiotwin/resp/lung_mechanics.hpp"
 
 namespace physiotwin {
 
@@ -75,9 +76,18 @@ struct VentricularInteractionBlock {
 /// connections); see control/baroreflex.hpp.
 struct BaroreflexBlock {
   std::size_t sensor = 0;  ///< a compliance compartment (carotid sinus pressure)
+  /// Initial filtered pressure and effector states (the model file's resting state); empty:
+  /// the reflex starts at its operating point.
+  std::vector<double> initial_state;
   std::vector<std::size_t> left_ventricle, right_ventricle;                    ///< chambers
   std::vector<std::size_t> splanchnic_resistance, extrasplanchnic_resistance;  ///< resistances
   std::vector<std::size_t> splanchnic_veins, extrasplanchnic_veins;            ///< compliances
+  std::size_t first_parameter = 0;
+};
+
+/// The respiratory system (resp/lung_mechanics.hpp); its pleural pressure replaces the
+/// constant thorax.pressure on the thoracic compartments.
+struct RespirationBlock {
   std::size_t first_parameter = 0;
 };
 
@@ -108,6 +118,7 @@ class CirculationModel {
   std::vector<ActivationCurve> activations;
   std::optional<VentricularInteractionBlock> interaction;
   std::optional<BaroreflexBlock> baroreflex;
+  std::optional<RespirationBlock> respiration;
   ParameterSet parameters;
   CompartmentRoles roles;
 
@@ -178,6 +189,7 @@ class CirculationModel {
       }
     }
     if (baroreflex) read_baroreflex_coefficients();
+    if (respiration) read_lung_coefficients();
     base_chamber_ = chamber_;
     base_unstressed_ = unstressed_;
     base_conductance_ = conductance_;
@@ -196,6 +208,9 @@ class CirculationModel {
     return state_names_;
   }
   [[nodiscard]] std::size_t phase_state() const noexcept { return phase_state_; }
+  /// State counting breaths (crosses an integer at each start of inspiration); only with
+  /// a respiration block.
+  [[nodiscard]] std::size_t breath_phase_state() const noexcept { return breath_phase_state_; }
   [[nodiscard]] std::size_t flow_state(std::size_t connection) const noexcept {
     return flow_state_[connection];
   }
@@ -220,10 +235,15 @@ class CirculationModel {
     for (std::size_t c = 0; c < compartments.size(); ++c) {
       if (compartments[c].kind == CompartmentKind::compliance) y[c] += shift / elastance_[c];
     }
-    if (baroreflex) {  // the reflex starts at its resting point
+    if (respiration) lungs_.end_expiratory_volumes(y.data() + lung_state_);
+    if (baroreflex && !baroreflex->initial_state.empty()) {
+      std::copy(baroreflex->initial_state.begin(), baroreflex->initial_state.end(),
+                y.begin() + long(reflex_state_));
+    } else if (baroreflex) {  // the reflex starts at its operating point
       y[reflex_state_] = reflex_.set_point;
-      for (std::size_t e = 0; e < control::effector_count; ++e)
+      for (std::size_t e = 0; e < control::effector_count; ++e) {
         y[reflex_state_ + 1 + e] = reflex_rest_[e];
+      }
     }
   }
 
@@ -234,6 +254,12 @@ class CirculationModel {
   /// Pressure in every compartment (mmHg) for state y; also fills the activations.
   void compute_pressures(const double* y, double* pressure) noexcept {
     if (baroreflex) apply_baroreflex(y);
+    if (respiration) {
+      const double u = y[breath_phase_state_] - std::floor(y[breath_phase_state_]);
+      lung_ = resp::lung_state(lungs_, y + lung_state_, u, airway_opening_pressure_,
+                               chest_wall_reference_);
+      external_pressure_ = lung_.pleural;
+    }
     const double period = 60.0 / heart_rate_;
     const double beat_fraction = y[phase_state_] - std::floor(y[phase_state_]);
     for (std::size_t a = 0; a < curves_.size(); ++a) {
@@ -308,6 +334,14 @@ class CirculationModel {
     ydot[phase_state_] = heart_rate_ / 60.0;
     ydot[external_volume_state_] = external;
     if (baroreflex) baroreflex_derivatives(y, pressure, ydot);
+    if (respiration) {
+      const auto& q = lung_.flow;
+      ydot[lung_state_ + resp::larynx] = q[resp::larynx] - q[resp::trachea];
+      ydot[lung_state_ + resp::trachea] = q[resp::trachea] - q[resp::bronchi];
+      ydot[lung_state_ + resp::bronchi] = q[resp::bronchi] - q[resp::alveoli];
+      ydot[lung_state_ + resp::alveoli] = q[resp::alveoli];
+      ydot[breath_phase_state_] = lungs_.rate / 60.0;
+    }
   }
 
   // ---- external flows: haemorrhage and infusion ----
@@ -357,6 +391,7 @@ class CirculationModel {
         entry(row, interaction->left) += coefficient * coupled_.dright_dleft;
       }
     };
+    if (respiration) lung_jacobian(entry);
     if (baroreflex) {
       // The reflex is slow (time constants of seconds against steps of milliseconds): its
       // own decay is enough for Newton. Leaving out its coupling to the volumes also keeps
@@ -509,6 +544,15 @@ class CirculationModel {
     out[s++] = y[external_volume_state_];
     out[s++] = external_pressure_;
     out[s++] = heart_rate_;
+    if (respiration) {
+      double gas = 0.0;
+      for (std::size_t a = 0; a < resp::airway_count; ++a) gas += y[lung_state_ + a];
+      out[s++] = gas;
+      out[s++] = airway_opening_pressure_;
+      out[s++] = lung_.flow[resp::larynx];
+      out[s++] = lung_.pressure[resp::alveoli];
+      out[s++] = lung_.muscle;
+    }
     if (baroreflex) {
       const double f_cs = control::afferent_rate(reflex_, y[reflex_state_]);
       out[s++] = y[reflex_state_];
@@ -532,6 +576,45 @@ class CirculationModel {
   struct GaussianCoefficients {
     double steepness = 0.0, peak_time = 0.0;
   };
+
+  void read_lung_coefficients() {
+    const std::size_t i = respiration->first_parameter;
+    auto v = [&](std::size_t offset) { return parameters.at(i + offset).value; };
+    for (std::size_t a = 0; a < resp::airway_count; ++a) {
+      lungs_.compliance[a] = v(a);
+      lungs_.unstressed[a] = v(5 + a);
+      lungs_.resistance[a] = v(9 + a);
+    }
+    lungs_.chest_wall_compliance = v(4);
+    lungs_.end_expiratory_pleural_pressure = v(13);
+    lungs_.rate = v(14);
+    lungs_.ie_ratio = v(15);
+    lungs_.muscle_pressure_min = v(16);
+    chest_wall_reference_ = lungs_.chest_wall_reference_volume();
+  }
+
+  /// Exact partial derivatives of the airway volumes' derivatives: the upper airways are
+  /// stiff (time constants of about a millisecond), so Newton needs them. The pleural
+  /// pressure's effect on the circulation is left out of the matrix (it is slow and small:
+  /// 1/C_cw is under 0.01 mmHg/mL).
+  template <typename Entry>
+  void lung_jacobian(Entry&& entry) noexcept {
+    constexpr std::size_t n = resp::airway_count;
+    double dp[n][n] = {};  // dP_a/dV_k
+    dp[resp::larynx][resp::larynx] = 1.0 / lungs_.compliance[resp::larynx];
+    for (std::size_t a = resp::trachea; a < n; ++a) {
+      for (std::size_t k = resp::trachea; k < n; ++k) dp[a][k] = 1.0 / lungs_.chest_wall_compliance;
+      dp[a][a] += 1.0 / lungs_.compliance[a];
+    }
+    for (std::size_t f = 0; f < n; ++f) {  // flow f goes from node f-1 (opening for f=0) to f
+      for (std::size_t k = 0; k < n; ++k) {
+        const double upstream = f == 0 ? 0.0 : dp[f - 1][k];
+        const double g = (upstream - dp[f][k]) / lungs_.resistance[f];
+        if (f > 0) entry(lung_state_ + f - 1, lung_state_ + k) -= g;
+        entry(lung_state_ + f, lung_state_ + k) += g;
+      }
+    }
+  }
 
   void read_baroreflex_coefficients() {
     const std::size_t i = baroreflex->first_parameter;
@@ -639,6 +722,14 @@ class CirculationModel {
     state_names_.push_back("heart.phase");
     external_volume_state_ = state_names_.size();
     state_names_.push_back("blood.external_volume");
+    if (respiration) {
+      lung_state_ = state_names_.size();
+      for (const char* airway : {"larynx", "trachea", "bronchi", "alveoli"}) {
+        state_names_.push_back(std::string("respiration.") + airway + "_volume");
+      }
+      breath_phase_state_ = state_names_.size();
+      state_names_.push_back("respiration.phase");
+    }
     if (baroreflex) {
       reflex_state_ = state_names_.size();
       state_names_.push_back("baroreflex.filtered_pressure");
@@ -751,6 +842,16 @@ class CirculationModel {
     signals_.add({"heart.instantaneous_rate", "1/min",
                   "heart rate now (the heart.rate parameter as modulated by the reflexes)",
                   "heart"});
+    if (respiration) {
+      signals_.add({"lungs.volume", "mL", "gas volume of the airways and alveoli", "thorax"});
+      signals_.add({"airway.pressure", "mmHg",
+                    "pressure at the airway opening (mouth or ventilator)", "head"});
+      signals_.add(
+          {"airway.flow", "mL/s", "gas flow at the airway opening (positive inspiratory)", "head"});
+      signals_.add({"alveolar.pressure", "mmHg", "alveolar gas pressure", "thorax"});
+      signals_.add({"respiratory_muscle.pressure", "mmHg",
+                    "pressure generated by the respiratory muscles", "thorax"});
+    }
     if (baroreflex) {
       signals_.add({"baroreflex.filtered_pressure", "mmHg",
                     "carotid sinus pressure as the baroreceptors see it (lead-lag filtered)",
@@ -768,7 +869,10 @@ class CirculationModel {
   std::vector<std::size_t> flow_state_, opening_state_;
   std::size_t phase_state_ = 0;
   std::size_t external_volume_state_ = 0;
-  std::size_t reflex_state_ = 0;  ///< first baroreflex state: filtered pressure, then effectors
+  std::size_t reflex_state_ = 0;
+  std::size_t lung_state_ = 0,
+              breath_phase_state_ = 0;  ///< airway volumes, breath phase  ///< first baroreflex
+                                        ///< state: filtered pressure, then effectors
   SignalRegistry signals_;
 
   // flat arrays used by rhs()
@@ -788,6 +892,10 @@ class CirculationModel {
   control::BaroreflexCoefficients reflex_;
   std::array<double, control::effector_count> reflex_rest_{};
   double volume_scale_ = 1.0;  ///< patient blood volume / Ursino's 5300 mL
+  resp::LungCoefficients lungs_;
+  resp::LungState lung_{};
+  double chest_wall_reference_ = 0.0;     ///< mL, from P_pl,EE
+  double airway_opening_pressure_ = 0.0;  ///< mmHg: atmospheric when breathing spontaneously
   std::vector<cardio::ElastanceWall> chamber_;
   cardio::ElastanceWall septum_;
   cardio::Pericardium pericardium_;

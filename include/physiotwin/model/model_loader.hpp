@@ -73,7 +73,7 @@ inline void check_block_name(const JsonView& node, const std::string& name) {
   using detail::read_parameter;
   const nlohmann::json document = read_json_file(file);
   const JsonView root(document, file.string(), "");
-  static constexpr std::array<std::string_view, 12> top{"format",
+  static constexpr std::array<std::string_view, 13> top{"format",
                                                         "version",
                                                         "name",
                                                         "description",
@@ -84,7 +84,8 @@ inline void check_block_name(const JsonView& node, const std::string& name) {
                                                         "connections",
                                                         "roles",
                                                         "ventricular_interaction",
-                                                        "baroreflex"};
+                                                        "baroreflex",
+                                                        "respiration"};
   root.reject_unknown_members(top);
   if (root["format"].string() != "physiotwin-circulation") {
     root["format"].fail("expected \"physiotwin-circulation\"");
@@ -292,10 +293,23 @@ inline void check_block_name(const JsonView& node, const std::string& name) {
 
   if (root.has("baroreflex")) {
     const JsonView node = root["baroreflex"];
-    static constexpr std::array<std::string_view, 4> members{"description", "sensor", "effectors",
-                                                             "parameters"};
+    static constexpr std::array<std::string_view, 5> members{"description", "sensor", "effectors",
+                                                             "parameters", "initial_state"};
     node.reject_unknown_members(members);
     BaroreflexBlock block;
+    if (node.has("initial_state")) {
+      // {"filtered_pressure": mmHg, "<effector>": value in the effector's gain unit, ...}
+      const JsonView init = node["initial_state"];
+      std::array<std::string_view, 1 + control::effector_count> keys{"filtered_pressure"};
+      for (std::size_t e = 0; e < control::effector_count; ++e)
+        keys[1 + e] = control::effector_names[e];
+      init.reject_unknown_members(keys);
+      for (const auto key : keys) {
+        const double value = init[std::string(key)].number();
+        if (!std::isfinite(value)) init[std::string(key)].fail("must be a finite number");
+        block.initial_state.push_back(value);
+      }
+    }
     auto compartment_of = [&](const JsonView& name_node, CompartmentKind kind, const char* what) {
       const std::string target = name_node.string();
       auto it = compartment_index.find(target);
@@ -345,6 +359,14 @@ inline void check_block_name(const JsonView& node, const std::string& name) {
     block.first_parameter =
         detail::read_block_parameters(node, "baroreflex", blocks::baroreflex, model.parameters);
     model.baroreflex = block;
+  }
+
+  if (root.has("respiration")) {
+    const JsonView node = root["respiration"];
+    static constexpr std::array<std::string_view, 2> members{"description", "parameters"};
+    node.reject_unknown_members(members);
+    model.respiration = RespirationBlock{
+        detail::read_block_parameters(node, "respiration", blocks::respiration, model.parameters)};
   }
 
   if (root.has("roles")) {

@@ -1,0 +1,93 @@
+#pragma once
+// Respiratory mechanics of Albanese, Cheng, Ursino & Chbat 2016 (Am J Physiol Heart Circ
+// Physiol 310:H899, "An integrated mathematical model of the human cardiopulmonary system:
+// model development", respiratory mechanics section): larynx (l), trachea (tr), bronchi (b)
+// and alveoli (A) in series from the airway opening, chest wall around the thoracic ones,
+// driven by the respiratory muscle pressure P_mus(t).
+//
+// Written here with air volumes as states (as the circulation is), which makes conservation
+// of air structural and pleural pressure algebraic:
+//   P_l  = (V_l - V_u,l)/C_l                      (extrathoracic: against the atmosphere)
+//   P_x  = (V_x - V_u,x)/C_x + P_pl               (x = tr, b, A)
+//   P_pl = (V_tr + V_b + V_A - V_cw)/C_cw + P_mus
+// with V_cw fixed so that at end-expiration (P_mus = 0, all airways at atmospheric pressure)
+// P_pl equals Albanese's P_pl,EE = -5 cmH2O. Flows: Q_ml = (P_ao - P_l)/R_ml,
+// Q_lt = (P_l - P_tr)/R_lt, Q_tb = (P_tr - P_b)/R_tb, Q_bA = (P_b - P_A)/R_bA.
+// Muscle pressure (Albanese eq. for P_mus; T = 60/RR, T_E = T/(1 + I:E), T_I = T - T_E,
+// tau = T_E/5):
+//   P_mus = -P_min t^2/(T_I T_E) + P_min T t/(T_I T_E)                         0 <= t <= T_I
+//   P_mus = P_min (e^{-(t - T_I)/tau} - e^{-T_E/tau}) / (1 - e^{-T_E/tau})     T_I < t < T
+// Units inside: mmHg, mL, s (parameters are given in the files in cmH2O and L and converted).
+#include <array>
+#include <cmath>
+
+namespace physiotwin::resp {
+
+enum Airway : std::size_t { larynx, trachea, bronchi, alveoli, airway_count };
+
+struct LungCoefficients {
+  std::array<double, airway_count> compliance{};  ///< mL/mmHg
+  std::array<double, airway_count> unstressed{};  ///< mL
+  /// R_ml (opening to larynx), R_lt, R_tb, R_bA, mmHg s/mL
+  std::array<double, airway_count> resistance{};
+  double chest_wall_compliance = 0.0;          ///< mL/mmHg
+  double end_expiratory_pleural_pressure = 0;  ///< mmHg
+  double rate = 12.0;                          ///< breaths/min
+  double ie_ratio = 0.6;                       ///< inspiration : expiration
+  double muscle_pressure_min = 0.0;            ///< mmHg (negative)
+  bool spontaneous = true;                     ///< the muscles drive breathing
+
+  /// Chest-wall reference volume: P_pl = P_pl,EE at end-expiration with the airways at
+  /// atmospheric pressure.
+  [[nodiscard]] double chest_wall_reference_volume() const noexcept {
+    double thoracic = 0.0;
+    for (std::size_t a = trachea; a < airway_count; ++a) {
+      thoracic += unstressed[a] - compliance[a] * end_expiratory_pleural_pressure;
+    }
+    return thoracic - chest_wall_compliance * end_expiratory_pleural_pressure;
+  }
+
+  /// End-expiratory air volumes (the initial state).
+  void end_expiratory_volumes(double* v) const noexcept {
+    v[larynx] = unstressed[larynx];
+    for (std::size_t a = trachea; a < airway_count; ++a) {
+      v[a] = unstressed[a] - compliance[a] * end_expiratory_pleural_pressure;
+    }
+  }
+};
+
+/// Respiratory muscle pressure (mmHg) at fraction u in [0, 1) of the breath.
+[[nodiscard]] inline double muscle_pressure(const LungCoefficients& c, double u) noexcept {
+  if (!c.spontaneous) return 0.0;
+  const double period = 60.0 / c.rate;
+  const double te = period / (1.0 + c.ie_ratio), ti = period - te, tau = te / 5.0;
+  const double t = u * period, p = c.muscle_pressure_min;
+  if (t <= ti) return -p / (ti * te) * t * t + p * period / (ti * te) * t;
+  return p * (std::exp(-(t - ti) / tau) - std::exp(-te / tau)) / (1.0 - std::exp(-te / tau));
+}
+
+struct LungState {
+  std::array<double, airway_count> pressure{};  ///< mmHg, absolute
+  std::array<double, airway_count> flow{};      ///< mL/s: into larynx, l->tr, tr->b, b->A
+  double pleural = 0.0, muscle = 0.0;           ///< mmHg
+};
+
+/// Pressures and flows for air volumes v, breath fraction u and airway-opening pressure p_ao.
+[[nodiscard]] inline LungState lung_state(const LungCoefficients& c, const double* v, double u,
+                                          double p_ao, double reference_volume) noexcept {
+  LungState s;
+  s.muscle = muscle_pressure(c, u);
+  s.pleural = (v[trachea] + v[bronchi] + v[alveoli] - reference_volume) / c.chest_wall_compliance +
+              s.muscle;
+  s.pressure[larynx] = (v[larynx] - c.unstressed[larynx]) / c.compliance[larynx];
+  for (std::size_t a = trachea; a < airway_count; ++a) {
+    s.pressure[a] = (v[a] - c.unstressed[a]) / c.compliance[a] + s.pleural;
+  }
+  s.flow[larynx] = (p_ao - s.pressure[larynx]) / c.resistance[larynx];
+  for (std::size_t a = trachea; a < airway_count; ++a) {
+    s.flow[a] = (s.pressure[a - 1] - s.pressure[a]) / c.resistance[a];
+  }
+  return s;
+}
+
+}  // namespace physiotwin::resp
