@@ -218,6 +218,15 @@ class Twin {
         case ActionKind::set_parameter:
           model_.set_parameter(a.parameter, a.value);
           break;
+        case ActionKind::ventilator:
+          model_.set_ventilator(a.ventilator);
+          // A ventilator that connects starts its first inspiration now.
+          if (a.ventilator.mode != resp::VentilatorMode::off) {
+            double& phase = state_[model_.breath_phase_state()];
+            phase = std::floor(phase) + 1.0;
+          }
+          if (breaths_) breaths_->restart();
+          break;
       }
       for (Recorder* r : recorders_) r->action(time_, action_name(a.kind), action_details(a));
       changed = true;

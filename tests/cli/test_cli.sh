@@ -96,6 +96,7 @@ printf '{"duration": 30, "actions": [{"time": 50, "action": "set", "parameter": 
 expect_bad_input scenario_late 'actions[0].time: time 50 s is after the end of the scenario (30 s)' run --scenario "$work/late.json"
 printf '{"duration": 30, "actions": [{"time": 5, "action": "teleport"}]}' > "$work/unknown.json"
 expect_bad_input scenario_unknown 'actions[0].action: unknown action "teleport"' run --scenario "$work/unknown.json"
+"$cli" run --scenario "$(dirname "$data")/../models/scenarios/ventilation_peep.json" --out "$work/vent.h5" > "$work/vent.txt" && grep -q "3 actions" "$work/vent.txt" && grep -q "tidal_volume" "$work/vent.txt" && pass || fail "ventilation scenario"
 expect_bad_input scenario_and_duration 'the scenario file sets the duration' run --scenario "$work/scenario.json" --duration 5
 
 echo "$passes passed, $failures failed"

@@ -145,8 +145,8 @@ TEST(Scenario, ErrorsNameTheJsonPath) {
       std::string::npos);
   EXPECT_NE(
       scenario_error(
-          R"({"duration": 60, "actions": [{"time": 1, "action": "ventilator", "mode": "off"}]})")
-          .find("needs the respiratory model"),
+          R"({"duration": 60, "actions": [{"time": 1, "action": "inspired_gas", "fio2": 0.12}]})")
+          .find("needs the gas-exchange model"),
       std::string::npos);
   EXPECT_NE(
       scenario_error(

@@ -12,7 +12,10 @@
 
 namespace physiotwin {
 
-enum class ActionKind { hemorrhage, infusion, set_parameter };
+/// 1 cmH2O in mmHg (ventilator settings are given in cmH2O, as on a ventilator).
+inline constexpr double cmH2O_in_mmHg = 0.735559;
+
+enum class ActionKind { hemorrhage, infusion, set_parameter, ventilator };
 
 struct Action {
   double time = 0.0;  ///< s, simulated time at which it starts
@@ -23,7 +26,9 @@ struct Action {
   std::string compartment;  ///< optional site; default: the model's hemorrhage or infusion site
   std::string parameter;    ///< set_parameter: name
   double value = 0.0;       ///< set_parameter: new value, in the parameter's unit
-  std::string origin;       ///< where the action came from, for error messages
+  resp::VentilatorSettings ventilator;  ///< ventilator: the settings (pressures in mmHg)
+  double fio2 = 0.21;                   ///< ventilator: inspired O2 fraction
+  std::string origin;                   ///< where the action came from, for error messages
 };
 
 /// The fluids an infusion may name. In this version every fluid stays in the vessels (no
@@ -39,6 +44,8 @@ inline constexpr const char* infusion_fluids[] = {"saline", "ringer_lactate", "c
       return "infusion";
     case ActionKind::set_parameter:
       return "set";
+    case ActionKind::ventilator:
+      return "ventilator";
   }
   return "unknown";
 }
@@ -54,8 +61,51 @@ inline constexpr const char* infusion_fluids[] = {"saline", "ringer_lactate", "c
                          a.rate, a.volume, a.fluid, a.compartment);
     case ActionKind::set_parameter:
       return fmt::format(R"({{"parameter": "{}", "value": {:g}}})", a.parameter, a.value);
+    case ActionKind::ventilator: {
+      const auto& v = a.ventilator;
+      const char* mode = v.mode == resp::VentilatorMode::off              ? "off"
+                         : v.mode == resp::VentilatorMode::volume_control ? "volume_control"
+                                                                          : "pressure_control";
+      return fmt::format(
+          R"({{"mode": "{}", "rate": {:g}, "ie_ratio": {:g}, "peep_cmH2O": {:g}, "inspiratory_pressure_cmH2O": {:g}, "tidal_volume": {:g}, "fio2": {:g}}})",
+          mode, v.rate, v.ie_ratio, v.peep / cmH2O_in_mmHg, v.inspiratory_pressure / cmH2O_in_mmHg,
+          v.tidal_volume, a.fio2);
+    }
   }
   return "{}";
+}
+
+/// Ventilator settings within what ICU ventilators deliver (settable ranges of current ICU
+/// ventilators: rate 1-150 /min, I:E 1:9 to 4:1, PEEP 0-50 cmH2O, inspiratory pressure up to
+/// 100 cmH2O above PEEP, tidal volume 20-2000 mL; FiO2 0.21-1).
+template <typename Fail>
+void validate_ventilator(const Action& a, const CirculationModel& model, Fail&& fail) {
+  if (!model.respiration) fail("this model has no respiratory system to ventilate");
+  if (!(a.fio2 >= 0.21 && a.fio2 <= 1.0)) {
+    fail(fmt::format("fio2 {:g} is outside the allowed range [0.21, 1]", a.fio2));
+  }
+  if (a.fio2 != 0.21) {
+    fail(
+        fmt::format("fio2 {:g}: inspired oxygen other than room air needs the gas-exchange model, "
+                    "which this version does not have yet",
+                    a.fio2));
+  }
+  const auto& v = a.ventilator;
+  if (v.mode == resp::VentilatorMode::off) return;
+  auto check = [&](const char* field, double value, double lo, double hi, const char* unit) {
+    if (!(value >= lo && value <= hi)) {
+      fail(fmt::format("{} {:g} {} is outside what a ventilator delivers [{:g}, {:g}] {}", field,
+                       value, unit, lo, hi, unit));
+    }
+  };
+  check("rate", v.rate, 1.0, 150.0, "1/min");
+  check("ie_ratio", v.ie_ratio, 1.0 / 9.0, 4.0, "");
+  check("peep", v.peep / cmH2O_in_mmHg, 0.0, 50.0, "cmH2O");
+  if (v.mode == resp::VentilatorMode::pressure_control) {
+    check("inspiratory_pressure", v.inspiratory_pressure / cmH2O_in_mmHg, 1.0, 100.0, "cmH2O");
+  } else {
+    check("tidal_volume", v.tidal_volume, 20.0, 2000.0, "mL");
+  }
 }
 
 /// Checks an action against a model and fills in its default site. Throws InputError
@@ -67,6 +117,10 @@ inline void validate_action(Action& a, const CirculationModel& model) {
   };
   if (!std::isfinite(a.time) || a.time < 0.0)
     fail(fmt::format("time {:g} s must be 0 or later", a.time));
+  if (a.kind == ActionKind::ventilator) {
+    validate_ventilator(a, model, fail);
+    return;
+  }
   if (a.kind == ActionKind::set_parameter) {
     if (!model.parameters.contains(a.parameter))
       fail(model.parameters.unknown_message(a.parameter));

@@ -61,12 +61,39 @@ struct Scenario {
       node.reject_unknown_members(members);
       a.parameter = node["parameter"].string();
       a.value = number("value");
-    } else if (name == "inspired_gas" || name == "ventilator") {
+    } else if (name == "ventilator") {
+      a.kind = ActionKind::ventilator;
+      static constexpr std::array<std::string_view, 9> members{
+          "time", "action", "mode",    "rate", "tidal_volume", "inspiratory_pressure",
+          "peep", "fio2",   "ie_ratio"};
+      node.reject_unknown_members(members);
+      const std::string mode = node["mode"].string();
+      auto& v = a.ventilator;
+      if (mode == "off") {
+        v.mode = resp::VentilatorMode::off;
+      } else if (mode == "volume_control" || mode == "pressure_control") {
+        v.mode = mode == "volume_control" ? resp::VentilatorMode::volume_control
+                                          : resp::VentilatorMode::pressure_control;
+        v.rate = number("rate");
+        v.peep = number("peep") * cmH2O_in_mmHg;
+        if (node.has("ie_ratio")) v.ie_ratio = number("ie_ratio");
+        if (v.mode == resp::VentilatorMode::volume_control) {
+          v.tidal_volume = number("tidal_volume");
+        } else {
+          v.inspiratory_pressure = number("inspiratory_pressure") * cmH2O_in_mmHg;
+        }
+      } else {
+        node["mode"].fail(fmt::format(
+            "unknown mode \"{}\" (expected off, volume_control or pressure_control)", mode));
+      }
+      if (node.has("fio2")) a.fio2 = number("fio2");
+    } else if (name == "inspired_gas") {
       node["action"].fail(fmt::format(
-          "action \"{}\" needs the respiratory model, which this version does not have yet", name));
+          "action \"{}\" needs the gas-exchange model, which this version does not have yet",
+          name));
     } else {
-      node["action"].fail(
-          fmt::format("unknown action \"{}\" (expected hemorrhage, infusion or set)", name));
+      node["action"].fail(fmt::format(
+          "unknown action \"{}\" (expected hemorrhage, infusion, set or ventilator)", name));
     }
     if (a.time > scenario.duration) {
       node["time"].fail(fmt::format("time {:g} s is after the end of the scenario ({:g} s)", a.time,

@@ -25,6 +25,13 @@ class BreathAnalyzer {
   [[nodiscard]] std::span<const double> last_breath() const noexcept { return values_; }
   [[nodiscard]] double last_breath_time() const noexcept { return last_start_; }
 
+  /// Forgets the breath in progress (when the breathing pattern is switched mid-breath, e.g.
+  /// a ventilator connecting): the next start of inspiration begins the next breath.
+  void restart() noexcept {
+    in_breath_ = false;
+    has_previous_ = false;
+  }
+
   /// Feeds one sample; true when it closed a breath.
   bool add_sample(double t, std::span<const double> s, double breath_position) {
     bool closed = false;

@@ -27,6 +27,7 @@
 #include "physiotwin/core/signals.hpp"
 #include "physiotwin/model/block_types.hpp"
 #include "physiotwin/resp/lung_mechanics.hpp"
+#include "physiotwin/resp/ventilator.hpp"
 
 namespace physiotwin {
 
@@ -208,6 +209,19 @@ class CirculationModel {
     return state_names_;
   }
   [[nodiscard]] std::size_t phase_state() const noexcept { return phase_state_; }
+  /// Connects, changes or (mode off) disconnects the ventilator. The respiratory muscles rest
+  /// while it runs. Only for a model with a respiration block.
+  void set_ventilator(const resp::VentilatorSettings& settings) {
+    if (!respiration) throw InputError("this model has no respiratory system to ventilate");
+    ventilator_ = settings;
+    lungs_.spontaneous = settings.mode == resp::VentilatorMode::off;
+  }
+  [[nodiscard]] const resp::VentilatorSettings& ventilator() const noexcept { return ventilator_; }
+  /// Breaths per minute now: the ventilator's rate, or the spontaneous rate.
+  [[nodiscard]] double breathing_rate() const noexcept {
+    return ventilator_.mode != resp::VentilatorMode::off ? ventilator_.rate : lungs_.rate;
+  }
+
   /// State counting breaths (crosses an integer at each start of inspiration); only with
   /// a respiration block.
   [[nodiscard]] std::size_t breath_phase_state() const noexcept { return breath_phase_state_; }
@@ -256,8 +270,20 @@ class CirculationModel {
     if (baroreflex) apply_baroreflex(y);
     if (respiration) {
       const double u = y[breath_phase_state_] - std::floor(y[breath_phase_state_]);
+      double inflow = std::nan("");
+      airway_opening_pressure_ = 0.0;  // atmospheric
+      if (ventilator_.mode != resp::VentilatorMode::off) {
+        const auto out = resp::ventilator_output(ventilator_, u);
+        airway_opening_pressure_ = out.opening_pressure;
+        inflow = out.inspiratory_flow;
+      }
+      inflow_prescribed_ = !std::isnan(inflow);
       lung_ = resp::lung_state(lungs_, y + lung_state_, u, airway_opening_pressure_,
-                               chest_wall_reference_);
+                               chest_wall_reference_, inflow);
+      if (inflow_prescribed_) {  // what the ventilator's manometer reads
+        airway_opening_pressure_ =
+            lung_.pressure[resp::larynx] + inflow * lungs_.resistance[resp::larynx];
+      }
       external_pressure_ = lung_.pleural;
     }
     const double period = 60.0 / heart_rate_;
@@ -340,7 +366,7 @@ class CirculationModel {
       ydot[lung_state_ + resp::trachea] = q[resp::trachea] - q[resp::bronchi];
       ydot[lung_state_ + resp::bronchi] = q[resp::bronchi] - q[resp::alveoli];
       ydot[lung_state_ + resp::alveoli] = q[resp::alveoli];
-      ydot[breath_phase_state_] = lungs_.rate / 60.0;
+      ydot[breath_phase_state_] = breathing_rate() / 60.0;
     }
   }
 
@@ -607,6 +633,7 @@ class CirculationModel {
       dp[a][a] += 1.0 / lungs_.compliance[a];
     }
     for (std::size_t f = 0; f < n; ++f) {  // flow f goes from node f-1 (opening for f=0) to f
+      if (f == 0 && inflow_prescribed_) continue;  // a flow-driven ventilator: no dependence
       for (std::size_t k = 0; k < n; ++k) {
         const double upstream = f == 0 ? 0.0 : dp[f - 1][k];
         const double g = (upstream - dp[f][k]) / lungs_.resistance[f];
@@ -896,6 +923,8 @@ class CirculationModel {
   resp::LungState lung_{};
   double chest_wall_reference_ = 0.0;     ///< mL, from P_pl,EE
   double airway_opening_pressure_ = 0.0;  ///< mmHg: atmospheric when breathing spontaneously
+  resp::VentilatorSettings ventilator_;
+  bool inflow_prescribed_ = false;  ///< this evaluation: the ventilator drives the flow
   std::vector<cardio::ElastanceWall> chamber_;
   cardio::ElastanceWall septum_;
   cardio::Pericardium pericardium_;

@@ -72,9 +72,11 @@ struct LungState {
   double pleural = 0.0, muscle = 0.0;           ///< mmHg
 };
 
-/// Pressures and flows for air volumes v, breath fraction u and airway-opening pressure p_ao.
+/// Pressures and flows for air volumes v, breath fraction u and airway-opening pressure p_ao;
+/// if `inflow` is a number, the flow at the opening is that (a flow-driven ventilator).
 [[nodiscard]] inline LungState lung_state(const LungCoefficients& c, const double* v, double u,
-                                          double p_ao, double reference_volume) noexcept {
+                                          double p_ao, double reference_volume,
+                                          double inflow = std::nan("")) noexcept {
   LungState s;
   s.muscle = muscle_pressure(c, u);
   s.pleural = (v[trachea] + v[bronchi] + v[alveoli] - reference_volume) / c.chest_wall_compliance +
@@ -83,7 +85,7 @@ struct LungState {
   for (std::size_t a = trachea; a < airway_count; ++a) {
     s.pressure[a] = (v[a] - c.unstressed[a]) / c.compliance[a] + s.pleural;
   }
-  s.flow[larynx] = (p_ao - s.pressure[larynx]) / c.resistance[larynx];
+  s.flow[larynx] = std::isnan(inflow) ? (p_ao - s.pressure[larynx]) / c.resistance[larynx] : inflow;
   for (std::size_t a = trachea; a < airway_count; ++a) {
     s.flow[a] = (s.pressure[a - 1] - s.pressure[a]) / c.resistance[a];
   }
