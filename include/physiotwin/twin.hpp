@@ -128,9 +128,12 @@ class Twin {
 
   /// Changes a parameter now; the solver restarts from the current state.
   void set_parameter(std::string_view name, double value) {
-    model_.set_parameter(name, value);
-    model_.settle_valves(state_.data());
-    solver_->reinitialize(time_, state_);
+    Action a;  // through the action path: checked, recorded in /actions, solver restarted
+    a.kind = ActionKind::set_parameter;
+    a.parameter = std::string(name);
+    a.value = value;
+    a.origin = fmt::format("set_parameter({})", name);
+    apply(std::move(a));
   }
 
   [[nodiscard]] double time() const noexcept { return time_; }
