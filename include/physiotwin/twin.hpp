@@ -32,8 +32,8 @@ struct TwinOptions {
   double max_step = 0.02;           ///< s
 };
 
-/// Absolute tolerance of every state, by kind (volume, flow, valve opening; the cardiac
-/// phase gets 1e-9 beats). Reasons for the defaults: docs/solver.md.
+/// Absolute tolerance of every state, by kind (volume, flow, valve opening; the cardiac and
+/// breath phases get 1e-9 cycles). Reasons for the defaults: docs/solver.md.
 [[nodiscard]] inline std::vector<double> absolute_tolerances(const CirculationModel& m,
                                                              const TwinOptions& o) {
   std::vector<double> atol(m.state_size(), o.volume_tolerance);
@@ -43,6 +43,7 @@ struct TwinOptions {
     if (n.ends_with(".opening")) atol[i] = o.opening_tolerance;
   }
   atol[m.phase_state()] = 1e-9;
+  if (m.respiration) atol[m.breath_phase_state()] = 1e-9;
   return atol;
 }
 
@@ -105,8 +106,9 @@ class Twin {
     integrate_to(target);
   }
 
-  /// Schedules an action (now if its time has passed is an error: say when). Checked
-  /// against the model at once, so a bad action fails before anything is simulated.
+  /// Schedules an action at its time, which must not be before the twin's current time (an
+  /// action due now is applied at once). Checked against the model immediately, so a bad
+  /// action fails before anything is simulated.
   void schedule(Action action) {
     validate_action(action, model_);
     if (action.time < time_) {
