@@ -20,6 +20,14 @@ inline CirculationModel reference_model(const std::string& patient = "adult_male
   return model;
 }
 
+/// A twin with an in-memory recorder attached, the set-up most tests share:
+///   RecordedTwin run(model);  auto& [twin, rec] = run;
+struct RecordedTwin {
+  explicit RecordedTwin(CirculationModel model) : twin(std::move(model)) { twin.add_recorder(rec); }
+  Twin twin;
+  MemoryRecorder rec;
+};
+
 /// Mean of a metric over the last n recorded beats.
 inline double last_beats_mean(const Twin& twin, const MemoryRecorder& rec,
                               const std::string& metric, std::size_t n = 5) {

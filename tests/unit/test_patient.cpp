@@ -8,8 +8,8 @@ using namespace physiotwin;
 // 0.3669 * 1.75^3 + 0.03219 * 70 + 0.6041 = 1.96636 + 2.2533 + 0.6041 = 4.82376 L.
 TEST(Body, NadlerBloodVolume) {
   EXPECT_NEAR(nadler_blood_volume_ml("male", 175, 70), 4823.76, 0.01);
-  EXPECT_NEAR(nadler_blood_volume_ml("female", 163, 60),
-              0.3561 * 1.63 * 1.63 * 1.63 * 1000 + 1984.8 + 183.3, 0.1);
+  // 0.3561 * 1.63^3 + 0.03308 * 60 + 0.1833 = 1.54218 + 1.98480 + 0.18330 = 3.71028 L.
+  EXPECT_NEAR(nadler_blood_volume_ml("female", 163, 60), 3710.28, 0.01);
 }
 
 // Du Bois & Du Bois 1916: 175 cm / 70 kg gives 1.85 m^2 (standard nomogram value).

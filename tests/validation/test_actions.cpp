@@ -39,9 +39,8 @@ std::string scenario_error(const std::string& json) {
 // total volume minus the recorded external volume stays at the initial blood volume to 1e-9,
 // and the external volume is exactly the prescribed amounts once they are over.
 TEST(Actions, HemorrhageAndInfusionMoveExactlyTheirVolumes) {
-  Twin twin(test_support::reference_model());
-  MemoryRecorder rec;
-  twin.add_recorder(rec);
+  test_support::RecordedTwin twin_run(test_support::reference_model());
+  auto& [twin, rec] = twin_run;
   const double blood = twin.model().parameters.value("blood.volume");
   twin.schedule(hemorrhage(10.0, 100.0, 500.0));  // 10 to 310 s
   twin.schedule(infusion(400.0, 50.0, 250.0));    // 400 to 700 s
@@ -61,9 +60,8 @@ TEST(Actions, HemorrhageAndInfusionMoveExactlyTheirVolumes) {
 // clearly (here by about 10 %), and an equal infusion brings it back: the direction any
 // circulation model must show. The size depends on the baroreflex and is validated with it.
 TEST(Actions, HemorrhageLowersPressureAndInfusionRestoresIt) {
-  Twin twin(test_support::reference_model());
-  MemoryRecorder rec;
-  twin.add_recorder(rec);
+  test_support::RecordedTwin twin_run(test_support::reference_model());
+  auto& [twin, rec] = twin_run;
   twin.schedule(hemorrhage(30.0, 100.0, 482.4));  // 10 % of the reference man's blood volume
   twin.schedule(infusion(400.0, 100.0, 482.4));
   twin.advance(30.0);
@@ -81,9 +79,8 @@ TEST(Actions, HemorrhageLowersPressureAndInfusionRestoresIt) {
 TEST(Actions, SetChangesAParameterAtItsTime) {
   CirculationModel model = test_support::reference_model();
   model.set_parameter("baroreflex.enabled", 0.0);
-  Twin twin(std::move(model));
-  MemoryRecorder rec;
-  twin.add_recorder(rec);
+  test_support::RecordedTwin twin_run(std::move(model));
+  auto& [twin, rec] = twin_run;
   Action faster;
   faster.kind = ActionKind::set_parameter;
   faster.time = 10.0;

@@ -15,9 +15,8 @@ Response bleed(double fraction, double minutes, bool reflex) {
   CirculationModel model = test_support::reference_model();
   if (!reflex) model.set_parameter("baroreflex.enabled", 0.0);
   const double volume = fraction * model.parameters.value("blood.volume");
-  Twin twin(std::move(model));
-  MemoryRecorder rec;
-  twin.add_recorder(rec);
+  test_support::RecordedTwin twin_run(std::move(model));
+  auto& [twin, rec] = twin_run;
   Action a;
   a.kind = ActionKind::hemorrhage;
   a.time = 60.0;

@@ -7,9 +7,8 @@ using namespace physiotwin;
 // Every flow leaves one compartment and enters another, and BDF preserves linear invariants
 // up to round-off, so total blood volume must hold to 1e-9 relative over 10 minutes (issue 2).
 TEST(Conservation, TotalBloodVolumeOverTenMinutes) {
-  Twin twin(test_support::reference_model());
-  MemoryRecorder rec;
-  twin.add_recorder(rec);
+  test_support::RecordedTwin twin_run(test_support::reference_model());
+  auto& [twin, rec] = twin_run;
   const std::size_t total = twin.signals().index_of("blood.total_volume");
   const double expected = twin.model().parameters.value("blood.volume");
   twin.advance(600.0);

@@ -88,9 +88,8 @@ TEST(PeriodicSteadyState, ReachedWithinTwentySeconds) {
   for (const bool breathing : {true, false}) {
     CirculationModel model = test_support::reference_model();
     if (!breathing) model.set_parameter("respiration.muscle_pressure_min", 0.0);
-    Twin twin(std::move(model));
-    MemoryRecorder rec;
-    twin.add_recorder(rec);
+    test_support::RecordedTwin twin_run(std::move(model));
+    auto& [twin, rec] = twin_run;
     twin.advance(21.0);
     if (breathing) {
       ASSERT_GE(rec.breath_times.size(), 3u);

@@ -25,9 +25,8 @@ TEST(Smith2004, SteadyStateMatchesTheReferenceImplementation) {
   CirculationModel model = load_circulation(test_support::model_path("circulation/smith2004.json"));
   ASSERT_TRUE(model.interaction.has_value());
   ASSERT_EQ(model.event_count(), 4u);
-  Twin twin(std::move(model));
-  MemoryRecorder rec;
-  twin.add_recorder(rec);
+  test_support::RecordedTwin twin_run(std::move(model));
+  auto& [twin, rec] = twin_run;
   twin.advance(30.0);  // 40 beats at 80/min
 
   const Reference expected[] = {
@@ -55,9 +54,9 @@ TEST(Smith2004, SteadyStateMatchesTheReferenceImplementation) {
 
 // The inertial valves close on flow: no backflow at all, unlike the Mynard valves.
 TEST(Smith2004, IdealValvesNeverLeak) {
-  Twin twin(load_circulation(test_support::model_path("circulation/smith2004.json")));
-  MemoryRecorder rec;
-  twin.add_recorder(rec);
+  test_support::RecordedTwin twin_run(
+      load_circulation(test_support::model_path("circulation/smith2004.json")));
+  auto& [twin, rec] = twin_run;
   twin.advance(10.0);
   const std::size_t flow = twin.signals().index_of("aortic_valve.flow");
   const std::size_t opening = twin.signals().index_of("aortic_valve.opening");
@@ -73,9 +72,9 @@ TEST(Smith2004, IdealValvesNeverLeak) {
 
 // Blood volume is conserved across the valve events as well.
 TEST(Smith2004, VolumeConservedAcrossValveEvents) {
-  Twin twin(load_circulation(test_support::model_path("circulation/smith2004.json")));
-  MemoryRecorder rec;
-  twin.add_recorder(rec);
+  test_support::RecordedTwin twin_run(
+      load_circulation(test_support::model_path("circulation/smith2004.json")));
+  auto& [twin, rec] = twin_run;
   twin.advance(60.0);
   const std::size_t total = twin.signals().index_of("blood.total_volume");
   for (const auto& s : rec.samples) ASSERT_NEAR(s[total] / 1500.0, 1.0, 1e-9);

@@ -13,9 +13,8 @@ struct Outcome {
 Outcome simulate(const std::string& parameter = "", double value = 0.0) {
   CirculationModel model = test_support::reference_model();
   if (!parameter.empty()) model.set_parameter(parameter, value);
-  Twin twin(std::move(model));
-  MemoryRecorder rec;
-  twin.add_recorder(rec);
+  test_support::RecordedTwin twin_run(std::move(model));
+  auto& [twin, rec] = twin_run;
   twin.advance(40.0);
   auto m = [&](const char* name) { return test_support::last_beats_mean(twin, rec, name); };
   return {m("lv_peak_systolic_pressure"), m("aortic_valve_peak_gradient"),

@@ -55,9 +55,8 @@ Window observe(Twin& twin, MemoryRecorder& rec, double from, double to) {
 // time constant R C (about 0.2 s) is short against the 1.43 s inspiration, so the volume
 // equilibrates to within 0.1 %; 2 % allows for the sampling of the breath metrics.
 TEST(Ventilation, PressureControlDeliversItsPressuresRateAndTheComplianceVolume) {
-  Twin twin(test_support::reference_model());
-  MemoryRecorder rec;
-  twin.add_recorder(rec);
+  test_support::RecordedTwin twin_run(test_support::reference_model());
+  auto& [twin, rec] = twin_run;
   twin.schedule(ventilate(10.0, resp::VentilatorMode::pressure_control, 14, 5, 5, 0));
   const Window w = observe(twin, rec, 40.0, 70.0);
   EXPECT_NEAR(w.rate, 14.0, 1e-6);
@@ -69,9 +68,8 @@ TEST(Ventilation, PressureControlDeliversItsPressuresRateAndTheComplianceVolume)
 
 // Volume control delivers the set tidal volume at the set rate.
 TEST(Ventilation, VolumeControlDeliversTheSetTidalVolume) {
-  Twin twin(test_support::reference_model());
-  MemoryRecorder rec;
-  twin.add_recorder(rec);
+  test_support::RecordedTwin twin_run(test_support::reference_model());
+  auto& [twin, rec] = twin_run;
   twin.schedule(ventilate(10.0, resp::VentilatorMode::volume_control, 16, 5, 0, 480));
   const Window w = observe(twin, rec, 40.0, 70.0);
   EXPECT_NEAR(w.rate, 16.0, 1e-6);
@@ -84,9 +82,8 @@ TEST(Ventilation, VolumeControlDeliversTheSetTidalVolume) {
 // of clinical studies, where decreases of roughly 10-25 % at 10-20 cmH2O are typical). The
 // twin's decrease must have that direction and a size between 3 and 30 %.
 TEST(Ventilation, HigherPeepLowersCardiacOutput) {
-  Twin twin(test_support::reference_model());
-  MemoryRecorder rec;
-  twin.add_recorder(rec);
+  test_support::RecordedTwin twin_run(test_support::reference_model());
+  auto& [twin, rec] = twin_run;
   twin.schedule(ventilate(10.0, resp::VentilatorMode::pressure_control, 14, 5, 5, 0));
   twin.schedule(ventilate(100.0, resp::VentilatorMode::pressure_control, 14, 15, 5, 0));
   const Window low = observe(twin, rec, 60.0, 100.0);
@@ -97,9 +94,8 @@ TEST(Ventilation, HigherPeepLowersCardiacOutput) {
 }
 
 TEST(Ventilation, DisconnectingResumesSpontaneousBreathing) {
-  Twin twin(test_support::reference_model());
-  MemoryRecorder rec;
-  twin.add_recorder(rec);
+  test_support::RecordedTwin twin_run(test_support::reference_model());
+  auto& [twin, rec] = twin_run;
   twin.schedule(ventilate(10.0, resp::VentilatorMode::volume_control, 20, 5, 0, 450));
   twin.schedule(ventilate(40.0, resp::VentilatorMode::off, 0, 0, 0, 0));
   const Window w = observe(twin, rec, 60.0, 90.0);

@@ -177,15 +177,15 @@ class BeatAnalyzer {
   /// Follows a signal's maximum, minimum and time integral over each beat.
   std::size_t track(std::size_t signal) {
     extrema_.push_back({signal});
-    means_.push_back(signal);
     integrals_.push_back(0.0);
     return extrema_.size() - 1;
   }
 
   void integrate(double dt, std::span<const double> s) {
     if (!in_beat_) return;
-    for (std::size_t i = 0; i < means_.size(); ++i) {
-      integrals_[i] += 0.5 * (previous_[means_[i]] + s[means_[i]]) * dt;
+    for (std::size_t i = 0; i < extrema_.size(); ++i) {
+      const std::size_t signal = extrema_[i].signal;
+      integrals_[i] += 0.5 * (previous_[signal] + s[signal]) * dt;
     }
     for (auto& v : valves_) {
       const double q0 = previous_[v.flow], q1 = s[v.flow];
@@ -286,8 +286,7 @@ class BeatAnalyzer {
 
   std::vector<MetricInfo> metrics_;
   std::vector<Extremum> extrema_;
-  std::vector<std::size_t> means_;
-  std::vector<double> integrals_;
+  std::vector<double> integrals_;  ///< time integral of each tracked signal over the beat
   std::vector<ValveTrack> valves_;
   std::vector<std::string> valve_names_;
   std::vector<std::size_t> beds_;

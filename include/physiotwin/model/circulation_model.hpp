@@ -195,6 +195,10 @@ class CirculationModel {
     base_unstressed_ = unstressed_;
     base_conductance_ = conductance_;
     base_heart_rate_ = heart_rate_;
+    if (baroreflex) {
+      splanchnic_share_ = unstressed_shares(baroreflex->splanchnic_veins);
+      extrasplanchnic_share_ = unstressed_shares(baroreflex->extrasplanchnic_veins);
+    }
   }
 
   /// Changes one parameter by name, with range checking, and refreshes the arrays.
@@ -691,17 +695,27 @@ class CirculationModel {
     for (std::size_t k : b.extrasplanchnic_resistance) {
       conductance_[k] = base_conductance_[k] / fx.extrasplanchnic_resistance;
     }
-    shift_unstressed(b.splanchnic_veins, fx.splanchnic_volume_shift * volume_scale_);
-    shift_unstressed(b.extrasplanchnic_veins, fx.extrasplanchnic_volume_shift * volume_scale_);
+    shift_unstressed(b.splanchnic_veins, splanchnic_share_,
+                     fx.splanchnic_volume_shift * volume_scale_);
+    shift_unstressed(b.extrasplanchnic_veins, extrasplanchnic_share_,
+                     fx.extrasplanchnic_volume_shift * volume_scale_);
     heart_rate_ = base_heart_rate_ / fx.period_ratio;
   }
 
-  /// Shares a change of unstressed volume among compartments in proportion to their own.
-  void shift_unstressed(const std::vector<std::size_t>& group, double shift) noexcept {
+  /// Each compartment's share of its group's unstressed volume (set by refresh()).
+  [[nodiscard]] std::vector<double> unstressed_shares(const std::vector<std::size_t>& group) const {
     double total = 0.0;
     for (std::size_t c : group) total += base_unstressed_[c];
-    for (std::size_t c : group) {
-      unstressed_[c] = std::max(0.0, base_unstressed_[c] + shift * base_unstressed_[c] / total);
+    std::vector<double> share;
+    for (std::size_t c : group) share.push_back(base_unstressed_[c] / total);
+    return share;
+  }
+
+  /// Shares a change of unstressed volume among compartments in proportion to their own.
+  void shift_unstressed(const std::vector<std::size_t>& group, const std::vector<double>& share,
+                        double shift) noexcept {
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      unstressed_[group[i]] = std::max(0.0, base_unstressed_[group[i]] + shift * share[i]);
     }
   }
 
@@ -919,6 +933,7 @@ class CirculationModel {
   control::BaroreflexCoefficients reflex_;
   std::array<double, control::effector_count> reflex_rest_{};
   double volume_scale_ = 1.0;  ///< patient blood volume / Ursino's 5300 mL
+  std::vector<double> splanchnic_share_, extrasplanchnic_share_;  ///< of the venous shifts
   resp::LungCoefficients lungs_;
   resp::LungState lung_{};
   double chest_wall_reference_ = 0.0;     ///< mL, from P_pl,EE

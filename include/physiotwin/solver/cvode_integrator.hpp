@@ -256,10 +256,11 @@ class CvodeIntegrator {
     CVodeGetCurrentTime(memory_, &t);
     // Name the state that dominates the weighted local error: where the model broke.
     std::string culprit;
-    if (CVodeGetEstLocalErrors(memory_, scratch_) == CV_SUCCESS &&
-        CVodeGetErrWeights(memory_, atol_) == CV_SUCCESS) {
+    N_Vector weights = N_VClone(y_);
+    if (weights != nullptr && CVodeGetEstLocalErrors(memory_, scratch_) == CV_SUCCESS &&
+        CVodeGetErrWeights(memory_, weights) == CV_SUCCESS) {
       const double* e = N_VGetArrayPointer(scratch_);
-      const double* w = N_VGetArrayPointer(atol_);
+      const double* w = N_VGetArrayPointer(weights);
       const double* y = N_VGetArrayPointer(y_);
       std::size_t worst = 0;
       double worst_error = -1.0;
@@ -272,6 +273,7 @@ class CvodeIntegrator {
             fmt::format("; largest local error in state {} (value {:g})", names_[worst], y[worst]);
       }
     }
+    if (weights != nullptr) N_VDestroy(weights);
     throw SolverError(fmt::format("solver failed at t = {:.6f} s: {}{}{}", t, flag_name(flag),
                                   culprit, last_message_.empty() ? "" : " [" + last_message_ + "]"),
                       t);
