@@ -39,6 +39,7 @@ double parse_number(const std::string& text, const std::string& what);
 int command_run(const std::vector<std::string>& args);
 int command_params(const std::vector<std::string>& args);
 int command_info(const std::vector<std::string>& args);
+int command_settle(const std::vector<std::string>& args);
 
 /// A progress bar on a terminal; silent when stderr is not one.
 class ProgressBar {

@@ -18,6 +18,8 @@ commands:
             [--model FILE] [--patient FILE] [--set NAME=VALUE]...
   info    describe what an HDF5 file written by physiotwin holds
             FILE.h5
+  settle  run a model at rest until converged; write a copy whose initial state is that rest
+            [--model FILE] [--duration S (default 3600)] --out FILE.json
 
 exit status: 0 success, 2 bad input, 3 solver failure
 )";
@@ -36,6 +38,7 @@ int main(int argc, char** argv) {
     if (command == "run") return cli::command_run(args);
     if (command == "params") return cli::command_params(args);
     if (command == "info") return cli::command_info(args);
+    if (command == "settle") return cli::command_settle(args);
     throw cli::UsageError(fmt::format("unknown command \"{}\"", command));
   } catch (const cli::UsageError& e) {
     fmt::print(stderr, "physiotwin: {}\n(physiotwin --help lists the commands and options)\n",

@@ -99,7 +99,10 @@ TEST(Ventilation, DisconnectingResumesSpontaneousBreathing) {
   twin.schedule(ventilate(10.0, resp::VentilatorMode::volume_control, 20, 5, 0, 450));
   twin.schedule(ventilate(40.0, resp::VentilatorMode::off, 0, 0, 0, 0));
   const Window w = observe(twin, rec, 60.0, 90.0);
-  EXPECT_NEAR(w.rate, 12.0, 1e-6);
+  // The spontaneous rate is the model's 12 /min as the chemoreflexes modulate it; their rate
+  // responses are slow (time constants of 150-400 s, Albanese 2016), so 30 s of ventilation
+  // moves it by a fraction of a breath per minute.
+  EXPECT_NEAR(w.rate, 12.0, 1.0);
   EXPECT_NEAR(w.airway_max, 0.0, 1e-9);
 }
 

@@ -63,21 +63,26 @@ struct BaroreflexCoefficients {
   const double e = std::exp((p - c.set_point) / c.afferent_slope);
   return (c.min_rate + c.max_rate * e) / (1.0 + e);
 }
-[[nodiscard]] inline double sympathetic_rate(const BaroreflexCoefficients& c,
-                                             double f_cs) noexcept {
-  return c.sympathetic_infinity +
-         (c.sympathetic_zero - c.sympathetic_infinity) * std::exp(-c.sympathetic_slope * f_cs);
+/// Sympathetic efferent firing (spikes/s) for baroreceptor firing f_cs. `chemoreceptor_drive`
+/// (spikes/s, weighted, relative to rest) is the peripheral chemoreceptors' excitation
+/// (Albanese et al. 2016: f_es = f_es,inf + (f_es,0 - f_es,inf) exp(k_es (W_b f_cs + W_c f_apc
+/// - theta)), here with W_b = -1 and W_c f_apc measured from its resting value).
+[[nodiscard]] inline double sympathetic_rate(const BaroreflexCoefficients& c, double f_cs,
+                                             double chemoreceptor_drive = 0.0) noexcept {
+  return c.sympathetic_infinity + (c.sympathetic_zero - c.sympathetic_infinity) *
+                                      std::exp(-c.sympathetic_slope * (f_cs - chemoreceptor_drive));
 }
 [[nodiscard]] inline double vagal_rate(const BaroreflexCoefficients& c, double f_cs) noexcept {
   const double e = std::exp((f_cs - c.vagal_center) / c.vagal_slope);
   return (c.vagal_zero + c.vagal_infinity * e) / (1.0 + e);
 }
 
-/// Steady-state drive of each effector for filtered pressure p.
+/// Steady-state drive of each effector for filtered pressure p (and chemoreceptor drive, see
+/// sympathetic_rate()).
 [[nodiscard]] inline std::array<double, effector_count> effector_drive(
-    const BaroreflexCoefficients& c, double p) noexcept {
+    const BaroreflexCoefficients& c, double p, double chemoreceptor_drive = 0.0) noexcept {
   const double f_cs = afferent_rate(c, p);
-  const double f_es = sympathetic_rate(c, f_cs);
+  const double f_es = sympathetic_rate(c, f_cs, chemoreceptor_drive);
   const double sympathetic =
       f_es >= c.sympathetic_threshold ? std::log(f_es - c.sympathetic_threshold + 1.0) : 0.0;
   std::array<double, effector_count> drive{};

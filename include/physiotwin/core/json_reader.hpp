@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "physiotwin/core/error.hpp"
 
@@ -70,6 +71,14 @@ class JsonView {
   [[nodiscard]] bool boolean() const {
     if (!node_->is_boolean()) fail(fmt::format("expected true or false, found {}", describe()));
     return node_->get<bool>();
+  }
+
+  /// The object's member names (in key order: the parser keeps objects sorted).
+  [[nodiscard]] std::vector<std::string> member_names() const {
+    require_object();
+    std::vector<std::string> names;
+    for (const auto& [key, value] : node_->items()) names.push_back(key);
+    return names;
   }
 
   /// Fails on any member not in `allowed`: a misspelt key must not be silently ignored.

@@ -33,6 +33,9 @@ enum class BodyScaling {
   /// blood volume and resistances follow BSA. For pressure set points that reset to the
   /// patient's own chronic pressure (the baroreflex's operating point).
   resting_pressure,
+  /// x body-surface-area ratio: resting metabolic rates (O2 consumption), which follow body
+  /// surface area as cardiac output does (cardiac index).
+  metabolic,
 };
 
 /// What a block type declares about one of its parameters.

@@ -16,7 +16,7 @@ struct Conversion {
 };
 
 // 1 cmH2O = 0.73556 mmHg; 1 kPa = 7.50062 mmHg (BIPM SI brochure, 9th ed., non-SI units).
-inline constexpr std::array<Conversion, 24> conversions{{
+inline constexpr std::array<Conversion, 29> conversions{{
     {"mmHg", "mmHg", 1.0},
     {"cmH2O", "mmHg", 0.735559},
     {"kPa", "mmHg", 7.500617},
@@ -41,6 +41,11 @@ inline constexpr std::array<Conversion, 24> conversions{{
     {"%", "1", 0.01},
     {"L/cmH2O", "mL/mmHg", 1000.0 / 0.735559},      // respiratory compliances
     {"cmH2O*s/L", "mmHg*s/mL", 0.735559 / 1000.0},  // airway resistances
+    {"mL/min", "mL/min", 1.0},                      // gas uptake and consumption (STPD)
+    {"L/min", "mL/min", 1000.0},
+    {"g/dL", "g/dL", 1.0},  // haemoglobin
+    {"g/L", "g/dL", 0.1},
+    {"mL/dL", "mL/mL", 0.01},  // gas contents of blood
 }};
 
 /// Factor that converts a value written in `from` into `canonical`, if such a conversion

@@ -251,4 +251,67 @@ inline constexpr std::array<ParameterSpec, 17> respiration{{
      "most negative respiratory muscle pressure of a breath (P_mus,min)", S::none},
 }};
 
+/// Gas exchange and transport (gas/gas_transport.hpp, docs/models/gas-exchange.md),
+/// named "gas.<key>".
+inline constexpr std::array<ParameterSpec, 8> gas_exchange{{
+    {"hemoglobin", "g/dL", 3, 25, "blood haemoglobin concentration (sets the O2 capacity)",
+     S::none},
+    {"shunt_fraction", "1", 0, 0.8,
+     "fraction of pulmonary blood flow that bypasses ventilated alveoli", S::none},
+    {"inspired_o2_fraction", "1", 0, 1, "O2 fraction of the dry inspired gas (FiO2)", S::none},
+    {"inspired_co2_fraction", "1", 0, 1, "CO2 fraction of the dry inspired gas (FiCO2)", S::none},
+    {"atmospheric_pressure", "mmHg", 200, 2300,
+     "barometric pressure (760 at sea level; above 760 in a hyperbaric chamber)", S::none},
+    {"water_vapour_pressure", "mmHg", 0, 100,
+     "water vapour pressure of gas saturated at body temperature", S::none},
+    {"respiratory_quotient", "1", 0.6, 1.3, "CO2 produced per O2 consumed by the tissues (RQ)",
+     S::none},
+    {"consumption_half_content", "mL/mL", 1e-5, 0.05,
+     "O2 content of tissue blood at which consumption is halved (oxygen running out)", S::none},
+}};
+
+/// One tissue's metabolism and gas store, named "<compartment>.<key>" after the blood
+/// compartment it exchanges with.
+inline constexpr std::array<ParameterSpec, 2> tissue{{
+    {"o2_consumption", "mL/min", 0, 500, "O2 consumption of the tissue at rest (STPD)",
+     S::metabolic},
+    {"tissue_volume", "mL", 0, 50000,
+     "tissue volume whose CO2 equilibrates with the blood leaving it (CO2 store)", S::volume},
+}};
+
+/// Chemoreflexes (control/chemoreflex.hpp, docs/models/control.md), named "chemoreflex.<key>".
+inline constexpr std::array<ParameterSpec, 21> chemoreflex{{
+    {"enabled", "1", 0, 1, "1 switches the chemoreflexes on, 0 off (for experiments)", S::none},
+    {"max_rate", "1/s", 0, 100, "peripheral afferent firing in deep hypoxia (f_max)", S::none},
+    {"min_rate", "1/s", 0, 100, "peripheral afferent firing in hyperoxia (f_min)", S::none},
+    {"o2_center", "mmHg", 10, 200, "PaO2 at the centre of the afferent O2 sigmoid", S::none},
+    {"o2_slope", "mmHg", 1, 100, "slope of the afferent O2 sigmoid (k)", S::none},
+    {"co2_sensitivity", "1", 0, 20,
+     "peripheral CO2 sensitivity in normoxia (K_H, per unit of ln PaCO2)", S::none},
+    {"co2_rest_rate", "1", 0, 10, "CO2 factor of the afferent firing at the set point", S::none},
+    {"co2_set_point", "mmHg", 20, 80, "PaCO2 at which the chemoreflexes are at rest", S::none},
+    {"afferent_time", "s", 0.1, 60, "time constant of the peripheral afferent firing", S::none},
+    {"rest_rate", "1/s", 0, 50, "resting peripheral afferent firing (f_apc,n)", S::none},
+    {"central_amplitude_gain", "cmH2O/mmHg", 0, 10,
+     "central: muscle-pressure amplitude change per mmHg of PaCO2", S::none},
+    {"central_amplitude_time", "s", 1, 2000, "central: time constant of the amplitude change",
+     S::none},
+    {"central_rate_gain", "1/(min*mmHg)", 0, 10, "central: breathing-rate change per mmHg of PaCO2",
+     S::none},
+    {"central_rate_time", "s", 1, 2000, "central: time constant of the rate change", S::none},
+    {"central_delay", "s", 0, 60, "central: delay (folded into the time constants)", S::none},
+    {"peripheral_amplitude_gain", "cmH2O*s", 0, 10,
+     "peripheral: muscle-pressure amplitude change per spike/s of afferent firing", S::none},
+    {"peripheral_amplitude_time", "s", 1, 2000, "peripheral: time constant of the amplitude change",
+     S::none},
+    {"peripheral_rate_gain", "s/min", 0, 10,
+     "peripheral: breathing-rate change per spike/s of afferent firing", S::none},
+    {"peripheral_rate_time", "s", 1, 2000, "peripheral: time constant of the rate change", S::none},
+    {"peripheral_delay", "s", 0, 60, "peripheral: delay (folded into the time constants)", S::none},
+    {"sympathetic_weight", "1", 0, 10,
+     "weight of peripheral chemoreceptor firing on sympathetic neurons, relative to the "
+     "baroreceptors' (W_c / |W_b|)",
+     S::none},
+}};
+
 }  // namespace physiotwin::blocks

@@ -22,9 +22,11 @@
 #include "physiotwin/cardio/valve.hpp"
 #include "physiotwin/cardio/ventricular_interaction.hpp"
 #include "physiotwin/control/baroreflex.hpp"
+#include "physiotwin/control/chemoreflex.hpp"
 #include "physiotwin/core/error.hpp"
 #include "physiotwin/core/parameters.hpp"
 #include "physiotwin/core/signals.hpp"
+#include "physiotwin/gas/gas_transport.hpp"
 #include "physiotwin/model/block_types.hpp"
 #include "physiotwin/resp/lung_mechanics.hpp"
 #include "physiotwin/resp/ventilator.hpp"
@@ -92,6 +94,25 @@ struct RespirationBlock {
   std::size_t first_parameter = 0;
 };
 
+/// Gas exchange and transport (gas/gas_transport.hpp); needs a respiration block.
+struct GasExchangeBlock {
+  std::size_t exchange = 0;  ///< connection: blood through it equilibrates with alveolar gas
+  std::size_t arterial_site = 0, mixed_venous_site = 0, oximetry_site = 0;  ///< compartments
+  std::vector<std::size_t> tissues;  ///< compartments with metabolism
+  std::vector<std::size_t> tissue_first_parameter;
+  std::size_t first_parameter = 0;
+  /// Initial partial pressures per compartment and per airway (mmHg); from the model file's
+  /// resting state, or arterial values everywhere if it has none.
+  std::vector<gas::PartialPressures> initial_blood;
+  std::array<gas::PartialPressures, resp::airway_count> initial_air{};
+};
+
+/// Chemoreflexes (control/chemoreflex.hpp); need gas exchange. They sense the arterial site.
+struct ChemoreflexBlock {
+  std::size_t first_parameter = 0;
+  std::vector<double> initial_state;  ///< empty: at rest
+};
+
 /// The body the model file's values describe; patients are scaled relative to it.
 struct ReferenceBody {
   std::string sex = "male";
@@ -120,6 +141,8 @@ class CirculationModel {
   std::optional<VentricularInteractionBlock> interaction;
   std::optional<BaroreflexBlock> baroreflex;
   std::optional<RespirationBlock> respiration;
+  std::optional<GasExchangeBlock> gas_exchange;
+  std::optional<ChemoreflexBlock> chemoreflex;
   ParameterSet parameters;
   CompartmentRoles roles;
 
@@ -191,6 +214,8 @@ class CirculationModel {
     }
     if (baroreflex) read_baroreflex_coefficients();
     if (respiration) read_lung_coefficients();
+    if (gas_exchange) read_gas_coefficients();
+    if (chemoreflex) read_chemoreflex_coefficients();
     base_chamber_ = chamber_;
     base_unstressed_ = unstressed_;
     base_conductance_ = conductance_;
@@ -242,7 +267,7 @@ class CirculationModel {
     for (std::size_t c = 0; c < compartments.size(); ++c) {
       const Compartment& comp = compartments[c];
       if (comp.kind == CompartmentKind::compliance) {
-        y[c] = unstressed_[c] + comp.initial_pressure / elastance_[c];
+        y[c] = base_unstressed_[c] + comp.initial_pressure / elastance_[c];
         total_compliance += 1.0 / elastance_[c];
       } else {
         y[c] = comp.initial_volume * initial_volume_scale_;
@@ -254,6 +279,15 @@ class CirculationModel {
       if (compartments[c].kind == CompartmentKind::compliance) y[c] += shift / elastance_[c];
     }
     if (respiration) lungs_.end_expiratory_volumes(y.data() + lung_state_);
+    if (gas_exchange) {
+      gas_.initial_state(y.data(), gas_exchange->initial_blood, gas_exchange->initial_air);
+    }
+    if (chemoreflex && !chemoreflex->initial_state.empty()) {
+      std::copy(chemoreflex->initial_state.begin(), chemoreflex->initial_state.end(),
+                y.begin() + long(chemo_state_));
+    } else if (chemoreflex) {
+      y[chemo_state_ + control::peripheral_activity] = chemo_.rest_rate;
+    }
     if (baroreflex && !baroreflex->initial_state.empty()) {
       std::copy(baroreflex->initial_state.begin(), baroreflex->initial_state.end(),
                 y.begin() + long(reflex_state_));
@@ -265,12 +299,23 @@ class CirculationModel {
     }
   }
 
+  /// Partial pressures (mmHg) of the blood leaving compartment c, in state y.
+  [[nodiscard]] gas::PartialPressures blood_gas_pressures(const double* y, std::size_t c) const {
+    return gas::partial_pressures(gas_.coefficients.blood, gas_.content(y, c, gas::o2),
+                                  gas_.content(y, c, gas::co2));
+  }
+  /// Partial pressures (mmHg) in airway a, in state y.
+  [[nodiscard]] gas::PartialPressures airway_gas_pressures(const double* y, std::size_t a) const {
+    return {gas_.air_pressure(y, a, gas::o2), gas_.air_pressure(y, a, gas::co2)};
+  }
+
   /// Scales chamber initial volumes with the patient's blood volume (see patient/body.hpp).
   void set_initial_volume_scale(double scale) noexcept { initial_volume_scale_ = scale; }
 
   // ---- dynamics ----
   /// Pressure in every compartment (mmHg) for state y; also fills the activations.
   void compute_pressures(const double* y, double* pressure) noexcept {
+    if (chemoreflex) apply_chemoreflex(y);
     if (baroreflex) apply_baroreflex(y);
     if (respiration) {
       const double u = y[breath_phase_state_] - std::floor(y[breath_phase_state_]);
@@ -353,6 +398,7 @@ class CirculationModel {
           break;
         }
       }
+      flow_[k] = q;
       ydot[from] -= q;
       ydot[to] += q;
     }
@@ -371,6 +417,13 @@ class CirculationModel {
       ydot[lung_state_ + resp::bronchi] = q[resp::bronchi] - q[resp::alveoli];
       ydot[lung_state_ + resp::alveoli] = q[resp::alveoli];
       ydot[breath_phase_state_] = breathing_rate() / 60.0;
+    }
+    if (gas_exchange)
+      gas_fluxes_ = gas_.derivatives(y, flow_.data(), external_flow_.data(), lung_, ydot);
+    if (chemoreflex) {
+      const auto arterial = blood_pressures(y, gas_exchange->arterial_site, chemo_site);
+      control::chemoreflex_derivatives(chemo_, y + chemo_state_, arterial.po2, arterial.pco2,
+                                       ydot + chemo_state_);
     }
   }
 
@@ -422,6 +475,16 @@ class CirculationModel {
       }
     };
     if (respiration) lung_jacobian(entry);
+    if (gas_exchange) {
+      for (std::size_t k = 0; k < connections.size(); ++k)
+        flow_[k] = connection_flow(k, y, pressure);
+      gas_.jacobian(y, flow_.data(), external_flow_.data(), lung_, entry);
+    }
+    if (chemoreflex) {
+      for (std::size_t i = 0; i < control::chemoreflex_state_count; ++i) {
+        entry(chemo_state_ + i, chemo_state_ + i) -= 1.0 / control::chemoreflex_time(chemo_, i);
+      }
+    }
     if (baroreflex) {
       // The reflex is slow (time constants of seconds against steps of milliseconds): its
       // own decay is enough for Newton. Leaving out its coupling to the volumes also keeps
@@ -583,10 +646,16 @@ class CirculationModel {
       out[s++] = lung_.pressure[resp::alveoli];
       out[s++] = lung_.muscle;
     }
+    if (gas_exchange) s = observe_gases(y, pressure, out, s);
+    if (chemoreflex) {
+      out[s++] = y[chemo_state_ + control::peripheral_activity];
+      out[s++] = lungs_.rate;
+      out[s++] = lungs_.muscle_pressure_min;
+    }
     if (baroreflex) {
       const double f_cs = control::afferent_rate(reflex_, y[reflex_state_]);
       out[s++] = y[reflex_state_];
-      out[s++] = control::sympathetic_rate(reflex_, f_cs);
+      out[s++] = control::sympathetic_rate(reflex_, f_cs, chemo_sympathetic_);
       out[s++] = control::vagal_rate(reflex_, f_cs);
     }
   }
@@ -645,6 +714,73 @@ class CirculationModel {
         entry(lung_state_ + f, lung_state_ + k) += g;
       }
     }
+  }
+
+  void read_gas_coefficients() {
+    const GasExchangeBlock& b = *gas_exchange;
+    auto v = [&](std::size_t offset) { return parameters.at(b.first_parameter + offset).value; };
+    gas::GasCoefficients& c = gas_.coefficients;
+    c.blood = gas::dissociation_for(v(0));
+    c.shunt_fraction = v(1);
+    c.inspired_fraction = {v(2), v(3)};
+    c.atmospheric_pressure = v(4);
+    c.water_vapour_pressure = v(5);
+    c.respiratory_quotient = v(6);
+    c.consumption_half_content = v(7);
+    gas_.tissue_volume.assign(compartments.size(), 0.0);
+    gas_.consumption.assign(compartments.size(), 0.0);
+    for (std::size_t i = 0; i < b.tissues.size(); ++i) {
+      const std::size_t first = b.tissue_first_parameter[i];
+      gas_.consumption[b.tissues[i]] = parameters.at(first).value / 60.0;  // mL/min -> mL/s
+      gas_.tissue_volume[b.tissues[i]] = parameters.at(first + 1).value;
+    }
+  }
+
+  /// Partial pressures of the blood leaving compartment c (site: which cache to start from).
+  [[nodiscard]] gas::PartialPressures blood_pressures(const double* y, std::size_t c,
+                                                      std::size_t site) const noexcept {
+    sensed_[site] = gas::partial_pressures(gas_.coefficients.blood, gas_.content(y, c, gas::o2),
+                                           gas_.content(y, c, gas::co2), sensed_[site]);
+    return sensed_[site];
+  }
+
+  void read_chemoreflex_coefficients() {
+    auto v = [&](std::size_t offset) {
+      return parameters.at(chemoreflex->first_parameter + offset).value;
+    };
+    control::ChemoreflexCoefficients& c = chemo_;
+    c.enabled = v(0) >= 0.5;
+    c.max_rate = v(1);
+    c.min_rate = v(2);
+    c.o2_center = v(3);
+    c.o2_slope = v(4);
+    c.co2_sensitivity = v(5);
+    c.co2_rest_rate = v(6);
+    c.co2_set_point = v(7);
+    c.afferent_time = v(8);
+    c.rest_rate = v(9);
+    constexpr double cmH2O = 0.735559;  // mmHg
+    c.central_amplitude_gain = v(10) * cmH2O;
+    c.central_amplitude_time = v(11) + v(14);
+    c.central_rate_gain = v(12);
+    c.central_rate_time = v(13) + v(14);
+    c.peripheral_amplitude_gain = v(15) * cmH2O;
+    c.peripheral_amplitude_time = v(16) + v(19);
+    c.peripheral_rate_gain = v(17);
+    c.peripheral_rate_time = v(18) + v(19);
+    c.sympathetic_weight = v(20);
+    base_breathing_rate_ = lungs_.rate;
+    base_muscle_pressure_min_ = lungs_.muscle_pressure_min;
+  }
+
+  /// Turns the chemoreflex states in y into this evaluation's breathing pattern and
+  /// sympathetic drive. Limits: the muscles cannot push during inspiration, nor pull harder
+  /// than -40 mmHg; the rate stays within 4-60 breaths/min (the parameter's range).
+  void apply_chemoreflex(const double* y) noexcept {
+    const auto fx = control::chemoreflex_effects(chemo_, y + chemo_state_);
+    lungs_.rate = std::clamp(base_breathing_rate_ + fx.rate, 4.0, 60.0);
+    lungs_.muscle_pressure_min = std::clamp(base_muscle_pressure_min_ - fx.amplitude, -40.0, 0.0);
+    chemo_sympathetic_ = fx.sympathetic;
   }
 
   void read_baroreflex_coefficients() {
@@ -725,7 +861,7 @@ class CirculationModel {
     const double filtered = y[reflex_state_];
     ydot[reflex_state_] =
         (pressure[sensor] + reflex_.lead_time * dp_dt - filtered) / reflex_.lag_time;
-    const auto drive = control::effector_drive(reflex_, filtered);
+    const auto drive = control::effector_drive(reflex_, filtered, chemo_sympathetic_);
     for (std::size_t e = 0; e < control::effector_count; ++e) {
       ydot[reflex_state_ + 1 + e] =
           (drive[e] - y[reflex_state_ + 1 + e]) / effector_time_constant(e);
@@ -771,6 +907,33 @@ class CirculationModel {
       breath_phase_state_ = state_names_.size();
       state_names_.push_back("respiration.phase");
     }
+    if (gas_exchange) {
+      gas_.compartment_count = nc;
+      gas_.blood_state = state_names_.size();
+      for (const auto& c : compartments) {
+        state_names_.push_back("gas." + c.name + ".o2");
+        state_names_.push_back("gas." + c.name + ".co2");
+      }
+      gas_.air_state = state_names_.size();
+      for (const char* airway : {"larynx", "trachea", "bronchi", "alveoli"}) {
+        state_names_.push_back(std::string("gas.") + airway + ".o2");
+        state_names_.push_back(std::string("gas.") + airway + ".co2");
+      }
+      gas_.air_volume_state = lung_state_;
+      gas_.from.assign(nk, 0);
+      gas_.to.assign(nk, 0);
+      for (std::size_t k = 0; k < nk; ++k) {
+        gas_.from[k] = connections[k].from;
+        gas_.to[k] = connections[k].to;
+      }
+      gas_.exchange = gas_exchange->exchange;
+    }
+    if (chemoreflex) {
+      chemo_state_ = state_names_.size();
+      for (auto state : control::chemoreflex_state_names) {
+        state_names_.push_back("chemoreflex." + std::string(state));
+      }
+    }
     if (baroreflex) {
       reflex_state_ = state_names_.size();
       state_names_.push_back("baroreflex.filtered_pressure");
@@ -794,6 +957,7 @@ class CirculationModel {
       to_[k] = connections[k].to;
     }
     pressure_.assign(nc, 0.0);
+    flow_.assign(nk, 0.0);
     external_flow_.assign(nc, 0.0);
     pressure_slope_.assign(nc, 0.0);
     elastance_.assign(nc, 0.0);
@@ -838,6 +1002,82 @@ class CirculationModel {
       }
       pattern_.column_starts[col + 1] = static_cast<long long>(pattern_.row_indices.size());
     }
+  }
+
+  std::size_t observe_gases(const double* y, const double* pressure, double* out,
+                            std::size_t s) noexcept {
+    using gas::co2, gas::o2;
+    for (std::size_t c = 0; c < compartments.size(); ++c) out[s++] = 100.0 * gas_.content(y, c, o2);
+    const GasExchangeBlock& b = *gas_exchange;
+    const auto& d = gas_.coefficients.blood;
+    const auto arterial = blood_pressures(y, b.arterial_site, 0);
+    out[s++] = arterial.po2;
+    out[s++] = arterial.pco2;
+    out[s++] = 100.0 * gas::blood_content(d, arterial.po2, arterial.pco2).saturation;
+    out[s++] = 100.0 * gas_.content(y, b.arterial_site, o2);
+    const auto venous = blood_pressures(y, b.mixed_venous_site, 1);
+    out[s++] = venous.po2;
+    out[s++] = venous.pco2;
+    out[s++] = 100.0 * gas::blood_content(d, venous.po2, venous.pco2).saturation;
+    const auto oximeter = blood_pressures(y, b.oximetry_site, 2);
+    out[s++] = 100.0 * gas::blood_content(d, oximeter.po2, oximeter.pco2).saturation;
+    out[s++] = gas_.air_pressure(y, resp::alveoli, o2);
+    out[s++] = gas_.air_pressure(y, resp::alveoli, co2);
+    // The capnograph samples at the airway opening: expired gas leaves the larynx;
+    // during inspiration it sees the inspired gas.
+    out[s++] = lung_.flow[resp::larynx] < 0.0 ? gas_.air_pressure(y, resp::larynx, co2)
+                                              : gas_.coefficients.inspired_pressure(co2);
+    for (std::size_t k = 0; k < connections.size(); ++k) flow_[k] = connection_flow(k, y, pressure);
+    scratch_.assign(state_size(), 0.0);
+    const auto fx =
+        gas_.derivatives(y, flow_.data(), external_flow_.data(), lung_, scratch_.data());
+    out[s++] = 60.0 * fx.uptake[o2];
+    out[s++] = -60.0 * fx.uptake[co2];
+    out[s++] = 60.0 * fx.metabolism[o2];
+    out[s++] = 60.0 * fx.metabolism[co2];
+    return s;
+  }
+
+  void register_gas_signals() {
+    const GasExchangeBlock& b = *gas_exchange;
+    for (const auto& c : compartments) {
+      signals_.add({c.name + ".o2_content", "mL/dL",
+                    "O2 content of the blood leaving the " + c.description, c.region});
+    }
+    auto region = [&](std::size_t c) { return compartments[c].region; };
+    const std::string arterial = " (" + compartments[b.arterial_site].name + ")";
+    signals_.add({"arterial.po2", "mmHg", "arterial O2 partial pressure" + arterial,
+                  region(b.arterial_site)});
+    signals_.add({"arterial.pco2", "mmHg", "arterial CO2 partial pressure" + arterial,
+                  region(b.arterial_site)});
+    signals_.add({"arterial.so2", "%", "arterial haemoglobin O2 saturation" + arterial,
+                  region(b.arterial_site)});
+    signals_.add({"arterial.o2_content", "mL/dL", "arterial O2 content" + arterial,
+                  region(b.arterial_site)});
+    const std::string venous = " (" + compartments[b.mixed_venous_site].name + ")";
+    signals_.add({"venous.po2", "mmHg", "mixed venous O2 partial pressure" + venous,
+                  region(b.mixed_venous_site)});
+    signals_.add({"venous.pco2", "mmHg", "mixed venous CO2 partial pressure" + venous,
+                  region(b.mixed_venous_site)});
+    signals_.add({"venous.so2", "%", "mixed venous haemoglobin O2 saturation" + venous,
+                  region(b.mixed_venous_site)});
+    signals_.add({"spo2", "%",
+                  "O2 saturation where a pulse oximeter reads it (" +
+                      compartments[b.oximetry_site].name + "; no instrument averaging)",
+                  region(b.oximetry_site)});
+    signals_.add({"alveolar.po2", "mmHg", "alveolar O2 partial pressure", "thorax"});
+    signals_.add({"alveolar.pco2", "mmHg", "alveolar CO2 partial pressure", "thorax"});
+    signals_.add({"etco2", "mmHg",
+                  "CO2 partial pressure at the airway opening (the capnogram; its value at the "
+                  "end of expiration is the end-tidal CO2)",
+                  "head"});
+    signals_.add(
+        {"lungs.o2_uptake", "mL/min", "O2 taken up by pulmonary capillary blood (STPD)", "thorax"});
+    signals_.add({"lungs.co2_output", "mL/min", "CO2 given off by pulmonary capillary blood (STPD)",
+                  "thorax"});
+    signals_.add({"tissues.o2_consumption", "mL/min", "O2 consumed by all tissues (STPD)", "body"});
+    signals_.add(
+        {"tissues.co2_production", "mL/min", "CO2 produced by all tissues (STPD)", "body"});
   }
 
   void register_signals() {
@@ -893,6 +1133,17 @@ class CirculationModel {
       signals_.add({"respiratory_muscle.pressure", "mmHg",
                     "pressure generated by the respiratory muscles", "thorax"});
     }
+    if (gas_exchange) register_gas_signals();
+    if (chemoreflex) {
+      signals_.add({"chemoreflex.peripheral_activity", "1/s",
+                    "peripheral (carotid body) chemoreceptor afferent firing", "neck"});
+      signals_.add({"respiration.drive_rate", "1/min",
+                    "spontaneous breathing rate set by the respiratory centres now", "head"});
+      signals_.add({"respiration.drive_pressure", "mmHg",
+                    "most negative respiratory muscle pressure of a breath, as the respiratory "
+                    "centres set it now",
+                    "thorax"});
+    }
     if (baroreflex) {
       signals_.add({"baroreflex.filtered_pressure", "mmHg",
                     "carotid sinus pressure as the baroreceptors see it (lead-lag filtered)",
@@ -925,6 +1176,17 @@ class CirculationModel {
   std::vector<std::size_t> from_, to_;
   std::vector<double> pressure_, pressure_slope_, elastance_, unstressed_, thoracic_;
   std::vector<double> external_flow_;  ///< mL/s into each compartment from outside
+  std::vector<double> flow_;           ///< mL/s through each connection, this evaluation
+  std::vector<double> scratch_;        ///< observe(): derivatives nobody needs
+  gas::GasTransport gas_;
+  gas::GasFluxes gas_fluxes_{};  ///< of the last rhs() evaluation
+  /// Last partial pressures found at each sensing site: the next inversion starts there.
+  mutable std::array<gas::PartialPressures, 4> sensed_{};
+  static constexpr std::size_t chemo_site = 3;  ///< sensed_ slot of the chemoreceptors (rhs)
+  control::ChemoreflexCoefficients chemo_;
+  std::size_t chemo_state_ = 0;
+  double base_breathing_rate_ = 12.0, base_muscle_pressure_min_ = 0.0;
+  double chemo_sympathetic_ = 0.0;  ///< this evaluation's chemoreceptor drive, spikes/s
   // The reflexes modulate chamber elastances, resistances, unstressed volumes and heart rate:
   // refresh() keeps the parameters' own values here, the arrays above hold the working ones.
   std::vector<cardio::ElastanceWall> base_chamber_;

@@ -66,6 +66,87 @@ inline void check_block_name(const JsonView& node, const std::string& name) {
   }
 }
 
+/// Reads the "gas_exchange" section (docs/model-format.md).
+inline void read_gas_exchange(const JsonView& node,
+                              const std::unordered_map<std::string, std::size_t>& compartments,
+                              CirculationModel& model) {
+  static constexpr std::array<std::string_view, 9> members{
+      "description",       "exchange",      "arterial_site",
+      "mixed_venous_site", "oximetry_site", "tissues",
+      "parameters",        "initial_state", "note"};
+  node.reject_unknown_members(members);
+  GasExchangeBlock block;
+  auto compartment = [&](const JsonView& name_node) {
+    const std::string target = name_node.string();
+    auto it = compartments.find(target);
+    if (it == compartments.end())
+      name_node.fail(fmt::format("no compartment named \"{}\"", target));
+    return it->second;
+  };
+  {
+    const std::string target = node["exchange"].string();
+    auto it = std::find_if(model.connections.begin(), model.connections.end(),
+                           [&](const Connection& c) { return c.name == target; });
+    if (it == model.connections.end()) {
+      node["exchange"].fail(fmt::format("no connection named \"{}\"", target));
+    }
+    block.exchange = static_cast<std::size_t>(it - model.connections.begin());
+  }
+  block.arterial_site = compartment(node["arterial_site"]);
+  block.mixed_venous_site = compartment(node["mixed_venous_site"]);
+  block.oximetry_site = compartment(node["oximetry_site"]);
+  const JsonView tissues = node["tissues"];
+  for (const std::string& name : tissues.member_names()) {
+    const JsonView tissue = tissues[name];
+    auto it = compartments.find(name);
+    if (it == compartments.end()) tissue.fail(fmt::format("no compartment named \"{}\"", name));
+    const std::size_t c = it->second;
+    if (std::find(block.tissues.begin(), block.tissues.end(), c) != block.tissues.end()) {
+      tissue.fail("a compartment can hold only one tissue");
+    }
+    block.tissues.push_back(c);
+    block.tissue_first_parameter.push_back(
+        read_block_parameters(tissue, name, blocks::tissue, model.parameters));
+  }
+  block.first_parameter =
+      read_block_parameters(node, "gas", blocks::gas_exchange, model.parameters);
+  const std::size_t nc = model.compartments.size();
+  block.initial_blood.assign(nc, gas::PartialPressures{95.0, 40.0});
+  block.initial_air.fill(gas::PartialPressures{100.0, 40.0});
+  if (node.has("initial_state")) {
+    // {"<compartment or airway>": {"po2": mmHg, "pco2": mmHg}} for every one of them.
+    const JsonView init = node["initial_state"];
+    auto read = [&](const std::string& key) {
+      const JsonView site = init[key];
+      static constexpr std::array<std::string_view, 2> gases{"po2", "pco2"};
+      site.reject_unknown_members(gases);
+      gas::PartialPressures p{site["po2"].number(), site["pco2"].number()};
+      for (const char* g : {"po2", "pco2"}) {
+        const double v = site[g].number();
+        if (!std::isfinite(v) || v < 0.0 || v > 5000.0) {
+          site[g].fail(
+              fmt::format("{} {:g} mmHg is outside the allowed range [0, 5000] mmHg", g, v));
+        }
+      }
+      return p;
+    };
+    std::vector<std::string> allowed;
+    for (std::size_t c = 0; c < nc; ++c) {
+      allowed.push_back(model.compartments[c].name);
+      block.initial_blood[c] = read(model.compartments[c].name);
+    }
+    constexpr std::array<const char*, resp::airway_count> airways{"larynx", "trachea", "bronchi",
+                                                                  "alveoli"};
+    for (std::size_t a = 0; a < resp::airway_count; ++a) {
+      allowed.emplace_back(airways[a]);
+      block.initial_air[a] = read(airways[a]);
+    }
+    std::vector<std::string_view> keys(allowed.begin(), allowed.end());
+    init.reject_unknown_members(keys);
+  }
+  model.gas_exchange = block;
+}
+
 }  // namespace detail
 
 /// Loads a circulation file. Throws InputError naming the file and JSON path on any problem.
@@ -73,7 +154,7 @@ inline void check_block_name(const JsonView& node, const std::string& name) {
   using detail::read_parameter;
   const nlohmann::json document = read_json_file(file);
   const JsonView root(document, file.string(), "");
-  static constexpr std::array<std::string_view, 13> top{"format",
+  static constexpr std::array<std::string_view, 15> top{"format",
                                                         "version",
                                                         "name",
                                                         "description",
@@ -85,7 +166,9 @@ inline void check_block_name(const JsonView& node, const std::string& name) {
                                                         "roles",
                                                         "ventricular_interaction",
                                                         "baroreflex",
-                                                        "respiration"};
+                                                        "respiration",
+                                                        "gas_exchange",
+                                                        "chemoreflex"};
   root.reject_unknown_members(top);
   if (root["format"].string() != "physiotwin-circulation") {
     root["format"].fail("expected \"physiotwin-circulation\"");
@@ -367,6 +450,35 @@ inline void check_block_name(const JsonView& node, const std::string& name) {
     node.reject_unknown_members(members);
     model.respiration = RespirationBlock{
         detail::read_block_parameters(node, "respiration", blocks::respiration, model.parameters)};
+  }
+
+  if (root.has("gas_exchange")) {
+    const JsonView node = root["gas_exchange"];
+    if (!model.respiration) node.fail("gas exchange needs a \"respiration\" section (the lungs)");
+    detail::read_gas_exchange(node, compartment_index, model);
+  }
+
+  if (root.has("chemoreflex")) {
+    const JsonView node = root["chemoreflex"];
+    if (!model.gas_exchange) {
+      node.fail("chemoreflexes need a \"gas_exchange\" section (they sense arterial blood gases)");
+    }
+    static constexpr std::array<std::string_view, 3> members{"description", "parameters",
+                                                             "initial_state"};
+    node.reject_unknown_members(members);
+    ChemoreflexBlock block;
+    if (node.has("initial_state")) {
+      const JsonView init = node["initial_state"];
+      init.reject_unknown_members(control::chemoreflex_state_names);
+      for (const auto key : control::chemoreflex_state_names) {
+        const double value = init[std::string(key)].number();
+        if (!std::isfinite(value)) init[std::string(key)].fail("must be a finite number");
+        block.initial_state.push_back(value);
+      }
+    }
+    block.first_parameter =
+        detail::read_block_parameters(node, "chemoreflex", blocks::chemoreflex, model.parameters);
+    model.chemoreflex = block;
   }
 
   if (root.has("roles")) {

@@ -105,6 +105,9 @@ inline void scale_to_patient(CirculationModel& model, const Patient& patient) {
       case BodyScaling::inertance:
         factor = 1.0 / s.flow;
         break;
+      case BodyScaling::metabolic:
+        factor = s.flow;
+        break;
       case BodyScaling::resting_pressure:
         factor = s.volume / s.flow;
         break;
