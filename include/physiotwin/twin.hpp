@@ -232,6 +232,10 @@ class Twin {
           }
           if (breaths_) breaths_->restart();
           break;
+        case ActionKind::inspired_gas:
+          if (!std::isnan(a.fio2)) model_.set_parameter("gas.inspired_o2_fraction", a.fio2);
+          if (!std::isnan(a.fico2)) model_.set_parameter("gas.inspired_co2_fraction", a.fico2);
+          break;
       }
       for (Recorder* r : recorders_) r->action(time_, action_name(a.kind), action_details(a));
       changed = true;

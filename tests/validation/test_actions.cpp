@@ -142,9 +142,31 @@ TEST(Scenario, ErrorsNameTheJsonPath) {
       std::string::npos);
   EXPECT_NE(
       scenario_error(
-          R"({"duration": 60, "actions": [{"time": 1, "action": "inspired_gas", "fio2": 0.12}]})")
-          .find("needs the gas-exchange model"),
+          R"({"duration": 60, "actions": [{"time": 1, "action": "inspired_gas", "fio2": 1.2}]})")
+          .find("actions[0]: fio2 1.2 is outside the allowed range [0, 1]"),
       std::string::npos);
+  EXPECT_NE(
+      scenario_error(
+          R"({"duration": 60, "actions": [{"time": 1, "action": "inspired_gas", "fico2": -0.05}]})")
+          .find("actions[0]: fico2 -0.05 is outside the allowed range [0, 1]"),
+      std::string::npos);
+  EXPECT_NE(
+      scenario_error(
+          R"({"duration": 60, "actions": [{"time": 1, "action": "inspired_gas", "fio2": 0.9, "fico2": 0.2}]})")
+          .find("add up to more than the whole gas"),
+      std::string::npos);
+  EXPECT_NE(
+      scenario_error(R"({"duration": 60, "actions": [{"time": 1, "action": "inspired_gas"}]})")
+          .find("give fio2, fico2 or both"),
+      std::string::npos);
+  EXPECT_NE(
+      scenario_error(
+          R"({"duration": 60, "actions": [{"time": 1, "action": "inspired_gas", "fio2": 0.12, "n2o": 0.5}]})")
+          .find("actions[0]: unknown member \"n2o\""),
+      std::string::npos);
+  EXPECT_NE(scenario_error(R"({"duration": 60, "actions": [{"time": 1, "action": "sneeze"}]})")
+                .find("actions[0].action: unknown action \"sneeze\""),
+            std::string::npos);
   EXPECT_NE(
       scenario_error(
           R"({"duration": 60, "actions": [{"time": 1, "action": "infusion", "rate": 10, "volume": 5}]})")

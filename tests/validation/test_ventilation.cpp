@@ -131,8 +131,8 @@ TEST(Ventilation, UnsafeSettingsAreRefused) {
           .find("fio2 0.1 is outside the allowed range [0.21, 1]"),
       std::string::npos);
   EXPECT_NE(
-      error(R"("mode": "volume_control", "rate": 14, "tidal_volume": 500, "peep": 5, "fio2": 0.5)")
-          .find("needs the gas-exchange model"),
+      error(R"("mode": "volume_control", "rate": 14, "tidal_volume": 500, "peep": 5, "fio2": 1.5)")
+          .find("fio2 1.5 is outside the allowed range [0.21, 1]"),
       std::string::npos);
   EXPECT_NE(error(R"("mode": "cpap", "peep": 5)").find("actions[0].mode: unknown mode \"cpap\""),
             std::string::npos);

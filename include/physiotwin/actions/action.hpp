@@ -15,7 +15,7 @@ namespace physiotwin {
 /// 1 cmH2O in mmHg (ventilator settings are given in cmH2O, as on a ventilator).
 inline constexpr double cmH2O_in_mmHg = 0.735559;
 
-enum class ActionKind { hemorrhage, infusion, set_parameter, ventilator };
+enum class ActionKind { hemorrhage, infusion, set_parameter, ventilator, inspired_gas };
 
 struct Action {
   double time = 0.0;  ///< s, simulated time at which it starts
@@ -27,8 +27,10 @@ struct Action {
   std::string parameter;    ///< set_parameter: name
   double value = 0.0;       ///< set_parameter: new value, in the parameter's unit
   resp::VentilatorSettings ventilator;  ///< ventilator: the settings (pressures in mmHg)
-  double fio2 = 0.21;                   ///< ventilator: inspired O2 fraction
-  std::string origin;                   ///< where the action came from, for error messages
+  /// inspired_gas: O2 and CO2 fractions of the dry gas breathed from the surroundings; NaN
+  /// leaves a fraction as it is.
+  double fio2 = std::nan(""), fico2 = std::nan("");
+  std::string origin;  ///< where the action came from, for error messages
 };
 
 /// The fluids an infusion may name. In this version every fluid stays in the vessels (no
@@ -46,6 +48,8 @@ inline constexpr const char* infusion_fluids[] = {"saline", "ringer_lactate", "c
       return "set";
     case ActionKind::ventilator:
       return "ventilator";
+    case ActionKind::inspired_gas:
+      return "inspired_gas";
   }
   return "unknown";
 }
@@ -69,7 +73,13 @@ inline constexpr const char* infusion_fluids[] = {"saline", "ringer_lactate", "c
       return fmt::format(
           R"({{"mode": "{}", "rate": {:g}, "ie_ratio": {:g}, "peep_cmH2O": {:g}, "inspiratory_pressure_cmH2O": {:g}, "tidal_volume": {:g}, "fio2": {:g}}})",
           mode, v.rate, v.ie_ratio, v.peep / cmH2O_in_mmHg, v.inspiratory_pressure / cmH2O_in_mmHg,
-          v.tidal_volume, a.fio2);
+          v.tidal_volume, v.fio2);
+    }
+    case ActionKind::inspired_gas: {
+      auto field = [](double x) {
+        return std::isnan(x) ? std::string("null") : fmt::format("{:g}", x);
+      };
+      return fmt::format(R"({{"fio2": {}, "fico2": {}}})", field(a.fio2), field(a.fico2));
     }
   }
   return "{}";
@@ -81,16 +91,10 @@ inline constexpr const char* infusion_fluids[] = {"saline", "ringer_lactate", "c
 template <typename Fail>
 void validate_ventilator(const Action& a, const CirculationModel& model, Fail&& fail) {
   if (!model.respiration) fail("this model has no respiratory system to ventilate");
-  if (!(a.fio2 >= 0.21 && a.fio2 <= 1.0)) {
-    fail(fmt::format("fio2 {:g} is outside the allowed range [0.21, 1]", a.fio2));
-  }
-  if (a.fio2 != 0.21) {
-    fail(
-        fmt::format("fio2 {:g}: inspired oxygen other than room air needs the gas-exchange model, "
-                    "which this version does not have yet",
-                    a.fio2));
-  }
   const auto& v = a.ventilator;
+  if (!(v.fio2 >= 0.21 && v.fio2 <= 1.0)) {
+    fail(fmt::format("fio2 {:g} is outside the allowed range [0.21, 1]", v.fio2));
+  }
   if (v.mode == resp::VentilatorMode::off) return;
   auto check = [&](const char* field, double value, double lo, double hi, const char* unit) {
     if (!(value >= lo && value <= hi)) {
@@ -119,6 +123,23 @@ inline void validate_action(Action& a, const CirculationModel& model) {
     fail(fmt::format("time {:g} s must be 0 or later", a.time));
   if (a.kind == ActionKind::ventilator) {
     validate_ventilator(a, model, fail);
+    return;
+  }
+  if (a.kind == ActionKind::inspired_gas) {
+    if (!model.gas_exchange) fail("this model has no gas exchange to breathe a gas mixture with");
+    if (std::isnan(a.fio2) && std::isnan(a.fico2)) fail("give fio2, fico2 or both");
+    for (auto [field, value] : {std::pair{"fio2", a.fio2}, std::pair{"fico2", a.fico2}}) {
+      if (!std::isnan(value) && !(value >= 0.0 && value <= 1.0)) {
+        fail(fmt::format("{} {:g} is outside the allowed range [0, 1]", field, value));
+      }
+    }
+    const double o2 =
+        std::isnan(a.fio2) ? model.parameters.value("gas.inspired_o2_fraction") : a.fio2;
+    const double co2 =
+        std::isnan(a.fico2) ? model.parameters.value("gas.inspired_co2_fraction") : a.fico2;
+    if (o2 + co2 > 1.0) {
+      fail(fmt::format("fio2 {:g} and fico2 {:g} add up to more than the whole gas", o2, co2));
+    }
     return;
   }
   if (a.kind == ActionKind::set_parameter) {

@@ -86,14 +86,18 @@ struct Scenario {
         node["mode"].fail(fmt::format(
             "unknown mode \"{}\" (expected off, volume_control or pressure_control)", mode));
       }
-      if (node.has("fio2")) a.fio2 = number("fio2");
+      if (node.has("fio2")) v.fio2 = number("fio2");
     } else if (name == "inspired_gas") {
-      node["action"].fail(fmt::format(
-          "action \"{}\" needs the gas-exchange model, which this version does not have yet",
-          name));
+      a.kind = ActionKind::inspired_gas;
+      static constexpr std::array<std::string_view, 4> members{"time", "action", "fio2", "fico2"};
+      node.reject_unknown_members(members);
+      if (node.has("fio2")) a.fio2 = number("fio2");
+      if (node.has("fico2")) a.fico2 = number("fico2");
     } else {
-      node["action"].fail(fmt::format(
-          "unknown action \"{}\" (expected hemorrhage, infusion, set or ventilator)", name));
+      node["action"].fail(
+          fmt::format("unknown action \"{}\" (expected hemorrhage, infusion, set, ventilator or "
+                      "inspired_gas)",
+                      name));
     }
     if (a.time > scenario.duration) {
       node["time"].fail(fmt::format("time {:g} s is after the end of the scenario ({:g} s)", a.time,

@@ -20,7 +20,7 @@ struct NormalRange {
 // adult-male fractions of cardiac output; the band is +-25 % of the reference value, the
 // spread between ICRP 89 and the Guyton & Hall textbook table for the same organs (e.g.
 // kidney 19 vs 22 %, brain 12 vs 14 %).
-inline constexpr std::array<NormalRange, 32> normal_ranges{{
+inline constexpr std::array<NormalRange, 40> normal_ranges{{
     {"heart_rate", "any", 60, 100,
      "Guyton & Hall, Textbook of Medical Physiology (resting sinus rhythm)"},
     {"systolic_pressure", "any", 100, 140,
@@ -74,6 +74,24 @@ inline constexpr std::array<NormalRange, 32> normal_ranges{{
      "issue 3's resting band; about 7 mL/kg, 500 mL (Boron & Boulpaep 2017)"},
     {"minute_ventilation", "any", 5, 8, "issue 3's resting band; 6-8 L/min (Levitzky 2013)"},
     {"lv_stroke_volume", "any", 55, 100, "Brandfonbrener et al. 1955; see stroke_volume"},
+    {"arterial_po2", "any", 80, 100,
+     "issue 3's resting band; Crapo et al. 1999, Am J Respir Crit Care Med 160:1525 (PaO2 "
+     "falls with age from about 100 mmHg)"},
+    {"arterial_pco2", "any", 35, 45, "Guyton & Hall, Textbook of Medical Physiology (40 mmHg)"},
+    {"arterial_so2", "any", 95, 100,
+     "issue 3's resting band; radial artery 95-99 % in healthy adults (Barratt-Boyes & Wood "
+     "1957, J Lab Clin Med 50:93)"},
+    {"mixed_venous_so2", "any", 65, 80,
+     "issue 3's resting band; pulmonary artery 73-85 % (mean 78.4) in healthy adults "
+     "(Barratt-Boyes & Wood 1957)"},
+    {"spo2", "any", 95, 100, "as arterial_so2 (a pulse oximeter reads the arterial saturation)"},
+    {"o2_uptake", "any", 180, 300,
+     "resting VO2 index 110-160 mL/min/m2 (Edwards Lifesciences normal haemodynamic parameters) "
+     "for a body surface area of 1.6-1.9 m2; Guyton & Hall give 250 mL/min"},
+    {"co2_output", "any", 140, 250,
+     "o2_uptake's band times a respiratory quotient of 0.8 (Guyton & Hall: 200 mL/min)"},
+    {"end_tidal_co2", "any", 35, 45,
+     "capnography normal 35-45 mmHg, a few mmHg below PaCO2 in health (textbook value)"},
 }};
 
 /// The normal range of a metric for a sex, if one is published here.

@@ -244,6 +244,7 @@ class CirculationModel {
     if (!respiration) throw InputError("this model has no respiratory system to ventilate");
     ventilator_ = settings;
     lungs_.spontaneous = settings.mode == resp::VentilatorMode::off;
+    if (gas_exchange) read_gas_coefficients();
   }
   [[nodiscard]] const resp::VentilatorSettings& ventilator() const noexcept { return ventilator_; }
   /// Breaths per minute now: the ventilator's rate, or the spontaneous rate.
@@ -723,6 +724,10 @@ class CirculationModel {
     c.blood = gas::dissociation_for(v(0));
     c.shunt_fraction = v(1);
     c.inspired_fraction = {v(2), v(3)};
+    if (ventilator_.mode != resp::VentilatorMode::off) {
+      // The ventilator's blender delivers dry O2 in air, without CO2.
+      c.inspired_fraction = {ventilator_.fio2, 0.0};
+    }
     c.atmospheric_pressure = v(4);
     c.water_vapour_pressure = v(5);
     c.respiratory_quotient = v(6);

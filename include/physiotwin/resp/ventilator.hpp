@@ -16,6 +16,7 @@ struct VentilatorSettings {
   double peep = 0.0;                  ///< mmHg
   double inspiratory_pressure = 0.0;  ///< mmHg above PEEP (pressure control)
   double tidal_volume = 0.0;          ///< mL (volume control)
+  double fio2 = 0.21;                 ///< O2 fraction of the delivered (dry, CO2-free) gas
 };
 
 /// Pressure rise and fall time constant of the ventilator, s. Ventilators shape the pressure
