@@ -37,4 +37,17 @@ inline double last_beats_mean(const Twin& twin, const MemoryRecorder& rec,
   return sum / double(n);
 }
 
+/// Mean of a breath metric over the last n recorded breaths.
+inline double last_breaths_mean(const Twin& twin, const MemoryRecorder& rec,
+                                const std::string& metric, std::size_t n = 3) {
+  const auto& metrics = twin.breaths()->metrics();
+  std::size_t m = 0;
+  while (m < metrics.size() && metrics[m].name != metric) ++m;
+  if (m == metrics.size()) throw InputError("no breath metric " + metric);
+  double sum = 0.0;
+  for (std::size_t b = rec.breaths.size() - n; b < rec.breaths.size(); ++b)
+    sum += rec.breaths[b][m];
+  return sum / double(n);
+}
+
 }  // namespace physiotwin::test_support

@@ -138,7 +138,10 @@ inline void validate_action(Action& a, const CirculationModel& model) {
     const double co2 =
         std::isnan(a.fico2) ? model.parameters.value("gas.inspired_co2_fraction") : a.fico2;
     if (o2 + co2 > 1.0) {
-      fail(fmt::format("fio2 {:g} and fico2 {:g} add up to more than the whole gas", o2, co2));
+      fail(fmt::format("fio2 {:g} and fico2 {:g}{} add up to more than the whole gas", o2, co2,
+                       std::isnan(a.fico2)  ? " (unchanged: give fico2 too)"
+                       : std::isnan(a.fio2) ? " (fio2 unchanged: give fio2 too)"
+                                            : ""));
     }
     return;
   }

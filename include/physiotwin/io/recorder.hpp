@@ -33,6 +33,7 @@ class MemoryRecorder final : public Recorder {
  public:
   void begin(const Twin&) override {}
   void sample(double t, std::span<const double> s) override {
+    if (!keep_samples) return;
     times.push_back(t);
     samples.emplace_back(s.begin(), s.end());
   }
@@ -49,6 +50,8 @@ class MemoryRecorder final : public Recorder {
     actions.emplace_back(std::string(name) + " " + std::string(details));
   }
 
+  /// False: keep beats, breaths and actions only (long runs: samples take 1 kB each).
+  bool keep_samples = true;
   std::vector<double> times;
   std::vector<std::vector<double>> samples;  ///< [sample][signal]
   std::vector<double> beat_times;
