@@ -99,5 +99,35 @@ expect_bad_input scenario_unknown 'actions[0].action: unknown action "teleport"'
 "$cli" run --scenario "$(dirname "$data")/../models/scenarios/ventilation_peep.json" --out "$work/vent.h5" > "$work/vent.txt" && grep -q "3 actions" "$work/vent.txt" && grep -q "tidal_volume" "$work/vent.txt" && pass || fail "ventilation scenario"
 expect_bad_input scenario_and_duration 'the scenario file sets the duration' run --scenario "$work/scenario.json" --duration 5
 
+# --- gases (issue 3) ----------------------------------------------------------------------
+printf '{"duration": 20, "actions": [{"time": 5, "action": "inspired_gas", "fio2": 0.12}]}' > "$work/hypoxia.json"
+"$cli" run --scenario "$work/hypoxia.json" --out "$work/hypoxia.h5" > "$work/hypoxia.txt" && grep -q "end_tidal_co2" "$work/hypoxia.txt" && grep -q "arterial_po2" "$work/hypoxia.txt" && pass || fail "inspired_gas scenario"
+/usr/bin/python3 - "$work/hypoxia.h5" <<'PY' && pass || fail "gas signals and /breaths"
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "r") as f:
+    for name in ["lungs.volume", "airway.pressure", "airway.flow", "pleural.pressure", "arterial.po2",
+                 "arterial.pco2", "arterial.so2", "venous.po2", "venous.so2", "spo2", "etco2"]:
+        d = f["timeseries"][name][:]
+        assert np.all(np.isfinite(d)), name
+    for name in ["respiratory_rate", "tidal_volume", "minute_ventilation", "end_tidal_co2"]:
+        assert f["breaths"][name].shape == f["breaths/time"].shape, name
+    t = f["timeseries/time"][:]
+    po2 = f["timeseries/alveolar.po2"][:]
+    assert po2[t > 15].max() < po2[t < 5].min() - 10  # 12 % O2 reached the alveoli
+    names = [x.decode() if isinstance(x, bytes) else x for x in f["actions/action"][:]]
+    assert names == ["inspired_gas"], names
+PY
+printf '{"duration": 30, "actions": [{"time": 5, "action": "inspired_gas", "fio2": 1.4}]}' > "$work/bad_fio2.json"
+expect_bad_input inspired_fraction 'actions[0]: fio2 1.4 is outside the allowed range [0, 1]' run --scenario "$work/bad_fio2.json"
+printf '{"duration": 30, "actions": [{"time": 5, "action": "ventilator", "mode": "pressure_control", "rate": 14, "inspiratory_pressure": 15, "peep": 5, "fio2": 0.1}]}' > "$work/bad_vent_fio2.json"
+expect_bad_input ventilator_fio2 'fio2 0.1 is outside the allowed range [0.21, 1]' run --scenario "$work/bad_vent_fio2.json"
+
+# --- settle -------------------------------------------------------------------------------
+"$cli" settle --duration 10 --out "$work/settled.json" > /dev/null && "$cli" run --model "$work/settled.json" --duration 2 --out "$work/settled.h5" > /dev/null && pass || fail "settle, then run the settled model"
+"$cli" settle --duration 10 > /dev/null 2> "$work/settle_no_out.stderr"
+[ $? -eq 2 ] && grep -q "settle needs --out" "$work/settle_no_out.stderr" && pass || fail "settle without --out"
+"$cli" settle --duration 1 --out "$work/never.json" > /dev/null 2> "$work/settle_short.stderr"
+[ $? -eq 2 ] && grep -q "allowed range \[10, 86400\] s" "$work/settle_short.stderr" && [ ! -e "$work/never.json" ] && pass || fail "settle with a too short duration"
+
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -144,3 +144,58 @@ TEST(ModelLoader, InteractionMustJoinTwoChambers) {
       std::string::npos)
       << load_error(path.string());
 }
+
+// Issue 3's signals exist in the default model, from the one registry.
+TEST(ModelLoader, DefaultModelHasTheCardiopulmonarySignals) {
+  const CirculationModel m = load_circulation(test_support::model_path("circulation/adult.json"));
+  for (const char* name :
+       {"lungs.volume", "airway.pressure", "airway.flow", "pleural.pressure", "arterial.po2",
+        "arterial.pco2", "arterial.so2", "venous.po2", "venous.so2", "spo2", "etco2"}) {
+    EXPECT_TRUE(m.signals().find(name).has_value()) << name;
+  }
+}
+
+TEST(ModelLoader, GasExchangeSectionErrorsNameThePath) {
+  EXPECT_NE(load_error(write_variant("gas_no_lungs",
+                                     [](nlohmann::json& j) {
+                                       j.erase("respiration");
+                                       j.erase("chemoreflex");
+                                     }))
+                .find("gas_exchange: gas exchange needs a \"respiration\" section"),
+            std::string::npos);
+  EXPECT_NE(
+      load_error(write_variant("chemo_no_gas", [](nlohmann::json& j) { j.erase("gas_exchange"); }))
+          .find("chemoreflex: chemoreflexes need a \"gas_exchange\" section"),
+      std::string::npos);
+  EXPECT_NE(load_error(write_variant("gas_bad_tissue",
+                                     [](nlohmann::json& j) {
+                                       j["gas_exchange"]["tissues"]["liver_capillaries"] =
+                                           j["gas_exchange"]["tissues"]["brain_capillaries"];
+                                     }))
+                .find("gas_exchange.tissues.liver_capillaries: no compartment named"),
+            std::string::npos);
+  EXPECT_NE(load_error(write_variant("gas_bad_exchange",
+                                     [](nlohmann::json& j) {
+                                       j["gas_exchange"]["exchange"] = "pulmonary_shortcut";
+                                     }))
+                .find("gas_exchange.exchange: no connection named \"pulmonary_shortcut\""),
+            std::string::npos);
+  EXPECT_NE(load_error(write_variant("gas_bad_initial",
+                                     [](nlohmann::json& j) {
+                                       j["gas_exchange"]["initial_state"]["aorta"]["po2"] = -3;
+                                     }))
+                .find("gas_exchange.initial_state.aorta.po2: po2 -3 mmHg is outside the allowed "
+                      "range [0, 5000] mmHg"),
+            std::string::npos);
+  const std::string hb = load_error(write_variant("gas_bad_hb", [](nlohmann::json& j) {
+    j["gas_exchange"]["parameters"]["hemoglobin"]["value"] = 150;
+  }));
+  EXPECT_NE(hb.find("gas.hemoglobin = 150 g/dL is outside the allowed range [3, 25] g/dL"),
+            std::string::npos)
+      << hb;
+  const std::string hb_unit = load_error(write_variant("gas_hb_unit", [](nlohmann::json& j) {
+    j["gas_exchange"]["parameters"]["hemoglobin"] = {
+        {"value", 150}, {"unit", "g/L"}, {"source", "x"}};
+  }));
+  EXPECT_EQ(hb_unit, "no error");  // 150 g/L is 15 g/dL
+}

@@ -3,7 +3,7 @@
 // of Spencer, Firouztale & Mellins 1979 (Ann Biomed Eng 7:59-66) as used by Albanese et al.
 // 2016 (Am J Physiol Heart Circ Physiol 310:H899) and Magosso & Ursino 2001:
 //
-//   C_O2  = C_O2,max  F_O2^(1/a1)  / (1 + F_O2^(1/a1))  + sigma max(P_O2 - 120 mmHg, 0)
+//   fit   = C_O2,max  F_O2^(1/a1)  / (1 + F_O2^(1/a1))
 //   C_CO2 = C_CO2,max F_CO2^(1/a2) / (1 + F_CO2^(1/a2))
 //   F_O2  = P_O2  (1 + beta1 P_CO2) / (K1 (1 + alpha1 P_CO2))      (Bohr effect)
 //   F_CO2 = P_CO2 (1 + beta2 P_O2)  / (K2 (1 + alpha2 P_O2))       (Haldane effect)
@@ -12,11 +12,16 @@
 // haemoglobin for P_O2 0-120 mmHg and P_CO2 0-80 mmHg: C_O2,max = 9 mmol/L and
 // C_CO2,max = 86.11 mmol/L, converted with 22.7 mL/mmol as the Albanese transcriptions and
 // BioGears do (this reproduces Severinghaus's bound + dissolved content within 0.5 %).
-// C_O2,max scales with haemoglobin (x Hb / 15 g/dL). Above 120 mmHg the curve is flat while real
-// blood keeps dissolving O2 (sigma = 0.003 mL/dL/mmHg), so that term continues it: breathing oxygen
-// then raises content and arterial P_O2 is well defined. Saturation is the bound part over the
-// binding capacity (Albanese eq. A56: S = (C_O2 - sigma P_O2) / (1.34 Hb)). Contents in mL (STPD)
-// per mL of blood, pressures in mmHg. docs/models/gas-exchange.md has the sources.
+// Haemoglobin scales the bound part, the fit less the dissolved O2 (sigma = 0.003 mL/dL/mmHg):
+//
+//   C_O2 = (Hb / 15) max(fit - sigma min(P_O2, 120), 0) + sigma P_O2
+//
+// which is Spencer's fit itself at 15 g/dL up to 120 mmHg. Above 120 mmHg the fit is flat
+// while real blood keeps dissolving O2, which the sigma P_O2 term continues: breathing oxygen
+// then raises the content and arterial P_O2 stays well defined. Saturation is the bound part
+// over the binding capacity (Albanese eq. A56: S = (C_O2 - sigma P_O2) / (1.34 Hb)), the same
+// for any Hb. Contents in mL (STPD) per mL of blood, pressures in mmHg.
+// docs/models/gas-exchange.md has the sources.
 #include <algorithm>
 #include <cmath>
 
@@ -29,7 +34,8 @@ inline constexpr double spencer_hemoglobin = 15.0;
 
 struct DissociationCoefficients {
   double o2_capacity = 0.201;  ///< mL O2 / mL blood bound at full saturation (1.34 x Hb)
-  double o2_curve_max = 9.0 * ml_per_mmol / 1000.0;    ///< C1 for this Hb, mL/mL
+  double o2_curve_max = 9.0 * ml_per_mmol / 1000.0;    ///< Spencer's C1 (Hb 15 g/dL), mL/mL
+  double hemoglobin_ratio = 1.0;                       ///< Hb / 15 g/dL
   double co2_capacity = 86.11 * ml_per_mmol / 1000.0;  ///< mL CO2 / mL blood (C2)
   double a1 = 0.3836, a2 = 1.819;                      ///< Hill-like exponents' inverses
   double alpha1 = 0.03198, alpha2 = 0.05591;           ///< 1/mmHg
@@ -44,7 +50,7 @@ struct DissociationCoefficients {
     double hemoglobin_g_per_dl) noexcept {
   DissociationCoefficients d;
   d.o2_capacity = 1.34 * hemoglobin_g_per_dl / 100.0;
-  d.o2_curve_max *= hemoglobin_g_per_dl / spencer_hemoglobin;
+  d.hemoglobin_ratio = hemoglobin_g_per_dl / spencer_hemoglobin;
   return d;
 }
 
@@ -76,20 +82,40 @@ struct CurvePoint {
   c.dfraction_dq = dlnf * (beta / (1.0 + beta * q) - alpha / (1.0 + alpha * q));
   return c;
 }
+/// O2 content (mL/mL) and its derivatives at (p = P_O2, q = P_CO2); see the header comment.
+struct OxygenPoint {
+  double content = 0.0, dcontent_dp = 0.0, dcontent_dq = 0.0;
+};
+[[nodiscard]] inline OxygenPoint oxygen(const DissociationCoefficients& d, double p,
+                                        double q) noexcept {
+  const auto c = curve(p, q, d.a1, d.alpha1, d.beta1, d.k1);
+  const double dissolved_in_fit = d.o2_solubility * std::clamp(p, 0.0, d.fit_limit);
+  const double bound = d.o2_curve_max * c.fraction - dissolved_in_fit;
+  OxygenPoint o;
+  o.content = d.o2_solubility * std::max(p, 0.0);
+  o.dcontent_dp = p > 0.0 ? d.o2_solubility : 0.0;
+  if (bound > 0.0) {
+    o.content += d.hemoglobin_ratio * bound;
+    const double dfit_dp = d.o2_curve_max * c.dfraction_dp;
+    o.dcontent_dp +=
+        d.hemoglobin_ratio * (dfit_dp - (p > 0.0 && p < d.fit_limit ? d.o2_solubility : 0.0));
+    o.dcontent_dq = d.hemoglobin_ratio * d.o2_curve_max * c.dfraction_dq;
+  }
+  return o;
+}
 }  // namespace detail
 
 /// Contents, saturation and partial derivatives at partial pressures (po2, pco2).
 [[nodiscard]] inline BloodContent blood_content(const DissociationCoefficients& d, double po2,
                                                 double pco2) noexcept {
-  const auto o = detail::curve(po2, pco2, d.a1, d.alpha1, d.beta1, d.k1);
+  const auto o = detail::oxygen(d, po2, pco2);
   const auto c = detail::curve(pco2, po2, d.a2, d.alpha2, d.beta2, d.k2);
   BloodContent b;
-  const bool beyond_fit = po2 > d.fit_limit;
-  b.o2 = d.o2_curve_max * o.fraction + (beyond_fit ? d.o2_solubility * (po2 - d.fit_limit) : 0.0);
+  b.o2 = o.content;
   b.saturation =
       std::clamp((b.o2 - d.o2_solubility * std::max(po2, 0.0)) / d.o2_capacity, 0.0, 1.0);
-  b.do2_dpo2 = d.o2_curve_max * o.dfraction_dp + (beyond_fit ? d.o2_solubility : 0.0);
-  b.do2_dpco2 = d.o2_curve_max * o.dfraction_dq;
+  b.do2_dpo2 = o.dcontent_dp;
+  b.do2_dpco2 = o.dcontent_dq;
   b.co2 = d.co2_capacity * c.fraction;
   b.dco2_dpco2 = d.co2_capacity * c.dfraction_dp;
   b.dco2_dpo2 = d.co2_capacity * c.dfraction_dq;
@@ -115,17 +141,15 @@ namespace detail {
     if (!(o2 > 0.0)) {
       p.po2 = 0.0;
     } else {
-      // Content rises monotonically with P_O2, and above the fit limit by sigma per mmHg at
-      // least: the root lies in [0, fit limit + o2 / sigma].
-      double lo = 0.0, hi = d.fit_limit + o2 / d.o2_solubility, x = std::clamp(p.po2, lo, hi);
+      // Content rises monotonically with P_O2 and is at least sigma P_O2: the root lies in
+      // [0, o2 / sigma].
+      double lo = 0.0, hi = o2 / d.o2_solubility, x = std::clamp(p.po2, lo, hi);
       for (int it = 0; it < 200 && hi - lo > 1e-12 * (1.0 + x); ++it) {
-        const auto c = curve(x, p.pco2, d.a1, d.alpha1, d.beta1, d.k1);
-        const bool beyond_fit = x > d.fit_limit;
-        const double r = d.o2_curve_max * c.fraction +
-                         (beyond_fit ? d.o2_solubility * (x - d.fit_limit) : 0.0) - o2;
+        const auto c = oxygen(d, x, p.pco2);
+        const double r = c.content - o2;
         if (r == 0.0) break;
         (r > 0.0 ? hi : lo) = x;
-        const double slope = d.o2_curve_max * c.dfraction_dp + (beyond_fit ? d.o2_solubility : 0.0);
+        const double slope = c.dcontent_dp;
         double next = x - r / slope;
         if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
         const bool settled = std::abs(next - x) <= 1e-13 * (1.0 + x);
