@@ -3,20 +3,33 @@
 //       --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <physiotwin/physiotwin.hpp>
 #include <string>
 
 namespace {
 
-physiotwin::CirculationModel reference_model() {
+/// The reference adult; `without` names model sections to leave out (to time the model as
+/// it was before they existed).
+physiotwin::CirculationModel reference_model(std::initializer_list<const char*> without = {}) {
   const std::string models = PHYSIOTWIN_MODELS_DIR;
-  auto model = physiotwin::load_circulation(models + "/circulation/adult.json");
+  std::string file = models + "/circulation/adult.json";
+  if (without.size() > 0) {
+    auto json = physiotwin::read_json_file(file);
+    for (const char* section : without) json.erase(section);
+    file = (std::filesystem::temp_directory_path() / "physiotwin_benchmark_model.json").string();
+    std::ofstream(file) << json.dump();
+  }
+  auto model = physiotwin::load_circulation(file);
   physiotwin::scale_to_patient(model,
                                physiotwin::load_patient(models + "/patients/adult_male.json"));
   return model;
 }
 
-// One evaluation of the right-hand side of the reference adult (37 states).
+// One evaluation of the right-hand side of the reference adult (105 states: circulation,
+// lungs, gases, baroreflex and chemoreflexes).
 void BM_RightHandSide(benchmark::State& state) {
   auto model = reference_model();
   std::vector<double> y(model.state_size()), ydot(model.state_size());
@@ -45,6 +58,20 @@ void BM_ReferenceAdult60s(benchmark::State& state) {
       benchmark::Counter(60.0 * double(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_ReferenceAdult60s)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The same without gas exchange and chemoreflexes (53 states: circulation, lung mechanics,
+// baroreflex): the model issue 2's target was set for, kept comparable across versions.
+void BM_WithoutGases60s(benchmark::State& state) {
+  const auto model = reference_model({"gas_exchange", "chemoreflex"});
+  for (auto _ : state) {
+    physiotwin::Twin twin{physiotwin::CirculationModel(model)};
+    twin.advance(60.0);
+    benchmark::DoNotOptimize(twin.signal_values().data());
+  }
+  state.counters["real_time_factor"] =
+      benchmark::Counter(60.0 * double(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_WithoutGases60s)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 
