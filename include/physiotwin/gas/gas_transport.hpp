@@ -98,48 +98,36 @@ class GasTransport {
     return y[air(a, g)] * btps_constant / y[air_volume_state + a];
   }
 
-  /// O2 consumed in compartment c now, mL/s.
-  [[nodiscard]] double consumed(const double* y, std::size_t c) const noexcept {
-    const double o2_content = std::max(content(y, c, o2), 0.0);
-    return consumption[c] * o2_content / (o2_content + coefficients.consumption_half_content);
-  }
-
   /// Adds the gas states' derivatives to ydot. `flow` holds every connection's blood flow,
   /// `external` every compartment's inflow from outside (haemorrhage < 0, infusion > 0),
-  /// `lung` the airway flows. Returns the fluxes, for observation.
-  GasFluxes derivatives(const double* y, const double* flow, const double* external,
-                        const resp::LungState& lung, double* ydot) const noexcept {
-    GasFluxes fx;
-    const auto alveolar = equilibrium(y, fx);
+  /// `lung` the airway flows.
+  void derivatives(const double* y, const double* flow, const double* external,
+                   const resp::LungState& lung, double* ydot) const noexcept {
+    update_contents(y);
+    const double* c = contents_.data();  // c[2 k + g]: content of compartment k
     for (std::size_t k = 0; k < from.size(); ++k) {
       const double q = flow[k];
       const std::size_t up = q >= 0.0 ? from[k] : to[k];
       for (Gas g : {o2, co2}) {
-        const double carried = q * content(y, up, g);
+        const double carried = q * c[2 * up + g];
         ydot[blood(from[k], g)] -= carried;
         ydot[blood(to[k], g)] += carried;
       }
-      if (k == exchange && q > 0.0) {
-        // The non-shunted blood leaves at alveolar equilibrium.
-        const double exchanged = q * (1.0 - coefficients.shunt_fraction);
-        for (Gas g : {o2, co2}) {
-          const double gained =
-              exchanged * ((g == o2 ? alveolar.o2 : alveolar.co2) - content(y, from[k], g));
-          ydot[blood(to[k], g)] += gained;
-          ydot[air(resp::alveoli, g)] -= gained;
-          fx.uptake[g] += gained;
-        }
-      }
     }
-    for (std::size_t c = 0; c < compartment_count; ++c) {
+    GasFluxes fx;
+    exchange_and_metabolism(y, flow, fx);
+    const std::size_t t = to[exchange];
+    for (Gas g : {o2, co2}) {
+      ydot[blood(t, g)] += fx.uptake[g];
+      ydot[air(resp::alveoli, g)] -= fx.uptake[g];
+    }
+    for (std::size_t k = 0; k < compartment_count; ++k) {
       // Infused fluid enters at the site's own content (no haemodilution: see the docs).
-      for (Gas g : {o2, co2}) ydot[blood(c, g)] += external[c] * content(y, c, g);
-      if (consumption[c] == 0.0) continue;
-      const double used = consumed(y, c);
-      ydot[blood(c, o2)] -= used;
-      ydot[blood(c, co2)] += coefficients.respiratory_quotient * used;
-      fx.metabolism[o2] += used;
-      fx.metabolism[co2] += coefficients.respiratory_quotient * used;
+      for (Gas g : {o2, co2}) ydot[blood(k, g)] += external[k] * c[2 * k + g];
+      if (consumption[k] == 0.0) continue;
+      const double used = consumption[k] * used_fraction(c[2 * k + o2]);
+      ydot[blood(k, o2)] -= used;
+      ydot[blood(k, co2)] += coefficients.respiratory_quotient * used;
     }
     for (std::size_t a = 0; a < resp::airway_count; ++a) {  // flow a enters airway a
       const double q = lung.flow[a];
@@ -156,97 +144,56 @@ class GasTransport {
         if (a > 0) ydot[air(a - 1, g)] -= carried;
       }
     }
+  }
+
+  /// What the lungs take up and the tissues use now (for observation).
+  [[nodiscard]] GasFluxes fluxes(const double* y, const double* flow) const noexcept {
+    update_contents(y);
+    GasFluxes fx;
+    exchange_and_metabolism(y, flow, fx);
     return fx;
   }
 
-  /// Partial derivatives of the gas derivatives with respect to gas amounts and to the
-  /// volumes their contents depend on, flows held fixed (the mechanics does not depend on
-  /// the gases, so the Newton matrix stays block triangular and exact where it matters).
-  /// Touches the same entries for every state (both upwind directions), as the sparsity
-  /// pattern requires.
+  /// The Newton matrix's gas entries: each amount's dependence on itself (outflows, the
+  /// alveoli's loss to the blood, consumption). The couplings between gas states are left
+  /// out: with time constants of 0.04 s (airways) to seconds (blood) against steps of about
+  /// 2 ms the gases are not stiff, Newton converges on them as on a fixed point, and their
+  /// off-diagonal entries only caused fill-in in the sparse factorisation (11 % of the run
+  /// time; docs/performance.md).
   template <typename Entry>
-  void jacobian(const double* y, const double* flow, const double* external,
-                const resp::LungState& lung, Entry&& entry) const noexcept {
-    GasFluxes unused;
-    const auto alveolar = equilibrium(y, unused);
-    // d(q C_u)/d(n_u) and d/dV_u for upwind compartment u, added to row_out (-) and row_in (+).
-    auto carry = [&](std::size_t u, double q, std::size_t from_c, std::size_t to_c) {
-      for (Gas g : {o2, co2}) {
-        const double w = gas_volume(y, u, g);
-        const double dn = q / w, dv = -q * y[blood(u, g)] / (w * w);
-        entry(blood(from_c, g), blood(u, g)) -= dn;
-        entry(blood(to_c, g), blood(u, g)) += dn;
-        entry(blood(from_c, g), u) -= dv;
-        entry(blood(to_c, g), u) += dv;
-      }
-    };
+  void jacobian_diagonal(const double* y, const double* flow, const double* external,
+                         const resp::LungState& lung, Entry&& entry) const noexcept {
     for (std::size_t k = 0; k < from.size(); ++k) {
       const double q = flow[k];
-      carry(from[k], q >= 0.0 ? q : 0.0, from[k], to[k]);
-      carry(to[k], q < 0.0 ? q : 0.0, from[k], to[k]);
-      if (k != exchange) continue;
-      const double exchanged = q > 0.0 ? q * (1.0 - coefficients.shunt_fraction) : 0.0;
-      const std::size_t f = from[k], t = to[k];
-      const double va = y[air_volume_state + resp::alveoli];
-      const std::array<double, gas_count> p{air_pressure(y, resp::alveoli, o2),
-                                            air_pressure(y, resp::alveoli, co2)};
-      const std::array<std::array<double, gas_count>, gas_count> dc_dp{
-          {{alveolar.do2_dpo2, alveolar.do2_dpco2}, {alveolar.dco2_dpo2, alveolar.dco2_dpco2}}};
-      for (Gas g : {o2, co2}) {
-        // gained_g = exchanged (C_eq,g(P_A) - n_f,g / w_f)
-        const double w = gas_volume(y, f, g);
-        const double dn_self = -exchanged / w;
-        const double dv_self = exchanged * y[blood(f, g)] / (w * w);
-        entry(blood(t, g), blood(f, g)) += dn_self;
-        entry(air(resp::alveoli, g), blood(f, g)) -= dn_self;
-        entry(blood(t, g), f) += dv_self;
-        entry(air(resp::alveoli, g), f) -= dv_self;
-        double dva = 0.0;
-        for (Gas h : {o2, co2}) {
-          const double dn_air = exchanged * dc_dp[g][h] * btps_constant / va;
-          entry(blood(t, g), air(resp::alveoli, h)) += dn_air;
-          entry(air(resp::alveoli, g), air(resp::alveoli, h)) -= dn_air;
-          dva -= exchanged * dc_dp[g][h] * p[h] / va;
-        }
-        entry(blood(t, g), air_volume_state + resp::alveoli) += dva;
-        entry(air(resp::alveoli, g), air_volume_state + resp::alveoli) -= dva;
-      }
+      const std::size_t up = q >= 0.0 ? from[k] : to[k];
+      for (Gas g : {o2, co2})
+        entry(blood(up, g), blood(up, g)) -= std::abs(q) / gas_volume(y, up, g);
     }
-    for (std::size_t c = 0; c < compartment_count; ++c) {
-      for (Gas g : {o2, co2}) {
-        const double w = gas_volume(y, c, g);
-        entry(blood(c, g), blood(c, g)) += external[c] / w;
-        entry(blood(c, g), c) -= external[c] * y[blood(c, g)] / (w * w);
-      }
-      if (consumption[c] == 0.0) continue;
-      const double w = gas_volume(y, c, o2);
-      // used = M C / (C + K), C = n_o2 / w
-      const double k = coefficients.consumption_half_content;
-      const double cc = std::max(content(y, c, o2), 0.0);
-      const double dused_dc = consumption[c] * k / ((cc + k) * (cc + k));
-      const double rq = coefficients.respiratory_quotient;
-      entry(blood(c, o2), blood(c, o2)) -= dused_dc / w;
-      entry(blood(c, co2), blood(c, o2)) += rq * dused_dc / w;
-      entry(blood(c, o2), c) += dused_dc * cc / w;
-      entry(blood(c, co2), c) -= rq * dused_dc * cc / w;
+    for (std::size_t k = 0; k < compartment_count; ++k) {
+      for (Gas g : {o2, co2}) entry(blood(k, g), blood(k, g)) += external[k] / gas_volume(y, k, g);
+      if (consumption[k] == 0.0) continue;
+      const double h = coefficients.consumption_half_content;
+      const double c = std::max(content(y, k, o2), 0.0);
+      entry(blood(k, o2), blood(k, o2)) -= consumption[k] * h / ((c + h) * (c + h)) / y[k];
+    }
+    const double q_exchange = flow[exchange];
+    if (q_exchange > 0.0) {
+      GasFluxes unused;
+      const auto eq = equilibrium(y, unused);
+      const double exchanged = q_exchange * (1.0 - coefficients.shunt_fraction);
+      const double per_amount = btps_constant / y[air_volume_state + resp::alveoli];
+      entry(air(resp::alveoli, o2), air(resp::alveoli, o2)) -= exchanged * eq.do2_dpo2 * per_amount;
+      entry(air(resp::alveoli, co2), air(resp::alveoli, co2)) -=
+          exchanged * eq.dco2_dpco2 * per_amount;
+    } else {  // keep the entries in the pattern
+      entry(air(resp::alveoli, o2), air(resp::alveoli, o2)) -= 0.0;
+      entry(air(resp::alveoli, co2), air(resp::alveoli, co2)) -= 0.0;
     }
     for (std::size_t a = 0; a < resp::airway_count; ++a) {
-      const double q = lung.flow[a];
-      for (Gas g : {o2, co2}) {
-        const double out = q < 0.0 ? q : 0.0, in = q >= 0.0 ? q : 0.0;
-        const double v = y[air_volume_state + a];
-        entry(air(a, g), air(a, g)) += out / v;  // carried = q n_a / V_a
-        entry(air(a, g), air_volume_state + a) -= out * y[air(a, g)] / (v * v);
-        if (a > 0) {
-          entry(air(a - 1, g), air(a, g)) -= out / v;
-          entry(air(a - 1, g), air_volume_state + a) += out * y[air(a, g)] / (v * v);
-          const double vu = y[air_volume_state + a - 1];
-          entry(air(a, g), air(a - 1, g)) += in / vu;
-          entry(air(a - 1, g), air(a - 1, g)) -= in / vu;
-          entry(air(a, g), air_volume_state + a - 1) -= in * y[air(a - 1, g)] / (vu * vu);
-          entry(air(a - 1, g), air_volume_state + a - 1) += in * y[air(a - 1, g)] / (vu * vu);
-        }
-      }
+      const double q_in = lung.flow[a];  // < 0: leaves airway a towards the opening
+      const double q_out = a + 1 < resp::airway_count ? lung.flow[a + 1] : 0.0;  // > 0: leaves
+      const double leaving = std::max(-q_in, 0.0) + std::max(q_out, 0.0);
+      for (Gas g : {o2, co2}) entry(air(a, g), air(a, g)) -= leaving / y[air_volume_state + a];
     }
   }
 
@@ -256,6 +203,12 @@ class GasTransport {
     fx.alveolar_pressure = {air_pressure(y, resp::alveoli, o2),
                             air_pressure(y, resp::alveoli, co2)};
     return blood_content(coefficients.blood, fx.alveolar_pressure[o2], fx.alveolar_pressure[co2]);
+  }
+
+  /// Fraction of its demand a tissue consumes at O2 content c: C / (C + K).
+  [[nodiscard]] double used_fraction(double c) const noexcept {
+    c = std::max(c, 0.0);
+    return c / (c + coefficients.consumption_half_content);
   }
 
   /// Initial amounts: every blood compartment at (po2, pco2) given per compartment, every
@@ -274,6 +227,37 @@ class GasTransport {
       y[air(a, co2)] = air_pressures[a].pco2 * v / btps_constant;
     }
   }
+
+ private:
+  /// Fills contents_ with every compartment's O2 and CO2 content, once per evaluation.
+  void update_contents(const double* y) const {
+    contents_.resize(2 * compartment_count);
+    for (std::size_t k = 0; k < compartment_count; ++k) {
+      contents_[2 * k + o2] = y[blood(k, o2)] / y[k];
+      contents_[2 * k + co2] = y[blood(k, co2)] / (y[k] + tissue_volume[k]);
+    }
+  }
+
+  /// Exchange in the lungs (what the non-shunted blood gains by leaving at alveolar
+  /// equilibrium) and consumption by the tissues, from contents_.
+  void exchange_and_metabolism(const double* y, const double* flow, GasFluxes& fx) const noexcept {
+    const auto alveolar = equilibrium(y, fx);
+    const double q = flow[exchange];
+    if (q > 0.0) {
+      const double exchanged = q * (1.0 - coefficients.shunt_fraction);
+      const std::size_t f = from[exchange];
+      fx.uptake[o2] = exchanged * (alveolar.o2 - contents_[2 * f + o2]);
+      fx.uptake[co2] = exchanged * (alveolar.co2 - contents_[2 * f + co2]);
+    }
+    for (std::size_t k = 0; k < compartment_count; ++k) {
+      if (consumption[k] == 0.0) continue;
+      const double used = consumption[k] * used_fraction(contents_[2 * k + o2]);
+      fx.metabolism[o2] += used;
+      fx.metabolism[co2] += coefficients.respiratory_quotient * used;
+    }
+  }
+
+  mutable std::vector<double> contents_;  ///< scratch of update_contents()
 };
 
 }  // namespace physiotwin::gas

@@ -419,8 +419,7 @@ class CirculationModel {
       ydot[lung_state_ + resp::alveoli] = q[resp::alveoli];
       ydot[breath_phase_state_] = breathing_rate() / 60.0;
     }
-    if (gas_exchange)
-      gas_fluxes_ = gas_.derivatives(y, flow_.data(), external_flow_.data(), lung_, ydot);
+    if (gas_exchange) gas_.derivatives(y, flow_.data(), external_flow_.data(), lung_, ydot);
     if (chemoreflex) {
       const auto arterial = blood_pressures(y, gas_exchange->arterial_site, chemo_site);
       control::chemoreflex_derivatives(chemo_, y + chemo_state_, arterial.po2, arterial.pco2,
@@ -479,7 +478,7 @@ class CirculationModel {
     if (gas_exchange) {
       for (std::size_t k = 0; k < connections.size(); ++k)
         flow_[k] = connection_flow(k, y, pressure);
-      gas_.jacobian(y, flow_.data(), external_flow_.data(), lung_, entry);
+      gas_.jacobian_diagonal(y, flow_.data(), external_flow_.data(), lung_, entry);
     }
     if (chemoreflex) {
       for (std::size_t i = 0; i < control::chemoreflex_state_count; ++i) {
@@ -1033,9 +1032,7 @@ class CirculationModel {
     out[s++] = lung_.flow[resp::larynx] < 0.0 ? gas_.air_pressure(y, resp::larynx, co2)
                                               : gas_.coefficients.inspired_pressure(co2);
     for (std::size_t k = 0; k < connections.size(); ++k) flow_[k] = connection_flow(k, y, pressure);
-    scratch_.assign(state_size(), 0.0);
-    const auto fx =
-        gas_.derivatives(y, flow_.data(), external_flow_.data(), lung_, scratch_.data());
+    const auto fx = gas_.fluxes(y, flow_.data());
     out[s++] = 60.0 * fx.uptake[o2];
     out[s++] = -60.0 * fx.uptake[co2];
     out[s++] = 60.0 * fx.metabolism[o2];
@@ -1182,9 +1179,7 @@ class CirculationModel {
   std::vector<double> pressure_, pressure_slope_, elastance_, unstressed_, thoracic_;
   std::vector<double> external_flow_;  ///< mL/s into each compartment from outside
   std::vector<double> flow_;           ///< mL/s through each connection, this evaluation
-  std::vector<double> scratch_;        ///< observe(): derivatives nobody needs
   gas::GasTransport gas_;
-  gas::GasFluxes gas_fluxes_{};  ///< of the last rhs() evaluation
   /// Last partial pressures found at each sensing site: the next inversion starts there.
   mutable std::array<gas::PartialPressures, 4> sensed_{};
   static constexpr std::size_t chemo_site = 3;  ///< sensed_ slot of the chemoreceptors (rhs)
