@@ -36,8 +36,8 @@ struct TwinOptions {
 /// breath phases get 1e-9 cycles). Reasons for the defaults: docs/solver.md.
 [[nodiscard]] inline std::vector<double> absolute_tolerances(const CirculationModel& m,
                                                              const TwinOptions& o) {
-  std::vector<double> atol(m.state_size(), o.volume_tolerance);
-  for (std::size_t i = 0; i < m.state_size(); ++i) {
+  std::vector<double> atol(m.solver_state_size(), o.volume_tolerance);
+  for (std::size_t i = 0; i < atol.size(); ++i) {
     const std::string& n = m.state_names()[i];
     if (n.ends_with(".flow")) atol[i] = o.flow_tolerance;
     if (n.ends_with(".opening")) atol[i] = o.opening_tolerance;
@@ -59,6 +59,10 @@ class Twin {
     model_.settle_valves(state_.data());
     signals_.resize(model_.signals().size());
     metric_state_.resize(model_.state_size());
+    solver_size_ = model_.solver_state_size();
+    full_y_ = state_;
+    full_ydot_.assign(state_.size(), 0.0);
+    restart_gases();
     SolverOptions solver;
     solver.relative_tolerance = options_.relative_tolerance;
     solver.absolute_tolerance = absolute_tolerances(model_, options_);
@@ -70,9 +74,11 @@ class Twin {
       events = {model_.event_count(), &Twin::event_functions, &Twin::event_directions,
                 &Twin::apply_events};
     }
-    solver_ =
-        std::make_unique<CvodeIntegrator>(&Twin::rhs_adapter, this, state_, 0.0, solver,
-                                          model_.state_names(), &Twin::jacobian_adapter, events);
+    const auto& names = model_.state_names();
+    solver_ = std::make_unique<CvodeIntegrator>(
+        &Twin::rhs_adapter, this, solver_part(state_), 0.0, solver,
+        std::vector<std::string>(names.begin(), names.begin() + long(solver_size_)),
+        &Twin::jacobian_adapter, events);
     ventricular_activation_ = model_.roles.left_ventricle
                                   ? model_.compartments[*model_.roles.left_ventricle].activation
                                   : 0;
@@ -156,10 +162,21 @@ class Twin {
   }
 
  private:
+  /// The solver's states followed by the gases of the last gas step: what the model's
+  /// functions take.
+  double* full_state(const double* solver_y) noexcept {
+    std::copy(solver_y, solver_y + solver_size_, full_y_.begin());
+    return full_y_.data();
+  }
+  [[nodiscard]] std::span<double> solver_part(std::span<double> full) const noexcept {
+    return full.first(solver_size_);
+  }
+
   static bool rhs_adapter(double t, const double* y, double* ydot, void* self) noexcept {
     auto* twin = static_cast<Twin*>(self);
-    twin->model_.rhs(t, y, ydot);
-    const std::size_t n = twin->model_.state_size();
+    twin->model_.solver_rhs(t, twin->full_state(y), twin->full_ydot_.data());
+    const std::size_t n = twin->solver_size_;
+    std::copy(twin->full_ydot_.begin(), twin->full_ydot_.begin() + long(n), ydot);
     for (std::size_t i = 0; i < n; ++i) {
       if (!std::isfinite(ydot[i])) return false;
     }
@@ -182,7 +199,8 @@ class Twin {
     return t;
   }
 
-  /// Integrates to exactly `target`, emitting every sample up to it.
+  /// Integrates to exactly `target`, emitting every sample up to it. The gases follow on
+  /// their own fixed grid (advance_gases()).
   void integrate_to(double target) {
     for (;;) {
       const double horizon = std::min(solver_->time(), target);
@@ -191,6 +209,7 @@ class Twin {
       // Not `target`: CVODE derives its first step size from this value, and the result
       // must not depend on how the caller chops time.
       solver_->step(solver_->time() + 1.0);
+      advance_gases(solver_->time());
     }
     time_ = std::max(time_, target);
     read_state(time_, state_);
@@ -246,33 +265,105 @@ class Twin {
     for (const auto& s : streams_) flows[s.compartment] += s.ml_per_s;
     for (std::size_t c = 0; c < flows.size(); ++c) model_.set_external_flow(c, flows[c]);
     model_.settle_valves(state_.data());
-    solver_->reinitialize(time_, state_);
+    solver_->reinitialize(time_, solver_part(state_));
+    restart_gases();
     model_.observe(state_.data(), signals_.data());
   }
 
+  // ---- the gases, stepped alongside the solver (CirculationModel::step_gases()) ----
+  /// The gases' time step, s: a fixed grid (multiples of it from t = 0), so that results do
+  /// not depend on the solver's steps or on how the caller chops time. Well inside Heun's
+  /// stability limit for the fastest gas time constant (about 0.02 s in the upper airways at
+  /// a ventilator's peak flow).
+  static constexpr double gas_step = 2e-3;
+
+  /// The gases restart from state_ at time_ (at the start and after an action); the next
+  /// grid point after time_ comes next.
+  void restart_gases() {
+    gas_start_ = state_;
+    gas_time_ = time_;
+    gas_index_ = static_cast<unsigned long long>(std::floor(time_ / gas_step + 1e-9));
+    gas_flows_current_ = false;
+    std::copy(state_.begin() + long(solver_size_), state_.end(),
+              full_y_.begin() + long(solver_size_));
+    model_.update_chemoreceptor_input(state_.data());
+  }
+
+  /// Steps the gases through every grid point up to t (at most the solver's time).
+  void advance_gases(double t) {
+    if (solver_size_ == state_.size()) return;
+    bool moved = false;
+    for (;;) {
+      const double next = double(gas_index_ + 1) * gas_step;
+      if (next > t) break;
+      std::swap(gas_before_, gas_start_);
+      gas_start_.resize(state_.size());
+      read_solver_state(next, gas_start_);
+      model_.step_gases(gas_before_.data(), gas_start_.data(), next - gas_time_,
+                        gas_flows_current_);
+      gas_flows_current_ = true;
+      gas_time_ = next;
+      ++gas_index_;
+      moved = true;
+    }
+    if (!moved) return;
+    std::copy(gas_start_.begin() + long(solver_size_), gas_start_.end(),
+              full_y_.begin() + long(solver_size_));
+    model_.update_chemoreceptor_input(gas_start_.data());
+  }
+
+  /// The gases at time t in [gas_time_, next grid point): one Heun step from the last grid
+  /// point, not kept (the grid alone carries the gases forward).
+  void gases_between_grid_points(double t, std::span<double> out) {
+    gas_scratch_.resize(state_.size());
+    std::copy(out.begin(), out.end(), gas_scratch_.begin());  // the solver's states at t
+    model_.step_gases(gas_start_.data(), gas_scratch_.data(), t - gas_time_, false);
+    gas_flows_current_ = false;  // the model's cached flows are now those at t
+    std::copy(gas_scratch_.begin() + long(solver_size_), gas_scratch_.end(),
+              out.begin() + long(solver_size_));
+  }
+
   static void event_functions(double, const double* y, double* g, void* self) noexcept {
-    static_cast<Twin*>(self)->model_.event_functions(y, g);
+    auto* twin = static_cast<Twin*>(self);
+    twin->model_.event_functions(twin->full_state(y), g);
   }
   static void event_directions(int* direction, void* self) noexcept {
     static_cast<Twin*>(self)->model_.event_directions(direction);
   }
   static void apply_events(const int* fired, double* y, void* self) noexcept {
-    static_cast<Twin*>(self)->model_.apply_events(fired, y);
+    auto* twin = static_cast<Twin*>(self);
+    double* full = twin->full_state(y);
+    twin->model_.apply_events(fired, full);
+    std::copy(full, full + twin->solver_size_, y);
   }
 
   static bool jacobian_adapter(double, const double* y, double* jac, void* self) noexcept {
     auto* twin = static_cast<Twin*>(self);
-    twin->model_.sparse_jacobian(y, jac);
+    twin->model_.sparse_jacobian(twin->full_state(y), jac);
     return true;
   }
 
-  /// State at time t: the solver's interpolant, or its state if it has not moved past t.
-  void read_state(double t, std::span<double> out) {
+  /// The solver's states at time t: its interpolant, or its state if it has not moved past t.
+  void read_solver_state(double t, std::span<double> out) {
     if (t == solver_->time()) {
       const auto y = solver_->state();
       std::copy(y.begin(), y.end(), out.begin());
     } else {
-      solver_->interpolate(t, out);
+      solver_->interpolate(t, solver_part(out));
+    }
+  }
+
+  /// The whole state at time t (within the solver's last step): the solver's states, and
+  /// the gases of the grid, stepped on to t if it lies between grid points.
+  void read_state(double t, std::span<double> out) {
+    read_solver_state(t, out);
+    if (solver_size_ == state_.size()) return;
+    advance_gases(t);
+    if (t == gas_time_) {
+      std::copy(gas_start_.begin() + long(solver_size_), gas_start_.end(),
+                out.begin() + long(solver_size_));
+    } else {
+      gases_between_grid_points(t, out);
     }
   }
 
@@ -311,6 +402,13 @@ class Twin {
   std::optional<BreathAnalyzer> breaths_;
   std::unique_ptr<CvodeIntegrator> solver_;
   std::vector<double> state_, metric_state_, signals_;
+  std::size_t solver_size_ = 0;             ///< states the solver integrates (the rest: gases)
+  std::vector<double> full_y_, full_ydot_;  ///< the model's view of the solver's vectors
+  std::vector<double> gas_start_;           ///< full state at gas_time_
+  std::vector<double> gas_before_, gas_scratch_;  ///< scratch of the gas steps
+  double gas_time_ = 0.0;
+  unsigned long long gas_index_ = 0;  ///< gas_time_ is this grid point (or a restart after it)
+  bool gas_flows_current_ = false;    ///< the model's cached gas flows are gas_time_'s
   std::vector<Recorder*> recorders_;
   std::vector<Action> pending_;  ///< sorted by time
   std::vector<ExternalStream> streams_;

@@ -366,11 +366,75 @@ class CirculationModel {
     }
   }
 
-  /// dy/dt. No allocation, no exception, no virtual dispatch.
+  /// dy/dt of the whole model. No allocation, no exception, no virtual dispatch.
   void rhs(double /*t*/, const double* y, double* ydot) noexcept {
+    gas::PartialPressures arterial{};
+    if (chemoreflex) arterial = blood_pressures(y, gas_exchange->arterial_site, chemo_site);
+    core_rhs(y, ydot, arterial);
+    std::fill(ydot + solver_size_, ydot + state_size(), 0.0);
+    if (gas_exchange) gas_.derivatives(y, flow_.data(), external_flow_.data(), lung_, ydot);
+  }
+
+  // ---- split integration: the solver integrates the first solver_state_size() states, the
+  // gases (non-stiff: time constants of 0.04 s and more) are stepped alongside by Heun's
+  // method (step_gases()), and the chemoreceptors read the arterial gases of the last gas
+  // step (update_chemoreceptor_input()). docs/solver.md explains why.
+  [[nodiscard]] std::size_t solver_state_size() const noexcept { return solver_size_; }
+
+  /// The derivatives of the solver's states (y and ydot are full-size; the gas entries of
+  /// ydot are left as they are).
+  void solver_rhs(double /*t*/, const double* y, double* ydot) noexcept {
+    core_rhs(y, ydot, chemoreceptor_input_);
+  }
+
+  /// Partial pressures the chemoreceptors sense until the next call, from state y.
+  void update_chemoreceptor_input(const double* y) noexcept {
+    if (chemoreflex) {
+      chemoreceptor_input_ = blood_pressures(y, gas_exchange->arterial_site, chemo_site);
+    }
+  }
+
+  /// Advances the gases over dt by Heun's method: `start` is the full state at t, `end`
+  /// holds the solver's states at t + dt on entry and gets the gases at t + dt. Flows and
+  /// volumes come from the two ends; the transport stays conservative (every term leaves one
+  /// amount and enters another). `start_is_last_end`: `start` is the `end` of the previous
+  /// call, whose flows are reused.
+  void step_gases(const double* start, double* end, double dt, bool start_is_last_end) noexcept {
+    if (!gas_exchange) return;
+    const std::size_t n = state_size();
+    if (!start_is_last_end) mechanics_at(start);
+    gas_rates(start, k1_.data());
+    for (std::size_t i = solver_size_; i < n; ++i) end[i] = start[i] + dt * k1_[i];
+    mechanics_at(end);
+    gas_rates(end, k2_.data());
+    for (std::size_t i = solver_size_; i < n; ++i) {
+      end[i] = start[i] + 0.5 * dt * (k1_[i] + k2_[i]);
+    }
+  }
+
+ private:
+  /// Flows and airway state of state y, kept for gas_rates().
+  void mechanics_at(const double* y) noexcept {
     double* pressure = pressure_.data();
     compute_pressures(y, pressure);
-    std::fill(ydot, ydot + state_size(), 0.0);
+    for (std::size_t k = 0; k < connections.size(); ++k) {
+      gas_flow_[k] = connection_flow(k, y, pressure);
+    }
+    gas_lung_ = lung_;
+  }
+
+  /// The gases' derivatives in state y (full size) with the flows of the last
+  /// mechanics_at(), into rate's gas entries.
+  void gas_rates(const double* y, double* rate) noexcept {
+    std::fill(rate + solver_size_, rate + state_size(), 0.0);
+    gas_.derivatives(y, gas_flow_.data(), external_flow_.data(), gas_lung_, rate);
+  }
+
+  /// Everything but the gases' derivatives; the chemoreceptors sense `arterial`.
+  void core_rhs(const double* y, double* ydot, gas::PartialPressures arterial) noexcept {
+    double* pressure = pressure_.data();
+    compute_pressures(y, pressure);
+    std::fill(ydot, ydot + solver_size_, 0.0);
     for (std::size_t k = 0; k < connections.size(); ++k) {
       const std::size_t from = from_[k], to = to_[k];
       const double dp = pressure[from] - pressure[to];
@@ -419,14 +483,13 @@ class CirculationModel {
       ydot[lung_state_ + resp::alveoli] = q[resp::alveoli];
       ydot[breath_phase_state_] = breathing_rate() / 60.0;
     }
-    if (gas_exchange) gas_.derivatives(y, flow_.data(), external_flow_.data(), lung_, ydot);
     if (chemoreflex) {
-      const auto arterial = blood_pressures(y, gas_exchange->arterial_site, chemo_site);
       control::chemoreflex_derivatives(chemo_, y + chemo_state_, arterial.po2, arterial.pco2,
                                        ydot + chemo_state_);
     }
   }
 
+ public:
   // ---- external flows: haemorrhage and infusion ----
   /// Sets the flow into compartment c from outside the circulation, mL/s (negative: out).
   /// The running total is the state blood.external_volume, so that total blood volume minus
@@ -452,7 +515,7 @@ class CirculationModel {
   /// a difference-quotient Jacobian (column sums ~1e-8) does not. The dependence of the
   /// activation on the cardiac phase is left out: a Newton matrix may be approximate.
   template <typename Entry>
-  void jacobian(const double* y, Entry&& entry) noexcept {
+  void jacobian(const double* y, Entry&& entry, bool include_gases = true) noexcept {
     double* pressure = pressure_.data();
     compute_pressures(y, pressure);
     double* slope = pressure_slope_.data();  // dP_c/dV_c
@@ -475,7 +538,7 @@ class CirculationModel {
       }
     };
     if (respiration) lung_jacobian(entry);
-    if (gas_exchange) {
+    if (gas_exchange && include_gases) {
       for (std::size_t k = 0; k < connections.size(); ++k)
         flow_[k] = connection_flow(k, y, pressure);
       gas_.jacobian_diagonal(y, flow_.data(), external_flow_.data(), lung_, entry);
@@ -594,16 +657,21 @@ class CirculationModel {
     });
   }
 
-  /// Sparse Jacobian: the values of sparsity_pattern()'s entries, in its order, overwritten.
+  /// Sparse Jacobian of the solver's states (solver_state_size()): the values of
+  /// sparsity_pattern()'s entries, in its order, overwritten.
   void sparse_jacobian(const double* y, double* values) noexcept {
     std::fill(values, values + pattern_.row_indices.size(), 0.0);
-    const std::size_t n = state_size();
-    jacobian(y, [&](std::size_t row, std::size_t col) -> double& {
-      return values[entry_index_[col * n + row]];
-    });
+    const std::size_t n = solver_size_;
+    jacobian(
+        y,
+        [&](std::size_t row, std::size_t col) -> double& {
+          return values[entry_index_[col * n + row]];
+        },
+        false);
   }
 
-  /// Compressed-sparse-column pattern of the Jacobian plus the whole diagonal (CVODE forms
+  /// Compressed-sparse-column pattern of the solver states' Jacobian plus the whole diagonal
+  /// (CVODE forms
   /// I - gamma J in place). About 150 entries for the default model against 1369 dense.
   struct SparsityPattern {
     std::vector<long long> column_starts;  ///< n + 1 offsets into row_indices
@@ -911,6 +979,22 @@ class CirculationModel {
       breath_phase_state_ = state_names_.size();
       state_names_.push_back("respiration.phase");
     }
+    if (chemoreflex) {
+      chemo_state_ = state_names_.size();
+      for (auto state : control::chemoreflex_state_names) {
+        state_names_.push_back("chemoreflex." + std::string(state));
+      }
+    }
+    if (baroreflex) {
+      reflex_state_ = state_names_.size();
+      state_names_.push_back("baroreflex.filtered_pressure");
+      for (auto effector : control::effector_names) {
+        state_names_.push_back("baroreflex." + std::string(effector));
+      }
+    }
+    // The gases come last: the solver integrates the states before them and the gases are
+    // stepped alongside (see step_gases()).
+    solver_size_ = state_names_.size();
     if (gas_exchange) {
       gas_.compartment_count = nc;
       gas_.blood_state = state_names_.size();
@@ -932,19 +1016,6 @@ class CirculationModel {
       }
       gas_.exchange = gas_exchange->exchange;
     }
-    if (chemoreflex) {
-      chemo_state_ = state_names_.size();
-      for (auto state : control::chemoreflex_state_names) {
-        state_names_.push_back("chemoreflex." + std::string(state));
-      }
-    }
-    if (baroreflex) {
-      reflex_state_ = state_names_.size();
-      state_names_.push_back("baroreflex.filtered_pressure");
-      for (auto effector : control::effector_names) {
-        state_names_.push_back("baroreflex." + std::string(effector));
-      }
-    }
 
     kind_.resize(nc);
     chamber_activation_.assign(nc, 0);
@@ -962,6 +1033,9 @@ class CirculationModel {
     }
     pressure_.assign(nc, 0.0);
     flow_.assign(nk, 0.0);
+    k1_.assign(state_names_.size(), 0.0);
+    gas_flow_.assign(nk, 0.0);
+    k2_.assign(state_names_.size(), 0.0);
     external_flow_.assign(nc, 0.0);
     pressure_slope_.assign(nc, 0.0);
     elastance_.assign(nc, 0.0);
@@ -985,16 +1059,19 @@ class CirculationModel {
   /// Records every entry jacobian() touches (it touches the same entries for any state),
   /// adds the diagonal, and numbers them in column order.
   void build_sparsity_pattern() {
-    const std::size_t n = state_size();
+    const std::size_t n = solver_size_;
     std::vector<char> used(n * n, 0);
     for (std::size_t i = 0; i < n; ++i) used[i * n + i] = 1;
-    std::vector<double> y(n, 0.0);
+    std::vector<double> y(state_size(), 0.0);
     initial_state(y);
     double scratch = 0.0;
-    jacobian(y.data(), [&](std::size_t row, std::size_t col) -> double& {
-      used[col * n + row] = 1;
-      return scratch;
-    });
+    jacobian(
+        y.data(),
+        [&](std::size_t row, std::size_t col) -> double& {
+          used[col * n + row] = 1;
+          return scratch;
+        },
+        false);
     pattern_.column_starts.assign(n + 1, 0);
     pattern_.row_indices.clear();
     entry_index_.assign(n * n, 0);
@@ -1179,6 +1256,11 @@ class CirculationModel {
   std::vector<double> pressure_, pressure_slope_, elastance_, unstressed_, thoracic_;
   std::vector<double> external_flow_;  ///< mL/s into each compartment from outside
   std::vector<double> flow_;           ///< mL/s through each connection, this evaluation
+  std::size_t solver_size_ = 0;        ///< states the solver integrates (all but the gases)
+  std::vector<double> k1_, k2_;        ///< step_gases(): Heun's two slopes
+  std::vector<double> gas_flow_;       ///< step_gases(): flows at the step's end
+  resp::LungState gas_lung_{};         ///< step_gases(): airway state at the step's end
+  gas::PartialPressures chemoreceptor_input_{95.0, 40.0};  ///< see update_chemoreceptor_input()
   gas::GasTransport gas_;
   /// Last partial pressures found at each sensing site: the next inversion starts there.
   mutable std::array<gas::PartialPressures, 4> sensed_{};
