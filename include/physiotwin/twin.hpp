@@ -4,6 +4,7 @@
 // batch run with long intervals; the result is the same either way, because outputs are
 // read from the solver's interpolant at fixed sample times (see solver/cvode_integrator.hpp).
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -204,12 +205,14 @@ class Twin {
   void integrate_to(double target) {
     for (;;) {
       const double horizon = std::min(solver_->time(), target);
-      emit_until(horizon);
+      emit_until(horizon);  // steps the gases to each output time on the way
+      // Never past `target`: the state at the target is read from the grid point before it.
+      // Before the solver steps again, this has reached its time, however time is chopped.
+      advance_gases(horizon);
       if (solver_->time() >= target) break;
       // Not `target`: CVODE derives its first step size from this value, and the result
       // must not depend on how the caller chops time.
       solver_->step(solver_->time() + 1.0);
-      advance_gases(solver_->time());
     }
     time_ = std::max(time_, target);
     read_state(time_, state_);
@@ -271,18 +274,19 @@ class Twin {
   }
 
   // ---- the gases, stepped alongside the solver (CirculationModel::step_gases()) ----
-  /// The gases' time step, s: a fixed grid (multiples of it from t = 0), so that results do
-  /// not depend on the solver's steps or on how the caller chops time. Well inside Heun's
-  /// stability limit for the fastest gas time constant (about 0.02 s in the upper airways at
-  /// a ventilator's peak flow).
-  static constexpr double gas_step = 2e-3;
+  /// The gases' time grid: steps of 2 ms from t = 0, so that results do not depend on the
+  /// solver's steps or on how the caller chops time; computed as k / rate exactly like the
+  /// metric samples' times (the default metric rate is the same), so that those fall on grid
+  /// points. 2 ms is well inside Heun's stability limit for the fastest gas time constant
+  /// (about 0.02 s in the upper airways at a ventilator's peak flow).
+  static constexpr double gas_rate = 500.0;  ///< Hz; grid point k is at k / gas_rate
 
   /// The gases restart from state_ at time_ (at the start and after an action); the next
   /// grid point after time_ comes next.
   void restart_gases() {
     gas_start_ = state_;
     gas_time_ = time_;
-    gas_index_ = static_cast<unsigned long long>(std::floor(time_ / gas_step + 1e-9));
+    gas_index_ = static_cast<unsigned long long>(std::floor(time_ * gas_rate + 1e-9));
     gas_flows_current_ = false;
     std::copy(state_.begin() + long(solver_size_), state_.end(),
               full_y_.begin() + long(solver_size_));
@@ -290,15 +294,21 @@ class Twin {
   }
 
   /// Steps the gases through every grid point up to t (at most the solver's time).
-  void advance_gases(double t) {
+  /// `solver_at_t`: the solver's states at t, if the caller has them (saves interpolating).
+  void advance_gases(double t, std::span<const double> solver_at_t = {}) {
     if (solver_size_ == state_.size()) return;
     bool moved = false;
     for (;;) {
-      const double next = double(gas_index_ + 1) * gas_step;
+      const double next = double(gas_index_ + 1) / gas_rate;
       if (next > t) break;
       std::swap(gas_before_, gas_start_);
       gas_start_.resize(state_.size());
-      read_solver_state(next, gas_start_);
+      if (next == t && !solver_at_t.empty()) {
+        std::copy(solver_at_t.begin(), solver_at_t.begin() + long(solver_size_),
+                  gas_start_.begin());
+      } else {
+        read_solver_state(next, gas_start_);
+      }
       model_.step_gases(gas_before_.data(), gas_start_.data(), next - gas_time_,
                         gas_flows_current_);
       gas_flows_current_ = true;
@@ -312,9 +322,10 @@ class Twin {
     model_.update_chemoreceptor_input(gas_start_.data());
   }
 
-  /// The gases at time t in [gas_time_, next grid point): one Heun step from the last grid
+  /// The gases at time t in (gas_time_, next grid point): one Heun step from the last grid
   /// point, not kept (the grid alone carries the gases forward).
   void gases_between_grid_points(double t, std::span<double> out) {
+    assert(t > gas_time_);
     gas_scratch_.resize(state_.size());
     std::copy(out.begin(), out.end(), gas_scratch_.begin());  // the solver's states at t
     model_.step_gases(gas_start_.data(), gas_scratch_.data(), t - gas_time_, false);
@@ -358,7 +369,7 @@ class Twin {
   void read_state(double t, std::span<double> out) {
     read_solver_state(t, out);
     if (solver_size_ == state_.size()) return;
-    advance_gases(t);
+    advance_gases(t, out);
     if (t == gas_time_) {
       std::copy(gas_start_.begin() + long(solver_size_), gas_start_.end(),
                 out.begin() + long(solver_size_));

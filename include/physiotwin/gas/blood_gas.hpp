@@ -124,6 +124,7 @@ struct OxygenPoint {
 
 struct PartialPressures {
   double po2 = 0.0, pco2 = 0.0;  ///< mmHg
+  double saturation = 0.0;       ///< haemoglobin O2 saturation there, 0..1 (set by the inverse)
 };
 
 namespace detail {
@@ -179,9 +180,12 @@ namespace detail {
   PartialPressures p = guess;
   if (!(p.po2 > 0.0)) p.po2 = 40.0;
   if (!(p.pco2 > 0.0)) p.pco2 = 40.0;
-  if (!(o2 > 0.0) || !(co2 > 0.0) || co2 >= d.co2_capacity) {
-    return detail::alternating_inverse(d, o2, co2, p);
-  }
+  auto robust = [&] {
+    PartialPressures r = detail::alternating_inverse(d, o2, co2, p);
+    r.saturation = blood_content(d, r.po2, r.pco2).saturation;
+    return r;
+  };
+  if (!(o2 > 0.0) || !(co2 > 0.0) || co2 >= d.co2_capacity) return robust();
   for (int it = 0; it < 8; ++it) {
     const BloodContent b = blood_content(d, p.po2, p.pco2);
     const double r1 = b.o2 - o2, r2 = b.co2 - co2;
@@ -189,15 +193,16 @@ namespace detail {
     if (!(det > 0.0)) break;
     const double step_o2 = (r1 * b.dco2_dpco2 - r2 * b.do2_dpco2) / det;
     const double step_co2 = (r2 * b.do2_dpo2 - r1 * b.dco2_dpo2) / det;
-    const PartialPressures next{p.po2 - step_o2, p.pco2 - step_co2};
+    const PartialPressures next{p.po2 - step_o2, p.pco2 - step_co2, b.saturation};
     if (!(next.po2 > 0.0) || !(next.pco2 > 0.0)) break;  // overshoot: leave it to the fallback
     p = next;
+    // Converged: the saturation of the last evaluation is that of p to the same 1e-10.
     if (std::abs(step_o2) <= 1e-10 * (1.0 + p.po2) &&
         std::abs(step_co2) <= 1e-10 * (1.0 + p.pco2)) {
       return p;
     }
   }
-  return detail::alternating_inverse(d, o2, co2, p);
+  return robust();
 }
 
 }  // namespace physiotwin::gas
