@@ -5,6 +5,7 @@
 
 #include "cli/cli.hpp"
 #include "physiotwin/model/model_loader.hpp"
+#include "physiotwin/patient/body.hpp"
 
 namespace physiotwin::cli {
 
@@ -26,6 +27,14 @@ double parse_number(const std::string& text, const std::string& what) {
   return value;
 }
 
+namespace {
+/// A FHIR resource (it has "resourceType") rather than a physiotwin patient file.
+bool is_health_record(const std::filesystem::path& file) {
+  const nlohmann::json document = read_json_file(file);
+  return document.is_object() && document.contains("resourceType");
+}
+}  // namespace
+
 CirculationModel prepare_model(const ModelOptions& options, Patient& patient) {
   const auto models = models_directory();
   const auto model_file =
@@ -33,8 +42,21 @@ CirculationModel prepare_model(const ModelOptions& options, Patient& patient) {
   const auto patient_file =
       options.patient_file.empty() ? models / "patients" / "adult_male.json" : options.patient_file;
   CirculationModel model = load_circulation(model_file);
-  patient = load_patient(patient_file);
-  scale_to_patient(model, patient);
+  if (is_health_record(patient_file)) {
+    const RecordPatient from_record = patient_from_record(read_health_record(patient_file));
+    patient = from_record.patient;
+    scale_to_patient(model, patient);
+    if (model.parameters.contains("gas.hemoglobin")) {
+      model.set_parameter("gas.hemoglobin", from_record.hemoglobin_g_per_dl);
+    }
+    fmt::print("Patient {} ({}, {} years) from a health record.\n", patient.id, patient.sex,
+               patient.age_years);
+    for (const auto& m : from_record.measured) fmt::print("  measured: {}\n", m);
+    for (const auto& m : from_record.assumed) fmt::print("  assumed:  {}\n", m);
+  } else {
+    patient = load_patient(patient_file);
+    scale_to_patient(model, patient);
+  }
   for (const std::string& assignment : options.overrides) {
     const auto equals = assignment.find('=');
     if (equals == std::string::npos || equals == 0) {

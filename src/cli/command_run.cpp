@@ -108,8 +108,11 @@ int command_run(const std::vector<std::string>& args) {
     scenario = load_scenario(options.scenario, model);
     options.duration = scenario.duration;
   }
-  io::RunDescription run{patient.id, patient.description, model.source_file,
-                         options.model.patient_file.string(), options.model.overrides};
+  const std::string patient_file = patient.record_digest.empty()
+                                       ? options.model.patient_file.string()
+                                       : "FHIR health record, sha256 " + patient.record_digest;
+  io::RunDescription run{patient.id, patient.description, model.source_file, patient_file,
+                         options.model.overrides};
   // Created before the simulation: an unwritable path fails now, not after a long run.
   io::Hdf5Recorder file(options.out, run);
   TwinOptions twin_options;

@@ -122,6 +122,39 @@ expect_bad_input inspired_fraction 'actions[0]: fio2 1.4 is outside the allowed 
 printf '{"duration": 30, "actions": [{"time": 5, "action": "ventilator", "mode": "pressure_control", "rate": 14, "inspiratory_pressure": 15, "peep": 5, "fio2": 0.1}]}' > "$work/bad_vent_fio2.json"
 expect_bad_input ventilator_fio2 'fio2 0.1 is outside the allowed range [0.21, 1]' run --scenario "$work/bad_vent_fio2.json"
 
+# --- health records (issue 4) ------------------------------------------------------------
+export PHYSIOTWIN_PSEUDONYM_KEY="cli test key"
+record="$data/fhir/smart_Alberto_Atencio_fc712d1f-5a2e-4407-9c55-a2a2bad623c2.json"
+"$cli" run --patient "$record" --duration 2 --out "$work/record.h5" > "$work/record.txt" 2>&1 && grep -q "measured: height" "$work/record.txt" && pass || { fail "run --patient RECORD"; cat "$work/record.txt"; }
+# No name, identifier, address or telephone number of the record in any output.
+/usr/bin/python3 - "$record" > "$work/identifying.txt" <<'PY'
+import json, sys
+bundle = json.load(open(sys.argv[1]))
+for e in bundle["entry"]:
+    r = e["resource"]
+    if r["resourceType"] != "Patient":
+        continue
+    for n in r.get("name", []):
+        print(n["family"]); [print(g) for g in n.get("given", [])]
+    for i in r.get("identifier", []):
+        print(i["value"])
+    for a in r.get("address", []):
+        [print(l) for l in a.get("line", [])]
+    for t in r.get("telecom", []):
+        print(t["value"])
+PY
+h5dump "$work/record.h5" > "$work/record.dump" 2>&1
+leaks=0
+while IFS= read -r text; do
+  [ -n "$text" ] || continue
+  if grep -qF -- "$text" "$work/record.txt" "$work/record.dump" || strings "$work/record.h5" | grep -qF -- "$text"; then
+    echo "leaked into an output: $text"; leaks=1
+  fi
+done < "$work/identifying.txt"
+[ "$(wc -l < "$work/identifying.txt")" -ge 4 ] && [ "$leaks" -eq 0 ] && pass || fail "identifying text in the outputs of run --patient RECORD"
+expect_bad_input child_record 'the patient is 3 years old' run --patient "$data/fhir/inferno_787d18e6-7a5a-4002-9c04-16ee9879406f.json" --duration 1
+unset PHYSIOTWIN_PSEUDONYM_KEY
+
 # --- settle -------------------------------------------------------------------------------
 "$cli" settle --duration 10 --out "$work/settled.json" > /dev/null && "$cli" run --model "$work/settled.json" --duration 2 --out "$work/settled.h5" > /dev/null && pass || fail "settle, then run the settled model"
 "$cli" settle --duration 10 > /dev/null 2> "$work/settle_no_out.stderr"

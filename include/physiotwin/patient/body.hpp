@@ -17,6 +17,7 @@
 #include "physiotwin/core/json_reader.hpp"
 #include "physiotwin/model/circulation_model.hpp"
 #include "physiotwin/model/model_loader.hpp"
+#include "physiotwin/patient/health_record.hpp"
 
 namespace physiotwin {
 
@@ -28,6 +29,9 @@ struct Patient {
   double height_cm = 175.0;
   double weight_kg = 70.0;
   std::string source;
+  /// From a health record: its SHA-256, which outputs carry instead of the record's path
+  /// (file names of records often hold the patient's name).
+  std::string record_digest;
 };
 
 [[nodiscard]] inline double nadler_blood_volume_ml(const std::string& sex, double height_cm,
@@ -66,6 +70,66 @@ struct Patient {
   p.weight_kg = detail::read_parameter(root["weight"], "weight", weight).value;
   p.source = root["source"].string();
   return p;
+}
+
+/// Population values for what a health record lacks. Height and weight: means of US adults
+/// (20 years and over), NHANES 2015-2018 (Fryar et al. 2021, Vital Health Stat 3(46)).
+/// Haemoglobin: Guyton & Hall, Textbook of Medical Physiology (men 15, women 14 g/dL).
+struct PopulationValues {
+  double height_cm, weight_kg, hemoglobin_g_per_dl;
+};
+[[nodiscard]] inline PopulationValues population_values(const std::string& sex) noexcept {
+  return sex == "female" ? PopulationValues{161.3, 77.5, 14.0}
+                         : PopulationValues{175.3, 90.6, 15.0};
+}
+
+/// What a twin is built from when it comes from a health record: the body, and which of its
+/// numbers were measured and which assumed.
+struct RecordPatient {
+  Patient patient;
+  double hemoglobin_g_per_dl = 15.0;
+  std::vector<std::string> measured, assumed;  ///< e.g. "height 178.9 cm (2016-03-07)"
+};
+
+/// The patient of a health record: its sex and age, its latest height, weight and
+/// haemoglobin, or population values for those it lacks (listed as assumed).
+[[nodiscard]] inline RecordPatient patient_from_record(const HealthRecord& record) {
+  RecordPatient out;
+  Patient& p = out.patient;
+  p.id = record.pseudonym;
+  p.description = "patient of a FHIR health record (pseudonymous id; record sha256 " +
+                  record.record_digest.substr(0, 16) + "...)";
+  p.sex = record.sex;
+  p.age_years = record.age_years;
+  p.source = "FHIR record, sha256 " + record.record_digest;
+  p.record_digest = record.record_digest;
+  const PopulationValues population = population_values(record.sex);
+  auto take = [&](Measure m, double fallback, const char* unit, double& target) {
+    const RecordValue& v = record[m];
+    const auto& name = measure_specs[std::size_t(m)].name;
+    if (v.present()) {
+      target = v.value;
+      out.measured.push_back(fmt::format("{} {:.4g} {} ({})", name, v.value, unit, v.date));
+    } else {
+      target = fallback;
+      out.assumed.push_back(fmt::format("{} {:.4g} {} (population value: the record has none)",
+                                        name, fallback, unit));
+    }
+  };
+  take(Measure::height, population.height_cm, "cm", p.height_cm);
+  take(Measure::weight, population.weight_kg, "kg", p.weight_kg);
+  // The adult limits of patient files (load_patient()).
+  auto adult = [&](Measure m, double value, double lo, double hi, const char* unit) {
+    if (value >= lo && value <= hi) return;
+    throw InputError(fmt::format(
+        "{}: {} {:g} {} is outside the adult range [{:g}, {:g}] {} "
+        "(the latest value in the record)",
+        record[m].where, measure_specs[std::size_t(m)].name, value, unit, lo, hi, unit));
+  };
+  adult(Measure::height, p.height_cm, 120.0, 230.0, "cm");
+  adult(Measure::weight, p.weight_kg, 30.0, 250.0, "kg");
+  take(Measure::hemoglobin, population.hemoglobin_g_per_dl, "g/dL", out.hemoglobin_g_per_dl);
+  return out;
 }
 
 /// Body-size ratios of a patient against a model's reference body.

@@ -1,0 +1,313 @@
+// Health records (FHIR R4) into the measurements a twin is built from: the Synthea bundles
+// of tests/data/fhir (copied unmodified from ../shared/data/fhir, licenses beside them),
+// every bad input of issue 4, de-identification, and the SHA-256 behind the pseudonyms.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "../helpers.hpp"
+
+using namespace physiotwin;
+
+namespace {
+
+struct PseudonymKey {  // a fixed key, so that no test writes one into the home directory
+  PseudonymKey() { setenv("PHYSIOTWIN_PSEUDONYM_KEY", "test key", 1); }
+};
+const PseudonymKey key_for_tests;
+
+std::string fhir(const std::string& name) {
+  return test_support::data_path("fhir/" + name);
+}
+const std::string alberto = "smart_Alberto_Atencio_fc712d1f-5a2e-4407-9c55-a2a2bad623c2.json";
+
+/// Writes a copy of a record with one modification; returns its path.
+template <typename Edit>
+std::string variant(const std::string& name, Edit edit, const std::string& from = alberto) {
+  auto json = read_json_file(fhir(from));
+  edit(json);
+  const auto path =
+      std::filesystem::temp_directory_path() / ("physiotwin_record_" + name + ".json");
+  std::ofstream(path) << json.dump(1);
+  return path.string();
+}
+
+std::string error_of(const std::string& file) {
+  try {
+    (void)read_health_record(file);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+/// Index of the first entry whose resource has this LOINC code.
+std::size_t entry_with(const nlohmann::json& bundle, const std::string& code) {
+  for (std::size_t i = 0; i < bundle["entry"].size(); ++i) {
+    const auto& r = bundle["entry"][i]["resource"];
+    if (r["resourceType"] == "Observation" && r["code"]["coding"][0]["code"] == code) return i;
+  }
+  return bundle["entry"].size();
+}
+
+}  // namespace
+
+TEST(Sha256, MatchesTheStandardTestVectors) {
+  // FIPS 180-4 examples and RFC 4231 test cases 1 and 2.
+  EXPECT_EQ(crypto::hex(crypto::sha256("abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(crypto::hex(crypto::sha256("")),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(crypto::hex(crypto::sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  EXPECT_EQ(crypto::hex(crypto::hmac_sha256(std::string(20, '\x0b'), "Hi There")),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  EXPECT_EQ(crypto::hex(crypto::hmac_sha256("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST(Dates, ParsesFhirDatesAndInstants) {
+  const auto a = dates::parse("2016-03-07T05:28:45.267+00:00");
+  const auto b = dates::parse("2016-03-07T01:28:45-04:00");
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->seconds, b->seconds);  // the same instant in two time zones
+  EXPECT_EQ(dates::parse("1970-01-02")->seconds, 86400);
+  EXPECT_EQ(dates::parse("2016")->month, 1);
+  EXPECT_FALSE(dates::parse("07/03/2016").has_value());
+  EXPECT_FALSE(dates::parse("2016-13-01").has_value());
+  const auto birth = *dates::parse("1993-06-07");
+  EXPECT_EQ(dates::age_in_years(birth, *dates::parse("2019-06-06")), 25);
+  EXPECT_EQ(dates::age_in_years(birth, *dates::parse("2019-06-07")), 26);
+}
+
+// The latest value of each measurement, with the values as the bundle holds them (read with
+// Python's json module for this test).
+TEST(HealthRecord, ReadsTheLatestValuesOfASyntheaBundle) {
+  const HealthRecord r = read_health_record(fhir(alberto));
+  EXPECT_EQ(r.sex, "male");
+  EXPECT_EQ(r.age_years, 25);  // born 1993-06-07, latest observation 2019-03-11
+  EXPECT_DOUBLE_EQ(r[Measure::height].value, 179.2213976069333);
+  EXPECT_EQ(r[Measure::height].date, "2019-03-11");
+  EXPECT_DOUBLE_EQ(r[Measure::weight].value, 61.427863654328746);
+  EXPECT_DOUBLE_EQ(r[Measure::systolic_pressure].value, 131.53666714260382);
+  EXPECT_DOUBLE_EQ(r[Measure::diastolic_pressure].value, 78.16325647967783);
+  EXPECT_DOUBLE_EQ(r[Measure::hemoglobin].value, 16.079701556982158);
+  EXPECT_EQ(r[Measure::hemoglobin].date, "2016-03-07");
+  EXPECT_FALSE(r[Measure::heart_rate].present());  // the smart bundles have none
+  EXPECT_EQ(r.record_digest.size(), 64u);
+}
+
+// Issue 4: every adult's record among the Synthea bundles gives a twin; the child's is refused
+// with a message that says why.
+TEST(HealthRecord, EveryAdultBundleGivesATwinAndTheChildIsRefused) {
+  for (const auto& entry : std::filesystem::directory_iterator(test_support::data_path("fhir"))) {
+    const std::string name = entry.path().filename().string();
+    if (entry.path().extension() != ".json") continue;
+    if (name.starts_with("inferno")) {
+      const std::string m = error_of(entry.path().string());
+      EXPECT_NE(m.find("birthDate: the patient is 3 years old at the latest observation used; the "
+                       "model is for adults of 18 to 90 years"),
+                std::string::npos)
+          << m;
+      continue;
+    }
+    const RecordPatient p = patient_from_record(read_health_record(entry.path()));
+    CirculationModel model = test_support::reference_model();
+    scale_to_patient(model, p.patient);
+    model.set_parameter("gas.hemoglobin", p.hemoglobin_g_per_dl);
+    Twin twin(std::move(model));
+    twin.advance(2.0);
+    EXPECT_TRUE(std::isfinite(twin.signal("aorta.pressure"))) << name;
+    EXPECT_TRUE(p.assumed.empty()) << name;  // height, weight and haemoglobin all measured
+  }
+}
+
+TEST(HealthRecord, MissingValuesTakePopulationValuesAndSaySo) {
+  const auto file = variant("no_height", [](nlohmann::json& j) {
+    auto& entries = j["entry"];
+    for (std::size_t i = entries.size(); i-- > 0;) {
+      const auto& r = entries[i]["resource"];
+      if (r["resourceType"] == "Observation" && r["code"]["coding"][0]["code"] == "8302-2")
+        entries.erase(i);
+    }
+  });
+  const RecordPatient p = patient_from_record(read_health_record(file));
+  EXPECT_DOUBLE_EQ(p.patient.height_cm, population_values("male").height_cm);
+  ASSERT_EQ(p.assumed.size(), 1u);
+  EXPECT_NE(p.assumed[0].find("height"), std::string::npos);
+}
+
+TEST(HealthRecord, ConvertsUcumUnitsAndHonoursDataAbsentAndStatus) {
+  const auto file = variant("units", [](nlohmann::json& j) {
+    auto& height = j["entry"][entry_with(j, "8302-2")]["resource"];
+    height["effectiveDateTime"] = "2020-01-01T00:00:00Z";  // now the latest height
+    height["valueQuantity"] = {{"value", 70.0},
+                               {"unit", "in"},
+                               {"system", "http://unitsofmeasure.org"},
+                               {"code", "[in_i]"}};
+    auto& weight = j["entry"][entry_with(j, "29463-7")]["resource"];
+    weight["effectiveDateTime"] = "2020-01-01T00:00:00Z";
+    weight["valueQuantity"] = {{"value", 165.0}, {"code", "[lb_av]"}};
+    auto& hb = j["entry"][entry_with(j, "718-7")]["resource"];
+    hb["effectiveDateTime"] = "2020-01-01T00:00:00Z";
+    hb["valueQuantity"] = {{"value", 140.0}, {"code", "g/L"}};
+    // A later blood pressure that was entered in error, and one with its data absent.
+    auto bp = j["entry"][entry_with(j, "55284-4")];
+    bp["resource"]["effectiveDateTime"] = "2021-01-01T00:00:00Z";
+    bp["resource"]["status"] = "entered-in-error";
+    j["entry"].push_back(bp);
+    auto absent = j["entry"][entry_with(j, "55284-4")];
+    absent["resource"]["effectiveDateTime"] = "2021-02-01T00:00:00Z";
+    for (auto& c : absent["resource"]["component"]) {
+      c.erase("valueQuantity");
+      c["dataAbsentReason"] = {{"coding", {{{"code", "not-performed"}}}}};
+    }
+    j["entry"].push_back(absent);
+  });
+  const HealthRecord r = read_health_record(file);
+  EXPECT_NEAR(r[Measure::height].value, 177.8, 1e-9);                         // 70 in
+  EXPECT_NEAR(r[Measure::weight].value, 74.842741, 1e-6);                     // 165 lb
+  EXPECT_NEAR(r[Measure::hemoglobin].value, 14.0, 1e-12);                     // 140 g/L
+  EXPECT_DOUBLE_EQ(r[Measure::systolic_pressure].value, 131.53666714260382);  // not the 2021 ones
+  EXPECT_GE(r.notes.size(), 3u);  // entered in error; two absent components
+}
+
+TEST(HealthRecord, PatientWithContainedObservations) {
+  auto bundle = read_json_file(fhir(alberto));
+  nlohmann::json patient;
+  for (const auto& e : bundle["entry"]) {
+    if (e["resource"]["resourceType"] == "Patient") patient = e["resource"];
+  }
+  for (const auto& e : bundle["entry"]) {
+    if (e["resource"]["resourceType"] == "Observation")
+      patient["contained"].push_back(e["resource"]);
+  }
+  const auto path = std::filesystem::temp_directory_path() / "physiotwin_record_contained.json";
+  std::ofstream(path) << patient.dump();
+  const HealthRecord r = read_health_record(path);
+  EXPECT_DOUBLE_EQ(r[Measure::height].value, 179.2213976069333);
+  EXPECT_EQ(r.age_years, 25);
+}
+
+// Issue 4's bad inputs: each a clear error naming the file and JSON path.
+TEST(HealthRecord, BadRecordsAreRefusedNamingThePath) {
+  const auto dir = std::filesystem::temp_directory_path();
+  std::ofstream(dir / "physiotwin_record_broken.json") << "{\"resourceType\": \"Bundle\",,}";
+  EXPECT_NE(error_of((dir / "physiotwin_record_broken.json").string()).find("not valid JSON"),
+            std::string::npos);
+  EXPECT_NE(error_of(variant("observation",
+                             [](nlohmann::json& j) {
+                               j = {{"resourceType", "Observation"}};
+                             }))
+                .find("a FHIR Observation, not a Bundle or Patient"),
+            std::string::npos);
+  EXPECT_NE(error_of(variant("not_fhir",
+                             [](nlohmann::json& j) {
+                               j = {{"patients", 1}};
+                             }))
+                .find("not a FHIR resource (no \"resourceType\")"),
+            std::string::npos);
+  EXPECT_NE(error_of(variant("no_patient",
+                             [](nlohmann::json& j) {
+                               auto& e = j["entry"];
+                               for (std::size_t i = e.size(); i-- > 0;)
+                                 if (e[i]["resource"]["resourceType"] == "Patient") e.erase(i);
+                             }))
+                .find("the record holds no Patient"),
+            std::string::npos);
+  EXPECT_NE(error_of(variant("two_patients",
+                             [](nlohmann::json& j) { j["entry"].push_back(j["entry"][0]); }))
+                .find("a second Patient"),
+            std::string::npos);
+  const std::string unit = error_of(variant("bad_unit", [](nlohmann::json& j) {
+    j["entry"][entry_with(j, "29463-7")]["resource"]["valueQuantity"]["code"] = "stone";
+  }));
+  EXPECT_NE(
+      unit.find(".resource.valueQuantity: unit \"stone\" of weight cannot be converted to kg"),
+      std::string::npos)
+      << unit;
+  const std::string hr = error_of(variant("hr_900", [](nlohmann::json& j) {
+    auto obs = j["entry"][entry_with(j, "29463-7")];
+    obs["resource"]["code"]["coding"][0]["code"] = "8867-4";
+    obs["resource"]["valueQuantity"] = {{"value", 900}, {"code", "/min"}};
+    j["entry"].push_back(obs);
+  }));
+  EXPECT_NE(hr.find("valueQuantity.value: heart_rate 900 1/min is outside what a living person "
+                    "can have [20, 300] 1/min"),
+            std::string::npos)
+      << hr;
+  EXPECT_NE(error_of(variant("height_20m",
+                             [](nlohmann::json& j) {
+                               j["entry"][entry_with(j, "8302-2")]["resource"]["valueQuantity"] = {
+                                   {"value", 20}, {"code", "m"}};
+                             }))
+                .find("height 2000 cm is outside what a living person can have"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of(
+          variant("negative_weight",
+                  [](nlohmann::json& j) {
+                    j["entry"][entry_with(j, "29463-7")]["resource"]["valueQuantity"]["value"] =
+                        -70;
+                  }))
+          .find("weight -70 kg is outside what a living person can have"),
+      std::string::npos);
+  const std::string future = error_of(variant("future", [](nlohmann::json& j) {
+    for (auto& e : j["entry"]) {
+      if (e["resource"]["resourceType"] == "Patient") e["resource"]["birthDate"] = "2090-01-01";
+    }
+  }));
+  EXPECT_NE(future.find("birthDate: the birth date is after the latest observation used"),
+            std::string::npos)
+      << future;
+  EXPECT_NE(error_of(variant("unknown_gender",
+                             [](nlohmann::json& j) {
+                               for (auto& e : j["entry"]) {
+                                 if (e["resource"]["resourceType"] == "Patient")
+                                   e["resource"]["gender"] = "unknown";
+                               }
+                             }))
+                .find("gender \"unknown\": the model's body-size equations need male or female"),
+            std::string::npos);
+}
+
+// Nothing that identifies the person leaves the reader: not in the values kept, the notes,
+// the pseudonym, nor any error message (checked for every name and identifier of the record).
+TEST(HealthRecord, NoIdentifyingTextLeavesTheReader) {
+  const auto bundle = read_json_file(fhir(alberto));
+  std::vector<std::string> identifying;
+  for (const auto& e : bundle["entry"]) {
+    const auto& r = e["resource"];
+    if (r["resourceType"] != "Patient") continue;
+    for (const auto& n : r["name"]) {
+      identifying.push_back(n["family"]);
+      for (const auto& g : n["given"]) identifying.push_back(g);
+    }
+    for (const auto& id : r["identifier"]) identifying.push_back(id["value"]);
+    for (const auto& a : r["address"]) {
+      for (const auto& line : a["line"]) identifying.push_back(line);
+    }
+    for (const auto& t : r["telecom"]) identifying.push_back(t["value"]);
+  }
+  ASSERT_GE(identifying.size(), 4u);
+  const HealthRecord record = read_health_record(fhir(alberto));
+  const RecordPatient p = patient_from_record(record);
+  std::string everything =
+      record.pseudonym + record.sex + p.patient.id + p.patient.description + p.patient.source;
+  for (const auto& n : record.notes) everything += n;
+  for (const auto& m : p.measured) everything += m;
+  everything += error_of(variant("for_privacy", [](nlohmann::json& j) {
+    j["entry"][entry_with(j, "29463-7")]["resource"]["valueQuantity"]["value"] = -1;
+  }));
+  for (const auto& text : identifying) {
+    EXPECT_EQ(everything.find(text), std::string::npos) << "leaked: " << text;
+  }
+  // The pseudonym depends on the key: without the key nobody can link it to the person.
+  setenv("PHYSIOTWIN_PSEUDONYM_KEY", "another key", 1);
+  EXPECT_NE(read_health_record(fhir(alberto)).pseudonym, record.pseudonym);
+  setenv("PHYSIOTWIN_PSEUDONYM_KEY", "test key", 1);
+  EXPECT_EQ(read_health_record(fhir(alberto)).pseudonym, record.pseudonym);
+}
