@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test, as CI runs them: install dependencies, check formatting, build the release
 # preset with warnings as errors and run all tests, run them again under AddressSanitizer +
-# UndefinedBehaviorSanitizer, build the benchmarks once (smoke run), then install the
+# UndefinedBehaviorSanitizer, build the benchmarks once (smoke run), fuzz the health-record
+# reader for 30 s (libFuzzer, clang), then install the
 # package and build an example against the installed tree with find_package(physiotwin).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,9 @@ echo "== address + undefined sanitizers"
 cmake --preset asan > /dev/null
 cmake --build build/asan -j "$jobs"
 ctest --preset asan -j "$jobs"
+
+echo "== fuzzing the health-record reader (short run)"
+./scripts/fuzz.sh 30
 
 echo "== install and build an example against the installed package"
 prefix=$(mktemp -d)

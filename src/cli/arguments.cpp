@@ -43,7 +43,8 @@ CirculationModel prepare_model(const ModelOptions& options, Patient& patient) {
       options.patient_file.empty() ? models / "patients" / "adult_male.json" : options.patient_file;
   CirculationModel model = load_circulation(model_file);
   if (is_health_record(patient_file)) {
-    const RecordPatient from_record = patient_from_record(read_health_record(patient_file));
+    const RecordPatient from_record = patient_from_record(read_health_record(
+        patient_file, options.as_of.empty() ? std::nullopt : std::optional(options.as_of)));
     patient = from_record.patient;
     scale_to_patient(model, patient);
     if (model.parameters.contains("gas.hemoglobin")) {

@@ -24,6 +24,7 @@ struct ModelOptions {
   std::filesystem::path model_file;    ///< empty: the default adult circulation
   std::filesystem::path patient_file;  ///< empty: the reference adult male
   std::vector<std::string> overrides;  ///< NAME=VALUE, applied after scaling to the patient
+  std::string as_of;                   ///< health records: the date (YYYY-MM-DD) to take the age at
 };
 
 /// Directory holding the shipped models: $PHYSIOTWIN_MODELS, else the source tree's

@@ -13,6 +13,8 @@ int command_params(const std::vector<std::string>& args) {
       options.model_file = args[++i];
     else if (a == "--patient")
       options.patient_file = args[++i];
+    else if (a == "--as-of")
+      options.as_of = args[++i];
     else if (a == "--set")
       options.overrides.push_back(args[++i]);
     else

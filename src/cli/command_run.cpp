@@ -33,6 +33,8 @@ RunOptions parse_run(const std::vector<std::string>& args) {
       o.model.model_file = value();
     else if (a == "--patient")
       o.model.patient_file = value();
+    else if (a == "--as-of")
+      o.model.as_of = value();
     else if (a == "--duration") {
       o.duration = parse_number(value(), "--duration");
       o.duration_given = true;
@@ -111,8 +113,9 @@ int command_run(const std::vector<std::string>& args) {
   const std::string patient_file = patient.record_digest.empty()
                                        ? options.model.patient_file.string()
                                        : "FHIR health record, sha256 " + patient.record_digest;
-  io::RunDescription run{patient.id, patient.description, model.source_file, patient_file,
-                         options.model.overrides};
+  io::RunDescription run{patient.id,     patient.description,     model.source_file,
+                         patient_file,   options.model.overrides, patient.measured,
+                         patient.assumed};
   // Created before the simulation: an unwritable path fails now, not after a long run.
   io::Hdf5Recorder file(options.out, run);
   TwinOptions twin_options;

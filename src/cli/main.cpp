@@ -12,10 +12,10 @@ constexpr const char* usage = R"(usage: physiotwin <command> [options]
 
 commands:
   run     simulate a twin and write an HDF5 file
-            [--model FILE] [--patient FILE] [--duration S | --scenario FILE.json]
+            [--model FILE] [--patient FILE [--as-of YYYY-MM-DD]] [--duration S | --scenario FILE.json]
             [--sample-rate HZ] [--set NAME=VALUE]... [--out FILE.h5]
   params  list every parameter with value, unit, allowed range and source
-            [--model FILE] [--patient FILE] [--set NAME=VALUE]...
+            [--model FILE] [--patient FILE [--as-of YYYY-MM-DD]] [--set NAME=VALUE]...
   info    describe what an HDF5 file written by physiotwin holds
             FILE.h5
   settle  run a model at rest until converged; write a copy whose initial state is that rest

@@ -152,6 +152,10 @@ void Hdf5Recorder::begin(const Twin& twin) {
   detail::write_string_attribute(root, "model_file", s.run.model_file);
   detail::write_string_attribute(root, "patient_id", s.run.patient_id);
   detail::write_string_attribute(root, "patient_file", s.run.patient_file);
+  detail::write_string_attribute(root, "patient_measured",
+                                 fmt::format("{}", fmt::join(s.run.patient_measured, "; ")));
+  detail::write_string_attribute(root, "patient_assumed",
+                                 fmt::format("{}", fmt::join(s.run.patient_assumed, "; ")));
   detail::write_string_attribute(root, "parameter_overrides",
                                  fmt::format("{}", fmt::join(s.run.overrides, "; ")));
   detail::write_double_attribute(root, "sample_rate", twin.options().sample_rate);

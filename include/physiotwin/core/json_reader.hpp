@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -109,20 +110,31 @@ class JsonView {
   std::string path_;
 };
 
-/// Parses a JSON file; a syntax error names the file, line and column.
-[[nodiscard]] inline nlohmann::json read_json_file(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot open file for reading", file.string()));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
+/// Parses JSON text; a syntax error names `name` (the file), the line and the column.
+[[nodiscard]] inline nlohmann::json parse_json_text(std::string_view text,
+                                                    const std::string& name) {
   try {
-    return nlohmann::json::parse(buffer.str());
+    return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     // e.what() is "[json.exception.parse_error.101] parse error at line L, column C: ...".
     std::string message = e.what();
     if (auto pos = message.find("] "); pos != std::string::npos) message = message.substr(pos + 2);
-    throw InputError(fmt::format("{}: not valid JSON: {}", file.string(), message));
+    throw InputError(fmt::format("{}: not valid JSON: {}", name, message));
   }
+}
+
+/// A file's bytes.
+[[nodiscard]] inline std::string read_text_file(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InputError(fmt::format("{}: cannot open file for reading", file.string()));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+/// Parses a JSON file; a syntax error names the file, line and column.
+[[nodiscard]] inline nlohmann::json read_json_file(const std::filesystem::path& file) {
+  return parse_json_text(read_text_file(file), file.string());
 }
 
 }  // namespace physiotwin

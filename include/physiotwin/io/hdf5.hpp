@@ -21,6 +21,8 @@ struct RunDescription {
   std::string model_file;
   std::string patient_file;
   std::vector<std::string> overrides;  ///< "--set" assignments, as given
+  /// From a health record: what was taken from it and what was assumed (de-identified).
+  std::vector<std::string> patient_measured, patient_assumed;
 };
 
 /// Records a twin into an HDF5 file. Everything is written to "<path>.tmp" and renamed to

@@ -32,6 +32,9 @@ struct Patient {
   /// From a health record: its SHA-256, which outputs carry instead of the record's path
   /// (file names of records often hold the patient's name).
   std::string record_digest;
+  /// From a health record: the values taken from it and those assumed, de-identified
+  /// (e.g. "height 179.2 cm (2019-03-11)"), for the run's report and the HDF5 file.
+  std::vector<std::string> measured, assumed;
 };
 
 [[nodiscard]] inline double nadler_blood_volume_ml(const std::string& sex, double height_cm,
@@ -129,6 +132,8 @@ struct RecordPatient {
   adult(Measure::height, p.height_cm, 120.0, 230.0, "cm");
   adult(Measure::weight, p.weight_kg, 30.0, 250.0, "kg");
   take(Measure::hemoglobin, population.hemoglobin_g_per_dl, "g/dL", out.hemoglobin_g_per_dl);
+  p.measured = out.measured;
+  p.assumed = out.assumed;
   return out;
 }
 

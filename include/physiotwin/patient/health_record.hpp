@@ -327,20 +327,14 @@ class RecordReader {
 
 }  // namespace detail
 
-/// Reads a FHIR R4 record. `as_of` (YYYY-MM-DD) fixes the date of the age; without it the
-/// age is taken at the latest observation used. Throws InputError naming the file and path.
-[[nodiscard]] inline HealthRecord read_health_record(const std::filesystem::path& file,
-                                                     std::optional<std::string> as_of = {}) {
-  std::string bytes;
-  {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw InputError(fmt::format("{}: cannot open file for reading", file.string()));
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    bytes = buffer.str();
-  }
-  const nlohmann::json document = read_json_file(file);
-  const JsonView root(document, file.string(), "");
+/// Reads a FHIR R4 record from its text; `name` (the file) prefixes every error message.
+/// `as_of` (YYYY-MM-DD) fixes the date of the age; without it the age is taken at the latest
+/// observation used. Throws InputError naming the file and JSON path.
+[[nodiscard]] inline HealthRecord read_health_record_text(std::string_view bytes,
+                                                          const std::string& name,
+                                                          std::optional<std::string> as_of = {}) {
+  const nlohmann::json document = parse_json_text(bytes, name);
+  const JsonView root(document, name, "");
   root.require_object();
   const std::string type = root.has("resourceType") && root["resourceType"].raw().is_string()
                                ? root["resourceType"].string()
@@ -439,6 +433,12 @@ class RecordReader {
         record.age_years, as_of ? "on the --as-of date" : "at the latest observation used"));
   }
   return record;
+}
+
+/// Reads a FHIR R4 record file (see read_health_record_text()).
+[[nodiscard]] inline HealthRecord read_health_record(const std::filesystem::path& file,
+                                                     std::optional<std::string> as_of = {}) {
+  return read_health_record_text(read_text_file(file), file.string(), std::move(as_of));
 }
 
 }  // namespace physiotwin
