@@ -43,21 +43,16 @@ CirculationModel prepare_model(const ModelOptions& options, Patient& patient) {
       options.patient_file.empty() ? models / "patients" / "adult_male.json" : options.patient_file;
   CirculationModel model = load_circulation(model_file);
   if (is_health_record(patient_file)) {
-    const RecordPatient from_record = patient_from_record(read_health_record(
+    patient = patient_from_record(read_health_record(
         patient_file, options.as_of.empty() ? std::nullopt : std::optional(options.as_of)));
-    patient = from_record.patient;
-    scale_to_patient(model, patient);
-    if (model.parameters.contains("gas.hemoglobin")) {
-      model.set_parameter("gas.hemoglobin", from_record.hemoglobin_g_per_dl);
-    }
     fmt::print("Patient {} ({}, {} years) from a health record.\n", patient.id, patient.sex,
                patient.age_years);
-    for (const auto& m : from_record.measured) fmt::print("  measured: {}\n", m);
-    for (const auto& m : from_record.assumed) fmt::print("  assumed:  {}\n", m);
+    for (const auto& m : patient.measured) fmt::print("  measured: {}\n", m);
+    for (const auto& m : patient.assumed) fmt::print("  assumed:  {}\n", m);
   } else {
     patient = load_patient(patient_file);
-    scale_to_patient(model, patient);
   }
+  scale_to_patient(model, patient);
   for (const std::string& assignment : options.overrides) {
     const auto equals = assignment.find('=');
     if (equals == std::string::npos || equals == 0) {

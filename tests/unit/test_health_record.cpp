@@ -114,10 +114,10 @@ TEST(HealthRecord, EveryAdultBundleGivesATwinAndTheChildIsRefused) {
           << m;
       continue;
     }
-    const RecordPatient p = patient_from_record(read_health_record(entry.path()));
-    CirculationModel model = test_support::reference_model();
-    scale_to_patient(model, p.patient);
-    model.set_parameter("gas.hemoglobin", p.hemoglobin_g_per_dl);
+    const Patient p = patient_from_record(read_health_record(entry.path()));
+    CirculationModel model = load_circulation(test_support::model_path("circulation/adult.json"));
+    scale_to_patient(model, p);
+    EXPECT_DOUBLE_EQ(model.parameters.value("gas.hemoglobin"), p.measurement(Measure::hemoglobin));
     Twin twin(std::move(model));
     twin.advance(2.0);
     EXPECT_TRUE(std::isfinite(twin.signal("aorta.pressure"))) << name;
@@ -134,8 +134,8 @@ TEST(HealthRecord, MissingValuesTakePopulationValuesAndSaySo) {
         entries.erase(i);
     }
   });
-  const RecordPatient p = patient_from_record(read_health_record(file));
-  EXPECT_DOUBLE_EQ(p.patient.height_cm, population_values("male").height_cm);
+  const Patient p = patient_from_record(read_health_record(file));
+  EXPECT_DOUBLE_EQ(p.height_cm, population_values("male").height_cm);
   ASSERT_EQ(p.assumed.size(), 1u);
   EXPECT_NE(p.assumed[0].find("height"), std::string::npos);
 }
@@ -294,9 +294,8 @@ TEST(HealthRecord, NoIdentifyingTextLeavesTheReader) {
   }
   ASSERT_GE(identifying.size(), 4u);
   const HealthRecord record = read_health_record(fhir(alberto));
-  const RecordPatient p = patient_from_record(record);
-  std::string everything =
-      record.pseudonym + record.sex + p.patient.id + p.patient.description + p.patient.source;
+  const Patient p = patient_from_record(record);
+  std::string everything = record.pseudonym + record.sex + p.id + p.description + p.source;
   for (const auto& n : record.notes) everything += n;
   for (const auto& m : p.measured) everything += m;
   everything += error_of(variant("for_privacy", [](nlohmann::json& j) {

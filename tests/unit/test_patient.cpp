@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
 #include "../helpers.hpp"
 
 using namespace physiotwin;
@@ -40,6 +44,45 @@ TEST(Body, PatientFileErrorsNameThePath) {
     EXPECT_NE(
         std::string(e.what()).find("age.value: age = 9 a is outside the allowed range [18, 90] a"),
         std::string::npos)
+        << e.what();
+  }
+}
+
+// Our own patient files carry the same measurements as health records; haemoglobin sets the
+// blood's O2 capacity, and without one the population value for the sex is used.
+TEST(Body, PatientFileMeasurementsAndHaemoglobin) {
+  const auto path = std::filesystem::temp_directory_path() / "physiotwin_patient_vitals.json";
+  std::ofstream(path) << R"({"format": "physiotwin-patient", "version": 1, "id": "p1",
+    "description": "", "sex": "female", "source": "test",
+    "age": {"value": 50, "unit": "a", "source": "x"},
+    "height": {"value": 165, "unit": "cm", "source": "x"},
+    "weight": {"value": 62, "unit": "kg", "source": "x"},
+    "measurements": {"heart_rate": {"value": 64, "unit": "1/min", "source": "clinic"},
+                     "hemoglobin": {"value": 118, "unit": "g/L", "source": "lab"}}})";
+  const Patient p = load_patient(path);
+  EXPECT_DOUBLE_EQ(p.measurement(Measure::heart_rate), 64.0);
+  EXPECT_NEAR(p.measurement(Measure::hemoglobin), 11.8, 1e-12);
+  EXPECT_TRUE(std::isnan(p.measurement(Measure::systolic_pressure)));
+  CirculationModel model = load_circulation(test_support::model_path("circulation/adult.json"));
+  scale_to_patient(model, p);
+  EXPECT_NEAR(model.parameters.value("gas.hemoglobin"), 11.8, 1e-12);
+  CirculationModel reference = load_circulation(test_support::model_path("circulation/adult.json"));
+  scale_to_patient(reference, load_patient(test_support::model_path("patients/adult_female.json")));
+  EXPECT_DOUBLE_EQ(reference.parameters.value("gas.hemoglobin"), 14.0);  // Guyton & Hall, women
+
+  std::ofstream(path) << R"({"format": "physiotwin-patient", "version": 1, "id": "p1",
+    "description": "", "sex": "female", "source": "test",
+    "age": {"value": 50, "unit": "a", "source": "x"},
+    "height": {"value": 165, "unit": "cm", "source": "x"},
+    "weight": {"value": 62, "unit": "kg", "source": "x"},
+    "measurements": {"heart_rate": {"value": 900, "unit": "1/min", "source": "typo"}}})";
+  try {
+    (void)load_patient(path);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("measurements.heart_rate.value: measurements.heart_rate = "
+                                         "900 1/min is outside the allowed range [20, 300] 1/min"),
+              std::string::npos)
         << e.what();
   }
 }

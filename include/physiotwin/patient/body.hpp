@@ -12,7 +12,9 @@
 #include <array>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <string>
+#include <vector>
 
 #include "physiotwin/core/json_reader.hpp"
 #include "physiotwin/model/circulation_model.hpp"
@@ -32,9 +34,22 @@ struct Patient {
   /// From a health record: its SHA-256, which outputs carry instead of the record's path
   /// (file names of records often hold the patient's name).
   std::string record_digest;
+  /// Measured values (vitals, laboratory values) in the units of measure_specs; NaN where
+  /// there is none. Haemoglobin sets the blood's O2 capacity (scale_to_patient()); the
+  /// vitals are the targets of calibration.
+  std::array<double, std::size_t(Measure::count)> measurements = absent_measurements();
   /// From a health record: the values taken from it and those assumed, de-identified
   /// (e.g. "height 179.2 cm (2019-03-11)"), for the run's report and the HDF5 file.
   std::vector<std::string> measured, assumed;
+
+  [[nodiscard]] double measurement(Measure m) const noexcept {
+    return measurements[std::size_t(m)];
+  }
+  static constexpr std::array<double, std::size_t(Measure::count)> absent_measurements() {
+    std::array<double, std::size_t(Measure::count)> a{};
+    a.fill(std::numeric_limits<double>::quiet_NaN());
+    return a;
+  }
 };
 
 [[nodiscard]] inline double nadler_blood_volume_ml(const std::string& sex, double height_cm,
@@ -54,8 +69,9 @@ struct Patient {
 [[nodiscard]] inline Patient load_patient(const std::filesystem::path& file) {
   const nlohmann::json document = read_json_file(file);
   const JsonView root(document, file.string(), "");
-  static constexpr std::array<std::string_view, 9> members{
-      "format", "version", "id", "description", "sex", "age", "height", "weight", "source"};
+  static constexpr std::array<std::string_view, 10> members{
+      "format", "version", "id",     "description",  "sex",
+      "age",    "height",  "weight", "measurements", "source"};
   root.reject_unknown_members(members);
   if (root["format"].string() != "physiotwin-patient")
     root["format"].fail("expected \"physiotwin-patient\"");
@@ -72,6 +88,24 @@ struct Patient {
   p.height_cm = detail::read_parameter(root["height"], "height", height).value;
   p.weight_kg = detail::read_parameter(root["weight"], "weight", weight).value;
   p.source = root["source"].string();
+  if (root.has("measurements")) {
+    // {"heart_rate": {"value": 64, "unit": "1/min", "source": "..."}, ...}: the names and
+    // units of health records (docs/patient-format.md), height and weight excepted.
+    const JsonView measures = root["measurements"];
+    std::vector<std::string_view> names;
+    for (const auto& spec : measure_specs) {
+      if (spec.name != "height" && spec.name != "weight") names.push_back(spec.name);
+    }
+    measures.reject_unknown_members(names);
+    for (std::size_t m = 0; m < measure_specs.size(); ++m) {
+      const MeasureSpec& spec = measure_specs[m];
+      const std::string name(spec.name);
+      if (!measures.has(name)) continue;
+      const ParameterSpec as_parameter{spec.name, spec.unit, spec.min, spec.max, spec.name};
+      p.measurements[m] =
+          detail::read_parameter(measures[name], "measurements." + name, as_parameter).value;
+    }
+  }
   return p;
 }
 
@@ -86,19 +120,10 @@ struct PopulationValues {
                          : PopulationValues{175.3, 90.6, 15.0};
 }
 
-/// What a twin is built from when it comes from a health record: the body, and which of its
-/// numbers were measured and which assumed.
-struct RecordPatient {
-  Patient patient;
-  double hemoglobin_g_per_dl = 15.0;
-  std::vector<std::string> measured, assumed;  ///< e.g. "height 178.9 cm (2016-03-07)"
-};
-
-/// The patient of a health record: its sex and age, its latest height, weight and
-/// haemoglobin, or population values for those it lacks (listed as assumed).
-[[nodiscard]] inline RecordPatient patient_from_record(const HealthRecord& record) {
-  RecordPatient out;
-  Patient& p = out.patient;
+/// The patient of a health record: its sex and age, its latest height and weight (population
+/// values where it has none, listed as assumed), and its latest measurements.
+[[nodiscard]] inline Patient patient_from_record(const HealthRecord& record) {
+  Patient p;
   p.id = record.pseudonym;
   p.description = "patient of a FHIR health record (pseudonymous id; record sha256 " +
                   record.record_digest.substr(0, 16) + "...)";
@@ -107,20 +132,25 @@ struct RecordPatient {
   p.source = "FHIR record, sha256 " + record.record_digest;
   p.record_digest = record.record_digest;
   const PopulationValues population = population_values(record.sex);
-  auto take = [&](Measure m, double fallback, const char* unit, double& target) {
-    const RecordValue& v = record[m];
-    const auto& name = measure_specs[std::size_t(m)].name;
-    if (v.present()) {
-      target = v.value;
-      out.measured.push_back(fmt::format("{} {:.4g} {} ({})", name, v.value, unit, v.date));
+  for (std::size_t m = 0; m < measure_specs.size(); ++m) {
+    const RecordValue& v = record.values[m];
+    if (!v.present()) continue;
+    p.measurements[m] = v.value;
+    p.measured.push_back(fmt::format("{} {:.4g} {} ({})", measure_specs[m].name, v.value,
+                                     measure_specs[m].unit, v.date));
+  }
+  auto body = [&](Measure m, double fallback, double& target) {
+    if (record[m].present()) {
+      target = record[m].value;
     } else {
       target = fallback;
-      out.assumed.push_back(fmt::format("{} {:.4g} {} (population value: the record has none)",
-                                        name, fallback, unit));
+      p.assumed.push_back(fmt::format("{} {:.4g} {} (population value: the record has none)",
+                                      measure_specs[std::size_t(m)].name, fallback,
+                                      measure_specs[std::size_t(m)].unit));
     }
   };
-  take(Measure::height, population.height_cm, "cm", p.height_cm);
-  take(Measure::weight, population.weight_kg, "kg", p.weight_kg);
+  body(Measure::height, population.height_cm, p.height_cm);
+  body(Measure::weight, population.weight_kg, p.weight_kg);
   // The adult limits of patient files (load_patient()).
   auto adult = [&](Measure m, double value, double lo, double hi, const char* unit) {
     if (value >= lo && value <= hi) return;
@@ -131,10 +161,12 @@ struct RecordPatient {
   };
   adult(Measure::height, p.height_cm, 120.0, 230.0, "cm");
   adult(Measure::weight, p.weight_kg, 30.0, 250.0, "kg");
-  take(Measure::hemoglobin, population.hemoglobin_g_per_dl, "g/dL", out.hemoglobin_g_per_dl);
-  p.measured = out.measured;
-  p.assumed = out.assumed;
-  return out;
+  if (!record[Measure::hemoglobin].present()) {
+    p.assumed.push_back(
+        fmt::format("hemoglobin {:.3g} g/dL (population value: the record has none)",
+                    population.hemoglobin_g_per_dl));
+  }
+  return p;
 }
 
 /// Body-size ratios of a patient against a model's reference body.
@@ -182,6 +214,26 @@ inline void scale_to_patient(CirculationModel& model, const Patient& patient) {
         break;
     }
     if (factor != 1.0) model.parameters.set_derived(i, p.value * factor, cause);
+  }
+  // Haemoglobin: the patient's own, else the population value for the sex.
+  if (model.parameters.contains("gas.hemoglobin")) {
+    const double measured = patient.measurement(Measure::hemoglobin);
+    const double hb =
+        std::isnan(measured) ? population_values(patient.sex).hemoglobin_g_per_dl : measured;
+    const std::size_t i = model.parameters.index_of("gas.hemoglobin");
+    const Parameter& p = model.parameters.at(i);
+    if (!(hb >= p.min && hb <= p.max)) {
+      throw InputError(
+          fmt::format("patient {}: hemoglobin {:g} g/dL is outside the model's range "
+                      "{}",
+                      patient.id, hb, describe_range(p)));
+    }
+    if (hb != p.value) {
+      model.parameters.set_derived(
+          i, hb,
+          fmt::format("patient {}: {}", patient.id,
+                      std::isnan(measured) ? "population value for the sex" : "measured"));
+    }
   }
   model.set_initial_volume_scale(s.volume);
   model.refresh();
