@@ -59,7 +59,7 @@ void BM_ReferenceAdult60s(benchmark::State& state) {
 }
 BENCHMARK(BM_ReferenceAdult60s)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// The same without gas exchange and chemoreflexes (53 states: circulation, lung mechanics,
+// The same without gas exchange and chemoreflexes (48 states: circulation, lung mechanics,
 // baroreflex): the model issue 2's target was set for, kept comparable across versions.
 void BM_WithoutGases60s(benchmark::State& state) {
   const auto model = reference_model({"gas_exchange", "chemoreflex"});

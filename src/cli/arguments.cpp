@@ -28,9 +28,13 @@ double parse_number(const std::string& text, const std::string& what) {
 }
 
 namespace {
-/// A FHIR resource (it has "resourceType") rather than a physiotwin patient file.
+/// A FHIR resource (it has "resourceType") rather than a physiotwin patient file. Decided
+/// without throwing: a broken record must be reported by the record reader, which never
+/// quotes a record's text or names its file (file names of records hold names).
 bool is_health_record(const std::filesystem::path& file) {
-  const nlohmann::json document = read_json_file(file);
+  const std::string text = read_text_file(file);
+  const auto document = nlohmann::json::parse(text, nullptr, false);
+  if (document.is_discarded()) return text.find("\"resourceType\"") != std::string::npos;
   return document.is_object() && document.contains("resourceType");
 }
 }  // namespace

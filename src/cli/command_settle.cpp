@@ -10,6 +10,7 @@
 
 #include "cli/cli.hpp"
 #include "physiotwin/core/json_reader.hpp"
+#include "physiotwin/model/model_loader.hpp"
 #include "physiotwin/twin.hpp"
 
 namespace physiotwin::cli {
@@ -91,8 +92,11 @@ std::vector<double> advance_to_common_start(Twin& twin) {
 
 int command_settle(const std::vector<std::string>& args) {
   const SettleOptions options = parse_settle(args);
-  Patient patient;
-  CirculationModel model = prepare_model(options.model, patient);
+  // The model as its file describes it (its reference body): no patient scaling, because the
+  // resting state is written back into that file.
+  CirculationModel model = load_circulation(options.model.model_file.empty()
+                                                ? models_directory() / "circulation" / "adult.json"
+                                                : options.model.model_file);
   const std::string source_file = model.source_file;
   TwinOptions twin_options;
   twin_options.sample_rate = 10.0;

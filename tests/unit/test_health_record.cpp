@@ -301,6 +301,26 @@ TEST(HealthRecord, NoIdentifyingTextLeavesTheReader) {
   everything += error_of(variant("for_privacy", [](nlohmann::json& j) {
     j["entry"][entry_with(j, "29463-7")]["resource"]["valueQuantity"]["value"] = -1;
   }));
+  // Errors from a record whose file name holds the name, whose text breaks off inside a name,
+  // and whose birth date is not a string: none may quote the name, the file name or the value.
+  const auto dir = std::filesystem::temp_directory_path();
+  {
+    auto bad = bundle;
+    bad["entry"][entry_with(bad, "29463-7")]["resource"]["valueQuantity"]["value"] = -1;
+    std::ofstream(dir / "Alberto_Atencio.json") << bad.dump();
+    everything += error_of((dir / "Alberto_Atencio.json").string());
+    const std::string text = bundle.dump();
+    const auto at = text.find("Atencio");
+    std::ofstream(dir / "Alberto_Atencio_cut.json") << text.substr(0, at + 4);
+    everything += error_of((dir / "Alberto_Atencio_cut.json").string());
+    for (auto& e : bad["entry"]) {
+      if (e["resource"]["resourceType"] == "Patient")
+        e["resource"]["birthDate"] = {{"given", "Alberto"}};
+    }
+    std::ofstream(dir / "Alberto_Atencio_birth.json") << bad.dump();
+    everything += error_of((dir / "Alberto_Atencio_birth.json").string());
+  }
+  EXPECT_NE(everything.find("health record sha256 "), std::string::npos);
   for (const auto& text : identifying) {
     EXPECT_EQ(everything.find(text), std::string::npos) << "leaked: " << text;
   }

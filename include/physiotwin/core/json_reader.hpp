@@ -19,8 +19,10 @@ namespace physiotwin {
 /// A read-only view of one JSON node, with the file it came from and its path inside it.
 class JsonView {
  public:
-  JsonView(const nlohmann::json& node, std::string file, std::string path)
-      : node_(&node), file_(std::move(file)), path_(std::move(path)) {}
+  /// `redact`: error messages never quote the document's values (health records: a value
+  /// may be a name or an identifier); they name the path and the type only.
+  JsonView(const nlohmann::json& node, std::string file, std::string path, bool redact = false)
+      : node_(&node), file_(std::move(file)), path_(std::move(path)), redact_(redact) {}
 
   [[nodiscard]] const nlohmann::json& raw() const noexcept { return *node_; }
   [[nodiscard]] const std::string& file() const noexcept { return file_; }
@@ -43,11 +45,11 @@ class JsonView {
     require_object();
     auto it = node_->find(key);
     if (it == node_->end()) fail(fmt::format("missing required member \"{}\"", key));
-    return JsonView(*it, file_, child_path(key));
+    return JsonView(*it, file_, child_path(key), redact_);
   }
 
   [[nodiscard]] JsonView at_index(std::size_t i) const {
-    return JsonView((*node_)[i], file_, fmt::format("{}[{}]", path_, i));
+    return JsonView((*node_)[i], file_, fmt::format("{}[{}]", path_, i), redact_);
   }
 
   void require_object() const {
@@ -100,6 +102,7 @@ class JsonView {
     return path_.empty() ? key : fmt::format("{}.{}", path_, key);
   }
   [[nodiscard]] std::string describe() const {
+    if (redact_) return node_->type_name();
     std::string dumped = node_->dump();
     if (dumped.size() > 40) dumped = dumped.substr(0, 37) + "...";
     return fmt::format("{} {}", node_->type_name(), dumped);
@@ -108,17 +111,24 @@ class JsonView {
   const nlohmann::json* node_;
   std::string file_;
   std::string path_;
+  bool redact_ = false;
 };
 
 /// Parses JSON text; a syntax error names `name` (the file), the line and the column.
-[[nodiscard]] inline nlohmann::json parse_json_text(std::string_view text,
-                                                    const std::string& name) {
+/// `redact`: the message does not quote the text it stopped at (see JsonView).
+[[nodiscard]] inline nlohmann::json parse_json_text(std::string_view text, const std::string& name,
+                                                    bool redact = false) {
   try {
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
-    // e.what() is "[json.exception.parse_error.101] parse error at line L, column C: ...".
+    // e.what() is "[json.exception.parse_error.101] parse error at line L, column C: ...
+    // ; last read: '<text>'; ...".
     std::string message = e.what();
     if (auto pos = message.find("] "); pos != std::string::npos) message = message.substr(pos + 2);
+    if (auto pos = message.find("; last read: '"); redact && pos != std::string::npos) {
+      const auto end = message.find("'; ", pos + 14);
+      message.erase(pos, end == std::string::npos ? std::string::npos : end + 1 - pos);
+    }
     throw InputError(fmt::format("{}: not valid JSON: {}", name, message));
   }
 }

@@ -1,6 +1,6 @@
 #pragma once
 // SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104), for the pseudonymous ids and record
-// digests of patient records (patient/fhir_record.hpp). Small and dependency-free; checked
+// digests of patient records (patient/health_record.hpp). Small and dependency-free; checked
 // against the FIPS and RFC 4231 test vectors (tests/unit/test_health_record.cpp).
 #include <array>
 #include <cstdint>

@@ -41,14 +41,15 @@ enum Gas : std::size_t { o2, co2, gas_count };
 
 struct GasCoefficients {
   DissociationCoefficients blood;
-  double shunt_fraction = 0.02;
-  std::array<double, gas_count> inspired_fraction{0.2094, 0.0004};  ///< dry gas
-  double atmospheric_pressure = 760.0;                              ///< mmHg
-  double water_vapour_pressure = 47.0;                              ///< mmHg at 37 degC
-  double respiratory_quotient = 0.8;
+  // Defaults: the adult model's values (docs/models/gas-exchange.md).
+  double shunt_fraction = 0.017;
+  std::array<double, gas_count> inspired_fraction{0.2094, 0.00042};  ///< dry gas
+  double atmospheric_pressure = 760.0;                               ///< mmHg
+  double water_vapour_pressure = 47.0;                               ///< mmHg at 37 degC
+  double respiratory_quotient = 0.84;
   /// O2 content (mL/mL) at which consumption is halved: consumption is demand-set until
   /// the tissue runs out of oxygen, then falls to zero instead of going negative.
-  double consumption_half_content = 0.002;
+  double consumption_half_content = 0.0005;
 
   /// Inspired partial pressure (mmHg) of a gas once humidified in the upper airways.
   [[nodiscard]] double inspired_pressure(Gas g) const noexcept {
@@ -77,6 +78,9 @@ class GasTransport {
   GasCoefficients coefficients;
   std::vector<double> tissue_volume;  ///< mL per compartment storing CO2 (0: blood only)
   std::vector<double> consumption;    ///< O2 demand, mL/s per compartment
+
+  /// Sizes the scratch space once the layout is set, so that evaluations never allocate.
+  void prepare() { contents_.assign(2 * compartment_count, 0.0); }
 
   [[nodiscard]] std::size_t blood(std::size_t c, Gas g) const noexcept {
     return blood_state + 2 * c + g;
@@ -229,9 +233,9 @@ class GasTransport {
   }
 
  private:
-  /// Fills contents_ with every compartment's O2 and CO2 content, once per evaluation.
-  void update_contents(const double* y) const {
-    contents_.resize(2 * compartment_count);
+  /// Fills contents_ (sized by prepare()) with every compartment's O2 and CO2 content, once
+  /// per evaluation.
+  void update_contents(const double* y) const noexcept {
     for (std::size_t k = 0; k < compartment_count; ++k) {
       contents_[2 * k + o2] = y[blood(k, o2)] / y[k];
       contents_[2 * k + co2] = y[blood(k, co2)] / (y[k] + tissue_volume[k]);

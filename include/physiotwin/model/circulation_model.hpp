@@ -1015,6 +1015,7 @@ class CirculationModel {
         gas_.to[k] = connections[k].to;
       }
       gas_.exchange = gas_exchange->exchange;
+      gas_.prepare();
     }
 
     kind_.resize(nc);

@@ -48,7 +48,13 @@ inline bool read_int(std::string_view s, std::size_t at, std::size_t width, int&
       return std::nullopt;
     at += 3;
     if (at < s.size() && s[at] == '-') {
-      if (!detail::read_int(s, at + 1, 2, r.day) || r.day < 1 || r.day > 31) return std::nullopt;
+      static constexpr int days_in_month[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+      if (!detail::read_int(s, at + 1, 2, r.day) || r.day < 1 ||
+          r.day > days_in_month[r.month - 1]) {
+        return std::nullopt;
+      }
+      const bool leap = (r.year % 4 == 0 && r.year % 100 != 0) || r.year % 400 == 0;
+      if (r.month == 2 && r.day == 29 && !leap) return std::nullopt;
       at += 3;
     }
   }

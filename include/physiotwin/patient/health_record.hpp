@@ -25,6 +25,9 @@
 #include <string_view>
 #include <vector>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "physiotwin/core/error.hpp"
 #include "physiotwin/core/json_reader.hpp"
 #include "physiotwin/core/sha256.hpp"
@@ -132,7 +135,6 @@ struct HealthRecord {
   std::string record_digest;  ///< SHA-256 of the record file
   std::string sex;            ///< "male" or "female"
   int age_years = 0;
-  std::string age_date;  ///< the date the age is taken at (latest observation used, or as-of)
   std::array<RecordValue, std::size_t(Measure::count)> values{};
   std::vector<std::string> notes;  ///< observations skipped and why (codes and paths only)
 
@@ -158,25 +160,35 @@ struct HealthRecord {
     throw InputError("no key for pseudonymous patient ids: set PHYSIOTWIN_PSEUDONYM_KEY (or HOME)");
   }
   const auto file = dir / "physiotwin" / "pseudonym.key";
-  if (std::ifstream in(file); in) {
+  auto read_key = [&]() -> std::string {
+    std::ifstream in(file);
     std::string key;
-    std::getline(in, key);
-    if (!key.empty()) return key;
+    if (in) std::getline(in, key);
+    return key;
+  };
+  if (std::string key = read_key(); !key.empty()) return key;
+  try {
+    std::filesystem::create_directories(file.parent_path());
+    // Created owner-only before anything is written to it, then linked into place whole, so
+    // a concurrent first run either sees no key or a complete one, and all read the same.
+    const std::string tmp = file.string() + fmt::format(".{}.tmp", std::random_device{}());
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) throw InputError(fmt::format("{}: cannot create the pseudonym key", tmp));
+    std::random_device random;
+    std::string key;
+    for (int i = 0; i < 4; ++i) key += fmt::format("{:08x}", random());
+    const std::string line = key + "\n";
+    const bool written = ::write(fd, line.data(), line.size()) == ssize_t(line.size());
+    ::close(fd);
+    if (!written) throw InputError(fmt::format("{}: cannot write the pseudonym key", tmp));
+    // link() fails if the key exists already: the first run to get here wins.
+    (void)::link(tmp.c_str(), file.c_str());
+    std::filesystem::remove(tmp);
+  } catch (const std::filesystem::filesystem_error& e) {
+    throw InputError(fmt::format("pseudonym key {}: {}", file.string(), e.what()));
   }
-  std::random_device random;
-  std::string key;
-  for (int i = 0; i < 4; ++i) key += fmt::format("{:08x}", random());
-  std::error_code ec;
-  std::filesystem::create_directories(file.parent_path(), ec);
-  const auto tmp = file.string() + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << key << "\n";
-    if (!out) throw InputError(fmt::format("{}: cannot write the pseudonym key", tmp));
-  }
-  std::filesystem::permissions(
-      tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-  std::filesystem::rename(tmp, file);
+  std::string key = read_key();
+  if (key.empty()) throw InputError(fmt::format("{}: empty pseudonym key", file.string()));
   return key;
 }
 
@@ -234,32 +246,31 @@ inline std::optional<Measure> measure_of(const std::vector<std::string>& codes) 
 }
 
 /// The Observation's effective time: effectiveDateTime, effectiveInstant, effectivePeriod
-/// (end, else start), else issued.
+/// (end, else start), else issued (when it was reported). Bad dates are not quoted.
 inline std::optional<dates::Instant> effective_time(const JsonView& obs) {
-  for (const char* key : {"effectiveDateTime", "effectiveInstant", "issued"}) {
-    if (obs.has(key)) {
-      const auto t = dates::parse(obs[key].string());
-      if (!t)
-        obs[key].fail(fmt::format("\"{}\" is not a FHIR date or dateTime", obs[key].string()));
-      return t;
-    }
+  auto parse = [](const JsonView& node) {
+    const auto t = dates::parse(node.string());
+    if (!t) node.fail("not a FHIR date or dateTime");
+    return t;
+  };
+  for (const char* key : {"effectiveDateTime", "effectiveInstant"}) {
+    if (obs.has(key)) return parse(obs[key]);
   }
   if (obs.has("effectivePeriod")) {
     const JsonView p = obs["effectivePeriod"];
     for (const char* key : {"end", "start"}) {
-      if (p.has(key)) {
-        const auto t = dates::parse(p[key].string());
-        if (!t) p[key].fail(fmt::format("\"{}\" is not a FHIR dateTime", p[key].string()));
-        return t;
-      }
+      if (p.has(key)) return parse(p[key]);
     }
   }
+  if (obs.has("issued")) return parse(obs["issued"]);
   return std::nullopt;
 }
 
 class RecordReader {
  public:
-  explicit RecordReader(HealthRecord& record) : record_(record) {}
+  /// `until`: observations after this instant are ignored (the as-of date).
+  RecordReader(HealthRecord& record, std::optional<std::int64_t> until)
+      : record_(record), until_(until) {}
 
   /// One Observation (or a component, whose status and time are the Observation's).
   void observation(const JsonView& obs) {
@@ -271,6 +282,10 @@ class RecordReader {
     if (!obs.has("code")) return;
     const auto codes = loinc_codes(obs["code"]);
     const auto time = effective_time(obs);
+    if (until_ && time && time->seconds > *until_) {
+      note(obs, "after the as-of date");
+      return;
+    }
     bool panel = false;
     for (const auto& code : codes) {
       for (const auto& p : blood_pressure_panels) panel = panel || code == p;
@@ -323,6 +338,7 @@ class RecordReader {
   }
 
   HealthRecord& record_;
+  std::optional<std::int64_t> until_;
 };
 
 }  // namespace detail
@@ -333,8 +349,8 @@ class RecordReader {
 [[nodiscard]] inline HealthRecord read_health_record_text(std::string_view bytes,
                                                           const std::string& name,
                                                           std::optional<std::string> as_of = {}) {
-  const nlohmann::json document = parse_json_text(bytes, name);
-  const JsonView root(document, name, "");
+  const nlohmann::json document = parse_json_text(bytes, name, true);
+  const JsonView root(document, name, "", true);  // messages never quote the record
   root.require_object();
   const std::string type = root.has("resourceType") && root["resourceType"].raw().is_string()
                                ? root["resourceType"].string()
@@ -345,7 +361,15 @@ class RecordReader {
   }
   HealthRecord record;
   record.record_digest = crypto::hex(crypto::sha256(bytes));
-  detail::RecordReader reader(record);
+  std::optional<dates::Instant> as_of_date;
+  if (as_of) {
+    as_of_date = dates::parse(*as_of);
+    if (!as_of_date) {
+      throw InputError(fmt::format("as-of date \"{}\" is not a date (YYYY-MM-DD)", *as_of));
+    }
+  }
+  detail::RecordReader reader(
+      record, as_of_date ? std::optional(as_of_date->seconds + 86399) : std::nullopt);
   std::vector<JsonView> patients, observations;
   auto collect = [&](const JsonView& resource) {
     if (!resource.raw().is_object() || !resource.has("resourceType")) return;
@@ -404,9 +428,7 @@ class RecordReader {
   if (!birth) patient["birthDate"].fail("not a FHIR date");
   std::optional<dates::Instant> age_date;
   if (as_of) {
-    age_date = dates::parse(*as_of);
-    if (!age_date)
-      throw InputError(fmt::format("--as-of \"{}\" is not a date (YYYY-MM-DD)", *as_of));
+    age_date = as_of_date;
   } else {
     for (const auto& v : record.values) {
       if (v.present() && !v.date.empty() && (!age_date || v.instant > age_date->seconds)) {
@@ -425,7 +447,6 @@ class RecordReader {
                                       "(a birth date in the future?)");
   }
   record.age_years = dates::age_in_years(*birth, *age_date);
-  record.age_date = dates::format_date(*age_date);
   if (record.age_years < 18 || record.age_years > 90) {
     patient["birthDate"].fail(fmt::format(
         "the patient is {} years old {}; the model is for adults of 18 to 90 years "
@@ -438,7 +459,10 @@ class RecordReader {
 /// Reads a FHIR R4 record file (see read_health_record_text()).
 [[nodiscard]] inline HealthRecord read_health_record(const std::filesystem::path& file,
                                                      std::optional<std::string> as_of = {}) {
-  return read_health_record_text(read_text_file(file), file.string(), std::move(as_of));
+  // Errors name the record by its digest: record file names often hold the patient's name.
+  const std::string bytes = read_text_file(file);
+  const std::string label = "health record sha256 " + crypto::hex(crypto::sha256(bytes), 8);
+  return read_health_record_text(bytes, label, std::move(as_of));
 }
 
 }  // namespace physiotwin
