@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <physiotwin/patient/calibration.hpp>
 #include <physiotwin/physiotwin.hpp>
 #include <string>
 
@@ -72,6 +73,32 @@ void BM_WithoutGases60s(benchmark::State& state) {
       benchmark::Counter(60.0 * double(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_WithoutGases60s)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Personalising one patient (issue 4: under 2 s): a patient with six measured vitals is read,
+// the model scaled to it and calibrated to them.
+void BM_PersonalisePatient(benchmark::State& state) {
+  const std::string models = PHYSIOTWIN_MODELS_DIR;
+  const auto path = std::filesystem::temp_directory_path() / "physiotwin_benchmark_patient.json";
+  std::ofstream(path) << R"({"format": "physiotwin-patient", "version": 1, "id": "b1",
+    "description": "", "sex": "male", "source": "benchmark",
+    "age": {"value": 55, "unit": "a", "source": "x"},
+    "height": {"value": 180, "unit": "cm", "source": "x"},
+    "weight": {"value": 85, "unit": "kg", "source": "x"},
+    "measurements": {"heart_rate": {"value": 64, "unit": "1/min", "source": "x"},
+      "systolic_pressure": {"value": 138, "unit": "mmHg", "source": "x"},
+      "diastolic_pressure": {"value": 86, "unit": "mmHg", "source": "x"},
+      "respiratory_rate": {"value": 14, "unit": "1/min", "source": "x"},
+      "spo2": {"value": 96, "unit": "%", "source": "x"},
+      "lv_ejection_fraction": {"value": 58, "unit": "%", "source": "x"}}})";
+  for (auto _ : state) {
+    const physiotwin::Patient patient = physiotwin::load_patient(path);
+    auto model = physiotwin::load_circulation(models + "/circulation/adult.json");
+    physiotwin::scale_to_patient(model, patient);
+    const auto report = physiotwin::calibrate(model, patient);
+    benchmark::DoNotOptimize(report.results.data());
+  }
+}
+BENCHMARK(BM_PersonalisePatient)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 
 }  // namespace
 

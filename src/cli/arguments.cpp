@@ -1,11 +1,14 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 
 #include "cli/cli.hpp"
 #include "physiotwin/model/model_loader.hpp"
 #include "physiotwin/patient/body.hpp"
+#include "physiotwin/patient/calibration.hpp"
 
 namespace physiotwin::cli {
 
@@ -39,7 +42,8 @@ bool is_health_record(const std::filesystem::path& file) {
 }
 }  // namespace
 
-CirculationModel prepare_model(const ModelOptions& options, Patient& patient) {
+CirculationModel prepare_model(const ModelOptions& options, Patient& patient,
+                               std::vector<std::string>* calibration) {
   const auto models = models_directory();
   const auto model_file =
       options.model_file.empty() ? models / "circulation" / "adult.json" : options.model_file;
@@ -57,6 +61,24 @@ CirculationModel prepare_model(const ModelOptions& options, Patient& patient) {
     patient = load_patient(patient_file);
   }
   scale_to_patient(model, patient);
+  const bool has_vitals = std::any_of(patient.measurements.begin(), patient.measurements.end(),
+                                      [](double v) { return !std::isnan(v); });
+  if (options.calibrate && has_vitals) {
+    const CalibrationReport report = calibrate(model, patient);
+    std::vector<std::string> lines;
+    for (const auto& r : report.results) {
+      lines.push_back(fmt::format("{}: measured {:.4g} {}, twin {:.4g}, residual {:+.2g} ({}; {})",
+                                  r.target, r.measured, r.unit, r.twin, r.twin - r.measured,
+                                  r.reached() ? fmt::format("within {:g}", r.tolerance)
+                                              : fmt::format("NOT within {:g}", r.tolerance),
+                                  r.parameter));
+    }
+    for (const auto& w : report.warnings) lines.push_back("warning: " + w);
+    lines.push_back(fmt::format("{} simulations, {:.2f} s", report.simulations, report.seconds));
+    fmt::print("Calibration to the measured vitals:\n");
+    for (const auto& l : lines) fmt::print("  {}\n", l);
+    if (calibration) *calibration = lines;
+  }
   for (const std::string& assignment : options.overrides) {
     const auto equals = assignment.find('=');
     if (equals == std::string::npos || equals == 0) {

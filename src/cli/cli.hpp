@@ -25,14 +25,18 @@ struct ModelOptions {
   std::filesystem::path patient_file;  ///< empty: the reference adult male
   std::vector<std::string> overrides;  ///< NAME=VALUE, applied after scaling to the patient
   std::string as_of;                   ///< health records: the date (YYYY-MM-DD) to take the age at
+  bool calibrate = true;               ///< fit the model to the patient's measured vitals, if any
 };
 
 /// Directory holding the shipped models: $PHYSIOTWIN_MODELS, else the source tree's
 /// models/ (a build tree), else the installed share/physiotwin/models.
 std::filesystem::path models_directory();
 
-/// Loads the model, scales it to the patient and applies the overrides.
-CirculationModel prepare_model(const ModelOptions& options, Patient& patient_out);
+/// Loads the model, scales it to the patient, calibrates it to the patient's measured vitals
+/// (when there are some and options.calibrate), and applies the overrides. The calibration
+/// report's lines go to `calibration` if given (and are printed).
+CirculationModel prepare_model(const ModelOptions& options, Patient& patient_out,
+                               std::vector<std::string>* calibration = nullptr);
 
 /// Parses a number in full ("12", "1e-3"); anything else is a UsageError naming `what`.
 double parse_number(const std::string& text, const std::string& what);
@@ -41,6 +45,7 @@ int command_run(const std::vector<std::string>& args);
 int command_params(const std::vector<std::string>& args);
 int command_info(const std::vector<std::string>& args);
 int command_settle(const std::vector<std::string>& args);
+int command_calibrate(const std::vector<std::string>& args);
 
 /// A progress bar on a terminal; silent when stderr is not one.
 class ProgressBar {

@@ -35,6 +35,8 @@ RunOptions parse_run(const std::vector<std::string>& args) {
       o.model.patient_file = value();
     else if (a == "--as-of")
       o.model.as_of = value();
+    else if (a == "--no-calibrate")
+      o.model.calibrate = false;
     else if (a == "--duration") {
       o.duration = parse_number(value(), "--duration");
       o.duration_given = true;
@@ -103,7 +105,8 @@ void print_summary(const Twin& twin, const MemoryRecorder& events, const Patient
 int command_run(const std::vector<std::string>& args) {
   RunOptions options = parse_run(args);
   Patient patient;
-  CirculationModel model = prepare_model(options.model, patient);
+  std::vector<std::string> calibration;
+  CirculationModel model = prepare_model(options.model, patient, &calibration);
   // The whole scenario is checked before anything is simulated or written.
   Scenario scenario;
   if (!options.scenario.empty()) {
@@ -113,9 +116,14 @@ int command_run(const std::vector<std::string>& args) {
   const std::string patient_file = patient.record_digest.empty()
                                        ? options.model.patient_file.string()
                                        : "FHIR health record, sha256 " + patient.record_digest;
-  io::RunDescription run{patient.id,     patient.description,     model.source_file,
-                         patient_file,   options.model.overrides, patient.measured,
-                         patient.assumed};
+  io::RunDescription run{patient.id,
+                         patient.description,
+                         model.source_file,
+                         patient_file,
+                         options.model.overrides,
+                         patient.measured,
+                         patient.assumed,
+                         calibration};
   // Created before the simulation: an unwritable path fails now, not after a long run.
   io::Hdf5Recorder file(options.out, run);
   TwinOptions twin_options;

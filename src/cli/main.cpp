@@ -12,12 +12,15 @@ constexpr const char* usage = R"(usage: physiotwin <command> [options]
 
 commands:
   run     simulate a twin and write an HDF5 file
-            [--model FILE] [--patient FILE [--as-of YYYY-MM-DD]] [--duration S | --scenario FILE.json]
+            [--model FILE] [--patient FILE [--as-of YYYY-MM-DD] [--no-calibrate]]
+            [--duration S | --scenario FILE.json]
             [--sample-rate HZ] [--set NAME=VALUE]... [--out FILE.h5]
   params  list every parameter with value, unit, allowed range and source
             [--model FILE] [--patient FILE [--as-of YYYY-MM-DD]] [--set NAME=VALUE]...
   info    describe what an HDF5 file written by physiotwin holds
             FILE.h5
+  calibrate  fit the model to a patient's measured vitals and print the report
+            PATIENT_OR_RECORD.json [--model FILE] [--as-of YYYY-MM-DD]
   settle  run a model at rest until converged; write a copy whose initial state is that rest
             [--model FILE] [--duration S (default 3600)] --out FILE.json
 
@@ -39,6 +42,7 @@ int main(int argc, char** argv) {
     if (command == "params") return cli::command_params(args);
     if (command == "info") return cli::command_info(args);
     if (command == "settle") return cli::command_settle(args);
+    if (command == "calibrate") return cli::command_calibrate(args);
     throw cli::UsageError(fmt::format("unknown command \"{}\"", command));
   } catch (const cli::UsageError& e) {
     fmt::print(stderr, "physiotwin: {}\n(physiotwin --help lists the commands and options)\n",

@@ -156,6 +156,8 @@ void Hdf5Recorder::begin(const Twin& twin) {
                                  fmt::format("{}", fmt::join(s.run.patient_measured, "; ")));
   detail::write_string_attribute(root, "patient_assumed",
                                  fmt::format("{}", fmt::join(s.run.patient_assumed, "; ")));
+  detail::write_string_attribute(root, "calibration",
+                                 fmt::format("{}", fmt::join(s.run.calibration, "; ")));
   detail::write_string_attribute(root, "parameter_overrides",
                                  fmt::format("{}", fmt::join(s.run.overrides, "; ")));
   detail::write_double_attribute(root, "sample_rate", twin.options().sample_rate);

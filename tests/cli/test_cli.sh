@@ -154,6 +154,15 @@ done < "$work/identifying.txt"
 [ "$(wc -l < "$work/identifying.txt")" -ge 4 ] && [ "$leaks" -eq 0 ] && pass || fail "identifying text in the outputs of run --patient RECORD"
 expect_bad_input child_record 'the patient is 3 years old' run --patient "$data/fhir/inferno_787d18e6-7a5a-4002-9c04-16ee9879406f.json" --duration 1
 "$cli" run --patient "$record" --as-of 2030-01-01 --duration 2 --out "$work/as_of.h5" > "$work/as_of.txt" 2>&1 && grep -q "(male, 36 years)" "$work/as_of.txt" && pass || { fail "--as-of"; cat "$work/as_of.txt"; }
+"$cli" calibrate "$record" > "$work/calibrate.txt" 2>&1 && grep -q "systolic_pressure: measured 131.5 mmHg" "$work/calibrate.txt" && grep -q "within 2" "$work/calibrate.txt" && pass || { fail "calibrate RECORD"; cat "$work/calibrate.txt"; }
+/usr/bin/python3 - "$work/record.h5" <<'PY' && pass || fail "the calibration report in the HDF5 file"
+import sys, h5py
+with h5py.File(sys.argv[1], "r") as f:
+    text = f.attrs["calibration"]
+    text = text.decode() if isinstance(text, bytes) else text
+    assert "systolic_pressure: measured 131.5 mmHg" in text, text
+PY
+"$cli" run --patient "$record" --no-calibrate --duration 1 --out "$work/uncalibrated.h5" > "$work/uncalibrated.txt" 2>&1 && ! grep -q "Calibration" "$work/uncalibrated.txt" && pass || fail "--no-calibrate"
 # The child of the inferno record, 59 years later: its latest height is a child's.
 expect_bad_input child_grown_up 'height 99.2 cm is outside the adult range [120, 230] cm' run --patient "$data/fhir/inferno_787d18e6-7a5a-4002-9c04-16ee9879406f.json" --as-of 2000-01-01 --duration 1
 /usr/bin/python3 - "$work/record.h5" <<'PY' && pass || fail "the record's inputs in the HDF5 file"

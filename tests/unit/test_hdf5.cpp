@@ -11,7 +11,7 @@ TEST(Hdf5, WritesTheVersion1LayoutAndReadsItBack) {
   const auto path = std::filesystem::temp_directory_path() / "physiotwin_unit.h5";
   std::filesystem::remove(path);
   {
-    io::Hdf5Recorder file(path, {"adult_male", "", "adult.json", "", {}, {}, {}});
+    io::Hdf5Recorder file(path, {"adult_male", "", "adult.json", "", {}, {}, {}, {}});
     Twin twin(test_support::reference_model());
     twin.add_recorder(file);
     twin.advance(3.0);

@@ -23,6 +23,8 @@ struct RunDescription {
   std::vector<std::string> overrides;  ///< "--set" assignments, as given
   /// From a health record: what was taken from it and what was assumed (de-identified).
   std::vector<std::string> patient_measured, patient_assumed;
+  /// The calibration report: per target measured, twin, residual; warnings.
+  std::vector<std::string> calibration;
 };
 
 /// Records a twin into an HDF5 file. Everything is written to "<path>.tmp" and renamed to
