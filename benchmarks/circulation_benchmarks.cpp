@@ -74,22 +74,11 @@ void BM_WithoutGases60s(benchmark::State& state) {
 }
 BENCHMARK(BM_WithoutGases60s)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// Personalising one patient (issue 4: under 2 s): a patient with six measured vitals is read,
-// the model scaled to it and calibrated to them.
+// Personalising one patient (issue 4: under 2 s): a patient with six measured vitals
+// (models/patients/example_measured_male.json) is read, the model scaled and calibrated.
 void BM_PersonalisePatient(benchmark::State& state) {
   const std::string models = PHYSIOTWIN_MODELS_DIR;
-  const auto path = std::filesystem::temp_directory_path() / "physiotwin_benchmark_patient.json";
-  std::ofstream(path) << R"({"format": "physiotwin-patient", "version": 1, "id": "b1",
-    "description": "", "sex": "male", "source": "benchmark",
-    "age": {"value": 55, "unit": "a", "source": "x"},
-    "height": {"value": 180, "unit": "cm", "source": "x"},
-    "weight": {"value": 85, "unit": "kg", "source": "x"},
-    "measurements": {"heart_rate": {"value": 64, "unit": "1/min", "source": "x"},
-      "systolic_pressure": {"value": 138, "unit": "mmHg", "source": "x"},
-      "diastolic_pressure": {"value": 86, "unit": "mmHg", "source": "x"},
-      "respiratory_rate": {"value": 14, "unit": "1/min", "source": "x"},
-      "spo2": {"value": 96, "unit": "%", "source": "x"},
-      "lv_ejection_fraction": {"value": 58, "unit": "%", "source": "x"}}})";
+  const std::string path = models + "/patients/example_measured_male.json";
   for (auto _ : state) {
     const physiotwin::Patient patient = physiotwin::load_patient(path);
     auto model = physiotwin::load_circulation(models + "/circulation/adult.json");

@@ -19,21 +19,11 @@ CalibrationReport calibrated(const Patient& p, CirculationModel& model) {
 }
 }  // namespace
 
+// models/patients/example_measured_male.json: HR 64, 138/86 mmHg, RR 14, SpO2 96 %, EF 58 %.
 TEST(Calibration, ReachesEveryMeasuredVitalOfAPatientFile) {
-  const auto path = std::filesystem::temp_directory_path() / "physiotwin_calibration_patient.json";
-  std::ofstream(path) << R"({"format": "physiotwin-patient", "version": 1, "id": "c1",
-    "description": "", "sex": "male", "source": "test",
-    "age": {"value": 55, "unit": "a", "source": "x"},
-    "height": {"value": 180, "unit": "cm", "source": "x"},
-    "weight": {"value": 85, "unit": "kg", "source": "x"},
-    "measurements": {"heart_rate": {"value": 64, "unit": "1/min", "source": "x"},
-      "systolic_pressure": {"value": 138, "unit": "mmHg", "source": "x"},
-      "diastolic_pressure": {"value": 86, "unit": "mmHg", "source": "x"},
-      "respiratory_rate": {"value": 14, "unit": "1/min", "source": "x"},
-      "spo2": {"value": 96, "unit": "%", "source": "x"},
-      "lv_ejection_fraction": {"value": 58, "unit": "%", "source": "x"}}})";
   CirculationModel model;
-  const CalibrationReport report = calibrated(load_patient(path), model);
+  const CalibrationReport report = calibrated(
+      load_patient(test_support::model_path("patients/example_measured_male.json")), model);
   ASSERT_EQ(report.results.size(), 6u);
   for (const auto& r : report.results) {
     EXPECT_TRUE(r.reached()) << r.target << ": measured " << r.measured << ", twin " << r.twin;
