@@ -166,6 +166,16 @@ struct PopulationValues {
         fmt::format("hemoglobin {:.3g} g/dL (population value: the record has none)",
                     population.hemoglobin_g_per_dl));
   }
+  // Vitals the record lacks are not calibrated to: the model's resting value for this body
+  // (docs/validation.md: within the published normal ranges) stands in, and says so.
+  for (Measure m : {Measure::heart_rate, Measure::systolic_pressure, Measure::diastolic_pressure,
+                    Measure::respiratory_rate, Measure::spo2, Measure::lv_ejection_fraction}) {
+    if (!record[m].present()) {
+      p.assumed.push_back(
+          fmt::format("{}: none in the record; the model's resting value for this body stands",
+                      measure_specs[std::size_t(m)].name));
+    }
+  }
   return p;
 }
 
