@@ -48,8 +48,7 @@ BENCHMARK(BM_RightHandSide);
 // 60 simulated seconds of the reference adult with the default options (the tolerances
 // the validation tests pass with), outputs sampled at 100 Hz and beat metrics at 500 Hz.
 // Reports the real-time factor: simulated seconds per wall-clock second.
-void BM_ReferenceAdult60s(benchmark::State& state) {
-  const auto model = reference_model();
+void simulate_60s(benchmark::State& state, const physiotwin::CirculationModel& model) {
   for (auto _ : state) {
     physiotwin::Twin twin{physiotwin::CirculationModel(model)};
     twin.advance(60.0);
@@ -58,19 +57,16 @@ void BM_ReferenceAdult60s(benchmark::State& state) {
   state.counters["real_time_factor"] =
       benchmark::Counter(60.0 * double(state.iterations()), benchmark::Counter::kIsRate);
 }
+
+void BM_ReferenceAdult60s(benchmark::State& state) {
+  simulate_60s(state, reference_model());
+}
 BENCHMARK(BM_ReferenceAdult60s)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // The same without gas exchange and chemoreflexes (48 states: circulation, lung mechanics,
 // baroreflex): the model issue 2's target was set for, kept comparable across versions.
 void BM_WithoutGases60s(benchmark::State& state) {
-  const auto model = reference_model({"gas_exchange", "chemoreflex"});
-  for (auto _ : state) {
-    physiotwin::Twin twin{physiotwin::CirculationModel(model)};
-    twin.advance(60.0);
-    benchmark::DoNotOptimize(twin.signal_values().data());
-  }
-  state.counters["real_time_factor"] =
-      benchmark::Counter(60.0 * double(state.iterations()), benchmark::Counter::kIsRate);
+  simulate_60s(state, reference_model({"gas_exchange", "chemoreflex"}));
 }
 BENCHMARK(BM_WithoutGases60s)->Unit(benchmark::kMillisecond)->UseRealTime();
 

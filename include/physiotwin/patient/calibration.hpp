@@ -66,12 +66,15 @@ struct RestingValues {
   double alveolar_po2 = 0, arterial_pco2 = 0, o2_consumption = 0;
 };
 
+/// Mean of column `column` over the last n rows; NaN if there are none or no such column
+/// (a metric the model lacks: BeatAnalyzer::find() returns the metric count).
 inline double mean_of_last(const std::vector<std::vector<double>>& rows, std::size_t column,
                            std::size_t n) {
   n = std::min(n, rows.size());
+  if (n == 0 || column >= rows.back().size()) return std::nan("");
   double sum = 0.0;
   for (std::size_t i = rows.size() - n; i < rows.size(); ++i) sum += rows[i][column];
-  return n > 0 ? sum / double(n) : std::nan("");
+  return sum / double(n);
 }
 
 /// Simulates `duration` seconds from the model's resting state; the means of the last beats,
@@ -93,11 +96,14 @@ inline RestingValues rest(const CirculationModel& model, double duration) {
   auto sample_mean = [&](const std::string& signal) {
     const auto index = twin.signals().find(signal);
     if (!index) return std::nan("");
-    std::vector<std::vector<double>> last;
+    double sum = 0.0;
+    std::size_t n = 0;
     for (std::size_t i = 0; i < rec.times.size(); ++i) {
-      if (rec.times[i] > duration - 5.0) last.push_back({rec.samples[i][*index]});
+      if (rec.times[i] <= duration - 5.0) continue;
+      sum += rec.samples[i][*index];
+      ++n;
     }
-    return mean_of_last(last, 0, last.size());
+    return n > 0 ? sum / double(n) : std::nan("");
   };
   if (model.baroreflex) {
     v.sensor_pressure =
@@ -107,8 +113,7 @@ inline RestingValues rest(const CirculationModel& model, double duration) {
   v.alveolar_po2 = sample_mean("alveolar.po2");
   v.arterial_pco2 = sample_mean("arterial.pco2");
   v.o2_consumption = sample_mean("tissues.o2_consumption");
-  v.respiratory_rate =
-      twin.breaths() && !rec.breaths.empty() ? mean_of_last(rec.breaths, 0, 3) : std::nan("");
+  v.respiratory_rate = mean_of_last(rec.breaths, 0, 3);
   return v;
 }
 
