@@ -9,6 +9,7 @@
 #include "physiotwin/model/model_loader.hpp"
 #include "physiotwin/patient/body.hpp"
 #include "physiotwin/patient/calibration.hpp"
+#include "physiotwin/patient/twin_parameters.hpp"
 
 namespace physiotwin::cli {
 
@@ -31,26 +32,45 @@ double parse_number(const std::string& text, const std::string& what) {
 }
 
 namespace {
-/// A FHIR resource (it has "resourceType") rather than a physiotwin patient file. Decided
-/// without throwing: a broken record must be reported by the record reader, which never
-/// quotes a record's text or names its file (file names of records hold names).
-bool is_health_record(const std::filesystem::path& file) {
+enum class PatientInput { patient_file, health_record, twin_parameters };
+
+/// A FHIR resource (it has "resourceType"), a twin parameter file, or a physiotwin patient
+/// file. Decided without throwing: a broken record must be reported by the record reader,
+/// which never quotes a record's text or names its file (file names of records hold names).
+PatientInput kind_of_patient_input(const std::filesystem::path& file) {
   const std::string text = read_text_file(file);
   const auto document = nlohmann::json::parse(text, nullptr, false);
-  if (document.is_discarded()) return text.find("\"resourceType\"") != std::string::npos;
-  return document.is_object() && document.contains("resourceType");
+  if (document.is_discarded()) {
+    return text.find("\"resourceType\"") != std::string::npos ? PatientInput::health_record
+                                                              : PatientInput::patient_file;
+  }
+  if (document.is_object() && document.contains("resourceType")) return PatientInput::health_record;
+  if (is_twin_parameters(document)) return PatientInput::twin_parameters;
+  return PatientInput::patient_file;
 }
 }  // namespace
 
-CirculationModel prepare_model(const ModelOptions& options, Patient& patient,
-                               std::vector<std::string>* calibration) {
+PreparedModel prepare_model(const ModelOptions& options) {
   const auto models = models_directory();
   const auto model_file =
       options.model_file.empty() ? models / "circulation" / "adult.json" : options.model_file;
   const auto patient_file =
       options.patient_file.empty() ? models / "patients" / "adult_male.json" : options.patient_file;
-  CirculationModel model = load_circulation(model_file);
-  if (is_health_record(patient_file)) {
+  PreparedModel prepared{load_circulation(model_file), {}, {}, false};
+  CirculationModel& model = prepared.model;
+  Patient& patient = prepared.patient;
+  const PatientInput input = kind_of_patient_input(patient_file);
+  if (input == PatientInput::twin_parameters) {
+    std::string warning;
+    TwinParameters twin = load_twin_parameters(patient_file, model, &warning);
+    if (!warning.empty()) fmt::print(stderr, "warning: {}\n", warning);
+    patient = std::move(twin.patient);
+    prepared.calibration = std::move(twin.calibration);
+    prepared.calibrated = twin.calibrated;
+    fmt::print("Patient {} ({}, {} years): personalised parameters from {}{}.\n", patient.id,
+               patient.sex, patient.age_years, patient_file.string(),
+               prepared.calibrated ? ", calibrated" : "");
+  } else if (input == PatientInput::health_record) {
     patient = patient_from_record(read_health_record(
         patient_file, options.as_of.empty() ? std::nullopt : std::optional(options.as_of)));
     fmt::print("Patient {} ({}, {} years) from a health record.\n", patient.id, patient.sex,
@@ -60,10 +80,10 @@ CirculationModel prepare_model(const ModelOptions& options, Patient& patient,
   } else {
     patient = load_patient(patient_file);
   }
-  scale_to_patient(model, patient);
   const bool has_vitals = std::any_of(patient.measurements.begin(), patient.measurements.end(),
                                       [](double v) { return !std::isnan(v); });
-  if (options.calibrate && has_vitals) {
+  if (input != PatientInput::twin_parameters) scale_to_patient(model, patient);
+  if (input != PatientInput::twin_parameters && options.calibrate && has_vitals) {
     const CalibrationReport report = calibrate(model, patient);
     std::vector<std::string> lines;
     for (const auto& r : report.results) {
@@ -77,7 +97,8 @@ CirculationModel prepare_model(const ModelOptions& options, Patient& patient,
     lines.push_back(fmt::format("{} simulations, {:.2f} s", report.simulations, report.seconds));
     fmt::print("Calibration to the measured vitals:\n");
     for (const auto& l : lines) fmt::print("  {}\n", l);
-    if (calibration) *calibration = lines;
+    prepared.calibration = std::move(lines);
+    prepared.calibrated = true;
   }
   for (const std::string& assignment : options.overrides) {
     const auto equals = assignment.find('=');
@@ -92,7 +113,7 @@ CirculationModel prepare_model(const ModelOptions& options, Patient& patient,
       throw InputError(fmt::format("--set {}: {}", assignment, e.what()));
     }
   }
-  return model;
+  return prepared;
 }
 
 }  // namespace physiotwin::cli

@@ -32,11 +32,18 @@ struct ModelOptions {
 /// models/ (a build tree), else the installed share/physiotwin/models.
 std::filesystem::path models_directory();
 
-/// Loads the model, scales it to the patient, calibrates it to the patient's measured vitals
-/// (when there are some and options.calibrate), and applies the overrides. The calibration
-/// report's lines go to `calibration` if given (and are printed).
-CirculationModel prepare_model(const ModelOptions& options, Patient& patient_out,
-                               std::vector<std::string>* calibration = nullptr);
+/// A model made ready for one patient.
+struct PreparedModel {
+  CirculationModel model;
+  Patient patient;
+  std::vector<std::string> calibration;  ///< the calibration report's lines (also printed)
+  bool calibrated = false;
+};
+
+/// Loads the model and personalises it: from a twin parameter file as stored; otherwise
+/// scaled to the patient (a patient file or a health record) and calibrated to the patient's
+/// measured vitals (when there are some and options.calibrate). Then applies the overrides.
+PreparedModel prepare_model(const ModelOptions& options);
 
 /// Parses a number in full ("12", "1e-3"); anything else is a UsageError naming `what`.
 double parse_number(const std::string& text, const std::string& what);

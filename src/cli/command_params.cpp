@@ -20,8 +20,9 @@ int command_params(const std::vector<std::string>& args) {
     else
       throw UsageError(fmt::format("params: unknown option \"{}\"", a));
   }
-  Patient patient;
-  const CirculationModel model = prepare_model(options, patient);
+  const PreparedModel prepared = prepare_model(options);
+  const CirculationModel& model = prepared.model;
+  const Patient& patient = prepared.patient;
   fmt::print("# model {} ({}), scaled to patient {}\n", model.name, model.source_file, patient.id);
   fmt::print("{:<48} {:>12} {:<12} {:<22} {}\n", "parameter", "value", "unit", "allowed range",
              "source");

@@ -104,9 +104,9 @@ void print_summary(const Twin& twin, const MemoryRecorder& events, const Patient
 
 int command_run(const std::vector<std::string>& args) {
   RunOptions options = parse_run(args);
-  Patient patient;
-  std::vector<std::string> calibration;
-  CirculationModel model = prepare_model(options.model, patient, &calibration);
+  PreparedModel prepared = prepare_model(options.model);
+  CirculationModel& model = prepared.model;
+  const Patient& patient = prepared.patient;
   // The whole scenario is checked before anything is simulated or written.
   Scenario scenario;
   if (!options.scenario.empty()) {
@@ -116,14 +116,9 @@ int command_run(const std::vector<std::string>& args) {
   const std::string patient_file = patient.record_digest.empty()
                                        ? options.model.patient_file.string()
                                        : "FHIR health record, sha256 " + patient.record_digest;
-  io::RunDescription run{patient.id,
-                         patient.description,
-                         model.source_file,
-                         patient_file,
-                         options.model.overrides,
-                         patient.measured,
-                         patient.assumed,
-                         calibration};
+  io::RunDescription run{patient.id,      patient.description,     model.source_file,
+                         patient_file,    options.model.overrides, patient.measured,
+                         patient.assumed, prepared.calibration};
   // Created before the simulation: an unwritable path fails now, not after a long run.
   io::Hdf5Recorder file(options.out, run);
   TwinOptions twin_options;

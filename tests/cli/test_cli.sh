@@ -154,7 +154,32 @@ done < "$work/identifying.txt"
 [ "$(wc -l < "$work/identifying.txt")" -ge 4 ] && [ "$leaks" -eq 0 ] && pass || fail "identifying text in the outputs of run --patient RECORD"
 expect_bad_input child_record 'the patient is 3 years old' run --patient "$data/fhir/inferno_787d18e6-7a5a-4002-9c04-16ee9879406f.json" --duration 1
 "$cli" run --patient "$record" --as-of 2030-01-01 --duration 2 --out "$work/as_of.h5" > "$work/as_of.txt" 2>&1 && grep -q "(male, 36 years)" "$work/as_of.txt" && pass || { fail "--as-of"; cat "$work/as_of.txt"; }
-"$cli" calibrate "$record" > "$work/calibrate.txt" 2>&1 && grep -q "systolic_pressure: measured 131.5 mmHg" "$work/calibrate.txt" && grep -q "within 2" "$work/calibrate.txt" && pass || { fail "calibrate RECORD"; cat "$work/calibrate.txt"; }
+"$cli" calibrate "$record" --out "$work/twin.json" > "$work/calibrate.txt" 2>&1 && grep -q "systolic_pressure: measured 131.5 mmHg" "$work/calibrate.txt" && grep -q "within 2" "$work/calibrate.txt" && [ -s "$work/twin.json" ] && [ ! -e "$work/twin.json.tmp" ] && pass || { fail "calibrate RECORD --out"; cat "$work/calibrate.txt"; }
+# The twin parameter file is an output too: nothing identifying in it.
+leaks=0
+while IFS= read -r text; do
+  [ -n "$text" ] && grep -qF -- "$text" "$work/twin.json" "$work/calibrate.txt" && { echo "leaked into twin.json: $text"; leaks=1; }
+done < "$work/identifying.txt"
+[ "$leaks" -eq 0 ] && pass || fail "identifying text in the twin parameter file"
+# The stored twin runs without calibrating again and gives the record's twin, sample for sample.
+"$cli" run --patient "$work/twin.json" --duration 2 --out "$work/twin.h5" > "$work/twin.txt" 2>&1 && grep -q "personalised parameters from" "$work/twin.txt" && ! grep -q "simulations" "$work/twin.txt" && pass || { fail "run --patient TWIN.json"; cat "$work/twin.txt"; }
+/usr/bin/python3 - "$work/record.h5" "$work/twin.h5" <<'PY' && pass || fail "run --patient TWIN.json differs from run --patient RECORD"
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "r") as a, h5py.File(sys.argv[2], "r") as b:
+    names = []
+    a.visit(lambda n: names.append(n) if isinstance(a[n], h5py.Dataset) else None)
+    assert len(names) > 100, names
+    for n in names:
+        x, y = a[n][()], b[n][()]
+        assert x.shape == y.shape and (x.dtype.kind not in "fc" or np.array_equal(x, y, equal_nan=True)), n
+    for k in ("patient_id", "patient_measured", "patient_file"):
+        assert a.attrs[k] == b.attrs[k], k
+    # The report's last line is the calibration's wall-clock time.
+    text = lambda f: (f.attrs["calibration"].decode() if isinstance(f.attrs["calibration"], bytes) else f.attrs["calibration"]).split("; ")[:-1]
+    assert text(a) == text(b) and text(a), (text(a), text(b))
+PY
+printf '{"format": "physiotwin-twin-parameters", "version": 1}' > "$work/twin_incomplete.json"
+expect_bad_input twin_incomplete 'twin_incomplete.json: (top level): missing required member "model"' run --patient "$work/twin_incomplete.json" --duration 1
 /usr/bin/python3 - "$work/record.h5" <<'PY' && pass || fail "the calibration report in the HDF5 file"
 import sys, h5py
 with h5py.File(sys.argv[1], "r") as f:

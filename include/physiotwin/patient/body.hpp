@@ -65,29 +65,31 @@ struct Patient {
   return 0.007184 * std::pow(height_cm, 0.725) * std::pow(weight_kg, 0.425);
 }
 
-/// Reads a patient file. The allowed ranges are those of adults (the model's scope).
-[[nodiscard]] inline Patient load_patient(const std::filesystem::path& file) {
-  const nlohmann::json document = read_json_file(file);
-  const JsonView root(document, file.string(), "");
-  static constexpr std::array<std::string_view, 10> members{
-      "format", "version", "id",     "description",  "sex",
-      "age",    "height",  "weight", "measurements", "source"};
-  root.reject_unknown_members(members);
-  if (root["format"].string() != "physiotwin-patient")
-    root["format"].fail("expected \"physiotwin-patient\"");
-  if (root["version"].number() != 1) root["version"].fail("only version 1 is supported");
+/// The adult limits of body size (the model's scope), for patient files and records.
+inline constexpr ParameterSpec patient_age_spec{"age", "a", 18.0, 90.0, "age"};
+inline constexpr ParameterSpec patient_height_spec{"height", "cm", 120.0, 230.0, "height"};
+inline constexpr ParameterSpec patient_weight_spec{"weight", "kg", 30.0, 250.0, "weight"};
+
+/// Reads a patient object (docs/patient-format.md): the root of a patient file without its
+/// "format" and "version", or the "patient" member of a twin parameter file.
+[[nodiscard]] inline Patient read_patient(const JsonView& root) {
+  static constexpr std::array<std::string_view, 11> members{
+      "format", "version", "id",     "description",  "sex",          "age",
+      "height", "weight",  "source", "measurements", "record_sha256"};
+  static constexpr std::array<std::string_view, 2> lists{"measured", "assumed"};
+  std::vector<std::string_view> allowed(members.begin(), members.end());
+  allowed.insert(allowed.end(), lists.begin(), lists.end());
+  root.reject_unknown_members(allowed);
   Patient p;
   p.id = root["id"].string();
   p.description = root["description"].string();
   p.sex = root["sex"].string();
   if (p.sex != "male" && p.sex != "female") root["sex"].fail("expected \"male\" or \"female\"");
-  static constexpr ParameterSpec age{"age", "a", 18.0, 90.0, "age"};
-  static constexpr ParameterSpec height{"height", "cm", 120.0, 230.0, "height"};
-  static constexpr ParameterSpec weight{"weight", "kg", 30.0, 250.0, "weight"};
-  p.age_years = detail::read_parameter(root["age"], "age", age).value;
-  p.height_cm = detail::read_parameter(root["height"], "height", height).value;
-  p.weight_kg = detail::read_parameter(root["weight"], "weight", weight).value;
+  p.age_years = detail::read_parameter(root["age"], "age", patient_age_spec).value;
+  p.height_cm = detail::read_parameter(root["height"], "height", patient_height_spec).value;
+  p.weight_kg = detail::read_parameter(root["weight"], "weight", patient_weight_spec).value;
   p.source = root["source"].string();
+  if (root.has("record_sha256")) p.record_digest = root["record_sha256"].string();
   if (root.has("measurements")) {
     // {"heart_rate": {"value": 64, "unit": "1/min", "source": "..."}, ...}: the names and
     // units of health records (docs/patient-format.md), height and weight excepted.
@@ -106,7 +108,50 @@ struct Patient {
           detail::read_parameter(measures[name], "measurements." + name, as_parameter).value;
     }
   }
+  for (std::string_view list : lists) {
+    if (!root.has(std::string(list))) continue;
+    const JsonView items = root[std::string(list)];
+    auto& target = list == "measured" ? p.measured : p.assumed;
+    for (std::size_t i = 0; i < items.array_size(); ++i)
+      target.push_back(items.at_index(i).string());
+  }
   return p;
+}
+
+/// Reads a patient file.
+[[nodiscard]] inline Patient load_patient(const std::filesystem::path& file) {
+  const nlohmann::json document = read_json_file(file);
+  const JsonView root(document, file.string(), "");
+  if (root["format"].string() != "physiotwin-patient")
+    root["format"].fail("expected \"physiotwin-patient\"");
+  if (root["version"].number() != 1) root["version"].fail("only version 1 is supported");
+  return read_patient(root);
+}
+
+/// A patient as a patient object (the inverse of read_patient()), without format and version.
+/// Holds only what a patient file holds: the pseudonymous id, never a name.
+[[nodiscard]] inline nlohmann::ordered_json patient_json(const Patient& p) {
+  auto quantity = [](double value, std::string_view unit, const std::string& source) {
+    return nlohmann::ordered_json{{"value", value}, {"unit", unit}, {"source", source}};
+  };
+  nlohmann::ordered_json j{{"id", p.id},
+                           {"description", p.description},
+                           {"sex", p.sex},
+                           {"age", quantity(p.age_years, patient_age_spec.unit, p.source)},
+                           {"height", quantity(p.height_cm, patient_height_spec.unit, p.source)},
+                           {"weight", quantity(p.weight_kg, patient_weight_spec.unit, p.source)},
+                           {"source", p.source}};
+  nlohmann::ordered_json measures = nlohmann::ordered_json::object();
+  for (std::size_t m = 0; m < measure_specs.size(); ++m) {
+    const MeasureSpec& spec = measure_specs[m];
+    if (std::isnan(p.measurements[m]) || spec.name == "height" || spec.name == "weight") continue;
+    measures[std::string(spec.name)] = quantity(p.measurements[m], spec.unit, p.source);
+  }
+  if (!measures.empty()) j["measurements"] = measures;
+  if (!p.record_digest.empty()) j["record_sha256"] = p.record_digest;
+  if (!p.measured.empty()) j["measured"] = p.measured;
+  if (!p.assumed.empty()) j["assumed"] = p.assumed;
+  return j;
 }
 
 /// Population values for what a health record lacks. Height and weight: means of US adults
@@ -151,16 +196,18 @@ struct PopulationValues {
   };
   body(Measure::height, population.height_cm, p.height_cm);
   body(Measure::weight, population.weight_kg, p.weight_kg);
-  // The adult limits of patient files (load_patient()).
-  auto adult = [&](Measure m, double value, double lo, double hi, const char* unit) {
+  // The adult limits of patient files (read_patient()).
+  auto adult = [&](Measure m, double value, double lo, double hi, std::string_view unit) {
     if (value >= lo && value <= hi) return;
     throw InputError(fmt::format(
         "{}: {} {:g} {} is outside the adult range [{:g}, {:g}] {} "
         "(the latest value in the record)",
         record[m].where, measure_specs[std::size_t(m)].name, value, unit, lo, hi, unit));
   };
-  adult(Measure::height, p.height_cm, 120.0, 230.0, "cm");
-  adult(Measure::weight, p.weight_kg, 30.0, 250.0, "kg");
+  adult(Measure::height, p.height_cm, patient_height_spec.min, patient_height_spec.max,
+        patient_height_spec.unit);
+  adult(Measure::weight, p.weight_kg, patient_weight_spec.min, patient_weight_spec.max,
+        patient_weight_spec.unit);
   if (!record[Measure::hemoglobin].present()) {
     p.assumed.push_back(
         fmt::format("hemoglobin {:.3g} g/dL (population value: the record has none)",

@@ -1,0 +1,159 @@
+#pragma once
+// A twin parameter file (docs/patient-format.md, "Twin parameter files"): a personalised
+// twin, stored. `physiotwin calibrate RECORD --out twin.json` writes one; `run --patient`
+// reads it and gets the same twin without scaling or calibrating again. It holds the
+// de-identified patient (pseudonymous id, record digest, measured values), the calibration
+// report and the value of every parameter of the model, with its unit.
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "physiotwin/core/json_reader.hpp"
+#include "physiotwin/core/sha256.hpp"
+#include "physiotwin/model/circulation_model.hpp"
+#include "physiotwin/patient/body.hpp"
+
+namespace physiotwin {
+
+inline constexpr std::string_view twin_parameters_format = "physiotwin-twin-parameters";
+
+/// What a twin parameter file holds besides the parameters.
+struct TwinParameters {
+  Patient patient;
+  std::vector<std::string> calibration;  ///< the calibration report's lines
+  bool calibrated = false;
+};
+
+/// Whether a parsed JSON document is a twin parameter file.
+[[nodiscard]] inline bool is_twin_parameters(const nlohmann::json& document) {
+  return document.is_object() && document.contains("format") &&
+         document["format"] == twin_parameters_format;
+}
+
+/// The SHA-256 of a model file, by which a twin parameter file names the model it was made
+/// from; empty if the file cannot be read.
+[[nodiscard]] inline std::string model_digest(const CirculationModel& model) {
+  if (model.source_file.empty() || !std::filesystem::exists(model.source_file)) return {};
+  return crypto::hex(crypto::sha256(read_text_file(model.source_file)));
+}
+
+/// Writes `model` (scaled to and calibrated for `twin.patient`) as a twin parameter file.
+/// Written to "<file>.tmp" and renamed: a failed write never leaves a half-written file.
+inline void write_twin_parameters(const std::filesystem::path& file, const CirculationModel& model,
+                                  const TwinParameters& twin) {
+  // Ordered: the parameters in the model's order, as `physiotwin params` lists them. Values
+  // are written with 17 significant digits, so reading them back gives the same doubles.
+  nlohmann::ordered_json parameters = nlohmann::ordered_json::object();
+  for (const Parameter& p : model.parameters.all()) {
+    parameters[p.name] = nlohmann::ordered_json{{"value", p.value}, {"unit", p.unit}};
+  }
+  const bool baroreflex_at_operating_point =
+      model.baroreflex && model.baroreflex->initial_state.empty();
+  const nlohmann::ordered_json document{
+      {"format", twin_parameters_format},
+      {"version", 1},
+      {"model", {{"name", model.name}, {"sha256", model_digest(model)}}},
+      {"patient", patient_json(twin.patient)},
+      {"calibration",
+       {{"calibrated", twin.calibrated},
+        {"baroreflex_starts_at_operating_point", baroreflex_at_operating_point},
+        {"report", twin.calibration}}},
+      {"parameters", parameters}};
+  std::filesystem::path temporary = file;
+  temporary += ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) throw InputError(fmt::format("{}: cannot open for writing", temporary.string()));
+    out << document.dump(1) << '\n';
+    out.close();
+    if (!out) {
+      std::error_code ignored;
+      std::filesystem::remove(temporary, ignored);
+      throw InputError(fmt::format("{}: write failed", temporary.string()));
+    }
+  }
+  std::error_code error;
+  std::filesystem::rename(temporary, file, error);
+  if (error) {
+    std::filesystem::remove(temporary, error);
+    throw InputError(fmt::format("{}: cannot rename the finished file into place", file.string()));
+  }
+}
+
+/// Reads a twin parameter file into `model` (loaded from the model file it was made from):
+/// every parameter the model has must be in the file, with the same unit and inside its
+/// range, and the file must name no other. The model's initial volumes follow the patient's
+/// body as scale_to_patient() sets them. `warning` receives a note when the model file
+/// differs from the one the parameters were made from (the names and units still match).
+[[nodiscard]] inline TwinParameters load_twin_parameters(const std::filesystem::path& file,
+                                                         CirculationModel& model,
+                                                         std::string* warning = nullptr) {
+  const nlohmann::json document = read_json_file(file);
+  const JsonView root(document, file.string(), "");
+  static constexpr std::array<std::string_view, 6> members{"format",  "version",     "model",
+                                                           "patient", "calibration", "parameters"};
+  root.reject_unknown_members(members);
+  if (root["format"].string() != twin_parameters_format)
+    root["format"].fail(fmt::format("expected \"{}\"", twin_parameters_format));
+  if (root["version"].number() != 1) root["version"].fail("only version 1 is supported");
+  const JsonView model_node = root["model"];
+  if (model_node["name"].string() != model.name) {
+    model_node["name"].fail(fmt::format("made from model \"{}\", but the model is \"{}\" ({})",
+                                        model_node["name"].string(), model.name,
+                                        model.source_file));
+  }
+  const std::string digest = model_digest(model);
+  if (warning && !digest.empty() && model_node["sha256"].string() != digest) {
+    *warning = fmt::format(
+        "{}: made from another version of model {} (sha256 {}...); the parameters' names "
+        "and units match this one ({}...)",
+        file.string(), model.name, model_node["sha256"].string().substr(0, 12),
+        digest.substr(0, 12));
+  }
+  TwinParameters twin;
+  twin.patient = read_patient(root["patient"]);
+  const JsonView calibration = root["calibration"];
+  twin.calibrated = calibration["calibrated"].boolean();
+  for (std::size_t i = 0; i < calibration["report"].array_size(); ++i)
+    twin.calibration.push_back(calibration["report"].at_index(i).string());
+
+  // The body first (initial volumes, and the parameters a body sets), then every value.
+  scale_to_patient(model, twin.patient);
+  const JsonView parameters = root["parameters"];
+  for (const std::string& name : parameters.member_names()) {
+    if (!model.parameters.contains(name)) {
+      parameters[name].fail(fmt::format("model {} has no parameter \"{}\"", model.name, name));
+    }
+  }
+  for (const Parameter& p : model.parameters.all()) {
+    if (!parameters.has(p.name)) {
+      parameters.fail(fmt::format("parameter \"{}\" of model {} is missing", p.name, model.name));
+    }
+    const JsonView entry = parameters[p.name];
+    static constexpr std::array<std::string_view, 2> entry_members{"value", "unit"};
+    entry.reject_unknown_members(entry_members);
+    if (entry["unit"].string() != p.unit) {
+      entry["unit"].fail(fmt::format("expected \"{}\", the unit of {}", p.unit, p.name));
+    }
+    const double value = entry["value"].number();
+    if (!std::isfinite(value) || value < p.min || value > p.max) {
+      entry["value"].fail(fmt::format("{} = {:g} {} is outside the allowed range {}", p.name, value,
+                                      p.unit, describe_range(p)));
+    }
+  }
+  for (std::size_t i = 0; i < model.parameters.size(); ++i) {
+    const std::string name = model.parameters.at(i).name;
+    model.parameters.set_derived(i, parameters[name]["value"].number(), file.string());
+  }
+  // A calibrated baroreflex rests at its new set point: it starts at its operating point,
+  // not at the model file's resting state (as calibrate() leaves it).
+  if (calibration["baroreflex_starts_at_operating_point"].boolean() && model.baroreflex)
+    model.baroreflex->initial_state.clear();
+  model.refresh();
+  return twin;
+}
+
+}  // namespace physiotwin

@@ -1,0 +1,131 @@
+// Twin parameter files (docs/patient-format.md): a calibrated twin written and read back is
+// the same twin, to the last bit; a file that does not fit the model is refused, naming the
+// JSON path.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "../helpers.hpp"
+#include "physiotwin/patient/calibration.hpp"
+#include "physiotwin/patient/twin_parameters.hpp"
+
+using namespace physiotwin;
+
+namespace {
+
+std::filesystem::path temporary(const std::string& name) {
+  return std::filesystem::temp_directory_path() / ("physiotwin_" + name);
+}
+
+CirculationModel fresh_model() {
+  return load_circulation(test_support::model_path("circulation/adult.json"));
+}
+
+/// The example patient with measured vitals, scaled and calibrated, written to `file`.
+CirculationModel write_calibrated(const std::filesystem::path& file) {
+  const Patient patient =
+      load_patient(test_support::model_path("patients/example_measured_male.json"));
+  CirculationModel model = fresh_model();
+  scale_to_patient(model, patient);
+  const CalibrationReport report = calibrate(model, patient);
+  std::vector<std::string> lines;
+  for (const auto& r : report.results) lines.push_back(r.target);
+  write_twin_parameters(file, model, {patient, lines, true});
+  return model;
+}
+
+/// Rewrites `file` with `edit` applied to its JSON.
+template <typename Edit>
+void edit_json(const std::filesystem::path& file, Edit edit) {
+  nlohmann::json j = read_json_file(file);
+  edit(j);
+  std::ofstream(file) << j.dump(1);
+}
+
+std::string load_error(const std::filesystem::path& file) {
+  CirculationModel model = fresh_model();
+  try {
+    (void)load_twin_parameters(file, model);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST(TwinParameters, RoundTripGivesTheSameTwin) {
+  const auto file = temporary("twin_roundtrip.json");
+  const CirculationModel calibrated = write_calibrated(file);
+  EXPECT_FALSE(std::filesystem::exists(file.string() + ".tmp"));
+  CirculationModel loaded = fresh_model();
+  std::string warning;
+  const TwinParameters twin = load_twin_parameters(file, loaded, &warning);
+  EXPECT_TRUE(warning.empty()) << warning;
+  EXPECT_TRUE(twin.calibrated);
+  EXPECT_EQ(twin.patient.id, "example_measured_male");
+  EXPECT_DOUBLE_EQ(twin.patient.measurement(Measure::systolic_pressure), 138.0);
+  ASSERT_EQ(loaded.parameters.size(), calibrated.parameters.size());
+  for (std::size_t i = 0; i < loaded.parameters.size(); ++i) {
+    EXPECT_EQ(loaded.parameters.at(i).value, calibrated.parameters.at(i).value)
+        << loaded.parameters.at(i).name;
+  }
+  // Same parameters, same initial state: the same trajectory, bit for bit.
+  std::vector<double> a(calibrated.state_size()), b(loaded.state_size());
+  calibrated.initial_state(a);
+  loaded.initial_state(b);
+  EXPECT_EQ(a, b);
+  Twin first{CirculationModel(calibrated)}, second{std::move(loaded)};
+  first.advance(3.0);
+  second.advance(3.0);
+  for (const char* signal : {"aorta.pressure", "lv.volume", "arterial.po2"}) {
+    EXPECT_EQ(first.signal(signal), second.signal(signal)) << signal;
+  }
+}
+
+TEST(TwinParameters, FilesThatDoNotFitTheModelAreRefused) {
+  const auto file = temporary("twin_bad.json");
+  write_calibrated(file);
+  const nlohmann::json good = read_json_file(file);
+  auto with = [&](auto edit) {
+    std::ofstream(file) << good.dump(1);
+    edit_json(file, edit);
+    return load_error(file);
+  };
+  EXPECT_NE(with([](nlohmann::json& j) {
+              j["parameters"]["heart.rat"] = j["parameters"]["heart.rate"];
+            }).find("parameters.heart.rat: model adult_circulation has no parameter"),
+            std::string::npos);
+  EXPECT_NE(with([](nlohmann::json& j) {
+              j["parameters"].erase("heart.rate");
+            }).find("parameter \"heart.rate\" of model adult_circulation is missing"),
+            std::string::npos);
+  EXPECT_NE(with([](nlohmann::json& j) {
+              j["parameters"]["heart.rate"]["unit"] = "1/s";
+            }).find("parameters.heart.rate.unit: expected \"1/min\""),
+            std::string::npos);
+  EXPECT_NE(with([](nlohmann::json& j) { j["parameters"]["heart.rate"]["value"] = 900; })
+                .find("parameters.heart.rate.value: heart.rate = 900 1/min is outside the allowed "
+                      "range"),
+            std::string::npos);
+  EXPECT_NE(with([](nlohmann::json& j) {
+              j["model"]["name"] = "other";
+            }).find("model.name: made from model \"other\""),
+            std::string::npos);
+  EXPECT_NE(with([](nlohmann::json& j) {
+              j["patient"]["age"]["value"] = 9;
+            }).find("patient.age.value: age = 9 a is outside the allowed range [18, 90] a"),
+            std::string::npos);
+  EXPECT_NE(with([](nlohmann::json& j) { j["version"] = 2; }).find("version: only version 1"),
+            std::string::npos);
+
+  // Another version of the model file: read, with a warning that says so.
+  std::ofstream(file) << good.dump(1);
+  edit_json(file, [](nlohmann::json& j) { j["model"]["sha256"] = "0123456789abcdef"; });
+  CirculationModel model = fresh_model();
+  std::string warning;
+  (void)load_twin_parameters(file, model, &warning);
+  EXPECT_NE(warning.find("made from another version of model adult_circulation"), std::string::npos)
+      << warning;
+}
