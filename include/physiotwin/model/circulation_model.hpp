@@ -116,6 +116,7 @@ struct ChemoreflexBlock {
 /// The body the model file's values describe; patients are scaled relative to it.
 struct ReferenceBody {
   std::string sex = "male";
+  double age_years = 40.0;
   double height_cm = 175.0;
   double weight_kg = 70.0;
   std::string source;

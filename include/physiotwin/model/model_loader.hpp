@@ -182,14 +182,19 @@ inline void read_gas_exchange(const JsonView& node,
 
   {
     const JsonView body = root["reference_body"];
-    static constexpr std::array<std::string_view, 4> members{"sex", "height", "weight", "source"};
+    static constexpr std::array<std::string_view, 5> members{"sex", "age", "height", "weight",
+                                                             "source"};
     body.reject_unknown_members(members);
     model.reference_body.sex = body["sex"].string();
     if (model.reference_body.sex != "male" && model.reference_body.sex != "female") {
       body["sex"].fail("expected \"male\" or \"female\"");
     }
+    static constexpr ParameterSpec age{"age", "a", 18.0, 90.0, "age"};
     static constexpr ParameterSpec height{"height", "cm", 100.0, 250.0, "height"};
     static constexpr ParameterSpec weight{"weight", "kg", 25.0, 300.0, "weight"};
+    // The age the parameters are for: age-related changes are relative to it
+    // (patient/aging.hpp).
+    model.reference_body.age_years = read_parameter(body["age"], "reference_body.age", age).value;
     model.reference_body.height_cm =
         read_parameter(body["height"], "reference_body.height", height).value;
     model.reference_body.weight_kg =

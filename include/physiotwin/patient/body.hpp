@@ -19,6 +19,7 @@
 #include "physiotwin/core/json_reader.hpp"
 #include "physiotwin/model/circulation_model.hpp"
 #include "physiotwin/model/model_loader.hpp"
+#include "physiotwin/patient/aging.hpp"
 #include "physiotwin/patient/health_record.hpp"
 
 namespace physiotwin {
@@ -292,6 +293,7 @@ inline void scale_to_patient(CirculationModel& model, const Patient& patient) {
                       std::isnan(measured) ? "population value for the sex" : "measured"));
     }
   }
+  age_to_patient(model, patient.age_years);
   model.set_initial_volume_scale(s.volume);
   model.refresh();
 }

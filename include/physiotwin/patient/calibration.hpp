@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "physiotwin/gas/blood_gas.hpp"
+#include "physiotwin/model/parameter_groups.hpp"
 #include "physiotwin/patient/body.hpp"
 #include "physiotwin/twin.hpp"
 
@@ -163,25 +164,9 @@ inline CalibrationReport calibrate(CirculationModel& model, const Patient& patie
     if (open_loop.parameters.contains(reflex)) open_loop.set_parameter(reflex, 0.0);
   }
   detail::ScaledGroup resistance, compliance, elastance;
-  for (const auto& k : model.connections) {
-    if (k.organ_bed.empty() || k.kind != ConnectionKind::resistance) continue;
-    resistance.parameters.push_back(model.parameters.index_of(k.name + ".resistance"));
-    // The large arteries: the compartment each organ bed is fed from, and the aorta.
-    const std::string feeding = model.compartments[k.from].name + ".compliance";
-    const std::size_t c = model.parameters.index_of(feeding);
-    if (std::find(compliance.parameters.begin(), compliance.parameters.end(), c) ==
-        compliance.parameters.end()) {
-      compliance.parameters.push_back(c);
-    }
-  }
-  if (model.roles.aorta) {
-    compliance.parameters.push_back(
-        model.parameters.index_of(model.compartments[*model.roles.aorta].name + ".compliance"));
-  }
-  if (model.roles.left_ventricle) {
-    elastance.parameters.push_back(model.parameters.index_of(
-        model.compartments[*model.roles.left_ventricle].name + ".end_systolic_elastance"));
-  }
+  resistance.parameters = organ_bed_resistances(model);
+  compliance.parameters = large_artery_compliances(model);
+  if (const auto lv = lv_end_systolic_elastance(model)) elastance.parameters.push_back(*lv);
   for (auto* g : {&resistance, &compliance, &elastance}) {
     for (std::size_t i : g->parameters) g->base.push_back(model.parameters.at(i).value);
   }

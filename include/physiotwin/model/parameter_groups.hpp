@@ -1,0 +1,49 @@
+#pragma once
+// Groups of parameters that act together, found from a model's structure rather than from
+// names: what calibration (patient/calibration.hpp) fits and ageing (patient/aging.hpp)
+// changes.
+#include <algorithm>
+#include <optional>
+#include <vector>
+
+#include "physiotwin/model/circulation_model.hpp"
+
+namespace physiotwin {
+
+/// The systemic vascular resistance: the resistances of the organ beds (arterioles, venules,
+/// venous return).
+[[nodiscard]] inline std::vector<std::size_t> organ_bed_resistances(const CirculationModel& model) {
+  std::vector<std::size_t> out;
+  for (const auto& k : model.connections) {
+    if (k.organ_bed.empty() || k.kind != ConnectionKind::resistance) continue;
+    out.push_back(model.parameters.index_of(k.name + ".resistance"));
+  }
+  return out;
+}
+
+/// The large arteries' compliances: the compartments the organ beds are fed from, and the
+/// aorta.
+[[nodiscard]] inline std::vector<std::size_t> large_artery_compliances(
+    const CirculationModel& model) {
+  std::vector<std::size_t> out;
+  auto add = [&](std::size_t compartment) {
+    const std::size_t c =
+        model.parameters.index_of(model.compartments[compartment].name + ".compliance");
+    if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
+  };
+  for (const auto& k : model.connections) {
+    if (!k.organ_bed.empty() && k.kind == ConnectionKind::resistance) add(k.from);
+  }
+  if (model.roles.aorta) add(*model.roles.aorta);
+  return out;
+}
+
+/// The left ventricle's end-systolic elastance, if the model has a left ventricle.
+[[nodiscard]] inline std::optional<std::size_t> lv_end_systolic_elastance(
+    const CirculationModel& model) {
+  if (!model.roles.left_ventricle) return std::nullopt;
+  return model.parameters.index_of(model.compartments[*model.roles.left_ventricle].name +
+                                   ".end_systolic_elastance");
+}
+
+}  // namespace physiotwin
