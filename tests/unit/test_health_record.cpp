@@ -206,6 +206,14 @@ TEST(HealthRecord, BadRecordsAreRefusedNamingThePath) {
   std::ofstream(dir / "physiotwin_record_broken.json") << "{\"resourceType\": \"Bundle\",,}";
   EXPECT_NE(error_of((dir / "physiotwin_record_broken.json").string()).find("not valid JSON"),
             std::string::npos);
+  // Found by the fuzz target: a number beyond a double is an error, not a crash, and the
+  // message does not quote the record.
+  std::ofstream(dir / "physiotwin_record_overflow.json")
+      << R"({"resourceType": "Bundle", "total": 1e999})";
+  const std::string overflow = error_of((dir / "physiotwin_record_overflow.json").string());
+  EXPECT_NE(overflow.find("not valid JSON: a number is too large for a double"), std::string::npos)
+      << overflow;
+  EXPECT_EQ(overflow.find("1e999"), std::string::npos) << overflow;
   EXPECT_NE(error_of(variant("observation",
                              [](nlohmann::json& j) {
                                j = {{"resourceType", "Observation"}};

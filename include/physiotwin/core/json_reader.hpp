@@ -130,6 +130,10 @@ class JsonView {
       message.erase(pos, end == std::string::npos ? std::string::npos : end + 1 - pos);
     }
     throw InputError(fmt::format("{}: not valid JSON: {}", name, message));
+  } catch (const nlohmann::json::exception&) {
+    // Thrown while parsing for what is well-formed but unrepresentable: a number beyond the
+    // range of a double ("1e999", out_of_range.406). Its message quotes the text: not here.
+    throw InputError(fmt::format("{}: not valid JSON: a number is too large for a double", name));
   }
 }
 
