@@ -2,8 +2,9 @@
 # Every test, as CI runs them: install dependencies, check formatting, build the release
 # preset with warnings as errors and run all tests, run them again under AddressSanitizer +
 # UndefinedBehaviorSanitizer, build the benchmarks once (smoke run), fuzz the health-record
-# reader for 30 s (libFuzzer, clang), then install the
-# package and build an example against the installed tree with find_package(physiotwin).
+# reader for 30 s (libFuzzer, clang), pip-install the Python package into a fresh venv and
+# import it, then install the C++ package and build an example against the installed tree
+# with find_package(physiotwin). The Python tests and examples run in the release ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -29,6 +30,12 @@ ctest --preset asan -j "$jobs"
 
 echo "== fuzzing the health-record reader (short run)"
 ./scripts/fuzz.sh 30
+
+echo "== the Python package as a new user installs it (venv + pip, docs/python.md)"
+venv=$(mktemp -d)/venv
+/usr/bin/python3 -m venv --system-site-packages "$venv"
+"$venv/bin/pip" install --quiet --no-build-isolation --no-deps .
+(cd "$venv" && "$venv/bin/python" -c "import physiotwin as pt; t = pt.Twin(); t.advance(2.0); print('import physiotwin: ok, MAP', round(t.beats()['mean_arterial_pressure'][-1]))")
 
 echo "== install and build an example against the installed package"
 prefix=$(mktemp -d)

@@ -8,8 +8,7 @@
 #include "cli/cli.hpp"
 #include "physiotwin/model/model_loader.hpp"
 #include "physiotwin/patient/body.hpp"
-#include "physiotwin/patient/calibration.hpp"
-#include "physiotwin/patient/twin_parameters.hpp"
+#include "physiotwin/patient/personalise.hpp"
 
 namespace physiotwin::cli {
 
@@ -32,74 +31,20 @@ double parse_number(const std::string& text, const std::string& what) {
 }
 
 namespace {
-enum class PatientInput { patient_file, health_record, twin_parameters };
-
-/// A FHIR resource (it has "resourceType"), a twin parameter file, or a physiotwin patient
-/// file. Decided without throwing: a broken record must be reported by the record reader,
-/// which never quotes a record's text or names its file (file names of records hold names).
-PatientInput kind_of_patient_input(const std::filesystem::path& file) {
-  const std::string text = read_text_file(file);
-  const auto document = nlohmann::json::parse(text, nullptr, false);
-  if (document.is_discarded()) {
-    return text.find("\"resourceType\"") != std::string::npos ? PatientInput::health_record
-                                                              : PatientInput::patient_file;
-  }
-  if (document.is_object() && document.contains("resourceType")) return PatientInput::health_record;
-  if (is_twin_parameters(document)) return PatientInput::twin_parameters;
-  return PatientInput::patient_file;
-}
-}  // namespace
-
-PreparedModel prepare_model(const ModelOptions& options) {
-  const auto models = models_directory();
-  const auto model_file =
-      options.model_file.empty() ? models / "circulation" / "adult.json" : options.model_file;
-  const auto patient_file =
-      options.patient_file.empty() ? models / "patients" / "adult_male.json" : options.patient_file;
-  PreparedModel prepared{load_circulation(model_file), {}, {}, false};
-  CirculationModel& model = prepared.model;
-  Patient& patient = prepared.patient;
-  const PatientInput input = kind_of_patient_input(patient_file);
+/// Reports what personalisation did and applies the --set overrides.
+PreparedModel finish(PreparedModel prepared, PatientInput input,
+                     const std::filesystem::path& patient_file, const ModelOptions& options) {
+  for (const auto& w : prepared.warnings) fmt::print(stderr, "warning: {}\n", w);
+  const Patient& patient = prepared.patient;
   if (input == PatientInput::twin_parameters) {
-    std::string warning;
-    TwinParameters twin = load_twin_parameters(patient_file, model, &warning);
-    if (!warning.empty()) fmt::print(stderr, "warning: {}\n", warning);
-    patient = std::move(twin.patient);
-    prepared.calibration = std::move(twin.calibration);
-    prepared.calibrated = twin.calibrated;
     fmt::print("Patient {} ({}, {} years): personalised parameters from {}{}.\n", patient.id,
                patient.sex, patient.age_years, patient_file.string(),
                prepared.calibrated ? ", calibrated" : "");
-  } else if (input == PatientInput::health_record) {
-    patient = patient_from_record(read_health_record(
-        patient_file, options.as_of.empty() ? std::nullopt : std::optional(options.as_of)));
-    fmt::print("Patient {} ({}, {} years) from a health record.\n", patient.id, patient.sex,
-               patient.age_years);
-    for (const auto& m : patient.measured) fmt::print("  measured: {}\n", m);
-    for (const auto& m : patient.assumed) fmt::print("  assumed:  {}\n", m);
-  } else {
-    patient = load_patient(patient_file);
-  }
-  const bool has_vitals = std::any_of(patient.measurements.begin(), patient.measurements.end(),
-                                      [](double v) { return !std::isnan(v); });
-  if (input != PatientInput::twin_parameters) scale_to_patient(model, patient);
-  if (input != PatientInput::twin_parameters && options.calibrate && has_vitals) {
-    const CalibrationReport report = calibrate(model, patient);
-    std::vector<std::string> lines;
-    for (const auto& r : report.results) {
-      lines.push_back(fmt::format("{}: measured {:.4g} {}, twin {:.4g}, residual {:+.2g} ({}; {})",
-                                  r.target, r.measured, r.unit, r.twin, r.twin - r.measured,
-                                  r.reached() ? fmt::format("within {:g}", r.tolerance)
-                                              : fmt::format("NOT within {:g}", r.tolerance),
-                                  r.parameter));
-    }
-    for (const auto& w : report.warnings) lines.push_back("warning: " + w);
-    lines.push_back(fmt::format("{} simulations, {:.2f} s", report.simulations, report.seconds));
+  } else if (prepared.calibrated) {
     fmt::print("Calibration to the measured vitals:\n");
-    for (const auto& l : lines) fmt::print("  {}\n", l);
-    prepared.calibration = std::move(lines);
-    prepared.calibrated = true;
+    for (const auto& l : prepared.calibration) fmt::print("  {}\n", l);
   }
+  CirculationModel& model = prepared.model;
   for (const std::string& assignment : options.overrides) {
     const auto equals = assignment.find('=');
     if (equals == std::string::npos || equals == 0) {
@@ -114,6 +59,34 @@ PreparedModel prepare_model(const ModelOptions& options) {
     }
   }
   return prepared;
+}
+}  // namespace
+
+PreparedModel prepare_model(const ModelOptions& options) {
+  const auto models = models_directory();
+  const auto model_file =
+      options.model_file.empty() ? models / "circulation" / "adult.json" : options.model_file;
+  const auto patient_file =
+      options.patient_file.empty() ? models / "patients" / "adult_male.json" : options.patient_file;
+  const PatientInput input = kind_of_patient_input(patient_file);
+  const auto as_of = options.as_of.empty() ? std::nullopt : std::optional(options.as_of);
+  CirculationModel base = load_circulation(model_file);
+  if (input == PatientInput::twin_parameters) {
+    // Loaded as stored: no scaling or calibration again.
+    PersonalisedModel prepared = personalise(std::move(base), patient_file);
+    return finish(std::move(prepared), input, patient_file, options);
+  }
+  Patient patient = read_patient_input(patient_file, as_of);
+  if (input == PatientInput::health_record) {
+    // Printed before calibration starts: what the record gave and what is assumed.
+    fmt::print("Patient {} ({}, {} years) from a health record.\n", patient.id, patient.sex,
+               patient.age_years);
+    for (const auto& m : patient.measured) fmt::print("  measured: {}\n", m);
+    for (const auto& m : patient.assumed) fmt::print("  assumed:  {}\n", m);
+  }
+  PersonalisedModel prepared =
+      personalise(std::move(base), std::move(patient), {options.calibrate});
+  return finish(std::move(prepared), input, patient_file, options);
 }
 
 }  // namespace physiotwin::cli

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "physiotwin/model/circulation_model.hpp"
-#include "physiotwin/patient/body.hpp"
+#include "physiotwin/patient/personalise.hpp"
 
 namespace physiotwin::cli {
 
@@ -32,13 +32,7 @@ struct ModelOptions {
 /// models/ (a build tree), else the installed share/physiotwin/models.
 std::filesystem::path models_directory();
 
-/// A model made ready for one patient.
-struct PreparedModel {
-  CirculationModel model;
-  Patient patient;
-  std::vector<std::string> calibration;  ///< the calibration report's lines (also printed)
-  bool calibrated = false;
-};
+using PreparedModel = PersonalisedModel;
 
 /// Loads the model and personalises it: from a twin parameter file as stored; otherwise
 /// scaled to the patient (a patient file or a health record) and calibrated to the patient's

@@ -4,6 +4,7 @@
 //   500}]}
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -17,6 +18,76 @@ struct Scenario {
   double duration = 0.0;  ///< s
   std::vector<Action> actions;
 };
+
+/// Reads one action of the scenario format (docs/scenarios.md) from a JSON object; without
+/// "time", at `default_time` (NaN: "time" is required). Not yet checked against a model:
+/// validate_action() or Twin::schedule() does that.
+[[nodiscard]] inline Action parse_action(const JsonView& node, double default_time = std::nan("")) {
+  node.require_object();
+  Action a;
+  a.origin = node.where();
+  a.time = node.has("time") || std::isnan(default_time) ? node["time"].number() : default_time;
+  const std::string name = node["action"].string();
+  auto number = [&](const char* key) { return node[key].number(); };
+  if (name == "hemorrhage" || name == "infusion") {
+    a.kind = name == "hemorrhage" ? ActionKind::hemorrhage : ActionKind::infusion;
+    static constexpr std::array<std::string_view, 6> members{"time",   "action", "rate",
+                                                             "volume", "fluid",  "compartment"};
+    node.reject_unknown_members(members);
+    a.rate = number("rate");
+    a.volume = number("volume");
+    if (a.kind == ActionKind::infusion)
+      a.fluid = node["fluid"].string();
+    else if (node.has("fluid"))
+      node["fluid"].fail("a hemorrhage has no fluid");
+    if (node.has("compartment")) a.compartment = node["compartment"].string();
+  } else if (name == "set") {
+    a.kind = ActionKind::set_parameter;
+    static constexpr std::array<std::string_view, 4> members{"time", "action", "parameter",
+                                                             "value"};
+    node.reject_unknown_members(members);
+    a.parameter = node["parameter"].string();
+    a.value = number("value");
+  } else if (name == "ventilator") {
+    a.kind = ActionKind::ventilator;
+    static constexpr std::array<std::string_view, 9> members{
+        "time", "action", "mode",    "rate", "tidal_volume", "inspiratory_pressure",
+        "peep", "fio2",   "ie_ratio"};
+    node.reject_unknown_members(members);
+    const std::string mode = node["mode"].string();
+    auto& v = a.ventilator;
+    if (mode == "off") {
+      v.mode = resp::VentilatorMode::off;
+    } else if (mode == "volume_control" || mode == "pressure_control") {
+      v.mode = mode == "volume_control" ? resp::VentilatorMode::volume_control
+                                        : resp::VentilatorMode::pressure_control;
+      v.rate = number("rate");
+      v.peep = number("peep") * cmH2O_in_mmHg;
+      if (node.has("ie_ratio")) v.ie_ratio = number("ie_ratio");
+      if (v.mode == resp::VentilatorMode::volume_control) {
+        v.tidal_volume = number("tidal_volume");
+      } else {
+        v.inspiratory_pressure = number("inspiratory_pressure") * cmH2O_in_mmHg;
+      }
+    } else {
+      node["mode"].fail(fmt::format(
+          "unknown mode \"{}\" (expected off, volume_control or pressure_control)", mode));
+    }
+    if (node.has("fio2")) v.fio2 = number("fio2");
+  } else if (name == "inspired_gas") {
+    a.kind = ActionKind::inspired_gas;
+    static constexpr std::array<std::string_view, 4> members{"time", "action", "fio2", "fico2"};
+    node.reject_unknown_members(members);
+    if (node.has("fio2")) a.fio2 = number("fio2");
+    if (node.has("fico2")) a.fico2 = number("fico2");
+  } else {
+    node["action"].fail(
+        fmt::format("unknown action \"{}\" (expected hemorrhage, infusion, set, ventilator or "
+                    "inspired_gas)",
+                    name));
+  }
+  return a;
+}
 
 /// Reads a scenario file and checks every action against the model; an error names the file
 /// and JSON path ("scenario.json: actions[2].volume: ..."). Nothing is simulated before all
@@ -36,69 +107,7 @@ struct Scenario {
   const JsonView list = root["actions"];
   for (std::size_t i = 0; i < list.array_size(); ++i) {
     const JsonView node = list.at_index(i);
-    node.require_object();
-    Action a;
-    a.origin = node.where();
-    a.time = node["time"].number();
-    const std::string name = node["action"].string();
-    auto number = [&](const char* key) { return node[key].number(); };
-    if (name == "hemorrhage" || name == "infusion") {
-      a.kind = name == "hemorrhage" ? ActionKind::hemorrhage : ActionKind::infusion;
-      static constexpr std::array<std::string_view, 6> members{"time",   "action", "rate",
-                                                               "volume", "fluid",  "compartment"};
-      node.reject_unknown_members(members);
-      a.rate = number("rate");
-      a.volume = number("volume");
-      if (a.kind == ActionKind::infusion)
-        a.fluid = node["fluid"].string();
-      else if (node.has("fluid"))
-        node["fluid"].fail("a hemorrhage has no fluid");
-      if (node.has("compartment")) a.compartment = node["compartment"].string();
-    } else if (name == "set") {
-      a.kind = ActionKind::set_parameter;
-      static constexpr std::array<std::string_view, 4> members{"time", "action", "parameter",
-                                                               "value"};
-      node.reject_unknown_members(members);
-      a.parameter = node["parameter"].string();
-      a.value = number("value");
-    } else if (name == "ventilator") {
-      a.kind = ActionKind::ventilator;
-      static constexpr std::array<std::string_view, 9> members{
-          "time", "action", "mode",    "rate", "tidal_volume", "inspiratory_pressure",
-          "peep", "fio2",   "ie_ratio"};
-      node.reject_unknown_members(members);
-      const std::string mode = node["mode"].string();
-      auto& v = a.ventilator;
-      if (mode == "off") {
-        v.mode = resp::VentilatorMode::off;
-      } else if (mode == "volume_control" || mode == "pressure_control") {
-        v.mode = mode == "volume_control" ? resp::VentilatorMode::volume_control
-                                          : resp::VentilatorMode::pressure_control;
-        v.rate = number("rate");
-        v.peep = number("peep") * cmH2O_in_mmHg;
-        if (node.has("ie_ratio")) v.ie_ratio = number("ie_ratio");
-        if (v.mode == resp::VentilatorMode::volume_control) {
-          v.tidal_volume = number("tidal_volume");
-        } else {
-          v.inspiratory_pressure = number("inspiratory_pressure") * cmH2O_in_mmHg;
-        }
-      } else {
-        node["mode"].fail(fmt::format(
-            "unknown mode \"{}\" (expected off, volume_control or pressure_control)", mode));
-      }
-      if (node.has("fio2")) v.fio2 = number("fio2");
-    } else if (name == "inspired_gas") {
-      a.kind = ActionKind::inspired_gas;
-      static constexpr std::array<std::string_view, 4> members{"time", "action", "fio2", "fico2"};
-      node.reject_unknown_members(members);
-      if (node.has("fio2")) a.fio2 = number("fio2");
-      if (node.has("fico2")) a.fico2 = number("fico2");
-    } else {
-      node["action"].fail(
-          fmt::format("unknown action \"{}\" (expected hemorrhage, infusion, set, ventilator or "
-                      "inspired_gas)",
-                      name));
-    }
+    Action a = parse_action(node);
     if (a.time > scenario.duration) {
       node["time"].fail(fmt::format("time {:g} s is after the end of the scenario ({:g} s)", a.time,
                                     scenario.duration));

@@ -169,6 +169,12 @@ class CvodeIntegrator {
   }
 
   [[nodiscard]] double time() const noexcept { return time_; }
+  /// The size of the last step taken, s (0 before the first).
+  [[nodiscard]] double last_step_size() const noexcept {
+    double h = 0.0;
+    CVodeGetLastStep(memory_, &h);
+    return h;
+  }
   [[nodiscard]] std::span<const double> state() const noexcept {
     return {N_VGetArrayPointer(y_), static_cast<std::size_t>(N_VGetLength(y_))};
   }

@@ -1,0 +1,27 @@
+"""physiotwin: patient digital twins (heart, circulation, lungs and blood gases as ODEs).
+
+    import physiotwin as pt
+    twin = pt.Twin(patient=pt.reference_patient("adult_male"))
+    twin.advance(60.0)
+    res = twin.results()                    # res.time and res["aorta.pressure"]: numpy arrays
+    print(twin.beats()["mean_arterial_pressure"][-1])
+
+Errors: ValueError for bad input (the message names the file, JSON path or parameter, the
+value and the allowed range), :class:`SolverError` when the solver fails (the time and the
+state), OSError for files that cannot be read or written. See docs/python.md.
+"""
+
+from ._physiotwin import (CalibrationReport, CalibrationResult, MetricInfo, Parameter, Patient,
+                          SignalInfo, SolverError)
+from ._physiotwin import __version__
+from ._results import MetricTable, Results, RunFile, read_hdf5
+from ._twin import (Model, Parameters, Twin, calibrate, default_model_file, load_patient,
+                    models_directory, normal_range, personalise, reference_patient,
+                    reference_patients)
+
+__all__ = [
+    "CalibrationReport", "CalibrationResult", "MetricInfo", "MetricTable", "Model", "Parameter",
+    "Parameters", "Patient", "Results", "RunFile", "SignalInfo", "SolverError", "Twin",
+    "__version__", "calibrate", "default_model_file", "load_patient", "models_directory",
+    "normal_range", "personalise", "read_hdf5", "reference_patient", "reference_patients",
+]

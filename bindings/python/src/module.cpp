@@ -1,0 +1,381 @@
+// physiotwin._physiotwin: the compiled core of the Python package (docs/python.md). Thin on
+// purpose: models, patients, calibration and twins are the C++ library's; the Python package
+// (bindings/python/physiotwin) builds the researcher-facing API over these.
+//
+// Errors: InputError -> ValueError, IoError -> OSError, SolverError -> physiotwin.SolverError
+// (a RuntimeError), each with the library's message. Twin.advance releases the GIL.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "physiotwin/actions/scenario.hpp"
+#include "physiotwin/build_info.hpp"
+#include "physiotwin/io/hdf5.hpp"
+#include "physiotwin/metrics/normal_ranges.hpp"
+#include "physiotwin/model/model_loader.hpp"
+#include "physiotwin/patient/personalise.hpp"
+#include "physiotwin/twin.hpp"
+
+namespace py = pybind11;
+using namespace physiotwin;
+
+namespace {
+
+/// A personalised model: the C++ model with the patient and calibration it was made for.
+struct PyModel {
+  CirculationModel model;
+  Patient patient;
+  std::optional<CalibrationReport> report;
+  std::vector<std::string> calibration;
+  bool calibrated = false;
+  std::vector<std::string> warnings;
+
+  explicit PyModel(PersonalisedModel p)
+      : model(std::move(p.model)),
+        patient(std::move(p.patient)),
+        report(std::move(p.report)),
+        calibration(std::move(p.calibration)),
+        calibrated(p.calibrated),
+        warnings(std::move(p.warnings)) {}
+};
+
+/// Rows of equal length as a 2-D float64 array (rows x columns); (0, columns) when empty.
+py::array_t<double> matrix(const std::vector<std::vector<double>>& rows, std::size_t columns) {
+  py::array_t<double> out({rows.size(), columns});
+  auto view = out.mutable_unchecked<2>();
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    for (std::size_t c = 0; c < columns; ++c) view(py::ssize_t(r), py::ssize_t(c)) = rows[r][c];
+  }
+  return out;
+}
+
+py::array_t<double> vector_array(const std::vector<double>& v) {
+  return py::array_t<double>(py::ssize_t(v.size()), v.data());
+}
+
+/// A twin, the model it started from (for the HDF5 file's description of the run) and the
+/// in-memory record of everything it produced.
+class PyTwin {
+ public:
+  PyTwin(const PyModel& model, double sample_rate, bool keep_samples, double relative_tolerance,
+         double max_step, long max_steps)
+      : initial_(model.model),
+        patient_(model.patient),
+        calibration_(model.calibration),
+        options_(make_options(sample_rate, relative_tolerance, max_step, max_steps)),
+        twin_(CirculationModel(model.model), options_) {
+    record_.keep_samples = keep_samples;
+    twin_.add_recorder(record_);
+  }
+
+  void advance(double seconds) {
+    py::gil_scoped_release release;
+    twin_.advance(seconds);
+  }
+
+  /// Schedules an action given as the JSON text of one scenario-format action; without a
+  /// "time", now.
+  void schedule(const std::string& json) {
+    const nlohmann::json document = parse_json_text(json, "action");
+    twin_.schedule(parse_action(JsonView(document, "action", ""), twin_.time()));
+  }
+
+  /// Schedules every action of a scenario file; returns its duration.
+  double load_scenario_file(const std::filesystem::path& file) {
+    Scenario scenario = load_scenario(file, twin_.model());
+    for (Action& a : scenario.actions) {
+      a.time += twin_.time();
+      twin_.schedule(std::move(a));
+    }
+    return scenario.duration;
+  }
+
+  /// Writes everything recorded so far as a physiotwin HDF5 file (docs/hdf5-format.md), with
+  /// the same writer as the command-line tool; written to a temporary name and renamed.
+  void write_hdf5(const std::filesystem::path& path, const std::string& patient_file) const {
+    if (!record_.keep_samples) {
+      throw InputError("write_hdf5: this twin keeps no samples (keep_samples=False)");
+    }
+    io::RunDescription run{patient_.id, patient_.description, initial_.source_file, patient_file,
+                           {},          patient_.measured,    patient_.assumed,     calibration_};
+    io::Hdf5Recorder file(path, run);
+    // The file describes the model as the run began (as the command-line tool's does).
+    const Twin at_start(CirculationModel(initial_), options_);
+    file.begin(at_start);
+    for (std::size_t i = 0; i < record_.times.size(); ++i)
+      file.sample(record_.times[i], record_.samples[i]);
+    for (std::size_t i = 0; i < record_.beat_times.size(); ++i)
+      file.beat(record_.beat_times[i], record_.beats[i]);
+    for (std::size_t i = 0; i < record_.breath_times.size(); ++i)
+      file.breath(record_.breath_times[i], record_.breaths[i]);
+    for (std::size_t i = 0; i < record_.action_times.size(); ++i) {
+      const std::string& text = record_.actions[i];
+      const auto space = text.find(' ');
+      file.action(record_.action_times[i], text.substr(0, space),
+                  space == std::string::npos ? "{}" : text.substr(space + 1));
+    }
+    file.commit();
+  }
+
+  [[nodiscard]] const Twin& twin() const { return twin_; }
+  Twin& twin() { return twin_; }
+  [[nodiscard]] const MemoryRecorder& record() const { return record_; }
+
+ private:
+  static TwinOptions make_options(double sample_rate, double relative_tolerance, double max_step,
+                                  long max_steps) {
+    if (!(relative_tolerance >= 1e-12 && relative_tolerance <= 1e-2)) {
+      throw InputError(
+          fmt::format("relative_tolerance {:g} is outside the allowed range [1e-12, 1e-2]",
+                      relative_tolerance));
+    }
+    if (!(max_step >= 1e-6 && max_step <= 1.0)) {
+      throw InputError(
+          fmt::format("max_step {:g} s is outside the allowed range [1e-6, 1] s", max_step));
+    }
+    if (max_steps < 1) throw InputError(fmt::format("max_steps {} must be at least 1", max_steps));
+    TwinOptions o;
+    o.sample_rate = sample_rate;
+    o.relative_tolerance = relative_tolerance;
+    o.max_step = max_step;
+    o.max_steps_per_interval = max_steps;
+    return o;
+  }
+
+  CirculationModel initial_;
+  Patient patient_;
+  std::vector<std::string> calibration_;
+  TwinOptions options_;
+  Twin twin_;
+  MemoryRecorder record_;
+};
+
+py::dict measurements_dict(const Patient& p) {
+  py::dict out;
+  for (std::size_t m = 0; m < measure_specs.size(); ++m) {
+    if (!std::isnan(p.measurements[m]))
+      out[py::str(std::string(measure_specs[m].name))] = p.measurements[m];
+  }
+  return out;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_physiotwin, m) {
+  m.doc() = "The compiled core of physiotwin (see the physiotwin package for the API).";
+  m.attr("__version__") = library_version;
+
+  static py::exception<SolverError> solver_error(m, "SolverError", PyExc_RuntimeError);
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const SolverError& e) {
+      PyErr_SetString(solver_error.ptr(), e.what());
+    } catch (const InputError& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    } catch (const IoError& e) {
+      PyErr_SetString(PyExc_OSError, e.what());
+    }
+  });
+
+  py::class_<Parameter>(m, "Parameter", "A model parameter: value, unit, allowed range, source.")
+      .def_readonly("name", &Parameter::name)
+      .def_readonly("value", &Parameter::value)
+      .def_readonly("unit", &Parameter::unit)
+      .def_readonly("min", &Parameter::min)
+      .def_readonly("max", &Parameter::max)
+      .def_readonly("description", &Parameter::description)
+      .def_readonly("source", &Parameter::source)
+      .def("__repr__", [](const Parameter& p) {
+        return fmt::format("Parameter({}={:g} {}, range [{:g}, {:g}])", p.name, p.value, p.unit,
+                           p.min, p.max);
+      });
+
+  py::class_<SignalInfo>(m, "SignalInfo", "A recorded signal: name, unit, description, region.")
+      .def_readonly("name", &SignalInfo::name)
+      .def_readonly("unit", &SignalInfo::unit)
+      .def_readonly("description", &SignalInfo::description)
+      .def_readonly("region", &SignalInfo::region)
+      .def("__repr__",
+           [](const SignalInfo& s) { return fmt::format("SignalInfo({} [{}])", s.name, s.unit); });
+
+  py::class_<MetricInfo>(m, "MetricInfo", "A per-beat or per-breath metric.")
+      .def_readonly("name", &MetricInfo::name)
+      .def_readonly("unit", &MetricInfo::unit)
+      .def_readonly("description", &MetricInfo::description)
+      .def("__repr__",
+           [](const MetricInfo& s) { return fmt::format("MetricInfo({} [{}])", s.name, s.unit); });
+
+  py::class_<Patient>(m, "Patient", "A patient: body, measured values, provenance (no names).")
+      .def_readonly("id", &Patient::id)
+      .def_readonly("description", &Patient::description)
+      .def_readonly("sex", &Patient::sex)
+      .def_readonly("age", &Patient::age_years)
+      .def_readonly("height", &Patient::height_cm)
+      .def_readonly("weight", &Patient::weight_kg)
+      .def_readonly("source", &Patient::source)
+      .def_readonly("record_digest", &Patient::record_digest)
+      .def_readonly("measured", &Patient::measured)
+      .def_readonly("assumed", &Patient::assumed)
+      .def_property_readonly("measurements", &measurements_dict)
+      .def("__repr__", [](const Patient& p) {
+        return fmt::format("Patient({}, {}, {:g} years, {:g} cm, {:g} kg)", p.id, p.sex,
+                           p.age_years, p.height_cm, p.weight_kg);
+      });
+
+  m.def("read_patient", &read_patient_input, py::arg("path"), py::arg("as_of") = std::nullopt,
+        "Reads a patient file or a FHIR R4 health record.");
+  m.def(
+      "patient_input_kind",
+      [](const std::filesystem::path& path) {
+        switch (kind_of_patient_input(path)) {
+          case PatientInput::health_record:
+            return "health_record";
+          case PatientInput::twin_parameters:
+            return "twin_parameters";
+          case PatientInput::patient_file:
+            break;
+        }
+        return "patient_file";
+      },
+      py::arg("path"));
+
+  py::class_<CalibrationResult>(m, "CalibrationResult", "One calibration target.")
+      .def_readonly("target", &CalibrationResult::target)
+      .def_readonly("unit", &CalibrationResult::unit)
+      .def_readonly("measured", &CalibrationResult::measured)
+      .def_readonly("twin", &CalibrationResult::twin)
+      .def_readonly("tolerance", &CalibrationResult::tolerance)
+      .def_readonly("parameter", &CalibrationResult::parameter)
+      .def_property_readonly("residual",
+                             [](const CalibrationResult& r) { return r.twin - r.measured; })
+      .def_property_readonly("reached", &CalibrationResult::reached)
+      .def("__repr__", [](const CalibrationResult& r) {
+        return fmt::format("CalibrationResult({}: measured {:g}, twin {:.4g} {}, {})", r.target,
+                           r.measured, r.twin, r.unit, r.reached() ? "reached" : "NOT reached");
+      });
+  py::class_<CalibrationReport>(m, "CalibrationReport", "What calibration reached.")
+      .def_readonly("results", &CalibrationReport::results)
+      .def_readonly("warnings", &CalibrationReport::warnings)
+      .def_readonly("simulations", &CalibrationReport::simulations)
+      .def_readonly("seconds", &CalibrationReport::seconds);
+
+  py::class_<PyModel>(m, "Model", "A model personalised for a patient.")
+      .def_property_readonly("name", [](const PyModel& p) { return p.model.name; })
+      .def_property_readonly("source_file", [](const PyModel& p) { return p.model.source_file; })
+      .def_readonly("patient", &PyModel::patient)
+      .def_readonly("report", &PyModel::report)
+      .def_readonly("calibration_lines", &PyModel::calibration)
+      .def_readonly("calibrated", &PyModel::calibrated)
+      .def_readonly("warnings", &PyModel::warnings)
+      .def("parameters",
+           [](const PyModel& p) {
+             auto all = p.model.parameters.all();
+             return std::vector<Parameter>(all.begin(), all.end());
+           })
+      .def("parameter",
+           [](const PyModel& p, const std::string& name) { return p.model.parameters.get(name); })
+      .def("set_parameter", [](PyModel& p, const std::string& name,
+                               double value) { p.model.set_parameter(name, value); })
+      .def("signals",
+           [](const PyModel& p) {
+             auto all = p.model.signals().all();
+             return std::vector<SignalInfo>(all.begin(), all.end());
+           })
+      .def("copy", [](const PyModel& p) { return PyModel(p); })
+      .def(
+          "save",
+          [](const PyModel& p, const std::filesystem::path& path) {
+            write_twin_parameters(path, p.model, {p.patient, p.calibration, p.calibrated});
+          },
+          py::arg("path"));
+
+  m.def(
+      "personalise_patient",
+      [](const std::filesystem::path& model_file, const Patient& patient, bool calibrate) {
+        CirculationModel model = load_circulation(model_file);
+        py::gil_scoped_release release;
+        return PyModel(personalise(std::move(model), patient, {calibrate}));
+      },
+      py::arg("model_file"), py::arg("patient"), py::arg("calibrate") = true);
+  m.def(
+      "personalise_file",
+      [](const std::filesystem::path& model_file, const std::filesystem::path& patient_file,
+         bool calibrate, std::optional<std::string> as_of) {
+        CirculationModel model = load_circulation(model_file);
+        py::gil_scoped_release release;
+        return PyModel(personalise(std::move(model), patient_file, {calibrate}, as_of));
+      },
+      py::arg("model_file"), py::arg("patient_file"), py::arg("calibrate") = true,
+      py::arg("as_of") = std::nullopt);
+
+  py::class_<PyTwin>(m, "Twin", "A running twin and its in-memory record.")
+      .def(py::init<const PyModel&, double, bool, double, double, long>(), py::arg("model"),
+           py::arg("sample_rate") = 100.0, py::arg("keep_samples") = true,
+           py::arg("relative_tolerance") = TwinOptions{}.relative_tolerance,
+           py::arg("max_step") = TwinOptions{}.max_step,
+           py::arg("max_steps") = TwinOptions{}.max_steps_per_interval)
+      .def("advance", &PyTwin::advance, py::arg("seconds"))
+      .def("schedule", &PyTwin::schedule, py::arg("action_json"))
+      .def("load_scenario", &PyTwin::load_scenario_file, py::arg("path"))
+      .def("set_parameter", [](PyTwin& t, const std::string& name,
+                               double value) { t.twin().set_parameter(name, value); })
+      .def("parameter",
+           [](const PyTwin& t, const std::string& name) {
+             return t.twin().model().parameters.get(name);
+           })
+      .def("parameters",
+           [](const PyTwin& t) {
+             auto all = t.twin().model().parameters.all();
+             return std::vector<Parameter>(all.begin(), all.end());
+           })
+      .def_property_readonly("time", [](const PyTwin& t) { return t.twin().time(); })
+      .def("signal", [](const PyTwin& t, const std::string& name) { return t.twin().signal(name); })
+      .def("signal_values",
+           [](const PyTwin& t) {
+             auto v = t.twin().signal_values();
+             return py::array_t<double>(py::ssize_t(v.size()), v.data());
+           })
+      .def("signals",
+           [](const PyTwin& t) {
+             auto all = t.twin().signals().all();
+             return std::vector<SignalInfo>(all.begin(), all.end());
+           })
+      .def("beat_metrics", [](const PyTwin& t) { return t.twin().beats().metrics(); })
+      .def("breath_metrics",
+           [](const PyTwin& t) {
+             return t.twin().breaths() ? t.twin().breaths()->metrics() : std::vector<MetricInfo>{};
+           })
+      .def("sample_times", [](const PyTwin& t) { return vector_array(t.record().times); })
+      .def("samples",
+           [](const PyTwin& t) { return matrix(t.record().samples, t.twin().signals().size()); })
+      .def("beat_times", [](const PyTwin& t) { return vector_array(t.record().beat_times); })
+      .def("beats",
+           [](const PyTwin& t) {
+             return matrix(t.record().beats, t.twin().beats().metrics().size());
+           })
+      .def("breath_times", [](const PyTwin& t) { return vector_array(t.record().breath_times); })
+      .def("breaths",
+           [](const PyTwin& t) {
+             const std::size_t n = t.twin().breaths() ? t.twin().breaths()->metrics().size() : 0;
+             return matrix(t.record().breaths, n);
+           })
+      .def("action_times", [](const PyTwin& t) { return vector_array(t.record().action_times); })
+      .def("actions", [](const PyTwin& t) { return t.record().actions; })
+      .def("write_hdf5", &PyTwin::write_hdf5, py::arg("path"), py::arg("patient_file") = "");
+
+  m.def(
+      "normal_range",
+      [](const std::string& metric,
+         const std::string& sex) -> std::optional<std::pair<double, double>> {
+        if (auto r = normal_range(metric, sex)) return std::pair{r->low, r->high};
+        return std::nullopt;
+      },
+      py::arg("metric"), py::arg("sex") = "male");
+}

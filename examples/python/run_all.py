@@ -1,0 +1,29 @@
+"""Runs every Python example headless (CI's python_examples test) and checks that each wrote
+its figures: python examples/python/run_all.py OUTPUT_DIRECTORY"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+here = Path(__file__).resolve().parent
+out = Path(sys.argv[1] if len(sys.argv) > 1 else "figures")
+expected = {
+    "wiggers_reference_adult.py": ["wiggers.png", "pv_loops.png", "breathing_loops.png"],
+    "synthea_calibrate.py": ["synthea_calibration.png"],
+    "aortic_valve_sweep.py": ["aortic_valve_sweep.png"],
+    "hemorrhage_baroreflex.py": ["hemorrhage_baroreflex.png"],
+}
+env = dict(os.environ, MPLBACKEND="Agg")
+failures = 0
+for script, figures in expected.items():
+    for f in figures:
+        (out / f).unlink(missing_ok=True)
+    result = subprocess.run([sys.executable, str(here / script), str(out)], env=env)
+    missing = [f for f in figures if not (out / f).is_file() or (out / f).stat().st_size == 0]
+    if result.returncode != 0 or missing:
+        print(f"FAIL {script}: exit {result.returncode}, missing {missing}")
+        failures += 1
+    else:
+        print(f"ok   {script}")
+sys.exit(1 if failures else 0)

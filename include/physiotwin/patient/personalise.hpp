@@ -1,0 +1,122 @@
+#pragma once
+// From a patient to that patient's model, the one path the command-line tool and the Python
+// bindings share: a patient file or a FHIR health record is scaled to (body size and age) and
+// calibrated to its measured vitals; a twin parameter file is loaded as stored.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "physiotwin/patient/body.hpp"
+#include "physiotwin/patient/calibration.hpp"
+#include "physiotwin/patient/health_record.hpp"
+#include "physiotwin/patient/twin_parameters.hpp"
+
+namespace physiotwin {
+
+enum class PatientInput { patient_file, health_record, twin_parameters };
+
+/// A FHIR resource (it has "resourceType"), a twin parameter file, or a physiotwin patient
+/// file. Decided without throwing: a broken record must be reported by the record reader,
+/// which never quotes a record's text or names its file (file names of records hold names).
+[[nodiscard]] inline PatientInput kind_of_patient_input(const std::filesystem::path& file) {
+  const std::string text = read_text_file(file);
+  const auto document = nlohmann::json::parse(text, nullptr, false);
+  if (document.is_discarded()) {
+    return text.find("\"resourceType\"") != std::string::npos ? PatientInput::health_record
+                                                              : PatientInput::patient_file;
+  }
+  if (document.is_object() && document.contains("resourceType")) return PatientInput::health_record;
+  if (is_twin_parameters(document)) return PatientInput::twin_parameters;
+  return PatientInput::patient_file;
+}
+
+/// Reads the patient of a patient file or a health record (`as_of`: the date to take the age
+/// at, YYYY-MM-DD). A twin parameter file needs its model: personalise() reads those.
+[[nodiscard]] inline Patient read_patient_input(const std::filesystem::path& file,
+                                                const std::optional<std::string>& as_of = {}) {
+  switch (kind_of_patient_input(file)) {
+    case PatientInput::health_record:
+      return patient_from_record(read_health_record(file, as_of));
+    case PatientInput::twin_parameters:
+      throw InputError(fmt::format(
+          "{}: a twin parameter file holds a whole personalised model, not only a patient; "
+          "load it with its model (personalise(), `run --patient`)",
+          file.string()));
+    case PatientInput::patient_file:
+      break;
+  }
+  return load_patient(file);
+}
+
+/// The calibration report as lines of text: the CLI prints them, the HDF5 file and twin
+/// parameter files store them.
+[[nodiscard]] inline std::vector<std::string> calibration_lines(const CalibrationReport& report) {
+  std::vector<std::string> lines;
+  for (const auto& r : report.results) {
+    lines.push_back(fmt::format("{}: measured {:.4g} {}, twin {:.4g}, residual {:+.2g} ({}; {})",
+                                r.target, r.measured, r.unit, r.twin, r.twin - r.measured,
+                                r.reached() ? fmt::format("within {:g}", r.tolerance)
+                                            : fmt::format("NOT within {:g}", r.tolerance),
+                                r.parameter));
+  }
+  for (const auto& w : report.warnings) lines.push_back("warning: " + w);
+  lines.push_back(fmt::format("{} simulations, {:.2f} s", report.simulations, report.seconds));
+  return lines;
+}
+
+struct PersonaliseOptions {
+  bool calibrate = true;  ///< fit to the measured vitals, if the patient has any
+};
+
+/// A model made ready for one patient.
+struct PersonalisedModel {
+  CirculationModel model;
+  Patient patient;
+  std::optional<CalibrationReport> report;  ///< when calibrated here (not when loaded)
+  std::vector<std::string> calibration;     ///< the report's lines (stored ones when loaded)
+  bool calibrated = false;
+  std::vector<std::string> warnings;  ///< e.g. a twin parameter file of another model version
+};
+
+/// Scales `model` to `patient` (body size, age, haemoglobin) and calibrates it to the
+/// patient's measured vitals, if there are some and options.calibrate.
+[[nodiscard]] inline PersonalisedModel personalise(CirculationModel model, Patient patient,
+                                                   const PersonaliseOptions& options = {}) {
+  PersonalisedModel out{std::move(model), std::move(patient), std::nullopt, {}, false, {}};
+  scale_to_patient(out.model, out.patient);
+  const bool has_vitals =
+      std::any_of(out.patient.measurements.begin(), out.patient.measurements.end(),
+                  [](double v) { return !std::isnan(v); });
+  if (options.calibrate && has_vitals) {
+    out.report = calibrate(out.model, out.patient);
+    out.calibration = calibration_lines(*out.report);
+    out.calibrated = true;
+  }
+  return out;
+}
+
+/// personalise() for a patient input file of any kind; a twin parameter file is loaded as it
+/// was stored (no scaling or calibration again).
+[[nodiscard]] inline PersonalisedModel personalise(CirculationModel model,
+                                                   const std::filesystem::path& patient_file,
+                                                   const PersonaliseOptions& options = {},
+                                                   const std::optional<std::string>& as_of = {}) {
+  if (kind_of_patient_input(patient_file) != PatientInput::twin_parameters) {
+    return personalise(std::move(model), read_patient_input(patient_file, as_of), options);
+  }
+  PersonalisedModel out{std::move(model), {}, std::nullopt, {}, false, {}};
+  std::string warning;
+  TwinParameters twin = load_twin_parameters(patient_file, out.model, &warning);
+  if (!warning.empty()) out.warnings.push_back(warning);
+  out.patient = std::move(twin.patient);
+  out.calibration = std::move(twin.calibration);
+  out.calibrated = twin.calibrated;
+  return out;
+}
+
+}  // namespace physiotwin
