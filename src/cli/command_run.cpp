@@ -113,9 +113,7 @@ int command_run(const std::vector<std::string>& args) {
     scenario = load_scenario(options.scenario, model);
     options.duration = scenario.duration;
   }
-  const std::string patient_file = patient.record_digest.empty()
-                                       ? options.model.patient_file.string()
-                                       : "FHIR health record, sha256 " + patient.record_digest;
+  const std::string patient_file = patient_source_label(patient, options.model.patient_file);
   io::RunDescription run{patient.id,      patient.description,     model.source_file,
                          patient_file,    options.model.overrides, patient.measured,
                          patient.assumed, prepared.calibration};

@@ -6,9 +6,10 @@
     res = twin.results()                    # res.time and res["aorta.pressure"]: numpy arrays
     print(twin.beats()["mean_arterial_pressure"][-1])
 
-Errors: ValueError for bad input (the message names the file, JSON path or parameter, the
-value and the allowed range), :class:`SolverError` when the solver fails (the time and the
-state), OSError for files that cannot be read or written. See docs/python.md.
+Errors: ValueError for bad input, including input files that cannot be read (the message
+names the file, JSON path or parameter, the value and the allowed range), KeyError for
+unknown names in mappings, :class:`SolverError` when the solver fails (the time and what
+failed), OSError for outputs that cannot be written. See docs/python.md.
 """
 
 from ._physiotwin import (CalibrationReport, CalibrationResult, MetricInfo, Parameter, Patient,

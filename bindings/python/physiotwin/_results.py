@@ -80,10 +80,11 @@ class RunFile:
     attributes: Dict[str, object]
     results: Results
     beats: MetricTable
-    breaths: Optional[MetricTable]
+    breaths: MetricTable  #: empty for a model without a respiratory system
     action_times: np.ndarray
-    actions: List[str] = field(default_factory=list)
-    parameters: Dict[str, float] = field(default_factory=dict)
+    actions: List[str] = field(default_factory=list)  #: "name {json fields}", as Twin.actions()
+    parameters: Dict[str, float] = field(default_factory=dict)  #: values as the run began
+    parameter_units: Dict[str, str] = field(default_factory=dict)
 
 
 def _text(value) -> str:
@@ -93,22 +94,32 @@ def _text(value) -> str:
 def read_hdf5(path) -> RunFile:
     """Reads a physiotwin HDF5 file (written by ``Twin.save`` or ``physiotwin run``).
 
-    Raises ValueError if the file is not a physiotwin HDF5 file of a version this package reads.
+    Raises ValueError if the file is not a physiotwin HDF5 file of a version this package reads
+    (format version 1), FileNotFoundError if there is no file.
     """
     import h5py
 
     path = Path(path)
-    with h5py.File(path, "r") as f:
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file")
+    try:
+        f = h5py.File(path, "r")
+    except OSError as error:
+        raise ValueError(f"{path}: not an HDF5 file ({error})") from None
+    with f:
         attributes = {k: (_text(v) if isinstance(v, (bytes, str)) else v) for k, v in f.attrs.items()}
         if attributes.get("format") != "physiotwin-hdf5":
             raise ValueError(f"{path}: not a physiotwin HDF5 file (root attribute format is "
                              f"{attributes.get('format')!r})")
+        if int(attributes.get("format_version", -1)) != 1:
+            raise ValueError(f"{path}: physiotwin HDF5 format version "
+                             f"{attributes.get('format_version')!r}; this package reads version 1")
 
         def table(group_name: str, time_name: str, cls):
             if group_name not in f:
                 return None
             group = f[group_name]
-            ordered = [n for n in group.keys() if n != time_name]  # alphabetical, as stored
+            ordered = [n for n in group.keys() if n != time_name]  # h5py's (name) order
             time = group[time_name][()]
             values = np.column_stack([group[n][()] for n in ordered]) if ordered else \
                 np.zeros((len(time), 0))
@@ -117,7 +128,7 @@ def read_hdf5(path) -> RunFile:
 
         results = table("timeseries", "time", Results)
         beats = table("beats", "time", MetricTable)
-        breaths = table("breaths", "time", MetricTable)
+        breaths = table("breaths", "time", MetricTable) or MetricTable(np.zeros(0), np.zeros((0, 0)), [], [])
         action_times = np.zeros(0)
         actions: List[str] = []
         if "actions/time" in f and f["actions/time"].shape and f["actions/time"].shape[0]:
@@ -126,5 +137,7 @@ def read_hdf5(path) -> RunFile:
                        zip(f["actions/action"][()], f["actions/details"][()])]
         parameters = {name: float(dataset[()]) for name, dataset in f["parameters"].items()} \
             if "parameters" in f else {}
+        parameter_units = {name: _text(dataset.attrs.get("unit", "")) for name, dataset in
+                           f["parameters"].items()} if "parameters" in f else {}
     return RunFile(path, attributes, results, beats, breaths, np.asarray(action_times, np.float64),
-                   actions, parameters)
+                   actions, parameters, parameter_units)

@@ -155,6 +155,9 @@ def personalise(patient: Union[Patient, PathLike, None] = None, *, model: Option
     circulation file (default: the shipped adult circulation).
     """
     model_file = Path(model) if model is not None else default_model_file()
+    if model is not None and _core.patient_input_kind(model_file) == "twin_parameters":
+        raise ValueError(f"{model_file}: a twin parameter file is a whole personalised twin: "
+                         f"pass it as patient=, not model=")
     if patient is None:
         patient = reference_patient("adult_male")
     if isinstance(patient, Patient):
@@ -164,8 +167,13 @@ def personalise(patient: Union[Patient, PathLike, None] = None, *, model: Option
 
 def calibrate(patient: Union[Patient, PathLike], *, model: Optional[PathLike] = None,
               as_of: Optional[str] = None) -> Model:
-    """:func:`personalise` with calibration; the report is ``Model.calibration``."""
-    return personalise(patient, model=model, calibrate=True, as_of=as_of)
+    """:func:`personalise` with calibration; the report is ``Model.calibration``. A patient
+    with no measured vitals is a ValueError (there is nothing to calibrate to)."""
+    result = personalise(patient, model=model, calibrate=True, as_of=as_of)
+    if not result.calibrated:
+        raise ValueError(f"patient {result.patient.id} has no measured vitals to calibrate to "
+                         f"(heart rate, blood pressure, breathing rate, SpO2, ejection fraction)")
+    return result
 
 
 class Twin:
@@ -193,6 +201,7 @@ class Twin:
             personalised = personalise(patient, model=model, calibrate=calibrate, as_of=as_of)
         for name, value in (parameters or {}).items():
             personalised.parameters[name] = value
+        self._overrides = [f"{name}={float(value):g}" for name, value in (parameters or {}).items()]
         self._model = personalised
         self._source = str(patient) if isinstance(patient, (str, os.PathLike)) else ""
         self._core = _core.Twin(personalised._core, float(sample_rate), bool(keep_samples),
@@ -212,8 +221,9 @@ class Twin:
     # --- what it is ----------------------------------------------------------------------
     @property
     def model(self) -> Model:
-        """The personalised model the twin started from."""
-        return self._model
+        """A copy of the personalised model the twin started from (changing it does not change
+        the twin: set ``twin.parameters[name]`` for that)."""
+        return self._model.copy()
 
     @property
     def patient(self) -> Patient:
@@ -246,7 +256,10 @@ class Twin:
         return self._core.signal(name)
 
     def __getitem__(self, name: str) -> float:
-        return self._core.signal(name)
+        try:
+            return self._core.signal(name)
+        except ValueError as error:
+            raise KeyError(str(error)) from None
 
     def current(self) -> Dict[str, float]:
         """Every signal's current value by name."""
@@ -257,6 +270,8 @@ class Twin:
         """Applies an action now. Any action of the scenario format (docs/scenarios.md):
         ``twin.apply("hemorrhage", rate=100, volume=500)``,
         ``twin.apply({"action": "ventilator", "mode": "pressure_control", ...})``."""
+        if "time" in fields or (not isinstance(action, str) and "time" in action):
+            raise ValueError("apply() acts now: use schedule(time, ...) for a later time")
         self.schedule(None, action, **fields)
 
     def schedule(self, time: Optional[float], action: Union[str, Mapping[str, Any]],
@@ -266,7 +281,13 @@ class Twin:
         spec.update(fields)
         if time is not None:
             spec["time"] = float(time)
-        self._core.schedule(json.dumps(spec))
+        try:
+            # numpy scalars (a sweep's values) become Python numbers; NaN and inf are refused.
+            text = json.dumps(spec, allow_nan=False,
+                              default=lambda v: v.item() if hasattr(v, "item") else str(v))
+        except ValueError as error:
+            raise ValueError(f"action {spec}: {error} (NaN and infinity are not allowed)") from None
+        self._core.schedule(text)
 
     def run_scenario(self, path: PathLike) -> "Twin":
         """Runs a scenario file (docs/scenarios.md) from now: schedules its actions (times
@@ -305,14 +326,17 @@ class Twin:
     def save(self, path: PathLike) -> None:
         """Writes the run so far as a physiotwin HDF5 file (docs/hdf5-format.md), with the same
         writer as the command-line tool; read it back with :func:`read_hdf5`."""
-        self._core.write_hdf5(Path(path), self._source)
+        self._core.write_hdf5(Path(path), self._source, self._overrides)
 
     def __repr__(self) -> str:
         return f"Twin(patient {self.patient.id}, t = {self.time:g} s)"
 
 
 def normal_range(metric: str, sex: str = "male") -> Optional[tuple]:
-    """The published normal adult range ``(low, high)`` of a metric, or None."""
+    """The published normal adult range ``(low, high)`` of a metric, or None if the library
+    declares none for it."""
+    if sex not in ("male", "female"):
+        raise ValueError(f"sex {sex!r}: expected 'male' or 'female'")
     return _core.normal_range(metric, sex)
 
 

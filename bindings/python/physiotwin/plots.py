@@ -22,9 +22,23 @@ def _figure(size=(7.0, 5.0)):
 
 
 def _tables(source) -> Tuple[Results, Optional[MetricTable]]:
+    """(results, beats) of a Twin, a RunFile (read_hdf5) or a Results table."""
     if isinstance(source, Results):
-        return source, None
-    return source.results(), source.beats()
+        results, beats = source, None
+    elif callable(getattr(source, "results", None)):
+        results, beats = source.results(), source.beats()
+    else:  # a RunFile
+        results, beats = source.results, source.beats
+    if len(results.time) == 0:
+        raise ValueError("no samples to plot: the twin keeps none (keep_samples=False) or has "
+                         "not advanced")
+    return results, beats
+
+
+def _require(results: Results, names, what: str) -> None:
+    missing = [n for n in names if n not in results]
+    if missing:
+        raise ValueError(f"{what} needs signals this model does not have: {missing}")
 
 
 def last_beat_window(results: Results, beats: MetricTable, beat: int = -1) -> np.ndarray:
@@ -45,6 +59,8 @@ def pressure_volume_loops(source, *, beats: int = 3, chambers: Sequence[str] = (
     axes = fig.subplots(1, len(chambers), squeeze=False)[0]
     begin = table.time[-beats - 1] if table is not None and len(table.time) > beats else results.time[0]
     mask = results.time >= begin
+    _require(results, [f"{c}.{q}" for c in chambers for q in ("volume", "pressure")],
+             "pressure_volume_loops")
     for ax, chamber in zip(axes, chambers):
         ax.plot(results[f"{chamber}.volume"][mask], results[f"{chamber}.pressure"][mask], lw=1.5)
         ax.set_xlabel(f"{chamber.upper()} volume (mL)")
@@ -59,13 +75,15 @@ def wiggers_diagram(source, *, beat: int = -1):
     results, table = _tables(source)
     if table is None:
         raise ValueError("wiggers_diagram needs a Twin (for the beat boundaries)")
+    _require(results, ["aorta.pressure", "lv.pressure", "lv.volume"], "wiggers_diagram")
     mask = last_beat_window(results, table, beat)
     t = results.time[mask] - results.time[mask][0]
     fig = _figure((7.0, 6.0))
     top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [2, 1]})
     for name, label in (("aorta.pressure", "aorta"), ("lv.pressure", "left ventricle"),
                         ("la.pressure", "left atrium")):
-        top.plot(t, results[name][mask], label=label)
+        if name in results:  # a model without atria has no left atrial pressure
+            top.plot(t, results[name][mask], label=label)
     top.set_ylabel("pressure (mmHg)")
     top.legend(loc="upper right")
     top.set_title("Wiggers diagram")
@@ -81,8 +99,8 @@ def vital_trends(twin, metrics: Sequence[str] = ("heart_rate", "mean_arterial_pr
                                                  "cardiac_output"), *,
                  breath_metrics: Sequence[str] = ("respiratory_rate", "spo2"), actions=True):
     """Per-beat and per-breath vital signs over the whole run, actions marked."""
-    beats = twin.beats()
-    breaths = twin.breaths()
+    beats = twin.beats() if callable(twin.beats) else twin.beats
+    breaths = twin.breaths() if callable(twin.breaths) else twin.breaths
     shown = [(beats, m) for m in metrics if m in beats] + \
         [(breaths, m) for m in breath_metrics if m in breaths]
     fig = _figure((8.0, 1.8 * len(shown) + 0.8))
@@ -92,7 +110,8 @@ def vital_trends(twin, metrics: Sequence[str] = ("heart_rate", "mean_arterial_pr
         ax.set_ylabel(f"{metric}\n({table.units[metric]})", fontsize=8)
         ax.grid(alpha=0.3)
         if actions:
-            for t, _ in twin.actions():
+            times = [t for t, _ in twin.actions()] if callable(twin.actions) else twin.action_times
+            for t in times:
                 ax.axvline(t, color="tab:red", lw=0.8, alpha=0.6)
     axes[-1].set_xlabel("time (s)")
     axes[0].set_title("Vital signs")
@@ -101,10 +120,15 @@ def vital_trends(twin, metrics: Sequence[str] = ("heart_rate", "mean_arterial_pr
 
 def breathing_loops(source, *, breaths: int = 2):
     """Flow-volume and pressure-volume loops of the last ``breaths`` breaths."""
+    results, _ = _tables(source)
     if isinstance(source, Results):
-        results, starts = source, None
+        starts = None
     else:
-        results, starts = source.results(), source.breaths().time
+        breaths_table = source.breaths() if callable(getattr(source, "breaths", None)) else \
+            source.breaths
+        starts = breaths_table.time
+    _require(results, ["lungs.volume", "airway.flow", "airway.pressure", "pleural.pressure"],
+             "breathing_loops (a model with a respiratory system)")
     begin = starts[-breaths - 1] if starts is not None and len(starts) > breaths else results.time[0]
     mask = results.time >= begin
     volume = results["lungs.volume"][mask]

@@ -10,7 +10,9 @@
 #include <pybind11/stl/filesystem.h>
 
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -74,7 +76,20 @@ class PyTwin {
     twin_.add_recorder(record_);
   }
 
+  /// One call at a time: a twin is not thread-safe, and a second thread using it while
+  /// another advances it gets an error instead of corrupting it.
+  [[nodiscard]] std::unique_lock<std::mutex> lock() const {
+    std::unique_lock<std::mutex> guard(mutex_, std::try_to_lock);
+    if (!guard.owns_lock()) {
+      throw std::runtime_error(
+          "this twin is busy in another thread (a twin takes one call at a time; use one twin "
+          "per thread)");
+    }
+    return guard;
+  }
+
   void advance(double seconds) {
+    const auto guard = lock();
     py::gil_scoped_release release;
     twin_.advance(seconds);
   }
@@ -82,12 +97,14 @@ class PyTwin {
   /// Schedules an action given as the JSON text of one scenario-format action; without a
   /// "time", now.
   void schedule(const std::string& json) {
+    const auto guard = lock();
     const nlohmann::json document = parse_json_text(json, "action");
     twin_.schedule(parse_action(JsonView(document, "action", ""), twin_.time()));
   }
 
   /// Schedules every action of a scenario file; returns its duration.
   double load_scenario_file(const std::filesystem::path& file) {
+    const auto guard = lock();
     Scenario scenario = load_scenario(file, twin_.model());
     for (Action& a : scenario.actions) {
       a.time += twin_.time();
@@ -98,12 +115,21 @@ class PyTwin {
 
   /// Writes everything recorded so far as a physiotwin HDF5 file (docs/hdf5-format.md), with
   /// the same writer as the command-line tool; written to a temporary name and renamed.
-  void write_hdf5(const std::filesystem::path& path, const std::string& patient_file) const {
+  void write_hdf5(const std::filesystem::path& path, const std::filesystem::path& patient_file,
+                  const std::vector<std::string>& overrides) const {
+    const auto guard = lock();
     if (!record_.keep_samples) {
       throw InputError("write_hdf5: this twin keeps no samples (keep_samples=False)");
     }
-    io::RunDescription run{patient_.id, patient_.description, initial_.source_file, patient_file,
-                           {},          patient_.measured,    patient_.assumed,     calibration_};
+    // A record's path is never written (file names of records hold names): its digest is.
+    io::RunDescription run{patient_.id,
+                           patient_.description,
+                           initial_.source_file,
+                           patient_source_label(patient_, patient_file),
+                           overrides,
+                           patient_.measured,
+                           patient_.assumed,
+                           calibration_};
     io::Hdf5Recorder file(path, run);
     // The file describes the model as the run began (as the command-line tool's does).
     const Twin at_start(CirculationModel(initial_), options_);
@@ -130,6 +156,10 @@ class PyTwin {
  private:
   static TwinOptions make_options(double sample_rate, double relative_tolerance, double max_step,
                                   long max_steps) {
+    if (!(sample_rate > 0.0 && sample_rate <= 10000.0)) {
+      throw InputError(fmt::format("sample_rate {:g} Hz is outside the allowed range (0, 10000] Hz",
+                                   sample_rate));
+    }
     if (!(relative_tolerance >= 1e-12 && relative_tolerance <= 1e-2)) {
       throw InputError(
           fmt::format("relative_tolerance {:g} is outside the allowed range [1e-12, 1e-2]",
@@ -154,6 +184,7 @@ class PyTwin {
   TwinOptions options_;
   Twin twin_;
   MemoryRecorder record_;
+  mutable std::mutex mutex_;
 };
 
 py::dict measurements_dict(const Patient& p) {
@@ -181,6 +212,8 @@ PYBIND11_MODULE(_physiotwin, m) {
       PyErr_SetString(PyExc_ValueError, e.what());
     } catch (const IoError& e) {
       PyErr_SetString(PyExc_OSError, e.what());
+    } catch (const Error& e) {
+      PyErr_SetString(PyExc_RuntimeError, e.what());
     }
   });
 
@@ -279,10 +312,16 @@ PYBIND11_MODULE(_physiotwin, m) {
              auto all = p.model.parameters.all();
              return std::vector<Parameter>(all.begin(), all.end());
            })
-      .def("parameter",
-           [](const PyModel& p, const std::string& name) { return p.model.parameters.get(name); })
-      .def("set_parameter", [](PyModel& p, const std::string& name,
-                               double value) { p.model.set_parameter(name, value); })
+      .def(
+          "parameter",
+          [](const PyModel& p, const std::string& name) { return p.model.parameters.get(name); },
+          py::arg("name"))
+      .def(
+          "set_parameter",
+          [](PyModel& p, const std::string& name, double value) {
+            p.model.set_parameter(name, value);
+          },
+          py::arg("name"), py::arg("value"))
       .def("signals",
            [](const PyModel& p) {
              auto all = p.model.signals().all();
@@ -324,51 +363,103 @@ PYBIND11_MODULE(_physiotwin, m) {
       .def("advance", &PyTwin::advance, py::arg("seconds"))
       .def("schedule", &PyTwin::schedule, py::arg("action_json"))
       .def("load_scenario", &PyTwin::load_scenario_file, py::arg("path"))
-      .def("set_parameter", [](PyTwin& t, const std::string& name,
-                               double value) { t.twin().set_parameter(name, value); })
-      .def("parameter",
-           [](const PyTwin& t, const std::string& name) {
-             return t.twin().model().parameters.get(name);
-           })
+      .def(
+          "set_parameter",
+          [](PyTwin& t, const std::string& name, double value) {
+            const auto guard = t.lock();
+            t.twin().set_parameter(name, value);
+          },
+          py::arg("name"), py::arg("value"))
+      .def(
+          "parameter",
+          [](const PyTwin& t, const std::string& name) {
+            const auto guard = t.lock();
+            return t.twin().model().parameters.get(name);
+          },
+          py::arg("name"))
       .def("parameters",
            [](const PyTwin& t) {
+             const auto guard = t.lock();
              auto all = t.twin().model().parameters.all();
              return std::vector<Parameter>(all.begin(), all.end());
            })
-      .def_property_readonly("time", [](const PyTwin& t) { return t.twin().time(); })
-      .def("signal", [](const PyTwin& t, const std::string& name) { return t.twin().signal(name); })
+      .def_property_readonly("time",
+                             [](const PyTwin& t) {
+                               const auto guard = t.lock();
+                               return t.twin().time();
+                             })
+      .def(
+          "signal",
+          [](const PyTwin& t, const std::string& name) {
+            const auto guard = t.lock();
+            return t.twin().signal(name);
+          },
+          py::arg("name"))
       .def("signal_values",
            [](const PyTwin& t) {
+             const auto guard = t.lock();
              auto v = t.twin().signal_values();
              return py::array_t<double>(py::ssize_t(v.size()), v.data());
            })
       .def("signals",
            [](const PyTwin& t) {
+             const auto guard = t.lock();
              auto all = t.twin().signals().all();
              return std::vector<SignalInfo>(all.begin(), all.end());
            })
-      .def("beat_metrics", [](const PyTwin& t) { return t.twin().beats().metrics(); })
+      .def("beat_metrics",
+           [](const PyTwin& t) {
+             const auto guard = t.lock();
+             return t.twin().beats().metrics();
+           })
       .def("breath_metrics",
            [](const PyTwin& t) {
+             const auto guard = t.lock();
              return t.twin().breaths() ? t.twin().breaths()->metrics() : std::vector<MetricInfo>{};
            })
-      .def("sample_times", [](const PyTwin& t) { return vector_array(t.record().times); })
+      .def("sample_times",
+           [](const PyTwin& t) {
+             const auto guard = t.lock();
+             return vector_array(t.record().times);
+           })
       .def("samples",
-           [](const PyTwin& t) { return matrix(t.record().samples, t.twin().signals().size()); })
-      .def("beat_times", [](const PyTwin& t) { return vector_array(t.record().beat_times); })
+           [](const PyTwin& t) {
+             const auto guard = t.lock();
+             return matrix(t.record().samples, t.twin().signals().size());
+           })
+      .def("beat_times",
+           [](const PyTwin& t) {
+             const auto guard = t.lock();
+             return vector_array(t.record().beat_times);
+           })
       .def("beats",
            [](const PyTwin& t) {
+             const auto guard = t.lock();
              return matrix(t.record().beats, t.twin().beats().metrics().size());
            })
-      .def("breath_times", [](const PyTwin& t) { return vector_array(t.record().breath_times); })
+      .def("breath_times",
+           [](const PyTwin& t) {
+             const auto guard = t.lock();
+             return vector_array(t.record().breath_times);
+           })
       .def("breaths",
            [](const PyTwin& t) {
+             const auto guard = t.lock();
              const std::size_t n = t.twin().breaths() ? t.twin().breaths()->metrics().size() : 0;
              return matrix(t.record().breaths, n);
            })
-      .def("action_times", [](const PyTwin& t) { return vector_array(t.record().action_times); })
-      .def("actions", [](const PyTwin& t) { return t.record().actions; })
-      .def("write_hdf5", &PyTwin::write_hdf5, py::arg("path"), py::arg("patient_file") = "");
+      .def("action_times",
+           [](const PyTwin& t) {
+             const auto guard = t.lock();
+             return vector_array(t.record().action_times);
+           })
+      .def("actions",
+           [](const PyTwin& t) {
+             const auto guard = t.lock();
+             return t.record().actions;
+           })
+      .def("write_hdf5", &PyTwin::write_hdf5, py::arg("path"), py::arg("patient_file") = "",
+           py::arg("overrides") = std::vector<std::string>{});
 
   m.def(
       "normal_range",

@@ -12,7 +12,8 @@ import pytest
 
 import physiotwin as pt
 
-DATA = Path(os.environ.get("PHYSIOTWIN_TEST_DATA", Path(__file__).resolve().parents[3] / "tests" / "data"))
+DATA = Path(os.environ["PHYSIOTWIN_TEST_DATA"]) if "PHYSIOTWIN_TEST_DATA" in os.environ else \
+    Path(__file__).resolve().parents[3] / "tests" / "data"
 RECORD = DATA / "fhir" / "smart_Alberto_Atencio_fc712d1f-5a2e-4407-9c55-a2a2bad623c2.json"
 CHILD = DATA / "fhir" / "inferno_787d18e6-7a5a-4002-9c04-16ee9879406f.json"
 
@@ -79,7 +80,7 @@ def test_signals_and_current_values(run60):
 def test_parameters_by_name_with_units_and_ranges():
     model = pt.personalise(pt.reference_patient("adult_female"))
     p = model.parameters["aortic_valve.max_area"]
-    assert (p.unit, p.min, p.max) == ("cm2", 0.05, 10.0) or p.unit == "cm2"
+    assert (p.unit, p.min, p.max) == ("cm2", 0.05, 15.0)  # declared in model/block_types.hpp
     assert p.source and p.description
     assert "heart.rate" in model.parameters and len(model.parameters) > 100
     model.parameters["aortic_valve.max_area"] = 0.8
@@ -125,8 +126,10 @@ def test_bad_input_is_a_value_error(tmp_path):
     bad.write_text('{"format": "physiotwin-patient", ')
     with pytest.raises(ValueError, match=r"bad.json: not valid JSON: .*line 1"):
         pt.load_patient(bad)
-    with pytest.raises(OSError if False else ValueError, match="cannot open"):
-        pt.load_patient(tmp_path / "missing.json")
+    with pytest.raises(ValueError, match="cannot open file for reading"):
+        pt.load_patient(tmp_path / "missing.json")  # input that cannot be read is bad input
+    with pytest.raises(OSError, match="cannot open"):
+        pt.personalise().save(tmp_path / "no_such_directory" / "twin.json")
     twin = pt.Twin()
     with pytest.raises(ValueError, match="positive"):
         twin.advance(-1.0)
@@ -293,3 +296,122 @@ def test_plots_are_headless_figures(tmp_path, run60):
     assert duration == pytest.approx(60.0 / run60.beats()["heart_rate"][-1], abs=0.02)
     with pytest.raises(ValueError, match="no complete beat"):
         plots.last_beat_window(pt.Twin().results(), pt.Twin().beats())
+
+
+def test_one_twin_is_used_by_one_thread_at_a_time():
+    twin = pt.Twin(keep_samples=False)
+    errors = []
+    worker = threading.Thread(target=twin.advance, args=(60.0,))
+    worker.start()
+    while worker.is_alive():
+        try:
+            twin.beats()
+        except RuntimeError as error:
+            errors.append(str(error))
+            break
+    worker.join()
+    assert twin.time == pytest.approx(60.0)
+    assert not errors or "busy in another thread" in errors[0]
+
+
+def test_the_gil_is_released_while_advancing():
+    """The main thread keeps running Python while another thread advances a twin."""
+    twin = pt.Twin(keep_samples=False)
+    worker = threading.Thread(target=twin.advance, args=(30.0,))
+    count = 0
+    worker.start()
+    while worker.is_alive():
+        count += 1
+    worker.join()
+    assert count > 1000, count  # with the GIL held, the loop would not run while it advances
+
+
+def test_hdf5_with_actions_breaths_overrides_and_no_names(tmp_path):
+    twin = pt.Twin(patient=RECORD, parameters={"heart.rate": 75.0})
+    twin.advance(8.0)
+    twin.apply("hemorrhage", rate=np.int64(300), volume=np.float32(50))
+    twin.advance(4.0)
+    path = tmp_path / "record.h5"
+    twin.save(path)
+    f = pt.read_hdf5(path)
+    assert f.attributes["patient_file"].startswith("FHIR health record, sha256 ")
+    assert "heart.rate=75" in f.attributes["parameter_overrides"]
+    assert f.action_times.tolist() == [8.0] and f.actions[0].startswith("hemorrhage ")
+    assert len(f.breaths.time) == len(twin.breaths().time) > 0
+    assert f.parameter_units["heart.rate"] == "1/min"
+    bundle = json.loads(RECORD.read_text())
+    person = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")
+    assert person["name"][0]["family"].encode() not in path.read_bytes()
+    with pytest.raises(FileNotFoundError):
+        pt.read_hdf5(tmp_path / "missing.h5")
+    (tmp_path / "text.h5").write_text("not hdf5")
+    with pytest.raises(ValueError, match="not an HDF5 file"):
+        pt.read_hdf5(tmp_path / "text.h5")
+
+
+def test_action_arguments_are_checked():
+    twin = pt.Twin()
+    with pytest.raises(ValueError, match="apply\\(\\) acts now"):
+        twin.apply("hemorrhage", rate=100, volume=100, time=5)
+    with pytest.raises(ValueError, match="NaN and infinity"):
+        twin.schedule(float("nan"), "hemorrhage", rate=100, volume=100)
+    with pytest.raises(KeyError, match="unknown signal"):
+        twin["no.such"]
+    with pytest.raises(ValueError, match="sample_rate inf Hz is outside"):
+        pt.Twin(sample_rate=float("inf"))
+
+
+def test_models_and_copies():
+    assert (pt.models_directory() / "circulation" / "adult.json") == pt.default_model_file()
+    assert pt.default_model_file().exists()
+    model = pt.personalise()
+    copy = model.copy()
+    copy.parameters["heart.rate"] = 90.0
+    assert model.parameters["heart.rate"].value == 72.0
+    assert any(s.name == "aorta.pressure" for s in model.signals)
+    twin = pt.Twin(model=model)
+    twin.model.parameters["heart.rate"] = 100.0  # a copy: the twin is unchanged
+    assert twin.parameters["heart.rate"].value == 72.0
+    with pytest.raises(ValueError, match="no measured vitals"):
+        pt.calibrate(pt.reference_patient("adult_male"))
+    with pytest.raises(ValueError, match="expected 'male' or 'female'"):
+        pt.normal_range("heart_rate", "F")
+
+
+def test_plots_of_a_model_without_lungs_or_samples():
+    from physiotwin import plots
+
+    smith = pt.Twin(model=pt.personalise(model=pt.models_directory() / "circulation" / "smith2004.json"))
+    smith.advance(3.0)
+    plots.wiggers_diagram(smith)  # no atria: the LA trace is left out
+    with pytest.raises(ValueError, match="breathing_loops"):
+        plots.breathing_loops(smith)
+    with pytest.raises(ValueError, match="no samples"):
+        plots.pressure_volume_loops(pt.Twin(keep_samples=False).advance(2.0))
+
+
+def test_type_stubs_match_the_compiled_module():
+    """Every class, function and method of _physiotwin has a stub, and every stub exists."""
+    import ast
+    import inspect
+
+    from physiotwin import _physiotwin as core
+
+    stub = ast.parse((Path(pt.__file__).parent / "_physiotwin.pyi").read_text())
+    stubbed = {}
+    for node in stub.body:
+        if isinstance(node, ast.ClassDef):
+            stubbed[node.name] = {n.name for n in node.body if isinstance(n, ast.FunctionDef)}
+        elif isinstance(node, ast.FunctionDef):
+            stubbed[node.name] = None
+    public = {n for n in dir(core) if not n.startswith("_")}
+    assert public == set(stubbed), (public ^ set(stubbed))
+    for name, members in stubbed.items():
+        if members is None:
+            continue
+        cls = getattr(core, name)
+        actual = {n for n, _ in inspect.getmembers(cls) if not n.startswith("_")}
+        expected = {m for m in members if not m.startswith("_")}
+        if name == "SolverError":
+            continue
+        assert actual == expected, (name, actual ^ expected)

@@ -69,6 +69,15 @@ enum class PatientInput { patient_file, health_record, twin_parameters };
   return lines;
 }
 
+/// How outputs (the HDF5 file's `patient_file`) name a patient's source: a health record by
+/// its digest, never by its path (file names of records often hold the patient's name); other
+/// files by their path.
+[[nodiscard]] inline std::string patient_source_label(const Patient& patient,
+                                                      const std::filesystem::path& file) {
+  if (!patient.record_digest.empty()) return "FHIR health record, sha256 " + patient.record_digest;
+  return file.string();
+}
+
 struct PersonaliseOptions {
   bool calibrate = true;  ///< fit to the measured vitals, if the patient has any
 };

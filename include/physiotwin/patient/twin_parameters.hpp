@@ -66,20 +66,20 @@ inline void write_twin_parameters(const std::filesystem::path& file, const Circu
   temporary += ".tmp";
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError(fmt::format("{}: cannot open for writing", temporary.string()));
+    if (!out) throw IoError(fmt::format("{}: cannot open for writing", temporary.string()));
     out << document.dump(1) << '\n';
     out.close();
     if (!out) {
       std::error_code ignored;
       std::filesystem::remove(temporary, ignored);
-      throw InputError(fmt::format("{}: write failed", temporary.string()));
+      throw IoError(fmt::format("{}: write failed", temporary.string()));
     }
   }
   std::error_code error;
   std::filesystem::rename(temporary, file, error);
   if (error) {
     std::filesystem::remove(temporary, error);
-    throw InputError(fmt::format("{}: cannot rename the finished file into place", file.string()));
+    throw IoError(fmt::format("{}: cannot rename the finished file into place", file.string()));
   }
 }
 
