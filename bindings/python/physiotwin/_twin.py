@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Union
@@ -209,8 +210,18 @@ class Twin:
 
     # --- stepping ------------------------------------------------------------------------
     def advance(self, seconds: float) -> "Twin":
-        """Simulates ``seconds`` more (the GIL is released meanwhile). Returns the twin."""
-        self._core.advance(float(seconds))
+        """Simulates ``seconds`` more (the GIL is released meanwhile). Returns the twin.
+
+        Long spans go in pieces of at most 10 s of simulated time, so Ctrl-C interrupts them
+        between pieces; the pieces do not change the result (outputs come from the solver's
+        interpolant, docs/solver.md)."""
+        seconds = float(seconds)
+        pieces = max(1, math.ceil(seconds / 10.0)) if math.isfinite(seconds) and seconds > 0 else 1
+        start = self._core.time
+        for i in range(1, pieces + 1):
+            # The last piece ends exactly at start + seconds; bad values reach the core's check.
+            self._core.advance(seconds if pieces == 1 else start + seconds * i / pieces -
+                               self._core.time)
         return self
 
     @property
