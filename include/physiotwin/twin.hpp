@@ -73,7 +73,6 @@ class Twin {
     solver.relative_tolerance = options_.relative_tolerance;
     solver.absolute_tolerance = absolute_tolerances(model_, options_);
     solver.max_step = options_.max_step;
-    solver.max_steps_per_call = options_.max_steps_per_interval;
     solver.sparse_column_starts = model_.sparsity_pattern().column_starts;
     solver.sparse_row_indices = model_.sparsity_pattern().row_indices;
     EventCallbacks events;

@@ -162,15 +162,8 @@ int command_settle(const std::vector<std::string>& args) {
     for (auto s : control::chemoreflex_state_names)
       init[std::string(s)] = state_value("chemoreflex." + std::string(s));
   }
-  // Written to a temporary name and renamed: an interrupted run leaves the old file intact.
-  const std::filesystem::path tmp = options.out.string() + ".tmp";
-  {
-    std::ofstream out(tmp);
-    if (!out) throw InputError(fmt::format("{}: cannot open for writing", tmp.string()));
-    out << doc.dump(1) << "\n";
-    if (!out) throw InputError(fmt::format("{}: write failed", tmp.string()));
-  }
-  std::filesystem::rename(tmp, options.out);
+  // An interrupted run leaves the old file intact.
+  write_text_file_atomically(options.out, doc.dump(1) + "\n");
   fmt::print("Wrote {}: the resting state after {:g} s.\n", options.out.string(), twin.time());
   return exit_ok;
 }

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -55,6 +56,12 @@ py::array_t<double> matrix(const std::vector<std::vector<double>>& rows, std::si
     for (std::size_t c = 0; c < columns; ++c) view(py::ssize_t(r), py::ssize_t(c)) = rows[r][c];
   }
   return out;
+}
+
+/// A library span (parameters, signals) as a Python list of copies.
+template <typename T>
+std::vector<T> list_of(std::span<const T> items) {
+  return {items.begin(), items.end()};
 }
 
 py::array_t<double> vector_array(const std::vector<double>& v) {
@@ -308,10 +315,7 @@ PYBIND11_MODULE(_physiotwin, m) {
       .def_readonly("calibrated", &PyModel::calibrated)
       .def_readonly("warnings", &PyModel::warnings)
       .def("parameters",
-           [](const PyModel& p) {
-             auto all = p.model.parameters.all();
-             return std::vector<Parameter>(all.begin(), all.end());
-           })
+           [](const PyModel& p) { return list_of<Parameter>(p.model.parameters.all()); })
       .def(
           "parameter",
           [](const PyModel& p, const std::string& name) { return p.model.parameters.get(name); },
@@ -322,11 +326,7 @@ PYBIND11_MODULE(_physiotwin, m) {
             p.model.set_parameter(name, value);
           },
           py::arg("name"), py::arg("value"))
-      .def("signals",
-           [](const PyModel& p) {
-             auto all = p.model.signals().all();
-             return std::vector<SignalInfo>(all.begin(), all.end());
-           })
+      .def("signals", [](const PyModel& p) { return list_of<SignalInfo>(p.model.signals().all()); })
       .def("copy", [](const PyModel& p) { return PyModel(p); })
       .def(
           "save",
@@ -380,8 +380,7 @@ PYBIND11_MODULE(_physiotwin, m) {
       .def("parameters",
            [](const PyTwin& t) {
              const auto guard = t.lock();
-             auto all = t.twin().model().parameters.all();
-             return std::vector<Parameter>(all.begin(), all.end());
+             return list_of<Parameter>(t.twin().model().parameters.all());
            })
       .def_property_readonly("time",
                              [](const PyTwin& t) {
@@ -404,8 +403,7 @@ PYBIND11_MODULE(_physiotwin, m) {
       .def("signals",
            [](const PyTwin& t) {
              const auto guard = t.lock();
-             auto all = t.twin().signals().all();
-             return std::vector<SignalInfo>(all.begin(), all.end());
+             return list_of<SignalInfo>(t.twin().signals().all());
            })
       .def("beat_metrics",
            [](const PyTwin& t) {

@@ -146,6 +146,30 @@ class JsonView {
   return buffer.str();
 }
 
+/// Writes `text` to "<file>.tmp" and renames it to `file`: an interrupted or failed write never
+/// leaves a half-written file, and an existing file stays intact until the new one is whole.
+inline void write_text_file_atomically(const std::filesystem::path& file, std::string_view text) {
+  std::filesystem::path temporary = file;
+  temporary += ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) throw IoError(fmt::format("{}: cannot open for writing", temporary.string()));
+    out << text;
+    out.close();
+    if (!out) {
+      std::error_code ignored;
+      std::filesystem::remove(temporary, ignored);
+      throw IoError(fmt::format("{}: write failed", temporary.string()));
+    }
+  }
+  std::error_code error;
+  std::filesystem::rename(temporary, file, error);
+  if (error) {
+    std::filesystem::remove(temporary, error);
+    throw IoError(fmt::format("{}: cannot rename the finished file into place", file.string()));
+  }
+}
+
 /// Parses a JSON file; a syntax error names the file, line and column.
 [[nodiscard]] inline nlohmann::json read_json_file(const std::filesystem::path& file) {
   return parse_json_text(read_text_file(file), file.string());

@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -62,25 +61,7 @@ inline void write_twin_parameters(const std::filesystem::path& file, const Circu
         {"baroreflex_starts_at_operating_point", baroreflex_at_operating_point},
         {"report", twin.calibration}}},
       {"parameters", parameters}};
-  std::filesystem::path temporary = file;
-  temporary += ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) throw IoError(fmt::format("{}: cannot open for writing", temporary.string()));
-    out << document.dump(1) << '\n';
-    out.close();
-    if (!out) {
-      std::error_code ignored;
-      std::filesystem::remove(temporary, ignored);
-      throw IoError(fmt::format("{}: write failed", temporary.string()));
-    }
-  }
-  std::error_code error;
-  std::filesystem::rename(temporary, file, error);
-  if (error) {
-    std::filesystem::remove(temporary, error);
-    throw IoError(fmt::format("{}: cannot rename the finished file into place", file.string()));
-  }
+  write_text_file_atomically(file, document.dump(1) + "\n");
 }
 
 /// Reads a twin parameter file into `model` (loaded from the model file it was made from):
