@@ -12,7 +12,6 @@
 #include <nvector/nvector_serial.h>
 #include <sundials/sundials_context.h>
 #include <sunlinsol/sunlinsol_dense.h>
-#include <sunlinsol/sunlinsol_klu.h>
 #include <sunmatrix/sunmatrix_dense.h>
 #include <sunmatrix/sunmatrix_sparse.h>
 
@@ -25,6 +24,7 @@
 
 #include "physiotwin/core/error.hpp"
 #include "physiotwin/solver/fast_serial_vector.hpp"
+#include "physiotwin/solver/sparse_linear_solver.hpp"
 
 namespace physiotwin {
 
@@ -36,10 +36,18 @@ struct SolverOptions {
   /// without it CVODE would creep towards that time for ever with ever smaller steps.
   double min_step = 1e-10;
   long max_steps_per_call = 500000;
+  /// Steps after which the Newton matrix is rebuilt from a fresh Jacobian at CVODE's next
+  /// matrix setup (CVODE's own default is 51). The valves make the Jacobian change within a
+  /// few steps; Newton iterations with a stale one converge slowly and loosely, and the
+  /// leftover iteration error, extrapolated by the next step's predictor, fails error tests.
+  /// With 1 (a fresh Jacobian at every setup) the reference adult takes about a quarter fewer
+  /// steps and fewer instructions overall (docs/performance.md).
+  long max_steps_between_jacobians = 1;
   /// Compressed-sparse-column pattern of the Jacobian, including the diagonal. With it the
-  /// Newton systems are solved by KLU (sparse LU) and the Jacobian function writes the
-  /// pattern's values; without it by dense LU, and the function writes a dense column-major
-  /// matrix (or CVODE differences the right-hand side if there is no function).
+  /// Newton systems are solved by a sparse LU whose pivots are planned once from the pattern
+  /// (solver/sparse_lu.hpp) and the Jacobian function writes the pattern's values; without it by
+  /// dense LU, and the function writes a dense column-major matrix (or CVODE differences the
+  /// right-hand side if there is no function).
   std::vector<long long> sparse_column_starts;
   std::vector<long long> sparse_row_indices;
 };
@@ -94,7 +102,9 @@ class CvodeIntegrator {
       row_indices_.assign(options.sparse_row_indices.begin(), options.sparse_row_indices.end());
       matrix_ =
           SUNSparseMatrix(n, n, static_cast<sunindextype>(row_indices_.size()), CSC_MAT, context_);
-      linear_solver_ = SUNLinSol_KLU(y_, matrix_, context_);
+      sparse_solver::accelerate(matrix_);
+      linear_solver_ = sparse_solver::make_linear_solver(context_, options.sparse_column_starts,
+                                                         options.sparse_row_indices);
     } else {
       matrix_ = SUNDenseMatrix(n, n, context_);
       linear_solver_ = SUNLinSol_Dense(y_, matrix_, context_);
@@ -107,6 +117,8 @@ class CvodeIntegrator {
     check(CVodeSetMaxStep(memory_, options.max_step), "CVodeSetMaxStep");
     check(CVodeSetMinStep(memory_, options.min_step), "CVodeSetMinStep");
     check(CVodeSetMaxNumSteps(memory_, options.max_steps_per_call), "CVodeSetMaxNumSteps");
+    check(CVodeSetJacEvalFrequency(memory_, options.max_steps_between_jacobians),
+          "CVodeSetJacEvalFrequency");
     if (events_.count > 0) {
       check(
           CVodeRootInit(memory_, static_cast<int>(events_.count), &CvodeIntegrator::event_adapter),
@@ -182,6 +194,8 @@ class CvodeIntegrator {
   struct Statistics {
     long steps = 0, rhs_evaluations = 0, jacobian_evaluations = 0, error_test_failures = 0,
          nonlinear_iterations = 0, convergence_failures = 0;
+    /// Newton matrices the planned sparse LU could not pivot, solved by dense LU instead.
+    long long dense_factorisations = 0;
   };
   [[nodiscard]] Statistics statistics() const {
     Statistics s;
@@ -194,6 +208,8 @@ class CvodeIntegrator {
     CVodeGetNumNonlinSolvIters(memory_, &s.nonlinear_iterations);
     CVodeGetNumNonlinSolvConvFails(memory_, &s.convergence_failures);
     s.rhs_evaluations += ls_rhs;
+    if (!row_indices_.empty())
+      s.dense_factorisations = sparse_solver::dense_fallbacks(linear_solver_);
     return s;
   }
 
