@@ -67,7 +67,6 @@ class Twin {
     metric_state_.resize(model_.state_size());
     solver_size_ = model_.solver_state_size();
     full_y_ = state_;
-    full_ydot_.assign(state_.size(), 0.0);
     restart_gases();
     SolverOptions solver;
     solver.relative_tolerance = options_.relative_tolerance;
@@ -180,9 +179,9 @@ class Twin {
 
   static bool rhs_adapter(double t, const double* y, double* ydot, void* self) noexcept {
     auto* twin = static_cast<Twin*>(self);
-    twin->model_.solver_rhs(t, twin->full_state(y), twin->full_ydot_.data());
+    // The solver's own arrays: the model reads and writes the solver's states only.
+    twin->model_.solver_rhs(t, y, ydot);
     const std::size_t n = twin->solver_size_;
-    std::copy(twin->full_ydot_.begin(), twin->full_ydot_.begin() + long(n), ydot);
     for (std::size_t i = 0; i < n; ++i) {
       if (!std::isfinite(ydot[i])) return false;
     }
@@ -438,9 +437,9 @@ class Twin {
   double interval_start_ = 0.0;  ///< count_step(): start of the current output interval
   long steps_in_interval_ = 0;
   std::vector<double> state_, metric_state_, signals_;
-  std::size_t solver_size_ = 0;             ///< states the solver integrates (the rest: gases)
-  std::vector<double> full_y_, full_ydot_;  ///< the model's view of the solver's vectors
-  std::vector<double> gas_start_;           ///< full state at gas_time_
+  std::size_t solver_size_ = 0;    ///< states the solver integrates (the rest: gases)
+  std::vector<double> full_y_;     ///< the model's view of the solver's vectors (events, Jacobian)
+  std::vector<double> gas_start_;  ///< full state at gas_time_
   std::vector<double> gas_before_, gas_scratch_;  ///< scratch of the gas steps
   double gas_time_ = 0.0;
   unsigned long long gas_index_ = 0;  ///< gas_time_ is this grid point (or a restart after it)

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -382,8 +383,8 @@ class CirculationModel {
   // step (update_chemoreceptor_input()). docs/solver.md explains why.
   [[nodiscard]] std::size_t solver_state_size() const noexcept { return solver_size_; }
 
-  /// The derivatives of the solver's states (y and ydot are full-size; the gas entries of
-  /// ydot are left as they are).
+  /// The derivatives of the solver's states: reads y[0, solver_state_size()) and writes
+  /// ydot[0, solver_state_size()) only, so the solver's own vectors can be passed.
   void solver_rhs(double /*t*/, const double* y, double* ydot) noexcept {
     core_rhs(y, ydot, chemoreceptor_input_);
   }
@@ -812,9 +813,19 @@ class CirculationModel {
   /// Partial pressures of the blood leaving compartment c (site: which cache to start from).
   [[nodiscard]] gas::PartialPressures blood_pressures(const double* y, std::size_t c,
                                                       std::size_t site) const noexcept {
-    sensed_[site] = gas::partial_pressures(gas_.coefficients.blood, gas_.content(y, c, gas::o2),
-                                           gas_.content(y, c, gas::co2), sensed_[site]);
-    return sensed_[site];
+    const double o2 = gas_.content(y, c, gas::o2), co2 = gas_.content(y, c, gas::co2);
+    // The same blood is often inverted twice in a row (the chemoreceptors' input and the
+    // arterial signals at a gas grid point): reuse an answer for exactly these contents.
+    for (const SensedBlood& s : sensed_) {
+      if (s.compartment == c && s.o2 == o2 && s.co2 == co2) {
+        sensed_[site] = s;
+        return s.pressures;
+      }
+    }
+    sensed_[site] = {
+        c, o2, co2,
+        gas::partial_pressures(gas_.coefficients.blood, o2, co2, sensed_[site].pressures)};
+    return sensed_[site].pressures;
   }
 
   void read_chemoreflex_coefficients() {
@@ -1264,7 +1275,14 @@ class CirculationModel {
   gas::PartialPressures chemoreceptor_input_{95.0, 40.0};  ///< see update_chemoreceptor_input()
   gas::GasTransport gas_;
   /// Last partial pressures found at each sensing site: the next inversion starts there.
-  mutable std::array<gas::PartialPressures, 4> sensed_{};
+  /// The last inversion at each site of blood_pressures(): its blood and its answer (the
+  /// next inversion's starting point).
+  struct SensedBlood {
+    std::size_t compartment = SIZE_MAX;
+    double o2 = 0.0, co2 = 0.0;  ///< contents, mL/mL
+    gas::PartialPressures pressures{};
+  };
+  mutable std::array<SensedBlood, 4> sensed_{};
   static constexpr std::size_t chemo_site = 3;  ///< sensed_ slot of the chemoreceptors (rhs)
   control::ChemoreflexCoefficients chemo_;
   std::size_t chemo_state_ = 0;

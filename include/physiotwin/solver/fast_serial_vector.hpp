@@ -110,15 +110,21 @@ PHYSIOTWIN_VECTOR_CLONES inline double max_norm(N_Vector x) noexcept {
   for (sunindextype i = 0; i < n; ++i) m = std::max(m, std::abs(xd[i]));
   return m;
 }
-/// z = sum c_j X_j; z may be X_0, so each element is summed before it is written.
+/// z = sum c_j X_j; z may be X_0 (and only X_0). Vector by vector, so that the inner loop
+/// runs along the vector and vectorises; each element still sums c_0 x_0 + c_1 x_1 + ... in
+/// that order, as a running sum would.
 PHYSIOTWIN_VECTOR_CLONES inline int linear_combination(int nvec, double* c, N_Vector* X,
                                                        N_Vector z) noexcept {
   double* zd = data(z);
   const sunindextype n = length(z);
-  for (sunindextype i = 0; i < n; ++i) {
-    double sum = 0.0;
-    for (int j = 0; j < nvec; ++j) sum += c[j] * data(X[j])[i];
-    zd[i] = sum;
+  if (nvec <= 0) return 0;
+  const double* x0 = data(X[0]);
+  const double c0 = c[0];
+  for (sunindextype i = 0; i < n; ++i) zd[i] = c0 * x0[i];
+  for (int j = 1; j < nvec; ++j) {
+    const double* xj = data(X[j]);
+    const double cj = c[j];
+    for (sunindextype i = 0; i < n; ++i) zd[i] += cj * xj[i];
   }
   return 0;
 }
@@ -132,6 +138,19 @@ PHYSIOTWIN_VECTOR_CLONES inline int scale_add_multi(int nvec, double* a, N_Vecto
     double* zd = data(Z[j]);
     const double aj = a[j];
     for (sunindextype i = 0; i < n; ++i) zd[i] = aj * xd[i] + yd[i];
+  }
+  return 0;
+}
+/// Z_j = c_j X_j; Z_j may be X_j (CVODE rescales its history this way at every step-size
+/// change).
+PHYSIOTWIN_VECTOR_CLONES inline int scale_vector_array(int nvec, double* c, N_Vector* X,
+                                                       N_Vector* Z) noexcept {
+  for (int j = 0; j < nvec; ++j) {
+    const double* xd = data(X[j]);
+    double* zd = data(Z[j]);
+    const sunindextype n = length(X[j]);
+    const double cj = c[j];
+    for (sunindextype i = 0; i < n; ++i) zd[i] = cj * xd[i];
   }
   return 0;
 }
@@ -153,6 +172,7 @@ inline void accelerate(N_Vector v) noexcept {
   ops->nvmaxnorm = detail::max_norm;
   ops->nvlinearcombination = detail::linear_combination;
   ops->nvscaleaddmulti = detail::scale_add_multi;
+  ops->nvscalevectorarray = detail::scale_vector_array;
 }
 
 }  // namespace physiotwin::fast_vector
