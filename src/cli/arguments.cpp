@@ -30,6 +30,35 @@ double parse_number(const std::string& text, const std::string& what) {
   return value;
 }
 
+const std::string& ArgumentReader::value() {
+  current_option_ = current();
+  if (index_ + 1 >= args_.size()) {
+    throw UsageError(fmt::format("{} needs a value", current_option_));
+  }
+  return args_[++index_];
+}
+
+bool ArgumentReader::read_model_option(ModelOptions& options, unsigned accepted) {
+  if ((accepted & model_option) && is("--model")) {
+    options.model_file = value();
+  } else if ((accepted & patient_option) && is("--patient")) {
+    options.patient_file = value();
+  } else if ((accepted & as_of_option) && is("--as-of")) {
+    options.as_of = value();
+  } else if ((accepted & calibrate_option) && is("--no-calibrate")) {
+    options.calibrate = false;
+  } else if ((accepted & override_option) && is("--set")) {
+    options.overrides.push_back(value());
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void ArgumentReader::unknown() const {
+  throw UsageError(fmt::format("{}: unknown option \"{}\"", command_, current()));
+}
+
 namespace {
 /// Reports what personalisation did and applies the --set overrides.
 PreparedModel finish(PreparedModel prepared, PatientInput input,
@@ -73,10 +102,10 @@ PreparedModel prepare_model(const ModelOptions& options) {
   CirculationModel base = load_circulation(model_file);
   if (input == PatientInput::twin_parameters) {
     // Loaded as stored: no scaling or calibration again.
-    PersonalisedModel prepared = personalise(std::move(base), patient_file);
+    PersonalisedModel prepared = personalise_from_twin_parameters(std::move(base), patient_file);
     return finish(std::move(prepared), input, patient_file, options);
   }
-  Patient patient = read_patient_input(patient_file, as_of);
+  Patient patient = read_patient_input_of_kind(patient_file, input, as_of);
   if (input == PatientInput::health_record) {
     // Printed before calibration starts: what the record gave and what is assumed.
     fmt::print("Patient {} ({}, {} years) from a health record.\n", patient.id, patient.sex,

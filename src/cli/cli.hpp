@@ -28,6 +28,48 @@ struct ModelOptions {
   bool calibrate = true;               ///< fit the model to the patient's measured vitals, if any
 };
 
+/// Parses a number in full ("12", "1e-3"); anything else is a UsageError naming `what`.
+double parse_number(const std::string& text, const std::string& what);
+
+/// Which of the shared model options (ModelOptions) a command accepts.
+enum ModelOptionSet : unsigned {
+  model_option = 1,      ///< --model FILE
+  patient_option = 2,    ///< --patient FILE
+  as_of_option = 4,      ///< --as-of DATE
+  calibrate_option = 8,  ///< --no-calibrate
+  override_option = 16,  ///< --set NAME=VALUE (repeatable)
+  all_model_options = 31,
+};
+
+/// Walks one command's arguments in order: options with values, flags, the shared model
+/// options, and bare (positional) arguments. Every malformed command line is a UsageError
+/// naming the option.
+class ArgumentReader {
+ public:
+  ArgumentReader(const std::vector<std::string>& args, std::string command)
+      : args_(args), command_(std::move(command)) {}
+  /// Moves to the next argument; false when there is none.
+  bool next() { return ++index_ < args_.size(); }
+  /// The current argument.
+  [[nodiscard]] const std::string& current() const { return args_[index_]; }
+  [[nodiscard]] bool is(const char* option) const { return current() == option; }
+  /// The current option's value (the next argument, consumed).
+  const std::string& value();
+  /// The current option's value as a number.
+  double number() { return parse_number(value(), current_option_); }
+  /// If the current argument is one of the shared model options in `accepted`, stores it
+  /// in `options` and returns true.
+  bool read_model_option(ModelOptions& options, unsigned accepted = all_model_options);
+  /// Rejects the current argument: "<command>: unknown option "<argument>"".
+  [[noreturn]] void unknown() const;
+
+ private:
+  const std::vector<std::string>& args_;
+  std::string command_;
+  std::size_t index_ = std::size_t(-1);
+  std::string current_option_;
+};
+
 /// Directory holding the shipped models: $PHYSIOTWIN_MODELS, else the source tree's
 /// models/ (a build tree), else the installed share/physiotwin/models.
 std::filesystem::path models_directory();
@@ -38,9 +80,6 @@ using PreparedModel = PersonalisedModel;
 /// scaled to the patient (a patient file or a health record) and calibrated to the patient's
 /// measured vitals (when there are some and options.calibrate). Then applies the overrides.
 PreparedModel prepare_model(const ModelOptions& options);
-
-/// Parses a number in full ("12", "1e-3"); anything else is a UsageError naming `what`.
-double parse_number(const std::string& text, const std::string& what);
 
 int command_run(const std::vector<std::string>& args);
 int command_params(const std::vector<std::string>& args);

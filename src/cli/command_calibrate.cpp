@@ -12,22 +12,15 @@ namespace physiotwin::cli {
 int command_calibrate(const std::vector<std::string>& args) {
   ModelOptions options;
   std::filesystem::path out;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&]() -> const std::string& {
-      if (i + 1 >= args.size()) throw UsageError(fmt::format("{} needs a value", a));
-      return args[++i];
-    };
-    if (a == "--model") {
-      options.model_file = value();
-    } else if (a == "--as-of") {
-      options.as_of = value();
-    } else if (a == "--out") {
-      out = value();
-    } else if (!a.starts_with("--") && options.patient_file.empty()) {
-      options.patient_file = a;
+  ArgumentReader r(args, "calibrate");
+  while (r.next()) {
+    if (r.read_model_option(options, model_option | as_of_option)) continue;
+    if (r.is("--out")) {
+      out = r.value();
+    } else if (!r.current().starts_with("--") && options.patient_file.empty()) {
+      options.patient_file = r.current();
     } else {
-      throw UsageError(fmt::format("calibrate: unknown option \"{}\"", a));
+      r.unknown();
     }
   }
   if (options.patient_file.empty()) {

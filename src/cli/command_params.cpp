@@ -6,19 +6,9 @@ namespace physiotwin::cli {
 
 int command_params(const std::vector<std::string>& args) {
   ModelOptions options;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (i + 1 >= args.size()) throw UsageError(fmt::format("{} needs a value", a));
-    if (a == "--model")
-      options.model_file = args[++i];
-    else if (a == "--patient")
-      options.patient_file = args[++i];
-    else if (a == "--as-of")
-      options.as_of = args[++i];
-    else if (a == "--set")
-      options.overrides.push_back(args[++i]);
-    else
-      throw UsageError(fmt::format("params: unknown option \"{}\"", a));
+  ArgumentReader r(args, "params");
+  while (r.next()) {
+    if (!r.read_model_option(options, all_model_options & ~calibrate_option)) r.unknown();
   }
   const PreparedModel prepared = prepare_model(options);
   const CirculationModel& model = prepared.model;

@@ -23,33 +23,21 @@ struct RunOptions {
 
 RunOptions parse_run(const std::vector<std::string>& args) {
   RunOptions o;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&]() -> const std::string& {
-      if (i + 1 >= args.size()) throw UsageError(fmt::format("{} needs a value", a));
-      return args[++i];
-    };
-    if (a == "--model")
-      o.model.model_file = value();
-    else if (a == "--patient")
-      o.model.patient_file = value();
-    else if (a == "--as-of")
-      o.model.as_of = value();
-    else if (a == "--no-calibrate")
-      o.model.calibrate = false;
-    else if (a == "--duration") {
-      o.duration = parse_number(value(), "--duration");
+  ArgumentReader r(args, "run");
+  while (r.next()) {
+    if (r.read_model_option(o.model)) continue;
+    if (r.is("--duration")) {
+      o.duration = r.number();
       o.duration_given = true;
-    } else if (a == "--scenario")
-      o.scenario = value();
-    else if (a == "--sample-rate")
-      o.sample_rate = parse_number(value(), "--sample-rate");
-    else if (a == "--set")
-      o.model.overrides.push_back(value());
-    else if (a == "--out")
-      o.out = value();
-    else
-      throw UsageError(fmt::format("run: unknown option \"{}\"", a));
+    } else if (r.is("--scenario")) {
+      o.scenario = r.value();
+    } else if (r.is("--sample-rate")) {
+      o.sample_rate = r.number();
+    } else if (r.is("--out")) {
+      o.out = r.value();
+    } else {
+      r.unknown();
+    }
   }
   if (!o.scenario.empty() && o.duration_given) {
     throw UsageError("--duration and --scenario: the scenario file sets the duration");

@@ -25,20 +25,16 @@ struct SettleOptions {
 
 SettleOptions parse_settle(const std::vector<std::string>& args) {
   SettleOptions o;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&]() -> const std::string& {
-      if (i + 1 >= args.size()) throw UsageError(fmt::format("{} needs a value", a));
-      return args[++i];
-    };
-    if (a == "--model")
-      o.model.model_file = value();
-    else if (a == "--duration")
-      o.duration = parse_number(value(), "--duration");
-    else if (a == "--out")
-      o.out = value();
-    else
-      throw UsageError(fmt::format("settle: unknown option \"{}\"", a));
+  ArgumentReader r(args, "settle");
+  while (r.next()) {
+    if (r.read_model_option(o.model, model_option)) continue;
+    if (r.is("--duration")) {
+      o.duration = r.number();
+    } else if (r.is("--out")) {
+      o.out = r.value();
+    } else {
+      r.unknown();
+    }
   }
   if (!(o.duration >= 10.0) || o.duration > 86400.0) {
     throw UsageError(fmt::format("--duration {:g}: allowed range [10, 86400] s", o.duration));

@@ -51,9 +51,10 @@ TEST(Actions, HemorrhageAndInfusionMoveExactlyTheirVolumes) {
   EXPECT_NEAR(rec.samples[31000][external], -500.0, 1e-6);  // t = 310 s
   EXPECT_NEAR(rec.samples.back()[external], -250.0, 1e-6);
   EXPECT_NEAR(twin.signal("blood.total_volume"), blood - 250.0, 1e-6);
-  ASSERT_EQ(rec.actions.size(), 2u);
+  ASSERT_EQ(rec.action_names.size(), 2u);
   EXPECT_EQ(rec.action_times[0], 10.0);
-  EXPECT_NE(rec.actions[1].find("\"fluid\": \"saline\""), std::string::npos);
+  EXPECT_EQ(rec.action_names[1], "infusion");
+  EXPECT_NE(rec.action_details[1].find("\"fluid\": \"saline\""), std::string::npos);
 }
 
 // Without reflexes (issue 3 adds them) a 10 % haemorrhage lowers mean arterial pressure

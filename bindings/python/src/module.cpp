@@ -148,10 +148,7 @@ class PyTwin {
     for (std::size_t i = 0; i < record_.breath_times.size(); ++i)
       file.breath(record_.breath_times[i], record_.breaths[i]);
     for (std::size_t i = 0; i < record_.action_times.size(); ++i) {
-      const std::string& text = record_.actions[i];
-      const auto space = text.find(' ');
-      file.action(record_.action_times[i], text.substr(0, space),
-                  space == std::string::npos ? "{}" : text.substr(space + 1));
+      file.action(record_.action_times[i], record_.action_names[i], record_.action_details[i]);
     }
     file.commit();
   }
@@ -454,7 +451,12 @@ PYBIND11_MODULE(_physiotwin, m) {
       .def("actions",
            [](const PyTwin& t) {
              const auto guard = t.lock();
-             return t.record().actions;
+             // "name {json fields}": the Python API's one string per action.
+             const MemoryRecorder& r = t.record();
+             std::vector<std::string> actions;
+             for (std::size_t i = 0; i < r.action_names.size(); ++i)
+               actions.push_back(r.action_names[i] + " " + r.action_details[i]);
+             return actions;
            })
       .def("write_hdf5", &PyTwin::write_hdf5, py::arg("path"), py::arg("patient_file") = "",
            py::arg("overrides") = std::vector<std::string>{});

@@ -47,7 +47,8 @@ class MemoryRecorder final : public Recorder {
   }
   void action(double t, std::string_view name, std::string_view details) override {
     action_times.push_back(t);
-    actions.emplace_back(std::string(name) + " " + std::string(details));
+    action_names.emplace_back(name);
+    action_details.emplace_back(details);
   }
 
   /// False: keep beats, breaths and actions only (long runs: samples take 1 kB each).
@@ -59,7 +60,8 @@ class MemoryRecorder final : public Recorder {
   std::vector<double> breath_times;
   std::vector<std::vector<double>> breaths;  ///< [breath][metric]
   std::vector<double> action_times;
-  std::vector<std::string> actions;  ///< "name {json fields}"
+  std::vector<std::string> action_names;    ///< "hemorrhage", "set", ...
+  std::vector<std::string> action_details;  ///< the action's fields as a JSON object
 };
 
 }  // namespace physiotwin

@@ -35,11 +35,13 @@ enum class PatientInput { patient_file, health_record, twin_parameters };
   return PatientInput::patient_file;
 }
 
-/// Reads the patient of a patient file or a health record (`as_of`: the date to take the age
-/// at, YYYY-MM-DD). A twin parameter file needs its model: personalise() reads those.
-[[nodiscard]] inline Patient read_patient_input(const std::filesystem::path& file,
-                                                const std::optional<std::string>& as_of = {}) {
-  switch (kind_of_patient_input(file)) {
+/// Reads the patient of a patient file or a health record whose kind is known (`as_of`: the
+/// date to take the age at, YYYY-MM-DD). A twin parameter file needs its model:
+/// personalise_from_twin_parameters() reads those.
+[[nodiscard]] inline Patient read_patient_input_of_kind(
+    const std::filesystem::path& file, PatientInput kind,
+    const std::optional<std::string>& as_of = {}) {
+  switch (kind) {
     case PatientInput::health_record:
       return patient_from_record(read_health_record(file, as_of));
     case PatientInput::twin_parameters:
@@ -51,6 +53,12 @@ enum class PatientInput { patient_file, health_record, twin_parameters };
       break;
   }
   return load_patient(file);
+}
+
+/// read_patient_input_of_kind() for a file of any kind.
+[[nodiscard]] inline Patient read_patient_input(const std::filesystem::path& file,
+                                                const std::optional<std::string>& as_of = {}) {
+  return read_patient_input_of_kind(file, kind_of_patient_input(file), as_of);
 }
 
 /// The calibration report as lines of text: the CLI prints them, the HDF5 file and twin
@@ -109,23 +117,32 @@ struct PersonalisedModel {
   return out;
 }
 
+/// The model of a twin parameter file, loaded as it was stored (no scaling or calibration
+/// again).
+[[nodiscard]] inline PersonalisedModel personalise_from_twin_parameters(
+    CirculationModel model, const std::filesystem::path& twin_file) {
+  PersonalisedModel out{std::move(model), {}, std::nullopt, {}, false, {}};
+  std::string warning;
+  TwinParameters twin = load_twin_parameters(twin_file, out.model, &warning);
+  if (!warning.empty()) out.warnings.push_back(warning);
+  out.patient = std::move(twin.patient);
+  out.calibration = std::move(twin.calibration);
+  out.calibrated = twin.calibrated;
+  return out;
+}
+
 /// personalise() for a patient input file of any kind; a twin parameter file is loaded as it
 /// was stored (no scaling or calibration again).
 [[nodiscard]] inline PersonalisedModel personalise(CirculationModel model,
                                                    const std::filesystem::path& patient_file,
                                                    const PersonaliseOptions& options = {},
                                                    const std::optional<std::string>& as_of = {}) {
-  if (kind_of_patient_input(patient_file) != PatientInput::twin_parameters) {
-    return personalise(std::move(model), read_patient_input(patient_file, as_of), options);
+  const PatientInput kind = kind_of_patient_input(patient_file);
+  if (kind == PatientInput::twin_parameters) {
+    return personalise_from_twin_parameters(std::move(model), patient_file);
   }
-  PersonalisedModel out{std::move(model), {}, std::nullopt, {}, false, {}};
-  std::string warning;
-  TwinParameters twin = load_twin_parameters(patient_file, out.model, &warning);
-  if (!warning.empty()) out.warnings.push_back(warning);
-  out.patient = std::move(twin.patient);
-  out.calibration = std::move(twin.calibration);
-  out.calibrated = twin.calibrated;
-  return out;
+  return personalise(std::move(model), read_patient_input_of_kind(patient_file, kind, as_of),
+                     options);
 }
 
 }  // namespace physiotwin
