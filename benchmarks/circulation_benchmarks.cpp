@@ -64,11 +64,19 @@ void BM_ReferenceAdult60s(benchmark::State& state) {
 BENCHMARK(BM_ReferenceAdult60s)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // The same without gas exchange and chemoreflexes (48 states: circulation, lung mechanics,
-// baroreflex): the model issue 2's target was set for, kept comparable across versions.
+// baroreflex), kept comparable across versions since the lungs and the baroreflex came.
 void BM_WithoutGases60s(benchmark::State& state) {
   simulate_60s(state, reference_model({"gas_exchange", "chemoreflex"}));
 }
 BENCHMARK(BM_WithoutGases60s)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Issue 2's model: the closed-loop circulation alone, with the constant external (pleural)
+// pressure it had before the lungs drove it, and no reflexes (34 states).
+void BM_CirculationOnly60s(benchmark::State& state) {
+  simulate_60s(state,
+               reference_model({"gas_exchange", "chemoreflex", "respiration", "baroreflex"}));
+}
+BENCHMARK(BM_CirculationOnly60s)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // Personalising one patient (issue 4: under 2 s): a patient with six measured vitals
 // (models/patients/example_measured_male.json) is read, the model scaled and calibrated.
