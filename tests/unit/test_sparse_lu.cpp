@@ -170,6 +170,31 @@ TEST(SparseLu, RejectsMalformedPatterns) {
   const std::vector<long long> starts{0, 1, 2}, out_of_range{0, 5};
   EXPECT_THROW(StaticPivotSparseLu(starts, out_of_range), std::invalid_argument);
   EXPECT_THROW(StaticPivotSparseLu(std::vector<long long>{}, rows), std::invalid_argument);
+  const std::vector<long long> twice_starts{0, 2, 3}, twice_rows{0, 0, 1};  // (0, 0) twice
+  EXPECT_THROW(StaticPivotSparseLu(twice_starts, twice_rows), std::invalid_argument);
+}
+
+// A malformed pattern given to the integrator is a physiotwin Error naming the pattern, and
+// what the integrator had created is freed (the sanitizer build checks for leaks).
+TEST(SparseLinearSolver, IntegratorRejectsMalformedPatterns) {
+  SolverOptions options;
+  options.absolute_tolerance = {1e-8, 1e-8};
+  options.sparse_column_starts = {0, 1, 2};
+  options.sparse_row_indices = {1, 0};  // no diagonal
+  const double y0[] = {1.0, 1.0};
+  auto decay = [](double, const double* y, double* ydot, void*) noexcept {
+    ydot[0] = -y[0];
+    ydot[1] = -y[1];
+    return true;
+  };
+  try {
+    CvodeIntegrator solver(decay, nullptr, y0, 0.0, options, {"a", "b"});
+    FAIL() << "expected an Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("sparse Jacobian pattern"), std::string::npos) << e.what();
+  }
+  options.sparse_column_starts = {0, 2};  // one column start too few
+  EXPECT_THROW(CvodeIntegrator(decay, nullptr, y0, 0.0, options, {"a", "b"}), Error);
 }
 
 // A zero pivot in the planned order is reported, not divided by.

@@ -791,6 +791,9 @@ class CirculationModel {
     auto v = [&](std::size_t offset) { return parameters.at(b.first_parameter + offset).value; };
     gas::GasCoefficients& c = gas_.coefficients;
     c.blood = gas::dissociation_for(v(0));
+    // New curves: no earlier inversion may be reused for the same contents (they stay the
+    // next inversions' starting points).
+    for (SensedBlood& sensed : sensed_) sensed.compartment = SIZE_MAX;
     c.shunt_fraction = v(1);
     c.inspired_fraction = {v(2), v(3)};
     if (ventilator_.mode != resp::VentilatorMode::off) {

@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <memory>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -76,72 +77,20 @@ class CvodeIntegrator {
                   const SolverOptions& options, std::vector<std::string> state_names,
                   JacobianFunction jacobian = nullptr, EventCallbacks events = {})
       : f_(f), jacobian_(jacobian), events_(events), user_(user), names_(std::move(state_names)) {
-    const auto n = static_cast<sunindextype>(y0.size());
-    check(SUNContext_Create(nullptr, &context_), "SUNContext_Create");
-    y_ = N_VNew_Serial(n, context_);
-    scratch_ = N_VNew_Serial(n, context_);
-    atol_ = N_VNew_Serial(n, context_);
-    // Fused vector operations (one pass for a linear combination instead of several calls):
-    // CVODE's prediction, correction and interpolation use them when enabled. Clones of y_
-    // inherit the setting.
-    N_VEnableFusedOps_Serial(y_, SUNTRUE);
-    for (N_Vector v : {y_, scratch_, atol_}) fast_vector::accelerate(v);
-    std::copy(y0.begin(), y0.end(), N_VGetArrayPointer(y_));
-    std::copy(options.absolute_tolerance.begin(), options.absolute_tolerance.end(),
-              N_VGetArrayPointer(atol_));
-    memory_ = CVodeCreate(CV_BDF, context_);
-    if (memory_ == nullptr) throw Error("CVodeCreate failed");
-    check(CVodeSetErrHandlerFn(memory_, &CvodeIntegrator::record_message, this),
-          "CVodeSetErrHandlerFn");
-    check(CVodeInit(memory_, &CvodeIntegrator::rhs_adapter, t0, y_), "CVodeInit");
-    check(CVodeSetUserData(memory_, this), "CVodeSetUserData");
-    check(CVodeSVtolerances(memory_, options.relative_tolerance, atol_), "CVodeSVtolerances");
-    if (!options.sparse_row_indices.empty()) {
-      column_starts_.assign(options.sparse_column_starts.begin(),
-                            options.sparse_column_starts.end());
-      row_indices_.assign(options.sparse_row_indices.begin(), options.sparse_row_indices.end());
-      matrix_ =
-          SUNSparseMatrix(n, n, static_cast<sunindextype>(row_indices_.size()), CSC_MAT, context_);
-      sparse_solver::accelerate(matrix_);
-      linear_solver_ = sparse_solver::make_linear_solver(context_, options.sparse_column_starts,
-                                                         options.sparse_row_indices);
-    } else {
-      matrix_ = SUNDenseMatrix(n, n, context_);
-      linear_solver_ = SUNLinSol_Dense(y_, matrix_, context_);
+    // Whatever was created before a failure is freed here: the destructor does not run for
+    // a constructor that throws.
+    try {
+      initialise(y0, t0, options);
+    } catch (...) {
+      release();
+      throw;
     }
-    if (matrix_ == nullptr || linear_solver_ == nullptr)
-      throw Error("cannot create the linear solver");
-    check(CVodeSetLinearSolver(memory_, linear_solver_, matrix_), "CVodeSetLinearSolver");
-    if (jacobian_ != nullptr)
-      check(CVodeSetJacFn(memory_, &CvodeIntegrator::jacobian_adapter), "CVodeSetJacFn");
-    check(CVodeSetMaxStep(memory_, options.max_step), "CVodeSetMaxStep");
-    check(CVodeSetMinStep(memory_, options.min_step), "CVodeSetMinStep");
-    check(CVodeSetMaxNumSteps(memory_, options.max_steps_per_call), "CVodeSetMaxNumSteps");
-    check(CVodeSetJacEvalFrequency(memory_, options.max_steps_between_jacobians),
-          "CVodeSetJacEvalFrequency");
-    if (events_.count > 0) {
-      check(
-          CVodeRootInit(memory_, static_cast<int>(events_.count), &CvodeIntegrator::event_adapter),
-          "CVodeRootInit");
-      fired_.assign(events_.count, 0);
-      directions_.assign(events_.count, 0);
-      set_event_directions();
-    }
-    time_ = t0;
   }
 
   CvodeIntegrator(const CvodeIntegrator&) = delete;
   CvodeIntegrator& operator=(const CvodeIntegrator&) = delete;
 
-  ~CvodeIntegrator() {
-    CVodeFree(&memory_);
-    SUNLinSolFree(linear_solver_);
-    SUNMatDestroy(matrix_);
-    N_VDestroy(atol_);
-    N_VDestroy(scratch_);
-    N_VDestroy(y_);
-    SUNContext_Free(&context_);
-  }
+  ~CvodeIntegrator() { release(); }
 
   /// Takes one internal step towards `toward`; returns the time reached (may overshoot it).
   /// On the first step after (re)initialisation CVODE uses `toward` to guess a step size.
@@ -214,6 +163,83 @@ class CvodeIntegrator {
   }
 
  private:
+  void initialise(std::span<const double> y0, double t0, const SolverOptions& options) {
+    const auto n = static_cast<sunindextype>(y0.size());
+    check(SUNContext_Create(nullptr, &context_), "SUNContext_Create");
+    y_ = N_VNew_Serial(n, context_);
+    scratch_ = N_VNew_Serial(n, context_);
+    atol_ = N_VNew_Serial(n, context_);
+    // Fused vector operations (one pass for a linear combination instead of several calls):
+    // CVODE's prediction, correction and interpolation use them when enabled. Clones of y_
+    // inherit the setting.
+    N_VEnableFusedOps_Serial(y_, SUNTRUE);
+    for (N_Vector v : {y_, scratch_, atol_}) fast_vector::accelerate(v);
+    std::copy(y0.begin(), y0.end(), N_VGetArrayPointer(y_));
+    std::copy(options.absolute_tolerance.begin(), options.absolute_tolerance.end(),
+              N_VGetArrayPointer(atol_));
+    memory_ = CVodeCreate(CV_BDF, context_);
+    if (memory_ == nullptr) throw Error("CVodeCreate failed");
+    check(CVodeSetErrHandlerFn(memory_, &CvodeIntegrator::record_message, this),
+          "CVodeSetErrHandlerFn");
+    check(CVodeInit(memory_, &CvodeIntegrator::rhs_adapter, t0, y_), "CVodeInit");
+    check(CVodeSetUserData(memory_, this), "CVodeSetUserData");
+    check(CVodeSVtolerances(memory_, options.relative_tolerance, atol_), "CVodeSVtolerances");
+    if (!options.sparse_row_indices.empty()) {
+      if (options.sparse_column_starts.size() != std::size_t(n) + 1) {
+        throw Error(fmt::format("sparse Jacobian pattern: {} column starts for {} states",
+                                options.sparse_column_starts.size(), n));
+      }
+      column_starts_.assign(options.sparse_column_starts.begin(),
+                            options.sparse_column_starts.end());
+      row_indices_.assign(options.sparse_row_indices.begin(), options.sparse_row_indices.end());
+      matrix_ =
+          SUNSparseMatrix(n, n, static_cast<sunindextype>(row_indices_.size()), CSC_MAT, context_);
+      if (matrix_ == nullptr) throw Error("cannot create the sparse matrix");
+      sparse_solver::accelerate(matrix_);
+      try {
+        linear_solver_ = sparse_solver::make_linear_solver(context_, options.sparse_column_starts,
+                                                           options.sparse_row_indices);
+      } catch (const std::invalid_argument& e) {
+        throw Error(fmt::format("sparse Jacobian pattern: {}", e.what()));
+      }
+    } else {
+      matrix_ = SUNDenseMatrix(n, n, context_);
+      linear_solver_ = SUNLinSol_Dense(y_, matrix_, context_);
+    }
+    if (matrix_ == nullptr || linear_solver_ == nullptr)
+      throw Error("cannot create the linear solver");
+    check(CVodeSetLinearSolver(memory_, linear_solver_, matrix_), "CVodeSetLinearSolver");
+    if (jacobian_ != nullptr)
+      check(CVodeSetJacFn(memory_, &CvodeIntegrator::jacobian_adapter), "CVodeSetJacFn");
+    check(CVodeSetMaxStep(memory_, options.max_step), "CVodeSetMaxStep");
+    check(CVodeSetMinStep(memory_, options.min_step), "CVodeSetMinStep");
+    check(CVodeSetMaxNumSteps(memory_, options.max_steps_per_call), "CVodeSetMaxNumSteps");
+    check(CVodeSetJacEvalFrequency(memory_, options.max_steps_between_jacobians),
+          "CVodeSetJacEvalFrequency");
+    if (events_.count > 0) {
+      check(
+          CVodeRootInit(memory_, static_cast<int>(events_.count), &CvodeIntegrator::event_adapter),
+          "CVodeRootInit");
+      fired_.assign(events_.count, 0);
+      directions_.assign(events_.count, 0);
+      set_event_directions();
+    }
+    time_ = t0;
+  }
+
+  void release() noexcept {
+    if (memory_ != nullptr) CVodeFree(&memory_);
+    if (linear_solver_ != nullptr) SUNLinSolFree(linear_solver_);
+    if (matrix_ != nullptr) SUNMatDestroy(matrix_);
+    for (N_Vector* v : {&atol_, &scratch_, &y_}) {
+      if (*v != nullptr) N_VDestroy(*v);
+      *v = nullptr;
+    }
+    linear_solver_ = nullptr;
+    matrix_ = nullptr;
+    if (context_ != nullptr) SUNContext_Free(&context_);
+  }
+
   static int rhs_adapter(double t, N_Vector y, N_Vector ydot, void* self) noexcept {
     auto* me = static_cast<CvodeIntegrator*>(self);
     // A positive return asks CVODE to retry with a smaller step; if that keeps failing

@@ -52,6 +52,7 @@ class StaticPivotSparseLu {
       for (auto k = column_starts[c]; k < column_starts[c + 1]; ++k) {
         const auto r = std::size_t(row_indices[std::size_t(k)]);
         if (r >= n_) throw std::invalid_argument("sparse LU: row index out of range");
+        if (at(r, c)) throw std::invalid_argument("sparse LU: an entry appears twice");
         at(r, c) = 1;
       }
     }
