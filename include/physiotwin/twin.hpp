@@ -66,7 +66,6 @@ class Twin {
     signals_.resize(model_.signals().size());
     metric_state_.resize(model_.state_size());
     solver_size_ = model_.solver_state_size();
-    full_y_ = state_;
     restart_gases();
     SolverOptions solver;
     solver.relative_tolerance = options_.relative_tolerance;
@@ -169,17 +168,14 @@ class Twin {
  private:
   /// The solver's states followed by the gases of the last gas step: what the model's
   /// functions take.
-  double* full_state(const double* solver_y) noexcept {
-    std::copy(solver_y, solver_y + solver_size_, full_y_.begin());
-    return full_y_.data();
-  }
   [[nodiscard]] std::span<double> solver_part(std::span<double> full) const noexcept {
     return full.first(solver_size_);
   }
 
   static bool rhs_adapter(double t, const double* y, double* ydot, void* self) noexcept {
     auto* twin = static_cast<Twin*>(self);
-    // The solver's own arrays: the model reads and writes the solver's states only.
+    // The solver's own arrays: the model reads and writes the solver's states only (as in
+    // the event and Jacobian adapters below).
     twin->model_.solver_rhs(t, y, ydot);
     const std::size_t n = twin->solver_size_;
     for (std::size_t i = 0; i < n; ++i) {
@@ -310,8 +306,6 @@ class Twin {
     gas_time_ = time_;
     gas_index_ = static_cast<unsigned long long>(std::floor(time_ * gas_rate + 1e-9));
     gas_flows_current_ = false;
-    std::copy(state_.begin() + long(solver_size_), state_.end(),
-              full_y_.begin() + long(solver_size_));
     model_.update_chemoreceptor_input(state_.data());
   }
 
@@ -339,8 +333,6 @@ class Twin {
       moved = true;
     }
     if (!moved) return;
-    std::copy(gas_start_.begin() + long(solver_size_), gas_start_.end(),
-              full_y_.begin() + long(solver_size_));
     model_.update_chemoreceptor_input(gas_start_.data());
   }
 
@@ -357,22 +349,17 @@ class Twin {
   }
 
   static void event_functions(double, const double* y, double* g, void* self) noexcept {
-    auto* twin = static_cast<Twin*>(self);
-    twin->model_.event_functions(twin->full_state(y), g);
+    static_cast<Twin*>(self)->model_.event_functions(y, g);
   }
   static void event_directions(int* direction, void* self) noexcept {
     static_cast<Twin*>(self)->model_.event_directions(direction);
   }
   static void apply_events(const int* fired, double* y, void* self) noexcept {
-    auto* twin = static_cast<Twin*>(self);
-    double* full = twin->full_state(y);
-    twin->model_.apply_events(fired, full);
-    std::copy(full, full + twin->solver_size_, y);
+    static_cast<Twin*>(self)->model_.apply_events(fired, y);
   }
 
   static bool jacobian_adapter(double, const double* y, double* jac, void* self) noexcept {
-    auto* twin = static_cast<Twin*>(self);
-    twin->model_.sparse_jacobian(twin->full_state(y), jac);
+    static_cast<Twin*>(self)->model_.sparse_jacobian(y, jac);
     return true;
   }
 
@@ -438,7 +425,6 @@ class Twin {
   long steps_in_interval_ = 0;
   std::vector<double> state_, metric_state_, signals_;
   std::size_t solver_size_ = 0;    ///< states the solver integrates (the rest: gases)
-  std::vector<double> full_y_;     ///< the model's view of the solver's vectors (events, Jacobian)
   std::vector<double> gas_start_;  ///< full state at gas_time_
   std::vector<double> gas_before_, gas_scratch_;  ///< scratch of the gas steps
   double gas_time_ = 0.0;

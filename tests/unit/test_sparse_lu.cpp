@@ -152,7 +152,9 @@ TEST(SparseLu, MinimumDegreeOrderAvoidsFillIn) {
   EXPECT_LE((m.dense() * x - b).norm(), 1e-12 * b.norm());
 }
 
-// The reference adult's Newton matrix: the pattern the twin uses. Its fill-in stays small.
+// The reference adult's Newton matrix: the pattern the twin uses. Its fill-in stays small
+// (measured: 197 factor entries for 143 non-zeros; twice the pattern would mean the order
+// had stopped working).
 TEST(SparseLu, ReferenceAdultPatternFactorisesWithLittleFillIn) {
   const auto model =
       load_circulation(std::string(PHYSIOTWIN_MODELS_DIR) + "/circulation/adult.json");

@@ -606,7 +606,8 @@ class CirculationModel {
   [[nodiscard]] std::size_t event_count() const noexcept { return ideal_valves_.size(); }
 
   /// Event functions: an open ideal valve's flow (it closes when the flow falls through
-  /// zero), a closed one's pressure drop (it opens when that rises through zero).
+  /// zero), a closed one's pressure drop (it opens when that rises through zero). Like
+  /// solver_rhs(), reads the solver's states only.
   void event_functions(const double* y, double* g) noexcept {
     double* pressure = pressure_.data();
     compute_pressures(y, pressure);
@@ -623,7 +624,8 @@ class CirculationModel {
     }
   }
 
-  /// Switches the valves whose event fired (`fired[i] != 0`), then settles the rest.
+  /// Switches the valves whose event fired (`fired[i] != 0`), then settles the rest. Reads
+  /// and writes the solver's states only.
   void apply_events(const int* fired, double* y) noexcept {
     for (std::size_t i = 0; i < ideal_valves_.size(); ++i) {
       if (fired[i] == 0) continue;
@@ -660,7 +662,8 @@ class CirculationModel {
   }
 
   /// Sparse Jacobian of the solver's states (solver_state_size()): the values of
-  /// sparsity_pattern()'s entries, in its order, overwritten.
+  /// sparsity_pattern()'s entries, in its order, overwritten. Reads the solver's states only
+  /// (the gas rows are not in it).
   void sparse_jacobian(const double* y, double* values) noexcept {
     std::fill(values, values + pattern_.row_indices.size(), 0.0);
     const std::size_t n = solver_size_;

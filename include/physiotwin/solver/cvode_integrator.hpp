@@ -157,8 +157,7 @@ class CvodeIntegrator {
     CVodeGetNumNonlinSolvIters(memory_, &s.nonlinear_iterations);
     CVodeGetNumNonlinSolvConvFails(memory_, &s.convergence_failures);
     s.rhs_evaluations += ls_rhs;
-    if (!row_indices_.empty())
-      s.dense_factorisations = sparse_solver::dense_fallbacks(linear_solver_);
+    if (sparse_) s.dense_factorisations = sparse_solver::dense_fallbacks(linear_solver_);
     return s;
   }
 
@@ -189,11 +188,9 @@ class CvodeIntegrator {
         throw Error(fmt::format("sparse Jacobian pattern: {} column starts for {} states",
                                 options.sparse_column_starts.size(), n));
       }
-      column_starts_.assign(options.sparse_column_starts.begin(),
-                            options.sparse_column_starts.end());
-      row_indices_.assign(options.sparse_row_indices.begin(), options.sparse_row_indices.end());
-      matrix_ =
-          SUNSparseMatrix(n, n, static_cast<sunindextype>(row_indices_.size()), CSC_MAT, context_);
+      sparse_ = true;
+      matrix_ = SUNSparseMatrix(n, n, static_cast<sunindextype>(options.sparse_row_indices.size()),
+                                CSC_MAT, context_);
       if (matrix_ == nullptr) throw Error("cannot create the sparse matrix");
       sparse_solver::accelerate(matrix_);
       try {
@@ -269,13 +266,12 @@ class CvodeIntegrator {
   static int jacobian_adapter(double t, N_Vector y, N_Vector, SUNMatrix J, void* self, N_Vector,
                               N_Vector, N_Vector) noexcept {
     auto* me = static_cast<CvodeIntegrator*>(self);
-    if (me->row_indices_.empty()) {
+    if (!me->sparse_) {
       // SUNDenseMatrix stores columns contiguously: SM_DATA_D is the column-major array.
       return me->jacobian_(t, N_VGetArrayPointer(y), SM_DATA_D(J), me->user_) ? 0 : 1;
     }
-    // CVODE may have zeroed the sparse matrix, pattern included: restore the pattern.
-    std::copy(me->column_starts_.begin(), me->column_starts_.end(), SM_INDEXPTRS_S(J));
-    std::copy(me->row_indices_.begin(), me->row_indices_.end(), SM_INDEXVALS_S(J));
+    // The new matrix has no pattern yet (and SUNDIALS' own zeroing would clear it): write it.
+    sparse_solver::write_planned_pattern(me->linear_solver_, J);
     return me->jacobian_(t, N_VGetArrayPointer(y), SM_DATA_S(J), me->user_) ? 0 : 1;
   }
 
@@ -332,7 +328,7 @@ class CvodeIntegrator {
   EventCallbacks events_;
   std::vector<int> fired_, directions_;
   bool event_pending_ = false;
-  std::vector<sunindextype> column_starts_, row_indices_;
+  bool sparse_ = false;  ///< planned sparse LU (sparse_solver); dense LU otherwise
   void* user_;
   std::vector<std::string> names_;
   SUNContext context_ = nullptr;

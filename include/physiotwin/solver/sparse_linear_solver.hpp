@@ -98,7 +98,9 @@ struct Content {
         pattern_starts(column_starts.begin(), column_starts.end()),
         pattern_rows(row_indices.begin(), row_indices.end()) {}
   StaticPivotSparseLu lu;
-  std::vector<long long> pattern_starts, pattern_rows;
+  /// The pattern the LU was planned for, in SUNDIALS' index type (matrices are compared with
+  /// it and have it written into them).
+  std::vector<sunindextype> pattern_starts, pattern_rows;
   bool dense = false;  ///< the last setup fell back to dense LU
   Eigen::PartialPivLU<Eigen::MatrixXd> dense_lu;
   long long last_flag = 0;
@@ -219,6 +221,14 @@ inline void accelerate(SUNMatrix m) noexcept {
   s->ops->free = detail::free_solver;
   s->content = content.release();
   return s;
+}
+
+/// Writes the pattern the solver was planned for into m (n + 1 column starts and the row
+/// indices): CVODE's matrix starts without one.
+inline void write_planned_pattern(SUNLinearSolver s, SUNMatrix m) noexcept {
+  const detail::Content& c = *detail::content(s);
+  std::copy(c.pattern_starts.begin(), c.pattern_starts.end(), SM_INDEXPTRS_S(m));
+  std::copy(c.pattern_rows.begin(), c.pattern_rows.end(), SM_INDEXVALS_S(m));
 }
 
 /// How often the solver fell back to dense LU (for tests and diagnostics).
