@@ -15,9 +15,16 @@ namespace physiotwin::cli {
 std::filesystem::path models_directory() {
   if (const char* env = std::getenv("PHYSIOTWIN_MODELS"); env != nullptr && *env != '\0')
     return env;
-  const std::filesystem::path source = PHYSIOTWIN_SOURCE_MODELS_DIR;
-  if (std::filesystem::exists(source / "circulation" / "adult.json")) return source;
-  return PHYSIOTWIN_INSTALLED_MODELS_DIR;
+  // Installed: beside the tool (bin/../share/physiotwin/models), wherever it was installed.
+  std::error_code error;
+  const auto tool = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    const auto installed =
+        (tool.parent_path() / PHYSIOTWIN_MODELS_RELATIVE_TO_TOOL).lexically_normal();
+    if (std::filesystem::exists(installed / "circulation" / "adult.json", error)) return installed;
+  }
+  // In the build tree: the source tree's models.
+  return PHYSIOTWIN_SOURCE_MODELS_DIR;
 }
 
 double parse_number(const std::string& text, const std::string& what) {

@@ -70,8 +70,8 @@ class ArgumentReader {
   std::string current_option_;
 };
 
-/// Directory holding the shipped models: $PHYSIOTWIN_MODELS, else the source tree's
-/// models/ (a build tree), else the installed share/physiotwin/models.
+/// Directory holding the shipped models: $PHYSIOTWIN_MODELS, else the installed
+/// share/physiotwin/models beside the tool, else (a tool in the build tree) the source tree's.
 std::filesystem::path models_directory();
 
 using PreparedModel = PersonalisedModel;

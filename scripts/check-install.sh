@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs a configured build (default build/release) into a temporary prefix and checks the
+# package as someone who installs it meets it (docs/architecture.md, "Packaging"):
+# - the exported link interface names imported targets, never a library path of this machine;
+# - a consumer of the header-only core alone configures and runs with HDF5 hidden;
+# - a consumer of physiotwin::io (find_package(physiotwin COMPONENTS io)) builds and writes a file;
+# - the installed command-line tool finds its models beside itself, from any folder.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build="${1:-build/release}"
+prefix=$(mktemp -d)
+work=$(mktemp -d)
+trap 'rm -rf "$prefix" "$work"' EXIT
+cmake --install "$build" --prefix "$prefix" > /dev/null
+config_dir="$prefix/lib/cmake/physiotwin"
+[ -d "$config_dir" ] || config_dir=$(dirname "$(find "$prefix" -name physiotwinConfig.cmake | head -1)")
+
+if grep -nE '(^|[ ";(])/(usr|opt|lib|lib64|home|root)/' "$config_dir"/physiotwin*Targets*.cmake; then
+  echo "check-install: the exported targets name library files of this machine (above)" >&2
+  exit 1
+fi
+
+echo "-- consumer of the header-only core, HDF5 hidden"
+cmake -S examples/cpp -B "$work/core" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" \
+  -DCMAKE_BUILD_TYPE=Release -DCMAKE_DISABLE_FIND_PACKAGE_HDF5=ON > "$work/core.log" ||
+  { cat "$work/core.log"; exit 1; }
+cmake --build "$work/core" > /dev/null
+[ ! -e "$work/core/record_to_hdf5" ] || { echo "check-install: io example built without HDF5" >&2; exit 1; }
+PHYSIOTWIN_MODELS="$prefix/share/physiotwin/models" "$work/core/simulate_adult" > "$work/core.txt"
+head -3 "$work/core.txt"
+
+echo "-- consumer of physiotwin::io"
+cmake -S examples/cpp -B "$work/io" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" \
+  -DCMAKE_BUILD_TYPE=Release -DPHYSIOTWIN_EXAMPLE_COMPONENTS=io > "$work/io.log" ||
+  { cat "$work/io.log"; exit 1; }
+cmake --build "$work/io" > /dev/null
+PHYSIOTWIN_MODELS="$prefix/share/physiotwin/models" "$work/io/record_to_hdf5" "$work/example.h5"
+"$prefix/bin/physiotwin" info "$work/example.h5" > /dev/null
+
+echo "-- the installed tool finds its models beside itself"
+(cd "$work" && env -u PHYSIOTWIN_MODELS "$prefix/bin/physiotwin" run --duration 2 --out "$work/tool.h5" > /dev/null)
+"$prefix/bin/physiotwin" info "$work/tool.h5" > "$work/tool.txt"
+grep -q "aorta.pressure" "$work/tool.txt"
+echo "check-install: ok"
