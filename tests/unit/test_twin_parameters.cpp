@@ -71,11 +71,15 @@ TEST(TwinParameters, RoundTripGivesTheSameTwin) {
     EXPECT_EQ(loaded.parameters.at(i).value, calibrated.parameters.at(i).value)
         << loaded.parameters.at(i).name;
   }
-  // Same parameters, same initial state: the same trajectory, bit for bit.
+  // Same parameters, same initial state (calibration's settled state, stored whole): the
+  // same trajectory, bit for bit.
+  ASSERT_FALSE(calibrated.start_state.empty());
+  EXPECT_EQ(loaded.start_state, calibrated.start_state);
   std::vector<double> a(calibrated.state_size()), b(loaded.state_size());
   calibrated.initial_state(a);
   loaded.initial_state(b);
   EXPECT_EQ(a, b);
+  EXPECT_EQ(a, calibrated.start_state);
   Twin first{CirculationModel(calibrated)}, second{std::move(loaded)};
   first.advance(3.0);
   second.advance(3.0);
@@ -117,7 +121,16 @@ TEST(TwinParameters, FilesThatDoNotFitTheModelAreRefused) {
               j["patient"]["age"]["value"] = 9;
             }).find("patient.age.value: age = 9 a is outside the allowed range [18, 90] a"),
             std::string::npos);
-  EXPECT_NE(with([](nlohmann::json& j) { j["version"] = 2; }).find("version: only version 1"),
+  EXPECT_NE(
+      with([](nlohmann::json& j) { j["version"] = 3; }).find("version: only versions 1 and 2"),
+      std::string::npos);
+  EXPECT_NE(with([](nlohmann::json& j) {
+              j["start_state"]["lv.volum"] = 1.0;
+            }).find("start_state.lv.volum: model adult_circulation has no state"),
+            std::string::npos);
+  EXPECT_NE(with([](nlohmann::json& j) {
+              j["start_state"].erase("lv.volume");
+            }).find("state \"lv.volume\" of model adult_circulation is missing"),
             std::string::npos);
 
   // Another version of the model file: read, with a warning that says so.

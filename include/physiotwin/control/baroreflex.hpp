@@ -14,8 +14,10 @@
 //
 // The effects are applied relative to the reflex's own resting point (P~ = P_n): at the set
 // point every multiplier is 1, so the model's validated resting state is the reflex's rest.
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <span>
 #include <string_view>
 
 #include "physiotwin/core/parameters.hpp"
@@ -79,12 +81,18 @@ struct BaroreflexCoefficients {
 
 /// Steady-state drive of each effector for filtered pressure p (and chemoreceptor drive, see
 /// sympathetic_rate()).
+/// The sympathetic effectors' common drive (Ursino's ln(f_es - f_es,min + 1), 0 below the
+/// threshold) for filtered pressure p: each effector's drive is its gain times this.
+[[nodiscard]] inline double sympathetic_drive(const BaroreflexCoefficients& c, double p,
+                                              double chemoreceptor_drive = 0.0) noexcept {
+  const double f_es = sympathetic_rate(c, afferent_rate(c, p), chemoreceptor_drive);
+  return f_es >= c.sympathetic_threshold ? std::log(f_es - c.sympathetic_threshold + 1.0) : 0.0;
+}
+
 [[nodiscard]] inline std::array<double, effector_count> effector_drive(
     const BaroreflexCoefficients& c, double p, double chemoreceptor_drive = 0.0) noexcept {
   const double f_cs = afferent_rate(c, p);
-  const double f_es = sympathetic_rate(c, f_cs, chemoreceptor_drive);
-  const double sympathetic =
-      f_es >= c.sympathetic_threshold ? std::log(f_es - c.sympathetic_threshold + 1.0) : 0.0;
+  const double sympathetic = sympathetic_drive(c, p, chemoreceptor_drive);
   std::array<double, effector_count> drive{};
   for (std::size_t e = 0; e < effector_count; ++e) drive[e] = c.gain[e] * sympathetic;
   drive[vagal_period] = c.gain[vagal_period] * vagal_rate(c, f_cs);
@@ -116,6 +124,68 @@ struct BaroreflexEffects {
   fx.period_ratio = (c.basal_period + theta[sympathetic_period] + theta[vagal_period]) /
                     (c.basal_period + rest[sympathetic_period] + rest[vagal_period]);
   return fx;
+}
+
+}  // namespace physiotwin::control
+
+namespace physiotwin::control {
+
+/// Mean drive of each effector over samples of the filtered pressure and of the
+/// chemoreceptor drive (spikes/s, as sympathetic_rate() takes it; empty: none). In a settled
+/// twin the effector states average to this (each is a first-order lag of its drive).
+[[nodiscard]] inline std::array<double, effector_count> mean_effector_drive(
+    const BaroreflexCoefficients& c, std::span<const double> filtered,
+    std::span<const double> chemoreceptor_drive) noexcept {
+  std::array<double, effector_count> mean{};
+  for (std::size_t i = 0; i < filtered.size(); ++i) {
+    const auto drive =
+        effector_drive(c, filtered[i], chemoreceptor_drive.empty() ? 0.0 : chemoreceptor_drive[i]);
+    for (std::size_t e = 0; e < effector_count; ++e) mean[e] += drive[e];
+  }
+  for (double& m : mean) m /= double(std::max<std::size_t>(filtered.size(), 1));
+  return mean;
+}
+
+/// How far the reflex is from its rest when fed these filtered pressures and chemoreceptor
+/// drives (samples over a settled window): the relative change of the extrasplanchnic
+/// resistance it causes (0 at rest; 0.01: the resistance held 1 % above its parameter).
+[[nodiscard]] inline double resting_excess(const BaroreflexCoefficients& c,
+                                           std::span<const double> filtered,
+                                           std::span<const double> chemoreceptor_drive) noexcept {
+  const auto mean = mean_effector_drive(c, filtered, chemoreceptor_drive);
+  return baroreflex_effects(c, mean.data(), effector_drive(c, c.set_point))
+             .extrasplanchnic_resistance -
+         1.0;
+}
+
+/// The set point at which the reflex, fed these filtered pressures and chemoreceptor drives
+/// (samples over a settled window), rests: its mean sympathetic drive equals its resting
+/// drive, so the resistances, elastances and venous volumes it controls are at their
+/// parameters' values. The filtered pressure does not depend on the set point (the
+/// afferent filter is linear in the pressure), and the mean drive rises with the set point
+/// while the resting drive does not change with it, so there is one answer, found by
+/// bisection in [lo, hi]; lo or hi if it lies outside.
+[[nodiscard]] inline double resting_set_point(BaroreflexCoefficients c,
+                                              std::span<const double> filtered,
+                                              std::span<const double> chemoreceptor_drive,
+                                              double lo, double hi) noexcept {
+  auto excess = [&](double set_point) {
+    c.set_point = set_point;
+    double mean = 0.0;
+    for (std::size_t i = 0; i < filtered.size(); ++i) {
+      mean += sympathetic_drive(c, filtered[i],
+                                chemoreceptor_drive.empty() ? 0.0 : chemoreceptor_drive[i]);
+    }
+    return mean / double(std::max<std::size_t>(filtered.size(), 1)) -
+           sympathetic_drive(c, set_point);
+  };
+  if (excess(lo) >= 0.0) return lo;
+  if (excess(hi) <= 0.0) return hi;
+  for (int i = 0; i < 60; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (excess(mid) < 0.0 ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
 }
 
 }  // namespace physiotwin::control

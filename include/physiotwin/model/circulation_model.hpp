@@ -147,6 +147,10 @@ class CirculationModel {
   std::optional<ChemoreflexBlock> chemoreflex;
   ParameterSet parameters;
   CompartmentRoles roles;
+  /// A complete state (state_names() order) that twins of this model start from instead of
+  /// the one built from the description: a calibrated patient's settled resting state
+  /// (patient/calibration.hpp), stored with twin parameter files. Empty: built.
+  std::vector<double> start_state;
 
   /// Called by the loader once the description is complete: lays out the state vector,
   /// registers every signal and flattens the parameters.
@@ -261,10 +265,14 @@ class CirculationModel {
     return flow_state_[connection];
   }
 
-  /// Initial state: compliant compartments at their initial pressures, chambers at their
-  /// initial volumes, all shifted by one common pressure so that the total equals
-  /// blood.volume exactly; valves closed and at rest; phase zero.
+  /// Initial state: start_state if there is one; otherwise compliant compartments at their
+  /// initial pressures, chambers at their initial volumes, all shifted by one common pressure
+  /// so that the total equals blood.volume exactly; valves closed and at rest; phase zero.
   void initial_state(std::span<double> y) const {
+    if (!start_state.empty() && start_state.size() == y.size()) {
+      std::copy(start_state.begin(), start_state.end(), y.begin());
+      return;
+    }
     std::fill(y.begin(), y.end(), 0.0);
     double total = 0.0, total_compliance = 0.0;
     for (std::size_t c = 0; c < compartments.size(); ++c) {
@@ -734,6 +742,22 @@ class CirculationModel {
   }
 
   [[nodiscard]] const SignalRegistry& signals() const noexcept { return signals_; }
+
+  /// The reflexes' coefficients as the parameters set them now (for analyses such as
+  /// calibration's resting set point; the twin's equations use the same).
+  [[nodiscard]] const control::BaroreflexCoefficients& baroreflex_coefficients() const noexcept {
+    return reflex_;
+  }
+  [[nodiscard]] const control::ChemoreflexCoefficients& chemoreflex_coefficients() const noexcept {
+    return chemo_;
+  }
+
+  /// What the baroreflex does to the circulation in state y, relative to the reflex's rest
+  /// (multipliers of 1 and shifts of 0 at rest). Only for a model with a baroreflex.
+  [[nodiscard]] control::BaroreflexEffects baroreflex_effects_in(
+      std::span<const double> y) const noexcept {
+    return control::baroreflex_effects(reflex_, y.data() + reflex_state_ + 1, reflex_rest_);
+  }
 
   /// Fraction of the current beat at which each activation curve starts (onset / period).
   [[nodiscard]] double activation_onset_fraction(std::size_t a) const noexcept {

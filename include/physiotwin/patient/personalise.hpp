@@ -73,7 +73,8 @@ enum class PatientInput { patient_file, health_record, twin_parameters };
                                 r.parameter));
   }
   for (const auto& w : report.warnings) lines.push_back("warning: " + w);
-  lines.push_back(fmt::format("{} simulations, {:.2f} s", report.simulations, report.seconds));
+  lines.push_back(fmt::format("{} settled twins ({:.0f} s simulated), {:.2f} s", report.simulations,
+                              report.simulated, report.seconds));
   return lines;
 }
 

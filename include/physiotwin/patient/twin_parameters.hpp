@@ -6,6 +6,7 @@
 // report and the value of every parameter of the model, with its unit.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -18,6 +19,9 @@
 namespace physiotwin {
 
 inline constexpr std::string_view twin_parameters_format = "physiotwin-twin-parameters";
+/// Version 2 added "start_state"; version 1 files are still read (their twins start from the
+/// model's resting state).
+inline constexpr int twin_parameters_version = 2;
 
 /// What a twin parameter file holds besides the parameters.
 struct TwinParameters {
@@ -51,9 +55,9 @@ inline void write_twin_parameters(const std::filesystem::path& file, const Circu
   }
   const bool baroreflex_at_operating_point =
       model.baroreflex && model.baroreflex->initial_state.empty();
-  const nlohmann::ordered_json document{
+  nlohmann::ordered_json document{
       {"format", twin_parameters_format},
-      {"version", 1},
+      {"version", twin_parameters_version},
       {"model", {{"name", model.name}, {"sha256", model_digest(model)}}},
       {"patient", patient_json(twin.patient)},
       {"calibration",
@@ -61,6 +65,13 @@ inline void write_twin_parameters(const std::filesystem::path& file, const Circu
         {"baroreflex_starts_at_operating_point", baroreflex_at_operating_point},
         {"report", twin.calibration}}},
       {"parameters", parameters}};
+  if (!model.start_state.empty()) {
+    // The settled resting state calibration found: the stored twin starts there.
+    nlohmann::ordered_json state = nlohmann::ordered_json::object();
+    for (std::size_t i = 0; i < model.state_size(); ++i)
+      state[model.state_names()[i]] = model.start_state[i];
+    document["start_state"] = state;
+  }
   write_text_file_atomically(file, document.dump(1) + "\n");
 }
 
@@ -74,12 +85,16 @@ inline void write_twin_parameters(const std::filesystem::path& file, const Circu
                                                          std::string* warning = nullptr) {
   const nlohmann::json document = read_json_file(file);
   const JsonView root(document, file.string(), "");
-  static constexpr std::array<std::string_view, 6> members{"format",  "version",     "model",
-                                                           "patient", "calibration", "parameters"};
+  static constexpr std::array<std::string_view, 7> members{
+      "format", "version", "model", "patient", "calibration", "parameters", "start_state"};
   root.reject_unknown_members(members);
   if (root["format"].string() != twin_parameters_format)
     root["format"].fail(fmt::format("expected \"{}\"", twin_parameters_format));
-  if (root["version"].number() != 1) root["version"].fail("only version 1 is supported");
+  const double version = root["version"].number();
+  if (version != 1 && version != twin_parameters_version) {
+    root["version"].fail(
+        fmt::format("only versions 1 and {} are supported", twin_parameters_version));
+  }
   const JsonView model_node = root["model"];
   if (model_node["name"].string() != model.name) {
     model_node["name"].fail(fmt::format("made from model \"{}\", but the model is \"{}\" ({})",
@@ -134,6 +149,23 @@ inline void write_twin_parameters(const std::filesystem::path& file, const Circu
   if (calibration["baroreflex_starts_at_operating_point"].boolean() && model.baroreflex)
     model.baroreflex->initial_state.clear();
   model.refresh();
+  if (root.has("start_state")) {
+    const JsonView state = root["start_state"];
+    const auto& names = model.state_names();
+    for (const std::string& name : state.member_names()) {
+      if (std::find(names.begin(), names.end(), name) == names.end())
+        state[name].fail(fmt::format("model {} has no state \"{}\"", model.name, name));
+    }
+    std::vector<double> values;
+    for (const std::string& name : names) {
+      if (!state.has(name))
+        state.fail(fmt::format("state \"{}\" of model {} is missing", name, model.name));
+      const double value = state[name].number();
+      if (!std::isfinite(value)) state[name].fail("must be a finite number");
+      values.push_back(value);
+    }
+    model.start_state = std::move(values);
+  }
   return twin;
 }
 
