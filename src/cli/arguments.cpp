@@ -74,7 +74,7 @@ PreparedModel finish(PreparedModel prepared, PatientInput input,
   const Patient& patient = prepared.patient;
   if (input == PatientInput::twin_parameters) {
     fmt::print("Patient {} ({}, {} years): personalised parameters from {}{}.\n", patient.id,
-               patient.sex, patient.age_years, patient_file.string(),
+               patient.sex, patient.age_text(), patient_file.string(),
                prepared.calibrated ? ", calibrated" : "");
   } else if (prepared.calibrated) {
     fmt::print("Calibration to the measured vitals:\n");
@@ -116,9 +116,11 @@ PreparedModel prepare_model(const ModelOptions& options) {
   if (input == PatientInput::health_record) {
     // Printed before calibration starts: what the record gave and what is assumed.
     fmt::print("Patient {} ({}, {} years) from a health record.\n", patient.id, patient.sex,
-               patient.age_years);
+               patient.age_text());
     for (const auto& m : patient.measured) fmt::print("  measured: {}\n", m);
     for (const auto& m : patient.assumed) fmt::print("  assumed:  {}\n", m);
+    std::fflush(stdout);
+    for (const auto& w : patient.warnings) fmt::print(stderr, "warning: {}\n", w);
   }
   PersonalisedModel prepared =
       personalise(std::move(base), std::move(patient), {options.calibrate});

@@ -102,7 +102,7 @@ int command_run(const std::vector<std::string>& args) {
     options.duration = scenario.duration;
   }
   const std::string patient_file = patient_source_label(patient, options.model.patient_file);
-  io::RunDescription run{patient.id,      patient.description,     model.source_file,
+  io::RunDescription run{patient.id,      patient.description,     model_source_label(model),
                          patient_file,    options.model.overrides, patient.measured,
                          patient.assumed, prepared.calibration};
   // Created before the simulation: an unwritable path fails now, not after a long run.

@@ -131,7 +131,7 @@ class PyTwin {
     // A record's path is never written (file names of records hold names): its digest is.
     io::RunDescription run{patient_.id,
                            patient_.description,
-                           initial_.source_file,
+                           model_source_label(initial_),
                            patient_source_label(patient_, patient_file),
                            overrides,
                            patient_.measured,
@@ -254,6 +254,8 @@ PYBIND11_MODULE(_physiotwin, m) {
       .def_readonly("description", &Patient::description)
       .def_readonly("sex", &Patient::sex)
       .def_readonly("age", &Patient::age_years)
+      .def_readonly("age_90_or_older", &Patient::age_90_or_older)
+      .def_readonly("warnings", &Patient::warnings)
       .def_readonly("height", &Patient::height_cm)
       .def_readonly("weight", &Patient::weight_kg)
       .def_readonly("source", &Patient::source)
@@ -262,8 +264,8 @@ PYBIND11_MODULE(_physiotwin, m) {
       .def_readonly("assumed", &Patient::assumed)
       .def_property_readonly("measurements", &measurements_dict)
       .def("__repr__", [](const Patient& p) {
-        return fmt::format("Patient({}, {}, {:g} years, {:g} cm, {:g} kg)", p.id, p.sex,
-                           p.age_years, p.height_cm, p.weight_kg);
+        return fmt::format("Patient({}, {}, {} years, {:g} cm, {:g} kg)", p.id, p.sex, p.age_text(),
+                           p.height_cm, p.weight_kg);
       });
 
   m.def("read_patient", &read_patient_input, py::arg("path"), py::arg("as_of") = std::nullopt,

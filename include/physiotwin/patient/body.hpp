@@ -9,6 +9,7 @@
 //   BSA = 0.007184 H(cm)^0.725 W(kg)^0.425 m^2
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <filesystem>
@@ -28,7 +29,10 @@ struct Patient {
   std::string id;  ///< e.g. "adult_male"; never a person's name
   std::string description;
   std::string sex = "male";
+  /// Years; 90 for anyone older (the model's oldest age: its age-related changes stop there).
   double age_years = 40.0;
+  /// Over 89: outputs show "90 or older", never the age (HIPAA Safe Harbor).
+  bool age_90_or_older = false;
   double height_cm = 175.0;
   double weight_kg = 70.0;
   std::string source;
@@ -40,8 +44,15 @@ struct Patient {
   /// vitals are the targets of calibration.
   std::array<double, std::size_t(Measure::count)> measurements = absent_measurements();
   /// From a health record: the values taken from it and those assumed, de-identified
-  /// (e.g. "height 179.2 cm (2019-03-11)"), for the run's report and the HDF5 file.
+  /// (e.g. "height 179.2 cm (2019)"), for the run's report and the HDF5 file.
   std::vector<std::string> measured, assumed;
+  /// From a health record: what was skipped and why, one line each (not stored in files).
+  std::vector<std::string> warnings;
+
+  /// The age as outputs may show it: "73", or "90 or older".
+  [[nodiscard]] std::string age_text() const {
+    return age_90_or_older ? std::string("90 or older") : fmt::format("{:g}", age_years);
+  }
 
   [[nodiscard]] double measurement(Measure m) const noexcept {
     return measurements[std::size_t(m)];
@@ -74,9 +85,9 @@ inline constexpr ParameterSpec patient_weight_spec{"weight", "kg", 30.0, 250.0, 
 /// Reads a patient object (docs/patient-format.md): the root of a patient file without its
 /// "format" and "version", or the "patient" member of a twin parameter file.
 [[nodiscard]] inline Patient read_patient(const JsonView& root) {
-  static constexpr std::array<std::string_view, 11> members{
-      "format", "version", "id",     "description",  "sex",          "age",
-      "height", "weight",  "source", "measurements", "record_sha256"};
+  static constexpr std::array<std::string_view, 12> members{
+      "format", "version", "id",     "description",  "sex",           "age",
+      "height", "weight",  "source", "measurements", "record_sha256", "age_90_or_older"};
   static constexpr std::array<std::string_view, 2> lists{"measured", "assumed"};
   std::vector<std::string_view> allowed(members.begin(), members.end());
   allowed.insert(allowed.end(), lists.begin(), lists.end());
@@ -87,6 +98,13 @@ inline constexpr ParameterSpec patient_weight_spec{"weight", "kg", 30.0, 250.0, 
   p.sex = root["sex"].string();
   if (p.sex != "male" && p.sex != "female") root["sex"].fail("expected \"male\" or \"female\"");
   p.age_years = detail::read_parameter(root["age"], "age", patient_age_spec).value;
+  if (root.has("age_90_or_older")) {
+    p.age_90_or_older = root["age_90_or_older"].boolean();
+    if (p.age_90_or_older && p.age_years != patient_age_spec.max) {
+      root["age"]["value"].fail(fmt::format("{:g}: with age_90_or_older the age is {:g}",
+                                            p.age_years, patient_age_spec.max));
+    }
+  }
   p.height_cm = detail::read_parameter(root["height"], "height", patient_height_spec).value;
   p.weight_kg = detail::read_parameter(root["weight"], "weight", patient_weight_spec).value;
   p.source = root["source"].string();
@@ -148,6 +166,7 @@ inline constexpr ParameterSpec patient_weight_spec{"weight", "kg", 30.0, 250.0, 
     if (std::isnan(p.measurements[m]) || spec.name == "height" || spec.name == "weight") continue;
     measures[std::string(spec.name)] = quantity(p.measurements[m], spec.unit, p.source);
   }
+  if (p.age_90_or_older) j["age_90_or_older"] = true;
   if (!measures.empty()) j["measurements"] = measures;
   if (!p.record_digest.empty()) j["record_sha256"] = p.record_digest;
   if (!p.measured.empty()) j["measured"] = p.measured;
@@ -167,62 +186,61 @@ struct PopulationValues {
 }
 
 /// The patient of a health record: its sex and age, its latest height and weight (population
-/// values where it has none, listed as assumed), and its latest measurements.
+/// values where it has none usable, listed as assumed), and its latest measurements within
+/// their windows. Outputs carry years, never dates, and no age past 89.
 [[nodiscard]] inline Patient patient_from_record(const HealthRecord& record) {
   Patient p;
   p.id = record.pseudonym;
   p.description = "patient of a FHIR health record (pseudonymous id; record sha256 " +
                   record.record_digest.substr(0, 16) + "...)";
   p.sex = record.sex;
-  p.age_years = record.age_years;
+  p.age_90_or_older = record.age_years > 89;
+  p.age_years = std::min<double>(record.age_years, patient_age_spec.max);
   p.source = "FHIR record, sha256 " + record.record_digest;
   p.record_digest = record.record_digest;
+  p.warnings = record.warnings;
   const PopulationValues population = population_values(record.sex);
   for (std::size_t m = 0; m < measure_specs.size(); ++m) {
     const RecordValue& v = record.values[m];
     if (!v.present()) continue;
     p.measurements[m] = v.value;
     p.measured.push_back(fmt::format("{} {:.4g} {} ({})", measure_specs[m].name, v.value,
-                                     measure_specs[m].unit, v.date));
+                                     measure_specs[m].unit, v.year));
   }
-  auto body = [&](Measure m, double fallback, double& target) {
-    if (record[m].present()) {
+  // Height and weight: the latest usable adult value, else the population value, said why.
+  auto body = [&](Measure m, double fallback, const ParameterSpec& adult, double& target) {
+    const MeasureSpec& spec = spec_of(m);
+    std::string why = record.not_used[std::size_t(m)];
+    if (record[m].present() && (record[m].value < adult.min || record[m].value > adult.max)) {
+      why = fmt::format("the record's latest is outside the adult range [{:g}, {:g}] {}", adult.min,
+                        adult.max, adult.unit);
+      p.warnings.push_back(fmt::format("{}: {}: {}: not used", record.label, record[m].where, why));
+      p.measurements[std::size_t(m)] = std::nan("");
+      std::erase_if(p.measured, [&](const std::string& s) { return s.starts_with(spec.name); });
+    } else if (record[m].present()) {
       target = record[m].value;
-    } else {
-      target = fallback;
-      p.assumed.push_back(fmt::format("{} {:.4g} {} (population value: the record has none)",
-                                      measure_specs[std::size_t(m)].name, fallback,
-                                      measure_specs[std::size_t(m)].unit));
+      return;
     }
+    target = fallback;
+    p.assumed.push_back(fmt::format("{} {:.4g} {} (population value: {})", spec.name, fallback,
+                                    spec.unit, why.empty() ? "the record has none" : why));
   };
-  body(Measure::height, population.height_cm, p.height_cm);
-  body(Measure::weight, population.weight_kg, p.weight_kg);
-  // The adult limits of patient files (read_patient()).
-  auto adult = [&](Measure m, double value, double lo, double hi, std::string_view unit) {
-    if (value >= lo && value <= hi) return;
-    throw InputError(fmt::format(
-        "{}: {} {:g} {} is outside the adult range [{:g}, {:g}] {} "
-        "(the latest value in the record)",
-        record[m].where, measure_specs[std::size_t(m)].name, value, unit, lo, hi, unit));
-  };
-  adult(Measure::height, p.height_cm, patient_height_spec.min, patient_height_spec.max,
-        patient_height_spec.unit);
-  adult(Measure::weight, p.weight_kg, patient_weight_spec.min, patient_weight_spec.max,
-        patient_weight_spec.unit);
+  body(Measure::height, population.height_cm, patient_height_spec, p.height_cm);
+  body(Measure::weight, population.weight_kg, patient_weight_spec, p.weight_kg);
   if (!record[Measure::hemoglobin].present()) {
-    p.assumed.push_back(
-        fmt::format("hemoglobin {:.3g} g/dL (population value: the record has none)",
-                    population.hemoglobin_g_per_dl));
+    const std::string& why = record.not_used[std::size_t(Measure::hemoglobin)];
+    p.assumed.push_back(fmt::format("hemoglobin {:.3g} g/dL (population value: {})",
+                                    population.hemoglobin_g_per_dl,
+                                    why.empty() ? "the record has none" : why));
   }
   // Vitals the record lacks are not calibrated to: the model's resting value for this body
   // (docs/validation.md: within the published normal ranges) stands in, and says so.
   for (Measure m : {Measure::heart_rate, Measure::systolic_pressure, Measure::diastolic_pressure,
                     Measure::respiratory_rate, Measure::spo2, Measure::lv_ejection_fraction}) {
-    if (!record[m].present()) {
-      p.assumed.push_back(
-          fmt::format("{}: none in the record; the model's resting value for this body stands",
-                      measure_specs[std::size_t(m)].name));
-    }
+    if (record[m].present()) continue;
+    const std::string& why = record.not_used[std::size_t(m)];
+    p.assumed.push_back(fmt::format("{}: {}; the model's resting value for this body stands",
+                                    spec_of(m).name, why.empty() ? "none in the record" : why));
   }
   return p;
 }

@@ -2,231 +2,97 @@
 // A patient's health record as HL7 FHIR R4 JSON (docs/patient-records.md): a Bundle holding a
 // Patient and its Observations, or a Patient with contained Observations. Read into the few
 // measurements a twin is built from, de-identified on the way: no name, address, identifier,
-// telecom or free text is kept, so none can reach an output file, a log or an error message.
+// telecom or free text is kept, so none can reach an output file, a log or an error message;
+// no date finer than the year leaves the reader (HIPAA Safe Harbor, 45 CFR 164.514(b)(2)).
 //
-// Observations are matched on LOINC system and code only; values are converted from UCUM to
-// the model's units; the latest valid value of each measurement wins; an Observation that
-// is not final (or amended, corrected), carries a dataAbsentReason or has no value is
-// skipped. A value no living person can have (records span childhood too), a unit that
-// cannot be converted, a birth date in the future or an age outside the model's 18-90 years
-// is an error naming the file and JSON path.
+// Records as they come: Observations are matched on LOINC system and code only; values are
+// converted from UCUM to the model's units. For each measurement the latest valid value
+// within its window before the as-of date is used (record_measures.hpp). An Observation that
+// cannot be used (not final, entered in error, data absent, no unit, a unit of another
+// quantity, no number, a value no living person has, no date) is skipped with a one-line
+// warning naming its JSON path when it would have been the latest; the record is refused
+// only when a required input is unusable (the Patient, its sex, its birth date) or the
+// patient is a child. Errors and warnings name the record by its digest and the JSON path,
+// never a value or a date of the record.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdlib>
+#include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <optional>
-#include <random>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <fcntl.h>
-#include <unistd.h>
 
 #include "physiotwin/core/error.hpp"
 #include "physiotwin/core/json_reader.hpp"
 #include "physiotwin/core/sha256.hpp"
 #include "physiotwin/patient/dates.hpp"
+#include "physiotwin/patient/pseudonym.hpp"
+#include "physiotwin/patient/record_measures.hpp"
 
 namespace physiotwin {
 
-/// The measurements a twin can use, in the model's units.
-enum class Measure : std::size_t {
-  height,                ///< cm
-  weight,                ///< kg
-  body_mass_index,       ///< kg/m2
-  heart_rate,            ///< 1/min
-  systolic_pressure,     ///< mmHg
-  diastolic_pressure,    ///< mmHg
-  respiratory_rate,      ///< 1/min
-  spo2,                  ///< %
-  hemoglobin,            ///< g/dL
-  hematocrit,            ///< %
-  arterial_po2,          ///< mmHg
-  arterial_pco2,         ///< mmHg
-  lv_ejection_fraction,  ///< %
-  count
-};
-
-struct UnitFactor {
-  std::string_view ucum;
-  double factor;  ///< value in the canonical unit = value x factor
-};
-
-/// What a measurement is in a record: LOINC codes, unit, conversions, and the range a
-/// living person of any age can have (beyond it the record is wrong, not the patient
-/// unusual; adult limits apply to the values a twin uses, patient/body.hpp).
-struct MeasureSpec {
-  std::string_view name;
-  std::array<std::string_view, 3> loinc;  ///< empty entries unused
-  std::string_view unit;
-  std::array<UnitFactor, 6> units;  ///< accepted UCUM codes; empty entries unused
-  double min, max;                  ///< living person
-};
-
-inline constexpr std::array<MeasureSpec, std::size_t(Measure::count)> measure_specs{{
-    {"height",
-     {"8302-2"},
-     "cm",
-     {{{"cm", 1.0},
-       {"m", 100.0},
-       {"mm", 0.1},
-       {"[in_i]", 2.54},
-       {"[in_us]", 2.54},
-       {"[ft_i]", 30.48}}},
-     30,
-     250},
-    {"weight",
-     {"29463-7", "3141-9"},
-     "kg",
-     {{{"kg", 1.0}, {"g", 0.001}, {"[lb_av]", 0.45359237}, {"[oz_av]", 0.028349523125}}},
-     0.3,
-     400},
-    {"body_mass_index", {"39156-5"}, "kg/m2", {{{"kg/m2", 1.0}}}, 5, 100},
-    {"heart_rate",
-     {"8867-4"},
-     "1/min",
-     {{{"/min", 1.0}, {"{beats}/min", 1.0}, {"{Beats}/min", 1.0}, {"1/min", 1.0}}},
-     20,
-     300},
-    {"systolic_pressure", {"8480-6"}, "mmHg", {{{"mm[Hg]", 1.0}, {"kPa", 7.500617}}}, 40, 300},
-    {"diastolic_pressure", {"8462-4"}, "mmHg", {{{"mm[Hg]", 1.0}, {"kPa", 7.500617}}}, 15, 200},
-    {"respiratory_rate",
-     {"9279-1"},
-     "1/min",
-     {{{"/min", 1.0}, {"{breaths}/min", 1.0}, {"{Breaths}/min", 1.0}, {"1/min", 1.0}}},
-     2,
-     100},
-    {"spo2", {"59408-5", "2708-6", "20564-1"}, "%", {{{"%", 1.0}, {"1", 100.0}}}, 30, 100},
-    {"hemoglobin",
-     {"718-7", "30313-1"},
-     "g/dL",
-     // 1 mmol/L of haemoglobin (monomer, 16.114 g/mol) is 1.6114 g/dL.
-     {{{"g/dL", 1.0}, {"g/L", 0.1}, {"mg/dL", 0.001}, {"mmol/L", 1.6114}}},
-     2,
-     25},
-    {"hematocrit", {"4544-3", "20570-8"}, "%", {{{"%", 1.0}, {"1", 100.0}, {"L/L", 100.0}}}, 5, 75},
-    {"arterial_po2", {"2703-7"}, "mmHg", {{{"mm[Hg]", 1.0}, {"kPa", 7.500617}}}, 10, 700},
-    {"arterial_pco2", {"2019-8"}, "mmHg", {{{"mm[Hg]", 1.0}, {"kPa", 7.500617}}}, 5, 200},
-    {"lv_ejection_fraction", {"10230-1", "8806-2"}, "%", {{{"%", 1.0}, {"1", 100.0}}}, 5, 90},
-}};
-
-/// Blood-pressure panels whose components carry systolic and diastolic pressure.
-inline constexpr std::array<std::string_view, 2> blood_pressure_panels{"85354-9", "55284-4"};
-
-inline constexpr std::string_view loinc_system = "http://loinc.org";
-
+/// The value a twin uses for one measurement.
 struct RecordValue {
   double value = std::numeric_limits<double>::quiet_NaN();  ///< in the measure's unit
-  std::string date;   ///< effective date (YYYY-MM-DD) of the observation it came from
-  std::string where;  ///< JSON path of that value, for messages
-  std::int64_t instant = std::numeric_limits<std::int64_t>::min();  ///< for "latest"
+  int year = 0;                   ///< calendar year of its Observation (outputs show no more)
+  double years_before_as_of = 0;  ///< its age at the as-of date, years
+  std::string where;              ///< JSON path of the value, for messages
+  std::int64_t instant = std::numeric_limits<std::int64_t>::min();
   [[nodiscard]] bool present() const noexcept { return !std::isnan(value); }
 };
 
 /// What a twin takes from a health record: nothing that identifies the person.
 struct HealthRecord {
+  std::string label;          ///< "health record sha256 <16 hex digits>": how messages name it
   std::string pseudonym;      ///< keyed hash of the record's patient identifier
   std::string record_digest;  ///< SHA-256 of the record file
   std::string sex;            ///< "male" or "female"
+  /// Completed years at the as-of date. Outputs never show it past 89 ("90 or older").
   int age_years = 0;
+  int as_of_year = 0;  ///< the as-of date's year
   std::array<RecordValue, std::size_t(Measure::count)> values{};
-  std::vector<std::string> notes;  ///< observations skipped and why (codes and paths only)
+  /// Why a measurement the record has is not used (empty: used, or none in the record).
+  std::array<std::string, std::size_t(Measure::count)> not_used{};
+  /// One line each: what was skipped and why (the record's label, JSON paths, never values).
+  std::vector<std::string> warnings;
 
   [[nodiscard]] const RecordValue& operator[](Measure m) const noexcept {
     return values[std::size_t(m)];
   }
 };
 
-/// The key of the pseudonymous ids: $PHYSIOTWIN_PSEUDONYM_KEY, else a random key kept per
-/// installation in $XDG_CONFIG_HOME/physiotwin/pseudonym.key (~/.config/... by default),
-/// created on first use. Whoever holds the key and the record can recompute the id; nobody
-/// else can link it to the person.
-[[nodiscard]] inline std::string pseudonym_key() {
-  if (const char* key = std::getenv("PHYSIOTWIN_PSEUDONYM_KEY"); key != nullptr && *key != 0) {
-    return key;
-  }
-  std::filesystem::path dir;
-  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg != nullptr && *xdg != 0) {
-    dir = xdg;
-  } else if (const char* home = std::getenv("HOME"); home != nullptr && *home != 0) {
-    dir = std::filesystem::path(home) / ".config";
-  } else {
-    throw InputError("no key for pseudonymous patient ids: set PHYSIOTWIN_PSEUDONYM_KEY (or HOME)");
-  }
-  const auto file = dir / "physiotwin" / "pseudonym.key";
-  auto read_key = [&]() -> std::string {
-    std::ifstream in(file);
-    std::string key;
-    if (in) std::getline(in, key);
-    return key;
-  };
-  if (std::string key = read_key(); !key.empty()) return key;
-  try {
-    std::filesystem::create_directories(file.parent_path());
-    // Created owner-only before anything is written to it, then linked into place whole, so
-    // a concurrent first run either sees no key or a complete one, and all read the same.
-    const std::string tmp = file.string() + fmt::format(".{}.tmp", std::random_device{}());
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-    if (fd < 0) throw InputError(fmt::format("{}: cannot create the pseudonym key", tmp));
-    std::random_device random;
-    std::string key;
-    for (int i = 0; i < 4; ++i) key += fmt::format("{:08x}", random());
-    const std::string line = key + "\n";
-    const bool written = ::write(fd, line.data(), line.size()) == ssize_t(line.size());
-    ::close(fd);
-    if (!written) throw InputError(fmt::format("{}: cannot write the pseudonym key", tmp));
-    // link() fails if the key exists already: the first run to get here wins.
-    (void)::link(tmp.c_str(), file.c_str());
-    std::filesystem::remove(tmp);
-  } catch (const std::filesystem::filesystem_error& e) {
-    throw InputError(fmt::format("pseudonym key {}: {}", file.string(), e.what()));
-  }
-  std::string key = read_key();
-  if (key.empty()) throw InputError(fmt::format("{}: empty pseudonym key", file.string()));
-  return key;
-}
+/// The ages records may give (outside: refused). Past 120 no person is living; a twin of
+/// someone over 89 uses the model's oldest age (patient/body.hpp) and shows "90 or older".
+inline constexpr int adult_age = 18;
+inline constexpr int oldest_living_age = 120;
 
 namespace detail {
 
-/// Converts a Quantity to the measure's unit; fails naming the path if the unit is unknown.
-inline double quantity_value(const JsonView& quantity, const MeasureSpec& spec) {
-  const double raw = quantity["value"].number();
-  std::string code;
-  if (quantity.has("code")) {
-    code = quantity["code"].string();
-  } else if (quantity.has("unit")) {
-    code = quantity["unit"].string();
-  } else {
-    quantity.fail(fmt::format("a {} without a unit", spec.name));
-  }
-  if (code == "mmHg") code = "mm[Hg]";  // the common non-UCUM spelling
-  for (const auto& u : spec.units) {
-    if (!u.ucum.empty() && u.ucum == code) return raw * u.factor;
-  }
-  std::string accepted;
-  for (const auto& u : spec.units) {
-    if (u.ucum.empty()) continue;
-    accepted += accepted.empty() ? "" : ", ";
-    accepted += u.ucum;
-  }
-  quantity.fail(fmt::format("unit \"{}\" of {} cannot be converted to {} (accepted: {})", code,
-                            spec.name, spec.unit, accepted));
-}
+/// One Observation value of a measurement, usable or not.
+struct Candidate {
+  double value = std::nan("");
+  std::int64_t instant = std::numeric_limits<std::int64_t>::min();
+  int year = 0;
+  std::string where;
+  std::string problem;  ///< empty: usable
+};
 
 /// The LOINC codes of a CodeableConcept.
 inline std::vector<std::string> loinc_codes(const JsonView& concept_node) {
   std::vector<std::string> codes;
-  if (!concept_node.has("coding")) return codes;
+  if (!concept_node.raw().is_object() || !concept_node.has("coding") ||
+      !concept_node["coding"].raw().is_array()) {
+    return codes;
+  }
   const JsonView coding = concept_node["coding"];
   for (std::size_t i = 0; i < coding.array_size(); ++i) {
     const JsonView c = coding.at_index(i);
-    if (c.has("system") && c.has("code") && c["system"].raw().is_string() &&
+    if (c.raw().is_object() && c.has("system") && c.has("code") && c["system"].raw().is_string() &&
         c["system"].string() == loinc_system && c["code"].raw().is_string()) {
       codes.push_back(c["code"].string());
     }
@@ -246,17 +112,16 @@ inline std::optional<Measure> measure_of(const std::vector<std::string>& codes) 
 }
 
 /// The Observation's effective time: effectiveDateTime, effectiveInstant, effectivePeriod
-/// (end, else start), else issued (when it was reported). Bad dates are not quoted.
+/// (end, else start), else issued (when it was reported); nullopt if it has none that parses.
 inline std::optional<dates::Instant> effective_time(const JsonView& obs) {
-  auto parse = [](const JsonView& node) {
-    const auto t = dates::parse(node.string());
-    if (!t) node.fail("not a FHIR date or dateTime");
-    return t;
+  auto parse = [](const JsonView& node) -> std::optional<dates::Instant> {
+    if (!node.raw().is_string()) return std::nullopt;
+    return dates::parse(node.string());
   };
   for (const char* key : {"effectiveDateTime", "effectiveInstant"}) {
     if (obs.has(key)) return parse(obs[key]);
   }
-  if (obs.has("effectivePeriod")) {
+  if (obs.has("effectivePeriod") && obs["effectivePeriod"].raw().is_object()) {
     const JsonView p = obs["effectivePeriod"];
     for (const char* key : {"end", "start"}) {
       if (p.has(key)) return parse(p[key]);
@@ -266,86 +131,122 @@ inline std::optional<dates::Instant> effective_time(const JsonView& obs) {
   return std::nullopt;
 }
 
-class RecordReader {
- public:
-  /// `until`: observations after this instant are ignored (the as-of date).
-  RecordReader(HealthRecord& record, std::optional<std::int64_t> until)
-      : record_(record), until_(until) {}
+/// Final, amended or corrected: a result that stands.
+inline bool usable_status(const JsonView& obs) {
+  if (!obs.has("status") || !obs["status"].raw().is_string()) return false;
+  const std::string s = obs["status"].string();
+  return s == "final" || s == "amended" || s == "corrected";
+}
 
-  /// One Observation (or a component, whose status and time are the Observation's).
-  void observation(const JsonView& obs) {
-    const std::string status = obs.has("status") ? obs["status"].string() : "";
-    if (status != "final" && status != "amended" && status != "corrected") {
-      note(obs, fmt::format("status \"{}\"", status));
-      return;
-    }
-    if (!obs.has("code")) return;
-    const auto codes = loinc_codes(obs["code"]);
-    const auto time = effective_time(obs);
-    if (until_ && time && time->seconds > *until_) {
-      note(obs, "after the as-of date");
-      return;
-    }
-    bool panel = false;
-    for (const auto& code : codes) {
-      for (const auto& p : blood_pressure_panels) panel = panel || code == p;
-    }
-    if (panel && obs.has("component")) {
-      const JsonView components = obs["component"];
-      for (std::size_t i = 0; i < components.array_size(); ++i) {
-        const JsonView c = components.at_index(i);
-        if (!c.has("code")) continue;
-        if (const auto m = measure_of(loinc_codes(c["code"]))) value(c, *m, time);
-      }
-      return;
-    }
-    if (const auto m = measure_of(codes)) value(obs, *m, time);
+/// A value node (an Observation or a panel's component) as a candidate for measure m.
+inline Candidate candidate(const JsonView& node, Measure m, const std::optional<dates::Instant>& t,
+                           bool status_ok) {
+  const MeasureSpec& spec = spec_of(m);
+  Candidate c;
+  c.where = node.path();
+  if (t) {
+    c.instant = t->seconds;
+    c.year = t->year;
   }
-
- private:
-  void value(const JsonView& node, Measure m, const std::optional<dates::Instant>& time) {
-    const MeasureSpec& spec = measure_specs[std::size_t(m)];
-    if (node.has("dataAbsentReason")) {
-      note(node, fmt::format("{}: data absent", spec.name));
-      return;
-    }
-    if (!node.has("valueQuantity")) {
-      note(node, fmt::format("{}: no valueQuantity", spec.name));
-      return;
-    }
-    const JsonView quantity = node["valueQuantity"];
-    if (!quantity.has("value")) {
-      note(node, fmt::format("{}: no value", spec.name));
-      return;
-    }
-    const double v = quantity_value(quantity, spec);
-    if (!std::isfinite(v) || v < spec.min || v > spec.max) {
-      quantity["value"].fail(
-          fmt::format("{} {:g} {} is outside what a living person can have [{:g}, {:g}] {}",
-                      spec.name, v, spec.unit, spec.min, spec.max, spec.unit));
-    }
-    RecordValue& slot = record_.values[std::size_t(m)];
-    const std::int64_t instant = time ? time->seconds : std::numeric_limits<std::int64_t>::min();
-    if (slot.present() && instant < slot.instant) return;  // keep the latest
-    slot.value = v;
-    slot.where = quantity.where();
-    slot.instant = instant;
-    slot.date = time ? dates::format_date(*time) : "";
+  auto problem = [&](std::string what) {
+    c.problem = std::move(what);
+    return c;
+  };
+  if (!status_ok) return problem("its status is not final, amended or corrected");
+  if (!t) return problem("no date");
+  if (node.has("dataAbsentReason")) return problem("its data are absent");
+  if (!node.has("valueQuantity") || !node["valueQuantity"].raw().is_object())
+    return problem("no valueQuantity");
+  const JsonView q = node["valueQuantity"];
+  c.where = q.path();
+  if (!q.has("value")) return problem("no value");
+  if (!q["value"].raw().is_number()) return problem("its value is not a number");
+  std::string code;
+  for (const char* key : {"code", "unit"}) {
+    if (code.empty() && q.has(key) && q[key].raw().is_string()) code = q[key].string();
   }
-
-  void note(const JsonView& node, const std::string& why) {
-    record_.notes.push_back(fmt::format("{}: skipped ({})", node.path(), why));
+  if (code.empty()) return problem("no unit");
+  if (code == "mmHg") code = "mm[Hg]";  // the common non-UCUM spelling
+  double factor = std::nan("");
+  for (const auto& u : spec.units) {
+    if (!u.ucum.empty() && u.ucum == code) factor = u.factor;
   }
+  if (std::isnan(factor)) {
+    std::string accepted;
+    for (const auto& u : spec.units) {
+      if (u.ucum.empty()) continue;
+      accepted += accepted.empty() ? "" : ", ";
+      accepted += u.ucum;
+    }
+    return problem(fmt::format("a unit that is not one of {}'s ({})", spec.name, accepted));
+  }
+  c.value = q["value"].raw().get<double>() * factor;
+  if (!std::isfinite(c.value) || c.value < spec.min || c.value > spec.max) {
+    return problem(fmt::format("a value outside what a living person can have [{:g}, {:g}] {}",
+                               spec.min, spec.max, spec.unit));
+  }
+  return c;
+}
 
-  HealthRecord& record_;
-  std::optional<std::int64_t> until_;
-};
+/// Picks each measurement's value among its candidates: the latest usable one within the
+/// measure's window before the as-of date. Fills record.values, not_used and warnings.
+inline void choose_values(std::array<std::vector<Candidate>, std::size_t(Measure::count)>& all,
+                          std::int64_t as_of, HealthRecord& record) {
+  constexpr double year = 365.2425 * 86400.0;
+  constexpr std::size_t listed = 3;  // skipped observations named one by one, per measure
+  for (std::size_t m = 0; m < all.size(); ++m) {
+    auto& candidates = all[m];
+    if (candidates.empty()) continue;
+    const MeasureSpec& spec = measure_specs[m];
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [](const Candidate& a, const Candidate& b) { return a.instant > b.instant; });
+    std::size_t chosen = candidates.size();
+    for (std::size_t i = 0; i < candidates.size() && chosen == candidates.size(); ++i)
+      if (candidates[i].problem.empty()) chosen = i;
+    // What would have been the latest, but cannot be used.
+    for (std::size_t i = 0; i < std::min(chosen, listed); ++i) {
+      record.warnings.push_back(fmt::format("{}: {}: {} skipped: {}", record.label,
+                                            candidates[i].where, spec.name, candidates[i].problem));
+    }
+    if (chosen > listed) {
+      record.warnings.push_back(fmt::format("{}: {} more newer {} observations skipped likewise",
+                                            record.label, chosen - listed, spec.name));
+    }
+    if (chosen == candidates.size()) {
+      record.not_used[m] =
+          fmt::format("the record's {} {} observation{} cannot be used", candidates.size(),
+                      spec.name, candidates.size() == 1 ? "" : "s");
+      continue;
+    }
+    const Candidate& c = candidates[chosen];
+    const double age = double(as_of - c.instant) / year;
+    if (age > spec.window_years) {
+      record.not_used[m] = fmt::format(
+          "the record's latest is more than {:g} years before the "
+          "as-of date",
+          spec.window_years);
+      record.warnings.push_back(
+          fmt::format("{}: {}: {} is more than {:g} years older than the "
+                      "as-of date: not used",
+                      record.label, c.where, spec.name, spec.window_years));
+      continue;
+    }
+    RecordValue& v = record.values[m];
+    v.value = c.value;
+    v.year = c.year;
+    v.years_before_as_of = std::max(age, 0.0);
+    v.where = c.where;
+    v.instant = c.instant;
+  }
+}
 
 }  // namespace detail
 
-/// Reads a FHIR R4 record from its text; `name` (the file) prefixes every error message.
-/// `as_of` (YYYY-MM-DD) fixes the date of the age; without it the age is taken at the latest
-/// observation used. Throws InputError naming the file and JSON path.
+/// Reads a FHIR R4 record from its text; `name` (how messages name the record: its digest)
+/// prefixes every error and warning. `as_of` (YYYY-MM-DD) is the date the twin describes the
+/// patient on: the age is taken then, later observations are ignored, older ones count only
+/// within their window. Without it, the date of the record's latest usable Observation of
+/// any kind. Throws InputError naming the record and JSON path.
 [[nodiscard]] inline HealthRecord read_health_record_text(std::string_view bytes,
                                                           const std::string& name,
                                                           std::optional<std::string> as_of = {}) {
@@ -355,41 +256,40 @@ class RecordReader {
   const std::string type = root.has("resourceType") && root["resourceType"].raw().is_string()
                                ? root["resourceType"].string()
                                : "";
+  if (type.empty()) root.fail("not a FHIR resource (no \"resourceType\")");
   if (type != "Bundle" && type != "Patient") {
-    root.fail(type.empty() ? std::string("not a FHIR resource (no \"resourceType\")")
-                           : fmt::format("a FHIR {}, not a Bundle or Patient", type));
+    root["resourceType"].fail("a FHIR resource other than a Bundle or a Patient");
   }
   HealthRecord record;
+  record.label = name;
   record.record_digest = crypto::hex(crypto::sha256(bytes));
   std::optional<dates::Instant> as_of_date;
   if (as_of) {
     as_of_date = dates::parse(*as_of);
-    if (!as_of_date) {
-      throw InputError(fmt::format("as-of date \"{}\" is not a date (YYYY-MM-DD)", *as_of));
+    if (!as_of_date || as_of->size() != 10) {
+      throw InputError("the as-of date is not a date of the form YYYY-MM-DD");
     }
   }
-  detail::RecordReader reader(
-      record, as_of_date ? std::optional(as_of_date->seconds + 86399) : std::nullopt);
   std::vector<JsonView> patients, observations;
   auto collect = [&](const JsonView& resource) {
-    if (!resource.raw().is_object() || !resource.has("resourceType")) return;
+    if (!resource.raw().is_object() || !resource.has("resourceType") ||
+        !resource["resourceType"].raw().is_string())
+      return;
     const std::string t = resource["resourceType"].string();
     if (t == "Patient") patients.push_back(resource);
     if (t == "Observation") observations.push_back(resource);
   };
-  if (type == "Bundle") {
-    if (root.has("entry")) {
-      const JsonView entries = root["entry"];
-      for (std::size_t i = 0; i < entries.array_size(); ++i) {
-        const JsonView entry = entries.at_index(i);
-        if (entry.raw().is_object() && entry.has("resource")) collect(entry["resource"]);
+  const char* list = type == "Bundle" ? "entry" : "contained";
+  if (type == "Patient") patients.push_back(root);
+  if (root.has(list)) {
+    const JsonView items = root[list];
+    for (std::size_t i = 0; i < items.array_size(); ++i) {
+      const JsonView item = items.at_index(i);
+      if (type == "Patient") {
+        collect(item);
+      } else if (item.raw().is_object() && item.has("resource")) {
+        collect(item["resource"]);
       }
-    }
-  } else {
-    patients.push_back(root);
-    if (root.has("contained")) {
-      const JsonView contained = root["contained"];
-      for (std::size_t i = 0; i < contained.array_size(); ++i) collect(contained.at_index(i));
     }
   }
   if (patients.empty()) root.fail("the record holds no Patient");
@@ -399,59 +299,96 @@ class RecordReader {
   }
   const JsonView patient = patients.front();
   {
-    const std::string gender = patient.has("gender") ? patient["gender"].string() : "";
-    if (gender != "male" && gender != "female") {
+    const bool known =
+        patient.has("gender") && patient["gender"].raw().is_string() &&
+        (patient["gender"].string() == "male" || patient["gender"].string() == "female");
+    if (!known) {
       (patient.has("gender") ? patient["gender"] : patient)
-          .fail(fmt::format("gender \"{}\": the model's body-size equations need male or female",
-                            gender));
+          .fail("the model's body-size equations need a gender of male or female");
     }
-    record.sex = gender;
+    record.sex = patient["gender"].string();
   }
   // Pseudonym: keyed hash of the first identifier (system|value), else of the resource id.
   {
     std::string identity;
-    if (patient.has("identifier") && patient["identifier"].array_size() > 0) {
+    auto text = [](const JsonView& node, const char* key) {
+      return node.has(key) && node[key].raw().is_string() ? node[key].string() : std::string();
+    };
+    if (patient.has("identifier") && patient["identifier"].raw().is_array() &&
+        patient["identifier"].array_size() > 0 &&
+        patient["identifier"].at_index(0).raw().is_object()) {
       const JsonView id = patient["identifier"].at_index(0);
-      identity = (id.has("system") ? id["system"].string() : "") + "|" +
-                 (id.has("value") ? id["value"].string() : "");
-    } else if (patient.has("id")) {
+      identity = text(id, "system") + "|" + text(id, "value");
+    } else if (patient.has("id") && patient["id"].raw().is_string()) {
       identity = patient["id"].string();
     } else {
       patient.fail("the Patient has neither an identifier nor an id to derive a pseudonym from");
     }
     record.pseudonym = "pt-" + crypto::hex(crypto::hmac_sha256(pseudonym_key(), identity), 8);
   }
-  for (const auto& obs : observations) reader.observation(obs);
 
-  if (!patient.has("birthDate")) patient.fail("missing required member \"birthDate\"");
+  // The as-of date: given, or the latest usable Observation of any kind.
+  if (!as_of_date) {
+    for (const auto& obs : observations) {
+      if (!detail::usable_status(obs)) continue;
+      const auto t = detail::effective_time(obs);
+      if (t && (!as_of_date || t->seconds > as_of_date->seconds)) as_of_date = t;
+    }
+    if (!as_of_date) root.fail("no dated Observation to take the age at: give --as-of YYYY-MM-DD");
+  } else {
+    as_of_date->seconds += 86399;  // the whole day
+  }
+  record.as_of_year = as_of_date->year;
+
+  std::array<std::vector<detail::Candidate>, std::size_t(Measure::count)> candidates;
+  for (const auto& obs : observations) {
+    if (!obs.has("code")) continue;
+    const auto codes = detail::loinc_codes(obs["code"]);
+    const auto time = detail::effective_time(obs);
+    if (time && time->seconds > as_of_date->seconds) continue;  // after the as-of date
+    const bool status_ok = detail::usable_status(obs);
+    bool panel = false;
+    for (const auto& code : codes) {
+      for (const auto& p : blood_pressure_panels) panel = panel || code == p;
+    }
+    if (panel && obs.has("component") && obs["component"].raw().is_array()) {
+      const JsonView components = obs["component"];
+      for (std::size_t i = 0; i < components.array_size(); ++i) {
+        const JsonView c = components.at_index(i);
+        if (!c.raw().is_object() || !c.has("code")) continue;
+        if (const auto m = detail::measure_of(detail::loinc_codes(c["code"]))) {
+          candidates[std::size_t(*m)].push_back(detail::candidate(c, *m, time, status_ok));
+        }
+      }
+      continue;
+    }
+    if (const auto m = detail::measure_of(codes)) {
+      candidates[std::size_t(*m)].push_back(detail::candidate(obs, *m, time, status_ok));
+    }
+  }
+  detail::choose_values(candidates, as_of_date->seconds, record);
+
+  // Dates are never repeated in messages: with the age they would narrow down the person.
+  if (!patient.has("birthDate") || !patient["birthDate"].raw().is_string()) {
+    patient.fail("no birthDate: the model needs the patient's age");
+  }
   const auto birth = dates::parse(patient["birthDate"].string());
   if (!birth) patient["birthDate"].fail("not a FHIR date");
-  std::optional<dates::Instant> age_date;
-  if (as_of) {
-    age_date = as_of_date;
-  } else {
-    for (const auto& v : record.values) {
-      if (v.present() && !v.date.empty() && (!age_date || v.instant > age_date->seconds)) {
-        age_date = dates::parse(v.date);
-        age_date->seconds = v.instant;
-      }
-    }
-    if (!age_date) {
-      root.fail("no dated observation to take the age at: give --as-of YYYY-MM-DD");
-    }
-  }
-  // Dates are not repeated in messages: with the age they would narrow down the person.
-  if (birth->seconds > age_date->seconds) {
-    patient["birthDate"].fail(as_of ? "the birth date is after the --as-of date"
-                                    : "the birth date is after the latest observation used "
+  if (birth->seconds > as_of_date->seconds) {
+    patient["birthDate"].fail(as_of ? "the birth date is after the as-of date"
+                                    : "the birth date is after the record's latest Observation "
                                       "(a birth date in the future?)");
   }
-  record.age_years = dates::age_in_years(*birth, *age_date);
-  if (record.age_years < 18 || record.age_years > 90) {
-    patient["birthDate"].fail(fmt::format(
-        "the patient is {} years old {}; the model is for adults of 18 to 90 years "
-        "(its equations and parameters are adult physiology)",
-        record.age_years, as_of ? "on the --as-of date" : "at the latest observation used"));
+  record.age_years = dates::age_in_years(*birth, *as_of_date);
+  if (record.age_years < adult_age) {
+    patient["birthDate"].fail(
+        fmt::format("the patient is younger than {} years at the as-of date; the model is for "
+                    "adults (its equations and parameters are adult physiology)",
+                    adult_age));
+  }
+  if (record.age_years > oldest_living_age) {
+    patient["birthDate"].fail(
+        fmt::format("the patient would be over {} years old at the as-of date", oldest_living_age));
   }
   return record;
 }
@@ -459,7 +396,7 @@ class RecordReader {
 /// Reads a FHIR R4 record file (see read_health_record_text()).
 [[nodiscard]] inline HealthRecord read_health_record(const std::filesystem::path& file,
                                                      std::optional<std::string> as_of = {}) {
-  // Errors name the record by its digest: record file names often hold the patient's name.
+  // Named by its digest: record file names often hold the patient's name.
   const std::string bytes = read_text_file(file);
   const std::string label = "health record sha256 " + crypto::hex(crypto::sha256(bytes), 8);
   return read_health_record_text(bytes, label, std::move(as_of));

@@ -21,14 +21,24 @@ namespace physiotwin {
 enum class PatientInput { patient_file, health_record, twin_parameters };
 
 /// A FHIR resource (it has "resourceType"), a twin parameter file, or a physiotwin patient
-/// file. Decided without throwing: a broken record must be reported by the record reader,
-/// which never quotes a record's text or names its file (file names of records hold names).
+/// file. Decided without quoting anything: a file that cannot be read or is not JSON is
+/// named by its digest, never by its path (file names of records hold names).
 [[nodiscard]] inline PatientInput kind_of_patient_input(const std::filesystem::path& file) {
-  const std::string text = read_text_file(file);
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(file, error)) {
+    throw InputError("the patient file does not exist or is not a regular file");
+  }
+  std::string text;
+  try {
+    text = read_text_file(file);
+  } catch (const InputError&) {
+    throw InputError("the patient file cannot be opened for reading");
+  }
   const auto document = nlohmann::json::parse(text, nullptr, false);
   if (document.is_discarded()) {
-    return text.find("\"resourceType\"") != std::string::npos ? PatientInput::health_record
-                                                              : PatientInput::patient_file;
+    // Parsed again to say where it breaks, naming the file by its digest only.
+    (void)parse_json_text(text, "patient input sha256 " + crypto::hex(crypto::sha256(text), 8),
+                          true);
   }
   if (document.is_object() && document.contains("resourceType")) return PatientInput::health_record;
   if (is_twin_parameters(document)) return PatientInput::twin_parameters;
@@ -78,13 +88,22 @@ enum class PatientInput { patient_file, health_record, twin_parameters };
   return lines;
 }
 
-/// How outputs (the HDF5 file's `patient_file`) name a patient's source: a health record by
-/// its digest, never by its path (file names of records often hold the patient's name); other
-/// files by their path.
+/// How outputs (the HDF5 file's `patient_file`) name a patient's source: by a digest, never
+/// by a path (file names of records often hold the patient's name; a path of the user's
+/// machine says who ran it): a health record by its own digest, a patient or twin parameter
+/// file by its file's.
 [[nodiscard]] inline std::string patient_source_label(const Patient& patient,
                                                       const std::filesystem::path& file) {
   if (!patient.record_digest.empty()) return "FHIR health record, sha256 " + patient.record_digest;
-  return file.string();
+  std::error_code error;
+  if (file.empty() || !std::filesystem::is_regular_file(file, error)) return "none";
+  return "patient file, sha256 " + crypto::hex(crypto::sha256(read_text_file(file)));
+}
+
+/// How outputs name a model: its name and the digest of its file (not its path).
+[[nodiscard]] inline std::string model_source_label(const CirculationModel& model) {
+  const std::string digest = model_digest(model);
+  return digest.empty() ? model.name : fmt::format("{}, model file sha256 {}", model.name, digest);
 }
 
 struct PersonaliseOptions {
