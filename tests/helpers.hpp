@@ -2,7 +2,12 @@
 // Shared by the tests: build the reference twins from the shipped files.
 #include <physiotwin/physiotwin.hpp>
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
 #include <string>
+#include <vector>
 
 namespace physiotwin::test_support {
 
@@ -11,6 +16,24 @@ inline std::string model_path(const std::string& relative) {
 }
 inline std::string data_path(const std::string& relative) {
   return std::string(PHYSIOTWIN_TEST_DATA_DIR) + "/" + relative;
+}
+
+/// A new, empty folder of the test's own under the system's temporary folder.
+inline std::filesystem::path private_folder(const std::string& name) {
+  const auto folder = std::filesystem::temp_directory_path() /
+                      ("physiotwin_" + name + "_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directories(folder);
+  return folder;
+}
+
+/// The names in a folder (to check that nothing else, no temporary file, was left there).
+inline std::vector<std::string> names_in(const std::filesystem::path& folder) {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(folder))
+    names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 /// The default adult circulation scaled to a reference patient ("adult_male", "adult_female").

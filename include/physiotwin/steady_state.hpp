@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "physiotwin/core/cancellation.hpp"
 #include "physiotwin/twin.hpp"
 
 namespace physiotwin {
@@ -41,6 +42,8 @@ struct SteadyStateOptions {
   /// Signals whose samples over the last window the result keeps (SteadyState::kept).
   std::vector<std::string> keep;
   double sample_rate = 50.0;  ///< Hz, of the means and of the kept samples
+  /// Checked after every window: set, the settling stops with Cancelled.
+  CancellationFlag cancel = nullptr;
 };
 
 /// A model run to rest.
@@ -192,6 +195,7 @@ inline bool windows_agree(const RestingValues& a, const RestingValues& b,
   RestingValues previous;
   bool have_previous = false;
   while (twin.time() + window <= options.max_time + 1e-9) {
+    check_cancelled(options.cancel);
     means.clear();
     twin.advance(window);
     out.values = means.values();

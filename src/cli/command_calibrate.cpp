@@ -1,48 +1,64 @@
 // `physiotwin calibrate PATIENT [--model FILE] [--as-of DATE] [--out TWIN.json]`: scales the
 // model to a patient (a patient file or a FHIR health record), fits it to the patient's
-// measured vitals, prints the report (docs/patient-records.md, "Calibration") and writes the
-// personalised parameters as a twin parameter file, which `run --patient` accepts.
+// measured vitals on the settled closed loop, prints the report (docs/patient-records.md,
+// "Calibration") and writes the personalised twin, settled state included, as a twin
+// parameter file, which `run --patient` accepts.
 #include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <memory>
 
 #include "cli/cli.hpp"
 #include "physiotwin/patient/twin_parameters.hpp"
 
 namespace physiotwin::cli {
 
-int command_calibrate(const std::vector<std::string>& args) {
-  ModelOptions options;
+namespace {
+struct CalibrateOptions {
+  ModelOptions model;
   std::filesystem::path out;
-  ArgumentReader r(args, "calibrate");
-  while (r.next()) {
-    if (r.read_model_option(options, model_option | as_of_option)) continue;
-    if (r.is("--out")) {
-      out = r.value();
-    } else if (!r.current().starts_with("--") && options.patient_file.empty()) {
-      options.patient_file = r.current();
-    } else {
-      r.unknown();
-    }
-  }
-  if (options.patient_file.empty()) {
-    throw UsageError("calibrate needs a patient file or health record");
-  }
-  if (!out.empty() && std::filesystem::is_directory(out)) {
-    throw UsageError(fmt::format("--out {}: is a directory; name the file to write", out.string()));
-  }
-  const PreparedModel prepared = prepare_model(options);
+};
+
+int calibrate(const CalibrateOptions& options) {
+  check_model_options(options.model);
+  if (!options.out.empty()) io::check_output_file(options.out, inputs_of(options.model));
+  const PreparedModel prepared = prepare_model(options.model);
   if (!prepared.calibrated) {
     fmt::print(
         "Patient {}: no measured vitals to calibrate to; the parameters are those of the "
         "body alone.\n",
         prepared.patient.id);
   }
-  if (!out.empty()) {
-    write_twin_parameters(out, prepared.model,
+  if (!options.out.empty()) {
+    check_interrupted();
+    write_twin_parameters(options.out, prepared.model,
                           {prepared.patient, prepared.calibration, prepared.calibrated});
-    fmt::print("Wrote {} ({} parameters; `physiotwin run --patient {}` runs this twin).\n",
-               out.string(), prepared.model.parameters.size(), out.string());
+    fmt::print(
+        "Wrote {} ({} parameters and the settled state; `physiotwin run --patient {}` "
+        "runs this twin).\n",
+        options.out.string(), prepared.model.parameters.size(), options.out.string());
   }
   return exit_ok;
+}
+}  // namespace
+
+Command add_calibrate_command(CLI::App& tool) {
+  auto options = std::make_shared<CalibrateOptions>();
+  CLI::App* command = tool.add_subcommand(
+      "calibrate",
+      "fit the model to a patient's measured vitals, print the report, store the twin");
+  command
+      ->add_option("patient", options->model.patient_file,
+                   "patient file or FHIR R4 health record with measured vitals")
+      ->type_name("PATIENT")
+      ->required();
+  add_model_options(*command, options->model, model_option | as_of_option);
+  command
+      ->add_option("--out", options->out,
+                   "write the calibrated twin as a twin parameter file (default: none); a new "
+                   "name or a regular file, never an input")
+      ->type_name("TWIN.json");
+  return {command, [options] { return calibrate(*options); }};
 }
 
 }  // namespace physiotwin::cli

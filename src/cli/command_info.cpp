@@ -1,32 +1,64 @@
+// `physiotwin info FILE.h5`: what a file written by physiotwin holds.
 #include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <nlohmann/json.hpp>
 
 #include "cli/cli.hpp"
 #include "physiotwin/io/hdf5.hpp"
 
 namespace physiotwin::cli {
 
-int command_info(const std::vector<std::string>& args) {
-  if (args.size() != 1) throw UsageError("info: expected exactly one FILE.h5");
-  const io::FileSummary s = io::read_summary(args[0]);
-  fmt::print("{}\n", args[0]);
-  for (const auto& [key, value] : s.attributes) fmt::print("  {:<20} {}\n", key, value);
+namespace {
+/// A name or text from a file, printable on a terminal: control characters escaped as JSON
+/// escapes them (a file from elsewhere may hold anything).
+std::string printable(const std::string& text) {
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) {
+      const std::string quoted =
+          nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      return quoted.substr(1, quoted.size() - 2);
+    }
+  }
+  return text;
+}
+
+int info(const std::filesystem::path& path) {
+  const io::FileSummary s = io::read_summary(path);
+  fmt::print("{}\n", printable(path.string()));
+  for (const auto& [key, value] : s.attributes)
+    fmt::print("  {:<20} {}\n", printable(key), printable(value));
   fmt::print("  {} parameters, {} compartments, {} connections, {} actions\n", s.parameters,
              s.compartments, s.connections, s.actions);
+  auto list = [](const std::vector<io::FileSummary::Dataset>& datasets) {
+    for (const auto& d : datasets) {
+      fmt::print("  {:<44} {:>12.5g} {:<6} {}\n", printable(d.name), d.last, printable(d.unit),
+                 printable(d.description));
+    }
+  };
   fmt::print("\n/timeseries: {} samples of {} signals (last value shown)\n", s.samples,
              s.signals.size());
-  for (const auto& d : s.signals)
-    fmt::print("  {:<44} {:>12.5g} {:<6} {}\n", d.name, d.last, d.unit, d.description);
+  list(s.signals);
   fmt::print("\n/beats: {} beats of {} metrics (last value shown)\n", s.beats, s.metrics.size());
-  for (const auto& d : s.metrics)
-    fmt::print("  {:<44} {:>12.5g} {:<6} {}\n", d.name, d.last, d.unit, d.description);
+  list(s.metrics);
   if (s.breaths > 0 || !s.breath_metrics.empty()) {
     fmt::print("\n/breaths: {} breaths of {} metrics (last value shown)\n", s.breaths,
                s.breath_metrics.size());
-    for (const auto& d : s.breath_metrics) {
-      fmt::print("  {:<44} {:>12.5g} {:<6} {}\n", d.name, d.last, d.unit, d.description);
-    }
+    list(s.breath_metrics);
   }
   return exit_ok;
+}
+}  // namespace
+
+Command add_info_command(CLI::App& tool) {
+  auto file = std::make_shared<std::filesystem::path>();
+  CLI::App* command =
+      tool.add_subcommand("info", "describe what an HDF5 file written by physiotwin holds");
+  command->add_option("file", *file, "a physiotwin HDF5 file (format version 1)")
+      ->type_name("FILE.h5")
+      ->required();
+  return {command, [file] { return info(*file); }};
 }
 
 }  // namespace physiotwin::cli

@@ -1,11 +1,15 @@
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "cli/cli.hpp"
 #include "physiotwin/actions/scenario.hpp"
 #include "physiotwin/io/hdf5.hpp"
 #include "physiotwin/metrics/normal_ranges.hpp"
+#include "physiotwin/model/model_loader.hpp"
 #include "physiotwin/twin.hpp"
 
 namespace physiotwin::cli {
@@ -14,45 +18,39 @@ namespace {
 
 struct RunOptions {
   ModelOptions model;
-  double duration = 60.0;
-  bool duration_given = false;
+  std::string duration = "60";
   std::filesystem::path scenario;
-  double sample_rate = 100.0;
+  std::string sample_rate = "100";
   std::filesystem::path out = "twin.h5";
 };
 
-RunOptions parse_run(const std::vector<std::string>& args) {
-  RunOptions o;
-  ArgumentReader r(args, "run");
-  while (r.next()) {
-    if (r.read_model_option(o.model)) continue;
-    if (r.is("--duration")) {
-      o.duration = r.number();
-      o.duration_given = true;
-    } else if (r.is("--scenario")) {
-      o.scenario = r.value();
-    } else if (r.is("--sample-rate")) {
-      o.sample_rate = r.number();
-    } else if (r.is("--out")) {
-      o.out = r.value();
-    } else {
-      r.unknown();
-    }
-  }
-  if (!o.scenario.empty() && o.duration_given) {
+/// The run's numbers, checked.
+struct RunNumbers {
+  double duration = 60.0;
+  bool duration_given = false;
+  double sample_rate = 100.0;
+};
+
+RunNumbers check_run(const RunOptions& o, bool duration_given) {
+  check_model_options(o.model);
+  RunNumbers n;
+  n.duration_given = duration_given;
+  n.duration = parse_number(o.duration, "--duration");
+  n.sample_rate = parse_number(o.sample_rate, "--sample-rate");
+  if (!o.scenario.empty() && duration_given) {
     throw UsageError("--duration and --scenario: the scenario file sets the duration");
   }
-  if (!(o.duration > 0.0) || !std::isfinite(o.duration)) {
+  if (!(n.duration > 0.0)) {
     throw UsageError(fmt::format(
-        "--duration {:g}: the duration must be a positive number of seconds", o.duration));
+        "--duration {:g}: the duration must be a positive number of seconds", n.duration));
   }
-  if (o.duration > 86400.0) {
-    throw UsageError(fmt::format("--duration {:g}: at most 86400 s (one day) per run", o.duration));
+  if (n.duration > 86400.0) {
+    throw UsageError(fmt::format("--duration {:g}: at most 86400 s (one day) per run", n.duration));
   }
-  if (!(o.sample_rate > 0.0) || o.sample_rate > 10000.0) {
-    throw UsageError(fmt::format("--sample-rate {:g}: allowed range (0, 10000] Hz", o.sample_rate));
+  if (!(n.sample_rate > 0.0) || n.sample_rate > 10000.0) {
+    throw UsageError(fmt::format("--sample-rate {:g}: allowed range (0, 10000] Hz", n.sample_rate));
   }
-  return o;
+  return n;
 }
 
 /// Mean of the last few events of each metric, with the normal range beside it.
@@ -88,27 +86,42 @@ void print_summary(const Twin& twin, const MemoryRecorder& events, const Patient
   }
 }
 
-}  // namespace
-
-int command_run(const std::vector<std::string>& args) {
-  RunOptions options = parse_run(args);
+int run(const RunOptions& options, const RunNumbers& numbers) {
+  // Where the output goes is checked before anything is computed: not a device, folder or
+  // link, not one of the inputs.
+  std::vector<io::InputFile> inputs = inputs_of(options.model);
+  if (!options.scenario.empty())
+    inputs.push_back({options.scenario, "the scenario file (--scenario)"});
+  io::check_output_file(options.out, inputs);
+  // The file's size, at most (gzip saves about a fifth on these signals), from the model's
+  // signals and the run's length: refused before anything is computed if it cannot fit.
+  double duration = numbers.duration;
+  {
+    const CirculationModel unpersonalised = load_circulation(model_file_of(options.model));
+    if (!options.scenario.empty())
+      duration = load_scenario(options.scenario, unpersonalised).duration;
+    const double samples = std::floor(duration * numbers.sample_rate) + 1.0;
+    const std::size_t columns = unpersonalised.signals().size() + 1;
+    io::check_output_space(options.out,
+                           static_cast<std::uintmax_t>(samples * double(columns) * 8.0),
+                           fmt::format("{:.4g} samples of {} signals at {:g} Hz", samples,
+                                       columns - 1, numbers.sample_rate));
+  }
   PreparedModel prepared = prepare_model(options.model);
   CirculationModel& model = prepared.model;
   const Patient& patient = prepared.patient;
-  // The whole scenario is checked before anything is simulated or written.
+  // The whole scenario is checked against the personalised model (its blood volume) before
+  // anything is simulated or written.
   Scenario scenario;
-  if (!options.scenario.empty()) {
-    scenario = load_scenario(options.scenario, model);
-    options.duration = scenario.duration;
-  }
-  const std::string patient_file = patient_source_label(patient, options.model.patient_file);
+  if (!options.scenario.empty()) scenario = load_scenario(options.scenario, model);
+  const std::string patient_file = patient_source_label(patient, patient_file_of(options.model));
   io::RunDescription run{patient.id,      patient.description,     model_source_label(model),
                          patient_file,    options.model.overrides, patient.measured,
                          patient.assumed, prepared.calibration};
-  // Created before the simulation: an unwritable path fails now, not after a long run.
+  // Created before the simulation: an unwritable folder fails now, not after a long run.
   io::Hdf5Recorder file(options.out, run);
   TwinOptions twin_options;
-  twin_options.sample_rate = options.sample_rate;
+  twin_options.sample_rate = numbers.sample_rate;
   Twin twin(std::move(model), twin_options);
   MemoryRecorder beats;  // for the summary; samples are not kept in memory
   twin.add_recorder(file);
@@ -123,21 +136,54 @@ int command_run(const std::vector<std::string>& args) {
   twin.add_recorder(beats_only);
   for (const Action& a : scenario.actions) twin.schedule(a);
 
-  ProgressBar progress(options.duration);
-  // Chunking advance() does not change the result (outputs come from the interpolant).
-  const int chunks = 100;
-  for (int i = 1; i <= chunks; ++i) {
-    const double target = options.duration * i / chunks;
-    twin.advance(target - twin.time());
+  ProgressBar progress(duration);
+  // In pieces of at most 1 s of simulated time (a few milliseconds), so that an interruption
+  // stops the run within a second; the pieces do not change the result (outputs come from
+  // the solver's interpolant).
+  const long pieces = std::max(100L, static_cast<long>(std::ceil(duration)));
+  for (long i = 1; i <= pieces; ++i) {
+    check_interrupted();
+    twin.advance(duration * double(i) / double(pieces) - twin.time());
     progress.update(twin.time());
   }
   progress.finish();
+  check_interrupted();
   file.commit();
   print_summary(twin, beats, patient);
   fmt::print("\nWrote {} ({} signals at {:g} Hz, {} beats, {} actions).\n", options.out.string(),
-             twin.signals().size(), options.sample_rate, beats.beats.size(),
+             twin.signals().size(), numbers.sample_rate, beats.beats.size(),
              scenario.actions.size());
   return exit_ok;
+}
+
+}  // namespace
+
+Command add_run_command(CLI::App& tool) {
+  auto options = std::make_shared<RunOptions>();
+  CLI::App* command = tool.add_subcommand("run", "simulate a twin and write an HDF5 file");
+  add_model_options(*command, options->model, all_model_options);
+  CLI::Option* duration = command
+                              ->add_option("--duration", options->duration,
+                                           "simulated time, s (default 60; at most 86400)")
+                              ->type_name("S");
+  command
+      ->add_option("--scenario", options->scenario,
+                   "a scenario file: a timeline of actions and its own duration "
+                   "(docs/scenarios.md); not with --duration")
+      ->type_name("FILE.json");
+  command
+      ->add_option("--sample-rate", options->sample_rate,
+                   "samples per second of every signal in the file, Hz (default 100; at most "
+                   "10000)")
+      ->type_name("HZ");
+  command
+      ->add_option("--out", options->out,
+                   "the HDF5 file to write (default twin.h5); a new name or a regular file, "
+                   "never an input")
+      ->type_name("FILE.h5");
+  return {command, [options, duration] {
+            return run(*options, check_run(*options, duration->count() > 0));
+          }};
 }
 
 }  // namespace physiotwin::cli

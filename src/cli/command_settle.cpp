@@ -4,8 +4,11 @@
 // the tissues: half an hour) drifting towards it.
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "cli/cli.hpp"
@@ -19,28 +22,17 @@ namespace {
 
 struct SettleOptions {
   ModelOptions model;
-  double duration = 3600.0;
+  std::string duration = "3600";
   std::filesystem::path out;
 };
 
-SettleOptions parse_settle(const std::vector<std::string>& args) {
-  SettleOptions o;
-  ArgumentReader r(args, "settle");
-  while (r.next()) {
-    if (r.read_model_option(o.model, model_option)) continue;
-    if (r.is("--duration")) {
-      o.duration = r.number();
-    } else if (r.is("--out")) {
-      o.out = r.value();
-    } else {
-      r.unknown();
-    }
-  }
-  if (!(o.duration >= 10.0) || o.duration > 86400.0) {
-    throw UsageError(fmt::format("--duration {:g}: allowed range [10, 86400] s", o.duration));
+double check_settle(const SettleOptions& o) {
+  const double duration = parse_number(o.duration, "--duration");
+  if (!(duration >= 10.0) || duration > 86400.0) {
+    throw UsageError(fmt::format("--duration {:g}: allowed range [10, 86400] s", duration));
   }
   if (o.out.empty()) throw UsageError("settle needs --out FILE.json (the settled model file)");
-  return o;
+  return duration;
 }
 
 double distance_to_integer(double phase) {
@@ -84,32 +76,33 @@ std::vector<double> advance_to_common_start(Twin& twin) {
   return best_state;
 }
 
-}  // namespace
-
-int command_settle(const std::vector<std::string>& args) {
-  const SettleOptions options = parse_settle(args);
+int settle(const SettleOptions& options, double duration) {
+  const std::filesystem::path model_file = model_file_of(options.model);
+  const io::InputFile input{model_file, "the model file (--model)"};
+  io::check_output_file(options.out, std::span(&input, 1));
   // The model as its file describes it (its reference body): no patient scaling, because the
   // resting state is written back into that file.
-  CirculationModel model = load_circulation(options.model.model_file.empty()
-                                                ? models_directory() / "circulation" / "adult.json"
-                                                : options.model.model_file);
+  CirculationModel model = load_circulation(model_file);
   const std::string source_file = model.source_file;
   TwinOptions twin_options;
   twin_options.sample_rate = 10.0;
   Twin twin(std::move(model), twin_options);
-  ProgressBar progress(options.duration);
-  for (int i = 1; i <= 100; ++i) {
-    twin.advance(options.duration * i / 100 - twin.time());
+  ProgressBar progress(duration);
+  const long pieces = std::max(100L, static_cast<long>(std::ceil(duration)));
+  for (long i = 1; i <= pieces; ++i) {
+    check_interrupted();
+    twin.advance(duration * double(i) / double(pieces) - twin.time());
     progress.update(twin.time());
   }
   progress.finish();
   const std::vector<double> y = advance_to_common_start(twin);
+  check_interrupted();
   const auto& m = twin.model();
   nlohmann::ordered_json doc = nlohmann::ordered_json::parse(std::ifstream(source_file));
   const std::string source = fmt::format(
       "resting state: the converged periodic state (physiotwin settle, {:g} s) at the start of "
       "a beat and a breath (docs/models/cardiovascular.md, \"Initial state\")",
-      options.duration);
+      duration);
   auto rounded = [](double v) { return std::stod(fmt::format("{:.6g}", v)); };
   for (std::size_t c = 0; c < m.compartments.size(); ++c) {
     auto& node = doc["compartments"][c];
@@ -162,6 +155,25 @@ int command_settle(const std::vector<std::string>& args) {
   write_text_file_atomically(options.out, doc.dump(1) + "\n");
   fmt::print("Wrote {}: the resting state after {:g} s.\n", options.out.string(), twin.time());
   return exit_ok;
+}
+
+}  // namespace
+
+Command add_settle_command(CLI::App& tool) {
+  auto options = std::make_shared<SettleOptions>();
+  CLI::App* command = tool.add_subcommand(
+      "settle",
+      "run a model at rest until converged; write a copy whose initial state is that rest");
+  add_model_options(*command, options->model, model_option);
+  command
+      ->add_option("--duration", options->duration, "simulated time, s (default 3600; 10 to 86400)")
+      ->type_name("S");
+  command
+      ->add_option("--out", options->out,
+                   "the settled model file to write (required); a new name or a regular file, "
+                   "never the model file itself")
+      ->type_name("FILE.json");
+  return {command, [options] { return settle(*options, check_settle(*options)); }};
 }
 
 }  // namespace physiotwin::cli

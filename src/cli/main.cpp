@@ -1,52 +1,64 @@
-// physiotwin: simulate a patient's circulation from the command line.
+// physiotwin: simulate a patient's heart, circulation and lungs from the command line.
 #include <fmt/format.h>
 
-#include <cstdio>
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include "cli/cli.hpp"
-
-namespace {
-constexpr const char* usage = R"(usage: physiotwin <command> [options]
-
-commands:
-  run     simulate a twin and write an HDF5 file
-            [--model FILE] [--patient FILE [--as-of YYYY-MM-DD] [--no-calibrate]]
-            [--duration S | --scenario FILE.json]
-            [--sample-rate HZ] [--set NAME=VALUE]... [--out FILE.h5]
-  params  list every parameter with value, unit, allowed range and source
-            [--model FILE] [--patient FILE [--as-of YYYY-MM-DD]] [--set NAME=VALUE]...
-  info    describe what an HDF5 file written by physiotwin holds
-            FILE.h5
-  calibrate  fit the model to a patient's measured vitals and print the report
-            PATIENT_OR_RECORD.json [--model FILE] [--as-of YYYY-MM-DD]
-  settle  run a model at rest until converged; write a copy whose initial state is that rest
-            [--model FILE] [--duration S (default 3600)] --out FILE.json
-
-exit status: 0 success, 2 bad input, 3 solver failure
-)";
-}  // namespace
+#include "physiotwin/build_info.hpp"
 
 int main(int argc, char** argv) {
   using namespace physiotwin;
-  std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    std::fputs(usage, args.empty() ? stderr : stdout);
-    return args.empty() ? cli::exit_bad_input : cli::exit_ok;
-  }
-  const std::string command = args[0];
-  args.erase(args.begin());
+  CLI::App tool{
+      "physiotwin: patient digital twins (heart, circulation, lungs) from the command "
+      "line. `physiotwin COMMAND --help` lists a command's options, each with its "
+      "default and unit.",
+      "physiotwin"};
+  tool.footer(
+      "exit status: 0 success, 2 bad input (nothing written), 3 the solver failed, 130/143 "
+      "interrupted (SIGINT/SIGTERM; nothing written)");
+  tool.set_version_flag("--version", std::string(library_version));
+  tool.require_subcommand(1);
+  std::vector<cli::Command> commands = {
+      cli::add_run_command(tool), cli::add_params_command(tool), cli::add_info_command(tool),
+      cli::add_calibrate_command(tool), cli::add_settle_command(tool)};
+  std::string command = "physiotwin";
   try {
-    if (command == "run") return cli::command_run(args);
-    if (command == "params") return cli::command_params(args);
-    if (command == "info") return cli::command_info(args);
-    if (command == "settle") return cli::command_settle(args);
-    if (command == "calibrate") return cli::command_calibrate(args);
-    throw cli::UsageError(fmt::format("unknown command \"{}\"", command));
+    tool.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return tool.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return tool.exit(e);
+  } catch (const CLI::ParseError& e) {
+    for (const auto& c : commands) {
+      if (c.app->parsed()) command = "physiotwin " + c.app->get_name();
+    }
+    if (argc < 2) {
+      fmt::print(stderr, "{}", tool.help());
+      return cli::exit_bad_input;
+    }
+    fmt::print(stderr, "physiotwin: {}\n({} --help lists the options)\n", e.what(), command);
+    return cli::exit_bad_input;
+  }
+  cli::watch_interrupts();
+  try {
+    for (const auto& c : commands) {
+      if (c.app->parsed()) {
+        command = "physiotwin " + c.app->get_name();
+        return c.run();
+      }
+    }
+    return cli::exit_bad_input;
+  } catch (const Cancelled&) {
+    const int signal = cli::interrupting_signal();
+    fmt::print(stderr, "physiotwin: interrupted by {}: stopped, nothing written\n",
+               signal == SIGTERM ? "SIGTERM" : "SIGINT");
+    return 128 + (signal != 0 ? signal : SIGINT);
   } catch (const cli::UsageError& e) {
-    fmt::print(stderr, "physiotwin: {}\n(physiotwin --help lists the commands and options)\n",
-               e.what());
+    fmt::print(stderr, "physiotwin: {}\n({} --help lists the options)\n", e.what(), command);
     return cli::exit_bad_input;
   } catch (const SolverError& e) {
     fmt::print(stderr, "physiotwin: {}\n", e.what());

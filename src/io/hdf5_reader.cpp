@@ -44,6 +44,11 @@ FileSummary read_summary(const std::filesystem::path& path) {
     throw IoError(fmt::format("{}: not a physiotwin file (format attribute \"{}\")", path.string(),
                               summary.attributes["format"]));
   }
+  if (summary.attributes["format_version"] != std::to_string(hdf5_format_version)) {
+    throw IoError(fmt::format("{}: format_version {} is not one this physiotwin reads (version {})",
+                              path.string(), summary.attributes["format_version"],
+                              hdf5_format_version));
+  }
   summary.signals = read_group(file, "timeseries", summary.samples);
   summary.metrics = read_group(file, "beats", summary.beats);
   if (H5Lexists(file, "breaths", H5P_DEFAULT) > 0) {

@@ -11,6 +11,7 @@
 
 #include "io/hdf5_handles.hpp"
 #include "physiotwin/build_info.hpp"
+#include "physiotwin/core/atomic_file.hpp"
 #include "physiotwin/io/hdf5.hpp"
 #include "physiotwin/twin.hpp"
 
@@ -110,8 +111,7 @@ Hdf5Recorder::Hdf5Recorder(std::filesystem::path path, RunDescription run)
     : impl_(std::make_unique<Impl>()) {
   detail::silence_hdf5_errors();
   impl_->final_path = std::move(path);
-  impl_->temporary_path = impl_->final_path;
-  impl_->temporary_path += ".tmp";
+  impl_->temporary_path = temporary_name_for(impl_->final_path);
   impl_->run = std::move(run);
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "H5Pcreate");
   // The 1.8 file format: readable by every HDF5 and h5py in use, and deterministic.
@@ -119,7 +119,8 @@ Hdf5Recorder::Hdf5Recorder(std::filesystem::path path, RunDescription run)
   // The root group is created with the file: switch off its timestamps here too.
   Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "H5Pcreate");
   detail::check(H5Pset_obj_track_times(fcpl, false), "H5Pset_obj_track_times");
-  const hid_t id = H5Fcreate(impl_->temporary_path.c_str(), H5F_ACC_TRUNC, fcpl, fapl);
+  // H5F_ACC_EXCL: the temporary name is new; nothing that was there is ever replaced.
+  const hid_t id = H5Fcreate(impl_->temporary_path.c_str(), H5F_ACC_EXCL, fcpl, fapl);
   if (id < 0) {
     throw IoError(fmt::format(
         "{}: cannot create the output file (does the directory exist and is it writable?)",
@@ -258,13 +259,8 @@ void Hdf5Recorder::commit() {
   s.timeseries.reset();
   detail::check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "H5Fflush");
   s.file.reset();
-  std::error_code error;
-  std::filesystem::rename(s.temporary_path, s.final_path, error);
-  if (error) {
-    throw IoError(fmt::format("{}: cannot move the finished file into place: {}",
-                              s.final_path.string(), error.message()));
-  }
-  s.committed = true;
+  s.committed = true;  // from here on the temporary file is move_into_place()'s
+  move_into_place(s.temporary_path, s.final_path);
 }
 
 }  // namespace physiotwin::io

@@ -68,16 +68,112 @@ sed 's/"end_systolic_elastance"/"end_systolic_elastanse"/' "${PHYSIOTWIN_MODEL:-
 expect_bad_input unknown_parameter 'unknown member "end_systolic_elastanse"' run --model "$work/typo.json" --duration 1
 expect_bad_input set_unknown 'unknown parameter "lv.emax"' run --set lv.emax=3 --duration 1
 expect_bad_input set_range 'is outside the allowed range [0.05, 15] cm2' run --set aortic_valve.max_area=40 --duration 1
-expect_bad_input set_not_number '"abc" is not a number' run --set heart.rate=abc --duration 1
+expect_bad_input set_not_number '"abc" is not a decimal number' run --set heart.rate=abc --duration 1
 expect_bad_input zero_duration 'the duration must be a positive number' run --duration 0
 expect_bad_input negative_duration 'the duration must be a positive number' run --duration -5
 expect_bad_input child 'age = 9 a is outside the allowed range [18, 90] a' run --patient "$data/patient_child.json" --duration 1
 expect_bad_input no_patient 'the patient file does not exist or is not a regular file' run --patient "$work/none.json" --duration 1
 "$cli" run --duration 1 --out /nonexistent-dir/x.h5 > /dev/null 2> "$work/unwritable.stderr"
-[ $? -eq 2 ] && grep -q "/nonexistent-dir/x.h5: cannot create the output file" "$work/unwritable.stderr" && pass || fail "unwritable path"
+[ $? -eq 2 ] && grep -q -- "--out /nonexistent-dir/x.h5: its folder does not exist" "$work/unwritable.stderr" && pass || fail "unwritable path"
 "$cli" frobnicate > /dev/null 2>&1; [ $? -eq 2 ] && pass || fail "unknown command"
 "$cli" info "$work/broken.json" > /dev/null 2> "$work/info_bad.stderr"
 [ $? -eq 2 ] && grep -q "not an HDF5 file" "$work/info_bad.stderr" && pass || fail "info on a non-HDF5 file"
+
+# --- the command line itself (issue 11): --help everywhere, strict numbers and dates -------
+for command in run params info calibrate settle; do
+  "$cli" "$command" --help > "$work/help_$command.txt" 2>&1
+  [ $? -eq 0 ] && grep -q -- "--help" "$work/help_$command.txt" && pass || fail "$command --help"
+done
+for option in --model --patient --as-of --no-calibrate --set --duration --scenario --sample-rate --out; do
+  grep -q -- "$option" "$work/help_run.txt" && pass || fail "run --help lacks $option"
+done
+for needle in "default 60" "s (default" "Hz (default 100" "default twin.h5"; do
+  grep -q -- "$needle" "$work/help_run.txt" && pass || fail "run --help lacks '$needle'"
+done
+"$cli" > /dev/null 2>&1; [ $? -eq 2 ] && pass || fail "no command: exit 2"
+expect_bad_input repeated 'At Most 1 required but received 2' run --duration 5 --duration 6
+expect_bad_input hexadecimal '"0x10" is not a decimal number' run --duration 0x10
+expect_bad_input set_hexadecimal '"0x46" is not a decimal number' run --set heart.rate=0x46 --duration 1
+expect_bad_input set_twice '--set heart.rate: given more than once' run --set heart.rate=70 --set heart.rate=80 --duration 1
+expect_bad_input as_of_no_record '--as-of applies to a FHIR health record' run --as-of 2019-01-01 --duration 1
+expect_bad_input as_of_empty '--as-of: not a date of the form YYYY-MM-DD' run --as-of "" --patient "$data/fhir/smart_Alberto_Atencio_fc712d1f-5a2e-4407-9c55-a2a2bad623c2.json" --duration 1
+expect_bad_input as_of_malformed '--as-of: not a date of the form YYYY-MM-DD' run --as-of 2019-3-1 --patient "$data/fhir/smart_Alberto_Atencio_fc712d1f-5a2e-4407-9c55-a2a2bad623c2.json" --duration 1
+# An output the size of a disk is refused before anything is computed.
+start=$SECONDS
+"$cli" run --sample-rate 10000 --duration 86400 --out "$work/huge.h5" > /dev/null 2> "$work/huge.stderr"
+[ $? -eq 2 ] && grep -q "the output would take about 926 GB" "$work/huge.stderr" && [ $((SECONDS - start)) -lt 10 ] && [ ! -e "$work/huge.h5" ] && pass || { fail "huge output"; cat "$work/huge.stderr"; }
+
+# --- safe output files (issue 11): never a device, folder, link or input -------------------
+# A fifo and files in a temporary folder stand in for devices: tests never touch /dev.
+mkfifo "$work/fifo"
+mkdir "$work/folder"
+ln -s "$work/folder" "$work/link_to_folder"
+ln -s "$work/a.h5" "$work/link_to_file.h5"
+cp "${PHYSIOTWIN_MODEL:-$(dirname "$data")/../models/circulation/adult.json}" "$work/model.json"
+ln "$work/model.json" "$work/model_hardlink.json"
+cp "$work/scenario.json" "$work/scenario_copy.json" 2>/dev/null || printf '{"duration": 2, "actions": []}' > "$work/scenario_copy.json"
+before=$(sha256sum "$work/model.json" "$work/scenario_copy.json")
+logs=$(mktemp -d)
+trap 'rm -rf "$work" "$logs"' EXIT
+out_refused() {  # NAME TEXT OUT ARGS...: exit 2, message, nothing created beside OUT
+  local name="$1" text="$2" out="$3"; shift 3
+  local listing; listing=$(ls -a "$work" | sort)
+  "$cli" "$@" --out "$out" > /dev/null 2> "$logs/$name.stderr"
+  local status=$?
+  [ "$status" -eq 2 ] && grep -qF -- "$text" "$logs/$name.stderr" && [ "$(ls -a "$work" | sort)" = "$listing" ] && pass || { fail "$name (exit $status)"; cat "$logs/$name.stderr"; }
+}
+out_refused out_fifo "is a named pipe, not a regular file" "$work/fifo" run --duration 1
+out_refused out_folder "is a folder, not a regular file" "$work/folder" run --duration 1
+out_refused out_link_folder "is a symbolic link" "$work/link_to_folder" run --duration 1
+out_refused out_link_file "is a symbolic link" "$work/link_to_file.h5" run --duration 1
+out_refused out_is_model "is the model file (--model) of this run" "$work/model.json" run --model "$work/model.json" --duration 1
+out_refused out_is_model_hardlink "is the model file (--model) of this run" "$work/model_hardlink.json" run --model "$work/model.json" --duration 1
+out_refused out_is_scenario "is the scenario file (--scenario) of this run" "$work/scenario_copy.json" run --scenario "$work/scenario_copy.json"
+cp "$(dirname "$data")/../models/patients/example_measured_male.json" "$work/patient_copy.json"
+out_refused calibrate_out_is_patient "is the patient file (--patient) of this run" "$work/patient_copy.json" calibrate "$work/patient_copy.json"
+out_refused settle_out_is_model "is the model file (--model) of this run" "$work/model.json" settle --model "$work/model.json" --duration 10
+[ -p "$work/fifo" ] && [ -d "$work/folder" ] && [ "$(sha256sum "$work/model.json" "$work/scenario_copy.json")" = "$before" ] && pass || fail "an input or a special file was changed"
+# SIGINT and SIGTERM: stop within a second, say so, exit 130 / 143, remove the temporary
+# file, leave an existing file of the output's name untouched.
+for signal in INT TERM; do
+  echo "the old file" > "$work/kept_$signal.h5"
+  "$cli" run --duration 3600 --out "$work/kept_$signal.h5" > /dev/null 2> "$work/signal_$signal.stderr" &
+  pid=$!
+  sleep 2
+  t0=$(date +%s%N)
+  kill -"$signal" "$pid"
+  wait "$pid"
+  status=$?
+  ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  expected=$([ "$signal" = INT ] && echo 130 || echo 143)
+  [ "$status" -eq "$expected" ] && [ "$ms" -lt 1000 ] && grep -q "interrupted by SIG$signal: stopped, nothing written" "$work/signal_$signal.stderr" && [ "$(cat "$work/kept_$signal.h5")" = "the old file" ] && [ -z "$(ls -a "$work" | grep '\.tmp$')" ] && pass || { fail "SIG$signal: exit $status after $ms ms"; cat "$work/signal_$signal.stderr"; ls -a "$work"; }
+done
+
+# --- model and file checks (issue 11) ---------------------------------------------------
+/usr/bin/python3 - "$work/model.json" "$work" <<'PY'
+import json, sys
+model, work = sys.argv[1], sys.argv[2]
+text = open(model).read()
+# A duplicate key: the parser would keep one of the two silently.
+open(f"{work}/duplicate_key.json", "w").write(text.replace('"name": "adult_circulation",', '"name": "adult_circulation", "name": "other",', 1))
+m = json.loads(text)
+m["compartments"][1]["name"] = "vena\u0007cava"     # a control character
+json.dump(m, open(f"{work}/control_name.json", "w"))
+old = json.loads(text)["compartments"][2]["name"]   # renamed everywhere it is named
+renamed = text.replace(f'"{old}"', '"pleural"')     # makes pleural.pressure, a built-in signal
+open(f"{work}/builtin_name.json", "w").write(renamed)
+PY
+expect_bad_input duplicate_key 'duplicate_key.json: (top level): the key "name" appears twice in one object' run --model "$work/duplicate_key.json" --duration 1
+expect_bad_input control_name 'compartments[1].name: block name "vena\u0007cava" must be 1 to 64 letters' run --model "$work/control_name.json" --duration 1
+expect_bad_input builtin_name 'compartments[2].name: block name "pleural" makes the signal pleural.pressure' run --model "$work/builtin_name.json" --duration 1
+/usr/bin/python3 - "$work/a.h5" "$work/version2.h5" <<'PY'
+import shutil, sys, h5py, numpy as np
+shutil.copy(sys.argv[1], sys.argv[2])
+with h5py.File(sys.argv[2], "r+") as f:
+    f.attrs["format_version"] = np.int64(2)
+PY
+"$cli" info "$work/version2.h5" > /dev/null 2> "$work/version2.stderr"
+[ $? -eq 2 ] && grep -q "format_version 2 is not one this physiotwin reads (version 1)" "$work/version2.stderr" && pass || { fail "info on a version it does not know"; cat "$work/version2.stderr"; }
 
 # --- scenarios ----------------------------------------------------------------------------
 printf '{"duration": 30, "actions": [{"time": 5, "action": "hemorrhage", "rate": 200, "volume": 50}, {"time": 20, "action": "set", "parameter": "heart.rate", "value": 80}]}' > "$work/scenario.json"

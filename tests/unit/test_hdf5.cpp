@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <filesystem>
 #include <physiotwin/io/hdf5.hpp>
 
@@ -8,8 +10,8 @@
 using namespace physiotwin;
 
 TEST(Hdf5, WritesTheVersion1LayoutAndReadsItBack) {
-  const auto path = std::filesystem::temp_directory_path() / "physiotwin_unit.h5";
-  std::filesystem::remove(path);
+  const auto folder = test_support::private_folder("hdf5_layout");
+  const auto path = folder / "unit.h5";
   {
     io::Hdf5Recorder file(path, {"adult_male", "", "adult.json", "", {}, {}, {}, {}});
     Twin twin(test_support::reference_model());
@@ -17,8 +19,8 @@ TEST(Hdf5, WritesTheVersion1LayoutAndReadsItBack) {
     twin.advance(3.0);
     file.commit();
   }
-  ASSERT_TRUE(std::filesystem::exists(path));
-  EXPECT_FALSE(std::filesystem::exists(path.string() + ".tmp"));
+  // The file, and nothing else: the temporary name it was written under is gone.
+  EXPECT_EQ(test_support::names_in(folder), std::vector<std::string>{"unit.h5"});
   const io::FileSummary s = io::read_summary(path);
   EXPECT_EQ(s.attributes.at("format"), "physiotwin-hdf5");
   EXPECT_EQ(s.attributes.at("format_version"), "1");
@@ -31,18 +33,30 @@ TEST(Hdf5, WritesTheVersion1LayoutAndReadsItBack) {
   EXPECT_TRUE(found);
 }
 
-TEST(Hdf5, UncommittedFileIsRemoved) {
-  const auto path = std::filesystem::temp_directory_path() / "physiotwin_abandoned.h5";
-  std::filesystem::remove(path);
-  {
-    io::Hdf5Recorder file(path, {});
-    Twin twin(test_support::reference_model());
-    twin.add_recorder(file);
-    twin.advance(0.5);
-    // no commit: as when a run fails
+// A run that fails or is interrupted leaves nothing behind, and an existing file of the
+// output's name as it was.
+TEST(Hdf5, UncommittedFileIsRemovedAndAnExistingFileKept) {
+  const auto folder = test_support::private_folder("hdf5_abandoned");
+  const auto path = folder / "abandoned.h5";
+  for (bool existing : {false, true}) {
+    if (existing) std::ofstream(path) << "the old file";
+    {
+      io::Hdf5Recorder file(path, {});
+      Twin twin(test_support::reference_model());
+      twin.add_recorder(file);
+      twin.advance(0.5);
+      // no commit: as when a run fails
+    }
+    if (existing) {
+      EXPECT_EQ(test_support::names_in(folder), std::vector<std::string>{"abandoned.h5"});
+      std::ifstream in(path);
+      std::string text;
+      std::getline(in, text);
+      EXPECT_EQ(text, "the old file");
+    } else {
+      EXPECT_TRUE(test_support::names_in(folder).empty());
+    }
   }
-  EXPECT_FALSE(std::filesystem::exists(path));
-  EXPECT_FALSE(std::filesystem::exists(path.string() + ".tmp"));
 }
 
 TEST(Hdf5, UnwritablePathFailsBeforeSimulating) {

@@ -56,9 +56,10 @@ std::string load_error(const std::filesystem::path& file) {
 }  // namespace
 
 TEST(TwinParameters, RoundTripGivesTheSameTwin) {
-  const auto file = temporary("twin_roundtrip.json");
+  const auto folder = test_support::private_folder("twin_roundtrip");
+  const auto file = folder / "twin.json";
   const CirculationModel calibrated = write_calibrated(file);
-  EXPECT_FALSE(std::filesystem::exists(file.string() + ".tmp"));
+  EXPECT_EQ(test_support::names_in(folder), std::vector<std::string>{"twin.json"});
   CirculationModel loaded = fresh_model();
   std::string warning;
   const TwinParameters twin = load_twin_parameters(file, loaded, &warning);

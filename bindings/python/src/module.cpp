@@ -20,6 +20,7 @@
 #include "physiotwin/actions/scenario.hpp"
 #include "physiotwin/build_info.hpp"
 #include "physiotwin/io/hdf5.hpp"
+#include "physiotwin/io/output_file.hpp"
 #include "physiotwin/metrics/normal_ranges.hpp"
 #include "physiotwin/model/model_loader.hpp"
 #include "physiotwin/patient/personalise.hpp"
@@ -137,6 +138,9 @@ class PyTwin {
                            patient_.measured,
                            patient_.assumed,
                            calibration_};
+    const io::InputFile inputs[] = {{initial_.source_file, "the model file"},
+                                    {patient_file, "the patient file"}};
+    io::check_output_file(path, inputs, "");
     io::Hdf5Recorder file(path, run);
     // The file describes the model as the run began (as the command-line tool's does).
     const Twin at_start(CirculationModel(initial_), options_);
@@ -330,6 +334,8 @@ PYBIND11_MODULE(_physiotwin, m) {
       .def(
           "save",
           [](const PyModel& p, const std::filesystem::path& path) {
+            const io::InputFile inputs[] = {{p.model.source_file, "the model file"}};
+            io::check_output_file(path, inputs, "");
             write_twin_parameters(path, p.model, {p.patient, p.calibration, p.calibrated});
           },
           py::arg("path"));
@@ -339,7 +345,8 @@ PYBIND11_MODULE(_physiotwin, m) {
       [](const std::filesystem::path& model_file, const Patient& patient, bool calibrate) {
         CirculationModel model = load_circulation(model_file);
         py::gil_scoped_release release;
-        return PyModel(personalise(std::move(model), patient, {calibrate}));
+        return PyModel(
+            personalise(std::move(model), patient, PersonaliseOptions{calibrate, nullptr}));
       },
       py::arg("model_file"), py::arg("patient"), py::arg("calibrate") = true);
   m.def(
@@ -348,7 +355,8 @@ PYBIND11_MODULE(_physiotwin, m) {
          bool calibrate, std::optional<std::string> as_of) {
         CirculationModel model = load_circulation(model_file);
         py::gil_scoped_release release;
-        return PyModel(personalise(std::move(model), patient_file, {calibrate}, as_of));
+        return PyModel(personalise(std::move(model), patient_file,
+                                   PersonaliseOptions{calibrate, nullptr}, as_of));
       },
       py::arg("model_file"), py::arg("patient_file"), py::arg("calibrate") = true,
       py::arg("as_of") = std::nullopt);

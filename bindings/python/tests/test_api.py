@@ -129,7 +129,7 @@ def test_bad_input_is_a_value_error(tmp_path):
         pt.load_patient(bad)
     with pytest.raises(ValueError, match="the patient file does not exist"):
         pt.load_patient(tmp_path / "missing.json")  # input that cannot be read is bad input
-    with pytest.raises(OSError, match="cannot open"):
+    with pytest.raises(OSError, match="its folder does not exist"):
         pt.personalise().save(tmp_path / "no_such_directory" / "twin.json")
     twin = pt.Twin()
     with pytest.raises(ValueError, match="positive"):
@@ -204,7 +204,7 @@ def test_twin_parameter_files_round_trip(tmp_path):
 def test_hdf5_round_trip(tmp_path, run60):
     path = tmp_path / "run.h5"
     run60.save(path)
-    assert not (tmp_path / "run.h5.tmp").exists()
+    assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))
     f = pt.read_hdf5(path)
     assert f.attributes["format"] == "physiotwin-hdf5"
     assert f.attributes["patient_id"] == "adult_male"

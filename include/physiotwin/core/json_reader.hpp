@@ -3,6 +3,7 @@
 // where a file is wrong: "models/adult.json: compartments[3].parameters.elastance.value: ...".
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "physiotwin/core/atomic_file.hpp"
 #include "physiotwin/core/error.hpp"
 
 namespace physiotwin {
@@ -114,12 +116,70 @@ class JsonView {
   bool redact_ = false;
 };
 
-/// Parses JSON text; a syntax error names `name` (the file), the line and the column.
+namespace detail {
+
+/// Where the parser is, for the duplicate-key check of parse_json_text().
+struct JsonFrame {
+  bool object = false;
+  std::string path;
+  std::vector<std::string> keys;  ///< seen in this object
+  std::size_t index = 0;          ///< next element of this array
+};
+
+/// The path of the value the parser is about to read, below `stack`'s top.
+inline std::string child_path(const std::vector<JsonFrame>& stack) {
+  if (stack.empty()) return "";
+  const JsonFrame& parent = stack.back();
+  if (parent.object) {
+    const std::string& key = parent.keys.back();
+    return parent.path.empty() ? key : parent.path + "." + key;
+  }
+  return fmt::format("{}[{}]", parent.path, parent.index);
+}
+
+}  // namespace detail
+
+/// Parses JSON text; a syntax error names `name` (the file), the line and the column. A key
+/// that appears twice in one object is an error naming its path: JSON parsers keep one of the
+/// two silently, and which one differs between them.
 /// `redact`: the message does not quote the text it stopped at (see JsonView).
 [[nodiscard]] inline nlohmann::json parse_json_text(std::string_view text, const std::string& name,
                                                     bool redact = false) {
+  std::vector<detail::JsonFrame> stack;
+  auto check_keys = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    switch (event) {
+      case Event::object_start:
+      case Event::array_start: {
+        std::string path = detail::child_path(stack);
+        stack.push_back({event == Event::object_start, std::move(path), {}, 0});
+        break;
+      }
+      case Event::key: {
+        detail::JsonFrame& object = stack.back();
+        std::string key = parsed.get<std::string>();
+        if (std::find(object.keys.begin(), object.keys.end(), key) != object.keys.end()) {
+          throw InputError(fmt::format(
+              "{}: {}: the key \"{}\" appears twice in one object (JSON readers keep one of "
+              "the two, and not all the same one)",
+              name, object.path.empty() ? "(top level)" : object.path, key));
+        }
+        object.keys.push_back(std::move(key));
+        break;
+      }
+      case Event::object_end:
+      case Event::array_end:
+        stack.pop_back();
+        if (!stack.empty() && !stack.back().object) ++stack.back().index;
+        break;
+      case Event::value:
+        if (!stack.empty() && !stack.back().object) ++stack.back().index;
+        break;
+    }
+    return true;
+  };
   try {
-    return nlohmann::json::parse(text);
+    return nlohmann::json::parse(text, check_keys);
   } catch (const nlohmann::json::parse_error& e) {
     // e.what() is "[json.exception.parse_error.101] parse error at line L, column C: ...
     // ; last read: '<text>'; ...".
@@ -144,30 +204,6 @@ class JsonView {
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
-}
-
-/// Writes `text` to "<file>.tmp" and renames it to `file`: an interrupted or failed write never
-/// leaves a half-written file, and an existing file stays intact until the new one is whole.
-inline void write_text_file_atomically(const std::filesystem::path& file, std::string_view text) {
-  std::filesystem::path temporary = file;
-  temporary += ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) throw IoError(fmt::format("{}: cannot open for writing", temporary.string()));
-    out << text;
-    out.close();
-    if (!out) {
-      std::error_code ignored;
-      std::filesystem::remove(temporary, ignored);
-      throw IoError(fmt::format("{}: write failed", temporary.string()));
-    }
-  }
-  std::error_code error;
-  std::filesystem::rename(temporary, file, error);
-  if (error) {
-    std::filesystem::remove(temporary, error);
-    throw IoError(fmt::format("{}: cannot rename the finished file into place", file.string()));
-  }
 }
 
 /// Parses a JSON file; a syntax error names the file, line and column.

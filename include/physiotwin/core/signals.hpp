@@ -21,11 +21,18 @@ struct SignalInfo {
   std::string region;       ///< anatomical region, e.g. "heart", "thorax", "brain"
 };
 
+/// Two signals of one name: the loader turns it into an error naming the block responsible.
+class DuplicateSignal : public InputError {
+ public:
+  explicit DuplicateSignal(const std::string& name)
+      : InputError(fmt::format("signal {} is registered twice", name)), signal(name) {}
+  std::string signal;
+};
+
 class SignalRegistry {
  public:
   std::size_t add(SignalInfo info) {
-    if (index_.contains(info.name))
-      throw InputError(fmt::format("signal {} is registered twice", info.name));
+    if (index_.contains(info.name)) throw DuplicateSignal(info.name);
     index_.emplace(info.name, signals_.size());
     signals_.push_back(std::move(info));
     return signals_.size() - 1;

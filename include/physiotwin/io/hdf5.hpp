@@ -27,9 +27,10 @@ struct RunDescription {
   std::vector<std::string> calibration;
 };
 
-/// Records a twin into an HDF5 file. Everything is written to "<path>.tmp" and renamed to
-/// <path> by commit(); a recorder destroyed without commit() removes the temporary file,
-/// so a failed run never leaves a partial file behind.
+/// Records a twin into an HDF5 file. Everything is written to a new temporary name beside
+/// <path> (core/atomic_file.hpp) and renamed to <path> by commit(); a recorder destroyed
+/// without commit() removes the temporary file, so a failed or interrupted run never leaves a
+/// partial file behind and never touches an existing file of that name.
 class Hdf5Recorder final : public Recorder {
  public:
   /// Opens the temporary file now, so an unwritable path fails before any simulation.

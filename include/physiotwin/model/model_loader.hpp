@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <filesystem>
 #include <string>
 #include <unordered_map>
@@ -57,12 +58,16 @@ std::size_t read_block_parameters(const JsonView& block, const std::string& bloc
   return first;
 }
 
+/// Block names become parts of signal names, HDF5 dataset names and file names: letters,
+/// digits, "_" and "-", starting with a letter. The message shows a bad name escaped.
 inline void check_block_name(const JsonView& node, const std::string& name) {
-  if (name.empty() || name.find_first_of(" ./\\\"") != std::string::npos) {
-    node.fail(
-        fmt::format("block name \"{}\" must be non-empty and free of spaces, dots, slashes "
-                    "and quotes (it becomes part of signal and HDF5 dataset names)",
-                    name));
+  bool ok = !name.empty() && std::isalpha(static_cast<unsigned char>(name[0])) && name.size() <= 64;
+  for (unsigned char c : name) ok = ok && (std::isalnum(c) || c == '_' || c == '-');
+  if (!ok) {
+    node.fail(fmt::format(
+        "block name {} must be 1 to 64 letters, digits, \"_\" or \"-\", starting with a letter "
+        "(it becomes part of signal and HDF5 dataset names)",
+        nlohmann::json(name).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace)));
   }
 }
 
@@ -507,7 +512,23 @@ inline void read_gas_exchange(const JsonView& node,
     }
   }
 
-  model.finalise();
+  try {
+    model.finalise();
+  } catch (const DuplicateSignal& e) {
+    // A block whose name makes a signal the model registers itself, or another block's.
+    const std::string block = e.signal.substr(0, e.signal.find('.'));
+    for (const char* list : {"compartments", "connections", "activations"}) {
+      const JsonView items = root[list];
+      for (std::size_t i = 0; i < items.array_size(); ++i) {
+        if (items.at_index(i)["name"].string() != block) continue;
+        items.at_index(i)["name"].fail(fmt::format(
+            "block name \"{}\" makes the signal {}, which the model already has (a built-in "
+            "signal or another block's); choose another name",
+            block, e.signal));
+      }
+    }
+    root.fail(e.what());
+  }
   return model;
 }
 

@@ -75,6 +75,8 @@ struct CalibrationOptions {
   int max_closed_loop_passes = 4;
   /// The fit stops once every target is within this fraction of its tolerance ...
   double stop_fraction = 0.2;
+  /// Set (e.g. by a signal handler), calibration stops with Cancelled within one window.
+  CancellationFlag cancel = nullptr;
   /// ... and the closed loop within this one (its window means scatter by about 0.2 mmHg
   /// from one settling to the next: docs/patient-records.md, "Calibration").
   double closed_loop_fraction = 0.4;
@@ -278,7 +280,8 @@ inline CalibrationReport calibrate(CirculationModel& model, const Patient& patie
   CalibrationReport report;
   auto measured = [&](Measure m) { return patient.measurement(m); };
   auto has = [&](Measure m) { return !std::isnan(measured(m)); };
-  auto settle = [&](const CirculationModel& m, const SteadyStateOptions& o) {
+  auto settle = [&](const CirculationModel& m, SteadyStateOptions o) {
+    o.cancel = options.cancel;
     SteadyState s = settle_to_steady_state(m, o);
     ++report.simulations;
     report.simulated += s.simulated;

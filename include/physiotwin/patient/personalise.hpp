@@ -107,7 +107,8 @@ enum class PatientInput { patient_file, health_record, twin_parameters };
 }
 
 struct PersonaliseOptions {
-  bool calibrate = true;  ///< fit to the measured vitals, if the patient has any
+  bool calibrate = true;              ///< fit to the measured vitals, if the patient has any
+  CancellationFlag cancel = nullptr;  ///< set: calibration stops with Cancelled
 };
 
 /// A model made ready for one patient.
@@ -130,7 +131,9 @@ struct PersonalisedModel {
       std::any_of(out.patient.measurements.begin(), out.patient.measurements.end(),
                   [](double v) { return !std::isnan(v); });
   if (options.calibrate && has_vitals) {
-    out.report = calibrate(out.model, out.patient);
+    CalibrationOptions calibration;
+    calibration.cancel = options.cancel;
+    out.report = calibrate(out.model, out.patient, calibration);
     out.calibration = calibration_lines(*out.report);
     out.calibrated = true;
   }

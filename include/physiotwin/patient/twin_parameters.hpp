@@ -44,7 +44,7 @@ struct TwinParameters {
 }
 
 /// Writes `model` (scaled to and calibrated for `twin.patient`) as a twin parameter file.
-/// Written to "<file>.tmp" and renamed: a failed write never leaves a half-written file.
+/// Written whole or not at all (core/atomic_file.hpp).
 inline void write_twin_parameters(const std::filesystem::path& file, const CirculationModel& model,
                                   const TwinParameters& twin) {
   // Ordered: the parameters in the model's order, as `physiotwin params` lists them. Values

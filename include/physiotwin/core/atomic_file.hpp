@@ -1,0 +1,71 @@
+#pragma once
+// Files written whole or not at all: the new contents go to a unique temporary name beside
+// the file (rename is atomic only within one file system) and are renamed over it when
+// complete, so an interrupted or failed write never leaves a half-written file and an
+// existing file stays intact until the new one is whole. The temporary name is created
+// exclusively: it never replaces anything that was there.
+#include <fmt/format.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include "physiotwin/core/error.hpp"
+
+namespace physiotwin {
+
+/// A new name to write `file`'s contents under before renaming them into place: in the same
+/// folder, hidden (".twin.h5.3f2a9c01-0007.tmp"), unique to this process and call.
+[[nodiscard]] inline std::filesystem::path temporary_name_for(const std::filesystem::path& file) {
+  static std::atomic<unsigned> counter{0};
+  thread_local std::random_device random;
+  const std::string name = fmt::format(".{}.{:08x}-{:04x}.tmp", file.filename().string(), random(),
+                                       counter.fetch_add(1) & 0xffffu);
+  return file.parent_path() / name;
+}
+
+/// Renames a finished temporary file over `file`, unless `file` has become something other
+/// than a regular file since it was checked (then the temporary file is removed).
+inline void move_into_place(const std::filesystem::path& temporary,
+                            const std::filesystem::path& file) {
+  std::error_code error;
+  const auto status = std::filesystem::symlink_status(file, error);
+  if (!error && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    std::filesystem::remove(temporary, error);
+    throw IoError(
+        fmt::format("{}: is no longer a regular file; nothing was written", file.string()));
+  }
+  std::filesystem::rename(temporary, file, error);
+  if (error) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
+    throw IoError(fmt::format("{}: cannot move the finished file into place: {}", file.string(),
+                              error.message()));
+  }
+}
+
+/// Writes `text` to `file` whole or not at all (see above).
+inline void write_text_file_atomically(const std::filesystem::path& file, std::string_view text) {
+  const std::filesystem::path temporary = temporary_name_for(file);
+  std::FILE* out = std::fopen(temporary.c_str(), "wbx");  // "x": created, never reused
+  if (out == nullptr) {
+    throw IoError(
+        fmt::format("{}: cannot create a file in its folder (does the folder exist and "
+                    "is it writable?)",
+                    file.string()));
+  }
+  const bool written = std::fwrite(text.data(), 1, text.size(), out) == text.size();
+  const bool closed = std::fclose(out) == 0;
+  if (!written || !closed) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
+    throw IoError(fmt::format("{}: write failed", file.string()));
+  }
+  move_into_place(temporary, file);
+}
+
+}  // namespace physiotwin
