@@ -4,6 +4,9 @@
 // batch run with long intervals; the result is the same either way (to round-off: 1e-9,
 // tested), because outputs are read from the solver's interpolant at fixed sample times and
 // the gases advance on a fixed grid (docs/solver.md).
+
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -63,6 +66,7 @@ class Twin {
     state_.resize(model_.state_size());
     model_.initial_state(state_);
     model_.settle_valves(state_.data());
+    check_physical_domain(0.0, state_);
     signals_.resize(model_.signals().size());
     metric_state_.resize(model_.state_size());
     solver_size_ = model_.solver_state_size();
@@ -220,6 +224,25 @@ class Twin {
     model_.observe(state_.data(), signals_.data());
   }
 
+  /// Stops the run with a SolverError if a state has left its physical domain (a negative
+  /// volume or amount of gas): the numbers after it would be impossible, whatever the solver
+  /// says. The message names the time, the compartment and the value, and what was changed
+  /// from the model file on the way there.
+  void check_physical_domain(double t, std::span<const double> y) const {
+    const auto violation = model_.physical_domain_violation(y);
+    if (!violation) return;
+    std::vector<std::string> changes;
+    for (const auto& c : model_.parameters.changes())
+      changes.push_back(fmt::format("{} {:g} -> {:g} {}", c.name, c.from, c.to, c.unit));
+    for (const auto& a : applied_) changes.push_back(a);
+    throw SolverError(
+        fmt::format("at t = {:.3f} s the twin left its physical domain: {}{}", t, *violation,
+                    changes.empty()
+                        ? std::string(" (with the model's own parameters)")
+                        : fmt::format("; changed from the model: {}", fmt::join(changes, ", "))),
+        t);
+  }
+
   /// Counts solver steps per output interval; too many means the step size has collapsed.
   void count_step() {
     const double interval = 1.0 / options_.sample_rate;
@@ -278,6 +301,10 @@ class Twin {
           break;
       }
       for (Recorder* r : recorders_) r->action(time_, action_name(a.kind), action_details(a));
+      if (a.kind == ActionKind::hemorrhage || a.kind == ActionKind::infusion) {
+        applied_.push_back(
+            fmt::format("{} of {:g} mL from {:g} s", action_name(a.kind), a.volume, time_));
+      }
       changed = true;
     }
     if (!changed) return;
@@ -395,6 +422,7 @@ class Twin {
       const double next = std::min(t_metric, t_sample);
       if (next > horizon) return;
       read_state(next, metric_state_);
+      if (t_metric == next) check_physical_domain(next, metric_state_);
       model_.observe(metric_state_.data(), signals_.data());
       if (t_metric == next) {
         const double position = metric_state_[model_.phase_state()] -
@@ -433,6 +461,7 @@ class Twin {
   std::vector<Recorder*> recorders_;
   std::vector<Action> pending_;  ///< sorted by time
   std::vector<ExternalStream> streams_;
+  std::vector<std::string> applied_;  ///< haemorrhages and infusions so far, for error messages
   std::size_t ventricular_activation_ = 0;
   double time_ = 0.0;
   unsigned long long metric_index_ = 0, sample_index_ = 0;

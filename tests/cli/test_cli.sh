@@ -195,6 +195,21 @@ expect_bad_input scenario_unknown 'actions[0].action: unknown action "teleport"'
 "$cli" run --scenario "$(dirname "$data")/../models/scenarios/ventilation_peep.json" --out "$work/vent.h5" > "$work/vent.txt" && grep -q "3 actions" "$work/vent.txt" && grep -q "tidal_volume" "$work/vent.txt" && pass || fail "ventilation scenario"
 expect_bad_input scenario_and_duration 'the scenario file sets the duration' run --scenario "$work/scenario.json" --duration 5
 
+# --- physical guards (issue 11) ------------------------------------------------------------
+expect_solver_failure() {  # NAME TEXT ARGS...: exit 3, the message, no file
+  local name="$1" text="$2"; shift 2
+  "$cli" "$@" --out "$work/$name.h5" > /dev/null 2> "$work/$name.stderr"
+  local status=$?
+  [ "$status" -eq 3 ] && grep -qF -- "$text" "$work/$name.stderr" && [ ! -e "$work/$name.h5" ] && [ -z "$(ls -a "$work" | grep '\.tmp$')" ] && pass || { fail "$name: exit $status"; cat "$work/$name.stderr"; }
+}
+expect_solver_failure negative_gas "the twin left its physical domain: the O2 in the blood" run --set brain_arterioles.resistance=1e-5 --duration 30
+expect_solver_failure negative_volume "at t = 0.000 s the twin left its physical domain: the blood volume of vena_cava" run --set systemic_arteries.compliance=1000 --duration 5
+expect_bad_input set_rule "aortic_valve.min_area (4 cm2) must be below aortic_valve.max_area (3.5 cm2)" run --set aortic_valve.min_area=4 --duration 1
+printf '{"duration": 60, "actions": [{"time": 0, "action": "hemorrhage", "rate": 2000, "volume": 3000}, {"time": 5, "action": "hemorrhage", "rate": 2000, "volume": 3000}, {"time": 10, "action": "hemorrhage", "rate": 2000, "volume": 3000}, {"time": 15, "action": "hemorrhage", "rate": 2000, "volume": 3000}, {"time": 20, "action": "hemorrhage", "rate": 2000, "volume": 3000}]}' > "$work/bleed_out.json"
+expect_bad_input scenario_total 'actions[0]: by here the scenario has taken 3000 mL of blood net of infusions, more than 50 %' run --scenario "$work/bleed_out.json"
+printf '{"duration": 30, "actions": [{"time": 5, "action": "set", "parameter": "aortic_valve.max_area", "value": 0.5}, {"time": 9, "action": "set", "parameter": "aortic_valve.min_area", "value": 0.6}]}' > "$work/rule_later.json"
+expect_bad_input scenario_rule "actions[1]: aortic_valve.min_area = 0.6, with the scenario's earlier changes" run --scenario "$work/rule_later.json"
+
 # --- gases (issue 3) ----------------------------------------------------------------------
 printf '{"duration": 20, "actions": [{"time": 5, "action": "inspired_gas", "fio2": 0.12}]}' > "$work/hypoxia.json"
 "$cli" run --scenario "$work/hypoxia.json" --out "$work/hypoxia.h5" > "$work/hypoxia.txt" && grep -q "end_tidal_co2" "$work/hypoxia.txt" && grep -q "arterial_po2" "$work/hypoxia.txt" && pass || fail "inspired_gas scenario"

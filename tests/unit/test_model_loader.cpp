@@ -114,8 +114,8 @@ TEST(ModelLoader, RegurgitantAreaMustBeBelowMaximalArea) {
   const auto file = write_variant("valve", [](nlohmann::json& j) {
     j["connections"][1]["parameters"]["min_area"]["value"] = 4.0;
   });
-  EXPECT_NE(load_error(file).find(
-                "aortic_valve.min_area = 4 cm2 must be below aortic_valve.max_area = 3.5 cm2"),
+  EXPECT_NE(load_error(file).find("connections[1].parameters.min_area.value: aortic_valve.min_area "
+                                  "(4 cm2) must be below aortic_valve.max_area (3.5 cm2)"),
             std::string::npos)
       << load_error(file);
 }

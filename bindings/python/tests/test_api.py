@@ -427,3 +427,15 @@ def test_type_stubs_match_the_compiled_module():
         if name == "SolverError":
             continue
         assert actual == expected, (name, actual ^ expected)
+
+
+def test_rules_and_physical_guards_hold_in_python():
+    """Issue 11: the rules between parameters hold for changes from Python too, and a state
+    leaving its physical domain is a SolverError naming it, never impossible numbers."""
+    twin = pt.Twin(keep_samples=False)
+    with pytest.raises(ValueError, match=r"aortic_valve.min_area \(4 cm2\) must be below"):
+        twin.parameters["aortic_valve.min_area"] = 4.0
+    model = pt.personalise()
+    model.parameters["systemic_arteries.compliance"] = 1000.0
+    with pytest.raises(pt.SolverError, match="physical domain: the blood volume of vena_cava"):
+        pt.Twin(model=model)

@@ -153,6 +153,11 @@ inline void validate_action(Action& a, const CirculationModel& model) {
       fail(fmt::format("{} = {:g} {} is outside the allowed range {}", p.name, a.value, p.unit,
                        describe_range(p)));
     }
+    ParameterSet changed = model.parameters;
+    changed.set(a.parameter, a.value);
+    if (const auto broken = model.rule_violation(changed)) {
+      fail(fmt::format("{} = {:g}: {}", p.name, a.value, broken->message));
+    }
     return;
   }
   const bool bleeding = a.kind == ActionKind::hemorrhage;

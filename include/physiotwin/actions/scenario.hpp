@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "physiotwin/actions/action.hpp"
@@ -89,6 +90,60 @@ struct Scenario {
   return a;
 }
 
+/// Most blood a scenario may take, net of what it gives back, as a fraction of the patient's
+/// blood volume. ATLS class IV (life-threatening) starts at 40 %; at half the blood volume the
+/// twin's mean pressure is under 30 mmHg (exsanguination), and beyond it the heart empties and
+/// the twin fails within minutes (measured: 55 % fails at 5 min, 50 % runs; docs/scenarios.md).
+inline constexpr double max_net_blood_loss_fraction = 0.5;
+/// Most fluid a scenario may infuse in all, mL (a day's resuscitation; docs/scenarios.md).
+inline constexpr double max_total_infusion_ml = 10000.0;
+
+/// Checks what a scenario does in sum, in time order: the net loss of blood (each haemorrhage
+/// counted in full from its start, each infusion only once given in full) against the blood
+/// volume, every parameter change against the rules between parameters as they stand then,
+/// and the total infused. Each refusal names the action's JSON path.
+inline void check_scenario_totals(const Scenario& scenario, const CirculationModel& model) {
+  const double blood_volume = model.parameters.value("blood.volume");
+  double lost = 0.0, infused = 0.0;
+  std::vector<std::pair<double, double>> infusions_done;  // (end time, volume)
+  ParameterSet parameters = model.parameters;
+  for (const Action& a : scenario.actions) {
+    for (auto it = infusions_done.begin(); it != infusions_done.end();) {
+      if (it->first <= a.time) {
+        lost -= it->second;
+        it = infusions_done.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (a.kind == ActionKind::hemorrhage) {
+      lost += a.volume;
+      if (lost > max_net_blood_loss_fraction * blood_volume) {
+        throw InputError(fmt::format(
+            "{}: by here the scenario has taken {:g} mL of blood net of infusions, more than {:g} "
+            "% of the patient's blood volume ({:.0f} mL): the patient would exsanguinate, and "
+            "the model's heart would empty",
+            a.origin, lost, 100.0 * max_net_blood_loss_fraction, blood_volume));
+      }
+    } else if (a.kind == ActionKind::infusion) {
+      infused += a.volume;
+      infusions_done.push_back({a.time + a.volume / a.rate * 60.0, a.volume});
+      if (infused > max_total_infusion_ml) {
+        throw InputError(fmt::format(
+            "{}: the scenario infuses {:g} mL in all by here, more than the {:g} mL a scenario may "
+            "give",
+            a.origin, infused, max_total_infusion_ml));
+      }
+    } else if (a.kind == ActionKind::set_parameter) {
+      parameters.set(a.parameter, a.value);
+      if (const auto broken = model.rule_violation(parameters)) {
+        throw InputError(fmt::format("{}: {} = {:g}, with the scenario's earlier changes: {}",
+                                     a.origin, a.parameter, a.value, broken->message));
+      }
+    }
+  }
+}
+
 /// Reads a scenario file and checks every action against the model; an error names the file
 /// and JSON path ("scenario.json: actions[2].volume: ..."). Nothing is simulated before all
 /// of it is valid.
@@ -117,6 +172,7 @@ struct Scenario {
   }
   std::stable_sort(scenario.actions.begin(), scenario.actions.end(),
                    [](const Action& x, const Action& y) { return x.time < y.time; });
+  check_scenario_totals(scenario, model);
   return scenario;
 }
 

@@ -65,6 +65,14 @@ struct Parameter {
   return fmt::format("[{:g}, {:g}] {}", p.min, p.max, p.unit);
 }
 
+/// A change of a parameter by its user (not by body scaling or calibration): what a failure
+/// report names as having led there.
+struct ParameterChange {
+  std::string name;
+  double from = 0.0, to = 0.0;
+  std::string unit;
+};
+
 /// An ordered set of parameters with lookup by name. The order is the model file's order,
 /// so listings and files are stable.
 class ParameterSet {
@@ -97,12 +105,24 @@ class ParameterSet {
   [[nodiscard]] std::span<const Parameter> all() const noexcept { return params_; }
   [[nodiscard]] std::size_t size() const noexcept { return params_.size(); }
 
-  /// Sets a value (in the parameter's own unit), refusing anything outside the range.
+  /// Sets a value (in the parameter's own unit), refusing anything outside the range; kept in
+  /// changes().
   void set(std::string_view name, double value) {
     Parameter& p = params_[index_of(name)];
     check_range(p, value);
+    if (value != p.value) changes_.push_back({p.name, p.value, value, p.unit});
     p.value = value;
   }
+
+  /// Undoes the last set() (a change that broke a rule between parameters).
+  void undo_last_change() {
+    if (changes_.empty()) return;
+    params_[index_of(changes_.back().name)].value = changes_.back().from;
+    changes_.pop_back();
+  }
+
+  /// Every set() since the model was loaded, in order.
+  [[nodiscard]] const std::vector<ParameterChange>& changes() const noexcept { return changes_; }
 
   /// Like set(), for values computed by the library (body scaling): the result is
   /// clamped to nothing, but an out-of-range result is an error naming the cause.
@@ -153,6 +173,7 @@ class ParameterSet {
 
   std::vector<Parameter> params_;
   std::unordered_map<std::string, std::size_t> index_;
+  std::vector<ParameterChange> changes_;
 };
 
 }  // namespace physiotwin

@@ -232,10 +232,95 @@ class CirculationModel {
     }
   }
 
-  /// Changes one parameter by name, with range checking, and refreshes the arrays.
+  /// Changes one parameter by name, with range checking and the rules between parameters
+  /// (rule_violation()), and refreshes the arrays. A change that breaks a rule is undone and
+  /// refused with an InputError saying which rule.
   void set_parameter(std::string_view parameter, double value) {
     parameters.set(parameter, value);
+    if (auto broken = rule_violation()) {
+      parameters.undo_last_change();
+      throw InputError(fmt::format("{} = {:g}: {}", parameter, value, broken->message));
+    }
     refresh();
+  }
+
+  /// A rule between parameters that the values break: the parameter to name and why.
+  struct RuleViolation {
+    std::string parameter;
+    std::string message;
+  };
+
+  /// The rules that tie parameters together (each parameter's own range is checked where it is
+  /// set): a valve closes to less than it opens; an activation contracts before it relaxes and
+  /// starts within the heart period; a Gaussian peaks within it; a sigmoid's lowest firing is
+  /// below its highest; the inspired gas is at most the whole gas. Checked by the model loader,
+  /// set_parameter() (every --set, scenario `set` and binding call) and scenario loading.
+  [[nodiscard]] std::optional<RuleViolation> rule_violation() const {
+    return rule_violation(parameters);
+  }
+  /// The same rules for other values of this model's parameters (a change being validated).
+  [[nodiscard]] std::optional<RuleViolation> rule_violation(const ParameterSet& p) const {
+    const double period = 60.0 / p.value("heart.rate");
+    for (const Connection& k : connections) {
+      if (k.kind != ConnectionKind::valve) continue;
+      const double max_area = p.at(k.first_parameter).value;
+      const double min_area = p.at(k.first_parameter + 1).value;
+      if (min_area >= max_area) {
+        return RuleViolation{k.name + ".min_area",
+                             fmt::format("{}.min_area ({:g} cm2) must be below {}.max_area "
+                                         "({:g} cm2): a valve closes to less than it opens",
+                                         k.name, min_area, k.name, max_area)};
+      }
+    }
+    for (const ActivationCurve& a : activations) {
+      const std::size_t i = a.first_parameter;
+      if (a.kind == ActivationKind::gaussian) {
+        if (p.at(i + 1).value >= period) {
+          return RuleViolation{
+              a.name + ".peak_time",
+              fmt::format("{}.peak_time ({:g} s) must be within the heart "
+                          "period ({:.3g} s at heart.rate {:g} /min)",
+                          a.name, p.at(i + 1).value, period, p.value("heart.rate"))};
+        }
+        continue;
+      }
+      if (p.at(i).value >= period) {
+        return RuleViolation{a.name + ".onset",
+                             fmt::format("{}.onset ({:g} s) must be within the heart period "
+                                         "({:.3g} s at heart.rate {:g} /min): the contraction "
+                                         "would start after the next beat",
+                                         a.name, p.at(i).value, period, p.value("heart.rate"))};
+      }
+      if (p.at(i + 1).value >= p.at(i + 2).value) {
+        return RuleViolation{a.name + ".contraction_time",
+                             fmt::format("{}.contraction_time ({:g}) must be below "
+                                         "{}.relaxation_time ({:g}): a chamber contracts "
+                                         "before it relaxes",
+                                         a.name, p.at(i + 1).value, a.name, p.at(i + 2).value)};
+      }
+    }
+    auto below = [&](const char* low, const char* high,
+                     const char* what) -> std::optional<RuleViolation> {
+      if (!p.contains(low) || !p.contains(high) || p.value(low) < p.value(high)) return {};
+      return RuleViolation{low, fmt::format("{} ({:g}) must be below {} ({:g}): {}", low,
+                                            p.value(low), high, p.value(high), what)};
+    };
+    if (auto v = below("baroreflex.afferent_min_rate", "baroreflex.afferent_max_rate",
+                       "the afferent sigmoid's lowest firing is below its highest"))
+      return v;
+    if (auto v = below("chemoreflex.min_rate", "chemoreflex.max_rate",
+                       "the chemoreceptors fire least in hyperoxia"))
+      return v;
+    if (p.contains("gas.inspired_o2_fraction") &&
+        p.value("gas.inspired_o2_fraction") + p.value("gas.inspired_co2_fraction") > 1.0) {
+      return RuleViolation{
+          "gas.inspired_o2_fraction",
+          fmt::format("gas.inspired_o2_fraction ({:g}) and "
+                      "gas.inspired_co2_fraction ({:g}) add up to more than the "
+                      "whole gas",
+                      p.value("gas.inspired_o2_fraction"), p.value("gas.inspired_co2_fraction"))};
+    }
+    return std::nullopt;
   }
 
   // ---- state vector ----
@@ -742,6 +827,49 @@ class CirculationModel {
   }
 
   [[nodiscard]] const SignalRegistry& signals() const noexcept { return signals_; }
+
+  /// The first state of y outside its physical domain: a compartment's blood volume, an
+  /// airway's gas volume or an amount of O2 or CO2 below zero (or not a number). What and how
+  /// much, for an error; nullopt when every state is physical. (Saturations and partial
+  /// pressures follow from non-negative amounts.)
+  [[nodiscard]] std::optional<std::string> physical_domain_violation(
+      std::span<const double> y) const {
+    for (std::size_t c = 0; c < compartments.size(); ++c) {
+      if (!(y[c] >= 0.0)) {
+        return fmt::format("the blood volume of {} ({}) is {:.4g} mL", compartments[c].name,
+                           compartments[c].description, y[c]);
+      }
+    }
+    static constexpr std::array<const char*, resp::airway_count> airways{"larynx", "trachea",
+                                                                         "bronchi", "alveoli"};
+    if (respiration) {
+      for (std::size_t a = 0; a < resp::airway_count; ++a) {
+        if (!(y[lung_state_ + a] > 0.0))
+          return fmt::format("the gas volume of the {} is {:.4g} mL", airways[a],
+                             y[lung_state_ + a]);
+      }
+    }
+    if (gas_exchange) {
+      // A nanolitre of slack: the explicit gas steps may round a near-empty amount below zero.
+      constexpr double slack = -1e-6;
+      for (gas::Gas g : {gas::o2, gas::co2}) {
+        const char* gas_name = g == gas::o2 ? "O2" : "CO2";
+        for (std::size_t c = 0; c < compartments.size(); ++c) {
+          const double amount = y[gas_.blood(c, g)];
+          if (!(amount >= slack)) {
+            return fmt::format("the {} in the blood and tissue of {} is {:.4g} mL", gas_name,
+                               compartments[c].name, amount);
+          }
+        }
+        for (std::size_t a = 0; a < resp::airway_count; ++a) {
+          const double amount = y[gas_.air(a, g)];
+          if (!(amount >= slack))
+            return fmt::format("the {} in the {} is {:.4g} mL", gas_name, airways[a], amount);
+        }
+      }
+    }
+    return std::nullopt;
+  }
 
   /// The reflexes' coefficients as the parameters set them now (for analyses such as
   /// calibration's resting set point; the twin's equations use the same).

@@ -338,13 +338,6 @@ inline void read_gas_exchange(const JsonView& node,
         con.kind = ConnectionKind::valve;
         con.first_parameter =
             detail::read_block_parameters(node, con.name, blocks::valve, model.parameters);
-        const double max_area = model.parameters.at(con.first_parameter).value;
-        const double min_area = model.parameters.at(con.first_parameter + 1).value;
-        if (min_area >= max_area) {
-          node["parameters"]["min_area"].fail(
-              fmt::format("{}.min_area = {:g} cm2 must be below {}.max_area = {:g} cm2", con.name,
-                          min_area, con.name, max_area));
-        }
       } else {
         node["type"].fail(fmt::format(
             "unknown connection type \"{}\" (expected \"resistance\", \"inertance\", \"valve\" "
@@ -512,6 +505,26 @@ inline void read_gas_exchange(const JsonView& node,
     }
   }
 
+  // The rules between parameters (CirculationModel::rule_violation()), named by the JSON path
+  // of the parameter whose value breaks one.
+  if (const auto broken = model.rule_violation()) {
+    const std::string block = broken->parameter.substr(0, broken->parameter.find('.'));
+    const std::string key = broken->parameter.substr(block.size() + 1);
+    for (const char* list : {"compartments", "connections", "activations"}) {
+      const JsonView items = root[list];
+      for (std::size_t i = 0; i < items.array_size(); ++i) {
+        if (items.at_index(i)["name"].string() == block)
+          items.at_index(i)["parameters"][key]["value"].fail(broken->message);
+      }
+    }
+    for (const char* section : {"baroreflex", "chemoreflex", "gas_exchange"}) {
+      if (root.has(section) && block == (std::string(section) == "gas_exchange" ? "gas" : section))
+        root[section]["parameters"][key]["value"].fail(broken->message);
+    }
+    if (root["system"].has(broken->parameter))
+      root["system"][broken->parameter]["value"].fail(broken->message);
+    root.fail(broken->message);
+  }
   try {
     model.finalise();
   } catch (const DuplicateSignal& e) {
