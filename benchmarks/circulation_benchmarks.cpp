@@ -3,10 +3,12 @@
 //       --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <physiotwin/patient/calibration.hpp>
+#include <physiotwin/patient/personalise.hpp>
 #include <physiotwin/physiotwin.hpp>
 #include <string>
 
@@ -92,6 +94,35 @@ void BM_PersonalisePatient(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_PersonalisePatient)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+
+// Personalising a health record (issue 11: median under 2 s, none over 5 s): one Synthea record
+// per systolic band of tests/data/fhir (118/74 to 185/113 mmHg) read, scaled to its body and
+// calibrated on its settled closed loop. scripts/evaluate-calibration.py times the whole corpus.
+void BM_PersonaliseRecord(benchmark::State& state) {
+  static constexpr const char* records[] = {
+      "smart_Gustavo_Mejia_59a8543c-e24f-4a01-b28b-47ccde6bc11d.json",
+      "smart_Alberto_Atencio_fc712d1f-5a2e-4407-9c55-a2a2bad623c2.json",
+      "smart_Liz_Conn_27c911c6-f045-4ffa-af5d-6eba57ac94b2.json",
+      "smart_Stephen_McLaughlin_7735ab79-6ac8-4b81-9936-f7ddabd18751.json",
+      "smart_Fredrick_Kris_ec6a5bb6-b412-4bb6-8219-11d66f52ae8b.json"};
+  const std::string models = PHYSIOTWIN_MODELS_DIR;
+  const std::string record =
+      std::string(PHYSIOTWIN_TEST_DATA_DIR) + "/fhir/" + records[state.range(0)];
+  setenv("PHYSIOTWIN_PSEUDONYM_KEY", "benchmark", 1);
+  for (auto _ : state) {
+    const auto personalised =
+        physiotwin::personalise(physiotwin::load_circulation(models + "/circulation/adult.json"),
+                                std::filesystem::path(record));
+    benchmark::DoNotOptimize(personalised.model.start_state.data());
+  }
+  const std::string name = records[state.range(0)];
+  state.SetLabel(name.substr(6, name.find('_', 6) - 6));  // the given name only
+}
+BENCHMARK(BM_PersonaliseRecord)
+    ->DenseRange(0, 4)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(3);
 
 }  // namespace
 

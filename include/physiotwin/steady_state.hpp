@@ -169,6 +169,7 @@ inline bool windows_agree(const RestingValues& a, const RestingValues& b,
   };
   return close(a.systolic, b.systolic, o.pressure_change) &&
          close(a.diastolic, b.diastolic, o.pressure_change) &&
+         close(a.mean_pressure, b.mean_pressure, o.pressure_change) &&
          close(a.heart_rate, b.heart_rate, o.rate_change) &&
          close(a.respiratory_rate, b.respiratory_rate, o.rate_change) &&
          close(a.spo2, b.spo2, o.saturation_change) &&
@@ -188,13 +189,17 @@ inline bool windows_agree(const RestingValues& a, const RestingValues& b,
   Twin twin(CirculationModel(model), twin_options);
   detail::WindowMeans means(twin, options.keep);
   twin.add_recorder(means);
-  const double breath = model.respiration ? 60.0 / twin.model().breathing_rate() : 0.0;
-  const double window =
-      breath > 0.0 ? std::ceil(options.window / breath - 1e-9) * breath : options.window;
+  // Whole breaths at the breathing rate now (the chemoreflexes move it as the twin settles).
+  auto next_window = [&] {
+    const double breath = model.respiration ? 60.0 / twin.model().breathing_rate() : 0.0;
+    return breath > 0.0 ? std::ceil(options.window / breath - 1e-9) * breath : options.window;
+  };
   SteadyState out;
   RestingValues previous;
   bool have_previous = false;
-  while (twin.time() + window <= options.max_time + 1e-9) {
+  // At least one window, whatever max_time says: the result always has values and samples.
+  for (double window = next_window();
+       !have_previous || twin.time() + window <= options.max_time + 1e-9; window = next_window()) {
     check_cancelled(options.cancel);
     means.clear();
     twin.advance(window);

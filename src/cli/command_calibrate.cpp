@@ -8,7 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <memory>
 
-#include "cli/cli.hpp"
+#include "cli/model_options.hpp"
 #include "physiotwin/patient/twin_parameters.hpp"
 
 namespace physiotwin::cli {

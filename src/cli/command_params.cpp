@@ -5,7 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <memory>
 
-#include "cli/cli.hpp"
+#include "cli/model_options.hpp"
 
 namespace physiotwin::cli {
 

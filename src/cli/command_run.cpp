@@ -5,7 +5,7 @@
 #include <cmath>
 #include <memory>
 
-#include "cli/cli.hpp"
+#include "cli/model_options.hpp"
 #include "physiotwin/actions/scenario.hpp"
 #include "physiotwin/io/hdf5.hpp"
 #include "physiotwin/metrics/normal_ranges.hpp"
@@ -98,8 +98,7 @@ int run(const RunOptions& options, const RunNumbers& numbers) {
   double duration = numbers.duration;
   {
     const CirculationModel unpersonalised = load_circulation(model_file_of(options.model));
-    if (!options.scenario.empty())
-      duration = load_scenario(options.scenario, unpersonalised).duration;
+    if (!options.scenario.empty()) duration = scenario_duration(options.scenario);
     const double samples = std::floor(duration * numbers.sample_rate) + 1.0;
     const std::size_t columns = unpersonalised.signals().size() + 1;
     io::check_output_space(options.out,

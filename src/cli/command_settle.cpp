@@ -11,7 +11,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "cli/cli.hpp"
+#include "cli/model_options.hpp"
 #include "physiotwin/core/json_reader.hpp"
 #include "physiotwin/model/model_loader.hpp"
 #include "physiotwin/twin.hpp"
@@ -50,6 +50,7 @@ std::vector<double> advance_to_common_start(Twin& twin) {
   double breaths = std::floor(m.respiration ? twin.state()[m.breath_phase_state()] : 0.0);
   const double end = twin.time() + 120.0;
   while (twin.time() < end) {
+    check_interrupted();
     twin.advance(step);
     const auto y = twin.state();
     bool breath_start = true;

@@ -4,6 +4,7 @@
 // signal's number.
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
 
 #include "cli/cli.hpp"
 
@@ -23,8 +24,18 @@ void watch_interrupts() {
   struct sigaction action {};
   action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
+  // SA_RESTART: an output to a pipe is not cut short by the signal (EINTR). SA_RESETHAND: a
+  // second signal while the first is being answered kills at once, the default way.
+  action.sa_flags = SA_RESTART | SA_RESETHAND;
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
+}
+
+[[noreturn]] void die_of_interrupting_signal() {
+  const int number = signal_number.load() != 0 ? signal_number.load() : SIGINT;
+  std::signal(number, SIG_DFL);
+  std::raise(number);
+  std::_Exit(128 + number);  // not reached: the default action ends the process
 }
 
 CancellationFlag interruption() noexcept {

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -56,7 +57,9 @@ int main(int argc, char** argv) {
     const int signal = cli::interrupting_signal();
     fmt::print(stderr, "physiotwin: interrupted by {}: stopped, nothing written\n",
                signal == SIGTERM ? "SIGTERM" : "SIGINT");
-    return 128 + (signal != 0 ? signal : SIGINT);
+    std::fflush(stdout);
+    std::fflush(stderr);
+    cli::die_of_interrupting_signal();
   } catch (const cli::UsageError& e) {
     fmt::print(stderr, "physiotwin: {}\n({} --help lists the options)\n", e.what(), command);
     return cli::exit_bad_input;

@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <set>
 
-#include "cli/cli.hpp"
+#include "cli/model_options.hpp"
 #include "physiotwin/model/model_loader.hpp"
 #include "physiotwin/patient/body.hpp"
 #include "physiotwin/patient/dates.hpp"

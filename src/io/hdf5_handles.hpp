@@ -22,6 +22,12 @@ class Handle {
   Handle& operator=(const Handle&) = delete;
   ~Handle() { reset(); }
   void reset() noexcept;
+  /// Gives up ownership: the caller closes the identifier.
+  [[nodiscard]] hid_t release() noexcept {
+    const hid_t id = id_;
+    id_ = H5I_INVALID_HID;
+    return id;
+  }
   [[nodiscard]] hid_t get() const noexcept { return id_; }
   operator hid_t() const noexcept { return id_; }  // NOLINT: used as an HDF5 id
 

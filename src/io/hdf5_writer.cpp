@@ -258,7 +258,11 @@ void Hdf5Recorder::commit() {
   s.time_dataset.reset();
   s.timeseries.reset();
   detail::check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "H5Fflush");
-  s.file.reset();
+  // Closed by hand: a close that fails (a full disk, an I/O error writing the last metadata)
+  // must not install a truncated file.
+  if (H5Fclose(s.file.release()) < 0) {
+    throw IoError(fmt::format("{}: could not finish writing the file", s.final_path.string()));
+  }
   s.committed = true;  // from here on the temporary file is move_into_place()'s
   move_into_place(s.temporary_path, s.final_path);
 }

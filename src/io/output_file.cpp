@@ -24,6 +24,12 @@ void check_output_file(const std::filesystem::path& output, std::span<const Inpu
       output.filename() == "..") {
     throw IoError(fmt::format("{}: not a file name; name the file to write", name));
   }
+  // The temporary name beside it adds about 20 characters to the file name; most file systems
+  // allow 255.
+  if (output.filename().string().size() > 200) {
+    throw IoError(
+        fmt::format("{}: a file name of over 200 characters; choose a shorter one", name));
+  }
   std::error_code error;
   const fs::file_status status = fs::symlink_status(output, error);
   if (!error && fs::exists(status)) {
@@ -63,13 +69,19 @@ void check_output_file(const std::filesystem::path& output, std::span<const Inpu
 
 void check_output_space(const std::filesystem::path& output, std::uintmax_t bytes,
                         const std::string& what, const std::string& option) {
+  auto gigabytes = [](std::uintmax_t b) { return double(b) / 1e9; };
+  if (bytes > max_output_bytes) {
+    throw IoError(fmt::format(
+        "{}: the output would take about {:.3g} GB ({}), more than the {:.3g} GB one output may "
+        "take; lower the sample rate or the duration",
+        shown(option, output), gigabytes(bytes), what, gigabytes(max_output_bytes)));
+  }
   const std::filesystem::path folder =
       output.parent_path().empty() ? std::filesystem::path(".") : output.parent_path();
   std::error_code error;
   const auto space = std::filesystem::space(folder, error);
   if (error) return;  // nothing to compare with: the write itself will say
   if (bytes > space.available) {
-    auto gigabytes = [](std::uintmax_t b) { return double(b) / 1e9; };
     throw IoError(fmt::format(
         "{}: the output would take about {:.3g} GB ({}), more than the {:.3g} GB free where it "
         "goes",

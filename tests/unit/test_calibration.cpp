@@ -22,7 +22,7 @@ TEST(Calibration, ShuntForSpo2InvertsTheOxygenBalance) {
   v.o2_consumption = 250.0;  // mL/min
   const auto& d = gas::dissociation_for(model.parameters.value("gas.hemoglobin"));
   for (double spo2 : {95.0, 90.0, 80.0}) {
-    const double s = detail::shunt_for_spo2(model, v, spo2);
+    const double s = physiotwin::detail::shunt_for_spo2(model, v, spo2);
     ASSERT_GT(s, 0.0) << spo2;
     const double end_capillary = gas::blood_content(d, 100.0, 40.0).o2;
     const double arterial = end_capillary - s * 250.0 / (5000.0 * (1.0 - s));
@@ -30,7 +30,7 @@ TEST(Calibration, ShuntForSpo2InvertsTheOxygenBalance) {
     EXPECT_NEAR(100.0 * p.saturation, spo2, 0.05) << "shunt " << s;
   }
   // Above what blood at the alveolar PO2 carries: no shunt can give it (negative answer).
-  EXPECT_LT(detail::shunt_for_spo2(model, v, 99.9), 0.0);
+  EXPECT_LT(physiotwin::detail::shunt_for_spo2(model, v, 99.9), 0.0);
 }
 
 // The resting set point puts the reflex at rest for the filtered pressures it is given, and
@@ -61,7 +61,7 @@ TEST(Calibration, RestingSetPointPutsTheBaroreflexAtRest) {
 // reflexes off, and its states move into the whole model by name.
 TEST(Calibration, OpenLoopMechanicsKeepsTheMechanicsAndMovesStatesByName) {
   const CirculationModel model = test_support::reference_model();
-  const CirculationModel open = detail::open_loop_mechanics(model);
+  const CirculationModel open = physiotwin::detail::open_loop_mechanics(model);
   EXPECT_LT(open.state_size(), model.state_size());
   EXPECT_FALSE(open.gas_exchange);
   EXPECT_FALSE(open.chemoreflex);
@@ -69,7 +69,7 @@ TEST(Calibration, OpenLoopMechanicsKeepsTheMechanicsAndMovesStatesByName) {
   std::vector<double> y(open.state_size());
   open.initial_state(y);
   for (std::size_t i = 0; i < y.size(); ++i) y[i] += 0.25 * double(i);  // a recognisable state
-  const auto moved = detail::transfer_state(open, y, model);
+  const auto moved = physiotwin::detail::transfer_state(open, y, model);
   const auto& names = model.state_names();
   for (std::size_t i = 0; i < open.state_size(); ++i) {
     const auto at = std::find(names.begin(), names.end(), open.state_names()[i]);

@@ -410,17 +410,41 @@ TEST(HealthRecord, NoIdentifyingTextLeavesTheReader) {
   std::string everything = record.pseudonym + record.sex + p.id + p.description + p.source;
   for (const auto& n : record.warnings) everything += n;
   for (const auto& m : p.measured) everything += m;
-  everything += error_of(variant("for_privacy", [](nlohmann::json& j) {
-    j["entry"][entry_with(j, "29463-7")]["resource"]["valueQuantity"]["value"] = -1;
+  // A gender that is a name (an error), and the latest weight without a unit and a heart rate
+  // with the family name as its unit (warnings): neither may quote them.
+  const auto odd = variant("for_privacy", [](nlohmann::json& j) {
+    for (auto& e : j["entry"]) {
+      auto& r = e["resource"];
+      if (r["resourceType"] == "Observation" && r["code"]["coding"][0]["code"] == "29463-7" &&
+          r["effectiveDateTime"].get<std::string>().starts_with("2019"))
+        r["valueQuantity"].erase("unit"), r["valueQuantity"].erase("code");
+    }
+    auto hr = j["entry"][entry_with(j, "29463-7")];
+    hr["resource"]["code"]["coding"][0]["code"] = "8867-4";
+    hr["resource"]["effectiveDateTime"] = "2019-03-11T05:28:45+00:00";
+    hr["resource"]["valueQuantity"] = {{"value", 70}, {"code", "Atencio"}};
+    j["entry"].push_back(hr);
+  });
+  const HealthRecord warned = read_health_record(odd);
+  ASSERT_GE(warned.warnings.size(), 2u);
+  for (const auto& w : warned.warnings) everything += w;
+  everything += error_of(variant("gender_name", [](nlohmann::json& j) {
+    for (auto& e : j["entry"]) {
+      if (e["resource"]["resourceType"] == "Patient") e["resource"]["gender"] = "Alberto";
+    }
   }));
   // Errors from a record whose file name holds the name, whose text breaks off inside a name,
   // and whose birth date is not a string: none may quote the name, the file name or the value.
-  const auto dir = std::filesystem::temp_directory_path();
+  const auto dir = test_support::private_folder("privacy");
   {
     auto bad = bundle;
-    bad["entry"][entry_with(bad, "29463-7")]["resource"]["valueQuantity"]["value"] = -1;
+    for (auto& e : bad["entry"]) {
+      if (e["resource"]["resourceType"] == "Patient") e["resource"]["gender"] = "Atencio";
+    }
     std::ofstream(dir / "Alberto_Atencio.json") << bad.dump();
-    everything += error_of((dir / "Alberto_Atencio.json").string());
+    const std::string named = error_of((dir / "Alberto_Atencio.json").string());
+    EXPECT_NE(named.find("gender"), std::string::npos) << named;
+    everything += named;
     const std::string text = bundle.dump();
     const auto at = text.find("Atencio");
     std::ofstream(dir / "Alberto_Atencio_cut.json") << text.substr(0, at + 4);
@@ -432,6 +456,7 @@ TEST(HealthRecord, NoIdentifyingTextLeavesTheReader) {
     std::ofstream(dir / "Alberto_Atencio_birth.json") << bad.dump();
     everything += error_of((dir / "Alberto_Atencio_birth.json").string());
   }
+  EXPECT_EQ(everything.find("no error"), std::string::npos) << everything;
   EXPECT_NE(everything.find("health record sha256 "), std::string::npos);
   for (const auto& text : identifying) {
     EXPECT_EQ(everything.find(text), std::string::npos) << "leaked: " << text;

@@ -9,6 +9,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <tuple>
 
 #include "../helpers.hpp"
 #include "physiotwin/patient/personalise.hpp"
@@ -138,6 +140,40 @@ TEST(Calibration, EveryMeasuredVitalOfAPatientFileHoldsOnTheRunningTwin) {
   EXPECT_NEAR(m.respiratory_rate, 14.0, 1.0);
   EXPECT_NEAR(m.spo2, 96.0, 1.0);
   EXPECT_NEAR(m.ejection_fraction, 58.0, 2.0);
+}
+
+// A record with a heart rate and a low SpO2 (the smart-on-fhir records have neither; this one is
+// Alberto's record with both added at his latest visit): issue 11's heart rate within 2 /min
+// and an SpO2 as measured within calibration's 1 %, re-measured on the stored twin, with the
+// blood pressure within 3 mmHg.
+TEST(Calibration, ARecordsHeartRateAndSpo2HoldOnTheStoredTwin) {
+  nlohmann::json bundle = read_json_file(test_support::data_path(
+      "fhir/smart_Alberto_Atencio_fc712d1f-5a2e-4407-9c55-a2a2bad623c2.json"));
+  nlohmann::json template_observation;
+  for (const auto& e : bundle["entry"]) {
+    if (e["resource"]["resourceType"] == "Observation" &&
+        e["resource"]["code"]["coding"][0]["code"] == "29463-7" &&
+        e["resource"]["effectiveDateTime"].get<std::string>().starts_with("2019"))
+      template_observation = e;
+  }
+  ASSERT_FALSE(template_observation.is_null());
+  for (auto [code, value, unit] : {std::tuple{"8867-4", 88.0, "/min"}, {"59408-5", 84.0, "%"}}) {
+    nlohmann::json o = template_observation;
+    o["resource"]["code"]["coding"][0]["code"] = code;
+    o["resource"]["valueQuantity"] = {{"value", value}, {"code", unit}};
+    bundle["entry"].push_back(o);
+  }
+  const auto file = test_support::private_folder("record_vitals") / "record.json";
+  std::ofstream(file) << bundle.dump();
+  setenv("PHYSIOTWIN_PSEUDONYM_KEY", "test key", 1);
+  const Patient patient = patient_from_record(read_health_record(file));
+  ASSERT_EQ(patient.measurement(Measure::heart_rate), 88.0);
+  ASSERT_EQ(patient.measurement(Measure::spo2), 84.0);
+  const Measured m(stored_twin(patient), 30.0, 60.0);
+  EXPECT_NEAR(m.heart_rate, 88.0, 2.0);
+  EXPECT_NEAR(m.spo2, 84.0, 1.0);
+  EXPECT_NEAR(m.systolic, patient.measurement(Measure::systolic_pressure), 3.0);
+  EXPECT_NEAR(m.diastolic, patient.measurement(Measure::diastolic_pressure), 3.0);
 }
 
 // Issue 11: a measured SpO2 down to 80 % is reached (hypoxaemia through the shunt fraction,

@@ -39,14 +39,18 @@ struct PyModel {
   std::vector<std::string> calibration;
   bool calibrated = false;
   std::vector<std::string> warnings;
+  /// The patient file or record it was made from (empty: a patient object): an output never
+  /// replaces it.
+  std::filesystem::path patient_file;
 
-  explicit PyModel(PersonalisedModel p)
+  explicit PyModel(PersonalisedModel p, std::filesystem::path from = {})
       : model(std::move(p.model)),
         patient(std::move(p.patient)),
         report(std::move(p.report)),
         calibration(std::move(p.calibration)),
         calibrated(p.calibrated),
-        warnings(std::move(p.warnings)) {}
+        warnings(std::move(p.warnings)),
+        patient_file(std::move(from)) {}
 };
 
 /// Rows of equal length as a 2-D float64 array (rows x columns); (0, columns) when empty.
@@ -316,6 +320,7 @@ PYBIND11_MODULE(_physiotwin, m) {
       .def_readonly("report", &PyModel::report)
       .def_readonly("calibration_lines", &PyModel::calibration)
       .def_readonly("calibrated", &PyModel::calibrated)
+      .def_readonly("patient_file", &PyModel::patient_file)
       .def_readonly("warnings", &PyModel::warnings)
       .def("parameters",
            [](const PyModel& p) { return list_of<Parameter>(p.model.parameters.all()); })
@@ -334,7 +339,8 @@ PYBIND11_MODULE(_physiotwin, m) {
       .def(
           "save",
           [](const PyModel& p, const std::filesystem::path& path) {
-            const io::InputFile inputs[] = {{p.model.source_file, "the model file"}};
+            const io::InputFile inputs[] = {{p.model.source_file, "the model file"},
+                                            {p.patient_file, "the patient file"}};
             io::check_output_file(path, inputs, "");
             write_twin_parameters(path, p.model, {p.patient, p.calibration, p.calibrated});
           },
@@ -356,7 +362,8 @@ PYBIND11_MODULE(_physiotwin, m) {
         CirculationModel model = load_circulation(model_file);
         py::gil_scoped_release release;
         return PyModel(personalise(std::move(model), patient_file,
-                                   PersonaliseOptions{calibrate, nullptr}, as_of));
+                                   PersonaliseOptions{calibrate, nullptr}, as_of),
+                       patient_file);
       },
       py::arg("model_file"), py::arg("patient_file"), py::arg("calibrate") = true,
       py::arg("as_of") = std::nullopt);

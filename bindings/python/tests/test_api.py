@@ -249,7 +249,9 @@ def _while_advancing(twin, seconds, action):
 
     Python's thread switch interval is set far beyond the run, so this thread cannot take the
     GIL from the other: it gets to run during the advance only if the advance released the
-    GIL. Without the release the list comes back empty. No wall-clock timing is involved."""
+    GIL. Without the release the list comes back empty. No wall-clock timing is involved; the
+    native call is long (300 s simulated: about a second) so that even a busy machine schedules
+    this thread while it runs."""
     started = threading.Event()
 
     def work():
@@ -275,7 +277,7 @@ def _while_advancing(twin, seconds, action):
 def test_threads_run_while_a_twin_advances():
     """The GIL is released while a twin advances, so other threads (another twin's, a
     render loop's) run meanwhile; and threads do not change results."""
-    ran = _while_advancing(pt.Twin(keep_samples=False), 9.0, lambda: True)
+    ran = _while_advancing(pt.Twin(keep_samples=False), 300.0, lambda: True)
     assert ran, "no other thread ran while the twin advanced: the GIL was held"
     twins = [pt.Twin(keep_samples=False) for _ in range(2)]
     threads = [threading.Thread(target=t.advance, args=(20.0,)) for t in twins]
@@ -320,22 +322,10 @@ def test_one_twin_is_used_by_one_thread_at_a_time():
         except RuntimeError as error:
             return str(error)
 
-    attempts = _while_advancing(twin, 9.0, try_beats)
+    attempts = _while_advancing(twin, 300.0, try_beats)
     assert attempts, "no call reached the twin while it advanced"
     assert all("busy in another thread" in a for a in attempts), attempts
-    assert twin.time == pytest.approx(9.0)
-
-
-def test_the_gil_is_released_while_advancing():
-    """The main thread keeps running Python while another thread advances a twin."""
-    twin = pt.Twin(keep_samples=False)
-    worker = threading.Thread(target=twin.advance, args=(30.0,))
-    count = 0
-    worker.start()
-    while worker.is_alive():
-        count += 1
-    worker.join()
-    assert count > 1000, count  # with the GIL held, the loop would not run while it advances
+    assert twin.time == pytest.approx(300.0)
 
 
 def test_hdf5_with_actions_breaths_overrides_and_no_names(tmp_path):
@@ -439,3 +429,19 @@ def test_rules_and_physical_guards_hold_in_python():
     model.parameters["systemic_arteries.compliance"] = 1000.0
     with pytest.raises(pt.SolverError, match="physical domain: the blood volume of vena_cava"):
         pt.Twin(model=model)
+
+
+def test_an_output_never_replaces_the_record_it_came_from(tmp_path):
+    """Issue 11: a stored twin or an HDF5 file is refused over the patient file or record the
+    twin was made from (compared by identity), and the record stays as it was."""
+    record = tmp_path / "record.json"
+    record.write_bytes(Path(RECORD).read_bytes())
+    before = record.read_bytes()
+    model = pt.personalise(record, calibrate=False)
+    with pytest.raises(OSError, match="is the patient file"):
+        model.save(record)
+    twin = pt.Twin(model=model)
+    twin.advance(1.0)
+    with pytest.raises(OSError, match="is the patient file"):
+        twin.save(record)
+    assert record.read_bytes() == before

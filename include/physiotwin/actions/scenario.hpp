@@ -144,6 +144,19 @@ inline void check_scenario_totals(const Scenario& scenario, const CirculationMod
   }
 }
 
+/// A scenario file's duration alone (checked), e.g. to size an output before the model it
+/// will be checked against is personalised.
+[[nodiscard]] inline double scenario_duration(const std::filesystem::path& file) {
+  const nlohmann::json document = read_json_file(file);
+  const JsonView root(document, file.string(), "");
+  const double duration = root["duration"].number();
+  if (!(duration > 0.0) || duration > 86400.0) {
+    root["duration"].fail(
+        fmt::format("duration {:g} s is outside the allowed range (0, 86400] s", duration));
+  }
+  return duration;
+}
+
 /// Reads a scenario file and checks every action against the model; an error names the file
 /// and JSON path ("scenario.json: actions[2].volume: ..."). Nothing is simulated before all
 /// of it is valid.

@@ -79,8 +79,6 @@ struct BaroreflexCoefficients {
   return (c.vagal_zero + c.vagal_infinity * e) / (1.0 + e);
 }
 
-/// Steady-state drive of each effector for filtered pressure p (and chemoreceptor drive, see
-/// sympathetic_rate()).
 /// The sympathetic effectors' common drive (Ursino's ln(f_es - f_es,min + 1), 0 below the
 /// threshold) for filtered pressure p: each effector's drive is its gain times this.
 [[nodiscard]] inline double sympathetic_drive(const BaroreflexCoefficients& c, double p,
@@ -89,6 +87,8 @@ struct BaroreflexCoefficients {
   return f_es >= c.sympathetic_threshold ? std::log(f_es - c.sympathetic_threshold + 1.0) : 0.0;
 }
 
+/// Steady-state drive of each effector for filtered pressure p (and chemoreceptor drive, see
+/// sympathetic_rate()).
 [[nodiscard]] inline std::array<double, effector_count> effector_drive(
     const BaroreflexCoefficients& c, double p, double chemoreceptor_drive = 0.0) noexcept {
   const double f_cs = afferent_rate(c, p);
@@ -137,9 +137,9 @@ namespace physiotwin::control {
     const BaroreflexCoefficients& c, std::span<const double> filtered,
     std::span<const double> chemoreceptor_drive) noexcept {
   std::array<double, effector_count> mean{};
+  const bool chemo = chemoreceptor_drive.size() == filtered.size();  // else none
   for (std::size_t i = 0; i < filtered.size(); ++i) {
-    const auto drive =
-        effector_drive(c, filtered[i], chemoreceptor_drive.empty() ? 0.0 : chemoreceptor_drive[i]);
+    const auto drive = effector_drive(c, filtered[i], chemo ? chemoreceptor_drive[i] : 0.0);
     for (std::size_t e = 0; e < effector_count; ++e) mean[e] += drive[e];
   }
   for (double& m : mean) m /= double(std::max<std::size_t>(filtered.size(), 1));
@@ -164,11 +164,19 @@ namespace physiotwin::control {
 /// parameters' values. The filtered pressure does not depend on the set point (the
 /// afferent filter is linear in the pressure), and the mean drive rises with the set point
 /// while the resting drive does not change with it, so there is one answer, found by
-/// bisection in [lo, hi]; lo or hi if it lies outside.
+/// bisection in [lo, hi]; lo or hi if it lies outside. NaN without samples, with a sample that
+/// is not a number, or with chemoreceptor samples that do not pair with the pressures.
 [[nodiscard]] inline double resting_set_point(BaroreflexCoefficients c,
                                               std::span<const double> filtered,
                                               std::span<const double> chemoreceptor_drive,
                                               double lo, double hi) noexcept {
+  if (filtered.empty() ||
+      (!chemoreceptor_drive.empty() && chemoreceptor_drive.size() != filtered.size())) {
+    return std::nan("");
+  }
+  for (double p : filtered) {
+    if (!std::isfinite(p)) return std::nan("");
+  }
   auto excess = [&](double set_point) {
     c.set_point = set_point;
     double mean = 0.0;

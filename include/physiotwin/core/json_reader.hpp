@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -51,6 +52,7 @@ class JsonView {
   }
 
   [[nodiscard]] JsonView at_index(std::size_t i) const {
+    if (i >= array_size()) fail(fmt::format("has no element {}", i));
     return JsonView((*node_)[i], file_, fmt::format("{}[{}]", path_, i), redact_);
   }
 
@@ -122,8 +124,9 @@ namespace detail {
 struct JsonFrame {
   bool object = false;
   std::string path;
-  std::vector<std::string> keys;  ///< seen in this object
-  std::size_t index = 0;          ///< next element of this array
+  std::unordered_set<std::string> keys;  ///< seen in this object
+  std::string last_key;
+  std::size_t index = 0;  ///< next element of this array
 };
 
 /// The path of the value the parser is about to read, below `stack`'s top.
@@ -131,8 +134,7 @@ inline std::string child_path(const std::vector<JsonFrame>& stack) {
   if (stack.empty()) return "";
   const JsonFrame& parent = stack.back();
   if (parent.object) {
-    const std::string& key = parent.keys.back();
-    return parent.path.empty() ? key : parent.path + "." + key;
+    return parent.path.empty() ? parent.last_key : parent.path + "." + parent.last_key;
   }
   return fmt::format("{}[{}]", parent.path, parent.index);
 }
@@ -152,19 +154,24 @@ inline std::string child_path(const std::vector<JsonFrame>& stack) {
       case Event::object_start:
       case Event::array_start: {
         std::string path = detail::child_path(stack);
-        stack.push_back({event == Event::object_start, std::move(path), {}, 0});
+        detail::JsonFrame frame;
+        frame.object = event == Event::object_start;
+        frame.path = std::move(path);
+        stack.push_back(std::move(frame));
         break;
       }
       case Event::key: {
         detail::JsonFrame& object = stack.back();
         std::string key = parsed.get<std::string>();
-        if (std::find(object.keys.begin(), object.keys.end(), key) != object.keys.end()) {
+        if (!object.keys.insert(key).second) {
+          // Redacted (a health record): the path of the object only, no text of the document.
           throw InputError(fmt::format(
-              "{}: {}: the key \"{}\" appears twice in one object (JSON readers keep one of "
-              "the two, and not all the same one)",
-              name, object.path.empty() ? "(top level)" : object.path, key));
+              "{}: {}: a key appears twice in one object{} (JSON readers keep one of the two, "
+              "and not all the same one)",
+              name, object.path.empty() ? "(top level)" : object.path,
+              redact ? std::string() : fmt::format(" (\"{}\")", key)));
         }
-        object.keys.push_back(std::move(key));
+        object.last_key = std::move(key);
         break;
       }
       case Event::object_end:

@@ -114,11 +114,11 @@ class ParameterSet {
     p.value = value;
   }
 
-  /// Undoes the last set() (a change that broke a rule between parameters).
-  void undo_last_change() {
-    if (changes_.empty()) return;
-    params_[index_of(changes_.back().name)].value = changes_.back().from;
-    changes_.pop_back();
+  /// Puts a parameter back to `value` and forgets the changes after the first `kept` (a set()
+  /// that broke a rule between parameters is undone exactly).
+  void restore(std::string_view name, double value, std::size_t kept) {
+    params_[index_of(name)].value = value;
+    if (changes_.size() > kept) changes_.resize(kept);
   }
 
   /// Every set() since the model was loaded, in order.

@@ -22,8 +22,12 @@ struct InputFile {
 void check_output_file(const std::filesystem::path& output, std::span<const InputFile> inputs,
                        const std::string& option = "--out");
 
-/// Throws IoError if writing about `bytes` to `output` would not fit in the space left on its
-/// file system; `what` says what the size is made of (for the message).
+/// The largest output one run may write (100 GB: a day at 1 kHz of every signal; more is no
+/// file an analysis tool reads whole, and is refused before anything is computed).
+inline constexpr std::uintmax_t max_output_bytes = 100'000'000'000;
+
+/// Throws IoError if writing about `bytes` to `output` would take more than max_output_bytes or
+/// not fit in the space left on its file system; `what` says what the size is made of.
 void check_output_space(const std::filesystem::path& output, std::uintmax_t bytes,
                         const std::string& what, const std::string& option = "--out");
 

@@ -235,12 +235,19 @@ class CirculationModel {
   /// Changes one parameter by name, with range checking and the rules between parameters
   /// (rule_violation()), and refreshes the arrays. A change that breaks a rule is undone and
   /// refused with an InputError saying which rule.
+  ///
+  /// blood.volume is read only when an initial state is built: a change of it drops a stored
+  /// start_state (a calibrated twin's settled state holds the volume it was settled with), and
+  /// the twin starts from the state built for the new volume.
   void set_parameter(std::string_view parameter, double value) {
+    const double before = parameters.value(parameter);
+    const std::size_t kept = parameters.changes().size();
     parameters.set(parameter, value);
     if (auto broken = rule_violation()) {
-      parameters.undo_last_change();
+      parameters.restore(parameter, before, kept);
       throw InputError(fmt::format("{} = {:g}: {}", parameter, value, broken->message));
     }
+    if (parameter == "blood.volume" && value != before) start_state.clear();
     refresh();
   }
 

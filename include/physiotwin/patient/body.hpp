@@ -227,11 +227,24 @@ struct PopulationValues {
   };
   body(Measure::height, population.height_cm, patient_height_spec, p.height_cm);
   body(Measure::weight, population.weight_kg, patient_weight_spec, p.weight_kg);
-  if (!record[Measure::hemoglobin].present()) {
-    const std::string& why = record.not_used[std::size_t(Measure::hemoglobin)];
-    p.assumed.push_back(fmt::format("hemoglobin {:.3g} g/dL (population value: {})",
-                                    population.hemoglobin_g_per_dl,
-                                    why.empty() ? "the record has none" : why));
+  // Haemoglobin outside what the model's dissociation curves cover (blocks::gas_exchange):
+  // not used, like a child's height, and said so; the population value stands in.
+  std::string hemoglobin_why = record.not_used[std::size_t(Measure::hemoglobin)];
+  if (const RecordValue& hb = record[Measure::hemoglobin];
+      hb.present() &&
+      (hb.value < blocks::gas_exchange[0].min || hb.value > blocks::gas_exchange[0].max)) {
+    hemoglobin_why =
+        fmt::format("the record's latest is outside the model's range [{:g}, {:g}] g/dL",
+                    blocks::gas_exchange[0].min, blocks::gas_exchange[0].max);
+    p.warnings.push_back(
+        fmt::format("{}: {}: {}: not used", record.label, hb.where, hemoglobin_why));
+    p.measurements[std::size_t(Measure::hemoglobin)] = std::nan("");
+    std::erase_if(p.measured, [](const std::string& m) { return m.starts_with("hemoglobin "); });
+  }
+  if (std::isnan(p.measurement(Measure::hemoglobin))) {
+    p.assumed.push_back(
+        fmt::format("hemoglobin {:.3g} g/dL (population value: {})", population.hemoglobin_g_per_dl,
+                    hemoglobin_why.empty() ? "the record has none" : hemoglobin_why));
   }
   // Vitals the record lacks are not calibrated to: the model's resting value for this body
   // (docs/validation.md: within the published normal ranges) stands in, and says so.
@@ -298,11 +311,10 @@ inline void scale_to_patient(CirculationModel& model, const Patient& patient) {
         std::isnan(measured) ? population_values(patient.sex).hemoglobin_g_per_dl : measured;
     const std::size_t i = model.parameters.index_of("gas.hemoglobin");
     const Parameter& p = model.parameters.at(i);
-    if (!(hb >= p.min && hb <= p.max)) {
-      throw InputError(
-          fmt::format("patient {}: hemoglobin {:g} g/dL is outside the model's range "
-                      "{}",
-                      patient.id, hb, describe_range(p)));
+    if (!(hb >= p.min && hb <= p.max)) {  // never quoted: it may be a record's value
+      throw InputError(fmt::format(
+          "patient {}: the haemoglobin is outside the model's range {} (its dissociation curves)",
+          patient.id, describe_range(p)));
     }
     if (hb != p.value) {
       model.parameters.set_derived(

@@ -308,8 +308,17 @@ inline CalibrationReport calibrate(CirculationModel& model, const Patient& patie
   };
   const auto resistances = organ_bed_resistances(model);
   const auto compliances = large_artery_compliances(model);
-  if (has(Measure::systolic_pressure) && has(Measure::diastolic_pressure) && !resistances.empty() &&
-      !compliances.empty()) {
+  // A pulse pressure a heart makes (10 mmHg and more), or the two pressures are not fitted: a
+  // systolic not above the diastolic is a record's error, not a patient.
+  const bool pressures =
+      has(Measure::systolic_pressure) && has(Measure::diastolic_pressure) &&
+      measured(Measure::systolic_pressure) >= measured(Measure::diastolic_pressure) + 10.0;
+  if (has(Measure::systolic_pressure) && has(Measure::diastolic_pressure) && !pressures) {
+    report.warnings.push_back(
+        "systolic_pressure, diastolic_pressure: not calibrated to: the systolic pressure is not "
+        "10 mmHg or more above the diastolic");
+  }
+  if (pressures && !resistances.empty() && !compliances.empty()) {
     group("arteriolar resistances", resistances, Measure::diastolic_pressure);
     group("arterial compliance", compliances, Measure::systolic_pressure);
     targets = {Measure::diastolic_pressure, Measure::systolic_pressure};
@@ -363,7 +372,7 @@ inline CalibrationReport calibrate(CirculationModel& model, const Patient& patie
         const double ef = v.ejection_fraction / 100.0;
         g.value = (measured(Measure::lv_ejection_fraction) / 100.0 - ef) / (ef * (1.0 - ef));
       }
-      g.value = std::clamp(g.value, -1.0, 1.0);
+      g.value = std::isfinite(g.value) ? std::clamp(g.value, -1.0, 1.0) : 0.0;
     }
     SteadyState s;
     Eigen::VectorXd residual = fit_at(groups, &s);
@@ -377,11 +386,14 @@ inline CalibrationReport calibrate(CirculationModel& model, const Patient& patie
     for (int iteration = 0; iteration < options.max_fit_iterations && !within(residual);
          ++iteration) {
       Eigen::VectorXd step = -jacobian.colPivHouseholderQr().solve(residual);
+      if (!step.allFinite()) break;              // a singular Jacobian: keep the best so far
       step = step.cwiseMax(-0.5).cwiseMin(0.5);  // the Jacobian is local
+      if (step.squaredNorm() < 1e-12) break;
       std::vector<FactorGroup> trial = groups;
       for (Eigen::Index j = 0; j < n; ++j) trial[std::size_t(j)].value += step[j];
       SteadyState t;
       const Eigen::VectorXd next = fit_at(trial, &t);
+      if (!next.allFinite()) break;  // a twin without beats: nothing to update with
       jacobian += (next - residual - jacobian * step) * step.transpose() / step.squaredNorm();
       if (next.norm() < residual.norm()) {
         groups = trial;
@@ -401,13 +413,17 @@ inline CalibrationReport calibrate(CirculationModel& model, const Patient& patie
   const double heart_rate_target = has(Measure::heart_rate) ? measured(Measure::heart_rate)
                                                             : model.parameters.value("heart.rate");
   if (reflex) {
-    model.parameters.set_derived(model.parameters.index_of("baroreflex.set_point"),
-                                 detail::resting_set_point(model, fit),
-                                 "calibration: the reflex rests at the calibrated pressure");
-    model.refresh();
-    detail::set_clamped(model, "heart.rate",
-                        heart_rate_target * detail::resting_period_ratio(model, fit), "heart_rate",
-                        report.warnings);
+    // Without samples to solve on (a fit that never settled), the set point stays.
+    if (const double set_point = detail::resting_set_point(model, fit); std::isfinite(set_point)) {
+      model.parameters.set_derived(model.parameters.index_of("baroreflex.set_point"), set_point,
+                                   "calibration: the reflex rests at the calibrated pressure");
+      model.refresh();
+      const double ratio = detail::resting_period_ratio(model, fit);
+      if (std::isfinite(ratio) && ratio > 0.0) {
+        detail::set_clamped(model, "heart.rate", heart_rate_target * ratio, "heart_rate",
+                            report.warnings);
+      }
+    }
     model.baroreflex->initial_state.clear();  // the effectors start at their rest
   }
 
@@ -449,7 +465,8 @@ inline CalibrationReport calibrate(CirculationModel& model, const Patient& patie
       return has(m) && std::abs(detail::settled_value(m, v) - measured(m)) >
                            options.closed_loop_fraction * detail::calibration_tolerance(m);
     };
-    const double excess = reflex ? detail::resting_excess(model, closed) : 0.0;
+    double excess = reflex ? detail::resting_excess(model, closed) : 0.0;
+    if (!std::isfinite(excess)) excess = 0.0;  // nothing to judge the reflex on
     const bool pressures_off = off(Measure::systolic_pressure) ||
                                off(Measure::diastolic_pressure) ||
                                off(Measure::lv_ejection_fraction);
@@ -463,8 +480,10 @@ inline CalibrationReport calibrate(CirculationModel& model, const Patient& patie
       // with the set point (less than it), which the next pass sees.
       const Parameter& p = model.parameters.get("baroreflex.set_point");
       const double set_point = p.value;
-      const double next =
-          std::clamp(detail::resting_set_point(model, closed), set_point - 10.0, set_point + 10.0);
+      const double solved = detail::resting_set_point(model, closed);
+      const double next = std::isfinite(solved)
+                              ? std::clamp(solved, set_point - 10.0, set_point + 10.0)
+                              : set_point;
       model.parameters.set_derived(model.parameters.index_of("baroreflex.set_point"),
                                    std::clamp(next, p.min, p.max),
                                    "calibration: the reflex rests at the calibrated pressure");
@@ -473,15 +492,17 @@ inline CalibrationReport calibrate(CirculationModel& model, const Patient& patie
       // With the reflex at rest, the closed loop's pressures move as the fit's did.
       const Eigen::VectorXd step =
           (-jacobian.colPivHouseholderQr().solve(residual_of(v))).cwiseMax(-0.5).cwiseMin(0.5);
-      for (Eigen::Index j = 0; j < n; ++j) groups[std::size_t(j)].value += step[j];
-      detail::apply_factors(model, groups);
+      if (step.allFinite()) {
+        for (Eigen::Index j = 0; j < n; ++j) groups[std::size_t(j)].value += step[j];
+        detail::apply_factors(model, groups);
+      }
     }
-    if (off(Measure::heart_rate)) {
+    if (off(Measure::heart_rate) && v.heart_rate > 0.0) {
       detail::set_clamped(model, "heart.rate",
                           model.parameters.value("heart.rate") * heart_rate_target / v.heart_rate,
                           "heart_rate", report.warnings);
     }
-    if (model.respiration && off(Measure::respiratory_rate)) {
+    if (model.respiration && off(Measure::respiratory_rate) && std::isfinite(v.respiratory_rate)) {
       detail::set_clamped(model, "respiration.rate",
                           model.parameters.value("respiration.rate") +
                               measured(Measure::respiratory_rate) - v.respiratory_rate,
@@ -491,9 +512,20 @@ inline CalibrationReport calibrate(CirculationModel& model, const Patient& patie
     model.start_state = closed.state;
     closed = settle(model, closed_options);
   }
-  if (!spo2_limit.empty()) {
+  // The limit is said only when the target was in the end not reached.
+  if (!spo2_limit.empty() && !(std::abs(closed.values.spo2 - measured(Measure::spo2)) <=
+                               detail::calibration_tolerance(Measure::spo2))) {
     report.warnings.push_back(
         fmt::format("{}: the twin's SpO2 is {:.1f} %", spo2_limit, closed.values.spo2));
+  }
+  // Targets this model cannot show.
+  if (has(Measure::respiratory_rate) && !model.respiration)
+    report.warnings.push_back("respiratory_rate: not calibrated to: the model does not breathe");
+  if (has(Measure::spo2) && !model.gas_exchange)
+    report.warnings.push_back("spo2: not calibrated to: the model has no gas exchange");
+  if (has(Measure::lv_ejection_fraction) && !lv) {
+    report.warnings.push_back(
+        "lv_ejection_fraction: not calibrated to: the model has no left ventricle");
   }
 
   // ---- the calibrated model: its settled state, the report ----

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -87,6 +88,13 @@ inline bool read_int(std::string_view s, std::size_t at, std::size_t width, int&
   if (at != s.size()) return std::nullopt;
   r.seconds = days_from_civil(r.year, unsigned(r.month), unsigned(r.day)) * 86400 + seconds;
   return r;
+}
+
+/// Seconds since 1970-01-01T00:00:00Z now, by the system clock.
+[[nodiscard]] inline std::int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 /// Completed years of age on date `on` for someone born on `birth`.

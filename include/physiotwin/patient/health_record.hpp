@@ -316,10 +316,12 @@ inline void choose_values(std::array<std::vector<Candidate>, std::size_t(Measure
     };
     if (patient.has("identifier") && patient["identifier"].raw().is_array() &&
         patient["identifier"].array_size() > 0 &&
-        patient["identifier"].at_index(0).raw().is_object()) {
+        patient["identifier"].at_index(0).raw().is_object() &&
+        !text(patient["identifier"].at_index(0), "value").empty()) {
       const JsonView id = patient["identifier"].at_index(0);
       identity = text(id, "system") + "|" + text(id, "value");
-    } else if (patient.has("id") && patient["id"].raw().is_string()) {
+    } else if (patient.has("id") && patient["id"].raw().is_string() &&
+               !patient["id"].string().empty()) {
       identity = patient["id"].string();
     } else {
       patient.fail("the Patient has neither an identifier nor an id to derive a pseudonym from");
@@ -327,11 +329,18 @@ inline void choose_values(std::array<std::vector<Candidate>, std::size_t(Measure
     record.pseudonym = "pt-" + crypto::hex(crypto::hmac_sha256(pseudonym_key(), identity), 8);
   }
 
-  // The as-of date: given, or the latest usable Observation of any kind.
+  // The as-of date: given, or the latest usable Observation of any kind. Observations dated
+  // after today are entry errors: they are skipped (with a warning) rather than age the twin.
+  const std::int64_t today = dates::now_seconds();
   if (!as_of_date) {
     for (const auto& obs : observations) {
       if (!detail::usable_status(obs)) continue;
       const auto t = detail::effective_time(obs);
+      if (t && t->seconds > today) {
+        record.warnings.push_back(fmt::format("{}: {}: an Observation dated after today: skipped",
+                                              record.label, obs.path()));
+        continue;
+      }
       if (t && (!as_of_date || t->seconds > as_of_date->seconds)) as_of_date = t;
     }
     if (!as_of_date) root.fail("no dated Observation to take the age at: give --as-of YYYY-MM-DD");

@@ -134,6 +134,10 @@ struct PersonalisedModel {
     CalibrationOptions calibration;
     calibration.cancel = options.cancel;
     out.report = calibrate(out.model, out.patient, calibration);
+    if (const auto broken = out.model.rule_violation()) {
+      throw InputError(fmt::format("patient {}: calibration would set {}: {}", out.patient.id,
+                                   broken->parameter, broken->message));
+    }
     out.calibration = calibration_lines(*out.report);
     out.calibrated = true;
   }

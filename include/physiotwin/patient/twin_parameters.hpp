@@ -144,6 +144,9 @@ inline void write_twin_parameters(const std::filesystem::path& file, const Circu
     const std::string name = model.parameters.at(i).name;
     model.parameters.set_derived(i, parameters[name]["value"].number(), file.string());
   }
+  if (const auto broken = model.rule_violation()) {
+    parameters[broken->parameter]["value"].fail(broken->message);
+  }
   // A calibrated baroreflex rests at its new set point: it starts at its operating point,
   // not at the model file's resting state (as calibrate() leaves it).
   if (calibration["baroreflex_starts_at_operating_point"].boolean() && model.baroreflex)
