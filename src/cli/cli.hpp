@@ -2,7 +2,8 @@
 // The physiotwin command-line tool: `run`, `params`, `info`, `calibrate`, `settle`, parsed by
 // CLI11 (every command has --help listing each option with its default and unit). Exit status
 // 0 on success, 2 for bad input (arguments, model, patient, output path), 3 when the solver
-// fails, 130 / 143 when interrupted by SIGINT / SIGTERM.
+// fails or calibration cannot fit the vitals; interrupted by SIGINT / SIGTERM, the tool dies of
+// the signal (a shell's $? is 130 / 143).
 // This header is light on purpose (no model, no solver): the files that only parse, print or
 // watch signals compile in seconds. What builds a twin is in model_options.hpp.
 #include <functional>

@@ -109,8 +109,9 @@ int run(const RunOptions& options, const RunNumbers& numbers) {
   PreparedModel prepared = prepare_model(options.model);
   CirculationModel& model = prepared.model;
   const Patient& patient = prepared.patient;
-  // The whole scenario is checked against the personalised model (its blood volume) before
-  // anything is simulated or written.
+  // The whole scenario is checked against the personalised model (its blood volume, the rules
+  // with its calibrated heart rate) before the twin is simulated or anything written; so a
+  // bad action is reported after calibration's second, not before it.
   Scenario scenario;
   if (!options.scenario.empty()) scenario = load_scenario(options.scenario, model);
   const std::string patient_file = patient_source_label(patient, patient_file_of(options.model));

@@ -1,7 +1,7 @@
 // SIGINT and SIGTERM: the handler only sets a flag (all a handler may safely do); the work
 // checks it between pieces (a window of a settling, a second of a run), throws Cancelled, and
-// the unwinding removes the temporary output file. main() then says so and exits 128 + the
-// signal's number.
+// the unwinding removes the temporary output file. main() then says so and dies of the same
+// signal (die_of_interrupting_signal()), which a shell shows as 128 + the signal's number.
 #include <atomic>
 #include <csignal>
 #include <cstdlib>

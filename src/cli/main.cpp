@@ -19,8 +19,9 @@ int main(int argc, char** argv) {
       "default and unit.",
       "physiotwin"};
   tool.footer(
-      "exit status: 0 success, 2 bad input (nothing written), 3 the solver failed, 130/143 "
-      "interrupted (SIGINT/SIGTERM; nothing written)");
+      "exit status: 0 success, 2 bad input (nothing written), 3 the solver failed or the "
+      "vitals cannot be calibrated to, killed by SIGINT/SIGTERM when interrupted (the shell "
+      "shows 130/143; nothing written)");
   tool.set_version_flag("--version", std::string(library_version));
   tool.require_subcommand(1);
   std::vector<cli::Command> commands = {
@@ -64,6 +65,9 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "physiotwin: {}\n({} --help lists the options)\n", e.what(), command);
     return cli::exit_bad_input;
   } catch (const SolverError& e) {
+    fmt::print(stderr, "physiotwin: {}\n", e.what());
+    return cli::exit_solver_failure;
+  } catch (const CalibrationError& e) {  // valid input the model cannot be fitted to
     fmt::print(stderr, "physiotwin: {}\n", e.what());
     return cli::exit_solver_failure;
   } catch (const Error& e) {

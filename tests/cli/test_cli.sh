@@ -156,19 +156,25 @@ done
 
 # Calibration and settle stop within a second too, and leave nothing (die of the signal, as a
 # shell expects: a loop over records stops).
-# The calibration is the example patient's with SpO2 80 % (about 1.5 s here, the longest the
-# tool does; a signal before the handler is installed also ends it with 130 and no file).
+# The signal is sent once the tool catches SIGINT (bit 2 of SigCgt in /proc/PID/status): a
+# background job of a script starts with SIGINT ignored, so a signal before the handler is
+# installed would be lost. The calibration is the example patient's with SpO2 80 %, the
+# longest the tool does (1.5 s here; the handler is installed first thing in main()).
+catches_sigint() {
+  local mask
+  mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2> /dev/null)
+  [ -n "$mask" ] && (( (16#$mask & 2) != 0 ))
+}
 sed 's/"value": 96, "unit": "%"/"value": 80, "unit": "%"/' "$models/patients/example_measured_male.json" > "$work/low_spo2.json"
 for command in calibrate settle; do
   if [ "$command" = calibrate ]; then
     "$cli" calibrate "$work/low_spo2.json" --out "$work/stopped_$command.json" > /dev/null 2> "$logs/stopped.stderr" &
-    pid=$!
-    sleep 0.4
   else
     "$cli" settle --duration 3600 --out "$work/stopped_$command.json" > /dev/null 2> "$logs/stopped.stderr" &
-    pid=$!
-    sleep 0.7
   fi
+  pid=$!
+  for _ in $(seq 200); do catches_sigint "$pid" && break; sleep 0.01; done
+  sleep 0.2  # into the work
   t0=$(date +%s%N)
   kill -INT "$pid"
   wait "$pid"

@@ -205,8 +205,9 @@ class Twin:
         self._overrides = [f"{name}={float(value):g}" for name, value in (parameters or {}).items()]
         self._model = personalised
         # The patient file or record: the HDF5 file names it by digest, and never replaces it.
-        self._source = (str(patient) if isinstance(patient, (str, os.PathLike))
-                        else str(personalised._core.patient_file))
+        core_file = os.fspath(personalised._core.patient_file)
+        self._source = (os.fspath(patient) if isinstance(patient, (str, os.PathLike))
+                        else ("" if core_file in ("", ".") else core_file))
         self._core = _core.Twin(personalised._core, float(sample_rate), bool(keep_samples),
                                 float(relative_tolerance), float(max_step), int(max_steps))
 

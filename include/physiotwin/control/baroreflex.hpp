@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <span>
 #include <string_view>
 
@@ -149,9 +150,11 @@ namespace physiotwin::control {
 /// How far the reflex is from its rest when fed these filtered pressures and chemoreceptor
 /// drives (samples over a settled window): the relative change of the extrasplanchnic
 /// resistance it causes (0 at rest; 0.01: the resistance held 1 % above its parameter).
+/// NaN without samples.
 [[nodiscard]] inline double resting_excess(const BaroreflexCoefficients& c,
                                            std::span<const double> filtered,
                                            std::span<const double> chemoreceptor_drive) noexcept {
+  if (filtered.empty()) return std::numeric_limits<double>::quiet_NaN();  // nothing to judge
   const auto mean = mean_effector_drive(c, filtered, chemoreceptor_drive);
   return baroreflex_effects(c, mean.data(), effector_drive(c, c.set_point))
              .extrasplanchnic_resistance -

@@ -30,6 +30,14 @@ class SolverError : public Error {
   double time_;
 };
 
+/// Calibration could not give a valid twin (the vitals lie beyond what the model represents).
+/// The message names the parameter and the rule, never the record's values (the command-line
+/// tool exits 3, as for a solver failure: the input was valid).
+class CalibrationError : public Error {
+ public:
+  using Error::Error;
+};
+
 /// A file could not be read or written.
 class IoError : public Error {
  public:

@@ -118,8 +118,11 @@ inline void set_clamped(CirculationModel& model, const char* name, double wanted
   const Parameter& p = model.parameters.at(i);
   const double value = std::clamp(wanted, p.min, p.max);
   if (value != wanted) {
-    warnings.push_back(fmt::format("{}: {} would need {:.4g} {}, outside its range {}", what, name,
-                                   wanted, p.unit, describe_range(p)));
+    // Not the wanted value: it is the record's measurement (or derived from it).
+    warnings.push_back(
+        fmt::format("{}: {} would need a value outside its range {}; set to the "
+                    "nearest limit",
+                    what, name, describe_range(p)));
   }
   model.parameters.set_derived(i, value, "calibration");
   model.refresh();
@@ -318,6 +321,11 @@ inline CalibrationReport calibrate(CirculationModel& model, const Patient& patie
         "systolic_pressure, diastolic_pressure: not calibrated to: the systolic pressure is not "
         "10 mmHg or more above the diastolic");
   }
+  // What the closed loop corrects and the report judges: pressures only where fitted.
+  auto targeted = [&](Measure m) {
+    const bool pressure = m == Measure::systolic_pressure || m == Measure::diastolic_pressure;
+    return pressure ? pressures : has(m);
+  };
   if (pressures && !resistances.empty() && !compliances.empty()) {
     group("arteriolar resistances", resistances, Measure::diastolic_pressure);
     group("arterial compliance", compliances, Measure::systolic_pressure);
@@ -462,8 +470,8 @@ inline CalibrationReport calibrate(CirculationModel& model, const Patient& patie
   for (int pass = 0; pass < options.max_closed_loop_passes; ++pass) {
     const RestingValues& v = closed.values;
     auto off = [&](Measure m) {
-      return has(m) && std::abs(detail::settled_value(m, v) - measured(m)) >
-                           options.closed_loop_fraction * detail::calibration_tolerance(m);
+      return targeted(m) && std::abs(detail::settled_value(m, v) - measured(m)) >
+                                options.closed_loop_fraction * detail::calibration_tolerance(m);
     };
     double excess = reflex ? detail::resting_excess(model, closed) : 0.0;
     if (!std::isfinite(excess)) excess = 0.0;  // nothing to judge the reflex on
@@ -538,7 +546,7 @@ inline CalibrationReport calibrate(CirculationModel& model, const Patient& patie
         closed_options.max_time));
   }
   auto report_target = [&](Measure m, const char* parameter) {
-    if (!has(m)) return;
+    if (!targeted(m)) return;
     CalibrationResult r{std::string(measure_specs[std::size_t(m)].name),
                         std::string(measure_specs[std::size_t(m)].unit),
                         measured(m),

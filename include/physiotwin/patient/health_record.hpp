@@ -329,18 +329,25 @@ inline void choose_values(std::array<std::vector<Candidate>, std::size_t(Measure
     record.pseudonym = "pt-" + crypto::hex(crypto::hmac_sha256(pseudonym_key(), identity), 8);
   }
 
-  // The as-of date: given, or the latest usable Observation of any kind. Observations dated
-  // after today are entry errors: they are skipped (with a warning) rather than age the twin.
+  // Observations dated after today are entry errors: never used (one warning with their
+  // count), whatever the as-of date, rather than age the twin or stand for a measurement.
   const std::int64_t today = dates::now_seconds();
+  auto after_today = [&](const std::optional<dates::Instant>& t) {
+    return t && t->seconds > today;
+  };
+  const auto future_dated =
+      std::count_if(observations.begin(), observations.end(),
+                    [&](const auto& obs) { return after_today(detail::effective_time(obs)); });
+  if (future_dated > 0) {
+    record.warnings.push_back(fmt::format("{}: {} Observation(s) dated after today: not used",
+                                          record.label, future_dated));
+  }
+  // The as-of date: given, or the latest usable Observation of any kind.
   if (!as_of_date) {
     for (const auto& obs : observations) {
       if (!detail::usable_status(obs)) continue;
       const auto t = detail::effective_time(obs);
-      if (t && t->seconds > today) {
-        record.warnings.push_back(fmt::format("{}: {}: an Observation dated after today: skipped",
-                                              record.label, obs.path()));
-        continue;
-      }
+      if (after_today(t)) continue;
       if (t && (!as_of_date || t->seconds > as_of_date->seconds)) as_of_date = t;
     }
     if (!as_of_date) root.fail("no dated Observation to take the age at: give --as-of YYYY-MM-DD");
@@ -355,6 +362,7 @@ inline void choose_values(std::array<std::vector<Candidate>, std::size_t(Measure
     const auto codes = detail::loinc_codes(obs["code"]);
     const auto time = detail::effective_time(obs);
     if (time && time->seconds > as_of_date->seconds) continue;  // after the as-of date
+    if (after_today(time)) continue;
     const bool status_ok = detail::usable_status(obs);
     bool panel = false;
     for (const auto& code : codes) {

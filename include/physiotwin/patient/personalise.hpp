@@ -135,8 +135,12 @@ struct PersonalisedModel {
     calibration.cancel = options.cancel;
     out.report = calibrate(out.model, out.patient, calibration);
     if (const auto broken = out.model.rule_violation()) {
-      throw InputError(fmt::format("patient {}: calibration would set {}: {}", out.patient.id,
-                                   broken->parameter, broken->message));
+      // Not broken->message: it quotes the value, which may be the record's (a heart rate).
+      throw CalibrationError(fmt::format(
+          "patient {}: calibration would set {} beyond what the model's other parameters allow "
+          "(docs/patient-records.md, \"Calibration\"); the measured vitals lie outside what "
+          "this model represents",
+          out.patient.id, broken->parameter));
     }
     out.calibration = calibration_lines(*out.report);
     out.calibrated = true;
