@@ -3,7 +3,8 @@
 // (bindings/python/physiotwin) builds the researcher-facing API over these.
 //
 // Errors: InputError -> ValueError, IoError -> OSError, SolverError -> physiotwin.SolverError
-// (a RuntimeError), each with the library's message. Twin.advance releases the GIL.
+// (a RuntimeError), CalibrationError -> RuntimeError, each with the library's message.
+// Twin.advance releases the GIL.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
