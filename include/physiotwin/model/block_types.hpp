@@ -8,6 +8,7 @@
 // in dyn s cm^-5). See docs/models/cardiovascular.md for the equations that use them.
 #include <array>
 #include <span>
+#include <stdexcept>
 #include <string_view>
 
 #include "physiotwin/core/parameters.hpp"
@@ -15,6 +16,16 @@
 namespace physiotwin::blocks {
 
 using S = BodyScaling;
+
+/// The spec named `key` in a block's table (a compile error if constant-evaluated without one).
+template <std::size_t N>
+[[nodiscard]] constexpr const ParameterSpec& spec_named(const std::array<ParameterSpec, N>& table,
+                                                        std::string_view key) {
+  for (const ParameterSpec& spec : table) {
+    if (spec.key == key) return spec;
+  }
+  throw std::logic_error("no such parameter spec");
+}
 
 /// Linear compliant compartment: P = (V - V_u)/C (+ external pressure if thoracic).
 inline constexpr std::array<ParameterSpec, 2> compliance{{

@@ -230,12 +230,13 @@ struct PopulationValues {
   // Haemoglobin outside what the model's dissociation curves cover (blocks::gas_exchange):
   // not used, like a child's height, and said so; the population value stands in.
   std::string hemoglobin_why = record.not_used[std::size_t(Measure::hemoglobin)];
+  static constexpr const ParameterSpec& hemoglobin_spec =
+      blocks::spec_named(blocks::gas_exchange, "hemoglobin");
   if (const RecordValue& hb = record[Measure::hemoglobin];
-      hb.present() &&
-      (hb.value < blocks::gas_exchange[0].min || hb.value > blocks::gas_exchange[0].max)) {
+      hb.present() && (hb.value < hemoglobin_spec.min || hb.value > hemoglobin_spec.max)) {
     hemoglobin_why =
         fmt::format("the record's latest is outside the model's range [{:g}, {:g}] g/dL",
-                    blocks::gas_exchange[0].min, blocks::gas_exchange[0].max);
+                    hemoglobin_spec.min, hemoglobin_spec.max);
     p.warnings.push_back(
         fmt::format("{}: {}: {}: not used", record.label, hb.where, hemoglobin_why));
     p.measurements[std::size_t(Measure::hemoglobin)] = std::nan("");

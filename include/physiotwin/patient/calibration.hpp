@@ -235,6 +235,15 @@ inline void set_clamped(CirculationModel& model, const char* name, double wanted
                                     chemoreceptor_drive(model, settled), p.min, p.max);
 }
 
+/// Puts the baroreflex's set point at `value` (within its range), as calibration derived it.
+inline void set_reflex_set_point(CirculationModel& model, double value) {
+  const std::size_t i = model.parameters.index_of("baroreflex.set_point");
+  const Parameter& p = model.parameters.at(i);
+  model.parameters.set_derived(i, std::clamp(value, p.min, p.max),
+                               "calibration: the reflex rests at the calibrated pressure");
+  model.refresh();
+}
+
 /// How far the baroreflex is from rest over a settled window (control::resting_excess()).
 [[nodiscard]] inline double resting_excess(const CirculationModel& model,
                                            const SteadyState& settled) {
@@ -423,9 +432,7 @@ inline CalibrationReport calibrate(CirculationModel& model, const Patient& patie
   if (reflex) {
     // Without samples to solve on (a fit that never settled), the set point stays.
     if (const double set_point = detail::resting_set_point(model, fit); std::isfinite(set_point)) {
-      model.parameters.set_derived(model.parameters.index_of("baroreflex.set_point"), set_point,
-                                   "calibration: the reflex rests at the calibrated pressure");
-      model.refresh();
+      detail::set_reflex_set_point(model, set_point);
       const double ratio = detail::resting_period_ratio(model, fit);
       if (std::isfinite(ratio) && ratio > 0.0) {
         detail::set_clamped(model, "heart.rate", heart_rate_target * ratio, "heart_rate",
@@ -486,16 +493,11 @@ inline CalibrationReport calibrate(CirculationModel& model, const Patient& patie
       // The reflex first, back at rest: its resistances and volumes then keep the fitted
       // values. The solution for the window's filtered pressures; the pressures then move
       // with the set point (less than it), which the next pass sees.
-      const Parameter& p = model.parameters.get("baroreflex.set_point");
-      const double set_point = p.value;
+      const double set_point = model.parameters.value("baroreflex.set_point");
       const double solved = detail::resting_set_point(model, closed);
-      const double next = std::isfinite(solved)
-                              ? std::clamp(solved, set_point - 10.0, set_point + 10.0)
-                              : set_point;
-      model.parameters.set_derived(model.parameters.index_of("baroreflex.set_point"),
-                                   std::clamp(next, p.min, p.max),
-                                   "calibration: the reflex rests at the calibrated pressure");
-      model.refresh();
+      if (std::isfinite(solved)) {
+        detail::set_reflex_set_point(model, std::clamp(solved, set_point - 10.0, set_point + 10.0));
+      }
     } else if (pressures_off && n > 0) {
       // With the reflex at rest, the closed loop's pressures move as the fit's did.
       const Eigen::VectorXd step =
