@@ -108,7 +108,8 @@ void BM_PersonaliseRecord(benchmark::State& state) {
   const std::string models = PHYSIOTWIN_MODELS_DIR;
   const std::string record =
       std::string(PHYSIOTWIN_TEST_DATA_DIR) + "/fhir/" + records[state.range(0)];
-  setenv("PHYSIOTWIN_PSEUDONYM_KEY", "benchmark", 1);
+  // The record's code comes from a table of the benchmark's own, not the user's.
+  setenv("PHYSIOTWIN_RECORD_CODES", "/tmp/physiotwin_benchmark_record_codes.tsv", 0);
   for (auto _ : state) {
     const auto personalised =
         physiotwin::personalise(physiotwin::load_circulation(models + "/circulation/adult.json"),

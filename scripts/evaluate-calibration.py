@@ -54,7 +54,8 @@ def evaluate(args):
     row = {"record": Path(record).name}
     with tempfile.TemporaryDirectory() as work:
         twin, out = Path(work) / "twin.json", Path(work) / "twin.h5"
-        env = dict(os.environ, PHYSIOTWIN_PSEUDONYM_KEY="evaluate-calibration")
+        # Codes from a table in the run's own folder, not the user's (the corpus is synthetic).
+        env = dict(os.environ, PHYSIOTWIN_RECORD_CODES=str(Path(work) / "record-codes.tsv"))
         done = subprocess.run([cli, "calibrate", record, "--out", str(twin)],
                               capture_output=True, text=True, env=env)
         if done.returncode == 2:  # bad input: a child, a record without a patient

@@ -11,6 +11,15 @@
 
 namespace physiotwin::test_support {
 
+/// Health records read by the tests get their codes from a table of the tests' own (one per
+/// user, in the temporary folder), never from the user's table in ~/.config; a table named
+/// in the environment (ctest's) stands.
+inline const bool record_code_table_for_tests = [] {
+  const auto table = std::filesystem::temp_directory_path() /
+                     ("physiotwin_test_record_codes_" + std::to_string(::getuid()) + ".tsv");
+  return ::setenv("PHYSIOTWIN_RECORD_CODES", table.c_str(), 0) == 0;
+}();
+
 inline std::string model_path(const std::string& relative) {
   return std::string(PHYSIOTWIN_MODELS_DIR) + "/" + relative;
 }

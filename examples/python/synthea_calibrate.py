@@ -3,8 +3,9 @@ twin with the record (measured vs twin for each target).
 
     python examples/python/synthea_calibrate.py [output-directory] [record.json]
 
-The record is de-identified on reading: the twin carries a keyed pseudonym (set
-PHYSIOTWIN_PSEUDONYM_KEY, or a key is generated per installation), never a name.
+The record is de-identified on reading: the twin carries a random code, never a name; the
+link from code to record stays in the local record-code table ($PHYSIOTWIN_RECORD_CODES,
+else ~/.config/physiotwin/record-codes.tsv; docs/patient-records.md).
 """
 
 import sys

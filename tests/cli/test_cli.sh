@@ -8,6 +8,8 @@ data="$2"
 models="$(cd "$(dirname "$0")/../../models" && pwd)"  # the shipped models (source tree)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# Records read here get their codes from a table of this test's own, not the user's.
+export PHYSIOTWIN_RECORD_CODES="$work/record-codes.tsv"
 failures=0
 passes=0
 pass() { passes=$((passes + 1)); }
@@ -268,7 +270,6 @@ printf '{"duration": 30, "actions": [{"time": 5, "action": "ventilator", "mode":
 expect_bad_input ventilator_fio2 'fio2 0.1 is outside the allowed range [0.21, 1]' run --scenario "$work/bad_vent_fio2.json"
 
 # --- health records (issue 4) ------------------------------------------------------------
-export PHYSIOTWIN_PSEUDONYM_KEY="cli test key"
 record="$data/fhir/smart_Alberto_Atencio_fc712d1f-5a2e-4407-9c55-a2a2bad623c2.json"
 "$cli" run --patient "$record" --duration 2 --out "$work/record.h5" > "$work/record.txt" 2>&1 && grep -q "measured: height" "$work/record.txt" && pass || { fail "run --patient RECORD"; cat "$work/record.txt"; }
 # No name, identifier, address or telephone number of the record in any output.
@@ -308,8 +309,8 @@ done < "$work/identifying.txt"
 [ "$leaks" -eq 0 ] && pass || fail "identifying text in the twin parameter file"
 # The stored twin runs without calibrating again and gives the record's twin, sample for sample.
 "$cli" run --patient "$work/twin.json" --duration 2 --out "$work/twin.h5" > "$work/twin.txt" 2>&1 && grep -q "personalised parameters from" "$work/twin.txt" && ! grep -q "settled twins" "$work/twin.txt" && ! grep -q "Calibration to the measured vitals" "$work/twin.txt" && pass || { fail "run --patient TWIN.json"; cat "$work/twin.txt"; }
-/usr/bin/python3 - "$work/record.h5" "$work/twin.h5" <<'PY' && pass || fail "run --patient TWIN.json differs from run --patient RECORD"
-import sys, h5py, numpy as np
+/usr/bin/python3 - "$work/record.h5" "$work/twin.h5" "$work/twin.json" <<'PY' && pass || fail "run --patient TWIN.json differs from run --patient RECORD"
+import hashlib, sys, h5py, numpy as np
 with h5py.File(sys.argv[1], "r") as a, h5py.File(sys.argv[2], "r") as b:
     names = []
     a.visit(lambda n: names.append(n) if isinstance(a[n], h5py.Dataset) else None)
@@ -317,8 +318,12 @@ with h5py.File(sys.argv[1], "r") as a, h5py.File(sys.argv[2], "r") as b:
     for n in names:
         x, y = a[n][()], b[n][()]
         assert x.shape == y.shape and (x.dtype.kind not in "fc" or np.array_equal(x, y, equal_nan=True)), n
-    for k in ("patient_id", "patient_measured", "patient_file"):
+    for k in ("patient_id", "patient_measured"):
         assert a.attrs[k] == b.attrs[k], k
+    # The twin file holds only de-identified values: named by its own digest.
+    twin = hashlib.sha256(open(sys.argv[3], "rb").read()).hexdigest()
+    file = b.attrs["patient_file"]
+    assert (file.decode() if isinstance(file, bytes) else file) == "patient file, sha256 " + twin
     # The report's last line is the calibration's wall-clock time.
     text = lambda f: (f.attrs["calibration"].decode() if isinstance(f.attrs["calibration"], bytes) else f.attrs["calibration"]).split("; ")[:-1]
     assert text(a) == text(b) and text(a), (text(a), text(b))
@@ -341,10 +346,27 @@ import sys, h5py
 with h5py.File(sys.argv[1], "r") as f:
     text = lambda k: f.attrs[k].decode() if isinstance(f.attrs[k], bytes) else f.attrs[k]
     assert "height 179.2 cm" in text("patient_measured"), text("patient_measured")
-    assert text("patient_file").startswith("FHIR health record, sha256 ")
+    assert text("patient_file") == "FHIR health record (linked by the patient's code)"
     assert text("patient_id").startswith("pt-")
 PY
-unset PHYSIOTWIN_PSEUDONYM_KEY
+# The patient's code is random and its link stays in the local table (45 CFR 164.514(c)): no
+# output carries the record's digest; the owner-only table links the code to the record file;
+# another table gives the same record another code (the code is no function of the record).
+code_of() { /usr/bin/python3 -c 'import sys, h5py; v = h5py.File(sys.argv[1], "r").attrs["patient_id"]; print(v.decode() if isinstance(v, bytes) else v)' "$1"; }
+digest=$(sha256sum "$record" | cut -d' ' -f1)
+code=$(code_of "$work/record.h5")
+PHYSIOTWIN_RECORD_CODES="$work/other-codes.tsv" "$cli" run --patient "$record" --no-calibrate --duration 1 --out "$work/other_table.h5" > /dev/null 2>&1
+! grep -qF "$digest" "$work/record.txt" "$work/record.dump" "$work/twin.json" "$work/calibrate.txt" && grep -qP "^$code\t[0-9a-f]{64}\t$digest\$" "$work/record-codes.tsv" && [ "$(stat -c %a "$work/record-codes.tsv")" = 600 ] && [ "$(code_of "$work/other_table.h5")" != "$code" ] && [ "$(grep -c "^pt-" "$work/other-codes.tsv")" = 1 ] && pass || { fail "the record-code table"; cat "$work/record-codes.tsv"; }
+# Parallel runs (a cohort's workers) share one table: one code per patient, whichever runs first.
+inferno="$data/fhir/inferno_787d18e6-7a5a-4002-9c04-16ee9879406f.json"
+for i in 1 2 3; do
+  PHYSIOTWIN_RECORD_CODES="$work/shared-codes.tsv" "$cli" run --patient "$record" --no-calibrate --duration 1 --out "$work/parallel_${i}_smart.h5" > /dev/null 2>&1 &
+  PHYSIOTWIN_RECORD_CODES="$work/shared-codes.tsv" "$cli" run --patient "$inferno" --as-of 2000-01-01 --no-calibrate --duration 1 --out "$work/parallel_${i}_infer.h5" > /dev/null 2>&1 &
+done
+wait
+codes=$(for f in "$work"/parallel_*_smart.h5; do code_of "$f"; done | sort -u | wc -l)
+others=$(for f in "$work"/parallel_*_infer.h5; do code_of "$f"; done | sort -u | wc -l)
+[ "$codes" = 1 ] && [ "$others" = 1 ] && [ "$(grep -c "^pt-" "$work/shared-codes.tsv")" = 2 ] && pass || { fail "parallel runs sharing a record-code table"; cat "$work/shared-codes.tsv"; }
 
 # --- settle -------------------------------------------------------------------------------
 "$cli" settle --duration 10 --out "$work/settled.json" > /dev/null && "$cli" run --model "$work/settled.json" --duration 2 --out "$work/settled.h5" > /dev/null && pass || fail "settle, then run the settled model"

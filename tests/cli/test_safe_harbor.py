@@ -15,6 +15,7 @@ Also: no output names a path of this machine (the model is named by name and dig
 
   test_safe_harbor.py PHYSIOTWIN_CLI DATA_DIR
 """
+import hashlib
 import json
 import os
 import re
@@ -79,7 +80,9 @@ def hdf5_text(path):
 def main():
     cli, data = str(Path(sys.argv[1]).resolve()), Path(sys.argv[2]).resolve()
     failures = 0
-    env = dict(os.environ, PHYSIOTWIN_PSEUDONYM_KEY="safe harbor test key")
+    # Codes from a table of the test's own (removed with the folder at exit), not the user's.
+    table = tempfile.TemporaryDirectory()
+    env = dict(os.environ, PHYSIOTWIN_RECORD_CODES=str(Path(table.name) / "record-codes.tsv"))
     records = sorted((data / "fhir").glob("*.json"))
     any_over_89 = False
     assert len(records) >= 10, records
@@ -91,6 +94,9 @@ def main():
         text = record.read_text()
         days = set(re.findall(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)", text))
         forbidden |= days | {d[:7] for d in days}
+        # The record file's digest is derived from the record: never in an output file or on
+        # stdout (164.514(c)); stderr's messages name the record by it, as issue 11 asks.
+        digest = hashlib.sha256(record.read_bytes()).hexdigest()[:16]
         outputs = {}
         with tempfile.TemporaryDirectory() as work:
             work = Path(work)
@@ -124,6 +130,9 @@ def main():
                 if item in content:
                     print(f"FAIL {record.name}: {where} holds {item!r}")
                     failures += 1
+            if not where.endswith("stderr") and digest in content:
+                print(f"FAIL {record.name}: {where} holds the record's digest")
+                failures += 1
             for path in ("/work/", "/home/", "/tmp/", str(data)):
                 if where.endswith((".h5", ".json")) and path in content:
                     print(f"FAIL {record.name}: {where} names a path of this machine ({path})")

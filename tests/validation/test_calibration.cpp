@@ -89,7 +89,6 @@ CirculationModel stored_twin(const Patient& patient, CalibrationReport* report =
 }
 
 Patient record(const std::string& file) {
-  setenv("PHYSIOTWIN_PSEUDONYM_KEY", "test key", 1);
   return patient_from_record(read_health_record(test_support::data_path("fhir/" + file)));
 }
 
@@ -165,7 +164,6 @@ TEST(Calibration, ARecordsHeartRateAndSpo2HoldOnTheStoredTwin) {
   }
   const auto file = test_support::private_folder("record_vitals") / "record.json";
   std::ofstream(file) << bundle.dump();
-  setenv("PHYSIOTWIN_PSEUDONYM_KEY", "test key", 1);
   const Patient patient = patient_from_record(read_health_record(file));
   ASSERT_EQ(patient.measurement(Measure::heart_rate), 88.0);
   ASSERT_EQ(patient.measurement(Measure::spo2), 84.0);

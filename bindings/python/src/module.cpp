@@ -134,7 +134,7 @@ class PyTwin {
     if (!record_.keep_samples) {
       throw InputError("write_hdf5: this twin keeps no samples (keep_samples=False)");
     }
-    // A record's path is never written (file names of records hold names): its digest is.
+    // A record's path is never written (file names of records hold names), nor its digest.
     io::RunDescription run{patient_.id,
                            patient_.description,
                            model_source_label(initial_),
@@ -268,7 +268,7 @@ PYBIND11_MODULE(_physiotwin, m) {
       .def_readonly("height", &Patient::height_cm)
       .def_readonly("weight", &Patient::weight_kg)
       .def_readonly("source", &Patient::source)
-      .def_readonly("record_digest", &Patient::record_digest)
+      .def_readonly("from_health_record", &Patient::from_health_record)
       .def_readonly("measured", &Patient::measured)
       .def_readonly("assumed", &Patient::assumed)
       .def_property_readonly("measurements", &measurements_dict)

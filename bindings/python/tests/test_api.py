@@ -1,5 +1,6 @@
 """The Python API (docs/python.md): every public function, dtypes and shapes, errors."""
 
+import hashlib
 import json
 import os
 import subprocess
@@ -108,7 +109,7 @@ def test_patients():
     with pytest.raises(ValueError, match="unknown reference patient"):
         pt.reference_patient("adult_martian")
     record = pt.load_patient(RECORD)
-    assert record.id.startswith("pt-") and record.sex == "male"
+    assert record.id.startswith("pt-") and record.sex == "male" and record.from_health_record
     assert record.measurements["systolic_pressure"] == pytest.approx(131.5, abs=0.05)
     assert any(m.startswith("height") for m in record.measured)
     # Privacy: the record's names never reach the patient object.
@@ -336,7 +337,8 @@ def test_hdf5_with_actions_breaths_overrides_and_no_names(tmp_path):
     path = tmp_path / "record.h5"
     twin.save(path)
     f = pt.read_hdf5(path)
-    assert f.attributes["patient_file"].startswith("FHIR health record, sha256 ")
+    assert f.attributes["patient_file"] == "FHIR health record (linked by the patient's code)"
+    assert hashlib.sha256(RECORD.read_bytes()).hexdigest()[:16] not in path.read_bytes().decode("latin-1")
     assert "heart.rate=75" in f.attributes["parameter_overrides"]
     assert f.action_times.tolist() == [8.0] and f.actions[0].startswith("hemorrhage ")
     assert len(f.breaths.time) == len(twin.breaths().time) > 0

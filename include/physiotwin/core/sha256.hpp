@@ -1,134 +1,64 @@
 #pragma once
-// SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104), for the pseudonymous ids and record
-// digests of patient records (patient/health_record.hpp). Small and dependency-free; checked
-// against the FIPS and RFC 4231 test vectors (tests/unit/test_health_record.cpp).
+// SHA-256 and HMAC-SHA256 from libsodium (docs/architecture.md, "Dependencies"), for the
+// digests that name records in messages and models in outputs, and for the keyed index of the
+// local record-code table (patient/record_codes.hpp). Thin wrappers: the library does the work.
+#include <sodium.h>
+
 #include <array>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
 namespace physiotwin::crypto {
 
-using Digest = std::array<std::uint8_t, 32>;
+using Digest = std::array<std::uint8_t, crypto_hash_sha256_BYTES>;
 
-class Sha256 {
- public:
-  void update(std::string_view data) noexcept {
-    for (const char c : data) {
-      block_[fill_++] = static_cast<std::uint8_t>(c);
-      if (fill_ == 64) {
-        compress();
-        fill_ = 0;
-      }
-    }
-    length_ += data.size();
-  }
-
-  [[nodiscard]] Digest finish() noexcept {
-    const std::uint64_t bits = length_ * 8;
-    block_[fill_++] = 0x80;
-    if (fill_ > 56) {
-      while (fill_ < 64) block_[fill_++] = 0;
-      compress();
-      fill_ = 0;
-    }
-    while (fill_ < 56) block_[fill_++] = 0;
-    for (int i = 7; i >= 0; --i) block_[fill_++] = static_cast<std::uint8_t>(bits >> (8 * i));
-    compress();
-    Digest out{};
-    for (std::size_t i = 0; i < 8; ++i) {
-      for (std::size_t j = 0; j < 4; ++j) {
-        out[4 * i + j] = static_cast<std::uint8_t>(state_[i] >> (24 - 8 * j));
-      }
-    }
-    return out;
-  }
-
- private:
-  static constexpr std::uint32_t rotr(std::uint32_t x, int n) noexcept {
-    return (x >> n) | (x << (32 - n));
-  }
-
-  void compress() noexcept {
-    static constexpr std::array<std::uint32_t, 64> k{
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-        0xc67178f2};
-    std::array<std::uint32_t, 64> w{};
-    for (std::size_t i = 0; i < 16; ++i) {
-      w[i] = std::uint32_t(block_[4 * i]) << 24 | std::uint32_t(block_[4 * i + 1]) << 16 |
-             std::uint32_t(block_[4 * i + 2]) << 8 | std::uint32_t(block_[4 * i + 3]);
-    }
-    for (std::size_t i = 16; i < 64; ++i) {
-      const std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-      const std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    auto v = state_;
-    for (std::size_t i = 0; i < 64; ++i) {
-      const std::uint32_t s1 = rotr(v[4], 6) ^ rotr(v[4], 11) ^ rotr(v[4], 25);
-      const std::uint32_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
-      const std::uint32_t t1 = v[7] + s1 + ch + k[i] + w[i];
-      const std::uint32_t s0 = rotr(v[0], 2) ^ rotr(v[0], 13) ^ rotr(v[0], 22);
-      const std::uint32_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
-      const std::uint32_t t2 = s0 + maj;
-      v = {t1 + t2, v[0], v[1], v[2], v[3] + t1, v[4], v[5], v[6]};
-    }
-    for (std::size_t i = 0; i < 8; ++i) state_[i] += v[i];
-  }
-
-  std::array<std::uint32_t, 8> state_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                      0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  std::array<std::uint8_t, 64> block_{};
-  std::size_t fill_ = 0;
-  std::uint64_t length_ = 0;
-};
-
-[[nodiscard]] inline Digest sha256(std::string_view data) noexcept {
-  Sha256 h;
-  h.update(data);
-  return h.finish();
+/// libsodium's one-time initialisation (thread-safe; picks the fastest implementation and
+/// seeds its random generator). Every function here calls it first.
+inline void ensure_sodium() {
+  static const int status = sodium_init();
+  if (status < 0) throw std::runtime_error("libsodium could not be initialised");
 }
 
-/// HMAC-SHA256 of `message` under `key` (RFC 2104).
-[[nodiscard]] inline Digest hmac_sha256(std::string_view key, std::string_view message) noexcept {
-  std::array<char, 64> block{};
-  if (key.size() > 64) {
-    const Digest k = sha256(key);
-    for (std::size_t i = 0; i < k.size(); ++i) block[i] = static_cast<char>(k[i]);
-  } else {
-    for (std::size_t i = 0; i < key.size(); ++i) block[i] = key[i];
-  }
-  std::array<char, 64> inner{}, outer{};
-  for (std::size_t i = 0; i < 64; ++i) {
-    inner[i] = static_cast<char>(block[i] ^ 0x36);
-    outer[i] = static_cast<char>(block[i] ^ 0x5c);
-  }
-  Sha256 in;
-  in.update({inner.data(), inner.size()});
-  in.update(message);
-  const Digest inner_digest = in.finish();
-  Sha256 out;
-  out.update({outer.data(), outer.size()});
-  out.update({reinterpret_cast<const char*>(inner_digest.data()), inner_digest.size()});
-  return out.finish();
+[[nodiscard]] inline Digest sha256(std::string_view data) {
+  ensure_sodium();
+  Digest out{};
+  crypto_hash_sha256(out.data(), reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  return out;
 }
 
+/// HMAC-SHA256 (RFC 2104) with a key of any length.
+[[nodiscard]] inline Digest hmac_sha256(std::string_view key, std::string_view message) {
+  ensure_sodium();
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()),
+                              key.size());
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(message.data()),
+                                message.size());
+  Digest out{};
+  crypto_auth_hmacsha256_final(&state, out.data());
+  return out;
+}
+
+/// Lower-case hexadecimal of the first `bytes` bytes.
+[[nodiscard]] inline std::string hex(const std::uint8_t* data, std::size_t bytes) {
+  std::string out(2 * bytes + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), data, bytes);
+  out.pop_back();
+  return out;
+}
 [[nodiscard]] inline std::string hex(const Digest& d, std::size_t bytes = 32) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string s;
-  for (std::size_t i = 0; i < bytes && i < d.size(); ++i) {
-    s += digits[d[i] >> 4];
-    s += digits[d[i] & 15];
-  }
-  return s;
+  return hex(d.data(), bytes < d.size() ? bytes : d.size());
+}
+
+/// `bytes` bytes from the operating system's secure random generator, in hexadecimal.
+[[nodiscard]] inline std::string random_hex(std::size_t bytes) {
+  ensure_sodium();
+  std::array<std::uint8_t, 64> buffer{};
+  if (bytes > buffer.size()) bytes = buffer.size();
+  randombytes_buf(buffer.data(), bytes);
+  return hex(buffer.data(), bytes);
 }
 
 }  // namespace physiotwin::crypto

@@ -36,9 +36,9 @@ struct Patient {
   double height_cm = 175.0;
   double weight_kg = 70.0;
   std::string source;
-  /// From a health record: its SHA-256, which outputs carry instead of the record's path
-  /// (file names of records often hold the patient's name).
-  std::string record_digest;
+  /// Read from a health record just now (not from a patient file): outputs name its source
+  /// "FHIR health record", never by the record's path or digest (docs/patient-records.md).
+  bool from_health_record = false;
   /// Measured values (vitals, laboratory values) in the units of measure_specs; NaN where
   /// there is none. Haemoglobin sets the blood's O2 capacity (scale_to_patient()); the
   /// vitals are the targets of calibration.
@@ -108,7 +108,8 @@ inline constexpr ParameterSpec patient_weight_spec{"weight", "kg", 30.0, 250.0, 
   p.height_cm = detail::read_parameter(root["height"], "height", patient_height_spec).value;
   p.weight_kg = detail::read_parameter(root["weight"], "weight", patient_weight_spec).value;
   p.source = root["source"].string();
-  if (root.has("record_sha256")) p.record_digest = root["record_sha256"].string();
+  // "record_sha256": written by versions before 0.2 (a digest of the record, which Safe
+  // Harbor's re-identification rule does not allow in outputs); accepted, never carried on.
   if (root.has("measurements")) {
     // {"heart_rate": {"value": 64, "unit": "1/min", "source": "..."}, ...}: the names and
     // units of health records (docs/patient-format.md), height and weight excepted.
@@ -168,7 +169,6 @@ inline constexpr ParameterSpec patient_weight_spec{"weight", "kg", 30.0, 250.0, 
   }
   if (p.age_90_or_older) j["age_90_or_older"] = true;
   if (!measures.empty()) j["measurements"] = measures;
-  if (!p.record_digest.empty()) j["record_sha256"] = p.record_digest;
   if (!p.measured.empty()) j["measured"] = p.measured;
   if (!p.assumed.empty()) j["assumed"] = p.assumed;
   return j;
@@ -191,13 +191,14 @@ struct PopulationValues {
 [[nodiscard]] inline Patient patient_from_record(const HealthRecord& record) {
   Patient p;
   p.id = record.pseudonym;
-  p.description = "patient of a FHIR health record (pseudonymous id; record sha256 " +
-                  record.record_digest.substr(0, 16) + "...)";
+  p.description =
+      "patient of a FHIR health record (random code; only the record-code table of the "
+      "record's holder links it to the record)";
   p.sex = record.sex;
   p.age_90_or_older = record.age_years > 89;
   p.age_years = std::min<double>(record.age_years, patient_age_spec.max);
-  p.source = "FHIR record, sha256 " + record.record_digest;
-  p.record_digest = record.record_digest;
+  p.source = "FHIR health record";
+  p.from_health_record = true;
   p.warnings = record.warnings;
   const PopulationValues population = population_values(record.sex);
   for (std::size_t m = 0; m < measure_specs.size(); ++m) {

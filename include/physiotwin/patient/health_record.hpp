@@ -31,7 +31,7 @@
 #include "physiotwin/core/json_reader.hpp"
 #include "physiotwin/core/sha256.hpp"
 #include "physiotwin/patient/dates.hpp"
-#include "physiotwin/patient/pseudonym.hpp"
+#include "physiotwin/patient/record_codes.hpp"
 #include "physiotwin/patient/record_measures.hpp"
 
 namespace physiotwin {
@@ -48,9 +48,11 @@ struct RecordValue {
 
 /// What a twin takes from a health record: nothing that identifies the person.
 struct HealthRecord {
-  std::string label;          ///< "health record sha256 <16 hex digits>": how messages name it
-  std::string pseudonym;      ///< keyed hash of the record's patient identifier
-  std::string record_digest;  ///< SHA-256 of the record file
+  std::string label;  ///< "health record sha256 <16 hex digits>": how messages name it
+  /// Random code of the record's patient, from the local record-code table
+  /// (patient/record_codes.hpp): not derived from the record, so outputs may carry it.
+  std::string pseudonym;
+  std::string record_digest;  ///< SHA-256 of the record file: for the table, never an output
   std::string sex;            ///< "male" or "female"
   /// Completed years at the as-of date. Outputs never show it past 89 ("90 or older").
   int age_years = 0;
@@ -308,9 +310,10 @@ inline void choose_values(std::array<std::vector<Candidate>, std::size_t(Measure
     }
     record.sex = patient["gender"].string();
   }
-  // Pseudonym: keyed hash of the first identifier (system|value), else of the resource id.
+  // The patient's identity, for the record-code table: the first identifier (system|value),
+  // else the resource id. Its code is looked up once the record has been read in full.
+  std::string identity;
   {
-    std::string identity;
     auto text = [](const JsonView& node, const char* key) {
       return node.has(key) && node[key].raw().is_string() ? node[key].string() : std::string();
     };
@@ -324,9 +327,8 @@ inline void choose_values(std::array<std::vector<Candidate>, std::size_t(Measure
                !patient["id"].string().empty()) {
       identity = patient["id"].string();
     } else {
-      patient.fail("the Patient has neither an identifier nor an id to derive a pseudonym from");
+      patient.fail("the Patient has neither an identifier nor an id to link a code to");
     }
-    record.pseudonym = "pt-" + crypto::hex(crypto::hmac_sha256(pseudonym_key(), identity), 8);
   }
 
   // Observations dated after today are entry errors: never used (one warning with their
@@ -407,6 +409,7 @@ inline void choose_values(std::array<std::vector<Candidate>, std::size_t(Measure
     patient["birthDate"].fail(
         fmt::format("the patient would be over {} years old at the as-of date", oldest_living_age));
   }
+  record.pseudonym = record_code(identity, record.record_digest);
   return record;
 }
 

@@ -88,13 +88,14 @@ enum class PatientInput { patient_file, health_record, twin_parameters };
   return lines;
 }
 
-/// How outputs (the HDF5 file's `patient_file`) name a patient's source: by a digest, never
-/// by a path (file names of records often hold the patient's name; a path of the user's
-/// machine says who ran it): a health record by its own digest, a patient or twin parameter
-/// file by its file's.
+/// How outputs (the HDF5 file's `patient_file`) name a patient's source, never by a path (file
+/// names of records often hold the patient's name; a path of the user's machine says who ran
+/// it): a health record as such (its digest would be derived from the record, which Safe
+/// Harbor does not allow; the patient's random code links it), a patient or twin parameter
+/// file, which holds only de-identified values, by its file's digest.
 [[nodiscard]] inline std::string patient_source_label(const Patient& patient,
                                                       const std::filesystem::path& file) {
-  if (!patient.record_digest.empty()) return "FHIR health record, sha256 " + patient.record_digest;
+  if (patient.from_health_record) return "FHIR health record (linked by the patient's code)";
   std::error_code error;
   if (file.empty() || !std::filesystem::is_regular_file(file, error)) return "none";
   return "patient file, sha256 " + crypto::hex(crypto::sha256(read_text_file(file)));
