@@ -6,11 +6,14 @@
 // the signal (a shell's $? is 130 / 143).
 // This header is light on purpose (no model, no solver): the files that only parse, print or
 // watch signals compile in seconds. What builds a twin is in model_options.hpp.
+#include <filesystem>
 #include <functional>
+#include <span>
 #include <string>
 
 #include "physiotwin/core/cancellation.hpp"
 #include "physiotwin/core/error.hpp"
+#include "physiotwin/io/output_file.hpp"
 
 namespace CLI {
 class App;
@@ -30,6 +33,10 @@ struct UsageError : InputError {
 /// Parses a decimal number in full ("12", "-0.5", "1e-3"); anything else (hexadecimal,
 /// "inf", "nan", trailing text) is a UsageError naming `what`.
 double parse_number(const std::string& text, const std::string& what);
+
+/// Checks `--out` before anything is computed (io::check_output_file()) and removes the
+/// temporary files an earlier run killed while writing it left behind, saying so on stderr.
+void check_output(const std::filesystem::path& out, std::span<const io::InputFile> inputs);
 
 // ---- the commands: each adds its subcommand to the tool; `run` runs it once parsed ----
 struct Command {

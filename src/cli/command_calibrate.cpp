@@ -21,7 +21,7 @@ struct CalibrateOptions {
 
 int calibrate(const CalibrateOptions& options) {
   check_model_options(options.model);
-  if (!options.out.empty()) io::check_output_file(options.out, inputs_of(options.model));
+  if (!options.out.empty()) check_output(options.out, inputs_of(options.model));
   const PreparedModel prepared = prepare_model(options.model);
   if (!prepared.calibrated) {
     fmt::print(

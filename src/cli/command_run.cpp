@@ -92,13 +92,18 @@ int run(const RunOptions& options, const RunNumbers& numbers) {
   std::vector<io::InputFile> inputs = inputs_of(options.model);
   if (!options.scenario.empty())
     inputs.push_back({options.scenario, "the scenario file (--scenario)"});
-  io::check_output_file(options.out, inputs);
+  check_output(options.out, inputs);
   // The file's size, at most (gzip saves about a fifth on these signals), from the model's
   // signals and the run's length: refused before anything is computed if it cannot fit.
   double duration = numbers.duration;
   {
     const CirculationModel unpersonalised = load_circulation(model_file_of(options.model));
-    if (!options.scenario.empty()) duration = scenario_duration(options.scenario);
+    if (!options.scenario.empty()) {
+      // What no patient changes is checked now (a misspelt parameter fails in milliseconds);
+      // the rest against the personalised model below.
+      duration = load_scenario(options.scenario, unpersonalised, ActionCheck::before_personalising)
+                     .duration;
+    }
     const double samples = std::floor(duration * numbers.sample_rate) + 1.0;
     const std::size_t columns = unpersonalised.signals().size() + 1;
     io::check_output_space(options.out,
@@ -110,8 +115,7 @@ int run(const RunOptions& options, const RunNumbers& numbers) {
   CirculationModel& model = prepared.model;
   const Patient& patient = prepared.patient;
   // The whole scenario is checked against the personalised model (its blood volume, the rules
-  // with its calibrated heart rate) before the twin is simulated or anything written; so a
-  // bad action is reported after calibration's second, not before it.
+  // with its calibrated heart rate) before the twin is simulated or anything written.
   Scenario scenario;
   if (!options.scenario.empty()) scenario = load_scenario(options.scenario, model);
   const std::string patient_file = patient_source_label(patient, patient_file_of(options.model));

@@ -80,7 +80,7 @@ std::vector<double> advance_to_common_start(Twin& twin) {
 int settle(const SettleOptions& options, double duration) {
   const std::filesystem::path model_file = model_file_of(options.model);
   const io::InputFile input{model_file, "the model file (--model)"};
-  io::check_output_file(options.out, std::span(&input, 1));
+  check_output(options.out, std::span(&input, 1));
   // The model as its file describes it (its reference body): no patient scaling, because the
   // resting state is written back into that file.
   CirculationModel model = load_circulation(model_file);

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
+#include <optional>
 #include <system_error>
 
 #include "io/hdf5_handles.hpp"
@@ -53,6 +54,8 @@ std::string creation_time() {
 struct Hdf5Recorder::Impl {
   std::filesystem::path final_path;
   std::filesystem::path temporary_path;
+  /// Removed by a second Ctrl-C's handler if the process must end before unwinding.
+  std::optional<RegisteredTemporary> registered;
   RunDescription run;
   Handle file, timeseries;
   Handle time_dataset;
@@ -112,6 +115,7 @@ Hdf5Recorder::Hdf5Recorder(std::filesystem::path path, RunDescription run)
   detail::silence_hdf5_errors();
   impl_->final_path = std::move(path);
   impl_->temporary_path = temporary_name_for(impl_->final_path);
+  impl_->registered.emplace(impl_->temporary_path);
   impl_->run = std::move(run);
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "H5Pcreate");
   // The 1.8 file format: readable by every HDF5 and h5py in use, and deterministic.

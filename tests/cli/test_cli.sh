@@ -156,6 +156,37 @@ for signal in INT TERM; do
   [ "$status" -eq "$expected" ] && [ "$ms" -lt 1000 ] && grep -q "interrupted by SIG$signal: stopped, nothing written" "$work/signal_$signal.stderr" && [ "$(cat "$work/kept_$signal.h5")" = "the old file" ] && [ -z "$(ls -a "$work" | grep '\.tmp$')" ] && pass || { fail "SIG$signal: exit $status after $ms ms"; cat "$work/signal_$signal.stderr"; ls -a "$work"; }
 done
 
+# A second Ctrl-C before the first is answered ends the tool at once; its handler removes the
+# temporary file first (which of the two answers wins the race, nothing is left behind).
+echo "the old file" > "$work/kept_twice.h5"
+"$cli" run --duration 3600 --out "$work/kept_twice.h5" > /dev/null 2> "$work/signal_twice.stderr" &
+pid=$!
+for _ in $(seq 100); do ls -a "$work" | grep -q '^\.kept_twice\.h5\..*\.tmp$' && break; sleep 0.1; done
+sleep 0.5
+kill -INT "$pid"; kill -INT "$pid"
+wait "$pid"
+status=$?
+[ "$status" -eq 130 ] && grep -qE "interrupted again: stopped at once; temporary files removed|interrupted by SIGINT" "$work/signal_twice.stderr" && [ "$(cat "$work/kept_twice.h5")" = "the old file" ] && [ -z "$(ls -a "$work" | grep '\.tmp$')" ] && pass || { fail "two SIGINTs: exit $status"; cat "$work/signal_twice.stderr"; ls -a "$work"; }
+# Killed outright (SIGKILL: no handler runs), a run leaves its temporary file; the next run
+# writing the same output removes it and says so, but keeps one whose writer is alive (this
+# shell's id) and one locked by a writer (as HDF5 locks its files, here flock(1)).
+"$cli" run --duration 3600 --out "$work/killed.h5" > /dev/null 2>&1 &
+pid=$!
+for _ in $(seq 100); do ls -a "$work" | grep -q '^\.killed\.h5\..*\.tmp$' && break; sleep 0.1; done
+kill -KILL "$pid"; wait "$pid" 2> /dev/null
+left=$(ls -a "$work" | grep '^\.killed\.h5\..*\.tmp$')
+true & dead=$!; wait "$dead"
+echo live > "$work/.killed.h5.$$-00000000aaaa.tmp"
+echo locked > "$work/.killed.h5.$dead-00000000bbbb.tmp"
+flock "$work/.killed.h5.$dead-00000000bbbb.tmp" sleep 10 &
+locker=$!
+sleep 0.2
+"$cli" run --duration 1 --out "$work/killed.h5" > /dev/null 2> "$work/killed.stderr"
+status=$?
+kill "$locker" 2> /dev/null; wait "$locker" 2> /dev/null
+[ -n "$left" ] && [ "$status" -eq 0 ] && grep -qF "note: removed $left, left by a run of physiotwin that was killed" "$work/killed.stderr" && [ ! -e "$work/$left" ] && [ -e "$work/.killed.h5.$$-00000000aaaa.tmp" ] && [ -e "$work/.killed.h5.$dead-00000000bbbb.tmp" ] && pass || { fail "temporary files of a killed run"; cat "$work/killed.stderr"; ls -a "$work"; }
+rm -f "$work"/.killed.h5.*.tmp
+
 # Calibration and settle stop within a second too, and leave nothing (die of the signal, as a
 # shell expects: a loop over records stops).
 # The signal is sent once the tool catches SIGINT (bit 2 of SigCgt in /proc/PID/status): a
@@ -271,6 +302,11 @@ expect_bad_input ventilator_fio2 'fio2 0.1 is outside the allowed range [0.21, 1
 
 # --- health records (issue 4) ------------------------------------------------------------
 record="$data/fhir/smart_Alberto_Atencio_fc712d1f-5a2e-4407-9c55-a2a2bad623c2.json"
+# A misspelt parameter in a scenario is refused before the record is read and calibrated: the
+# record-code table, opened when a record is read, is never created.
+printf '{"duration": 30, "actions": [{"time": 5, "action": "set", "parameter": "heart.rte", "value": 70}]}' > "$work/typo.json"
+PHYSIOTWIN_RECORD_CODES="$work/untouched-codes.tsv" expect_bad_input scenario_typo_first 'typo.json: actions[0]: unknown parameter' run --patient "$record" --scenario "$work/typo.json"
+[ ! -e "$work/untouched-codes.tsv" ] && pass || fail "a bad scenario was checked only after the record was read"
 "$cli" run --patient "$record" --duration 2 --out "$work/record.h5" > "$work/record.txt" 2>&1 && grep -q "measured: height" "$work/record.txt" && pass || { fail "run --patient RECORD"; cat "$work/record.txt"; }
 # No name, identifier, address or telephone number of the record in any output.
 /usr/bin/python3 - "$record" > "$work/identifying.txt" <<'PY'

@@ -147,3 +147,42 @@ TEST(PhysicalGuards, ScenarioTotalsAreCheckedBeforeAnythingIsSimulated) {
                         {"time": 9, "action": "set", "parameter": "aortic_valve.min_area", "value": 0.6})"),
       "actions[1]: aortic_valve.min_area = 0.6, with the scenario's earlier changes"));
 }
+
+// Before the model is personalised (a record read and calibrated, about a second), a scenario
+// is checked for what no patient changes; what depends on the patient waits for its model.
+TEST(PhysicalGuards, ScenarioNamesAndRangesAreCheckedBeforePersonalising) {
+  const CirculationModel model = test_support::reference_model();
+  const auto folder = test_support::private_folder("scenario_early");
+  auto early_error = [&](const std::string& actions) {
+    const auto path = folder / "scenario.json";
+    std::ofstream(path) << R"({"duration": 600, "actions": [)" << actions << "]}";
+    try {
+      (void)load_scenario(path, model, ActionCheck::before_personalising);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_TRUE(contains(early_error(R"({"time": 5, "action": "set", "parameter": "heart.rte",
+                                       "value": 70})"),
+                       "actions[0]: unknown parameter"))
+      << early_error(R"({"time": 5, "action": "set", "parameter": "heart.rte", "value": 70})");
+  EXPECT_TRUE(contains(
+      early_error(R"({"time": 5, "action": "set", "parameter": "heart.rate", "value": 900})"),
+      "actions[0]: heart.rate = 900 1/min is outside the allowed range"));
+  EXPECT_TRUE(contains(early_error(R"({"time": 5, "action": "hemorrhage", "rate": 9000,
+                                       "volume": 100})"),
+                       "actions[0]: rate 9000 mL/min is outside the allowed range"));
+  EXPECT_TRUE(contains(early_error(R"({"time": 5, "action": "infusion", "rate": 100,
+                                       "volume": 100, "fluid": "lemonade"})"),
+                       "actions[0]: fluid \"lemonade\""));
+  // Rules between parameters and limits set by the blood volume depend on the patient: not
+  // judged on the unpersonalised model (the complete check refuses these, above).
+  EXPECT_EQ(early_error(R"({"time": 5, "action": "set", "parameter": "aortic_valve.max_area",
+                            "value": 0.5},
+                           {"time": 9, "action": "set", "parameter": "aortic_valve.min_area",
+                            "value": 0.6})"),
+            "(no error)");
+  EXPECT_EQ(early_error(R"({"time": 0, "action": "hemorrhage", "rate": 2000, "volume": 6000})"),
+            "(no error)");
+}

@@ -146,6 +146,7 @@ class PyTwin {
     const io::InputFile inputs[] = {{initial_.source_file, "the model file"},
                                     {patient_file, "the patient file"}};
     io::check_output_file(path, inputs, "");
+    (void)remove_abandoned_temporaries(path);  // left by a killed writer of the same file
     io::Hdf5Recorder file(path, run);
     // The file describes the model as the run began (as the command-line tool's does).
     const Twin at_start(CirculationModel(initial_), options_);
@@ -343,6 +344,7 @@ PYBIND11_MODULE(_physiotwin, m) {
             const io::InputFile inputs[] = {{p.model.source_file, "the model file"},
                                             {p.patient_file, "the patient file"}};
             io::check_output_file(path, inputs, "");
+            (void)remove_abandoned_temporaries(path);
             write_twin_parameters(path, p.model, {p.patient, p.calibration, p.calibrated});
           },
           py::arg("path"));

@@ -204,6 +204,11 @@ def test_twin_parameter_files_round_trip(tmp_path):
 
 def test_hdf5_round_trip(tmp_path, run60):
     path = tmp_path / "run.h5"
+    # The temporary file of a writer that was killed (its process is gone): removed by the save.
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    abandoned = tmp_path / f".run.h5.{dead.pid}-00000000abcd.tmp"
+    abandoned.write_text("left by a killed run")
     run60.save(path)
     assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))
     f = pt.read_hdf5(path)

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "physiotwin/core/error.hpp"
@@ -112,9 +113,17 @@ void validate_ventilator(const Action& a, const CirculationModel& model, Fail&& 
   }
 }
 
+/// How far an action or scenario is checked: `complete`, against the model it will run on;
+/// `before_personalising`, only what no patient changes (names, fields, the parameters' allowed
+/// ranges, sites, ventilator limits), so a typo in a scenario fails before a record is read
+/// and calibrated. The rules between parameters and the limits set by the patient's blood
+/// volume wait for the personalised model.
+enum class ActionCheck { complete, before_personalising };
+
 /// Checks an action against a model and fills in its default site. Throws InputError
 /// naming the action's origin, the field, the value and what is allowed.
-inline void validate_action(Action& a, const CirculationModel& model) {
+inline void validate_action(Action& a, const CirculationModel& model,
+                            ActionCheck check = ActionCheck::complete) {
   const std::string where = a.origin.empty() ? std::string(action_name(a.kind)) : a.origin;
   auto fail = [&](const std::string& what) {
     throw InputError(fmt::format("{}: {}", where, what));
@@ -153,6 +162,7 @@ inline void validate_action(Action& a, const CirculationModel& model) {
       fail(fmt::format("{} = {:g} {} is outside the allowed range {}", p.name, a.value, p.unit,
                        describe_range(p)));
     }
+    if (check == ActionCheck::before_personalising) return;
     ParameterSet changed = model.parameters;
     changed.set(a.parameter, a.value);
     if (const auto broken = model.rule_violation(changed)) {
@@ -169,7 +179,10 @@ inline void validate_action(Action& a, const CirculationModel& model) {
                      max_rate));
   }
   const double blood_volume = model.parameters.value("blood.volume");
-  const double max_volume = bleeding ? blood_volume : 10000.0;
+  const double max_volume = !bleeding ? 10000.0
+                            : check == ActionCheck::complete
+                                ? blood_volume
+                                : std::numeric_limits<double>::infinity();  // not known yet
   if (!(a.volume > 0.0) || a.volume > max_volume) {
     fail(fmt::format("volume {:g} mL is outside the allowed range (0, {:g}] mL{}", a.volume,
                      max_volume, bleeding ? " (the patient's blood volume)" : ""));

@@ -14,17 +14,22 @@
 #include <string_view>
 #include <system_error>
 
+#include <sys/file.h>
+
 #include "physiotwin/core/error.hpp"
+#include "physiotwin/core/temporary_files.hpp"
 
 namespace physiotwin {
 
 /// A new name to write `file`'s contents under before renaming them into place: in the same
-/// folder, hidden (".twin.h5.3f2a9c01-0007.tmp"), unique to this process and call.
+/// folder, hidden (".twin.h5.4711-3f2a9c010007.tmp"), unique to this process (its id first,
+/// for remove_abandoned_temporaries()) and call.
 [[nodiscard]] inline std::filesystem::path temporary_name_for(const std::filesystem::path& file) {
   static std::atomic<unsigned> counter{0};
   thread_local std::random_device random;
-  const std::string name = fmt::format(".{}.{:08x}-{:04x}.tmp", file.filename().string(), random(),
-                                       counter.fetch_add(1) & 0xffffu);
+  const std::string name =
+      fmt::format(".{}.{}-{:08x}{:04x}.tmp", file.filename().string(), temporary_owner_tag(),
+                  random(), counter.fetch_add(1) & 0xffffu);
   return file.parent_path() / name;
 }
 
@@ -51,6 +56,7 @@ inline void move_into_place(const std::filesystem::path& temporary,
 /// Writes `text` to `file` whole or not at all (see above).
 inline void write_text_file_atomically(const std::filesystem::path& file, std::string_view text) {
   const std::filesystem::path temporary = temporary_name_for(file);
+  const RegisteredTemporary registered(temporary);
   std::FILE* out = std::fopen(temporary.c_str(), "wbx");  // "x": created, never reused
   if (out == nullptr) {
     throw IoError(
@@ -58,6 +64,8 @@ inline void write_text_file_atomically(const std::filesystem::path& file, std::s
                     "is it writable?)",
                     file.string()));
   }
+  // Locked while written, as HDF5 locks its files: no other run takes it for abandoned.
+  (void)::flock(::fileno(out), LOCK_EX);
   const bool written = std::fwrite(text.data(), 1, text.size(), out) == text.size();
   const bool closed = std::fclose(out) == 0;
   if (!written || !closed) {
