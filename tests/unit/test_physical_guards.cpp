@@ -108,19 +108,26 @@ TEST(PhysicalGuards, RulesBetweenParametersHoldWhereverAParameterChanges) {
   }
 }
 
+/// The error of a 600 s scenario with these actions, checked as `check` says ("(no error)").
+std::string guarded_scenario_error(const std::filesystem::path& folder,
+                                   const CirculationModel& model, const std::string& actions,
+                                   ActionCheck check) {
+  const auto path = folder / "scenario.json";
+  std::ofstream(path) << R"({"duration": 600, "actions": [)" << actions << "]}";
+  try {
+    (void)load_scenario(path, model, check);
+  } catch (const InputError& e) {
+    return std::string(e.what());
+  }
+  return std::string("(no error)");
+}
+
 // Five 3000 mL haemorrhages passed validation and failed 14 s later.
 TEST(PhysicalGuards, ScenarioTotalsAreCheckedBeforeAnythingIsSimulated) {
   const CirculationModel model = test_support::reference_model();
   const auto folder = test_support::private_folder("scenario_totals");
   auto scenario_error = [&](const std::string& actions) {
-    const auto path = folder / "scenario.json";
-    std::ofstream(path) << R"({"duration": 600, "actions": [)" << actions << "]}";
-    try {
-      (void)load_scenario(path, model);
-    } catch (const InputError& e) {
-      return std::string(e.what());
-    }
-    return std::string("(no error)");
+    return guarded_scenario_error(folder, model, actions, ActionCheck::complete);
   };
   std::vector<std::string> bleed;
   for (int i = 0; i < 5; ++i) {
@@ -154,14 +161,7 @@ TEST(PhysicalGuards, ScenarioNamesAndRangesAreCheckedBeforePersonalising) {
   const CirculationModel model = test_support::reference_model();
   const auto folder = test_support::private_folder("scenario_early");
   auto early_error = [&](const std::string& actions) {
-    const auto path = folder / "scenario.json";
-    std::ofstream(path) << R"({"duration": 600, "actions": [)" << actions << "]}";
-    try {
-      (void)load_scenario(path, model, ActionCheck::before_personalising);
-    } catch (const InputError& e) {
-      return std::string(e.what());
-    }
-    return std::string("(no error)");
+    return guarded_scenario_error(folder, model, actions, ActionCheck::before_personalising);
   };
   EXPECT_TRUE(contains(early_error(R"({"time": 5, "action": "set", "parameter": "heart.rte",
                                        "value": 70})"),
