@@ -1,0 +1,220 @@
+#pragma once
+// The pieces calibration (patient/calibration.hpp) is built from: factors on groups of
+// parameters, the mechanics-only model and moving states between layouts, the values and
+// tolerances of the targets, the baroreflex's resting set point and heart-period ratio, and
+// the shunt fraction for an SpO2. Each is small and checked through calibrate()'s tests.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "physiotwin/gas/blood_gas.hpp"
+#include "physiotwin/model/parameter_groups.hpp"
+#include "physiotwin/patient/body.hpp"
+#include "physiotwin/steady_state.hpp"
+
+namespace physiotwin {
+namespace detail {
+
+/// A log factor on a group of parameters (their values before calibration times e^value).
+struct FactorGroup {
+  std::string name;
+  std::vector<std::size_t> parameters;
+  std::vector<double> base;
+  Measure target = Measure::count;  ///< the measurement it answers (for the first step)
+  double value = 0.0;
+};
+
+/// Sets every group's parameters (clamped to their ranges; a clamped value is reported).
+inline void apply_factors(CirculationModel& model, const std::vector<FactorGroup>& groups,
+                          std::vector<std::string>* clamped = nullptr) {
+  for (const FactorGroup& g : groups) {
+    for (std::size_t i = 0; i < g.parameters.size(); ++i) {
+      const Parameter& p = model.parameters.at(g.parameters[i]);
+      const double wanted = g.base[i] * std::exp(g.value);
+      const double value = std::clamp(wanted, p.min, p.max);
+      if (clamped != nullptr && value != wanted) {
+        clamped->push_back(fmt::format("{}: {} would need {:.4g} {}, outside its range {}", g.name,
+                                       p.name, wanted, p.unit, describe_range(p)));
+      }
+      model.parameters.set_derived(g.parameters[i], value, "calibration");
+    }
+  }
+  model.refresh();
+}
+
+/// Sets one parameter, clamped to its range; a clamped value is reported.
+inline void set_clamped(CirculationModel& model, const char* name, double wanted, const char* what,
+                        std::vector<std::string>& warnings) {
+  const std::size_t i = model.parameters.index_of(name);
+  const Parameter& p = model.parameters.at(i);
+  const double value = std::clamp(wanted, p.min, p.max);
+  if (value != wanted) {
+    // Not the wanted value: it is the record's measurement (or derived from it).
+    warnings.push_back(
+        fmt::format("{}: {} would need a value outside its range {}; set to the "
+                    "nearest limit",
+                    what, name, describe_range(p)));
+  }
+  model.parameters.set_derived(i, value, "calibration");
+  model.refresh();
+}
+
+/// The model's mechanics alone: both reflexes switched off, and without the gases (which
+/// act on the mechanics only through the chemoreflex). A different state layout: states
+/// move between the two by name (transfer_state()).
+[[nodiscard]] inline CirculationModel open_loop_mechanics(const CirculationModel& model) {
+  CirculationModel m = model;
+  for (const char* reflex : {"baroreflex.enabled", "chemoreflex.enabled"}) {
+    if (m.parameters.contains(reflex)) m.parameters.set(reflex, 0.0);
+  }
+  m.chemoreflex.reset();
+  m.gas_exchange.reset();
+  m.start_state.clear();
+  m.finalise();
+  return m;
+}
+
+/// `to`'s initial state with every state `from` also has taken from y (by name), except the
+/// baroreflex's effectors, which stay at `to`'s (its rest, when it has no initial state).
+[[nodiscard]] inline std::vector<double> transfer_state(const CirculationModel& from,
+                                                        std::span<const double> y,
+                                                        const CirculationModel& to) {
+  std::vector<double> out(to.state_size());
+  CirculationModel built = to;
+  built.start_state.clear();
+  built.initial_state(out);
+  const auto& names = from.state_names();
+  const auto& target = to.state_names();
+  for (std::size_t i = 0; i < target.size(); ++i) {
+    if (target[i].starts_with("baroreflex.") && target[i] != "baroreflex.filtered_pressure")
+      continue;
+    const auto it = std::find(names.begin(), names.end(), target[i]);
+    if (it != names.end()) out[i] = y[std::size_t(it - names.begin())];
+  }
+  return out;
+}
+
+/// SpO2 through the shunt fraction, from the lungs' steady O2 balance
+/// C_a = C_c'(P_A) - s VO2 / (CO (1 - s)) solved for s, with a settled twin's alveolar PO2,
+/// arterial PCO2, cardiac output and O2 consumption.
+[[nodiscard]] inline double shunt_for_spo2(const CirculationModel& model, const RestingValues& v,
+                                           double spo2) {
+  const auto& d = gas::dissociation_for(model.parameters.value("gas.hemoglobin"));
+  const double end_capillary = gas::blood_content(d, v.alveolar_po2, v.arterial_pco2).o2;
+  double lo = 0.0, hi = 700.0;  // the PO2 with the target saturation (bisection)
+  for (int i = 0; i < 200; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (gas::blood_content(d, mid, v.arterial_pco2).saturation * 100.0 < spo2 ? lo : hi) = mid;
+  }
+  const double arterial = gas::blood_content(d, 0.5 * (lo + hi), v.arterial_pco2).o2;
+  const double gap = (end_capillary - arterial) * v.cardiac_output * 1000.0;  // mL O2/min
+  return gap / (v.o2_consumption + gap);
+}
+
+/// The settled value a measurement is compared with.
+[[nodiscard]] inline double settled_value(Measure m, const RestingValues& v) {
+  switch (m) {
+    case Measure::systolic_pressure:
+      return v.systolic;
+    case Measure::diastolic_pressure:
+      return v.diastolic;
+    case Measure::lv_ejection_fraction:
+      return v.ejection_fraction;
+    case Measure::heart_rate:
+      return v.heart_rate;
+    case Measure::respiratory_rate:
+      return v.respiratory_rate;
+    case Measure::spo2:
+      return v.spo2;
+    default:
+      return std::nan("");
+  }
+}
+
+/// Calibration's tolerance for each target (issue 4): the report's "within".
+[[nodiscard]] inline double calibration_tolerance(Measure m) {
+  switch (m) {
+    case Measure::heart_rate:
+    case Measure::respiratory_rate:
+      return 1.0;  // 1/min
+    case Measure::spo2:
+      return 1.0;  // %
+    default:
+      return 2.0;  // mmHg for pressures, percentage points for the ejection fraction
+  }
+}
+
+/// The chemoreceptors' drive on the sympathetic neurons over a settled window, from its kept
+/// samples of the peripheral chemoreceptors' firing (empty: not kept, or no chemoreflex).
+[[nodiscard]] inline std::vector<double> chemoreceptor_drive(const CirculationModel& model,
+                                                             const SteadyState& settled) {
+  std::vector<double> drive;
+  if (settled.kept.size() < 2 || !model.chemoreflex) return drive;
+  for (double firing : settled.kept[1]) {
+    double x[control::chemoreflex_state_count] = {firing, 0, 0, 0, 0};
+    drive.push_back(control::chemoreflex_effects(model.chemoreflex_coefficients(), x).sympathetic);
+  }
+  return drive;
+}
+
+/// The set point at which the baroreflex rests for the kept samples of a settled window
+/// (filtered pressure, and the peripheral chemoreceptors' firing if kept).
+[[nodiscard]] inline double resting_set_point(const CirculationModel& model,
+                                              const SteadyState& settled) {
+  const Parameter& p = model.parameters.get("baroreflex.set_point");
+  return control::resting_set_point(model.baroreflex_coefficients(), settled.kept[0],
+                                    chemoreceptor_drive(model, settled), p.min, p.max);
+}
+
+/// Puts the baroreflex's set point at `value` (within its range), as calibration derived it.
+inline void set_reflex_set_point(CirculationModel& model, double value) {
+  const std::size_t i = model.parameters.index_of("baroreflex.set_point");
+  const Parameter& p = model.parameters.at(i);
+  model.parameters.set_derived(i, std::clamp(value, p.min, p.max),
+                               "calibration: the reflex rests at the calibrated pressure");
+  model.refresh();
+}
+
+/// How far the baroreflex is from rest over a settled window (control::resting_excess()).
+[[nodiscard]] inline double resting_excess(const CirculationModel& model,
+                                           const SteadyState& settled) {
+  return control::resting_excess(model.baroreflex_coefficients(), settled.kept[0],
+                                 chemoreceptor_drive(model, settled));
+}
+
+/// The gas values the shunt for an SpO2 is computed from (shunt_for_spo2()), before any gas
+/// has been simulated: the model's resting alveolar PO2 and arterial PCO2 (its built initial
+/// state), the O2 consumption its tissues' parameters ask for, and a cardiac output.
+[[nodiscard]] inline RestingValues resting_gas_values(const CirculationModel& model,
+                                                      double cardiac_output) {
+  RestingValues v;
+  CirculationModel built = model;
+  built.start_state.clear();
+  std::vector<double> y(built.state_size());
+  built.initial_state(y);
+  v.alveolar_po2 = built.airway_gas_pressures(y.data(), resp::alveoli).po2;
+  v.arterial_pco2 = built.blood_gas_pressures(y.data(), built.gas_exchange->arterial_site).pco2;
+  v.cardiac_output = cardiac_output;
+  v.o2_consumption = 0.0;
+  for (std::size_t i = 0; i < model.gas_exchange->tissues.size(); ++i)
+    v.o2_consumption += model.parameters.at(model.gas_exchange->tissue_first_parameter[i]).value;
+  return v;
+}
+
+/// Heart period ratio the baroreflex leaves at the reflex's set point: 1 when its vagal
+/// drive rests too (the heart rate is heart.rate divided by it).
+[[nodiscard]] inline double resting_period_ratio(const CirculationModel& model,
+                                                 const SteadyState& settled) {
+  const auto& c = model.baroreflex_coefficients();
+  const auto mean = control::mean_effector_drive(c, settled.kept[0], {});
+  return control::baroreflex_effects(c, mean.data(), control::effector_drive(c, c.set_point))
+      .period_ratio;
+}
+
+}  // namespace detail
+
+}  // namespace physiotwin
