@@ -68,6 +68,11 @@ TEST(RecordCodes, OneRandomCodePerPatientKeptInAnOwnerOnlyTable) {
   struct stat info {};
   ASSERT_EQ(::stat((folder / "codes.tsv").c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0777, 0600u);
+  // A table copied in readable by others is made owner-only on its next use.
+  ASSERT_EQ(::chmod((folder / "codes.tsv").c_str(), 0644), 0);
+  EXPECT_EQ(record_code("urn:mrn|12345", digest_a), code);
+  ASSERT_EQ(::stat((folder / "codes.tsv").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
 }
 
 // The code is not a function of the record: the same identity and record in another table

@@ -56,6 +56,12 @@ class LockedCodeTable {
     if (fd_ < 0) fail(fmt::format("cannot open it ({})", std::strerror(errno)));
     struct stat info {};
     if (::fstat(fd_, &info) != 0 || !S_ISREG(info.st_mode)) fail("not a regular file");
+    // Owner-only, as created: the table is what turns an output back into a patient. One
+    // copied in with wider permissions is narrowed (an error only if that fails).
+    if ((info.st_mode & 077) != 0 && ::fchmod(fd_, 0600) != 0) {
+      fail(fmt::format("readable by others and cannot be made owner-only ({})",
+                       std::strerror(errno)));
+    }
     while (::flock(fd_, LOCK_EX) != 0) {
       if (errno != EINTR) fail(fmt::format("cannot lock it ({})", std::strerror(errno)));
     }
