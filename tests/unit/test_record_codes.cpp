@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -19,16 +20,23 @@ namespace {
 /// Points PHYSIOTWIN_RECORD_CODES at `table` for one test, then back.
 class UseCodeTable {
  public:
-  explicit UseCodeTable(const std::filesystem::path& table)
-      : previous_(std::getenv("PHYSIOTWIN_RECORD_CODES")) {
+  explicit UseCodeTable(const std::filesystem::path& table) {
+    // Unset before (a std::string from getenv's null would be undefined): unset after.
+    if (const char* previous = std::getenv("PHYSIOTWIN_RECORD_CODES")) previous_ = previous;
     ::setenv("PHYSIOTWIN_RECORD_CODES", table.c_str(), 1);
   }
   UseCodeTable(const UseCodeTable&) = delete;
   UseCodeTable& operator=(const UseCodeTable&) = delete;
-  ~UseCodeTable() { ::setenv("PHYSIOTWIN_RECORD_CODES", previous_.c_str(), 1); }
+  ~UseCodeTable() {
+    if (previous_) {
+      ::setenv("PHYSIOTWIN_RECORD_CODES", previous_->c_str(), 1);
+    } else {
+      ::unsetenv("PHYSIOTWIN_RECORD_CODES");
+    }
+  }
 
  private:
-  std::string previous_;
+  std::optional<std::string> previous_;
 };
 
 std::string text_of(const std::filesystem::path& file) {
