@@ -16,9 +16,13 @@ struct Conversion {
 };
 
 // 1 cmH2O = 0.73556 mmHg; 1 kPa = 7.50062 mmHg (BIPM SI brochure, 9th ed., non-SI units).
+/// mmHg in one cmH2O: ventilator settings and respiratory gains are given in cmH2O. The one
+/// place this factor is written; everything else reads it from here.
+inline constexpr double mmHg_per_cmH2O = 0.735559;
+
 inline constexpr std::array<Conversion, 29> conversions{{
     {"mmHg", "mmHg", 1.0},
-    {"cmH2O", "mmHg", 0.735559},
+    {"cmH2O", "mmHg", mmHg_per_cmH2O},
     {"kPa", "mmHg", 7.500617},
     {"mL", "mL", 1.0},
     {"L", "mL", 1000.0},
@@ -39,9 +43,9 @@ inline constexpr std::array<Conversion, 29> conversions{{
     {"yr", "a", 1.0},
     {"1", "1", 1.0},
     {"%", "1", 0.01},
-    {"L/cmH2O", "mL/mmHg", 1000.0 / 0.735559},      // respiratory compliances
-    {"cmH2O*s/L", "mmHg*s/mL", 0.735559 / 1000.0},  // airway resistances
-    {"mL/min", "mL/min", 1.0},                      // gas uptake and consumption (STPD)
+    {"L/cmH2O", "mL/mmHg", 1000.0 / mmHg_per_cmH2O},      // respiratory compliances
+    {"cmH2O*s/L", "mmHg*s/mL", mmHg_per_cmH2O / 1000.0},  // airway resistances
+    {"mL/min", "mL/min", 1.0},                            // gas uptake and consumption (STPD)
     {"L/min", "mL/min", 1000.0},
     {"g/dL", "g/dL", 1.0},  // haemoglobin
     {"g/L", "g/dL", 0.1},
