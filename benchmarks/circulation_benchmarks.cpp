@@ -16,7 +16,7 @@ namespace {
 
 /// The reference adult; `without` names model sections to leave out (to time the model as
 /// it was before they existed).
-physiotwin::CirculationModel reference_model(std::initializer_list<const char*> without = {}) {
+physiotwin::BodyModel reference_model(std::initializer_list<const char*> without = {}) {
   const std::string models = PHYSIOTWIN_MODELS_DIR;
   std::string file = models + "/circulation/adult.json";
   if (without.size() > 0) {
@@ -50,9 +50,9 @@ BENCHMARK(BM_RightHandSide);
 // 60 simulated seconds of the reference adult with the default options (the tolerances
 // the validation tests pass with), outputs sampled at 100 Hz and beat metrics at 500 Hz.
 // Reports the real-time factor: simulated seconds per wall-clock second.
-void simulate_60s(benchmark::State& state, const physiotwin::CirculationModel& model) {
+void simulate_60s(benchmark::State& state, const physiotwin::BodyModel& model) {
   for (auto _ : state) {
-    physiotwin::Twin twin{physiotwin::CirculationModel(model)};
+    physiotwin::Twin twin{physiotwin::BodyModel(model)};
     twin.advance(60.0);
     benchmark::DoNotOptimize(twin.signal_values().data());
   }

@@ -46,8 +46,8 @@ inline std::vector<std::string> names_in(const std::filesystem::path& folder) {
 }
 
 /// The default adult circulation scaled to a reference patient ("adult_male", "adult_female").
-inline CirculationModel reference_model(const std::string& patient = "adult_male") {
-  CirculationModel model = load_circulation(model_path("circulation/adult.json"));
+inline BodyModel reference_model(const std::string& patient = "adult_male") {
+  BodyModel model = load_circulation(model_path("circulation/adult.json"));
   scale_to_patient(model, load_patient(model_path("patients/" + patient + ".json")));
   return model;
 }
@@ -55,7 +55,7 @@ inline CirculationModel reference_model(const std::string& patient = "adult_male
 /// A twin with an in-memory recorder attached, the set-up most tests share:
 ///   RecordedTwin run(model);  auto& [twin, rec] = run;
 struct RecordedTwin {
-  explicit RecordedTwin(CirculationModel model) : twin(std::move(model)) { twin.add_recorder(rec); }
+  explicit RecordedTwin(BodyModel model) : twin(std::move(model)) { twin.add_recorder(rec); }
   Twin twin;
   MemoryRecorder rec;
 };

@@ -16,8 +16,7 @@ int main(int argc, char** argv) {
   const char* env = std::getenv("PHYSIOTWIN_MODELS");
   const std::string models = env != nullptr ? env : "models";
   try {
-    physiotwin::CirculationModel model =
-        physiotwin::load_circulation(models + "/circulation/adult.json");
+    physiotwin::BodyModel model = physiotwin::load_circulation(models + "/circulation/adult.json");
     const physiotwin::Patient patient =
         physiotwin::load_patient(models + "/patients/adult_male.json");
     physiotwin::scale_to_patient(model, patient);

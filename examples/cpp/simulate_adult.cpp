@@ -11,8 +11,7 @@ int main() {
   const char* env = std::getenv("PHYSIOTWIN_MODELS");
   const std::string models = env != nullptr ? env : "models";
   try {
-    physiotwin::CirculationModel model =
-        physiotwin::load_circulation(models + "/circulation/adult.json");
+    physiotwin::BodyModel model = physiotwin::load_circulation(models + "/circulation/adult.json");
     physiotwin::scale_to_patient(model,
                                  physiotwin::load_patient(models + "/patients/adult_male.json"));
     physiotwin::Twin twin(std::move(model));

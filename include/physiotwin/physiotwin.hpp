@@ -12,7 +12,7 @@
 #include "physiotwin/io/recorder.hpp"
 #include "physiotwin/metrics/beat_analyzer.hpp"
 #include "physiotwin/metrics/normal_ranges.hpp"
-#include "physiotwin/model/circulation_model.hpp"
+#include "physiotwin/model/body_model.hpp"
 #include "physiotwin/model/model_loader.hpp"
 #include "physiotwin/patient/body.hpp"
 #include "physiotwin/solver/cvode_integrator.hpp"

@@ -90,7 +90,7 @@ class WindowMeans final : public Recorder {
          {"spo2", "arterial.po2", "arterial.pco2", "alveolar.po2", "tissues.o2_consumption"}) {
       sampled_.push_back(signals.find(name).value_or(std::numeric_limits<std::size_t>::max()));
     }
-    const CirculationModel& m = twin.model();
+    const BodyModel& m = twin.model();
     sensor_ = m.baroreflex ? signals.find(m.compartments[m.baroreflex->sensor].name + ".pressure")
                                  .value_or(std::numeric_limits<std::size_t>::max())
                            : std::numeric_limits<std::size_t>::max();
@@ -182,11 +182,11 @@ inline bool windows_agree(const RestingValues& a, const RestingValues& b,
 /// breaths until two successive windows agree within the options' tolerances, or until
 /// options.max_time. The result's state can be a model's start_state: a twin started there
 /// stays at rest.
-[[nodiscard]] inline SteadyState settle_to_steady_state(const CirculationModel& model,
+[[nodiscard]] inline SteadyState settle_to_steady_state(const BodyModel& model,
                                                         const SteadyStateOptions& options = {}) {
   TwinOptions twin_options;
   twin_options.sample_rate = options.sample_rate;  // the beat metrics use the metric rate
-  Twin twin(CirculationModel(model), twin_options);
+  Twin twin(BodyModel(model), twin_options);
   detail::WindowMeans means(twin, options.keep);
   twin.add_recorder(means);
   // Whole breaths at the breathing rate now (the chemoreflexes move it as the twin settles).

@@ -22,7 +22,7 @@
 #include "physiotwin/io/recorder.hpp"
 #include "physiotwin/metrics/beat_analyzer.hpp"
 #include "physiotwin/metrics/breath_analyzer.hpp"
-#include "physiotwin/model/circulation_model.hpp"
+#include "physiotwin/model/body_model.hpp"
 #include "physiotwin/solver/cvode_integrator.hpp"
 
 namespace physiotwin {
@@ -41,24 +41,39 @@ struct TwinOptions {
   long max_steps_per_interval = 100000;
 };
 
-/// Absolute tolerance of every state, by kind (volume, flow, valve opening; the cardiac and
-/// breath phases get 1e-9 cycles). Reasons for the defaults: docs/solver.md.
-[[nodiscard]] inline std::vector<double> absolute_tolerances(const CirculationModel& m,
-                                                             const TwinOptions& o) {
-  std::vector<double> atol(m.solver_state_size(), o.volume_tolerance);
-  for (std::size_t i = 0; i < atol.size(); ++i) {
-    const std::string& n = m.state_names()[i];
-    if (n.ends_with(".flow")) atol[i] = o.flow_tolerance;
-    if (n.ends_with(".opening")) atol[i] = o.opening_tolerance;
+/// Absolute tolerance of a solver state by its kind (model/state_layout.hpp). Flows and valve
+/// openings have their own; the cardiac and breath phases get 1e-9 cycles; every other state
+/// (volumes, and the reflexes' states, whose magnitudes are of the same order) the volume
+/// tolerance. Reasons for the defaults: docs/solver.md.
+[[nodiscard]] inline double absolute_tolerance(StateKind kind, const TwinOptions& o) noexcept {
+  switch (kind) {
+    case StateKind::blood_flow:
+      return o.flow_tolerance;
+    case StateKind::valve_opening:
+      return o.opening_tolerance;
+    case StateKind::cycle_phase:
+      return 1e-9;
+    case StateKind::blood_volume:
+    case StateKind::external_volume:
+    case StateKind::airway_volume:
+    case StateKind::chemoreflex:
+    case StateKind::baroreflex:
+    case StateKind::gas_amount:
+      return o.volume_tolerance;
   }
-  atol[m.phase_state()] = 1e-9;
-  if (m.respiration) atol[m.breath_phase_state()] = 1e-9;
+  return o.volume_tolerance;
+}
+[[nodiscard]] inline std::vector<double> absolute_tolerances(const BodyModel& m,
+                                                             const TwinOptions& o) {
+  std::vector<double> atol(m.solver_state_size());
+  for (std::size_t i = 0; i < atol.size(); ++i)
+    atol[i] = absolute_tolerance(m.layout().kinds[i], o);
   return atol;
 }
 
 class Twin {
  public:
-  explicit Twin(CirculationModel model, TwinOptions options = {})
+  explicit Twin(BodyModel model, TwinOptions options = {})
       : model_(std::move(model)), options_(options), analyzer_(model_) {
     if (!(options_.sample_rate > 0.0) || !(options_.metric_rate > 0.0)) {
       throw InputError("sample and metric rates must be positive");
@@ -153,7 +168,7 @@ class Twin {
   }
 
   [[nodiscard]] double time() const noexcept { return time_; }
-  [[nodiscard]] const CirculationModel& model() const noexcept { return model_; }
+  [[nodiscard]] const BodyModel& model() const noexcept { return model_; }
   [[nodiscard]] const SignalRegistry& signals() const noexcept { return model_.signals(); }
   [[nodiscard]] const BeatAnalyzer& beats() const noexcept { return analyzer_; }
   /// Per-breath metrics; empty for a model without a respiratory system.
@@ -318,7 +333,7 @@ class Twin {
     model_.observe(state_.data(), signals_.data());
   }
 
-  // ---- the gases, stepped alongside the solver (CirculationModel::step_gases()) ----
+  // ---- the gases, stepped alongside the solver (BodyModel::step_gases()) ----
   /// The gases' time grid: steps of 2 ms from t = 0, so that results do not depend on the
   /// solver's steps or on how the caller chops time; computed as k / rate exactly like the
   /// metric samples' times (the default metric rate is the same), so that those fall on grid
@@ -444,7 +459,7 @@ class Twin {
     }
   }
 
-  CirculationModel model_;
+  BodyModel model_;
   TwinOptions options_;
   BeatAnalyzer analyzer_;
   std::optional<BreathAnalyzer> breaths_;

@@ -13,7 +13,7 @@ namespace {
 int params(const ModelOptions& options) {
   check_model_options(options);
   const PreparedModel prepared = prepare_model(options);
-  const CirculationModel& model = prepared.model;
+  const BodyModel& model = prepared.model;
   fmt::print("# model {} ({}), scaled to patient {}\n", model.name, model.source_file,
              prepared.patient.id);
   fmt::print("{:<48} {:>12} {:<12} {:<22} {}\n", "parameter", "value", "unit", "allowed range",

@@ -97,7 +97,7 @@ int run(const RunOptions& options, const RunNumbers& numbers) {
   // signals and the run's length: refused before anything is computed if it cannot fit.
   double duration = numbers.duration;
   {
-    const CirculationModel unpersonalised = load_circulation(model_file_of(options.model));
+    const BodyModel unpersonalised = load_circulation(model_file_of(options.model));
     if (!options.scenario.empty()) {
       // What no patient changes is checked now (a misspelt parameter fails in milliseconds);
       // the rest against the personalised model below.
@@ -112,7 +112,7 @@ int run(const RunOptions& options, const RunNumbers& numbers) {
                                        columns - 1, numbers.sample_rate));
   }
   PreparedModel prepared = prepare_model(options.model);
-  CirculationModel& model = prepared.model;
+  BodyModel& model = prepared.model;
   const Patient& patient = prepared.patient;
   // The whole scenario is checked against the personalised model (its blood volume, the rules
   // with its calibrated heart rate) before the twin is simulated or anything written.

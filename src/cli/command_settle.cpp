@@ -83,7 +83,7 @@ int settle(const SettleOptions& options, double duration) {
   check_output(options.out, std::span(&input, 1));
   // The model as its file describes it (its reference body): no patient scaling, because the
   // resting state is written back into that file.
-  CirculationModel model = load_circulation(model_file);
+  BodyModel model = load_circulation(model_file);
   const std::string source_file = model.source_file;
   TwinOptions twin_options;
   twin_options.sample_rate = 10.0;
@@ -109,8 +109,9 @@ int settle(const SettleOptions& options, double duration) {
     auto& node = doc["compartments"][c];
     const Compartment& comp = m.compartments[c];
     if (comp.kind == CompartmentKind::compliance) {
-      const double compliance = m.parameters.at(comp.first_parameter).value;
-      const double unstressed = m.parameters.at(comp.first_parameter + 1).value;
+      const blocks::BlockValues<blocks::compliance> v(m.parameters, comp.first_parameter);
+      const double compliance = v.get<"compliance">();
+      const double unstressed = v.get<"unstressed_volume">();
       node["initial_pressure"] = {{"value", rounded((y[c] - unstressed) / compliance)},
                                   {"unit", "mmHg"},
                                   {"source", source}};

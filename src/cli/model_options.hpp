@@ -8,7 +8,7 @@
 
 #include "cli/cli.hpp"
 #include "physiotwin/io/output_file.hpp"
-#include "physiotwin/model/circulation_model.hpp"
+#include "physiotwin/model/body_model.hpp"
 #include "physiotwin/patient/personalise.hpp"
 
 namespace physiotwin::cli {

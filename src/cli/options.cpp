@@ -135,7 +135,7 @@ PreparedModel finish(PreparedModel prepared, PatientInput input,
     fmt::print("Calibration to the measured vitals (the settled twin, closed loop):\n");
     for (const auto& l : prepared.calibration) fmt::print("  {}\n", l);
   }
-  CirculationModel& model = prepared.model;
+  BodyModel& model = prepared.model;
   for (const std::string& assignment : options.overrides) {
     const auto equals = assignment.find('=');
     const std::string name = assignment.substr(0, equals);
@@ -154,7 +154,7 @@ PreparedModel prepare_model(const ModelOptions& options) {
   const auto patient_file = patient_file_of(options);
   const PatientInput input = kind_of_patient_input(patient_file);
   const auto as_of = options.as_of.empty() ? std::nullopt : std::optional(options.as_of);
-  CirculationModel base = load_circulation(model_file_of(options));
+  BodyModel base = load_circulation(model_file_of(options));
   if (input == PatientInput::twin_parameters) {
     // Loaded as stored: no scaling or calibration again.
     PersonalisedModel prepared = personalise_from_twin_parameters(std::move(base), patient_file);

@@ -23,23 +23,6 @@ using detail::Handle;
 namespace {
 constexpr hsize_t chunk_samples = 1024;
 
-const char* compartment_kind(CompartmentKind k) {
-  return k == CompartmentKind::chamber ? "chamber" : "compliance";
-}
-const char* connection_kind(ConnectionKind k) {
-  switch (k) {
-    case ConnectionKind::resistance:
-      return "resistance";
-    case ConnectionKind::inertance:
-      return "inertance";
-    case ConnectionKind::valve:
-      return "valve";
-    case ConnectionKind::ideal_valve:
-      return "ideal_valve";
-  }
-  return "unknown";
-}
-
 /// UTC creation time; SOURCE_DATE_EPOCH (reproducible-builds.org) overrides the clock, so
 /// that two runs can be compared byte for byte.
 std::string creation_time() {
@@ -146,7 +129,7 @@ Hdf5Recorder::~Hdf5Recorder() {
 
 void Hdf5Recorder::begin(const Twin& twin) {
   Impl& s = *impl_;
-  const CirculationModel& model = twin.model();
+  const BodyModel& model = twin.model();
   const hid_t root = s.file;
   detail::write_string_attribute(root, "format", hdf5_format_name);
   detail::write_int_attribute(root, "format_version", hdf5_format_version);
@@ -183,7 +166,7 @@ void Hdf5Recorder::begin(const Twin& twin) {
     Handle compartments = detail::create_group(group, "compartments");
     for (const Compartment& c : model.compartments) {
       Handle g = detail::create_group(compartments, c.name);
-      detail::write_string_attribute(g, "kind", compartment_kind(c.kind));
+      detail::write_string_attribute(g, "kind", std::string(name_of(c.kind)));
       detail::write_string_attribute(g, "description", c.description);
       detail::write_string_attribute(g, "region", c.region);
       detail::write_int_attribute(g, "thoracic", c.thoracic ? 1 : 0);
@@ -193,7 +176,7 @@ void Hdf5Recorder::begin(const Twin& twin) {
     Handle connections = detail::create_group(group, "connections");
     for (const Connection& c : model.connections) {
       Handle g = detail::create_group(connections, c.name);
-      detail::write_string_attribute(g, "kind", connection_kind(c.kind));
+      detail::write_string_attribute(g, "kind", std::string(name_of(c.kind)));
       detail::write_string_attribute(g, "description", c.description);
       detail::write_string_attribute(g, "region", c.region);
       detail::write_string_attribute(g, "from", model.compartments[c.from].name);

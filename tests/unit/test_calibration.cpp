@@ -14,7 +14,7 @@ using namespace physiotwin;
 // The shunt found for an SpO2 gives that SpO2 back through the lungs' O2 balance
 // C_a = C_c'(P_A) - s VO2 / (CO (1 - s)): the inverse, computed forward.
 TEST(Calibration, ShuntForSpo2InvertsTheOxygenBalance) {
-  CirculationModel model = test_support::reference_model();
+  BodyModel model = test_support::reference_model();
   RestingValues v;
   v.alveolar_po2 = 100.0;
   v.arterial_pco2 = 40.0;
@@ -37,7 +37,7 @@ TEST(Calibration, ShuntForSpo2InvertsTheOxygenBalance) {
 // the reflex's excess grows with the set point (more sympathetic drive at a higher set
 // point, for the same pressures): the one answer bisection finds.
 TEST(Calibration, RestingSetPointPutsTheBaroreflexAtRest) {
-  const CirculationModel model = test_support::reference_model();
+  const BodyModel model = test_support::reference_model();
   control::BaroreflexCoefficients c = model.baroreflex_coefficients();
   std::vector<double> filtered;
   for (int i = 0; i < 500; ++i)  // a pulsatile filtered pressure: 120 +- 40 mmHg at 1.2 Hz
@@ -60,8 +60,8 @@ TEST(Calibration, RestingSetPointPutsTheBaroreflexAtRest) {
 // The mechanics alone (what the pressures are fitted on): no gas or chemoreflex states, both
 // reflexes off, and its states move into the whole model by name.
 TEST(Calibration, OpenLoopMechanicsKeepsTheMechanicsAndMovesStatesByName) {
-  const CirculationModel model = test_support::reference_model();
-  const CirculationModel open = physiotwin::detail::open_loop_mechanics(model);
+  const BodyModel model = test_support::reference_model();
+  const BodyModel open = physiotwin::detail::open_loop_mechanics(model);
   EXPECT_LT(open.state_size(), model.state_size());
   EXPECT_FALSE(open.gas_exchange);
   EXPECT_FALSE(open.chemoreflex);

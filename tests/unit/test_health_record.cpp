@@ -118,7 +118,7 @@ TEST(HealthRecord, EveryAdultBundleGivesATwinAndTheChildIsRefused) {
       continue;
     }
     const Patient p = patient_from_record(read_health_record(entry.path()));
-    CirculationModel model = load_circulation(test_support::model_path("circulation/adult.json"));
+    BodyModel model = load_circulation(test_support::model_path("circulation/adult.json"));
     scale_to_patient(model, p);
     EXPECT_DOUBLE_EQ(model.parameters.value("gas.hemoglobin"), p.measurement(Measure::hemoglobin));
     Twin twin(std::move(model));

@@ -33,7 +33,7 @@ std::string load_error(const std::string& file) {
 }  // namespace
 
 TEST(ModelLoader, LoadsTheDefaultModel) {
-  const CirculationModel m = load_circulation(test_support::model_path("circulation/adult.json"));
+  const BodyModel m = load_circulation(test_support::model_path("circulation/adult.json"));
   EXPECT_EQ(m.compartments.size(), 22u);
   EXPECT_TRUE(m.roles.left_ventricle.has_value());
   for (const char* name :
@@ -99,7 +99,7 @@ TEST(ModelLoader, ConvertibleUnitIsConverted) {
     j["compartments"][4]["parameters"]["unstressed_volume"] = {
         {"value", 0.06}, {"unit", "L"}, {"source", "test"}};
   });
-  const CirculationModel m = load_circulation(file);
+  const BodyModel m = load_circulation(file);
   EXPECT_DOUBLE_EQ(m.parameters.value("aorta.unstressed_volume"), 60.0);
 }
 
@@ -126,8 +126,7 @@ TEST(ModelLoader, MissingFileIsReported) {
 }
 
 TEST(ModelLoader, LoadsTheSmith2004ModelWithItsInteractionAndIdealValves) {
-  const CirculationModel m =
-      load_circulation(test_support::model_path("circulation/smith2004.json"));
+  const BodyModel m = load_circulation(test_support::model_path("circulation/smith2004.json"));
   ASSERT_TRUE(m.interaction.has_value());
   EXPECT_EQ(m.event_count(), 4u);
   EXPECT_TRUE(m.signals().find("septum.septum_volume").has_value());
@@ -147,7 +146,7 @@ TEST(ModelLoader, InteractionMustJoinTwoChambers) {
 
 // Issue 3's signals exist in the default model, from the one registry.
 TEST(ModelLoader, DefaultModelHasTheCardiopulmonarySignals) {
-  const CirculationModel m = load_circulation(test_support::model_path("circulation/adult.json"));
+  const BodyModel m = load_circulation(test_support::model_path("circulation/adult.json"));
   for (const char* name :
        {"lungs.volume", "airway.pressure", "airway.flow", "pleural.pressure", "arterial.po2",
         "arterial.pco2", "arterial.so2", "venous.po2", "venous.so2", "spo2", "etco2"}) {

@@ -13,7 +13,7 @@ TEST(Units, ConvertsKnownUnitsAndRejectsOthers) {
 }
 
 TEST(ParameterSet, RejectsValuesOutsideTheRangeWithNameValueAndRange) {
-  CirculationModel model = test_support::reference_model();
+  BodyModel model = test_support::reference_model();
   try {
     model.set_parameter("aortic_valve.max_area", 50.0);
     FAIL() << "expected an InputError";
@@ -26,7 +26,7 @@ TEST(ParameterSet, RejectsValuesOutsideTheRangeWithNameValueAndRange) {
 }
 
 TEST(ParameterSet, UnknownNameSuggestsTheClosestParameter) {
-  CirculationModel model = test_support::reference_model();
+  BodyModel model = test_support::reference_model();
   try {
     model.set_parameter("aortic_valve.max_aera", 1.0);
     FAIL() << "expected an InputError";
@@ -38,7 +38,7 @@ TEST(ParameterSet, UnknownNameSuggestsTheClosestParameter) {
 }
 
 TEST(ParameterSet, EveryParameterHasUnitRangeAndSource) {
-  const CirculationModel model = test_support::reference_model();
+  const BodyModel model = test_support::reference_model();
   ASSERT_GT(model.parameters.size(), 100u);
   for (const Parameter& p : model.parameters.all()) {
     EXPECT_FALSE(p.unit.empty()) << p.name;

@@ -22,8 +22,8 @@ TEST(Body, DuBoisSurfaceArea) {
 }
 
 TEST(Body, ScalingKeepsTheReferenceMaleUnchangedAndShrinksTheFemale) {
-  const CirculationModel male = test_support::reference_model("adult_male");
-  const CirculationModel female = test_support::reference_model("adult_female");
+  const BodyModel male = test_support::reference_model("adult_male");
+  const BodyModel female = test_support::reference_model("adult_female");
   EXPECT_NEAR(male.parameters.value("blood.volume"), 4824.0, 1.0);
   const double ratio =
       nadler_blood_volume_ml("female", 163, 60) / nadler_blood_volume_ml("male", 175, 70);
@@ -63,10 +63,10 @@ TEST(Body, PatientFileMeasurementsAndHaemoglobin) {
   EXPECT_DOUBLE_EQ(p.measurement(Measure::heart_rate), 64.0);
   EXPECT_NEAR(p.measurement(Measure::hemoglobin), 11.8, 1e-12);
   EXPECT_TRUE(std::isnan(p.measurement(Measure::systolic_pressure)));
-  CirculationModel model = load_circulation(test_support::model_path("circulation/adult.json"));
+  BodyModel model = load_circulation(test_support::model_path("circulation/adult.json"));
   scale_to_patient(model, p);
   EXPECT_NEAR(model.parameters.value("gas.hemoglobin"), 11.8, 1e-12);
-  CirculationModel reference = load_circulation(test_support::model_path("circulation/adult.json"));
+  BodyModel reference = load_circulation(test_support::model_path("circulation/adult.json"));
   scale_to_patient(reference, load_patient(test_support::model_path("patients/adult_female.json")));
   EXPECT_DOUBLE_EQ(reference.parameters.value("gas.hemoglobin"), 14.0);  // Guyton & Hall, women
 

@@ -11,7 +11,7 @@
 using namespace physiotwin;
 
 namespace {
-std::string solver_error(CirculationModel model, double seconds) {
+std::string solver_error(BodyModel model, double seconds) {
   try {
     Twin twin(std::move(model));
     twin.advance(seconds);
@@ -29,7 +29,7 @@ bool contains(const std::string& text, const std::string& part) {
 // systemic_arteries.compliance=1000 (in its range) gave a vena cava of -587 mL at t = 0, and a
 // run that exited 0 with it.
 TEST(PhysicalGuards, ANegativeVolumeAtTheStartIsASolverErrorNamingIt) {
-  CirculationModel model = test_support::reference_model();
+  BodyModel model = test_support::reference_model();
   model.set_parameter("systemic_arteries.compliance", 1000.0);
   const std::string e = solver_error(std::move(model), 1.0);
   EXPECT_TRUE(contains(e,
@@ -42,7 +42,7 @@ TEST(PhysicalGuards, ANegativeVolumeAtTheStartIsASolverErrorNamingIt) {
 
 // brain_arterioles.resistance=1e-5 drove the arterial O2 content to -194 mL/dL.
 TEST(PhysicalGuards, ANegativeAmountOfGasStopsTheRunAtOnce) {
-  CirculationModel model = test_support::reference_model();
+  BodyModel model = test_support::reference_model();
   model.set_parameter("brain_arterioles.resistance", 1e-5);
   const std::string e = solver_error(std::move(model), 30.0);
   EXPECT_TRUE(contains(e, "the twin left its physical domain: the O2 in the blood")) << e;
@@ -63,7 +63,7 @@ TEST(PhysicalGuards, PhysiologyWithinTheModelNeverTripsThem) {
 // Cross-field rules: checked by set_parameter() (every --set and binding call goes through it),
 // by actions (scenarios, Twin::set_parameter) and by the model loader, with the JSON path.
 TEST(PhysicalGuards, RulesBetweenParametersHoldWhereverAParameterChanges) {
-  CirculationModel model = test_support::reference_model();
+  BodyModel model = test_support::reference_model();
   const double before = model.parameters.value("aortic_valve.min_area");
   try {
     model.set_parameter("aortic_valve.min_area", 4.0);
@@ -88,7 +88,7 @@ TEST(PhysicalGuards, RulesBetweenParametersHoldWhereverAParameterChanges) {
     EXPECT_TRUE(contains(e.what(), "ventricles.onset (0.3 s) must be within the heart period"))
         << e.what();
   }
-  Twin twin{CirculationModel(model)};
+  Twin twin{BodyModel(model)};
   EXPECT_THROW(twin.set_parameter("mitral_valve.min_area", 5.0), InputError);  // = max_area
   // The loader, naming the JSON path of the value.
   nlohmann::json file = read_json_file(test_support::model_path("circulation/adult.json"));
@@ -109,9 +109,8 @@ TEST(PhysicalGuards, RulesBetweenParametersHoldWhereverAParameterChanges) {
 }
 
 /// The error of a 600 s scenario with these actions, checked as `check` says ("(no error)").
-std::string guarded_scenario_error(const std::filesystem::path& folder,
-                                   const CirculationModel& model, const std::string& actions,
-                                   ActionCheck check) {
+std::string guarded_scenario_error(const std::filesystem::path& folder, const BodyModel& model,
+                                   const std::string& actions, ActionCheck check) {
   const auto path = folder / "scenario.json";
   std::ofstream(path) << R"({"duration": 600, "actions": [)" << actions << "]}";
   try {
@@ -124,7 +123,7 @@ std::string guarded_scenario_error(const std::filesystem::path& folder,
 
 // Five 3000 mL haemorrhages passed validation and failed 14 s later.
 TEST(PhysicalGuards, ScenarioTotalsAreCheckedBeforeAnythingIsSimulated) {
-  const CirculationModel model = test_support::reference_model();
+  const BodyModel model = test_support::reference_model();
   const auto folder = test_support::private_folder("scenario_totals");
   auto scenario_error = [&](const std::string& actions) {
     return guarded_scenario_error(folder, model, actions, ActionCheck::complete);
@@ -158,7 +157,7 @@ TEST(PhysicalGuards, ScenarioTotalsAreCheckedBeforeAnythingIsSimulated) {
 // Before the model is personalised (a record read and calibrated, about a second), a scenario
 // is checked for what no patient changes; what depends on the patient waits for its model.
 TEST(PhysicalGuards, ScenarioNamesAndRangesAreCheckedBeforePersonalising) {
-  const CirculationModel model = test_support::reference_model();
+  const BodyModel model = test_support::reference_model();
   const auto folder = test_support::private_folder("scenario_early");
   auto early_error = [&](const std::string& actions) {
     return guarded_scenario_error(folder, model, actions, ActionCheck::before_personalising);

@@ -54,11 +54,11 @@ TEST(Twin, ResultDoesNotDependOnHowTimeIsChunked) {
 
 // The analytic Jacobian agrees with central differences of the right-hand side for the
 // circulation and the airways. Left out of the analytic one on purpose (see
-// CirculationModel::jacobian): the phase columns, the slow baroreflex's couplings and the
+// BodyModel::jacobian): the phase columns, the slow baroreflex's couplings and the
 // pleural pressure's effect of the airway volumes on the blood compartments; those entries
 // are skipped.
 TEST(Jacobian, MatchesFiniteDifferencesAcrossTheBeat) {
-  CirculationModel model = test_support::reference_model();
+  BodyModel model = test_support::reference_model();
   Twin twin(test_support::reference_model());
   const std::size_t n = model.state_size();
   std::vector<double> jac(n * n), plus(n), minus(n);
@@ -68,7 +68,7 @@ TEST(Jacobian, MatchesFiniteDifferencesAcrossTheBeat) {
     model.dense_jacobian(y.data(), jac.data());
     for (std::size_t j = 0; j < n; ++j) {
       // The reflexes' couplings are left out of the Newton matrix on purpose (they are slow;
-      // see CirculationModel::jacobian()).
+      // see BodyModel::jacobian()).
       if (j == model.phase_state() || model.state_names()[j].starts_with("baroreflex.") ||
           model.state_names()[j].starts_with("chemoreflex.")) {
         continue;

@@ -18,15 +18,15 @@ std::filesystem::path temporary(const std::string& name) {
   return std::filesystem::temp_directory_path() / ("physiotwin_" + name);
 }
 
-CirculationModel fresh_model() {
+BodyModel fresh_model() {
   return load_circulation(test_support::model_path("circulation/adult.json"));
 }
 
 /// The example patient with measured vitals, scaled and calibrated, written to `file`.
-CirculationModel write_calibrated(const std::filesystem::path& file) {
+BodyModel write_calibrated(const std::filesystem::path& file) {
   const Patient patient =
       load_patient(test_support::model_path("patients/example_measured_male.json"));
-  CirculationModel model = fresh_model();
+  BodyModel model = fresh_model();
   scale_to_patient(model, patient);
   const CalibrationReport report = calibrate(model, patient);
   std::vector<std::string> lines;
@@ -44,7 +44,7 @@ void edit_json(const std::filesystem::path& file, Edit edit) {
 }
 
 std::string load_error(const std::filesystem::path& file) {
-  CirculationModel model = fresh_model();
+  BodyModel model = fresh_model();
   try {
     (void)load_twin_parameters(file, model);
   } catch (const InputError& e) {
@@ -58,9 +58,9 @@ std::string load_error(const std::filesystem::path& file) {
 TEST(TwinParameters, RoundTripGivesTheSameTwin) {
   const auto folder = test_support::private_folder("twin_roundtrip");
   const auto file = folder / "twin.json";
-  const CirculationModel calibrated = write_calibrated(file);
+  const BodyModel calibrated = write_calibrated(file);
   EXPECT_EQ(test_support::names_in(folder), std::vector<std::string>{"twin.json"});
-  CirculationModel loaded = fresh_model();
+  BodyModel loaded = fresh_model();
   std::string warning;
   const TwinParameters twin = load_twin_parameters(file, loaded, &warning);
   EXPECT_TRUE(warning.empty()) << warning;
@@ -81,7 +81,7 @@ TEST(TwinParameters, RoundTripGivesTheSameTwin) {
   loaded.initial_state(b);
   EXPECT_EQ(a, b);
   EXPECT_EQ(a, calibrated.start_state);
-  Twin first{CirculationModel(calibrated)}, second{std::move(loaded)};
+  Twin first{BodyModel(calibrated)}, second{std::move(loaded)};
   first.advance(3.0);
   second.advance(3.0);
   for (const char* signal : {"aorta.pressure", "lv.volume", "arterial.po2"}) {
@@ -137,7 +137,7 @@ TEST(TwinParameters, FilesThatDoNotFitTheModelAreRefused) {
   // Another version of the model file: read, with a warning that says so.
   std::ofstream(file) << good.dump(1);
   edit_json(file, [](nlohmann::json& j) { j["model"]["sha256"] = "0123456789abcdef"; });
-  CirculationModel model = fresh_model();
+  BodyModel model = fresh_model();
   std::string warning;
   (void)load_twin_parameters(file, model, &warning);
   EXPECT_NE(warning.find("made from another version of model adult_circulation"), std::string::npos)

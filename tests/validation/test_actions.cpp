@@ -78,7 +78,7 @@ TEST(Actions, HemorrhageLowersPressureAndInfusionRestoresIt) {
 // With the baroreflex switched off (itself a parameter), the heart rate follows the
 // heart.rate parameter exactly.
 TEST(Actions, SetChangesAParameterAtItsTime) {
-  CirculationModel model = test_support::reference_model();
+  BodyModel model = test_support::reference_model();
   model.set_parameter("baroreflex.enabled", 0.0);
   test_support::RecordedTwin twin_run(std::move(model));
   auto& [twin, rec] = twin_run;

@@ -28,10 +28,10 @@ TEST(Aging, FactorsFollowThePublishedLaws) {
 }
 
 TEST(Aging, OnlyTheAgeingGroupsChange) {
-  CirculationModel reference = test_support::reference_model("adult_male");
+  BodyModel reference = test_support::reference_model("adult_male");
   Patient old = load_patient(test_support::model_path("patients/adult_male.json"));
   old.age_years = 70.0;
-  CirculationModel aged = load_circulation(test_support::model_path("circulation/adult.json"));
+  BodyModel aged = load_circulation(test_support::model_path("circulation/adult.json"));
   scale_to_patient(aged, old);
   const double c =
       aged.parameters.value("aorta.compliance") / reference.parameters.value("aorta.compliance");
@@ -51,7 +51,7 @@ struct Rest {
 Rest uncalibrated_rest(double age) {
   Patient p = load_patient(test_support::model_path("patients/adult_male.json"));
   p.age_years = age;
-  CirculationModel model = load_circulation(test_support::model_path("circulation/adult.json"));
+  BodyModel model = load_circulation(test_support::model_path("circulation/adult.json"));
   scale_to_patient(model, p);
   test_support::RecordedTwin run(std::move(model));
   auto& [twin, rec] = run;

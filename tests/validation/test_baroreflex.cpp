@@ -12,7 +12,7 @@ struct Response {
 
 // A haemorrhage of `fraction` of blood volume over `minutes`, observed at its end.
 Response bleed(double fraction, double minutes, bool reflex) {
-  CirculationModel model = test_support::reference_model();
+  BodyModel model = test_support::reference_model();
   if (!reflex) model.set_parameter("baroreflex.enabled", 0.0);
   const double volume = fraction * model.parameters.value("blood.volume");
   test_support::RecordedTwin twin_run(std::move(model));
@@ -69,7 +69,7 @@ TEST(Baroreflex, ThirtyPercentHemorrhageBringsHypotensionAndTachycardia) {
 // (docs/validation.md) almost unchanged.
 TEST(Baroreflex, RestsAtItsOperatingPoint) {
   Twin on(test_support::reference_model());
-  CirculationModel off_model = test_support::reference_model();
+  BodyModel off_model = test_support::reference_model();
   off_model.set_parameter("baroreflex.enabled", 0.0);
   Twin off(std::move(off_model));
   MemoryRecorder a, b;

@@ -23,10 +23,10 @@ namespace {
 /// A twin of `model` run to `until` seconds, measuring from `from`: means of beat metrics,
 /// breath metrics and samples (10 Hz) over [from, until].
 struct Measured {
-  Measured(const CirculationModel& model, double from, double until) : from_(from) {
+  Measured(const BodyModel& model, double from, double until) : from_(from) {
     TwinOptions options;
     options.sample_rate = 10.0;
-    Twin twin(CirculationModel(model), options);
+    Twin twin(BodyModel(model), options);
     MemoryRecorder rec;
     twin.add_recorder(rec);
     twin.advance(until);
@@ -70,19 +70,19 @@ struct Measured {
   double from_;
 };
 
-CirculationModel adult() {
+BodyModel adult() {
   return load_circulation(test_support::model_path("circulation/adult.json"));
 }
 
 /// `patient` personalised and calibrated, written as a twin parameter file and read back
 /// into a fresh model: the twin `run --patient twin.json` runs.
-CirculationModel stored_twin(const Patient& patient, CalibrationReport* report = nullptr) {
+BodyModel stored_twin(const Patient& patient, CalibrationReport* report = nullptr) {
   PersonalisedModel p = personalise(adult(), patient);
   if (report) *report = *p.report;
   const auto file = std::filesystem::temp_directory_path() /
                     ("physiotwin_stored_" + std::to_string(::getpid()) + ".json");
   write_twin_parameters(file, p.model, {p.patient, p.calibration, p.calibrated});
-  CirculationModel loaded = adult();
+  BodyModel loaded = adult();
   (void)load_twin_parameters(file, loaded);
   std::filesystem::remove(file);
   return loaded;
@@ -103,7 +103,7 @@ TEST_P(CalibratedRecord, StoredTwinHoldsTheMeasuredPressureAt60sAnd30min) {
   const double systolic = patient.measurement(Measure::systolic_pressure);
   const double diastolic = patient.measurement(Measure::diastolic_pressure);
   CalibrationReport report;
-  const CirculationModel twin = stored_twin(patient, &report);
+  const BodyModel twin = stored_twin(patient, &report);
   const Measured minute(twin, 30.0, 60.0);
   EXPECT_NEAR(minute.systolic, systolic, 3.0);
   EXPECT_NEAR(minute.diastolic, diastolic, 3.0);
@@ -130,7 +130,7 @@ TEST(Calibration, EveryMeasuredVitalOfAPatientFileHoldsOnTheRunningTwin) {
   const Patient patient =
       load_patient(test_support::model_path("patients/example_measured_male.json"));
   CalibrationReport report;
-  const CirculationModel twin = stored_twin(patient, &report);
+  const BodyModel twin = stored_twin(patient, &report);
   EXPECT_EQ(report.results.size(), 6u);
   const Measured m(twin, 30.0, 90.0);
   EXPECT_NEAR(m.systolic, 138.0, 2.0);
@@ -179,7 +179,7 @@ TEST(Calibration, ARecordsHeartRateAndSpo2HoldOnTheStoredTwin) {
 TEST(Calibration, AnSpo2Of80PercentIsReached) {
   Patient patient = load_patient(test_support::model_path("patients/example_measured_male.json"));
   patient.measurements[std::size_t(Measure::spo2)] = 80.0;
-  const CirculationModel twin = stored_twin(patient);
+  const BodyModel twin = stored_twin(patient);
   const Measured m(twin, 30.0, 90.0);
   EXPECT_NEAR(m.spo2, 80.0, 1.0);
   EXPECT_NEAR(m.systolic, 138.0, 2.0);

@@ -52,7 +52,7 @@ struct ReferenceRun {
 };
 
 ReferenceRun run_case(const std::string& name) {
-  CirculationModel model;
+  BodyModel model;
   double seconds = 60.0;
   std::vector<Action> actions;
   if (name == "adult_male_60s") {

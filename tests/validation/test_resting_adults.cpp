@@ -86,7 +86,7 @@ double sample_mean(const MemoryRecorder& rec, std::size_t signal, double from, d
 
 TEST(PeriodicSteadyState, ReachedWithinTwentySeconds) {
   for (const bool breathing : {true, false}) {
-    CirculationModel model = test_support::reference_model();
+    BodyModel model = test_support::reference_model();
     if (!breathing) model.set_parameter("respiration.muscle_pressure_min", 0.0);
     test_support::RecordedTwin twin_run(std::move(model));
     auto& [twin, rec] = twin_run;

@@ -22,7 +22,7 @@ struct Reference {
 }  // namespace
 
 TEST(Smith2004, SteadyStateMatchesTheReferenceImplementation) {
-  CirculationModel model = load_circulation(test_support::model_path("circulation/smith2004.json"));
+  BodyModel model = load_circulation(test_support::model_path("circulation/smith2004.json"));
   ASSERT_TRUE(model.interaction.has_value());
   ASSERT_EQ(model.event_count(), 4u);
   test_support::RecordedTwin twin_run(std::move(model));

@@ -13,7 +13,7 @@ struct Outcome {
 };
 
 Outcome simulate(const std::string& parameter = "", double value = 0.0) {
-  CirculationModel model = test_support::reference_model();
+  BodyModel model = test_support::reference_model();
   if (!parameter.empty()) model.set_parameter(parameter, value);
   test_support::RecordedTwin twin_run(std::move(model));
   auto& [twin, rec] = twin_run;

@@ -34,7 +34,7 @@ namespace {
 
 /// A personalised model: the C++ model with the patient and calibration it was made for.
 struct PyModel {
-  CirculationModel model;
+  BodyModel model;
   Patient patient;
   std::optional<CalibrationReport> report;
   std::vector<std::string> calibration;
@@ -84,7 +84,7 @@ class PyTwin {
         patient_(model.patient),
         calibration_(model.calibration),
         options_(make_options(sample_rate, relative_tolerance, max_step, max_steps)),
-        twin_(CirculationModel(model.model), options_) {
+        twin_(BodyModel(model.model), options_) {
     record_.keep_samples = keep_samples;
     twin_.add_recorder(record_);
   }
@@ -149,7 +149,7 @@ class PyTwin {
     (void)remove_abandoned_temporaries(path);  // left by a killed writer of the same file
     io::Hdf5Recorder file(path, run);
     // The file describes the model as the run began (as the command-line tool's does).
-    const Twin at_start(CirculationModel(initial_), options_);
+    const Twin at_start(BodyModel(initial_), options_);
     file.begin(at_start);
     for (std::size_t i = 0; i < record_.times.size(); ++i)
       file.sample(record_.times[i], record_.samples[i]);
@@ -192,7 +192,7 @@ class PyTwin {
     return o;
   }
 
-  CirculationModel initial_;
+  BodyModel initial_;
   Patient patient_;
   std::vector<std::string> calibration_;
   TwinOptions options_;
@@ -352,7 +352,7 @@ PYBIND11_MODULE(_physiotwin, m) {
   m.def(
       "personalise_patient",
       [](const std::filesystem::path& model_file, const Patient& patient, bool calibrate) {
-        CirculationModel model = load_circulation(model_file);
+        BodyModel model = load_circulation(model_file);
         py::gil_scoped_release release;
         return PyModel(
             personalise(std::move(model), patient, PersonaliseOptions{calibrate, nullptr}));
@@ -362,7 +362,7 @@ PYBIND11_MODULE(_physiotwin, m) {
       "personalise_file",
       [](const std::filesystem::path& model_file, const std::filesystem::path& patient_file,
          bool calibrate, std::optional<std::string> as_of) {
-        CirculationModel model = load_circulation(model_file);
+        BodyModel model = load_circulation(model_file);
         py::gil_scoped_release release;
         return PyModel(personalise(std::move(model), patient_file,
                                    PersonaliseOptions{calibrate, nullptr}, as_of),

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "physiotwin/core/error.hpp"
-#include "physiotwin/model/circulation_model.hpp"
+#include "physiotwin/model/body_model.hpp"
 
 namespace physiotwin {
 
@@ -90,7 +90,7 @@ inline constexpr const char* infusion_fluids[] = {"saline", "ringer_lactate", "c
 /// ventilators: rate 1-150 /min, I:E 1:9 to 4:1, PEEP 0-50 cmH2O, inspiratory pressure up to
 /// 100 cmH2O above PEEP, tidal volume 20-2000 mL; FiO2 0.21-1).
 template <typename Fail>
-void validate_ventilator(const Action& a, const CirculationModel& model, Fail&& fail) {
+void validate_ventilator(const Action& a, const BodyModel& model, Fail&& fail) {
   if (!model.respiration) fail("this model has no respiratory system to ventilate");
   const auto& v = a.ventilator;
   if (!(v.fio2 >= 0.21 && v.fio2 <= 1.0)) {
@@ -122,7 +122,7 @@ enum class ActionCheck { complete, before_personalising };
 
 /// Checks an action against a model and fills in its default site. Throws InputError
 /// naming the action's origin, the field, the value and what is allowed.
-inline void validate_action(Action& a, const CirculationModel& model,
+inline void validate_action(Action& a, const BodyModel& model,
                             ActionCheck check = ActionCheck::complete) {
   const std::string where = a.origin.empty() ? std::string(action_name(a.kind)) : a.origin;
   auto fail = [&](const std::string& what) {

@@ -102,7 +102,7 @@ inline constexpr double max_total_infusion_ml = 10000.0;
 /// counted in full from its start, each infusion only once given in full) against the blood
 /// volume, every parameter change against the rules between parameters as they stand then,
 /// and the total infused. Each refusal names the action's JSON path.
-inline void check_scenario_totals(const Scenario& scenario, const CirculationModel& model) {
+inline void check_scenario_totals(const Scenario& scenario, const BodyModel& model) {
   const double blood_volume = model.parameters.value("blood.volume");
   double lost = 0.0, infused = 0.0;
   std::vector<std::pair<double, double>> infusions_done;  // (end time, volume)
@@ -148,7 +148,7 @@ inline void check_scenario_totals(const Scenario& scenario, const CirculationMod
 /// before personalising only what no patient changes); an error names the file and JSON path
 /// ("scenario.json: actions[2].volume: ..."). Nothing is simulated before all of it is valid.
 [[nodiscard]] inline Scenario load_scenario(const std::filesystem::path& file,
-                                            const CirculationModel& model,
+                                            const BodyModel& model,
                                             ActionCheck check = ActionCheck::complete) {
   const nlohmann::json document = read_json_file(file);
   const JsonView root(document, file.string(), "");

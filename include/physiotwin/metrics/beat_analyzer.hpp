@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "physiotwin/cardio/valve.hpp"
-#include "physiotwin/model/circulation_model.hpp"
+#include "physiotwin/model/body_model.hpp"
 
 namespace physiotwin {
 
@@ -22,7 +22,7 @@ struct MetricInfo {
 
 class BeatAnalyzer {
  public:
-  explicit BeatAnalyzer(const CirculationModel& model) { build(model); }
+  explicit BeatAnalyzer(const BodyModel& model) { build(model); }
 
   [[nodiscard]] const std::vector<MetricInfo>& metrics() const noexcept { return metrics_; }
 
@@ -77,7 +77,7 @@ class BeatAnalyzer {
            open_time = 0, peak_flow = 0;
   };
 
-  void build(const CirculationModel& model) {
+  void build(const BodyModel& model) {
     const auto& reg = model.signals();
     blood_density_ = model.parameters.value("blood.density");
     previous_.assign(reg.size(), 0.0);

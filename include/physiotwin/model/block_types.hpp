@@ -6,11 +6,14 @@
 // Ranges are "what a living adult (or a plausible disease) can have", wide enough for
 // pathology and narrow enough to catch typing errors (a compliance in L/mmHg, a resistance
 // in dyn s cm^-5). See docs/models/cardiovascular.md for the equations that use them.
+#include <algorithm>
 #include <array>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string_view>
 
+#include "physiotwin/control/baroreflex.hpp"
 #include "physiotwin/core/parameters.hpp"
 
 namespace physiotwin::blocks {
@@ -26,6 +29,55 @@ template <std::size_t N>
   }
   throw std::logic_error("no such parameter spec");
 }
+
+/// Position of the parameter `key` in a block type's table. Evaluated at compile time, so a
+/// key the table does not have is a compile error.
+template <std::size_t N>
+[[nodiscard]] consteval std::size_t offset_of(const std::array<ParameterSpec, N>& table,
+                                              std::string_view key) {
+  for (std::size_t i = 0; i < N; ++i) {
+    if (table[i].key == key) return i;
+  }
+  throw std::logic_error("no parameter with this key in the block type");
+}
+
+/// A parameter key as a template argument (a string literal): Key<N>{"dead_volume"}.
+template <std::size_t N>
+struct Key {
+  char text[N]{};
+  consteval Key(const char (&key)[N]) { std::copy_n(key, N, text); }  // NOLINT: implicit
+  [[nodiscard]] constexpr std::string_view view() const { return {text, N - 1}; }
+};
+
+/// One block's parameter values, read by key: `BlockValues<blocks::chamber>(p, first)
+/// .get<"dead_volume">()`. The key's position in the table is found at compile time, so
+/// a misspelt key does not compile and a reordered table is still read right. (The pattern
+/// of svZeroDSolver's named ParamIds, with the table's own keys as the names.)
+template <const auto& Table>
+class BlockValues {
+ public:
+  /// `first`: index in `parameters` of the block's first parameter (the loader stores it).
+  BlockValues(const ParameterSet& parameters, std::size_t first) noexcept
+      : parameters_(parameters), first_(first) {}
+
+  template <Key key>
+  [[nodiscard]] double get() const {
+    return parameters_.at(first_ + offset_of(Table, key.view())).value;
+  }
+  /// The parameter at an offset found at compile time (the offset tables below).
+  [[nodiscard]] double at(std::size_t offset) const {
+    return parameters_.at(first_ + offset).value;
+  }
+  /// Index in the parameter set of the parameter `key` (for a change by index).
+  template <Key key>
+  [[nodiscard]] std::size_t index() const noexcept {
+    return first_ + offset_of(Table, key.view());
+  }
+
+ private:
+  const ParameterSet& parameters_;
+  std::size_t first_;
+};
 
 /// Linear compliant compartment: P = (V - V_u)/C (+ external pressure if thoracic).
 inline constexpr std::array<ParameterSpec, 2> compliance{{
@@ -324,5 +376,62 @@ inline constexpr std::array<ParameterSpec, 21> chemoreflex{{
      "baroreceptors' (W_c / |W_b|)",
      S::none},
 }};
+
+/// Where each airway's parameters are in the respiration table (resp::Airway order: larynx,
+/// trachea, bronchi, alveoli); the resistance is the one into the airway.
+struct AirwayParameterOffsets {
+  std::size_t compliance, unstressed_volume, resistance;
+};
+inline constexpr std::array<AirwayParameterOffsets, 4> airway_parameters{{
+    {offset_of(respiration, "larynx_compliance"),
+     offset_of(respiration, "larynx_unstressed_volume"),
+     offset_of(respiration, "mouth_larynx_resistance")},
+    {offset_of(respiration, "trachea_compliance"),
+     offset_of(respiration, "trachea_unstressed_volume"),
+     offset_of(respiration, "larynx_trachea_resistance")},
+    {offset_of(respiration, "bronchi_compliance"),
+     offset_of(respiration, "bronchi_unstressed_volume"),
+     offset_of(respiration, "trachea_bronchi_resistance")},
+    {offset_of(respiration, "alveolar_compliance"),
+     offset_of(respiration, "alveolar_unstressed_volume"),
+     offset_of(respiration, "bronchi_alveoli_resistance")},
+}};
+
+/// Where each baroreflex effector's parameters ("<effector>_gain", "_time_constant", "_delay",
+/// "_basal") are in the baroreflex table, in control::Effector order; effectors without a
+/// basal value (the heart period's) have none.
+struct EffectorParameterOffsets {
+  std::size_t gain = 0, time_constant = 0, delay = 0;
+  bool has_basal = false;
+  std::size_t basal = 0;
+};
+namespace detail {
+consteval std::optional<std::size_t> effector_parameter(std::string_view effector,
+                                                        std::string_view suffix) {
+  for (std::size_t i = 0; i < baroreflex.size(); ++i) {
+    const std::string_view key = baroreflex[i].key;
+    if (key.size() == effector.size() + suffix.size() && key.starts_with(effector) &&
+        key.ends_with(suffix)) {
+      return i;
+    }
+  }
+  return std::nullopt;
+}
+consteval std::array<EffectorParameterOffsets, control::effector_count> effector_offsets() {
+  std::array<EffectorParameterOffsets, control::effector_count> table{};
+  for (std::size_t e = 0; e < control::effector_count; ++e) {
+    const std::string_view name = control::effector_names[e];
+    table[e].gain = effector_parameter(name, "_gain").value();
+    table[e].time_constant = effector_parameter(name, "_time_constant").value();
+    table[e].delay = effector_parameter(name, "_delay").value();
+    const auto basal = effector_parameter(name, "_basal");
+    table[e].has_basal = basal.has_value();
+    table[e].basal = basal.value_or(0);
+  }
+  return table;
+}
+}  // namespace detail
+inline constexpr std::array<EffectorParameterOffsets, control::effector_count> effector_parameters =
+    detail::effector_offsets();
 
 }  // namespace physiotwin::blocks

@@ -1,8 +1,9 @@
 #pragma once
-// Reads a circulation file (docs/model-format.md) into a CirculationModel: every member
+// Reads a circulation file (docs/model-format.md) into a BodyModel: every member
 // checked, every parameter's unit converted to the internal unit and its value checked
 // against the range its block type declares. Errors name the file and the JSON path.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <array>
@@ -14,7 +15,7 @@
 #include "physiotwin/core/json_reader.hpp"
 #include "physiotwin/core/units.hpp"
 #include "physiotwin/model/block_types.hpp"
-#include "physiotwin/model/circulation_model.hpp"
+#include "physiotwin/model/body_model.hpp"
 
 namespace physiotwin {
 
@@ -74,7 +75,7 @@ inline void check_block_name(const JsonView& node, const std::string& name) {
 /// Reads the "gas_exchange" section (docs/model-format.md).
 inline void read_gas_exchange(const JsonView& node,
                               const std::unordered_map<std::string, std::size_t>& compartments,
-                              CirculationModel& model) {
+                              BodyModel& model) {
   static constexpr std::array<std::string_view, 9> members{
       "description",       "exchange",      "arterial_site",
       "mixed_venous_site", "oximetry_site", "tissues",
@@ -140,11 +141,9 @@ inline void read_gas_exchange(const JsonView& node,
       allowed.push_back(model.compartments[c].name);
       block.initial_blood[c] = read(model.compartments[c].name);
     }
-    constexpr std::array<const char*, resp::airway_count> airways{"larynx", "trachea", "bronchi",
-                                                                  "alveoli"};
     for (std::size_t a = 0; a < resp::airway_count; ++a) {
-      allowed.emplace_back(airways[a]);
-      block.initial_air[a] = read(airways[a]);
+      allowed.emplace_back(resp::airway_names[a]);
+      block.initial_air[a] = read(std::string(resp::airway_names[a]));
     }
     std::vector<std::string_view> keys(allowed.begin(), allowed.end());
     init.reject_unknown_members(keys);
@@ -155,7 +154,7 @@ inline void read_gas_exchange(const JsonView& node,
 }  // namespace detail
 
 /// Loads a circulation file. Throws InputError naming the file and JSON path on any problem.
-[[nodiscard]] inline CirculationModel load_circulation(const std::filesystem::path& file) {
+[[nodiscard]] inline BodyModel load_circulation(const std::filesystem::path& file) {
   using detail::read_parameter;
   const nlohmann::json document = read_json_file(file);
   const JsonView root(document, file.string(), "");
@@ -180,7 +179,7 @@ inline void read_gas_exchange(const JsonView& node,
   }
   if (root["version"].number() != 1) root["version"].fail("only version 1 is supported");
 
-  CirculationModel model;
+  BodyModel model;
   model.source_file = file.string();
   model.name = root["name"].string();
   model.description = root["description"].string();
@@ -322,27 +321,29 @@ inline void read_gas_exchange(const JsonView& node,
       if (con.from == con.to) node["to"].fail("a connection must join two different compartments");
       if (node.has("organ_bed")) con.organ_bed = node["organ_bed"].string();
       const std::string type = node["type"].string();
-      if (type == "resistance") {
-        con.kind = ConnectionKind::resistance;
-        con.first_parameter =
-            detail::read_block_parameters(node, con.name, blocks::resistance, model.parameters);
-      } else if (type == "inertance") {
-        con.kind = ConnectionKind::inertance;
-        con.first_parameter =
-            detail::read_block_parameters(node, con.name, blocks::inertance, model.parameters);
-      } else if (type == "ideal_valve") {
-        con.kind = ConnectionKind::ideal_valve;
-        con.first_parameter =
-            detail::read_block_parameters(node, con.name, blocks::ideal_valve, model.parameters);
-      } else if (type == "valve") {
-        con.kind = ConnectionKind::valve;
-        con.first_parameter =
-            detail::read_block_parameters(node, con.name, blocks::valve, model.parameters);
-      } else {
-        node["type"].fail(fmt::format(
-            "unknown connection type \"{}\" (expected \"resistance\", \"inertance\", \"valve\" "
-            "or \"ideal_valve\")",
-            type));
+      const auto kind = connection_kind_named(type);
+      if (!kind) {
+        node["type"].fail(fmt::format("unknown connection type \"{}\" (expected \"{}\")", type,
+                                      fmt::join(connection_kind_names, "\", \"")));
+      }
+      con.kind = *kind;
+      switch (con.kind) {
+        case ConnectionKind::resistance:
+          con.first_parameter =
+              detail::read_block_parameters(node, con.name, blocks::resistance, model.parameters);
+          break;
+        case ConnectionKind::inertance:
+          con.first_parameter =
+              detail::read_block_parameters(node, con.name, blocks::inertance, model.parameters);
+          break;
+        case ConnectionKind::ideal_valve:
+          con.first_parameter =
+              detail::read_block_parameters(node, con.name, blocks::ideal_valve, model.parameters);
+          break;
+        case ConnectionKind::valve:
+          con.first_parameter =
+              detail::read_block_parameters(node, con.name, blocks::valve, model.parameters);
+          break;
       }
       if (!seen.emplace(con.name, i).second || compartment_index.contains(con.name)) {
         node["name"].fail(fmt::format("block name \"{}\" is used twice", con.name));
@@ -505,7 +506,7 @@ inline void read_gas_exchange(const JsonView& node,
     }
   }
 
-  // The rules between parameters (CirculationModel::rule_violation()), named by the JSON path
+  // The rules between parameters (BodyModel::rule_violation()), named by the JSON path
   // of the parameter whose value breaks one.
   if (const auto broken = model.rule_violation()) {
     const std::string block = broken->parameter.substr(0, broken->parameter.find('.'));

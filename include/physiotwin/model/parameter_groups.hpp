@@ -6,13 +6,13 @@
 #include <optional>
 #include <vector>
 
-#include "physiotwin/model/circulation_model.hpp"
+#include "physiotwin/model/body_model.hpp"
 
 namespace physiotwin {
 
 /// The systemic vascular resistance: the resistances of the organ beds (arterioles, venules,
 /// venous return).
-[[nodiscard]] inline std::vector<std::size_t> organ_bed_resistances(const CirculationModel& model) {
+[[nodiscard]] inline std::vector<std::size_t> organ_bed_resistances(const BodyModel& model) {
   std::vector<std::size_t> out;
   for (const auto& k : model.connections) {
     if (k.organ_bed.empty() || k.kind != ConnectionKind::resistance) continue;
@@ -23,8 +23,7 @@ namespace physiotwin {
 
 /// The large arteries' compliances: the compartments the organ beds are fed from, and the
 /// aorta.
-[[nodiscard]] inline std::vector<std::size_t> large_artery_compliances(
-    const CirculationModel& model) {
+[[nodiscard]] inline std::vector<std::size_t> large_artery_compliances(const BodyModel& model) {
   std::vector<std::size_t> out;
   auto add = [&](std::size_t compartment) {
     const std::size_t c =
@@ -39,8 +38,7 @@ namespace physiotwin {
 }
 
 /// The left ventricle's end-systolic elastance, if the model has a left ventricle.
-[[nodiscard]] inline std::optional<std::size_t> lv_end_systolic_elastance(
-    const CirculationModel& model) {
+[[nodiscard]] inline std::optional<std::size_t> lv_end_systolic_elastance(const BodyModel& model) {
   if (!model.roles.left_ventricle) return std::nullopt;
   return model.parameters.index_of(model.compartments[*model.roles.left_ventricle].name +
                                    ".end_systolic_elastance");

@@ -26,7 +26,7 @@
 
 #include <string>
 
-#include "physiotwin/model/circulation_model.hpp"
+#include "physiotwin/model/body_model.hpp"
 #include "physiotwin/model/parameter_groups.hpp"
 
 namespace physiotwin {
@@ -64,7 +64,7 @@ struct AgeFactors {
 
 /// Applies the age-related changes from the model's reference age to the patient's age.
 /// Called by scale_to_patient(), after the body-size scaling.
-inline void age_to_patient(CirculationModel& model, double patient_age) {
+inline void age_to_patient(BodyModel& model, double patient_age) {
   const double reference_age = model.reference_body.age_years;
   if (patient_age == reference_age) return;
   const AgeFactors f = age_factors(reference_age, patient_age);

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "physiotwin/core/json_reader.hpp"
-#include "physiotwin/model/circulation_model.hpp"
+#include "physiotwin/model/body_model.hpp"
 #include "physiotwin/model/model_loader.hpp"
 #include "physiotwin/patient/aging.hpp"
 #include "physiotwin/patient/health_record.hpp"
@@ -275,7 +275,7 @@ struct BodyScale {
 
 /// Scales every parameter of a model by the rule its block type declares. Pressures stay
 /// the same; volumes follow blood volume; resting flows follow body surface area.
-inline void scale_to_patient(CirculationModel& model, const Patient& patient) {
+inline void scale_to_patient(BodyModel& model, const Patient& patient) {
   const BodyScale s = body_scale(model.reference_body, patient);
   const std::string cause = fmt::format("scaling to patient {} (blood volume x{:.3f}, BSA x{:.3f})",
                                         patient.id, s.volume, s.flow);

@@ -84,7 +84,7 @@ namespace detail {
 /// What calibrate()'s stages share: the model being calibrated, the patient's measurements,
 /// the options, and the report every settling is counted in.
 struct Calibration {
-  CirculationModel& model;
+  BodyModel& model;
   const Patient& patient;
   const CalibrationOptions& options;
   CalibrationReport& report;
@@ -108,7 +108,7 @@ struct Calibration {
     return targeted(m) &&
            std::abs(settled_value(m, v) - measured(m)) > fraction * calibration_tolerance(m);
   }
-  SteadyState settle(const CirculationModel& m, SteadyStateOptions o) {
+  SteadyState settle(const BodyModel& m, SteadyStateOptions o) {
     o.cancel = options.cancel;
     SteadyState s = settle_to_steady_state(m, o);
     ++report.simulations;
@@ -124,7 +124,7 @@ struct MechanicsFit {
   std::vector<FactorGroup> groups;
   std::vector<Measure> targets;
   Eigen::MatrixXd jacobian;
-  CirculationModel open;
+  BodyModel open;
   SteadyState settled;
 
   [[nodiscard]] Eigen::VectorXd residual(const Calibration& c, const RestingValues& v) const {
@@ -201,7 +201,7 @@ inline MechanicsFit fit_mechanics(Calibration& c) {
   fit.settled = c.settle(fit.open, first);
   fit.jacobian = Eigen::MatrixXd::Zero(n, n);
   auto fit_at = [&](const std::vector<FactorGroup>& at, SteadyState* out) {
-    CirculationModel trial = fit.open;
+    BodyModel trial = fit.open;
     apply_factors(trial, at);
     trial.start_state = fit.settled.state;
     *out = c.settle(trial, keep_filtered);
@@ -251,7 +251,7 @@ inline MechanicsFit fit_mechanics(Calibration& c) {
 /// fit's filtered pressures, heart.rate divided by the heart-period ratio the vagal drive
 /// still leaves there, the effectors starting at their rest.
 inline void rest_reflexes(Calibration& c, const MechanicsFit& fit) {
-  CirculationModel& model = c.model;
+  BodyModel& model = c.model;
   if (!model.baroreflex || model.parameters.value("baroreflex.enabled") < 0.5) return;
   // Without samples to solve on (a fit that never settled), the set point stays.
   if (const double set_point = resting_set_point(model, fit.settled); std::isfinite(set_point)) {
@@ -268,7 +268,7 @@ inline void rest_reflexes(Calibration& c, const MechanicsFit& fit) {
 /// SpO2 through the shunt fraction (shunt_for_spo2()); returns what it cannot reach, with the
 /// limit (empty: reachable).
 inline std::string set_shunt(Calibration& c, const RestingValues& v) {
-  CirculationModel& model = c.model;
+  BodyModel& model = c.model;
   const double shunt = shunt_for_spo2(model, v, c.measured(Measure::spo2));
   const Parameter& p = model.parameters.get("gas.shunt_fraction");
   std::string limit;
@@ -292,7 +292,7 @@ inline std::string set_shunt(Calibration& c, const RestingValues& v) {
 /// else the pressures by the fit's Jacobian; the rates scaled; the shunt for SpO2. Returns the
 /// last settling and the longest it was allowed (for the report).
 inline std::pair<SteadyState, double> close_the_loop(Calibration& c, MechanicsFit& fit) {
-  CirculationModel& model = c.model;
+  BodyModel& model = c.model;
   const bool reflex = model.baroreflex && model.parameters.value("baroreflex.enabled") >= 0.5;
   const bool spo2 = c.has(Measure::spo2) && model.gas_exchange;
   std::string spo2_limit;
@@ -369,7 +369,7 @@ inline std::pair<SteadyState, double> close_the_loop(Calibration& c, MechanicsFi
 /// The report: every target against the calibrated twin's settled values, a warning for each
 /// missed, and for each measurement this model cannot show.
 inline void report_targets(Calibration& c, const SteadyState& closed, double allowed) {
-  const CirculationModel& model = c.model;
+  const BodyModel& model = c.model;
   CalibrationReport& report = c.report;
   if (c.has(Measure::respiratory_rate) && !model.respiration)
     report.warnings.push_back("respiratory_rate: not calibrated to: the model does not breathe");
@@ -414,7 +414,7 @@ inline void report_targets(Calibration& c, const SteadyState& closed, double all
 /// vitals and leaves the calibrated twin's settled state in model.start_state. Targets the
 /// patient lacks are left at the model's values and not reported. The four stages are those
 /// of this file's opening comment.
-inline CalibrationReport calibrate(CirculationModel& model, const Patient& patient,
+inline CalibrationReport calibrate(BodyModel& model, const Patient& patient,
                                    const CalibrationOptions& options = {}) {
   const auto start = std::chrono::steady_clock::now();
   CalibrationReport report;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "physiotwin/gas/blood_gas.hpp"
+#include "physiotwin/model/block_types.hpp"
 #include "physiotwin/model/parameter_groups.hpp"
 #include "physiotwin/patient/body.hpp"
 #include "physiotwin/steady_state.hpp"
@@ -29,7 +30,7 @@ struct FactorGroup {
 };
 
 /// Sets every group's parameters (clamped to their ranges; a clamped value is reported).
-inline void apply_factors(CirculationModel& model, const std::vector<FactorGroup>& groups,
+inline void apply_factors(BodyModel& model, const std::vector<FactorGroup>& groups,
                           std::vector<std::string>* clamped = nullptr) {
   for (const FactorGroup& g : groups) {
     for (std::size_t i = 0; i < g.parameters.size(); ++i) {
@@ -47,7 +48,7 @@ inline void apply_factors(CirculationModel& model, const std::vector<FactorGroup
 }
 
 /// Sets one parameter, clamped to its range; a clamped value is reported.
-inline void set_clamped(CirculationModel& model, const char* name, double wanted, const char* what,
+inline void set_clamped(BodyModel& model, const char* name, double wanted, const char* what,
                         std::vector<std::string>& warnings) {
   const std::size_t i = model.parameters.index_of(name);
   const Parameter& p = model.parameters.at(i);
@@ -66,8 +67,8 @@ inline void set_clamped(CirculationModel& model, const char* name, double wanted
 /// The model's mechanics alone: both reflexes switched off, and without the gases (which
 /// act on the mechanics only through the chemoreflex). A different state layout: states
 /// move between the two by name (transfer_state()).
-[[nodiscard]] inline CirculationModel open_loop_mechanics(const CirculationModel& model) {
-  CirculationModel m = model;
+[[nodiscard]] inline BodyModel open_loop_mechanics(const BodyModel& model) {
+  BodyModel m = model;
   for (const char* reflex : {"baroreflex.enabled", "chemoreflex.enabled"}) {
     if (m.parameters.contains(reflex)) m.parameters.set(reflex, 0.0);
   }
@@ -80,11 +81,11 @@ inline void set_clamped(CirculationModel& model, const char* name, double wanted
 
 /// `to`'s initial state with every state `from` also has taken from y (by name), except the
 /// baroreflex's effectors, which stay at `to`'s (its rest, when it has no initial state).
-[[nodiscard]] inline std::vector<double> transfer_state(const CirculationModel& from,
+[[nodiscard]] inline std::vector<double> transfer_state(const BodyModel& from,
                                                         std::span<const double> y,
-                                                        const CirculationModel& to) {
+                                                        const BodyModel& to) {
   std::vector<double> out(to.state_size());
-  CirculationModel built = to;
+  BodyModel built = to;
   built.start_state.clear();
   built.initial_state(out);
   const auto& names = from.state_names();
@@ -101,7 +102,7 @@ inline void set_clamped(CirculationModel& model, const char* name, double wanted
 /// SpO2 through the shunt fraction, from the lungs' steady O2 balance
 /// C_a = C_c'(P_A) - s VO2 / (CO (1 - s)) solved for s, with a settled twin's alveolar PO2,
 /// arterial PCO2, cardiac output and O2 consumption.
-[[nodiscard]] inline double shunt_for_spo2(const CirculationModel& model, const RestingValues& v,
+[[nodiscard]] inline double shunt_for_spo2(const BodyModel& model, const RestingValues& v,
                                            double spo2) {
   const auto& d = gas::dissociation_for(model.parameters.value("gas.hemoglobin"));
   const double end_capillary = gas::blood_content(d, v.alveolar_po2, v.arterial_pco2).o2;
@@ -150,7 +151,7 @@ inline void set_clamped(CirculationModel& model, const char* name, double wanted
 
 /// The chemoreceptors' drive on the sympathetic neurons over a settled window, from its kept
 /// samples of the peripheral chemoreceptors' firing (empty: not kept, or no chemoreflex).
-[[nodiscard]] inline std::vector<double> chemoreceptor_drive(const CirculationModel& model,
+[[nodiscard]] inline std::vector<double> chemoreceptor_drive(const BodyModel& model,
                                                              const SteadyState& settled) {
   std::vector<double> drive;
   if (settled.kept.size() < 2 || !model.chemoreflex) return drive;
@@ -163,15 +164,14 @@ inline void set_clamped(CirculationModel& model, const char* name, double wanted
 
 /// The set point at which the baroreflex rests for the kept samples of a settled window
 /// (filtered pressure, and the peripheral chemoreceptors' firing if kept).
-[[nodiscard]] inline double resting_set_point(const CirculationModel& model,
-                                              const SteadyState& settled) {
+[[nodiscard]] inline double resting_set_point(const BodyModel& model, const SteadyState& settled) {
   const Parameter& p = model.parameters.get("baroreflex.set_point");
   return control::resting_set_point(model.baroreflex_coefficients(), settled.kept[0],
                                     chemoreceptor_drive(model, settled), p.min, p.max);
 }
 
 /// Puts the baroreflex's set point at `value` (within its range), as calibration derived it.
-inline void set_reflex_set_point(CirculationModel& model, double value) {
+inline void set_reflex_set_point(BodyModel& model, double value) {
   const std::size_t i = model.parameters.index_of("baroreflex.set_point");
   const Parameter& p = model.parameters.at(i);
   model.parameters.set_derived(i, std::clamp(value, p.min, p.max),
@@ -180,8 +180,7 @@ inline void set_reflex_set_point(CirculationModel& model, double value) {
 }
 
 /// How far the baroreflex is from rest over a settled window (control::resting_excess()).
-[[nodiscard]] inline double resting_excess(const CirculationModel& model,
-                                           const SteadyState& settled) {
+[[nodiscard]] inline double resting_excess(const BodyModel& model, const SteadyState& settled) {
   return control::resting_excess(model.baroreflex_coefficients(), settled.kept[0],
                                  chemoreceptor_drive(model, settled));
 }
@@ -189,10 +188,10 @@ inline void set_reflex_set_point(CirculationModel& model, double value) {
 /// The gas values the shunt for an SpO2 is computed from (shunt_for_spo2()), before any gas
 /// has been simulated: the model's resting alveolar PO2 and arterial PCO2 (its built initial
 /// state), the O2 consumption its tissues' parameters ask for, and a cardiac output.
-[[nodiscard]] inline RestingValues resting_gas_values(const CirculationModel& model,
+[[nodiscard]] inline RestingValues resting_gas_values(const BodyModel& model,
                                                       double cardiac_output) {
   RestingValues v;
-  CirculationModel built = model;
+  BodyModel built = model;
   built.start_state.clear();
   std::vector<double> y(built.state_size());
   built.initial_state(y);
@@ -200,14 +199,16 @@ inline void set_reflex_set_point(CirculationModel& model, double value) {
   v.arterial_pco2 = built.blood_gas_pressures(y.data(), built.gas_exchange->arterial_site).pco2;
   v.cardiac_output = cardiac_output;
   v.o2_consumption = 0.0;
-  for (std::size_t i = 0; i < model.gas_exchange->tissues.size(); ++i)
-    v.o2_consumption += model.parameters.at(model.gas_exchange->tissue_first_parameter[i]).value;
+  for (std::size_t first : model.gas_exchange->tissue_first_parameter) {
+    v.o2_consumption +=
+        blocks::BlockValues<blocks::tissue>(model.parameters, first).get<"o2_consumption">();
+  }
   return v;
 }
 
 /// Heart period ratio the baroreflex leaves at the reflex's set point: 1 when its vagal
 /// drive rests too (the heart rate is heart.rate divided by it).
-[[nodiscard]] inline double resting_period_ratio(const CirculationModel& model,
+[[nodiscard]] inline double resting_period_ratio(const BodyModel& model,
                                                  const SteadyState& settled) {
   const auto& c = model.baroreflex_coefficients();
   const auto mean = control::mean_effector_drive(c, settled.kept[0], {});

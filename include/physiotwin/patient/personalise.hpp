@@ -102,7 +102,7 @@ enum class PatientInput { patient_file, health_record, twin_parameters };
 }
 
 /// How outputs name a model: its name and the digest of its file (not its path).
-[[nodiscard]] inline std::string model_source_label(const CirculationModel& model) {
+[[nodiscard]] inline std::string model_source_label(const BodyModel& model) {
   const std::string digest = model_digest(model);
   return digest.empty() ? model.name : fmt::format("{}, model file sha256 {}", model.name, digest);
 }
@@ -114,7 +114,7 @@ struct PersonaliseOptions {
 
 /// A model made ready for one patient.
 struct PersonalisedModel {
-  CirculationModel model;
+  BodyModel model;
   Patient patient;
   std::optional<CalibrationReport> report;  ///< when calibrated here (not when loaded)
   std::vector<std::string> calibration;     ///< the report's lines (stored ones when loaded)
@@ -124,7 +124,7 @@ struct PersonalisedModel {
 
 /// Scales `model` to `patient` (body size, age, haemoglobin) and calibrates it to the
 /// patient's measured vitals, if there are some and options.calibrate.
-[[nodiscard]] inline PersonalisedModel personalise(CirculationModel model, Patient patient,
+[[nodiscard]] inline PersonalisedModel personalise(BodyModel model, Patient patient,
                                                    const PersonaliseOptions& options = {}) {
   PersonalisedModel out{std::move(model), std::move(patient), std::nullopt, {}, false, {}};
   scale_to_patient(out.model, out.patient);
@@ -152,7 +152,7 @@ struct PersonalisedModel {
 /// The model of a twin parameter file, loaded as it was stored (no scaling or calibration
 /// again).
 [[nodiscard]] inline PersonalisedModel personalise_from_twin_parameters(
-    CirculationModel model, const std::filesystem::path& twin_file) {
+    BodyModel model, const std::filesystem::path& twin_file) {
   PersonalisedModel out{std::move(model), {}, std::nullopt, {}, false, {}};
   std::string warning;
   TwinParameters twin = load_twin_parameters(twin_file, out.model, &warning);
@@ -165,7 +165,7 @@ struct PersonalisedModel {
 
 /// personalise() for a patient input file of any kind; a twin parameter file is loaded as it
 /// was stored (no scaling or calibration again).
-[[nodiscard]] inline PersonalisedModel personalise(CirculationModel model,
+[[nodiscard]] inline PersonalisedModel personalise(BodyModel model,
                                                    const std::filesystem::path& patient_file,
                                                    const PersonaliseOptions& options = {},
                                                    const std::optional<std::string>& as_of = {}) {

@@ -13,7 +13,7 @@
 
 #include "physiotwin/core/json_reader.hpp"
 #include "physiotwin/core/sha256.hpp"
-#include "physiotwin/model/circulation_model.hpp"
+#include "physiotwin/model/body_model.hpp"
 #include "physiotwin/patient/body.hpp"
 
 namespace physiotwin {
@@ -38,14 +38,14 @@ struct TwinParameters {
 
 /// The SHA-256 of a model file, by which a twin parameter file names the model it was made
 /// from; empty if the file cannot be read.
-[[nodiscard]] inline std::string model_digest(const CirculationModel& model) {
+[[nodiscard]] inline std::string model_digest(const BodyModel& model) {
   if (model.source_file.empty() || !std::filesystem::exists(model.source_file)) return {};
   return crypto::hex(crypto::sha256(read_text_file(model.source_file)));
 }
 
 /// Writes `model` (scaled to and calibrated for `twin.patient`) as a twin parameter file.
 /// Written whole or not at all (core/atomic_file.hpp).
-inline void write_twin_parameters(const std::filesystem::path& file, const CirculationModel& model,
+inline void write_twin_parameters(const std::filesystem::path& file, const BodyModel& model,
                                   const TwinParameters& twin) {
   // Ordered: the parameters in the model's order, as `physiotwin params` lists them. Values
   // are written with 17 significant digits, so reading them back gives the same doubles.
@@ -81,7 +81,7 @@ inline void write_twin_parameters(const std::filesystem::path& file, const Circu
 /// body as scale_to_patient() sets them. `warning` receives a note when the model file
 /// differs from the one the parameters were made from (the names and units still match).
 [[nodiscard]] inline TwinParameters load_twin_parameters(const std::filesystem::path& file,
-                                                         CirculationModel& model,
+                                                         BodyModel& model,
                                                          std::string* warning = nullptr) {
   const nlohmann::json document = read_json_file(file);
   const JsonView root(document, file.string(), "");

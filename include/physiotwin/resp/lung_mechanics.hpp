@@ -20,10 +20,14 @@
 // Units inside: mmHg, mL, s (parameters are given in the files in cmH2O and L and converted).
 #include <array>
 #include <cmath>
+#include <string_view>
 
 namespace physiotwin::resp {
 
 enum Airway : std::size_t { larynx, trachea, bronchi, alveoli, airway_count };
+/// The airways' names in state, signal and model-file names (Airway order).
+inline constexpr std::array<std::string_view, airway_count> airway_names{"larynx", "trachea",
+                                                                         "bronchi", "alveoli"};
 
 struct LungCoefficients {
   std::array<double, airway_count> compliance{};  ///< mL/mmHg

@@ -1,0 +1,295 @@
+#pragma once
+// A body model: the description a model file gives (model/model_description.hpp) bound to
+// its state layout (model/state_layout.hpp), its equations (model/model_evaluator.hpp) and
+// its signals (model/observables.hpp). What the solver, the twin and the tools use.
+//
+// A value type: a copy is an independent model with the same parameters and working state.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "physiotwin/core/error.hpp"
+#include "physiotwin/core/signals.hpp"
+#include "physiotwin/model/model_description.hpp"
+#include "physiotwin/model/model_evaluator.hpp"
+#include "physiotwin/model/observables.hpp"
+#include "physiotwin/model/parameter_rules.hpp"
+#include "physiotwin/model/state_layout.hpp"
+
+namespace physiotwin {
+
+class BodyModel : public ModelDescription {
+ public:
+  /// Called by the loader once the description is complete: lays out the state vector,
+  /// registers every signal, reads the parameters and records the Jacobian's pattern.
+  void finalise() {
+    layout_ = StateLayout::of(*this);
+    signals_ = register_signals(*this);
+    evaluator_.prepare(*this, layout_);
+    refresh();
+    std::vector<double> y(state_size(), 0.0);
+    initial_state(y);
+    layout_.record_sparsity_pattern(
+        [&](auto&& record) { evaluator_.jacobian(y.data(), record, false); });
+  }
+
+  /// Re-reads every parameter into the equations' coefficients. Call after changing
+  /// parameters.
+  void refresh() { evaluator_.refresh(parameters); }
+
+  /// Changes one parameter by name, with range checking and the rules between parameters
+  /// (model/parameter_rules.hpp), and refreshes the coefficients. A change that breaks a rule
+  /// is undone and refused with an InputError saying which rule.
+  ///
+  /// blood.volume is read only when an initial state is built: a change of it drops a stored
+  /// start_state (a calibrated twin's settled state holds the volume it was settled with), and
+  /// the twin starts from the state built for the new volume.
+  void set_parameter(std::string_view parameter, double value) {
+    const double before = parameters.value(parameter);
+    const std::size_t kept = parameters.changes().size();
+    parameters.set(parameter, value);
+    if (auto broken = rule_violation()) {
+      parameters.restore(parameter, before, kept);
+      throw InputError(fmt::format("{} = {:g}: {}", parameter, value, broken->message));
+    }
+    if (parameter == "blood.volume" && value != before) start_state.clear();
+    refresh();
+  }
+
+  /// The first rule between parameters that this model's values break, if any.
+  [[nodiscard]] std::optional<RuleViolation> rule_violation() const {
+    return physiotwin::rule_violation(*this, parameters);
+  }
+  /// The same rules for other values of this model's parameters (a change being validated).
+  [[nodiscard]] std::optional<RuleViolation> rule_violation(const ParameterSet& p) const {
+    return physiotwin::rule_violation(*this, p);
+  }
+
+  // ---- state vector ----
+  [[nodiscard]] const StateLayout& layout() const noexcept { return layout_; }
+  [[nodiscard]] std::size_t state_size() const noexcept { return layout_.size(); }
+  [[nodiscard]] const std::vector<std::string>& state_names() const noexcept {
+    return layout_.names;
+  }
+  [[nodiscard]] std::size_t phase_state() const noexcept { return layout_.heart_phase; }
+  /// State counting breaths (crosses an integer at each start of inspiration); only with
+  /// a respiration block.
+  [[nodiscard]] std::size_t breath_phase_state() const noexcept { return layout_.breath_phase; }
+  [[nodiscard]] std::size_t flow_state(std::size_t connection) const noexcept {
+    return layout_.flow[connection];
+  }
+  /// States the solver integrates: all but the gases, which come last (docs/solver.md).
+  [[nodiscard]] std::size_t solver_state_size() const noexcept { return layout_.solver_size; }
+
+  /// Connects, changes or (mode off) disconnects the ventilator. The respiratory muscles rest
+  /// while it runs. Only for a model with a respiration block.
+  void set_ventilator(const resp::VentilatorSettings& settings) {
+    if (!respiration) throw InputError("this model has no respiratory system to ventilate");
+    evaluator_.set_ventilator(settings, parameters);
+  }
+  [[nodiscard]] const resp::VentilatorSettings& ventilator() const noexcept {
+    return evaluator_.ventilator();
+  }
+  /// Breaths per minute now: the ventilator's rate, or the spontaneous rate.
+  [[nodiscard]] double breathing_rate() const noexcept { return evaluator_.breathing_rate(); }
+
+  /// Initial state: start_state if there is one; otherwise compliant compartments at their
+  /// initial pressures, chambers at their initial volumes, all shifted by one common pressure
+  /// so that the total equals blood.volume exactly; valves closed and at rest; phase zero.
+  void initial_state(std::span<double> y) const {
+    if (!start_state.empty() && start_state.size() == y.size()) {
+      std::copy(start_state.begin(), start_state.end(), y.begin());
+      return;
+    }
+    const ModelEvaluator& e = evaluator_;
+    std::fill(y.begin(), y.end(), 0.0);
+    double total = 0.0, total_compliance = 0.0;
+    for (std::size_t c = 0; c < compartments.size(); ++c) {
+      const Compartment& comp = compartments[c];
+      if (comp.kind == CompartmentKind::compliance) {
+        y[c] = e.base_unstressed(c) + comp.initial_pressure / e.elastance(c);
+        total_compliance += 1.0 / e.elastance(c);
+      } else {
+        y[c] = comp.initial_volume * initial_volume_scale_;
+      }
+      total += y[c];
+    }
+    const double shift = (parameters.value("blood.volume") - total) / total_compliance;
+    for (std::size_t c = 0; c < compartments.size(); ++c) {
+      if (compartments[c].kind == CompartmentKind::compliance) y[c] += shift / e.elastance(c);
+    }
+    if (respiration) e.lungs().end_expiratory_volumes(y.data() + layout_.airway_volume);
+    if (gas_exchange) {
+      e.gases().initial_state(y.data(), gas_exchange->initial_blood, gas_exchange->initial_air);
+    }
+    if (chemoreflex && !chemoreflex->initial_state.empty()) {
+      std::copy(chemoreflex->initial_state.begin(), chemoreflex->initial_state.end(),
+                y.begin() + long(layout_.chemoreflex));
+    } else if (chemoreflex) {
+      y[layout_.chemoreflex + control::peripheral_activity] = e.chemoreflex().rest_rate;
+    }
+    if (baroreflex && !baroreflex->initial_state.empty()) {
+      std::copy(baroreflex->initial_state.begin(), baroreflex->initial_state.end(),
+                y.begin() + long(layout_.baroreflex));
+    } else if (baroreflex) {  // the reflex starts at its operating point
+      y[layout_.baroreflex] = e.baroreflex().set_point;
+      for (std::size_t i = 0; i < control::effector_count; ++i) {
+        y[layout_.baroreflex + 1 + i] = e.baroreflex_rest()[i];
+      }
+    }
+  }
+
+  /// Partial pressures (mmHg) of the blood leaving compartment c, in state y.
+  [[nodiscard]] gas::PartialPressures blood_gas_pressures(const double* y, std::size_t c) const {
+    const gas::GasTransport& g = evaluator_.gases();
+    return gas::partial_pressures(g.coefficients.blood, g.content(y, c, gas::o2),
+                                  g.content(y, c, gas::co2));
+  }
+  /// Partial pressures (mmHg) in airway a, in state y.
+  [[nodiscard]] gas::PartialPressures airway_gas_pressures(const double* y, std::size_t a) const {
+    const gas::GasTransport& g = evaluator_.gases();
+    return {g.air_pressure(y, a, gas::o2), g.air_pressure(y, a, gas::co2)};
+  }
+
+  /// Scales chamber initial volumes with the patient's blood volume (see patient/body.hpp).
+  void set_initial_volume_scale(double scale) noexcept { initial_volume_scale_ = scale; }
+
+  // ---- dynamics (model/model_evaluator.hpp) ----
+  void compute_pressures(const double* y, double* pressure) noexcept {
+    evaluator_.compute_pressures(y, pressure);
+  }
+  void rhs(double t, const double* y, double* ydot) noexcept { evaluator_.rhs(t, y, ydot); }
+  void solver_rhs(double t, const double* y, double* ydot) noexcept {
+    evaluator_.solver_rhs(t, y, ydot);
+  }
+  void update_chemoreceptor_input(const double* y) noexcept {
+    evaluator_.update_chemoreceptor_input(y);
+  }
+  void step_gases(const double* start, double* end, double dt, bool start_is_last_end) noexcept {
+    evaluator_.step_gases(start, end, dt, start_is_last_end);
+  }
+  void set_external_flow(std::size_t c, double ml_per_s) noexcept {
+    evaluator_.set_external_flow(c, ml_per_s);
+  }
+  void clear_external_flows() noexcept { evaluator_.clear_external_flows(); }
+
+  // ---- events: ideal valves open on pressure and close on flow ----
+  [[nodiscard]] std::size_t event_count() const noexcept { return evaluator_.event_count(); }
+  void event_functions(const double* y, double* g) noexcept { evaluator_.event_functions(y, g); }
+  void event_directions(int* direction) const noexcept { evaluator_.event_directions(direction); }
+  void apply_events(const int* fired, double* y) noexcept { evaluator_.apply_events(fired, y); }
+  void settle_valves(double* y) noexcept { evaluator_.settle_valves(y); }
+
+  // ---- Jacobian (model/model_jacobian.hpp) ----
+  /// Dense column-major n x n Jacobian (n = state_size()), overwritten. For tests and small
+  /// models; the Twin uses the sparse form.
+  void dense_jacobian(const double* y, double* column_major) noexcept {
+    const std::size_t n = state_size();
+    std::fill(column_major, column_major + n * n, 0.0);
+    evaluator_.jacobian(y, [&](std::size_t row, std::size_t col) -> double& {
+      return column_major[col * n + row];
+    });
+  }
+  /// Sparse Jacobian of the solver's states (solver_state_size()): the values of
+  /// sparsity_pattern()'s entries, in its order, overwritten. Reads the solver's states only
+  /// (the gas rows are not in it).
+  void sparse_jacobian(const double* y, double* values) noexcept {
+    std::fill(values, values + layout_.pattern.row_indices.size(), 0.0);
+    const std::size_t n = layout_.solver_size;
+    evaluator_.jacobian(
+        y,
+        [&](std::size_t row, std::size_t col) -> double& {
+          return values[layout_.entry_index[col * n + row]];
+        },
+        false);
+  }
+  [[nodiscard]] const SparsityPattern& sparsity_pattern() const noexcept { return layout_.pattern; }
+
+  // ---- signals (model/observables.hpp) ----
+  /// Every registered signal, in registry order, for state y.
+  void observe(const double* y, double* out) noexcept {
+    physiotwin::observe(*this, layout_, evaluator_, y, out);
+  }
+  [[nodiscard]] const SignalRegistry& signals() const noexcept { return signals_; }
+
+  /// The first state of y outside its physical domain: a compartment's blood volume, an
+  /// airway's gas volume or an amount of O2 or CO2 below zero (or not a number). What and how
+  /// much, for an error; nullopt when every state is physical. (Saturations and partial
+  /// pressures follow from non-negative amounts.)
+  [[nodiscard]] std::optional<std::string> physical_domain_violation(
+      std::span<const double> y) const {
+    for (std::size_t c = 0; c < compartments.size(); ++c) {
+      if (!(y[c] >= 0.0)) {
+        return fmt::format("the blood volume of {} ({}) is {:.4g} mL", compartments[c].name,
+                           compartments[c].description, y[c]);
+      }
+    }
+    if (respiration) {
+      for (std::size_t a = 0; a < resp::airway_count; ++a) {
+        const double volume = y[layout_.airway_volume + a];
+        if (!(volume > 0.0)) {
+          return fmt::format("the gas volume of the {} is {:.4g} mL", resp::airway_names[a],
+                             volume);
+        }
+      }
+    }
+    if (gas_exchange) {
+      // A nanolitre of slack: the explicit gas steps may round a near-empty amount below zero.
+      constexpr double slack = -1e-6;
+      const gas::GasTransport& gases = evaluator_.gases();
+      for (gas::Gas g : {gas::o2, gas::co2}) {
+        const char* gas_name = g == gas::o2 ? "O2" : "CO2";
+        for (std::size_t c = 0; c < compartments.size(); ++c) {
+          const double amount = y[gases.blood(c, g)];
+          if (!(amount >= slack)) {
+            return fmt::format("the {} in the blood and tissue of {} is {:.4g} mL", gas_name,
+                               compartments[c].name, amount);
+          }
+        }
+        for (std::size_t a = 0; a < resp::airway_count; ++a) {
+          const double amount = y[gases.air(a, g)];
+          if (!(amount >= slack)) {
+            return fmt::format("the {} in the {} is {:.4g} mL", gas_name, resp::airway_names[a],
+                               amount);
+          }
+        }
+      }
+    }
+    return std::nullopt;
+  }
+
+  /// The reflexes' coefficients as the parameters set them now (for analyses such as
+  /// calibration's resting set point; the twin's equations use the same).
+  [[nodiscard]] const control::BaroreflexCoefficients& baroreflex_coefficients() const noexcept {
+    return evaluator_.baroreflex();
+  }
+  [[nodiscard]] const control::ChemoreflexCoefficients& chemoreflex_coefficients() const noexcept {
+    return evaluator_.chemoreflex();
+  }
+  /// What the baroreflex does to the circulation in state y, relative to the reflex's rest
+  /// (multipliers of 1 and shifts of 0 at rest). Only for a model with a baroreflex.
+  [[nodiscard]] control::BaroreflexEffects baroreflex_effects_in(
+      std::span<const double> y) const noexcept {
+    return control::baroreflex_effects(evaluator_.baroreflex(), y.data() + layout_.baroreflex + 1,
+                                       evaluator_.baroreflex_rest());
+  }
+  /// Fraction of the current beat at which each activation curve starts (onset / period).
+  [[nodiscard]] double activation_onset_fraction(std::size_t a) const noexcept {
+    return evaluator_.onset(a) * evaluator_.heart_rate() / 60.0;
+  }
+  [[nodiscard]] double heart_rate() const noexcept { return evaluator_.heart_rate(); }
+  /// Pleural pressure, mmHg: the thorax.pressure parameter until a lung model drives it.
+  void set_external_pressure(double mmHg) noexcept { evaluator_.set_external_pressure(mmHg); }
+
+ private:
+  StateLayout layout_;
+  SignalRegistry signals_;
+  ModelEvaluator evaluator_;
+  double initial_volume_scale_ = 1.0;
+};
+
+}  // namespace physiotwin

@@ -1,0 +1,94 @@
+#pragma once
+// The rules that tie a model's parameters together. Each parameter's own range is checked
+// where it is set (core/parameters.hpp); these are the relations between them: a valve
+// closes to less than it opens; an activation contracts before it relaxes and starts within
+// the heart period; a Gaussian peaks within it; a sigmoid's lowest firing is below its
+// highest; the inspired gas is at most the whole gas. Checked by the model loader,
+// BodyModel::set_parameter() (every --set, scenario `set` and binding call) and scenario
+// loading.
+#include <fmt/format.h>
+
+#include <optional>
+#include <string>
+
+#include "physiotwin/model/block_types.hpp"
+#include "physiotwin/model/model_description.hpp"
+
+namespace physiotwin {
+
+/// A rule between parameters that the values break: the parameter to name and why.
+struct RuleViolation {
+  std::string parameter;
+  std::string message;
+};
+
+/// The first rule that values `p` of the parameters of `model` break, if any.
+[[nodiscard]] inline std::optional<RuleViolation> rule_violation(const ModelDescription& model,
+                                                                 const ParameterSet& p) {
+  const double period = 60.0 / p.value("heart.rate");
+  for (const Connection& k : model.connections) {
+    if (k.kind != ConnectionKind::valve) continue;
+    const blocks::BlockValues<blocks::valve> v(p, k.first_parameter);
+    const double max_area = v.get<"max_area">();
+    const double min_area = v.get<"min_area">();
+    if (min_area >= max_area) {
+      return RuleViolation{k.name + ".min_area",
+                           fmt::format("{}.min_area ({:g} cm2) must be below {}.max_area "
+                                       "({:g} cm2): a valve closes to less than it opens",
+                                       k.name, min_area, k.name, max_area)};
+    }
+  }
+  for (const ActivationCurve& a : model.activations) {
+    if (a.kind == ActivationKind::gaussian) {
+      const double peak_time =
+          blocks::BlockValues<blocks::gaussian_activation>(p, a.first_parameter).get<"peak_time">();
+      if (peak_time >= period) {
+        return RuleViolation{a.name + ".peak_time",
+                             fmt::format("{}.peak_time ({:g} s) must be within the heart "
+                                         "period ({:.3g} s at heart.rate {:g} /min)",
+                                         a.name, peak_time, period, p.value("heart.rate"))};
+      }
+      continue;
+    }
+    const blocks::BlockValues<blocks::activation> v(p, a.first_parameter);
+    if (v.get<"onset">() >= period) {
+      return RuleViolation{a.name + ".onset",
+                           fmt::format("{}.onset ({:g} s) must be within the heart period "
+                                       "({:.3g} s at heart.rate {:g} /min): the contraction "
+                                       "would start after the next beat",
+                                       a.name, v.get<"onset">(), period, p.value("heart.rate"))};
+    }
+    if (v.get<"contraction_time">() >= v.get<"relaxation_time">()) {
+      return RuleViolation{
+          a.name + ".contraction_time",
+          fmt::format("{}.contraction_time ({:g}) must be below "
+                      "{}.relaxation_time ({:g}): a chamber contracts "
+                      "before it relaxes",
+                      a.name, v.get<"contraction_time">(), a.name, v.get<"relaxation_time">())};
+    }
+  }
+  auto below = [&](const char* low, const char* high,
+                   const char* what) -> std::optional<RuleViolation> {
+    if (!p.contains(low) || !p.contains(high) || p.value(low) < p.value(high)) return {};
+    return RuleViolation{low, fmt::format("{} ({:g}) must be below {} ({:g}): {}", low,
+                                          p.value(low), high, p.value(high), what)};
+  };
+  if (auto v = below("baroreflex.afferent_min_rate", "baroreflex.afferent_max_rate",
+                     "the afferent sigmoid's lowest firing is below its highest"))
+    return v;
+  if (auto v = below("chemoreflex.min_rate", "chemoreflex.max_rate",
+                     "the chemoreceptors fire least in hyperoxia"))
+    return v;
+  if (p.contains("gas.inspired_o2_fraction") &&
+      p.value("gas.inspired_o2_fraction") + p.value("gas.inspired_co2_fraction") > 1.0) {
+    return RuleViolation{
+        "gas.inspired_o2_fraction",
+        fmt::format("gas.inspired_o2_fraction ({:g}) and "
+                    "gas.inspired_co2_fraction ({:g}) add up to more than the "
+                    "whole gas",
+                    p.value("gas.inspired_o2_fraction"), p.value("gas.inspired_co2_fraction"))};
+  }
+  return std::nullopt;
+}
+
+}  // namespace physiotwin
