@@ -6,6 +6,7 @@
 #include <string>
 
 #include "physiotwin/model/block_types.hpp"
+#include "physiotwin/resp/lung_mechanics.hpp"
 
 using namespace physiotwin;
 

@@ -1,0 +1,108 @@
+// twin.hpp: a twin is a value. A copy taken mid-run continues bit for bit as the original
+// does, and taking it leaves the original's run unchanged.
+#include <gtest/gtest.h>
+
+#include "../helpers.hpp"
+#include "physiotwin/twin.hpp"
+
+using namespace physiotwin;
+
+namespace {
+
+/// Advances in uneven chunks, as a frame loop would.
+void advance_in_frames(Twin& twin, double seconds) {
+  const double frames[] = {0.011, 0.25, 0.0137, 0.5};
+  double done = 0.0;
+  for (std::size_t i = 0; done < seconds; ++i) {
+    const double dt = std::min(frames[i % 4], seconds - done);
+    twin.advance(dt);
+    done += dt;
+  }
+}
+
+/// Everything observable about a twin now, for exact comparison.
+struct Observed {
+  double time;
+  std::vector<double> state, signals;
+  std::size_t beats;
+  bool operator==(const Observed&) const = default;
+};
+Observed observed(const Twin& twin) {
+  return {twin.time(),
+          {twin.state().begin(), twin.state().end()},
+          {twin.signal_values().begin(), twin.signal_values().end()},
+          twin.beats().metrics().size()};
+}
+
+Action hemorrhage_at(double t) {
+  Action a;
+  a.kind = ActionKind::hemorrhage;
+  a.time = t;
+  a.rate = 200.0;
+  a.volume = 300.0;
+  a.compartment = "splanchnic_veins";
+  return a;
+}
+
+}  // namespace
+
+TEST(Twin, ACopyTakenMidRunContinuesBitForBit) {
+  Twin original(test_support::reference_model());
+  Twin untouched(test_support::reference_model());
+  advance_in_frames(original, 6.3);
+  advance_in_frames(untouched, 6.3);
+  Twin copy = original;
+  EXPECT_EQ(observed(copy), observed(original));
+  advance_in_frames(original, 4.0);
+  advance_in_frames(copy, 4.0);
+  advance_in_frames(untouched, 4.0);
+  EXPECT_EQ(observed(copy), observed(original));
+  // Taking a copy does not disturb the original's run.
+  EXPECT_EQ(observed(original), observed(untouched));
+}
+
+// After an action (the solver restarted mid-run) and with one still pending, which the copy
+// must apply as the original does.
+TEST(Twin, ACopyCarriesAppliedAndPendingActions) {
+  Twin original(test_support::reference_model());
+  original.schedule(hemorrhage_at(1.0));
+  advance_in_frames(original, 2.6);
+  Action later;
+  later.kind = ActionKind::set_parameter;
+  later.time = 4.0;
+  later.parameter = "heart.rate";
+  later.value = 90.0;
+  original.schedule(later);
+  Twin copy(original);
+  EXPECT_EQ(observed(copy), observed(original));
+  advance_in_frames(original, 3.0);
+  advance_in_frames(copy, 3.0);
+  EXPECT_EQ(observed(copy), observed(original));
+  EXPECT_EQ(copy.model().parameters.value("heart.rate"), 90.0);
+}
+
+// Smith 2004's ideal valves are located as events, each restarting CVODE inside a step.
+TEST(Twin, ACopyOfAModelWithValveEventsContinuesBitForBit) {
+  Twin original(load_circulation(test_support::model_path("circulation/smith2004.json")));
+  advance_in_frames(original, 1.77);
+  Twin copy(original);
+  advance_in_frames(original, 1.5);
+  advance_in_frames(copy, 1.5);
+  EXPECT_EQ(observed(copy), observed(original));
+}
+
+TEST(Twin, CopiesAreIndependent) {
+  Twin original(test_support::reference_model());
+  advance_in_frames(original, 1.0);
+  Twin copy(test_support::reference_model());
+  copy = original;
+  copy.set_parameter("heart.rate", 110.0);
+  advance_in_frames(original, 1.0);
+  advance_in_frames(copy, 1.0);
+  EXPECT_EQ(original.model().parameters.value("heart.rate"),
+            test_support::reference_model().parameters.value("heart.rate"));
+  EXPECT_NE(copy.signal("heart.instantaneous_rate"), original.signal("heart.instantaneous_rate"));
+  Twin moved = std::move(copy);  // a moved twin runs on
+  moved.advance(0.5);
+  EXPECT_DOUBLE_EQ(moved.time(), 2.5);
+}
