@@ -9,12 +9,10 @@
 #include <string>
 
 #include "physiotwin/core/error.hpp"
+#include "physiotwin/core/units.hpp"
 #include "physiotwin/model/circulation_model.hpp"
 
 namespace physiotwin {
-
-/// 1 cmH2O in mmHg (ventilator settings are given in cmH2O, as on a ventilator).
-inline constexpr double cmH2O_in_mmHg = 0.735559;
 
 enum class ActionKind { hemorrhage, infusion, set_parameter, ventilator, inspired_gas };
 
@@ -73,8 +71,8 @@ inline constexpr const char* infusion_fluids[] = {"saline", "ringer_lactate", "c
                                                                           : "pressure_control";
       return fmt::format(
           R"({{"mode": "{}", "rate": {:g}, "ie_ratio": {:g}, "peep_cmH2O": {:g}, "inspiratory_pressure_cmH2O": {:g}, "tidal_volume": {:g}, "fio2": {:g}}})",
-          mode, v.rate, v.ie_ratio, v.peep / cmH2O_in_mmHg, v.inspiratory_pressure / cmH2O_in_mmHg,
-          v.tidal_volume, v.fio2);
+          mode, v.rate, v.ie_ratio, v.peep / units::mmHg_per_cmH2O,
+          v.inspiratory_pressure / units::mmHg_per_cmH2O, v.tidal_volume, v.fio2);
     }
     case ActionKind::inspired_gas: {
       auto field = [](double x) {
@@ -105,9 +103,10 @@ void validate_ventilator(const Action& a, const CirculationModel& model, Fail&& 
   };
   check("rate", v.rate, 1.0, 150.0, "1/min");
   check("ie_ratio", v.ie_ratio, 1.0 / 9.0, 4.0, "");
-  check("peep", v.peep / cmH2O_in_mmHg, 0.0, 50.0, "cmH2O");
+  check("peep", v.peep / units::mmHg_per_cmH2O, 0.0, 50.0, "cmH2O");
   if (v.mode == resp::VentilatorMode::pressure_control) {
-    check("inspiratory_pressure", v.inspiratory_pressure / cmH2O_in_mmHg, 1.0, 100.0, "cmH2O");
+    check("inspiratory_pressure", v.inspiratory_pressure / units::mmHg_per_cmH2O, 1.0, 100.0,
+          "cmH2O");
   } else {
     check("tidal_volume", v.tidal_volume, 20.0, 2000.0, "mL");
   }
