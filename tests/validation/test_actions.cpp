@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "../helpers.hpp"
 
@@ -54,7 +55,9 @@ TEST(Actions, HemorrhageAndInfusionMoveExactlyTheirVolumes) {
   ASSERT_EQ(rec.action_names.size(), 2u);
   EXPECT_EQ(rec.action_times[0], 10.0);
   EXPECT_EQ(rec.action_names[1], "infusion");
-  EXPECT_NE(rec.action_details[1].find("\"fluid\": \"saline\""), std::string::npos);
+  const auto details = nlohmann::json::parse(rec.action_details[1]);
+  EXPECT_EQ(details.at("fluid"), "saline");
+  EXPECT_EQ(details.at("volume"), 250.0);
 }
 
 // Without reflexes (issue 3 adds them) a 10 % haemorrhage lowers mean arterial pressure

@@ -141,7 +141,7 @@ TEST(GasExchange, VentilatorOxygenRaisesArterialPo2) {
   a.ventilator.mode = resp::VentilatorMode::volume_control;
   a.ventilator.rate = 12.0;
   a.ventilator.tidal_volume = 550.0;
-  a.ventilator.peep = 5.0 * cmH2O_in_mmHg;
+  a.ventilator.peep = 5.0 * units::mmHg_per_cmH2O;
   a.ventilator.fio2 = 1.0;
   twin.schedule(a);
   twin.advance(310.0);

@@ -13,7 +13,11 @@ Action ventilate(double time, resp::VentilatorMode mode, double rate, double pee
   Action a;
   a.kind = ActionKind::ventilator;
   a.time = time;
-  a.ventilator = {mode,        rate, 0.5, peep_cmH2O * cmH2O_in_mmHg, pinsp_cmH2O * cmH2O_in_mmHg,
+  a.ventilator = {mode,
+                  rate,
+                  0.5,
+                  peep_cmH2O * units::mmHg_per_cmH2O,
+                  pinsp_cmH2O * units::mmHg_per_cmH2O,
                   tidal_volume};
   return a;
 }
@@ -37,8 +41,8 @@ Window observe(Twin& twin, MemoryRecorder& rec, double from, double to) {
   const std::size_t paw = twin.signals().index_of("airway.pressure");
   for (std::size_t i = 0; i < rec.times.size(); ++i) {
     if (rec.times[i] < from) continue;
-    w.airway_min = std::min(w.airway_min, rec.samples[i][paw] / cmH2O_in_mmHg);
-    w.airway_max = std::max(w.airway_max, rec.samples[i][paw] / cmH2O_in_mmHg);
+    w.airway_min = std::min(w.airway_min, rec.samples[i][paw] / units::mmHg_per_cmH2O);
+    w.airway_max = std::max(w.airway_max, rec.samples[i][paw] / units::mmHg_per_cmH2O);
   }
   w.cardiac_output /= beats;
   w.tidal_volume /= breaths;

@@ -4,17 +4,18 @@
 // scenario file (actions/scenario.hpp, docs/scenarios.md).
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cmath>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <system_error>
 
 #include "physiotwin/core/error.hpp"
+#include "physiotwin/core/units.hpp"
 #include "physiotwin/model/body_model.hpp"
 
 namespace physiotwin {
-
-/// 1 cmH2O in mmHg (ventilator settings are given in cmH2O, as on a ventilator).
-inline constexpr double cmH2O_in_mmHg = 0.735559;
 
 enum class ActionKind { hemorrhage, infusion, set_parameter, ventilator, inspired_gas };
 
@@ -55,35 +56,61 @@ inline constexpr const char* infusion_fluids[] = {"saline", "ringer_lactate", "c
   return "unknown";
 }
 
-/// The action's fields as a JSON object, for the /actions group of the HDF5 file.
+namespace detail {
+/// A pressure kept in mmHg, back in the cmH2O it was given in. The way there and back can leave
+/// an ulp (7 cmH2O would read 6.999999999999999); 15 significant digits (DBL_DIG: what every
+/// double keeps through decimal text) drop it.
+[[nodiscard]] inline double in_cmH2O(double mmHg) {
+  const double cmH2O = mmHg / units::mmHg_per_cmH2O;
+  const std::string text = fmt::format("{:.15g}", cmH2O);
+  double rounded = 0.0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), rounded);
+  return ec == std::errc{} && end == text.data() + text.size() ? rounded : cmH2O;
+}
+}  // namespace detail
+
+/// The action's fields as a JSON object, for the /actions group of the HDF5 file and
+/// Twin.actions() in Python: written by nlohmann::json (strings escaped, numbers with every
+/// digit a double needs to read back the same; NaN, a fraction left unchanged, as null).
 [[nodiscard]] inline std::string action_details(const Action& a) {
+  using Json = nlohmann::ordered_json;  // the fields in the order written here
+  Json details = Json::object();
   switch (a.kind) {
     case ActionKind::hemorrhage:
-      return fmt::format(R"({{"rate": {:g}, "volume": {:g}, "compartment": "{}"}})", a.rate,
-                         a.volume, a.compartment);
+      details = {{"rate", a.rate}, {"volume", a.volume}, {"compartment", a.compartment}};
+      break;
     case ActionKind::infusion:
-      return fmt::format(R"({{"rate": {:g}, "volume": {:g}, "fluid": "{}", "compartment": "{}"}})",
-                         a.rate, a.volume, a.fluid, a.compartment);
+      details = {{"rate", a.rate},
+                 {"volume", a.volume},
+                 {"fluid", a.fluid},
+                 {"compartment", a.compartment}};
+      break;
     case ActionKind::set_parameter:
-      return fmt::format(R"({{"parameter": "{}", "value": {:g}}})", a.parameter, a.value);
+      details = {{"parameter", a.parameter}, {"value", a.value}};
+      break;
     case ActionKind::ventilator: {
       const auto& v = a.ventilator;
       const char* mode = v.mode == resp::VentilatorMode::off              ? "off"
                          : v.mode == resp::VentilatorMode::volume_control ? "volume_control"
                                                                           : "pressure_control";
-      return fmt::format(
-          R"({{"mode": "{}", "rate": {:g}, "ie_ratio": {:g}, "peep_cmH2O": {:g}, "inspiratory_pressure_cmH2O": {:g}, "tidal_volume": {:g}, "fio2": {:g}}})",
-          mode, v.rate, v.ie_ratio, v.peep / cmH2O_in_mmHg, v.inspiratory_pressure / cmH2O_in_mmHg,
-          v.tidal_volume, v.fio2);
+      details = {{"mode", mode},
+                 {"rate", v.rate},
+                 {"ie_ratio", v.ie_ratio},
+                 {"peep_cmH2O", detail::in_cmH2O(v.peep)},
+                 {"inspiratory_pressure_cmH2O", detail::in_cmH2O(v.inspiratory_pressure)},
+                 {"tidal_volume", v.tidal_volume},
+                 {"fio2", v.fio2}};
+      break;
     }
     case ActionKind::inspired_gas: {
-      auto field = [](double x) {
-        return std::isnan(x) ? std::string("null") : fmt::format("{:g}", x);
-      };
-      return fmt::format(R"({{"fio2": {}, "fico2": {}}})", field(a.fio2), field(a.fico2));
+      auto fraction = [](double x) { return std::isnan(x) ? Json(nullptr) : Json(x); };
+      details = {{"fio2", fraction(a.fio2)}, {"fico2", fraction(a.fico2)}};
+      break;
     }
   }
-  return "{}";
+  // Names are checked against the model before an action runs; text that is not UTF-8 all
+  // the same is written with U+FFFD in its place rather than throw from a recorder.
+  return details.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 /// Ventilator settings within what ICU ventilators deliver (settable ranges of current ICU
@@ -105,9 +132,10 @@ void validate_ventilator(const Action& a, const BodyModel& model, Fail&& fail) {
   };
   check("rate", v.rate, 1.0, 150.0, "1/min");
   check("ie_ratio", v.ie_ratio, 1.0 / 9.0, 4.0, "");
-  check("peep", v.peep / cmH2O_in_mmHg, 0.0, 50.0, "cmH2O");
+  check("peep", v.peep / units::mmHg_per_cmH2O, 0.0, 50.0, "cmH2O");
   if (v.mode == resp::VentilatorMode::pressure_control) {
-    check("inspiratory_pressure", v.inspiratory_pressure / cmH2O_in_mmHg, 1.0, 100.0, "cmH2O");
+    check("inspiratory_pressure", v.inspiratory_pressure / units::mmHg_per_cmH2O, 1.0, 100.0,
+          "cmH2O");
   } else {
     check("tidal_volume", v.tidal_volume, 20.0, 2000.0, "mL");
   }

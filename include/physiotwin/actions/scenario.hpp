@@ -63,12 +63,12 @@ struct Scenario {
       v.mode = mode == "volume_control" ? resp::VentilatorMode::volume_control
                                         : resp::VentilatorMode::pressure_control;
       v.rate = number("rate");
-      v.peep = number("peep") * cmH2O_in_mmHg;
+      v.peep = number("peep") * units::mmHg_per_cmH2O;
       if (node.has("ie_ratio")) v.ie_ratio = number("ie_ratio");
       if (v.mode == resp::VentilatorMode::volume_control) {
         v.tidal_volume = number("tidal_volume");
       } else {
-        v.inspiratory_pressure = number("inspiratory_pressure") * cmH2O_in_mmHg;
+        v.inspiratory_pressure = number("inspiratory_pressure") * units::mmHg_per_cmH2O;
       }
     } else {
       node["mode"].fail(fmt::format(

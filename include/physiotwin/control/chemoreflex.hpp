@@ -28,6 +28,8 @@
 #include <cmath>
 #include <string_view>
 
+#include "physiotwin/core/units.hpp"
+
 namespace physiotwin::control {
 
 enum ChemoreflexState : std::size_t {
@@ -53,10 +55,13 @@ struct ChemoreflexCoefficients {
   double co2_set_point = 40.0;                ///< PaCO2,n, mmHg (peripheral and central)
   double afferent_time = 2.0;                 ///< s
   double rest_rate = 3.7;                     ///< f_apc,n, spikes/s
-  // ventilatory response: gains (mmHg per mmHg or per spike/s; breaths/min per ...), times (s)
-  double central_amplitude_gain = 0.85 * 0.735559, central_amplitude_time = 105.0 + 8.0;
+  // ventilatory response: gains (mmHg per mmHg or per spike/s; breaths/min per ...), times (s);
+  // the amplitude gains are Albanese's, given in cmH2O, converted to mmHg
+  double central_amplitude_gain = 0.85 * units::mmHg_per_cmH2O,
+         central_amplitude_time = 105.0 + 8.0;
   double central_rate_gain = 0.9, central_rate_time = 400.0 + 8.0;
-  double peripheral_amplitude_gain = 1.31 * 0.735559, peripheral_amplitude_time = 83.0 + 7.0;
+  double peripheral_amplitude_gain = 1.31 * units::mmHg_per_cmH2O,
+         peripheral_amplitude_time = 83.0 + 7.0;
   double peripheral_rate_gain = 0.8735, peripheral_rate_time = 147.78 + 7.0;
   double sympathetic_weight = 1.716 / 1.1375;  ///< W_c / |W_b|
 };

@@ -1,6 +1,9 @@
 #pragma once
 // Calendar dates and instants as health records write them (ISO 8601 / FHIR date, dateTime,
 // instant): "2016", "2016-03", "2016-03-07", "2016-03-07T05:28:45+00:00", "...45.267Z".
+// The calendar (valid dates, month lengths, leap years, days since the epoch, ages) is the
+// C++20 <chrono> calendar's; only the reading of the text is written here (GCC 12's
+// libstdc++ has no std::chrono::parse).
 #include <fmt/format.h>
 
 #include <charconv>
@@ -12,15 +15,14 @@
 
 namespace physiotwin::dates {
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+/// Days since 1970-01-01 of a proleptic Gregorian date: std::chrono::sys_days. For a year in
+/// std::chrono::year's range (-32767 to 32767), a month 1-12 and a day 0-255; a day past the
+/// month's end counts on into the next months.
 [[nodiscard]] constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m,
                                                      unsigned d) noexcept {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+  const std::chrono::year_month_day date{std::chrono::year{static_cast<int>(y)},
+                                         std::chrono::month{m}, std::chrono::day{d}};
+  return std::chrono::sys_days{date}.time_since_epoch().count();
 }
 
 struct Instant {
@@ -36,6 +38,12 @@ inline bool read_int(std::string_view s, std::size_t at, std::size_t width, int&
   }
   return std::from_chars(s.data() + at, s.data() + at + width, out).ec == std::errc{};
 }
+
+/// The calendar date of an Instant as written.
+[[nodiscard]] constexpr std::chrono::year_month_day calendar_date(const Instant& t) noexcept {
+  return std::chrono::year{t.year} / std::chrono::month{static_cast<unsigned>(t.month)} /
+         std::chrono::day{static_cast<unsigned>(t.day)};
+}
 }  // namespace detail
 
 /// Parses a FHIR date or dateTime; a partial date stands for its first day. nullopt if the
@@ -45,21 +53,19 @@ inline bool read_int(std::string_view s, std::size_t at, std::size_t width, int&
   if (!detail::read_int(s, 0, 4, r.year)) return std::nullopt;
   std::size_t at = 4;
   if (at < s.size() && s[at] == '-') {
-    if (!detail::read_int(s, at + 1, 2, r.month) || r.month < 1 || r.month > 12)
+    if (!detail::read_int(s, at + 1, 2, r.month) ||
+        !std::chrono::month{static_cast<unsigned>(r.month)}.ok()) {
       return std::nullopt;
+    }
     at += 3;
     if (at < s.size() && s[at] == '-') {
-      static constexpr int days_in_month[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-      if (!detail::read_int(s, at + 1, 2, r.day) || r.day < 1 ||
-          r.day > days_in_month[r.month - 1]) {
-        return std::nullopt;
-      }
-      const bool leap = (r.year % 4 == 0 && r.year % 100 != 0) || r.year % 400 == 0;
-      if (r.month == 2 && r.day == 29 && !leap) return std::nullopt;
+      if (!detail::read_int(s, at + 1, 2, r.day)) return std::nullopt;
       at += 3;
     }
   }
-  std::int64_t seconds = 0;
+  const std::chrono::year_month_day date = detail::calendar_date(r);
+  if (!date.ok()) return std::nullopt;  // e.g. 2016-04-31, 2015-02-29, day 00
+  std::chrono::sys_seconds time = std::chrono::sys_days{date};
   if (at < s.size() && s[at] == 'T') {
     int h = 0, mi = 0, se = 0;
     if (!detail::read_int(s, at + 1, 2, h) || s.size() < at + 9 || s[at + 3] != ':' ||
@@ -67,7 +73,8 @@ inline bool read_int(std::string_view s, std::size_t at, std::size_t width, int&
         !detail::read_int(s, at + 7, 2, se) || h > 23 || mi > 59 || se > 60) {
       return std::nullopt;
     }
-    seconds = h * 3600 + mi * 60 + se;
+    // A leap second (:60) reads as the first second of the next minute.
+    time += std::chrono::hours{h} + std::chrono::minutes{mi} + std::chrono::seconds{se};
     at += 9;
     if (at < s.size() && s[at] == '.') {  // fractions of a second: ignored
       ++at;
@@ -81,12 +88,13 @@ inline bool read_int(std::string_view s, std::size_t at, std::size_t width, int&
           !detail::read_int(s, at + 4, 2, om)) {
         return std::nullopt;
       }
-      seconds -= (s[at] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+      const std::chrono::seconds offset = std::chrono::hours{oh} + std::chrono::minutes{om};
+      time -= s[at] == '+' ? offset : -offset;  // local time = UTC + offset
       at += 6;
     }
   }
   if (at != s.size()) return std::nullopt;
-  r.seconds = days_from_civil(r.year, unsigned(r.month), unsigned(r.day)) * 86400 + seconds;
+  r.seconds = time.time_since_epoch().count();
   return r;
 }
 
@@ -97,10 +105,14 @@ inline bool read_int(std::string_view s, std::size_t at, std::size_t width, int&
       .count();
 }
 
-/// Completed years of age on date `on` for someone born on `birth`.
+/// Completed years of age on date `on` for someone born on `birth`: the difference of the
+/// calendar years, less one before the birthday (someone born on 29 February has it on
+/// 1 March in common years).
 [[nodiscard]] constexpr int age_in_years(const Instant& birth, const Instant& on) noexcept {
-  int years = on.year - birth.year;
-  if (on.month < birth.month || (on.month == birth.month && on.day < birth.day)) --years;
+  const std::chrono::year_month_day b = detail::calendar_date(birth);
+  const std::chrono::year_month_day o = detail::calendar_date(on);
+  int years = static_cast<int>((o.year() - b.year()).count());
+  if (o.month() / o.day() < b.month() / b.day()) --years;
   return years;
 }
 
