@@ -20,13 +20,13 @@ int main(int argc, char** argv) {
     const physiotwin::Patient patient =
         physiotwin::load_patient(models + "/patients/adult_male.json");
     physiotwin::scale_to_patient(model, patient);
-    physiotwin::io::RunDescription run;
+    physiotwin::RunDescription run;
     run.patient_id = patient.id;
     run.patient_description = patient.description;
     run.model_file = model.name;
-    physiotwin::io::Hdf5Recorder file(argv[1], run);
+    physiotwin::io::Hdf5Recorder file(argv[1]);
     physiotwin::Twin twin(std::move(model));
-    twin.add_recorder(file);
+    twin.add_recorder(file, run);
     twin.advance(10.0);
     file.commit();
     std::printf("wrote %s: %zu signals over %.0f s\n", argv[1], twin.signals().size(), twin.time());

@@ -96,7 +96,7 @@ class WindowMeans final : public Recorder {
                            : std::numeric_limits<std::size_t>::max();
   }
 
-  void begin(const Twin&) override {}
+  void begin(const RunHeader&) override {}
   void sample(double, std::span<const double> s) override {
     for (std::size_t i = 0; i < sampled_.size(); ++i) {
       if (sampled_[i] < s.size()) sums_[i] += s[sampled_[i]];

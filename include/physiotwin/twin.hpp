@@ -114,10 +114,14 @@ class Twin {
   Twin& operator=(Twin&&) noexcept = default;
   ~Twin() = default;
 
-  /// Attaches a recorder (not owned). It receives every sample from now on.
-  void add_recorder(Recorder& r) {
-    r.begin(*this);
+  /// Attaches a recorder (not owned), which receives every sample from now on; it begins
+  /// from `header` (a Session's), or from the twin now and `description`.
+  void add_recorder(Recorder& r, const RunHeader& header) {
+    r.begin(header);
     recorders_.push_back(&r);
+  }
+  void add_recorder(Recorder& r, RunDescription description = {}) {
+    add_recorder(r, RunHeader::of(now_.model, now_.options.sample_rate, std::move(description)));
   }
 
   /// Advances simulated time by dt seconds.

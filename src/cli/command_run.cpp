@@ -10,7 +10,7 @@
 #include "physiotwin/io/hdf5.hpp"
 #include "physiotwin/metrics/normal_ranges.hpp"
 #include "physiotwin/model/model_loader.hpp"
-#include "physiotwin/twin.hpp"
+#include "physiotwin/session.hpp"
 
 namespace physiotwin::cli {
 
@@ -96,8 +96,8 @@ int run(const RunOptions& options, const RunNumbers& numbers) {
   // The file's size, at most (gzip saves about a fifth on these signals), from the model's
   // signals and the run's length: refused before anything is computed if it cannot fit.
   double duration = numbers.duration;
+  const BodyModel unpersonalised = load_circulation(model_file_of(options.model));  // read once
   {
-    const BodyModel unpersonalised = load_circulation(model_file_of(options.model));
     if (!options.scenario.empty()) {
       // What no patient changes is checked now (a misspelt parameter fails in milliseconds);
       // the rest against the personalised model below.
@@ -111,33 +111,29 @@ int run(const RunOptions& options, const RunNumbers& numbers) {
                            fmt::format("{:.4g} samples of {} signals at {:g} Hz", samples,
                                        columns - 1, numbers.sample_rate));
   }
-  PreparedModel prepared = prepare_model(options.model);
-  BodyModel& model = prepared.model;
-  const Patient& patient = prepared.patient;
+  const PreparedModel prepared = prepare_model(options.model, &unpersonalised);
   // The whole scenario is checked against the personalised model (its blood volume, the rules
   // with its calibrated heart rate) before the twin is simulated or anything written.
   Scenario scenario;
-  if (!options.scenario.empty()) scenario = load_scenario(options.scenario, model);
-  const std::string patient_file = patient_source_label(patient, patient_file_of(options.model));
-  io::RunDescription run{patient.id,      patient.description,     model_source_label(model),
-                         patient_file,    options.model.overrides, patient.measured,
-                         patient.assumed, prepared.calibration};
+  if (!options.scenario.empty()) scenario = load_scenario(options.scenario, prepared.model);
   // Created before the simulation: an unwritable folder fails now, not after a long run.
-  io::Hdf5Recorder file(options.out, run);
+  io::Hdf5Recorder file(options.out);
   TwinOptions twin_options;
   twin_options.sample_rate = numbers.sample_rate;
-  Twin twin(std::move(model), twin_options);
+  Session session(prepared, twin_options, options.model.overrides);
+  const Patient& patient = session.patient();
+  Twin& twin = session.twin();
   MemoryRecorder beats;  // for the summary; samples are not kept in memory
-  twin.add_recorder(file);
+  session.add_recorder(file);
   struct BeatsOnly final : Recorder {
     MemoryRecorder& target;
     explicit BeatsOnly(MemoryRecorder& m) : target(m) {}
-    void begin(const Twin&) override {}
+    void begin(const RunHeader&) override {}
     void sample(double, std::span<const double>) override {}
     void beat(double t, std::span<const double> m) override { target.beat(t, m); }
     void breath(double t, std::span<const double> m) override { target.breath(t, m); }
   } beats_only(beats);
-  twin.add_recorder(beats_only);
+  session.add_recorder(beats_only);
   for (const Action& a : scenario.actions) twin.schedule(a);
 
   ProgressBar progress(duration);

@@ -51,9 +51,10 @@ std::vector<io::InputFile> inputs_of(const ModelOptions& options);
 
 using PreparedModel = PersonalisedModel;
 
-/// Loads the model and personalises it: from a twin parameter file as stored; otherwise
-/// scaled to the patient (a patient file or a health record) and calibrated to the patient's
-/// measured vitals (unless --no-calibrate). Then applies the overrides.
-PreparedModel prepare_model(const ModelOptions& options);
+/// Loads the model (unless `loaded` is given: the model file as already read) and personalises
+/// it through personalise(), reading the patient input once: from a twin parameter file as
+/// stored; otherwise scaled to the patient (a patient file or a health record) and calibrated
+/// to the patient's measured vitals (unless --no-calibrate). Then applies the overrides.
+PreparedModel prepare_model(const ModelOptions& options, const BodyModel* loaded = nullptr);
 
 }  // namespace physiotwin::cli

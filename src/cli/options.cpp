@@ -101,8 +101,8 @@ void check_model_options(const ModelOptions& options) {
     if (options.as_of.size() != 10 || !date) {
       throw UsageError("--as-of: not a date of the form YYYY-MM-DD");
     }
-    if (options.patient_file.empty() ||
-        kind_of_patient_input(options.patient_file) != PatientInput::health_record) {
+    // That --patient is a health record is checked when it is read (prepare_model()).
+    if (options.patient_file.empty()) {
       throw UsageError(
           "--as-of applies to a FHIR health record given with --patient; this run has none");
     }
@@ -150,18 +150,18 @@ PreparedModel finish(PreparedModel prepared, PatientInput input,
 }
 }  // namespace
 
-PreparedModel prepare_model(const ModelOptions& options) {
+PreparedModel prepare_model(const ModelOptions& options, const BodyModel* loaded) {
   const auto patient_file = patient_file_of(options);
-  const PatientInput input = kind_of_patient_input(patient_file);
-  const auto as_of = options.as_of.empty() ? std::nullopt : std::optional(options.as_of);
-  BodyModel base = load_circulation(model_file_of(options));
-  if (input == PatientInput::twin_parameters) {
-    // Loaded as stored: no scaling or calibration again.
-    PersonalisedModel prepared = personalise_from_twin_parameters(std::move(base), patient_file);
-    return finish(std::move(prepared), input, patient_file, options);
+  const PatientInputFile input = read_patient_input_file(patient_file);  // read once
+  if ((!options.as_of.empty() || options.as_of_given) &&
+      input.kind != PatientInput::health_record) {
+    throw UsageError(
+        "--as-of applies to a FHIR health record given with --patient; this run has none");
   }
-  Patient patient = read_patient_input_of_kind(patient_file, input, as_of);
-  if (input == PatientInput::health_record) {
+  const auto as_of = options.as_of.empty() ? std::nullopt : std::optional(options.as_of);
+  PersonaliseOptions personalising{!options.no_calibrate, interruption(), {}};
+  personalising.on_patient = [](const Patient& patient) {
+    if (!patient.from_health_record) return;
     // Printed before calibration starts: what the record gave and what is assumed.
     fmt::print("Patient {} ({}, {} years) from a health record.\n", patient.id, patient.sex,
                patient.age_text());
@@ -169,11 +169,10 @@ PreparedModel prepare_model(const ModelOptions& options) {
     for (const auto& m : patient.assumed) fmt::print("  assumed:  {}\n", m);
     std::fflush(stdout);
     for (const auto& w : patient.warnings) fmt::print(stderr, "warning: {}\n", w);
-  }
-  PersonalisedModel prepared =
-      personalise(std::move(base), std::move(patient),
-                  PersonaliseOptions{!options.no_calibrate, interruption()});
-  return finish(std::move(prepared), input, patient_file, options);
+  };
+  BodyModel base = loaded != nullptr ? *loaded : load_circulation(model_file_of(options));
+  return finish(personalise(std::move(base), input, personalising, as_of), input.kind, patient_file,
+                options);
 }
 
 }  // namespace physiotwin::cli

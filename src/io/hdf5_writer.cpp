@@ -14,7 +14,6 @@
 #include "physiotwin/build_info.hpp"
 #include "physiotwin/core/atomic_file.hpp"
 #include "physiotwin/io/hdf5.hpp"
-#include "physiotwin/twin.hpp"
 
 namespace physiotwin::io {
 
@@ -39,7 +38,6 @@ struct Hdf5Recorder::Impl {
   std::filesystem::path temporary_path;
   /// Removed by a second Ctrl-C's handler if the process must end before unwinding.
   std::optional<RegisteredTemporary> registered;
-  RunDescription run;
   Handle file, timeseries;
   Handle time_dataset;
   std::vector<Handle> signal_datasets;
@@ -93,13 +91,11 @@ struct Hdf5Recorder::Impl {
   }
 };
 
-Hdf5Recorder::Hdf5Recorder(std::filesystem::path path, RunDescription run)
-    : impl_(std::make_unique<Impl>()) {
+Hdf5Recorder::Hdf5Recorder(std::filesystem::path path) : impl_(std::make_unique<Impl>()) {
   detail::silence_hdf5_errors();
   impl_->final_path = std::move(path);
   impl_->temporary_path = temporary_name_for(impl_->final_path);
   impl_->registered.emplace(impl_->temporary_path);
-  impl_->run = std::move(run);
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "H5Pcreate");
   // The 1.8 file format: readable by every HDF5 and h5py in use, and deterministic.
   detail::check(H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18), "H5Pset_libver_bounds");
@@ -127,9 +123,10 @@ Hdf5Recorder::~Hdf5Recorder() {
   }
 }
 
-void Hdf5Recorder::begin(const Twin& twin) {
+void Hdf5Recorder::begin(const RunHeader& header) {
   Impl& s = *impl_;
-  const BodyModel& model = twin.model();
+  const BodyModel& model = header.model;
+  const RunDescription& run = header.description;
   const hid_t root = s.file;
   detail::write_string_attribute(root, "format", hdf5_format_name);
   detail::write_int_attribute(root, "format_version", hdf5_format_version);
@@ -137,18 +134,18 @@ void Hdf5Recorder::begin(const Twin& twin) {
   detail::write_string_attribute(root, "created", creation_time());
   detail::write_string_attribute(root, "model_name", model.name);
   detail::write_string_attribute(root, "model_description", model.description);
-  detail::write_string_attribute(root, "model_file", s.run.model_file);
-  detail::write_string_attribute(root, "patient_id", s.run.patient_id);
-  detail::write_string_attribute(root, "patient_file", s.run.patient_file);
+  detail::write_string_attribute(root, "model_file", run.model_file);
+  detail::write_string_attribute(root, "patient_id", run.patient_id);
+  detail::write_string_attribute(root, "patient_file", run.patient_file);
   detail::write_string_attribute(root, "patient_measured",
-                                 fmt::format("{}", fmt::join(s.run.patient_measured, "; ")));
+                                 fmt::format("{}", fmt::join(run.patient_measured, "; ")));
   detail::write_string_attribute(root, "patient_assumed",
-                                 fmt::format("{}", fmt::join(s.run.patient_assumed, "; ")));
+                                 fmt::format("{}", fmt::join(run.patient_assumed, "; ")));
   detail::write_string_attribute(root, "calibration",
-                                 fmt::format("{}", fmt::join(s.run.calibration, "; ")));
+                                 fmt::format("{}", fmt::join(run.calibration, "; ")));
   detail::write_string_attribute(root, "parameter_overrides",
-                                 fmt::format("{}", fmt::join(s.run.overrides, "; ")));
-  detail::write_double_attribute(root, "sample_rate", twin.options().sample_rate);
+                                 fmt::format("{}", fmt::join(run.overrides, "; ")));
+  detail::write_double_attribute(root, "sample_rate", header.sample_rate);
 
   {
     Handle group = detail::create_group(root, "parameters");
@@ -189,7 +186,7 @@ void Hdf5Recorder::begin(const Twin& twin) {
   s.time_dataset = detail::create_series(s.timeseries, "time", chunk_samples);
   detail::write_string_attribute(s.time_dataset, "unit", "s");
   detail::write_string_attribute(s.time_dataset, "description", "simulated time of each sample");
-  for (const SignalInfo& info : twin.signals().all()) {
+  for (const SignalInfo& info : model.signals().all()) {
     Handle d = detail::create_series(s.timeseries, info.name, chunk_samples);
     detail::write_string_attribute(d, "unit", info.unit);
     detail::write_string_attribute(d, "description", info.description);
@@ -197,12 +194,10 @@ void Hdf5Recorder::begin(const Twin& twin) {
     s.signal_datasets.push_back(std::move(d));
   }
   s.signal_buffers.assign(s.signal_datasets.size(), {});
-  s.metrics = twin.beats().metrics();
+  s.metrics = header.beat_metrics;
   s.beat_values.assign(s.metrics.size(), {});
-  if (twin.breaths()) {
-    s.breath_metrics = twin.breaths()->metrics();
-    s.breath_values.assign(s.breath_metrics.size(), {});
-  }
+  s.breath_metrics = header.breath_metrics;
+  s.breath_values.assign(s.breath_metrics.size(), {});
 }
 
 void Hdf5Recorder::sample(double t, std::span<const double> signals) {

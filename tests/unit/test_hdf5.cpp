@@ -13,9 +13,9 @@ TEST(Hdf5, WritesTheVersion1LayoutAndReadsItBack) {
   const auto folder = test_support::private_folder("hdf5_layout");
   const auto path = folder / "unit.h5";
   {
-    io::Hdf5Recorder file(path, {"adult_male", "", "adult.json", "", {}, {}, {}, {}});
+    io::Hdf5Recorder file(path);
     Twin twin(test_support::reference_model());
-    twin.add_recorder(file);
+    twin.add_recorder(file, RunDescription{"adult_male", "", "adult.json", "", {}, {}, {}, {}});
     twin.advance(3.0);
     file.commit();
   }
@@ -41,7 +41,7 @@ TEST(Hdf5, UncommittedFileIsRemovedAndAnExistingFileKept) {
   for (bool existing : {false, true}) {
     if (existing) std::ofstream(path) << "the old file";
     {
-      io::Hdf5Recorder file(path, {});
+      io::Hdf5Recorder file(path);
       Twin twin(test_support::reference_model());
       twin.add_recorder(file);
       twin.advance(0.5);
@@ -61,7 +61,7 @@ TEST(Hdf5, UncommittedFileIsRemovedAndAnExistingFileKept) {
 
 TEST(Hdf5, UnwritablePathFailsBeforeSimulating) {
   try {
-    io::Hdf5Recorder file("/nonexistent-dir/out.h5", {});
+    io::Hdf5Recorder file("/nonexistent-dir/out.h5");
     FAIL();
   } catch (const IoError& e) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent-dir/out.h5: cannot create"),

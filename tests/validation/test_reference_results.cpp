@@ -75,7 +75,7 @@ ReferenceRun run_case(const std::string& name) {
     const Patient patient = patient_from_record(read_health_record(test_support::data_path(
         "fhir/smart_Alberto_Atencio_fc712d1f-5a2e-4407-9c55-a2a2bad623c2.json")));
     model = personalise(load_circulation(test_support::model_path("circulation/adult.json")),
-                        patient, PersonaliseOptions{false, nullptr})
+                        patient, PersonaliseOptions{false, nullptr, {}})
                 .model;
   }
   ReferenceRun r;

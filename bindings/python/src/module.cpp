@@ -25,6 +25,7 @@
 #include "physiotwin/metrics/normal_ranges.hpp"
 #include "physiotwin/model/model_loader.hpp"
 #include "physiotwin/patient/personalise.hpp"
+#include "physiotwin/session.hpp"
 #include "physiotwin/twin.hpp"
 
 namespace py = pybind11;
@@ -32,26 +33,15 @@ using namespace physiotwin;
 
 namespace {
 
-/// A personalised model: the C++ model with the patient and calibration it was made for.
-struct PyModel {
-  BodyModel model;
-  Patient patient;
-  std::optional<CalibrationReport> report;
-  std::vector<std::string> calibration;
-  bool calibrated = false;
-  std::vector<std::string> warnings;
+/// A personalised model (PersonalisedModel: the model, the patient and calibration it was
+/// made for, how outputs name its source) and the file it was made from.
+struct PyModel : PersonalisedModel {
   /// The patient file or record it was made from (empty: a patient object): an output never
   /// replaces it.
   std::filesystem::path patient_file;
 
   explicit PyModel(PersonalisedModel p, std::filesystem::path from = {})
-      : model(std::move(p.model)),
-        patient(std::move(p.patient)),
-        report(std::move(p.report)),
-        calibration(std::move(p.calibration)),
-        calibrated(p.calibrated),
-        warnings(std::move(p.warnings)),
-        patient_file(std::move(from)) {}
+      : PersonalisedModel(std::move(p)), patient_file(std::move(from)) {}
 };
 
 /// Rows of equal length as a 2-D float64 array (rows x columns); (0, columns) when empty.
@@ -74,19 +64,16 @@ py::array_t<double> vector_array(const std::vector<double>& v) {
   return py::array_t<double>(py::ssize_t(v.size()), v.data());
 }
 
-/// A twin, the model it started from (for the HDF5 file's description of the run) and the
-/// in-memory record of everything it produced.
+/// A session (the twin, and the header its outputs describe the run with) and the in-memory
+/// record of everything it produced.
 class PyTwin {
  public:
   PyTwin(const PyModel& model, double sample_rate, bool keep_samples, double relative_tolerance,
          double max_step, long max_steps)
-      : initial_(model.model),
-        patient_(model.patient),
-        calibration_(model.calibration),
-        options_(make_options(sample_rate, relative_tolerance, max_step, max_steps)),
-        twin_(BodyModel(model.model), options_) {
+      : patient_file_(model.patient_file),
+        session_(model, make_options(sample_rate, relative_tolerance, max_step, max_steps)) {
     record_.keep_samples = keep_samples;
-    twin_.add_recorder(record_);
+    session_.add_recorder(record_);
   }
 
   /// One call at a time: a twin is not thread-safe, and a second thread using it while
@@ -104,7 +91,7 @@ class PyTwin {
   void advance(double seconds) {
     const auto guard = lock();
     py::gil_scoped_release release;
-    twin_.advance(seconds);
+    twin().advance(seconds);
   }
 
   /// Schedules an action given as the JSON text of one scenario-format action; without a
@@ -112,16 +99,16 @@ class PyTwin {
   void schedule(const std::string& json) {
     const auto guard = lock();
     const nlohmann::json document = parse_json_text(json, "action");
-    twin_.schedule(parse_action(JsonView(document, "action", ""), twin_.time()));
+    twin().schedule(parse_action(JsonView(document, "action", ""), twin().time()));
   }
 
   /// Schedules every action of a scenario file; returns its duration.
   double load_scenario_file(const std::filesystem::path& file) {
     const auto guard = lock();
-    Scenario scenario = load_scenario(file, twin_.model());
+    Scenario scenario = load_scenario(file, twin().model());
     for (Action& a : scenario.actions) {
-      a.time += twin_.time();
-      twin_.schedule(std::move(a));
+      a.time += twin().time();
+      twin().schedule(std::move(a));
     }
     return scenario.duration;
   }
@@ -134,23 +121,23 @@ class PyTwin {
     if (!record_.keep_samples) {
       throw InputError("write_hdf5: this twin keeps no samples (keep_samples=False)");
     }
-    // A record's path is never written (file names of records hold names), nor its digest.
-    io::RunDescription run{patient_.id,
-                           patient_.description,
-                           model_source_label(initial_),
-                           patient_source_label(patient_, patient_file),
-                           overrides,
-                           patient_.measured,
-                           patient_.assumed,
-                           calibration_};
-    const io::InputFile inputs[] = {{initial_.source_file, "the model file"},
-                                    {patient_file, "the patient file"}};
+    // The file describes the model as the run began (as the command-line tool's does), and
+    // names the patient's source as personalisation did: a record's path is never written
+    // (file names of records hold names), nor its digest.
+    RunHeader header = session_.header();
+    header.description.overrides = overrides;
+    if (!patient_file.empty() && patient_file != patient_file_) {
+      // Another file named here (the model was made from a patient object): by its digest.
+      header.description.patient_file = patient_source_label(
+          session_.patient(), crypto::hex(crypto::sha256(read_text_file(patient_file))));
+    }
+    const io::InputFile inputs[] = {{header.model.source_file, "the model file"},
+                                    {patient_file, "the patient file"},
+                                    {patient_file_, "the patient file"}};
     io::check_output_file(path, inputs, "");
     (void)remove_abandoned_temporaries(path);  // left by a killed writer of the same file
-    io::Hdf5Recorder file(path, run);
-    // The file describes the model as the run began (as the command-line tool's does).
-    const Twin at_start(BodyModel(initial_), options_);
-    file.begin(at_start);
+    io::Hdf5Recorder file(path);
+    file.begin(header);
     for (std::size_t i = 0; i < record_.times.size(); ++i)
       file.sample(record_.times[i], record_.samples[i]);
     for (std::size_t i = 0; i < record_.beat_times.size(); ++i)
@@ -163,8 +150,8 @@ class PyTwin {
     file.commit();
   }
 
-  [[nodiscard]] const Twin& twin() const { return twin_; }
-  Twin& twin() { return twin_; }
+  [[nodiscard]] const Twin& twin() const { return session_.twin(); }
+  Twin& twin() { return session_.twin(); }
   [[nodiscard]] const MemoryRecorder& record() const { return record_; }
 
  private:
@@ -192,11 +179,8 @@ class PyTwin {
     return o;
   }
 
-  BodyModel initial_;
-  Patient patient_;
-  std::vector<std::string> calibration_;
-  TwinOptions options_;
-  Twin twin_;
+  std::filesystem::path patient_file_;  ///< the model's own (empty: from a patient object)
+  Session session_;
   MemoryRecorder record_;
   mutable std::mutex mutex_;
 };
@@ -355,7 +339,7 @@ PYBIND11_MODULE(_physiotwin, m) {
         BodyModel model = load_circulation(model_file);
         py::gil_scoped_release release;
         return PyModel(
-            personalise(std::move(model), patient, PersonaliseOptions{calibrate, nullptr}));
+            personalise(std::move(model), patient, PersonaliseOptions{calibrate, nullptr, {}}));
       },
       py::arg("model_file"), py::arg("patient"), py::arg("calibrate") = true);
   m.def(
@@ -365,7 +349,7 @@ PYBIND11_MODULE(_physiotwin, m) {
         BodyModel model = load_circulation(model_file);
         py::gil_scoped_release release;
         return PyModel(personalise(std::move(model), patient_file,
-                                   PersonaliseOptions{calibrate, nullptr}, as_of),
+                                   PersonaliseOptions{calibrate, nullptr, {}}, as_of),
                        patient_file);
       },
       py::arg("model_file"), py::arg("patient_file"), py::arg("calibrate") = true,

@@ -14,19 +14,6 @@ namespace physiotwin::io {
 inline constexpr const char* hdf5_format_name = "physiotwin-hdf5";
 inline constexpr int hdf5_format_version = 1;
 
-/// Facts about the run that the file records beside the model's own.
-struct RunDescription {
-  std::string patient_id;
-  std::string patient_description;
-  std::string model_file;
-  std::string patient_file;
-  std::vector<std::string> overrides;  ///< "--set" assignments, as given
-  /// From a health record: what was taken from it and what was assumed (de-identified).
-  std::vector<std::string> patient_measured, patient_assumed;
-  /// The calibration report: per target measured, twin, residual; warnings.
-  std::vector<std::string> calibration;
-};
-
 /// Records a twin into an HDF5 file. Everything is written to a new temporary name beside
 /// <path> (core/atomic_file.hpp) and renamed to <path> by commit(); a recorder destroyed
 /// without commit() removes the temporary file, so a failed or interrupted run never leaves a
@@ -34,12 +21,12 @@ struct RunDescription {
 class Hdf5Recorder final : public Recorder {
  public:
   /// Opens the temporary file now, so an unwritable path fails before any simulation.
-  Hdf5Recorder(std::filesystem::path path, RunDescription run);
+  explicit Hdf5Recorder(std::filesystem::path path);
   ~Hdf5Recorder() override;
   Hdf5Recorder(const Hdf5Recorder&) = delete;
   Hdf5Recorder& operator=(const Hdf5Recorder&) = delete;
 
-  void begin(const Twin& twin) override;
+  void begin(const RunHeader& header) override;
   void sample(double t, std::span<const double> signals) override;
   void beat(double beat_time, std::span<const double> metrics) override;
   void breath(double breath_time, std::span<const double> metrics) override;

@@ -7,15 +7,15 @@
 #include <string_view>
 #include <vector>
 
-namespace physiotwin {
+#include "physiotwin/io/run_header.hpp"
 
-class Twin;
+namespace physiotwin {
 
 class Recorder {
  public:
   virtual ~Recorder() = default;
-  /// Once, before the first sample: the twin's registry and metric list are final.
-  virtual void begin(const Twin& twin) = 0;
+  /// Once, before the first sample: the run, the model as it began, the signals and metrics.
+  virtual void begin(const RunHeader& header) = 0;
   /// Signals in registry order at simulated time t.
   virtual void sample(double t, std::span<const double> signals) = 0;
   /// Metrics in BeatAnalyzer::metrics() order for the beat that started at beat_time.
@@ -31,7 +31,7 @@ class Recorder {
 /// Keeps everything in memory: for tests, bindings and short runs.
 class MemoryRecorder final : public Recorder {
  public:
-  void begin(const Twin&) override {}
+  void begin(const RunHeader&) override {}
   void sample(double t, std::span<const double> s) override {
     if (!keep_samples) return;
     times.push_back(t);

@@ -145,6 +145,7 @@ struct ModelDescription {
   std::string name;
   std::string description;
   std::string source_file;
+  std::string source_digest;  ///< SHA-256 (hex) of the model file's bytes as the loader read them
   ReferenceBody reference_body;
   std::vector<Compartment> compartments;
   std::vector<Connection> connections;

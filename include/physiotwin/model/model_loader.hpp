@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "physiotwin/core/json_reader.hpp"
+#include "physiotwin/core/sha256.hpp"
 #include "physiotwin/core/units.hpp"
 #include "physiotwin/model/block_types.hpp"
 #include "physiotwin/model/body_model.hpp"
@@ -156,7 +157,8 @@ inline void read_gas_exchange(const JsonView& node,
 /// Loads a circulation file. Throws InputError naming the file and JSON path on any problem.
 [[nodiscard]] inline BodyModel load_circulation(const std::filesystem::path& file) {
   using detail::read_parameter;
-  const nlohmann::json document = read_json_file(file);
+  const std::string bytes = read_text_file(file);
+  const nlohmann::json document = parse_json_text(bytes, file.string());
   const JsonView root(document, file.string(), "");
   static constexpr std::array<std::string_view, 15> top{"format",
                                                         "version",
@@ -181,6 +183,7 @@ inline void read_gas_exchange(const JsonView& node,
 
   BodyModel model;
   model.source_file = file.string();
+  model.source_digest = crypto::hex(crypto::sha256(bytes));
   model.name = root["name"].string();
   model.description = root["description"].string();
 

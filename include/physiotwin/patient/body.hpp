@@ -138,14 +138,20 @@ inline constexpr ParameterSpec patient_weight_spec{"weight", "kg", 30.0, 250.0, 
   return p;
 }
 
-/// Reads a patient file.
-[[nodiscard]] inline Patient load_patient(const std::filesystem::path& file) {
-  const nlohmann::json document = read_json_file(file);
+/// Reads a patient file's text (`file` names it in messages).
+[[nodiscard]] inline Patient load_patient_text(std::string_view text,
+                                               const std::filesystem::path& file) {
+  const nlohmann::json document = parse_json_text(text, file.string());
   const JsonView root(document, file.string(), "");
   if (root["format"].string() != "physiotwin-patient")
     root["format"].fail("expected \"physiotwin-patient\"");
   if (root["version"].number() != 1) root["version"].fail("only version 1 is supported");
   return read_patient(root);
+}
+
+/// Reads a patient file.
+[[nodiscard]] inline Patient load_patient(const std::filesystem::path& file) {
+  return load_patient_text(read_text_file(file), file);
 }
 
 /// A patient as a patient object (the inverse of read_patient()), without format and version.

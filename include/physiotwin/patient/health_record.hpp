@@ -251,7 +251,8 @@ inline void choose_values(std::array<std::vector<Candidate>, std::size_t(Measure
 /// any kind. Throws InputError naming the record and JSON path.
 [[nodiscard]] inline HealthRecord read_health_record_text(std::string_view bytes,
                                                           const std::string& name,
-                                                          std::optional<std::string> as_of = {}) {
+                                                          std::optional<std::string> as_of = {},
+                                                          std::string digest = {}) {
   const nlohmann::json document = parse_json_text(bytes, name, true);
   const JsonView root(document, name, "", true);  // messages never quote the record
   root.require_object();
@@ -264,7 +265,8 @@ inline void choose_values(std::array<std::vector<Candidate>, std::size_t(Measure
   }
   HealthRecord record;
   record.label = name;
-  record.record_digest = crypto::hex(crypto::sha256(bytes));
+  // `digest`: the bytes' SHA-256 when the caller has it already (each input is hashed once).
+  record.record_digest = digest.empty() ? crypto::hex(crypto::sha256(bytes)) : std::move(digest);
   std::optional<dates::Instant> as_of_date;
   if (as_of) {
     as_of_date = dates::parse(*as_of);
@@ -418,8 +420,9 @@ inline void choose_values(std::array<std::vector<Candidate>, std::size_t(Measure
                                                      std::optional<std::string> as_of = {}) {
   // Named by its digest: record file names often hold the patient's name.
   const std::string bytes = read_text_file(file);
-  const std::string label = "health record sha256 " + crypto::hex(crypto::sha256(bytes), 8);
-  return read_health_record_text(bytes, label, std::move(as_of));
+  std::string digest = crypto::hex(crypto::sha256(bytes));
+  const std::string label = "health record sha256 " + digest.substr(0, 16);
+  return read_health_record_text(bytes, label, std::move(as_of), std::move(digest));
 }
 
 }  // namespace physiotwin

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,55 +21,72 @@ namespace physiotwin {
 
 enum class PatientInput { patient_file, health_record, twin_parameters };
 
-/// A FHIR resource (it has "resourceType"), a twin parameter file, or a physiotwin patient
-/// file. Decided without quoting anything: a file that cannot be read or is not JSON is
-/// named by its digest, never by its path (file names of records hold names).
-[[nodiscard]] inline PatientInput kind_of_patient_input(const std::filesystem::path& file) {
+/// A patient input file, read and hashed once: every later step (its kind, the patient or
+/// record it holds, the label outputs name it by) works from these bytes.
+struct PatientInputFile {
+  std::filesystem::path path;
+  std::string bytes;
+  std::string sha256;  ///< of the bytes, hexadecimal
+  PatientInput kind = PatientInput::patient_file;
+};
+
+/// Reads a patient input and decides its kind: a FHIR resource (it has "resourceType"), a
+/// twin parameter file, or a physiotwin patient file. Decided without quoting anything: a file
+/// that cannot be read or is not JSON is named by its digest, never by its path (file names of
+/// records hold names).
+[[nodiscard]] inline PatientInputFile read_patient_input_file(const std::filesystem::path& file) {
   std::error_code error;
   if (!std::filesystem::is_regular_file(file, error)) {
     throw InputError("the patient file does not exist or is not a regular file");
   }
-  std::string text;
+  PatientInputFile input;
+  input.path = file;
   try {
-    text = read_text_file(file);
+    input.bytes = read_text_file(file);
   } catch (const InputError&) {
     throw InputError("the patient file cannot be opened for reading");
   }
-  const auto document = nlohmann::json::parse(text, nullptr, false);
+  input.sha256 = crypto::hex(crypto::sha256(input.bytes));
+  const auto document = nlohmann::json::parse(input.bytes, nullptr, false);
   if (document.is_discarded()) {
     // Parsed again to say where it breaks, naming the file by its digest only.
-    (void)parse_json_text(text, "patient input sha256 " + crypto::hex(crypto::sha256(text), 8),
-                          true);
+    (void)parse_json_text(input.bytes, "patient input sha256 " + input.sha256.substr(0, 16), true);
   }
-  if (document.is_object() && document.contains("resourceType")) return PatientInput::health_record;
-  if (is_twin_parameters(document)) return PatientInput::twin_parameters;
-  return PatientInput::patient_file;
+  if (document.is_object() && document.contains("resourceType")) {
+    input.kind = PatientInput::health_record;
+  } else if (is_twin_parameters(document)) {
+    input.kind = PatientInput::twin_parameters;
+  }
+  return input;
 }
 
-/// Reads the patient of a patient file or a health record whose kind is known (`as_of`: the
-/// date to take the age at, YYYY-MM-DD). A twin parameter file needs its model:
-/// personalise_from_twin_parameters() reads those.
-[[nodiscard]] inline Patient read_patient_input_of_kind(
-    const std::filesystem::path& file, PatientInput kind,
-    const std::optional<std::string>& as_of = {}) {
-  switch (kind) {
+[[nodiscard]] inline PatientInput kind_of_patient_input(const std::filesystem::path& file) {
+  return read_patient_input_file(file).kind;
+}
+
+/// The patient of a patient file or a health record (`as_of`: the date to take the age at,
+/// YYYY-MM-DD). A twin parameter file needs its model: personalise() reads those.
+[[nodiscard]] inline Patient patient_of(const PatientInputFile& input,
+                                        const std::optional<std::string>& as_of = {}) {
+  switch (input.kind) {
     case PatientInput::health_record:
-      return patient_from_record(read_health_record(file, as_of));
+      return patient_from_record(read_health_record_text(
+          input.bytes, "health record sha256 " + input.sha256.substr(0, 16), as_of, input.sha256));
     case PatientInput::twin_parameters:
       throw InputError(fmt::format(
           "{}: a twin parameter file holds a whole personalised model, not only a patient; "
           "load it with its model (personalise(), `run --patient`)",
-          file.string()));
+          input.path.string()));
     case PatientInput::patient_file:
       break;
   }
-  return load_patient(file);
+  return load_patient_text(input.bytes, input.path);
 }
 
-/// read_patient_input_of_kind() for a file of any kind.
+/// patient_of() a file of any kind.
 [[nodiscard]] inline Patient read_patient_input(const std::filesystem::path& file,
                                                 const std::optional<std::string>& as_of = {}) {
-  return read_patient_input_of_kind(file, kind_of_patient_input(file), as_of);
+  return patient_of(read_patient_input_file(file), as_of);
 }
 
 /// The calibration report as lines of text: the CLI prints them, the HDF5 file and twin
@@ -92,13 +110,13 @@ enum class PatientInput { patient_file, health_record, twin_parameters };
 /// names of records often hold the patient's name; a path of the user's machine says who ran
 /// it): a health record as such (its digest would be derived from the record, which Safe
 /// Harbor does not allow; the patient's random code links it), a patient or twin parameter
-/// file, which holds only de-identified values, by its file's digest.
+/// file, which holds only de-identified values, by its file's digest (`file_sha256`; empty:
+/// no file).
 [[nodiscard]] inline std::string patient_source_label(const Patient& patient,
-                                                      const std::filesystem::path& file) {
+                                                      const std::string& file_sha256) {
   if (patient.from_health_record) return "FHIR health record (linked by the patient's code)";
-  std::error_code error;
-  if (file.empty() || !std::filesystem::is_regular_file(file, error)) return "none";
-  return "patient file, sha256 " + crypto::hex(crypto::sha256(read_text_file(file)));
+  if (file_sha256.empty()) return "none";
+  return "patient file, sha256 " + file_sha256;
 }
 
 /// How outputs name a model: its name and the digest of its file (not its path).
@@ -110,6 +128,9 @@ enum class PatientInput { patient_file, health_record, twin_parameters };
 struct PersonaliseOptions {
   bool calibrate = true;              ///< fit to the measured vitals, if the patient has any
   CancellationFlag cancel = nullptr;  ///< set: calibration stops with Cancelled
+  /// Called with the patient once it is read, before calibration (which takes seconds): the
+  /// command-line tool says what a health record gave.
+  std::function<void(const Patient&)> on_patient;
 };
 
 /// A model made ready for one patient.
@@ -119,7 +140,8 @@ struct PersonalisedModel {
   std::optional<CalibrationReport> report;  ///< when calibrated here (not when loaded)
   std::vector<std::string> calibration;     ///< the report's lines (stored ones when loaded)
   bool calibrated = false;
-  std::vector<std::string> warnings;  ///< e.g. a twin parameter file of another model version
+  std::vector<std::string> warnings;    ///< e.g. a twin parameter file of another model version
+  std::string patient_source = "none";  ///< how outputs name the patient's source
 };
 
 /// Scales `model` to `patient` (body size, age, haemoglobin) and calibrates it to the
@@ -127,6 +149,8 @@ struct PersonalisedModel {
 [[nodiscard]] inline PersonalisedModel personalise(BodyModel model, Patient patient,
                                                    const PersonaliseOptions& options = {}) {
   PersonalisedModel out{std::move(model), std::move(patient), std::nullopt, {}, false, {}};
+  out.patient_source = patient_source_label(out.patient, "");
+  if (options.on_patient) options.on_patient(out.patient);
   scale_to_patient(out.model, out.patient);
   const bool has_vitals =
       std::any_of(out.patient.measurements.begin(), out.patient.measurements.end(),
@@ -152,10 +176,10 @@ struct PersonalisedModel {
 /// The model of a twin parameter file, loaded as it was stored (no scaling or calibration
 /// again).
 [[nodiscard]] inline PersonalisedModel personalise_from_twin_parameters(
-    BodyModel model, const std::filesystem::path& twin_file) {
+    BodyModel model, const PatientInputFile& input) {
   PersonalisedModel out{std::move(model), {}, std::nullopt, {}, false, {}};
   std::string warning;
-  TwinParameters twin = load_twin_parameters(twin_file, out.model, &warning);
+  TwinParameters twin = load_twin_parameters_text(input.bytes, input.path, out.model, &warning);
   if (!warning.empty()) out.warnings.push_back(warning);
   out.patient = std::move(twin.patient);
   out.calibration = std::move(twin.calibration);
@@ -163,18 +187,26 @@ struct PersonalisedModel {
   return out;
 }
 
-/// personalise() for a patient input file of any kind; a twin parameter file is loaded as it
-/// was stored (no scaling or calibration again).
+/// The one personalisation path, for a patient input of any kind: a twin parameter file is
+/// loaded as it was stored (no scaling or calibration again); a patient file or a health
+/// record is scaled to and calibrated (personalise() above). Outputs name the source by the
+/// input's digest (patient_source_label()).
+[[nodiscard]] inline PersonalisedModel personalise(BodyModel model, const PatientInputFile& input,
+                                                   const PersonaliseOptions& options = {},
+                                                   const std::optional<std::string>& as_of = {}) {
+  PersonalisedModel out = input.kind == PatientInput::twin_parameters
+                              ? personalise_from_twin_parameters(std::move(model), input)
+                              : personalise(std::move(model), patient_of(input, as_of), options);
+  out.patient_source = patient_source_label(out.patient, input.sha256);
+  return out;
+}
+
+/// personalise() of a patient input file of any kind, read once.
 [[nodiscard]] inline PersonalisedModel personalise(BodyModel model,
                                                    const std::filesystem::path& patient_file,
                                                    const PersonaliseOptions& options = {},
                                                    const std::optional<std::string>& as_of = {}) {
-  const PatientInput kind = kind_of_patient_input(patient_file);
-  if (kind == PatientInput::twin_parameters) {
-    return personalise_from_twin_parameters(std::move(model), patient_file);
-  }
-  return personalise(std::move(model), read_patient_input_of_kind(patient_file, kind, as_of),
-                     options);
+  return personalise(std::move(model), read_patient_input_file(patient_file), options, as_of);
 }
 
 }  // namespace physiotwin

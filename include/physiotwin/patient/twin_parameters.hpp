@@ -37,10 +37,9 @@ struct TwinParameters {
 }
 
 /// The SHA-256 of a model file, by which a twin parameter file names the model it was made
-/// from; empty if the file cannot be read.
+/// from: of the bytes the loader read (empty for a model not read from a file).
 [[nodiscard]] inline std::string model_digest(const BodyModel& model) {
-  if (model.source_file.empty() || !std::filesystem::exists(model.source_file)) return {};
-  return crypto::hex(crypto::sha256(read_text_file(model.source_file)));
+  return model.source_digest;
 }
 
 /// Writes `model` (scaled to and calibrated for `twin.patient`) as a twin parameter file.
@@ -80,10 +79,11 @@ inline void write_twin_parameters(const std::filesystem::path& file, const BodyM
 /// range, and the file must name no other. The model's initial volumes follow the patient's
 /// body as scale_to_patient() sets them. `warning` receives a note when the model file
 /// differs from the one the parameters were made from (the names and units still match).
-[[nodiscard]] inline TwinParameters load_twin_parameters(const std::filesystem::path& file,
-                                                         BodyModel& model,
-                                                         std::string* warning = nullptr) {
-  const nlohmann::json document = read_json_file(file);
+[[nodiscard]] inline TwinParameters load_twin_parameters_text(std::string_view text,
+                                                              const std::filesystem::path& file,
+                                                              BodyModel& model,
+                                                              std::string* warning = nullptr) {
+  const nlohmann::json document = parse_json_text(text, file.string());
   const JsonView root(document, file.string(), "");
   static constexpr std::array<std::string_view, 7> members{
       "format", "version", "model", "patient", "calibration", "parameters", "start_state"};
@@ -170,6 +170,13 @@ inline void write_twin_parameters(const std::filesystem::path& file, const BodyM
     model.start_state = std::move(values);
   }
   return twin;
+}
+
+/// load_twin_parameters_text() of a file.
+[[nodiscard]] inline TwinParameters load_twin_parameters(const std::filesystem::path& file,
+                                                         BodyModel& model,
+                                                         std::string* warning = nullptr) {
+  return load_twin_parameters_text(read_text_file(file), file, model, warning);
 }
 
 }  // namespace physiotwin
