@@ -1,5 +1,8 @@
 #pragma once
 // Shared by the tests: build the reference twins from the shipped files.
+#include <physiotwin/core/json_reader.hpp>
+#include <physiotwin/patient/health_record.hpp>
+#include <physiotwin/patient/record_codes.hpp>
 #include <physiotwin/physiotwin.hpp>
 
 #include <unistd.h>

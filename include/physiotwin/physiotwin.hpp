@@ -1,7 +1,8 @@
 #pragma once
-// The physiotwin simulation core: everything needed to load a model, scale it to a patient
-// and step it, with no compiled part. HDF5 recording is in <physiotwin/io/hdf5.hpp>
-// (target physiotwin::io).
+// The physiotwin simulation core and the declarations of its compiled edges: everything needed
+// to load a model, scale it to a patient and step it (link physiotwin::physiotwin). The core
+// (model, solver, twin) is headers; reading files is compiled (src/files), so including this
+// compiles no JSON reader. HDF5 recording is in <physiotwin/io/hdf5.hpp> (physiotwin::io).
 #include "physiotwin/actions/action.hpp"
 #include "physiotwin/actions/scenario.hpp"
 #include "physiotwin/build_info.hpp"

@@ -299,7 +299,7 @@ class Twin {
       const Action a = std::move(now_.pending.front());
       now_.pending.erase(now_.pending.begin());
       apply_action(a);
-      for (Recorder* r : recorders_) r->action(now_.time, action_name(a.kind), action_details(a));
+      for (Recorder* r : recorders_) r->action(now_.time, a);
       if (a.kind == ActionKind::hemorrhage || a.kind == ActionKind::infusion) {
         now_.applied.push_back(
             fmt::format("{} of {:g} mL from {:g} s", action_name(a.kind), a.volume, now_.time));

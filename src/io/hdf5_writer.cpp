@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "io/hdf5_handles.hpp"
+#include "physiotwin/actions/action_details.hpp"
 #include "physiotwin/build_info.hpp"
 #include "physiotwin/core/atomic_file.hpp"
 #include "physiotwin/io/hdf5.hpp"
@@ -219,11 +220,11 @@ void Hdf5Recorder::breath(double breath_time, std::span<const double> metrics) {
   for (std::size_t m = 0; m < metrics.size(); ++m) s.breath_values[m].push_back(metrics[m]);
 }
 
-void Hdf5Recorder::action(double t, std::string_view name, std::string_view details) {
+void Hdf5Recorder::action(double t, const Action& action) {
   Impl& s = *impl_;
   s.action_times.push_back(t);
-  s.action_names.emplace_back(name);
-  s.action_details.emplace_back(details);
+  s.action_names.emplace_back(action_name(action.kind));
+  s.action_details.push_back(action_details(action));
 }
 
 void Hdf5Recorder::commit() {

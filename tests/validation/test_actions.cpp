@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../helpers.hpp"
+#include "physiotwin/actions/action_details.hpp"
 
 using namespace physiotwin;
 
@@ -52,10 +53,10 @@ TEST(Actions, HemorrhageAndInfusionMoveExactlyTheirVolumes) {
   EXPECT_NEAR(rec.samples[31000][external], -500.0, 1e-6);  // t = 310 s
   EXPECT_NEAR(rec.samples.back()[external], -250.0, 1e-6);
   EXPECT_NEAR(twin.signal("blood.total_volume"), blood - 250.0, 1e-6);
-  ASSERT_EQ(rec.action_names.size(), 2u);
+  ASSERT_EQ(rec.actions.size(), 2u);
   EXPECT_EQ(rec.action_times[0], 10.0);
-  EXPECT_EQ(rec.action_names[1], "infusion");
-  const auto details = nlohmann::json::parse(rec.action_details[1]);
+  EXPECT_STREQ(action_name(rec.actions[1].kind), "infusion");
+  const auto details = nlohmann::json::parse(action_details(rec.actions[1]));
   EXPECT_EQ(details.at("fluid"), "saline");
   EXPECT_EQ(details.at("volume"), 250.0);
 }

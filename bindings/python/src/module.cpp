@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "physiotwin/actions/action_details.hpp"
 #include "physiotwin/actions/scenario.hpp"
 #include "physiotwin/build_info.hpp"
 #include "physiotwin/io/hdf5.hpp"
@@ -145,7 +146,7 @@ class PyTwin {
     for (std::size_t i = 0; i < record_.breath_times.size(); ++i)
       file.breath(record_.breath_times[i], record_.breaths[i]);
     for (std::size_t i = 0; i < record_.action_times.size(); ++i) {
-      file.action(record_.action_times[i], record_.action_names[i], record_.action_details[i]);
+      file.action(record_.action_times[i], record_.actions[i]);
     }
     file.commit();
   }
@@ -458,8 +459,9 @@ PYBIND11_MODULE(_physiotwin, m) {
              // "name {json fields}": the Python API's one string per action.
              const MemoryRecorder& r = t.record();
              std::vector<std::string> actions;
-             for (std::size_t i = 0; i < r.action_names.size(); ++i)
-               actions.push_back(r.action_names[i] + " " + r.action_details[i]);
+             for (std::size_t i = 0; i < r.actions.size(); ++i)
+               actions.push_back(std::string(action_name(r.actions[i].kind)) + " " +
+                                 action_details(r.actions[i]));
              return actions;
            })
       .def("write_hdf5", &PyTwin::write_hdf5, py::arg("path"), py::arg("patient_file") = "",

@@ -30,7 +30,7 @@ class Hdf5Recorder final : public Recorder {
   void sample(double t, std::span<const double> signals) override;
   void beat(double beat_time, std::span<const double> metrics) override;
   void breath(double breath_time, std::span<const double> metrics) override;
-  void action(double t, std::string_view name, std::string_view details) override;
+  void action(double t, const Action& action) override;
 
   /// Writes what is buffered, closes the file and renames it into place.
   void commit();

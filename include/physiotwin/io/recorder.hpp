@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "physiotwin/actions/action.hpp"
 #include "physiotwin/io/run_header.hpp"
 
 namespace physiotwin {
@@ -23,9 +24,9 @@ class Recorder {
   /// Metrics in BreathAnalyzer::metrics() order for the breath that started at breath_time
   /// (models with a respiratory system only).
   virtual void breath(double /*breath_time*/, std::span<const double> /*metrics*/) {}
-  /// An action applied at time t: its name ("hemorrhage", "infusion", "set") and its
-  /// fields as a JSON object.
-  virtual void action(double /*t*/, std::string_view /*name*/, std::string_view /*details*/) {}
+  /// An action applied at time t (action_name() names it; actions/action_details.hpp writes
+  /// its fields as JSON, for recorders that store text).
+  virtual void action(double /*t*/, const Action& /*action*/) {}
 };
 
 /// Keeps everything in memory: for tests, bindings and short runs.
@@ -45,10 +46,9 @@ class MemoryRecorder final : public Recorder {
     breath_times.push_back(t);
     breaths.emplace_back(m.begin(), m.end());
   }
-  void action(double t, std::string_view name, std::string_view details) override {
+  void action(double t, const Action& a) override {
     action_times.push_back(t);
-    action_names.emplace_back(name);
-    action_details.emplace_back(details);
+    actions.push_back(a);
   }
 
   /// False: keep beats, breaths and actions only (long runs: samples take 1 kB each).
@@ -60,8 +60,7 @@ class MemoryRecorder final : public Recorder {
   std::vector<double> breath_times;
   std::vector<std::vector<double>> breaths;  ///< [breath][metric]
   std::vector<double> action_times;
-  std::vector<std::string> action_names;    ///< "hemorrhage", "set", ...
-  std::vector<std::string> action_details;  ///< the action's fields as a JSON object
+  std::vector<Action> actions;  ///< as applied (action_time: when)
 };
 
 }  // namespace physiotwin

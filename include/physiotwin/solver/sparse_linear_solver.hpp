@@ -14,7 +14,7 @@
 #include <sundials/sundials_linearsolver.h>
 #include <sunmatrix/sunmatrix_sparse.h>
 
-#include <Eigen/Dense>
+#include <Eigen/LU>
 #include <algorithm>
 #include <cmath>
 #include <cstring>

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "physiotwin/actions/action.hpp"
+#include "physiotwin/actions/action_details.hpp"
 
 namespace {
 
