@@ -65,6 +65,34 @@ void BM_ReferenceAdult60s(benchmark::State& state) {
 }
 BENCHMARK(BM_ReferenceAdult60s)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// Copying a twin (a fork) costs the replay of the time since its solver last restarted (the
+// start, or the last action): here 60 s after the start, and 5 s after an action at 55 s, of the
+// reference adult advanced in 1/90 s frames. Compare with BM_ReferenceAdult60s.
+void copy_after(benchmark::State& state, bool action_at_55s) {
+  physiotwin::Twin twin{reference_model()};
+  if (action_at_55s) {
+    physiotwin::Action a;
+    a.kind = physiotwin::ActionKind::set_parameter;
+    a.time = 55.0;
+    a.parameter = "heart.rate";
+    a.value = twin.model().parameters.value("heart.rate");
+    twin.schedule(a);
+  }
+  while (twin.time() < 60.0) twin.advance(1.0 / 90.0);
+  for (auto _ : state) {
+    physiotwin::Twin copy(twin);
+    benchmark::DoNotOptimize(copy.signal_values().data());
+  }
+}
+void BM_TwinCopy60sSinceRestart(benchmark::State& state) {
+  copy_after(state, false);
+}
+BENCHMARK(BM_TwinCopy60sSinceRestart)->Unit(benchmark::kMillisecond)->UseRealTime();
+void BM_TwinCopy5sSinceRestart(benchmark::State& state) {
+  copy_after(state, true);
+}
+BENCHMARK(BM_TwinCopy5sSinceRestart)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 // The same without gas exchange and chemoreflexes (48 states: circulation, lung mechanics,
 // baroreflex), kept comparable across versions since the lungs and the baroreflex came.
 void BM_WithoutGases60s(benchmark::State& state) {
