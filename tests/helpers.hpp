@@ -1,6 +1,7 @@
 #pragma once
 // Shared by the tests: build the reference twins from the shipped files.
 #include <physiotwin/core/json_reader.hpp>
+#include <physiotwin/core/sha256.hpp>
 #include <physiotwin/patient/health_record.hpp>
 #include <physiotwin/patient/record_codes.hpp>
 #include <physiotwin/physiotwin.hpp>

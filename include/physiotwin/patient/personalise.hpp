@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "physiotwin/core/json_reader.hpp"
+#include "physiotwin/core/sha256.hpp"
 #include "physiotwin/patient/body.hpp"
 #include "physiotwin/patient/calibration.hpp"
 #include "physiotwin/patient/health_record.hpp"
