@@ -1,10 +1,12 @@
+// A patient's body (patient/body.hpp): blood volume and body surface area by their published
+// equations, a circulation scaled to a patient, and patient files.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 
-#include "../helpers.hpp"
+#include "../../helpers.hpp"
 
 using namespace physiotwin;
 
