@@ -1,6 +1,10 @@
 // twin.hpp: a twin is a value. A copy taken mid-run continues bit for bit as the original
-// does, and taking it leaves the original's run unchanged.
+// does, and taking it leaves the original's run unchanged. advance() refuses a step that is not
+// positive, and how it is chunked does not change the result.
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
 
 #include "../helpers.hpp"
 #include "physiotwin/twin.hpp"
@@ -105,4 +109,24 @@ TEST(Twin, CopiesAreIndependent) {
   Twin moved = std::move(copy);  // a moved twin runs on
   moved.advance(0.5);
   EXPECT_DOUBLE_EQ(moved.time(), 2.5);
+}
+
+TEST(SolverErrors, AdvanceRejectsNonPositiveSteps) {
+  Twin twin(test_support::reference_model());
+  EXPECT_THROW(twin.advance(0.0), InputError);
+  EXPECT_THROW(twin.advance(-1.0), InputError);
+  EXPECT_THROW(twin.advance(std::numeric_limits<double>::quiet_NaN()), InputError);
+}
+
+// How advance() is chunked must not change the result: outputs are interpolated.
+TEST(Twin, ResultDoesNotDependOnHowTimeIsChunked) {
+  Twin whole(test_support::reference_model()), frames(test_support::reference_model());
+  whole.advance(2.0);
+  for (int i = 0; i < 180; ++i) frames.advance(2.0 / 180.0);
+  ASSERT_NEAR(frames.time(), 2.0, 1e-12);
+  for (std::size_t i = 0; i < whole.signal_values().size(); ++i) {
+    EXPECT_NEAR(whole.signal_values()[i], frames.signal_values()[i],
+                1e-9 * (1.0 + std::abs(whole.signal_values()[i])))
+        << whole.signals().at(i).name;
+  }
 }
