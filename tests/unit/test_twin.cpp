@@ -1,6 +1,7 @@
 // twin.hpp: a twin is a value. A copy taken mid-run continues bit for bit as the original
 // does, and taking it leaves the original's run unchanged. advance() refuses a step that is not
-// positive, and how it is chunked does not change the result.
+// positive, how it is chunked does not change the result, and a state leaving its physical
+// domain stops the run.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -48,7 +49,20 @@ Action hemorrhage_at(double t) {
   return a;
 }
 
+/// The SolverError a run of `seconds` stops with, or "(no error)".
+std::string solver_error(BodyModel model, double seconds) {
+  try {
+    Twin twin(std::move(model));
+    twin.advance(seconds);
+  } catch (const SolverError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
 }  // namespace
+
+using test_support::contains;
 
 TEST(Twin, ACopyTakenMidRunContinuesBitForBit) {
   Twin original(test_support::reference_model());
@@ -129,4 +143,42 @@ TEST(Twin, ResultDoesNotDependOnHowTimeIsChunked) {
                 1e-9 * (1.0 + std::abs(whole.signal_values()[i])))
         << whole.signals().at(i).name;
   }
+}
+
+// Physical guards (issue 11, part 5; the cases are the issue's own): a state leaving its
+// physical domain stops the twin with a SolverError naming the time, the compartment, the value
+// and the changes that led there.
+
+// systemic_arteries.compliance=1000 (in its range) gave a vena cava of -587 mL at t = 0, and a
+// run that exited 0 with it.
+TEST(PhysicalGuards, ANegativeVolumeAtTheStartIsASolverErrorNamingIt) {
+  BodyModel model = test_support::reference_model();
+  model.set_parameter("systemic_arteries.compliance", 1000.0);
+  const std::string e = solver_error(std::move(model), 1.0);
+  EXPECT_TRUE(contains(e,
+                       "at t = 0.000 s the twin left its physical domain: the blood volume of "
+                       "vena_cava"))
+      << e;
+  EXPECT_TRUE(contains(e, "changed from the model: systemic_arteries.compliance")) << e;
+  EXPECT_TRUE(contains(e, "-> 1000 mL/mmHg")) << e;
+}
+
+// brain_arterioles.resistance=1e-5 drove the arterial O2 content to -194 mL/dL.
+TEST(PhysicalGuards, ANegativeAmountOfGasStopsTheRunAtOnce) {
+  BodyModel model = test_support::reference_model();
+  model.set_parameter("brain_arterioles.resistance", 1e-5);
+  const std::string e = solver_error(std::move(model), 30.0);
+  EXPECT_TRUE(contains(e, "the twin left its physical domain: the O2 in the blood")) << e;
+  EXPECT_TRUE(contains(e, "brain_arterioles.resistance")) << e;
+}
+
+// The reference adult at rest never comes near the guard, nor does a 30 % haemorrhage.
+TEST(PhysicalGuards, PhysiologyWithinTheModelNeverTripsThem) {
+  Twin twin(test_support::reference_model());
+  Action bleed;
+  bleed.kind = ActionKind::hemorrhage;
+  bleed.rate = 300.0;
+  bleed.volume = 0.3 * twin.model().parameters.value("blood.volume");
+  twin.schedule(bleed);
+  EXPECT_NO_THROW(twin.advance(600.0));
 }
