@@ -1,6 +1,6 @@
-// Scenario files (actions/scenario.hpp): a scenario's totals are checked before anything is
-// simulated (issue 11, part 5: the cases are the issue's own), and before a model is
-// personalised, what no patient changes.
+// Scenario files (actions/scenario.hpp): every error names its JSON path; the shipped scenario
+// loads; a scenario's totals are checked before anything is simulated (issue 11, part 5: the
+// cases are the issue's own), and before a model is personalised, what no patient changes.
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>
@@ -29,6 +29,18 @@ std::string guarded_scenario_error(const std::filesystem::path& folder, const Bo
     return std::string(e.what());
   }
   return std::string("(no error)");
+}
+
+/// The error of loading scenario text `json` for the reference adult, or "no error".
+std::string scenario_file_error(const std::string& json) {
+  const auto path = std::filesystem::temp_directory_path() / "physiotwin_scenario.json";
+  std::ofstream(path) << json;
+  try {
+    (void)load_scenario(path, test_support::reference_model());
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "no error";
 }
 
 }  // namespace
@@ -96,4 +108,105 @@ TEST(PhysicalGuards, ScenarioNamesAndRangesAreCheckedBeforePersonalising) {
             "(no error)");
   EXPECT_EQ(early_error(R"({"time": 0, "action": "hemorrhage", "rate": 2000, "volume": 6000})"),
             "(no error)");
+}
+
+TEST(Scenario, ErrorsNameTheJsonPath) {
+  EXPECT_NE(
+      scenario_file_error(R"({"duration": 60, "actions": [{"time": 1, "action": "transfusion"}]})")
+          .find("actions[0].action: unknown action \"transfusion\""),
+      std::string::npos);
+  EXPECT_NE(
+      scenario_file_error(
+          R"({"duration": 60, "actions": [{"time": 1, "action": "hemorrhage", "rate": 100, "volume": -5}]})")
+          .find("actions[0]: volume -5 mL is outside the allowed range (0, 4824"),
+      std::string::npos)
+      << scenario_file_error(
+             R"({"duration": 60, "actions": [{"time": 1, "action": "hemorrhage", "rate": 100, "volume": -5}]})");
+  EXPECT_NE(
+      scenario_file_error(
+          R"({"duration": 60, "actions": [{"time": 90, "action": "set", "parameter": "heart.rate", "value": 80}]})")
+          .find("actions[0].time: time 90 s is after the end of the scenario (60 s)"),
+      std::string::npos);
+  EXPECT_NE(
+      scenario_file_error(
+          R"({"duration": 60, "actions": [{"time": 1, "action": "set", "parameter": "heart.rate", "value": 400}]})")
+          .find("heart.rate = 400 1/min is outside the allowed range [25, 220] 1/min"),
+      std::string::npos);
+  EXPECT_NE(
+      scenario_file_error(
+          R"({"duration": 60, "actions": [{"time": 1, "action": "inspired_gas", "fio2": 1.2}]})")
+          .find("actions[0]: fio2 1.2 is outside the allowed range [0, 1]"),
+      std::string::npos);
+  EXPECT_NE(
+      scenario_file_error(
+          R"({"duration": 60, "actions": [{"time": 1, "action": "inspired_gas", "fico2": -0.05}]})")
+          .find("actions[0]: fico2 -0.05 is outside the allowed range [0, 1]"),
+      std::string::npos);
+  EXPECT_NE(
+      scenario_file_error(
+          R"({"duration": 60, "actions": [{"time": 1, "action": "inspired_gas", "fio2": 0.9, "fico2": 0.2}]})")
+          .find("add up to more than the whole gas"),
+      std::string::npos);
+  EXPECT_NE(
+      scenario_file_error(R"({"duration": 60, "actions": [{"time": 1, "action": "inspired_gas"}]})")
+          .find("give fio2, fico2 or both"),
+      std::string::npos);
+  EXPECT_NE(
+      scenario_file_error(
+          R"({"duration": 60, "actions": [{"time": 1, "action": "inspired_gas", "fio2": 0.12, "n2o": 0.5}]})")
+          .find("actions[0]: unknown member \"n2o\""),
+      std::string::npos);
+  EXPECT_NE(scenario_file_error(R"({"duration": 60, "actions": [{"time": 1, "action": "sneeze"}]})")
+                .find("actions[0].action: unknown action \"sneeze\""),
+            std::string::npos);
+  EXPECT_NE(
+      scenario_file_error(
+          R"({"duration": 60, "actions": [{"time": 1, "action": "infusion", "rate": 10, "volume": 5}]})")
+          .find("actions[0]: missing required member \"fluid\""),
+      std::string::npos);
+  EXPECT_NE(scenario_file_error("{\"duration\": 60,\n \"actions\": [,]}").find("not valid JSON"),
+            std::string::npos);
+}
+
+TEST(Scenario, ShippedScenarioLoads) {
+  const Scenario s = load_scenario(test_support::model_path("scenarios/hemorrhage_500ml.json"),
+                                   test_support::reference_model());
+  EXPECT_EQ(s.duration, 1260.0);
+  ASSERT_EQ(s.actions.size(), 2u);
+  EXPECT_EQ(s.actions[0].compartment, "systemic_arteries");
+}
+
+TEST(Ventilation, UnsafeSettingsAreRefused) {
+  const auto model = test_support::reference_model();
+  auto error = [&](const std::string& fields) {
+    const auto path = std::filesystem::temp_directory_path() / "physiotwin_ventilator.json";
+    std::ofstream(path) << R"({"duration": 60, "actions": [{"time": 1, "action": "ventilator", )"
+                        << fields << "}]}";
+    try {
+      (void)load_scenario(path, model);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(
+      error(R"("mode": "pressure_control", "rate": 14, "inspiratory_pressure": 15, "peep": 60)")
+          .find("peep 60 cmH2O is outside what a ventilator delivers [0, 50] cmH2O"),
+      std::string::npos);
+  EXPECT_NE(error(R"("mode": "volume_control", "rate": 14, "tidal_volume": 5000, "peep": 5)")
+                .find("tidal_volume 5000 mL is outside what a ventilator delivers"),
+            std::string::npos);
+  EXPECT_NE(
+      error(R"("mode": "volume_control", "rate": 14, "tidal_volume": 500, "peep": 5, "fio2": 0.1)")
+          .find("fio2 0.1 is outside the allowed range [0.21, 1]"),
+      std::string::npos);
+  EXPECT_NE(
+      error(R"("mode": "volume_control", "rate": 14, "tidal_volume": 500, "peep": 5, "fio2": 1.5)")
+          .find("fio2 1.5 is outside the allowed range [0.21, 1]"),
+      std::string::npos);
+  EXPECT_NE(error(R"("mode": "cpap", "peep": 5)").find("actions[0].mode: unknown mode \"cpap\""),
+            std::string::npos);
+  EXPECT_NE(error(R"("mode": "pressure_control", "rate": 14, "peep": 5)")
+                .find("missing required member \"inspiratory_pressure\""),
+            std::string::npos);
 }
