@@ -31,6 +31,13 @@ inline std::string data_path(const std::string& relative) {
   return std::string(PHYSIOTWIN_TEST_DATA_DIR) + "/" + relative;
 }
 
+/// Whether `text` (an error message) contains `part`. Files bring it in with
+/// `using test_support::contains;`, which, unlike a helper of their own, may be repeated in the
+/// files of one unity build.
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
 /// A new, empty folder of the test's own under the system's temporary folder.
 inline std::filesystem::path private_folder(const std::string& name) {
   const auto folder = std::filesystem::temp_directory_path() /

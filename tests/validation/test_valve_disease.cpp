@@ -9,7 +9,6 @@ namespace {
 struct Outcome {
   double lv_peak, aortic_peak_gradient, aortic_mean_gradient, aortic_peak_velocity, mitral_rf,
       forward_sv;
-  double peak_instantaneous_gradient;  ///< max of LV minus aortic pressure over the last beats
 };
 
 Outcome simulate(const std::string& parameter = "", double value = 0.0) {
@@ -19,20 +18,9 @@ Outcome simulate(const std::string& parameter = "", double value = 0.0) {
   auto& [twin, rec] = twin_run;
   twin.advance(40.0);
   auto m = [&](const char* name) { return test_support::last_beats_mean(twin, rec, name); };
-  const std::size_t lv = twin.signals().index_of("lv.pressure");
-  const std::size_t aorta = twin.signals().index_of("aorta.pressure");
-  double instantaneous = 0.0;
-  for (std::size_t i = 0; i < rec.times.size(); ++i) {
-    if (rec.times[i] > 35.0)
-      instantaneous = std::max(instantaneous, rec.samples[i][lv] - rec.samples[i][aorta]);
-  }
-  return {m("lv_peak_systolic_pressure"),
-          m("aortic_valve_peak_gradient"),
-          m("aortic_valve_mean_gradient"),
-          m("aortic_valve_peak_velocity"),
-          m("mitral_valve_regurgitant_fraction"),
-          m("stroke_volume"),
-          instantaneous};
+  return {m("lv_peak_systolic_pressure"),         m("aortic_valve_peak_gradient"),
+          m("aortic_valve_mean_gradient"),        m("aortic_valve_peak_velocity"),
+          m("mitral_valve_regurgitant_fraction"), m("stroke_volume")};
 }
 }  // namespace
 
@@ -63,21 +51,6 @@ TEST(ValveDisease, AorticStenosisIsGradedAsPatientsWithThatValveAreaAre) {
   EXPECT_GE(very_severe.aortic_mean_gradient, 60.0);
   EXPECT_GT(severe.lv_peak, healthy.lv_peak + 20.0);
   EXPECT_GT(very_severe.lv_peak, severe.lv_peak);
-}
-
-// A check of the beat analyzer, not a validation: its Doppler peak gradient (rho v^2 / 2 at
-// the beat's peak velocity, counted only while the jet carries a tenth of the peak flow) is
-// the largest instantaneous LV-aortic pressure difference, which at peak flow the valve law
-// makes equal by construction (the inertial term vanishes there). Within 10 %: the samples are
-// at 100 Hz, so the instantaneous maximum is caught to a few percent. It guards the analyzer
-// against counting a closing transient as the jet (before that rule, 221 against 74 mmHg).
-TEST(ValveDisease, BeatAnalyzerDopplerGradientIsThePeakPressureDifference) {
-  for (double area : {1.0, 0.8, 0.6}) {
-    const Outcome stenosis = simulate("aortic_valve.max_area", area);
-    EXPECT_NEAR(stenosis.aortic_peak_gradient, stenosis.peak_instantaneous_gradient,
-                0.1 * stenosis.peak_instantaneous_gradient)
-        << area << " cm2";
-  }
 }
 
 // Mitral regurgitation graded by ACC/AHA 2020 (Table 17) and ASE 2017 (Zoghbi et al., J Am

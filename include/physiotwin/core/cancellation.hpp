@@ -1,8 +1,9 @@
 #pragma once
-// Stopping long work from outside: a flag another thread or a signal handler sets, which the
-// simulation loops check between pieces of work (a window of a settling, a chunk of a run)
-// and answer by throwing Cancelled. Unwinding removes what was half-written (recorders and
-// file writers delete their temporary files).
+// Stopping long work from outside: a flag another thread or a signal handler sets, which is
+// checked between pieces of work (after every window of a settling, steady_state.hpp, and so of
+// calibration; the command-line tool also between the chunks of a run) and answered by throwing
+// Cancelled. Unwinding removes what was half-written (recorders and file writers delete their
+// temporary files).
 #include <atomic>
 
 #include "physiotwin/core/error.hpp"

@@ -1,7 +1,9 @@
 #pragma once
 // One error family for the whole library. Every message says what is wrong and where
 // (file, JSON path or parameter name, the value, the allowed range), so that the
-// command-line tool can print it as one line and the bindings can forward it unchanged.
+// command-line tool can print it as one line and the bindings can forward it unchanged. The
+// exception is a health record's values: messages about a record name the path and never
+// quote what the record holds (patient/health_record.hpp, core/json_reader.hpp's `redact`).
 #include <stdexcept>
 #include <string>
 

@@ -1,6 +1,9 @@
 #pragma once
-// Reading JSON input with the path of every node, so that an error can say exactly
-// where a file is wrong: "models/adult.json: compartments[3].parameters.elastance.value: ...".
+// Reading JSON input with the path of every node, so that an error can say exactly where a
+// file is wrong:
+//   models/circulation/adult.json: compartments[1].parameters.end_systolic_elastance.value: ...
+// Text that is not JSON is an error naming the line and column, and so is a key given twice in
+// one object. Redacted views and parses (health records) never quote the document's text.
 #include <fmt/format.h>
 
 #include <algorithm>

@@ -1,7 +1,8 @@
 #pragma once
 // SHA-256 and HMAC-SHA256 from libsodium (docs/architecture.md, "Dependencies"), for the
 // digests that name records in messages and models in outputs, and for the keyed index of the
-// local record-code table (patient/record_codes.hpp). Thin wrappers: the library does the work.
+// local record-code table (patient/record_codes.hpp); and libsodium's secure random bytes, for
+// that table's key and its random record codes. Thin wrappers: the library does the work.
 #include <sodium.h>
 
 #include <array>

@@ -1,7 +1,9 @@
 #pragma once
-// The signal registry: every state and derived output of a model is named here once, with
-// unit, description and anatomical region. The HDF5 writer, the command-line tool and the
-// bindings read this registry; none keeps a list of its own.
+// The signal registry: what a model lets you observe (its signals, which
+// model/observables.hpp registers), each named once with its unit, description and anatomical
+// region; a name registered twice is an error. Not every state is a signal (the gas amounts
+// and the cycle phases are not). The HDF5 writer, the command-line tool and the bindings read
+// a model's registry; none keeps a list of its own.
 #include <fmt/format.h>
 
 #include <optional>

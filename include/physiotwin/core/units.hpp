@@ -1,8 +1,10 @@
 #pragma once
 // Unit strings and the few conversions accepted at the edges (model and patient files).
-// Internally everything is mmHg, mL, s (Smith 2004; Ursino 1998 convention). A value in a
-// file may be given in another unit of the same dimension from this table; anything else
-// is a "wrong unit" error naming the expected unit.
+// Internally pressures are in mmHg, volumes in mL and times in s (Smith 2004; Ursino 1998
+// convention); each parameter's internal unit is the one its block type declares
+// (model/block_types.hpp). A value in a file may be given in another unit of the same
+// dimension from this table; anything else is a "wrong unit" error naming the expected unit
+// (model/model_loader.hpp). Also the one mmHg-per-cmH2O factor.
 #include <array>
 #include <optional>
 #include <string_view>

@@ -1,12 +1,19 @@
 #pragma once
-// RAII wrapper around SUNDIALS CVODE: variable-order BDF, Newton iteration, dense direct
-// linear solver with a difference-quotient Jacobian. The circulation is stiff (closed
-// valves have relaxation rates of ~500/s against a 1 s heart cycle), which is what BDF is
-// for. Tolerances and their reasons: docs/solver.md.
+// RAII wrapper around SUNDIALS CVODE: variable-order BDF with Newton iteration. With a
+// sparsity pattern (SolverOptions), the caller's Jacobian function (the model's analytic
+// Jacobian) fills in the pattern's values and the Newton systems are solved by a sparse LU
+// whose pivots are planned once from the pattern (solver/sparse_linear_solver.hpp,
+// solver/sparse_lu.hpp); without one, by SUNDIALS' dense LU, with a dense Jacobian from the
+// caller's function or, if there is none, from CVODE's difference quotients. The circulation
+// is stiff (a closed valve's flow relaxes at about 500/s, against a heart cycle of 0.83 s),
+// which is what BDF is for. Tolerances and their reasons: docs/solver.md.
 //
 // The integrator steps freely (CV_ONE_STEP) and callers read the solution at any time
 // inside the last step from CVODE's interpolating polynomial (CVodeGetDky), so the output
-// never depends on how a caller chops time into advance() calls.
+// never depends on how a caller chops time into advance() calls. Discrete events (ideal
+// valves opening and closing) are located by CVODE's root finding and applied at the start
+// of the next step. A solver failure is a SolverError naming the time and, when CVODE can
+// tell, the state with the largest local error.
 #include <cvode/cvode.h>
 #include <fmt/format.h>
 #include <nvector/nvector_serial.h>

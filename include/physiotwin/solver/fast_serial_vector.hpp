@@ -3,11 +3,12 @@
 //
 // Debian 12's libsundials (6.4.1) is built without compiler optimisation: its serial vector
 // loops keep every index and pointer on the stack (about 19 instructions per element for a
-// linear sum). CVODE spends half of its time in those loops for a 37-state model. SUNDIALS
-// lets each vector carry its own table of operations, so we keep the serial vector (its
-// memory layout, which the linear solver and the sparse matrix rely on, is unchanged) and point the
-// hot operations at the loops below, compiled with the project's optimisation. Clones copy the
-// table, so every vector CVODE makes from ours uses them too.
+// linear sum). When this was measured (a 37-state model; docs/performance.md), CVODE spent half
+// of its time in those loops. SUNDIALS lets each vector carry its own table of operations, so
+// we keep the serial vector (its memory layout, which the linear solver and the sparse matrix
+// rely on, is unchanged) and point the hot operations at the loops below, compiled with the
+// project's optimisation. Clones copy the table, so every vector CVODE makes from ours uses
+// them too.
 #include <nvector/nvector_serial.h>
 
 #include <cmath>

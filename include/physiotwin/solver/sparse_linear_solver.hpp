@@ -9,7 +9,9 @@
 // matrix keeps its layout and its hot operations point at loops compiled with our flags.
 // The linear solver is a SUNDIALS "custom direct" solver: CVODE hands it M in compressed
 // sparse columns; it factorises it with the pattern's planned pivots, or, when a pivot is
-// too small, with dense LU and partial pivoting (Eigen) for that matrix.
+// too small (or the matrix does not have the planned pattern), with dense LU and partial
+// pivoting (Eigen) for that matrix. A singular matrix is a failure CVODE recovers from (with a
+// smaller step).
 #include <nvector/nvector_serial.h>
 #include <sundials/sundials_linearsolver.h>
 #include <sunmatrix/sunmatrix_sparse.h>

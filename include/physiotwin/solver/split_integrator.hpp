@@ -1,8 +1,11 @@
 #pragma once
-// The split integrator (docs/solver.md): CVODE integrates the stiff states (volumes, flows,
-// valves, lungs, reflexes) and the gases, which are not stiff, are stepped alongside on a
-// fixed 2 ms grid by Heun's method (BodyModel::step_gases()). It owns its state: the solver's
-// memory and the gas grid (the full state at the last grid point, its time and index).
+// The split integrator (docs/solver.md): CVODE (solver/cvode_integrator.hpp) integrates every
+// state but the gases (blood volumes, flows, valve openings, the heart's and the breath's
+// phases, the external volume, the airways and the reflexes) with the model's sparse analytic
+// Jacobian and its ideal-valve events; the gases (amounts of O2 and CO2), which are not stiff,
+// are stepped alongside on a fixed 2 ms grid by Heun's method (BodyModel::step_gases()). It
+// owns its state: the solver's memory and the gas grid (the full state at the last grid point,
+// its time and index). A run whose step size collapses fails fast with a SolverError.
 //
 // The model it integrates is passed to every call that evaluates it (the integrator keeps
 // no reference to it between calls), so that the twin that owns both may be moved.

@@ -9,6 +9,8 @@
 
 #include "physiotwin/patient/dates.hpp"
 
+using namespace physiotwin;
+
 namespace {
 
 namespace pd = physiotwin::dates;
@@ -142,4 +144,18 @@ TEST(Dates, AgesCountCompletedYears) {
   EXPECT_EQ(age("2000-02-29", "2004-02-29"), 4);
   // The date as written counts, not the UTC one.
   EXPECT_EQ(age("1990-05-10", "2020-05-10T01:00:00+05:00"), 30);
+}
+
+TEST(Dates, ParsesFhirDatesAndInstants) {
+  const auto a = dates::parse("2016-03-07T05:28:45.267+00:00");
+  const auto b = dates::parse("2016-03-07T01:28:45-04:00");
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->seconds, b->seconds);  // the same instant in two time zones
+  EXPECT_EQ(dates::parse("1970-01-02")->seconds, 86400);
+  EXPECT_EQ(dates::parse("2016")->month, 1);
+  EXPECT_FALSE(dates::parse("07/03/2016").has_value());
+  EXPECT_FALSE(dates::parse("2016-13-01").has_value());
+  const auto birth = *dates::parse("1993-06-07");
+  EXPECT_EQ(dates::age_in_years(birth, *dates::parse("2019-06-06")), 25);
+  EXPECT_EQ(dates::age_in_years(birth, *dates::parse("2019-06-07")), 26);
 }

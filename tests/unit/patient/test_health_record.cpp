@@ -1,6 +1,6 @@
-// Health records (FHIR R4) into the measurements a twin is built from: the Synthea bundles
-// of tests/data/fhir (copied unmodified from ../shared/data/fhir, licenses beside them),
-// every bad input of issue 4, de-identification, and libsodium's SHA-256 and HMAC.
+// Health records (FHIR R4, patient/health_record.hpp) into the measurements a twin is built
+// from: the Synthea bundles of tests/data/fhir (copied unmodified from ../shared/data/fhir,
+// licenses beside them), every bad input of issue 4, and de-identification.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,7 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "../helpers.hpp"
+#include "../../helpers.hpp"
 
 using namespace physiotwin;
 
@@ -50,34 +50,6 @@ std::size_t entry_with(const nlohmann::json& bundle, const std::string& code) {
 }
 
 }  // namespace
-
-TEST(Sha256, MatchesTheStandardTestVectors) {
-  // FIPS 180-4 examples and RFC 4231 test cases 1 and 2.
-  EXPECT_EQ(crypto::hex(crypto::sha256("abc")),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  EXPECT_EQ(crypto::hex(crypto::sha256("")),
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  EXPECT_EQ(crypto::hex(crypto::sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")),
-            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
-  EXPECT_EQ(crypto::hex(crypto::hmac_sha256(std::string(20, '\x0b'), "Hi There")),
-            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
-  EXPECT_EQ(crypto::hex(crypto::hmac_sha256("Jefe", "what do ya want for nothing?")),
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
-}
-
-TEST(Dates, ParsesFhirDatesAndInstants) {
-  const auto a = dates::parse("2016-03-07T05:28:45.267+00:00");
-  const auto b = dates::parse("2016-03-07T01:28:45-04:00");
-  ASSERT_TRUE(a && b);
-  EXPECT_EQ(a->seconds, b->seconds);  // the same instant in two time zones
-  EXPECT_EQ(dates::parse("1970-01-02")->seconds, 86400);
-  EXPECT_EQ(dates::parse("2016")->month, 1);
-  EXPECT_FALSE(dates::parse("07/03/2016").has_value());
-  EXPECT_FALSE(dates::parse("2016-13-01").has_value());
-  const auto birth = *dates::parse("1993-06-07");
-  EXPECT_EQ(dates::age_in_years(birth, *dates::parse("2019-06-06")), 25);
-  EXPECT_EQ(dates::age_in_years(birth, *dates::parse("2019-06-07")), 26);
-}
 
 // The latest value of each measurement, with the values as the bundle holds them (read with
 // Python's json module for this test); years only, never dates.
@@ -133,21 +105,6 @@ TEST(HealthRecord, EveryAdultBundleGivesATwinAndTheChildIsRefused) {
       return a.starts_with("heart_rate: none in the record");
     })) << name;
   }
-}
-
-TEST(HealthRecord, MissingValuesTakePopulationValuesAndSaySo) {
-  const auto file = variant("no_height", [](nlohmann::json& j) {
-    auto& entries = j["entry"];
-    for (std::size_t i = entries.size(); i-- > 0;) {
-      const auto& r = entries[i]["resource"];
-      if (r["resourceType"] == "Observation" && r["code"]["coding"][0]["code"] == "8302-2")
-        entries.erase(i);
-    }
-  });
-  const Patient p = patient_from_record(read_health_record(file));
-  EXPECT_DOUBLE_EQ(p.height_cm, population_values("male").height_cm);
-  ASSERT_FALSE(p.assumed.empty());
-  EXPECT_NE(p.assumed[0].find("height"), std::string::npos);  // the population value, said
 }
 
 TEST(HealthRecord, ConvertsUcumUnitsAndHonoursDataAbsentAndStatus) {
@@ -288,23 +245,6 @@ TEST(HealthRecord, TheAsOfDateIsTheLatestObservationAndOldVitalsAreNotUsed) {
   for (const char* bad : {"", "2019-3-11", "2019-02-30", "11/03/2019", "2019"}) {
     EXPECT_THROW((void)read_health_record(file, std::string(bad)), InputError) << bad;
   }
-}
-
-// Over 89: the twin uses the model's oldest age, and nothing shows the real one (HIPAA Safe
-// Harbor); the patient file written from it says "90 or older" and reads back the same.
-TEST(HealthRecord, AgesOver89AreShownAs90OrOlder) {
-  const HealthRecord r =
-      read_health_record(fhir("smart_Bethany_Hauck_36ab2c13-d59e-4f1f-913c-9260ef647da8.json"));
-  EXPECT_GT(r.age_years, 89);
-  const Patient p = patient_from_record(r);
-  EXPECT_TRUE(p.age_90_or_older);
-  EXPECT_EQ(p.age_years, 90.0);
-  EXPECT_EQ(p.age_text(), "90 or older");
-  const std::string json = patient_json(p).dump();
-  EXPECT_NE(json.find("\"age_90_or_older\":true"), std::string::npos);
-  EXPECT_EQ(json.find("\"value\":" + std::to_string(r.age_years)), std::string::npos);
-  const Patient back = read_patient(JsonView(nlohmann::json::parse(json), "patient", ""));
-  EXPECT_TRUE(back.age_90_or_older);
 }
 
 TEST(HealthRecord, PatientWithContainedObservations) {

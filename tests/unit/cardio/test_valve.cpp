@@ -1,6 +1,6 @@
+// The Mynard valve (cardio/valve.hpp): Bernoulli at steady flow, opening and closing.
 #include <gtest/gtest.h>
 
-#include <physiotwin/cardio/activation.hpp>
 #include <physiotwin/cardio/valve.hpp>
 
 using namespace physiotwin::cardio;
@@ -27,14 +27,4 @@ TEST(Valve, OpensOnForwardPressureAndClosesOnReverse) {
   EXPECT_DOUBLE_EQ(valve_derivatives(v, 1.06, 5.0, 0.0, 0.2).dopening, 0.8 * 16.0 * 5.0);
   EXPECT_DOUBLE_EQ(valve_effective_area(v, 0.5), 1.75);
   EXPECT_DOUBLE_EQ(valve_effective_area(v, 0.0), closed_area_floor);
-}
-
-TEST(Activation, DoubleHillIsNormalisedToOne) {
-  DoubleHill h{0.269, 0.452, 1.32, 27.4};
-  h.normalise();
-  double peak = 0.0;
-  for (int i = 0; i <= 10000; ++i) peak = std::max(peak, h(i / 10000.0));
-  EXPECT_NEAR(peak, 1.0, 1e-6);
-  EXPECT_EQ(h(0.0), 0.0);
-  EXPECT_LT(h(0.99), 1e-6);  // relaxed well before the next beat
 }

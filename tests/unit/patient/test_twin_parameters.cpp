@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "../helpers.hpp"
+#include "../../helpers.hpp"
 #include "physiotwin/patient/calibration.hpp"
 #include "physiotwin/patient/twin_parameters.hpp"
 
@@ -43,7 +43,7 @@ void edit_json(const std::filesystem::path& file, Edit edit) {
   std::ofstream(file) << j.dump(1);
 }
 
-std::string load_error(const std::filesystem::path& file) {
+std::string twin_parameters_error(const std::filesystem::path& file) {
   BodyModel model = fresh_model();
   try {
     (void)load_twin_parameters(file, model);
@@ -96,7 +96,7 @@ TEST(TwinParameters, FilesThatDoNotFitTheModelAreRefused) {
   auto with = [&](auto edit) {
     std::ofstream(file) << good.dump(1);
     edit_json(file, edit);
-    return load_error(file);
+    return twin_parameters_error(file);
   };
   EXPECT_NE(with([](nlohmann::json& j) {
               j["parameters"]["heart.rat"] = j["parameters"]["heart.rate"];

@@ -1,3 +1,5 @@
+// HDF5 output (io/hdf5.hpp, written and read by src/io): the version 1 layout read back, and
+// no file left behind by a run that fails or cannot start.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -5,7 +7,7 @@
 #include <filesystem>
 #include <physiotwin/io/hdf5.hpp>
 
-#include "../helpers.hpp"
+#include "../../helpers.hpp"
 
 using namespace physiotwin;
 

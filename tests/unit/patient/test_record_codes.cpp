@@ -11,7 +11,7 @@
 #include <sstream>
 #include <thread>
 
-#include "../helpers.hpp"
+#include "../../helpers.hpp"
 
 using namespace physiotwin;
 

@@ -1,11 +1,12 @@
-// Bad model files: each error names the file, the JSON path, the value and what is allowed.
+// The model loader (model/model_loader.hpp): the shipped models load, and each error of a bad
+// model file names the file, the JSON path, the value and what is allowed.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "../helpers.hpp"
+#include "../../helpers.hpp"
 
 using namespace physiotwin;
 

@@ -1,4 +1,4 @@
-// The JSON text recorded for each action (actions/action.hpp, action_details; the /actions
+// actions/action_details.hpp: the JSON text recorded for each action (the /actions
 // group of the HDF5 file and Twin.actions() in Python): valid JSON whatever the names hold,
 // the fields in their order, numbers that read back exactly.
 #include <gtest/gtest.h>
@@ -19,7 +19,7 @@ nlohmann::ordered_json parsed_details(const physiotwin::Action& a) {
   return nlohmann::ordered_json::parse(text, nullptr, false);
 }
 
-std::vector<std::string> keys_of(const nlohmann::ordered_json& object) {
+std::vector<std::string> member_names_of(const nlohmann::ordered_json& object) {
   std::vector<std::string> keys;
   for (const auto& item : object.items()) keys.push_back(item.key());
   return keys;
@@ -40,7 +40,8 @@ TEST(ActionDetails, QuotesAndBackslashesInNamesAreEscapedAndReadBack) {
   EXPECT_EQ(text.find('\n'), std::string::npos) << text;  // control characters escaped too
   const auto j = parsed_details(a);
   ASSERT_TRUE(j.is_object());
-  EXPECT_EQ(keys_of(j), (std::vector<std::string>{"rate", "volume", "fluid", "compartment"}));
+  EXPECT_EQ(member_names_of(j),
+            (std::vector<std::string>{"rate", "volume", "fluid", "compartment"}));
   EXPECT_EQ(j.at("fluid"), a.fluid);
   EXPECT_EQ(j.at("compartment"), a.compartment);
   EXPECT_EQ(j.at("volume"), 500.0);
@@ -61,7 +62,7 @@ TEST(ActionDetails, NumbersReadBackExactly) {
   a.volume = 1.0 / 3.0;
   a.compartment = "systemic_arteries";
   const auto j = parsed_details(a);
-  EXPECT_EQ(keys_of(j), (std::vector<std::string>{"rate", "volume", "compartment"}));
+  EXPECT_EQ(member_names_of(j), (std::vector<std::string>{"rate", "volume", "compartment"}));
   EXPECT_EQ(j.at("rate").get<double>(), a.rate);
   EXPECT_EQ(j.at("volume").get<double>(), a.volume);
   EXPECT_EQ(
@@ -80,7 +81,7 @@ TEST(ActionDetails, VentilatorPressuresInTheCmH2OTheyWereGivenIn) {
   a.ventilator.inspiratory_pressure = 13.0 * physiotwin::units::mmHg_per_cmH2O;
   a.ventilator.fio2 = 0.4;
   const auto j = parsed_details(a);
-  EXPECT_EQ(keys_of(j),
+  EXPECT_EQ(member_names_of(j),
             (std::vector<std::string>{"mode", "rate", "ie_ratio", "peep_cmH2O",
                                       "inspiratory_pressure_cmH2O", "tidal_volume", "fio2"}));
   EXPECT_EQ(j.at("mode"), "pressure_control");

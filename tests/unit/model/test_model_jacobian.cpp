@@ -1,56 +1,15 @@
+// The analytic Jacobian (model/model_jacobian.hpp, through BodyModel::dense_jacobian()) against
+// central differences of the right-hand side.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
-#include <limits>
+#include <string>
+#include <vector>
 
-#include "../helpers.hpp"
+#include "../../helpers.hpp"
 
 using namespace physiotwin;
-
-namespace {
-// dy/dt = -y, but the "model" breaks (returns non-finite values) after t = 0.5.
-bool breaks_at_half_second(double t, const double* y, double* ydot, void*) noexcept {
-  ydot[0] = -y[0];
-  ydot[1] = t > 0.5 ? std::numeric_limits<double>::quiet_NaN() : -y[1];
-  return std::isfinite(ydot[1]);
-}
-}  // namespace
-
-TEST(SolverErrors, FailureReportsTimeAndState) {
-  SolverOptions options;
-  options.absolute_tolerance = {1e-8, 1e-8};
-  const double y0[] = {1.0, 1.0};
-  CvodeIntegrator solver(&breaks_at_half_second, nullptr, y0, 0.0, options, {"first", "second"});
-  try {
-    while (solver.time() < 1.0) solver.step(1.0);
-    FAIL() << "expected a SolverError";
-  } catch (const SolverError& e) {
-    EXPECT_NEAR(e.time(), 0.5, 0.01);
-    const std::string m = e.what();
-    EXPECT_NE(m.find("solver failed at t = 0.5"), std::string::npos) << m;
-    EXPECT_NE(m.find("state"), std::string::npos) << m;
-  }
-}
-
-TEST(SolverErrors, AdvanceRejectsNonPositiveSteps) {
-  Twin twin(test_support::reference_model());
-  EXPECT_THROW(twin.advance(0.0), InputError);
-  EXPECT_THROW(twin.advance(-1.0), InputError);
-  EXPECT_THROW(twin.advance(std::numeric_limits<double>::quiet_NaN()), InputError);
-}
-
-// How advance() is chunked must not change the result: outputs are interpolated.
-TEST(Twin, ResultDoesNotDependOnHowTimeIsChunked) {
-  Twin whole(test_support::reference_model()), frames(test_support::reference_model());
-  whole.advance(2.0);
-  for (int i = 0; i < 180; ++i) frames.advance(2.0 / 180.0);
-  ASSERT_NEAR(frames.time(), 2.0, 1e-12);
-  for (std::size_t i = 0; i < whole.signal_values().size(); ++i) {
-    EXPECT_NEAR(whole.signal_values()[i], frames.signal_values()[i],
-                1e-9 * (1.0 + std::abs(whole.signal_values()[i])))
-        << whole.signals().at(i).name;
-  }
-}
 
 // The analytic Jacobian agrees with central differences of the right-hand side for the
 // circulation and the airways. Left out of the analytic one on purpose (see

@@ -1,12 +1,36 @@
+// A patient's body (patient/body.hpp): blood volume and body surface area by their published
+// equations, a circulation scaled to a patient, and patient files.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
-#include "../helpers.hpp"
+#include "../../helpers.hpp"
 
 using namespace physiotwin;
+
+namespace {
+
+/// A health record of tests/data/fhir.
+std::string record_file(const std::string& name) {
+  return test_support::data_path("fhir/" + name);
+}
+
+/// Writes a copy of Alberto's record with one modification; returns its path.
+template <typename Edit>
+std::string record_variant(const std::string& name, Edit edit) {
+  auto json = read_json_file(
+      record_file("smart_Alberto_Atencio_fc712d1f-5a2e-4407-9c55-a2a2bad623c2.json"));
+  edit(json);
+  const auto path =
+      std::filesystem::temp_directory_path() / ("physiotwin_record_" + name + ".json");
+  std::ofstream(path) << json.dump(1);
+  return path.string();
+}
+
+}  // namespace
 
 // Nadler et al. 1962, Surgery 51:224: male 175 cm / 70 kg gives
 // 0.3669 * 1.75^3 + 0.03219 * 70 + 0.6041 = 1.96636 + 2.2533 + 0.6041 = 4.82376 L.
@@ -85,4 +109,39 @@ TEST(Body, PatientFileMeasurementsAndHaemoglobin) {
               std::string::npos)
         << e.what();
   }
+}
+
+// The patient of a health record (patient_from_record()): population values where the record
+// has none, and no age past 89 (HIPAA Safe Harbor).
+
+TEST(HealthRecord, MissingValuesTakePopulationValuesAndSaySo) {
+  const auto file = record_variant("no_height", [](nlohmann::json& j) {
+    auto& entries = j["entry"];
+    for (std::size_t i = entries.size(); i-- > 0;) {
+      const auto& r = entries[i]["resource"];
+      if (r["resourceType"] == "Observation" && r["code"]["coding"][0]["code"] == "8302-2")
+        entries.erase(i);
+    }
+  });
+  const Patient p = patient_from_record(read_health_record(file));
+  EXPECT_DOUBLE_EQ(p.height_cm, population_values("male").height_cm);
+  ASSERT_FALSE(p.assumed.empty());
+  EXPECT_NE(p.assumed[0].find("height"), std::string::npos);  // the population value, said
+}
+
+// Over 89: the twin uses the model's oldest age, and nothing shows the real one (HIPAA Safe
+// Harbor); the patient file written from it says "90 or older" and reads back the same.
+TEST(HealthRecord, AgesOver89AreShownAs90OrOlder) {
+  const HealthRecord r = read_health_record(
+      record_file("smart_Bethany_Hauck_36ab2c13-d59e-4f1f-913c-9260ef647da8.json"));
+  EXPECT_GT(r.age_years, 89);
+  const Patient p = patient_from_record(r);
+  EXPECT_TRUE(p.age_90_or_older);
+  EXPECT_EQ(p.age_years, 90.0);
+  EXPECT_EQ(p.age_text(), "90 or older");
+  const std::string json = patient_json(p).dump();
+  EXPECT_NE(json.find("\"age_90_or_older\":true"), std::string::npos);
+  EXPECT_EQ(json.find("\"value\":" + std::to_string(r.age_years)), std::string::npos);
+  const Patient back = read_patient(JsonView(nlohmann::json::parse(json), "patient", ""));
+  EXPECT_TRUE(back.age_90_or_older);
 }

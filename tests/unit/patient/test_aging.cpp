@@ -1,0 +1,26 @@
+// Age-related changes (patient/aging.hpp): applied by scale_to_patient() to the groups of
+// parameters that age, and to no other. The laws themselves against their sources:
+// tests/validation/test_aging.cpp.
+#include <gtest/gtest.h>
+
+#include "../../helpers.hpp"
+#include "physiotwin/patient/aging.hpp"
+
+using namespace physiotwin;
+
+TEST(Aging, OnlyTheAgeingGroupsChange) {
+  BodyModel reference = test_support::reference_model("adult_male");
+  Patient old = load_patient(test_support::model_path("patients/adult_male.json"));
+  old.age_years = 70.0;
+  BodyModel aged = load_circulation(test_support::model_path("circulation/adult.json"));
+  scale_to_patient(aged, old);
+  const double c =
+      aged.parameters.value("aorta.compliance") / reference.parameters.value("aorta.compliance");
+  EXPECT_NEAR(c, age_factors(40.0, 70.0).large_artery_compliance, 1e-12);
+  EXPECT_NEAR(aged.parameters.value("brain_arterioles.resistance") /
+                  reference.parameters.value("brain_arterioles.resistance"),
+              age_factors(40.0, 70.0).systemic_resistance, 1e-12);
+  EXPECT_EQ(aged.parameters.value("heart.rate"), reference.parameters.value("heart.rate"));
+  EXPECT_EQ(aged.parameters.value("vena_cava.compliance"),
+            reference.parameters.value("vena_cava.compliance"));
+}
