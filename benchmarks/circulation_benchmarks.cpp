@@ -138,10 +138,13 @@ void BM_PersonaliseRecord(benchmark::State& state) {
       std::string(PHYSIOTWIN_TEST_DATA_DIR) + "/fhir/" + records[state.range(0)];
   // The record's code comes from a table of the benchmark's own, not the user's.
   setenv("PHYSIOTWIN_RECORD_CODES", "/tmp/physiotwin_benchmark_record_codes.tsv", 0);
+  // Named, not a default argument: GCC 12 at -O3 warns of its temporary (a false positive).
+  const physiotwin::PersonaliseOptions options;
+  const std::optional<std::string> latest_observation;
   for (auto _ : state) {
     const auto personalised =
         physiotwin::personalise(physiotwin::load_circulation(models + "/circulation/adult.json"),
-                                std::filesystem::path(record));
+                                std::filesystem::path(record), options, latest_observation);
     benchmark::DoNotOptimize(personalised.model.start_state.data());
   }
   static constexpr const char* bands[] = {"118/74", "132/78", "152/95", "171/108", "185/113"};

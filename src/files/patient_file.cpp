@@ -188,4 +188,59 @@ Patient patient_from_record(const HealthRecord& record) {
   return p;
 }
 
+void scale_to_patient(BodyModel& model, const Patient& patient) {
+  const BodyScale s = body_scale(model.reference_body, patient);
+  const std::string cause = fmt::format("scaling to patient {} (blood volume x{:.3f}, BSA x{:.3f})",
+                                        patient.id, s.volume, s.flow);
+  for (std::size_t i = 0; i < model.parameters.size(); ++i) {
+    const Parameter& p = model.parameters.at(i);
+    double factor = 1.0;
+    switch (p.scaling) {
+      case BodyScaling::none:
+        break;
+      case BodyScaling::volume:
+      case BodyScaling::compliance:
+        factor = s.volume;
+        break;
+      case BodyScaling::elastance:
+      case BodyScaling::stiffness:
+        factor = 1.0 / s.volume;
+        break;
+      case BodyScaling::resistance:
+      case BodyScaling::inertance:
+        factor = 1.0 / s.flow;
+        break;
+      case BodyScaling::metabolic:
+        factor = s.flow;
+        break;
+      case BodyScaling::resting_pressure:
+        factor = s.volume / s.flow;
+        break;
+    }
+    if (factor != 1.0) model.parameters.set_derived(i, p.value * factor, cause);
+  }
+  // Haemoglobin: the patient's own, else the population value for the sex.
+  if (model.parameters.contains("gas.hemoglobin")) {
+    const double measured = patient.measurement(Measure::hemoglobin);
+    const double hb =
+        std::isnan(measured) ? population_values(patient.sex).hemoglobin_g_per_dl : measured;
+    const std::size_t i = model.parameters.index_of("gas.hemoglobin");
+    const Parameter& p = model.parameters.at(i);
+    if (!(hb >= p.min && hb <= p.max)) {  // never quoted: it may be a record's value
+      throw InputError(fmt::format(
+          "patient {}: the haemoglobin is outside the model's range {} (its dissociation curves)",
+          patient.id, describe_range(p)));
+    }
+    if (hb != p.value) {
+      model.parameters.set_derived(
+          i, hb,
+          fmt::format("patient {}: {}", patient.id,
+                      std::isnan(measured) ? "population value for the sex" : "measured"));
+    }
+  }
+  age_to_patient(model, patient.age_years);
+  model.set_initial_volume_scale(s.volume);
+  model.refresh();
+}
+
 }  // namespace physiotwin
