@@ -2,7 +2,7 @@
 # Installs a configured build (default build/release) into a temporary prefix and checks the
 # package as someone who installs it meets it (docs/architecture.md, "Packaging"):
 # - the exported link interface names imported targets, never a library path of this machine;
-# - a consumer of the header-only core alone configures and runs with HDF5 hidden;
+# - a consumer of physiotwin::physiotwin (no HDF5) configures and runs with HDF5 hidden;
 # - a consumer of physiotwin::io (find_package(physiotwin COMPONENTS io)) builds and writes a file;
 # - the installed command-line tool finds its models beside itself, from any folder.
 set -euo pipefail
@@ -20,7 +20,7 @@ if grep -nE '(^|[ ";(])/(usr|opt|lib|lib64|home|root)/' "$config_dir"/physiotwin
   exit 1
 fi
 
-echo "-- consumer of the header-only core, HDF5 hidden"
+echo "-- consumer of physiotwin::physiotwin (core and compiled edges), HDF5 hidden"
 cmake -S examples/cpp -B "$work/core" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" \
   -DCMAKE_BUILD_TYPE=Release -DCMAKE_DISABLE_FIND_PACKAGE_HDF5=ON > "$work/core.log" ||
   { cat "$work/core.log"; exit 1; }
