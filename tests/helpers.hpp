@@ -93,4 +93,21 @@ inline double last_breaths_mean(const Twin& twin, const MemoryRecorder& rec,
   return sum / double(n);
 }
 
+/// A haemorrhage of `volume` mL at `rate` mL/min from `time` s (the model's default site).
+inline Action hemorrhage(double time, double rate, double volume) {
+  Action a;
+  a.kind = ActionKind::hemorrhage;
+  a.time = time;
+  a.rate = rate;
+  a.volume = volume;
+  return a;
+}
+/// An infusion of `volume` mL of `fluid` at `rate` mL/min from `time` s.
+inline Action infusion(double time, double rate, double volume, std::string fluid = "saline") {
+  Action a = hemorrhage(time, rate, volume);
+  a.kind = ActionKind::infusion;
+  a.fluid = std::move(fluid);
+  return a;
+}
+
 }  // namespace physiotwin::test_support

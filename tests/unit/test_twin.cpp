@@ -12,6 +12,8 @@
 #include "physiotwin/twin.hpp"
 
 using namespace physiotwin;
+using test_support::hemorrhage;
+using test_support::infusion;
 
 namespace {
 
@@ -38,32 +40,6 @@ Observed observed(const Twin& twin) {
           {twin.state().begin(), twin.state().end()},
           {twin.signal_values().begin(), twin.signal_values().end()},
           twin.beats().metrics().size()};
-}
-
-Action hemorrhage_at(double t) {
-  Action a;
-  a.kind = ActionKind::hemorrhage;
-  a.time = t;
-  a.rate = 200.0;
-  a.volume = 300.0;
-  a.compartment = "splanchnic_veins";
-  return a;
-}
-
-Action hemorrhage(double time, double rate, double volume) {
-  Action a;
-  a.kind = ActionKind::hemorrhage;
-  a.time = time;
-  a.rate = rate;
-  a.volume = volume;
-  return a;
-}
-
-Action infusion(double time, double rate, double volume, std::string fluid = "saline") {
-  Action a = hemorrhage(time, rate, volume);
-  a.kind = ActionKind::infusion;
-  a.fluid = std::move(fluid);
-  return a;
 }
 
 /// The SolverError a run of `seconds` stops with, or "(no error)".
@@ -100,7 +76,9 @@ TEST(Twin, ACopyTakenMidRunContinuesBitForBit) {
 // must apply as the original does.
 TEST(Twin, ACopyCarriesAppliedAndPendingActions) {
   Twin original(test_support::reference_model());
-  original.schedule(hemorrhage_at(1.0));
+  Action bleeding = hemorrhage(1.0, 200.0, 300.0);
+  bleeding.compartment = "splanchnic_veins";
+  original.schedule(bleeding);
   advance_in_frames(original, 2.6);
   Action later;
   later.kind = ActionKind::set_parameter;

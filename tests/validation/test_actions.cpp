@@ -7,23 +7,10 @@
 #include "physiotwin/actions/action_details.hpp"
 
 using namespace physiotwin;
+using test_support::hemorrhage;
+using test_support::infusion;
 
-namespace {
-Action hemorrhage(double time, double rate, double volume) {
-  Action a;
-  a.kind = ActionKind::hemorrhage;
-  a.time = time;
-  a.rate = rate;
-  a.volume = volume;
-  return a;
-}
-Action infusion(double time, double rate, double volume, std::string fluid = "saline") {
-  Action a = hemorrhage(time, rate, volume);
-  a.kind = ActionKind::infusion;
-  a.fluid = std::move(fluid);
-  return a;
-}
-}  // namespace
+namespace {}  // namespace
 
 // Blood volume is conserved apart from what haemorrhage and infusion remove and add (issue 3):
 // total volume minus the recorded external volume stays at the initial blood volume to 1e-9,
