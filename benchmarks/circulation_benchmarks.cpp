@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <physiotwin/core/json_reader.hpp>
 #include <physiotwin/patient/calibration.hpp>
 #include <physiotwin/patient/personalise.hpp>
 #include <physiotwin/physiotwin.hpp>

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/model_options.hpp"
+#include "physiotwin/core/atomic_file.hpp"
 #include "physiotwin/core/json_reader.hpp"
 #include "physiotwin/model/model_loader.hpp"
 #include "physiotwin/twin.hpp"

@@ -14,6 +14,7 @@
 #include "physiotwin/actions/action_details.hpp"
 #include "physiotwin/build_info.hpp"
 #include "physiotwin/core/atomic_file.hpp"
+#include "physiotwin/core/temporary_files.hpp"
 #include "physiotwin/io/hdf5.hpp"
 
 namespace physiotwin::io {

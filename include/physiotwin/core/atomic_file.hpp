@@ -3,77 +3,23 @@
 // the file (rename is atomic only within one file system) and are renamed over it when
 // complete, so an interrupted or failed write never leaves a half-written file and an
 // existing file stays intact until the new one is whole. The temporary name is created
-// exclusively: it never replaces anything that was there.
-#include <fmt/format.h>
-
-#include <atomic>
-#include <cstdio>
+// exclusively: it never replaces anything that was there. Compiled (src/files/atomic_file.cpp):
+// the POSIX calls stay out of the headers an engine includes.
 #include <filesystem>
-#include <random>
-#include <string>
 #include <string_view>
-#include <system_error>
-
-#include <sys/file.h>
-
-#include "physiotwin/core/error.hpp"
-#include "physiotwin/core/temporary_files.hpp"
 
 namespace physiotwin {
 
 /// A new name to write `file`'s contents under before renaming them into place: in the same
 /// folder, hidden (".twin.h5.4711-3f2a9c010007.tmp"), unique to this process (its id first,
 /// for remove_abandoned_temporaries()) and call.
-[[nodiscard]] inline std::filesystem::path temporary_name_for(const std::filesystem::path& file) {
-  static std::atomic<unsigned> counter{0};
-  thread_local std::random_device random;
-  const std::string name =
-      fmt::format(".{}.{}-{:08x}{:04x}.tmp", file.filename().string(), temporary_owner_tag(),
-                  random(), counter.fetch_add(1) & 0xffffu);
-  return file.parent_path() / name;
-}
+[[nodiscard]] std::filesystem::path temporary_name_for(const std::filesystem::path& file);
 
 /// Renames a finished temporary file over `file`, unless `file` has become something other
-/// than a regular file since it was checked (then the temporary file is removed).
-inline void move_into_place(const std::filesystem::path& temporary,
-                            const std::filesystem::path& file) {
-  std::error_code error;
-  const auto status = std::filesystem::symlink_status(file, error);
-  if (!error && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
-    std::filesystem::remove(temporary, error);
-    throw IoError(
-        fmt::format("{}: is no longer a regular file; nothing was written", file.string()));
-  }
-  std::filesystem::rename(temporary, file, error);
-  if (error) {
-    std::error_code ignored;
-    std::filesystem::remove(temporary, ignored);
-    throw IoError(fmt::format("{}: cannot move the finished file into place: {}", file.string(),
-                              error.message()));
-  }
-}
+/// than a regular file since it was checked (then the temporary file is removed). IoError.
+void move_into_place(const std::filesystem::path& temporary, const std::filesystem::path& file);
 
-/// Writes `text` to `file` whole or not at all (see above).
-inline void write_text_file_atomically(const std::filesystem::path& file, std::string_view text) {
-  const std::filesystem::path temporary = temporary_name_for(file);
-  const RegisteredTemporary registered(temporary);
-  std::FILE* out = std::fopen(temporary.c_str(), "wbx");  // "x": created, never reused
-  if (out == nullptr) {
-    throw IoError(
-        fmt::format("{}: cannot create a file in its folder (does the folder exist and "
-                    "is it writable?)",
-                    file.string()));
-  }
-  // Locked while written, as HDF5 locks its files: no other run takes it for abandoned.
-  (void)::flock(::fileno(out), LOCK_EX);
-  const bool written = std::fwrite(text.data(), 1, text.size(), out) == text.size();
-  const bool closed = std::fclose(out) == 0;
-  if (!written || !closed) {
-    std::error_code ignored;
-    std::filesystem::remove(temporary, ignored);
-    throw IoError(fmt::format("{}: write failed", file.string()));
-  }
-  move_into_place(temporary, file);
-}
+/// Writes `text` to `file` whole or not at all (see above). IoError.
+void write_text_file_atomically(const std::filesystem::path& file, std::string_view text);
 
 }  // namespace physiotwin

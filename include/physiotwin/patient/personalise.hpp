@@ -1,23 +1,18 @@
 #pragma once
 // From a patient to that patient's model, the one path the command-line tool and the Python
 // bindings share: a patient file or a FHIR health record is scaled to (body size and age) and
-// calibrated to its measured vitals; a twin parameter file is loaded as stored.
-#include <fmt/format.h>
-
-#include <algorithm>
-#include <cmath>
+// calibrated to its measured vitals; a twin parameter file is loaded as stored. Compiled
+// (src/patient/personalise.cpp).
 #include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "physiotwin/core/json_reader.hpp"
-#include "physiotwin/core/sha256.hpp"
+#include "physiotwin/core/cancellation.hpp"
+#include "physiotwin/model/body_model.hpp"
 #include "physiotwin/patient/body.hpp"
 #include "physiotwin/patient/calibration.hpp"
-#include "physiotwin/patient/health_record.hpp"
-#include "physiotwin/patient/twin_parameters.hpp"
 
 namespace physiotwin {
 
@@ -36,77 +31,22 @@ struct PatientInputFile {
 /// twin parameter file, or a physiotwin patient file. Decided without quoting anything: a file
 /// that cannot be read or is not JSON is named by its digest, never by its path (file names of
 /// records hold names).
-[[nodiscard]] inline PatientInputFile read_patient_input_file(const std::filesystem::path& file) {
-  std::error_code error;
-  if (!std::filesystem::is_regular_file(file, error)) {
-    throw InputError("the patient file does not exist or is not a regular file");
-  }
-  PatientInputFile input;
-  input.path = file;
-  try {
-    input.bytes = read_text_file(file);
-  } catch (const InputError&) {
-    throw InputError("the patient file cannot be opened for reading");
-  }
-  input.sha256 = crypto::hex(crypto::sha256(input.bytes));
-  const auto document = nlohmann::json::parse(input.bytes, nullptr, false);
-  if (document.is_discarded()) {
-    // Parsed again to say where it breaks, naming the file by its digest only.
-    (void)parse_json_text(input.bytes, "patient input sha256 " + input.sha256.substr(0, 16), true);
-  }
-  if (document.is_object() && document.contains("resourceType")) {
-    input.kind = PatientInput::health_record;
-  } else if (is_twin_parameters(document)) {
-    input.kind = PatientInput::twin_parameters;
-  }
-  return input;
-}
+[[nodiscard]] PatientInputFile read_patient_input_file(const std::filesystem::path& file);
 
-[[nodiscard]] inline PatientInput kind_of_patient_input(const std::filesystem::path& file) {
-  return read_patient_input_file(file).kind;
-}
+[[nodiscard]] PatientInput kind_of_patient_input(const std::filesystem::path& file);
 
 /// The patient of a patient file or a health record (`as_of`: the date to take the age at,
 /// YYYY-MM-DD). A twin parameter file needs its model: personalise() reads those.
-[[nodiscard]] inline Patient patient_of(const PatientInputFile& input,
-                                        const std::optional<std::string>& as_of = {}) {
-  switch (input.kind) {
-    case PatientInput::health_record:
-      return patient_from_record(read_health_record_text(
-          input.bytes, "health record sha256 " + input.sha256.substr(0, 16), as_of, input.sha256));
-    case PatientInput::twin_parameters:
-      throw InputError(fmt::format(
-          "{}: a twin parameter file holds a whole personalised model, not only a patient; "
-          "load it with its model (personalise(), `run --patient`)",
-          input.path.string()));
-    case PatientInput::patient_file:
-      break;
-  }
-  return load_patient_text(input.bytes, input.path);
-}
+[[nodiscard]] Patient patient_of(const PatientInputFile& input,
+                                 const std::optional<std::string>& as_of = {});
 
 /// patient_of() a file of any kind.
-[[nodiscard]] inline Patient read_patient_input(const std::filesystem::path& file,
-                                                const std::optional<std::string>& as_of = {}) {
-  return patient_of(read_patient_input_file(file), as_of);
-}
+[[nodiscard]] Patient read_patient_input(const std::filesystem::path& file,
+                                         const std::optional<std::string>& as_of = {});
 
 /// The calibration report as lines of text: the CLI prints them, the HDF5 file and twin
 /// parameter files store them.
-[[nodiscard]] inline std::vector<std::string> calibration_lines(const CalibrationReport& report) {
-  std::vector<std::string> lines;
-  for (const auto& r : report.results) {
-    lines.push_back(fmt::format("{}: measured {:.4g} {}, twin {:.4g}, residual {:+.2g} ({}; {})",
-                                r.target, r.measured, r.unit, r.twin, r.twin - r.measured,
-                                r.reached() ? fmt::format("within {:g}", r.tolerance)
-                                            : fmt::format("NOT within {:g}", r.tolerance),
-                                r.parameter));
-  }
-  for (const auto& w : report.warnings) lines.push_back("warning: " + w);
-  lines.push_back(fmt::format("{} settled twins ({:.0f} s simulated), {:.2f} s", report.simulations,
-                              report.simulated, report.seconds));
-  return lines;
-}
+[[nodiscard]] std::vector<std::string> calibration_lines(const CalibrationReport& report);
 
 /// How outputs (the HDF5 file's `patient_file`) name a patient's source, never by a path (file
 /// names of records often hold the patient's name; a path of the user's machine says who ran
@@ -114,18 +54,11 @@ struct PatientInputFile {
 /// Harbor does not allow; the patient's random code links it), a patient or twin parameter
 /// file, which holds only de-identified values, by its file's digest (`file_sha256`; empty:
 /// no file).
-[[nodiscard]] inline std::string patient_source_label(const Patient& patient,
-                                                      const std::string& file_sha256) {
-  if (patient.from_health_record) return "FHIR health record (linked by the patient's code)";
-  if (file_sha256.empty()) return "none";
-  return "patient file, sha256 " + file_sha256;
-}
+[[nodiscard]] std::string patient_source_label(const Patient& patient,
+                                               const std::string& file_sha256);
 
 /// How outputs name a model: its name and the digest of its file (not its path).
-[[nodiscard]] inline std::string model_source_label(const BodyModel& model) {
-  const std::string digest = model_digest(model);
-  return digest.empty() ? model.name : fmt::format("{}, model file sha256 {}", model.name, digest);
-}
+[[nodiscard]] std::string model_source_label(const BodyModel& model);
 
 struct PersonaliseOptions {
   bool calibrate = true;              ///< fit to the measured vitals, if the patient has any
@@ -148,67 +81,26 @@ struct PersonalisedModel {
 
 /// Scales `model` to `patient` (body size, age, haemoglobin) and calibrates it to the
 /// patient's measured vitals, if there are some and options.calibrate.
-[[nodiscard]] inline PersonalisedModel personalise(BodyModel model, Patient patient,
-                                                   const PersonaliseOptions& options = {}) {
-  PersonalisedModel out{std::move(model), std::move(patient), std::nullopt, {}, false, {}};
-  out.patient_source = patient_source_label(out.patient, "");
-  if (options.on_patient) options.on_patient(out.patient);
-  scale_to_patient(out.model, out.patient);
-  const bool has_vitals =
-      std::any_of(out.patient.measurements.begin(), out.patient.measurements.end(),
-                  [](double v) { return !std::isnan(v); });
-  if (options.calibrate && has_vitals) {
-    CalibrationOptions calibration;
-    calibration.cancel = options.cancel;
-    out.report = calibrate(out.model, out.patient, calibration);
-    if (const auto broken = out.model.rule_violation()) {
-      // Not broken->message: it quotes the value, which may be the record's (a heart rate).
-      throw CalibrationError(fmt::format(
-          "patient {}: calibration would set {} beyond what the model's other parameters allow "
-          "(docs/patient-records.md, \"Calibration\"); the measured vitals lie outside what "
-          "this model represents",
-          out.patient.id, broken->parameter));
-    }
-    out.calibration = calibration_lines(*out.report);
-    out.calibrated = true;
-  }
-  return out;
-}
+[[nodiscard]] PersonalisedModel personalise(BodyModel model, Patient patient,
+                                            const PersonaliseOptions& options = {});
 
 /// The model of a twin parameter file, loaded as it was stored (no scaling or calibration
 /// again).
-[[nodiscard]] inline PersonalisedModel personalise_from_twin_parameters(
-    BodyModel model, const PatientInputFile& input) {
-  PersonalisedModel out{std::move(model), {}, std::nullopt, {}, false, {}};
-  std::string warning;
-  TwinParameters twin = load_twin_parameters_text(input.bytes, input.path, out.model, &warning);
-  if (!warning.empty()) out.warnings.push_back(warning);
-  out.patient = std::move(twin.patient);
-  out.calibration = std::move(twin.calibration);
-  out.calibrated = twin.calibrated;
-  return out;
-}
+[[nodiscard]] PersonalisedModel personalise_from_twin_parameters(BodyModel model,
+                                                                 const PatientInputFile& input);
 
 /// The one personalisation path, for a patient input of any kind: a twin parameter file is
 /// loaded as it was stored (no scaling or calibration again); a patient file or a health
 /// record is scaled to and calibrated (personalise() above). Outputs name the source by the
 /// input's digest (patient_source_label()).
-[[nodiscard]] inline PersonalisedModel personalise(BodyModel model, const PatientInputFile& input,
-                                                   const PersonaliseOptions& options = {},
-                                                   const std::optional<std::string>& as_of = {}) {
-  PersonalisedModel out = input.kind == PatientInput::twin_parameters
-                              ? personalise_from_twin_parameters(std::move(model), input)
-                              : personalise(std::move(model), patient_of(input, as_of), options);
-  out.patient_source = patient_source_label(out.patient, input.sha256);
-  return out;
-}
+[[nodiscard]] PersonalisedModel personalise(BodyModel model, const PatientInputFile& input,
+                                            const PersonaliseOptions& options = {},
+                                            const std::optional<std::string>& as_of = {});
 
 /// personalise() of a patient input file of any kind, read once.
-[[nodiscard]] inline PersonalisedModel personalise(BodyModel model,
-                                                   const std::filesystem::path& patient_file,
-                                                   const PersonaliseOptions& options = {},
-                                                   const std::optional<std::string>& as_of = {}) {
-  return personalise(std::move(model), read_patient_input_file(patient_file), options, as_of);
-}
+[[nodiscard]] PersonalisedModel personalise(BodyModel model,
+                                            const std::filesystem::path& patient_file,
+                                            const PersonaliseOptions& options = {},
+                                            const std::optional<std::string>& as_of = {});
 
 }  // namespace physiotwin

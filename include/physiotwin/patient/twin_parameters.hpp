@@ -3,16 +3,15 @@
 // twin, stored. `physiotwin calibrate RECORD --out twin.json` writes one; `run --patient`
 // reads it and gets the same twin without scaling or calibrating again. It holds the
 // de-identified patient (pseudonymous id, record digest, measured values), the calibration
-// report and the value of every parameter of the model, with its unit.
-#include <fmt/format.h>
-
-#include <algorithm>
+// report and the value of every parameter of the model, with its unit. Read and written by
+// src/files/twin_parameters.cpp.
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "physiotwin/core/json_reader.hpp"
-#include "physiotwin/core/sha256.hpp"
+#include <nlohmann/json_fwd.hpp>
+
 #include "physiotwin/model/body_model.hpp"
 #include "physiotwin/patient/body.hpp"
 
@@ -31,10 +30,7 @@ struct TwinParameters {
 };
 
 /// Whether a parsed JSON document is a twin parameter file.
-[[nodiscard]] inline bool is_twin_parameters(const nlohmann::json& document) {
-  return document.is_object() && document.contains("format") &&
-         document["format"] == twin_parameters_format;
-}
+[[nodiscard]] bool is_twin_parameters(const nlohmann::json& document);
 
 /// The SHA-256 of a model file, by which a twin parameter file names the model it was made
 /// from: of the bytes the loader read (empty for a model not read from a file).
@@ -44,139 +40,21 @@ struct TwinParameters {
 
 /// Writes `model` (scaled to and calibrated for `twin.patient`) as a twin parameter file.
 /// Written whole or not at all (core/atomic_file.hpp).
-inline void write_twin_parameters(const std::filesystem::path& file, const BodyModel& model,
-                                  const TwinParameters& twin) {
-  // Ordered: the parameters in the model's order, as `physiotwin params` lists them. Values
-  // are written with 17 significant digits, so reading them back gives the same doubles.
-  nlohmann::ordered_json parameters = nlohmann::ordered_json::object();
-  for (const Parameter& p : model.parameters.all()) {
-    parameters[p.name] = nlohmann::ordered_json{{"value", p.value}, {"unit", p.unit}};
-  }
-  const bool baroreflex_at_operating_point =
-      model.baroreflex && model.baroreflex->initial_state.empty();
-  nlohmann::ordered_json document{
-      {"format", twin_parameters_format},
-      {"version", twin_parameters_version},
-      {"model", {{"name", model.name}, {"sha256", model_digest(model)}}},
-      {"patient", patient_json(twin.patient)},
-      {"calibration",
-       {{"calibrated", twin.calibrated},
-        {"baroreflex_starts_at_operating_point", baroreflex_at_operating_point},
-        {"report", twin.calibration}}},
-      {"parameters", parameters}};
-  if (!model.start_state.empty()) {
-    // The settled resting state calibration found: the stored twin starts there.
-    nlohmann::ordered_json state = nlohmann::ordered_json::object();
-    for (std::size_t i = 0; i < model.state_size(); ++i)
-      state[model.state_names()[i]] = model.start_state[i];
-    document["start_state"] = state;
-  }
-  write_text_file_atomically(file, document.dump(1) + "\n");
-}
+void write_twin_parameters(const std::filesystem::path& file, const BodyModel& model,
+                           const TwinParameters& twin);
 
 /// Reads a twin parameter file into `model` (loaded from the model file it was made from):
 /// every parameter the model has must be in the file, with the same unit and inside its
 /// range, and the file must name no other. The model's initial volumes follow the patient's
 /// body as scale_to_patient() sets them. `warning` receives a note when the model file
 /// differs from the one the parameters were made from (the names and units still match).
-[[nodiscard]] inline TwinParameters load_twin_parameters_text(std::string_view text,
-                                                              const std::filesystem::path& file,
-                                                              BodyModel& model,
-                                                              std::string* warning = nullptr) {
-  const nlohmann::json document = parse_json_text(text, file.string());
-  const JsonView root(document, file.string(), "");
-  static constexpr std::array<std::string_view, 7> members{
-      "format", "version", "model", "patient", "calibration", "parameters", "start_state"};
-  root.reject_unknown_members(members);
-  if (root["format"].string() != twin_parameters_format)
-    root["format"].fail(fmt::format("expected \"{}\"", twin_parameters_format));
-  const double version = root["version"].number();
-  if (version != 1 && version != twin_parameters_version) {
-    root["version"].fail(
-        fmt::format("only versions 1 and {} are supported", twin_parameters_version));
-  }
-  const JsonView model_node = root["model"];
-  if (model_node["name"].string() != model.name) {
-    model_node["name"].fail(fmt::format("made from model \"{}\", but the model is \"{}\" ({})",
-                                        model_node["name"].string(), model.name,
-                                        model.source_file));
-  }
-  const std::string digest = model_digest(model);
-  if (warning && !digest.empty() && model_node["sha256"].string() != digest) {
-    *warning = fmt::format(
-        "{}: made from another version of model {} (sha256 {}...); the parameters' names "
-        "and units match this one ({}...)",
-        file.string(), model.name, model_node["sha256"].string().substr(0, 12),
-        digest.substr(0, 12));
-  }
-  TwinParameters twin;
-  twin.patient = read_patient(root["patient"]);
-  const JsonView calibration = root["calibration"];
-  twin.calibrated = calibration["calibrated"].boolean();
-  for (std::size_t i = 0; i < calibration["report"].array_size(); ++i)
-    twin.calibration.push_back(calibration["report"].at_index(i).string());
-
-  // The body first (initial volumes, and the parameters a body sets), then every value.
-  scale_to_patient(model, twin.patient);
-  const JsonView parameters = root["parameters"];
-  for (const std::string& name : parameters.member_names()) {
-    if (!model.parameters.contains(name)) {
-      parameters[name].fail(fmt::format("model {} has no parameter \"{}\"", model.name, name));
-    }
-  }
-  for (const Parameter& p : model.parameters.all()) {
-    if (!parameters.has(p.name)) {
-      parameters.fail(fmt::format("parameter \"{}\" of model {} is missing", p.name, model.name));
-    }
-    const JsonView entry = parameters[p.name];
-    static constexpr std::array<std::string_view, 2> entry_members{"value", "unit"};
-    entry.reject_unknown_members(entry_members);
-    if (entry["unit"].string() != p.unit) {
-      entry["unit"].fail(fmt::format("expected \"{}\", the unit of {}", p.unit, p.name));
-    }
-    const double value = entry["value"].number();
-    if (!std::isfinite(value) || value < p.min || value > p.max) {
-      entry["value"].fail(fmt::format("{} = {:g} {} is outside the allowed range {}", p.name, value,
-                                      p.unit, describe_range(p)));
-    }
-  }
-  for (std::size_t i = 0; i < model.parameters.size(); ++i) {
-    const std::string name = model.parameters.at(i).name;
-    model.parameters.set_derived(i, parameters[name]["value"].number(), file.string());
-  }
-  if (const auto broken = model.rule_violation()) {
-    parameters[broken->parameter]["value"].fail(broken->message);
-  }
-  // A calibrated baroreflex rests at its new set point: it starts at its operating point,
-  // not at the model file's resting state (as calibrate() leaves it).
-  if (calibration["baroreflex_starts_at_operating_point"].boolean() && model.baroreflex)
-    model.baroreflex->initial_state.clear();
-  model.refresh();
-  if (root.has("start_state")) {
-    const JsonView state = root["start_state"];
-    const auto& names = model.state_names();
-    for (const std::string& name : state.member_names()) {
-      if (std::find(names.begin(), names.end(), name) == names.end())
-        state[name].fail(fmt::format("model {} has no state \"{}\"", model.name, name));
-    }
-    std::vector<double> values;
-    for (const std::string& name : names) {
-      if (!state.has(name))
-        state.fail(fmt::format("state \"{}\" of model {} is missing", name, model.name));
-      const double value = state[name].number();
-      if (!std::isfinite(value)) state[name].fail("must be a finite number");
-      values.push_back(value);
-    }
-    model.start_state = std::move(values);
-  }
-  return twin;
-}
+[[nodiscard]] TwinParameters load_twin_parameters_text(std::string_view text,
+                                                       const std::filesystem::path& file,
+                                                       BodyModel& model,
+                                                       std::string* warning = nullptr);
 
 /// load_twin_parameters_text() of a file.
-[[nodiscard]] inline TwinParameters load_twin_parameters(const std::filesystem::path& file,
-                                                         BodyModel& model,
-                                                         std::string* warning = nullptr) {
-  return load_twin_parameters_text(read_text_file(file), file, model, warning);
-}
+[[nodiscard]] TwinParameters load_twin_parameters(const std::filesystem::path& file,
+                                                  BodyModel& model, std::string* warning = nullptr);
 
 }  // namespace physiotwin

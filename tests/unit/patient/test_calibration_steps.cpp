@@ -1,11 +1,11 @@
-// The pieces calibration (patient/calibration.hpp) is built from (patient/calibration_steps.hpp),
+// The pieces calibration (src/patient/calibration.cpp) is built from (calibration_steps.hpp),
 // each checked against what it must satisfy by construction. Whether calibrated twins hold
 // their targets is checked by re-simulating them: tests/validation/test_calibration.cpp.
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <physiotwin/patient/calibration_steps.hpp>
 #include <vector>
+#include "patient/calibration_steps.hpp"
 
 #include "../../helpers.hpp"
 

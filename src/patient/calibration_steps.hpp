@@ -1,5 +1,5 @@
 #pragma once
-// The pieces calibration (patient/calibration.hpp) is built from: factors on groups of
+// The pieces calibration (src/patient/calibration.cpp) is built from: factors on groups of
 // parameters, the mechanics-only model and moving states between layouts, the values and
 // tolerances of the targets, the baroreflex's resting set point and heart-period ratio, and
 // the shunt fraction for an SpO2. Each is small and checked through calibrate()'s tests.
