@@ -71,6 +71,21 @@ struct RecordedTwin {
   MemoryRecorder rec;
 };
 
+/// Mean of a signal over the recorded samples with from <= t < to (none there: a failure).
+inline double sample_mean(const Twin& twin, const MemoryRecorder& rec, const std::string& signal,
+                          double from, double to) {
+  const std::size_t s = twin.signals().index_of(signal);
+  double sum = 0.0;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < rec.times.size(); ++i) {
+    if (rec.times[i] < from || rec.times[i] >= to) continue;
+    sum += rec.samples[i][s];
+    ++n;
+  }
+  if (n == 0) throw InputError("no sample of " + signal + " in the interval");
+  return sum / double(n);
+}
+
 /// Mean of a metric over the last n recorded beats.
 inline double last_beats_mean(const Twin& twin, const MemoryRecorder& rec,
                               const std::string& metric, std::size_t n = 5) {

@@ -39,20 +39,6 @@ GasResponse breathe(double fio2, double fico2, double minutes) {
   return r;
 }
 
-/// Mean of a signal over the recorded samples with t0 <= t < t1.
-double sample_mean(const Twin& twin, const MemoryRecorder& rec, const std::string& signal,
-                   double t0, double t1) {
-  const std::size_t s = twin.signals().index_of(signal);
-  double sum = 0.0;
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < rec.times.size(); ++i) {
-    if (rec.times[i] < t0 || rec.times[i] >= t1) continue;
-    sum += rec.samples[i][s];
-    ++n;
-  }
-  return sum / double(n);
-}
-
 }  // namespace
 
 // Issue 3: at steady state the O2 taken up in the lungs equals the O2 the tissues consume
@@ -63,11 +49,13 @@ TEST(GasExchange, UptakeMatchesConsumptionAtRest) {
   test_support::RecordedTwin run(test_support::reference_model());
   auto& [twin, rec] = run;
   twin.advance(120.0);
-  const double uptake = sample_mean(twin, rec, "lungs.o2_uptake", 60.0, 120.0);
-  const double consumed = sample_mean(twin, rec, "tissues.o2_consumption", 60.0, 120.0);
+  const double uptake = test_support::sample_mean(twin, rec, "lungs.o2_uptake", 60.0, 120.0);
+  const double consumed =
+      test_support::sample_mean(twin, rec, "tissues.o2_consumption", 60.0, 120.0);
   EXPECT_NEAR(uptake, consumed, 0.02 * consumed);
-  const double output = sample_mean(twin, rec, "lungs.co2_output", 60.0, 120.0);
-  const double produced = sample_mean(twin, rec, "tissues.co2_production", 60.0, 120.0);
+  const double output = test_support::sample_mean(twin, rec, "lungs.co2_output", 60.0, 120.0);
+  const double produced =
+      test_support::sample_mean(twin, rec, "tissues.co2_production", 60.0, 120.0);
   EXPECT_NEAR(output, produced, 0.02 * produced);
 }
 
@@ -83,8 +71,8 @@ TEST(GasExchange, RestingMetabolismIsPlausibleForTheBody) {
     test_support::RecordedTwin run(test_support::reference_model(patient));
     auto& [twin, rec] = run;
     twin.advance(120.0);
-    const double uptake = sample_mean(twin, rec, "lungs.o2_uptake", 60.0, 120.0);
-    const double output = sample_mean(twin, rec, "lungs.co2_output", 60.0, 120.0);
+    const double uptake = test_support::sample_mean(twin, rec, "lungs.o2_uptake", 60.0, 120.0);
+    const double output = test_support::sample_mean(twin, rec, "lungs.co2_output", 60.0, 120.0);
     const Patient p =
         load_patient(test_support::model_path("patients/" + std::string(patient) + ".json"));
     const double index = uptake / du_bois_body_surface_area_m2(p.height_cm, p.weight_kg);
@@ -165,7 +153,7 @@ TEST(GasExchange, ArteriesFollowTheLungsAfterATransitDelay) {
   twin.schedule(a);
   twin.advance(100.0);
   auto first_drop = [&](const std::string& signal) {
-    const double base = sample_mean(twin, rec, signal, 50.0, 60.0);
+    const double base = test_support::sample_mean(twin, rec, signal, 50.0, 60.0);
     const std::size_t s = twin.signals().index_of(signal);
     for (std::size_t i = 0; i < rec.times.size(); ++i) {
       if (rec.times[i] > 60.0 && rec.samples[i][s] < base - 5.0) return rec.times[i];

@@ -15,7 +15,7 @@ struct Resting {
 };
 
 // 60 s: the periodic steady state is reached well within it (see PeriodicSteadyState).
-std::unique_ptr<Resting> simulate(const std::string& patient) {
+std::unique_ptr<Resting> simulate_resting(const std::string& patient) {
   auto r = std::make_unique<Resting>();
   r->twin = std::make_unique<Twin>(test_support::reference_model(patient));
   r->twin->add_recorder(r->rec);
@@ -30,7 +30,7 @@ class RestingAdult : public ::testing::TestWithParam<std::string> {};
 TEST_P(RestingAdult, MetricsFallInsidePublishedNormalRanges) {
   const std::string patient = GetParam();
   const std::string sex = patient == "adult_female" ? "female" : "male";
-  const auto r = simulate(patient);
+  const auto r = simulate_resting(patient);
   ASSERT_GT(r->rec.beats.size(), 60u);
   const char* required[] = {"heart_rate",
                             "systolic_pressure",
@@ -73,16 +73,6 @@ TEST_P(RestingAdult, MetricsFallInsidePublishedNormalRanges) {
 // criterion applies to the time averages over a breath of aortic pressure and aortic outflow
 // (the stroke volume's per-breath counterpart): the last whole breath before 20 s (15 to
 // 20 s) against the one before. Without breathing it applies to every beat from 15 to 20 s.
-namespace {
-double sample_mean(const MemoryRecorder& rec, std::size_t signal, double from, double to) {
-  double sum = 0.0;
-  int n = 0;
-  for (std::size_t i = 0; i < rec.times.size(); ++i) {
-    if (rec.times[i] >= from && rec.times[i] < to) sum += rec.samples[i][signal], ++n;
-  }
-  return sum / n;
-}
-}  // namespace
 
 TEST(PeriodicSteadyState, ReachedWithinTwentySeconds) {
   for (const bool breathing : {true, false}) {
@@ -95,9 +85,9 @@ TEST(PeriodicSteadyState, ReachedWithinTwentySeconds) {
       ASSERT_GE(rec.breath_times.size(), 3u);
       const double period = 60.0 / twin.model().parameters.value("respiration.rate");
       for (const char* signal : {"aorta.pressure", "aortic_valve.flow"}) {
-        const std::size_t s = twin.signals().index_of(signal);
-        const double last = sample_mean(rec, s, 20.0 - period, 20.0);
-        const double before = sample_mean(rec, s, 20.0 - 2 * period, 20.0 - period);
+        const double last = test_support::sample_mean(twin, rec, signal, 20.0 - period, 20.0);
+        const double before =
+            test_support::sample_mean(twin, rec, signal, 20.0 - 2 * period, 20.0 - period);
         EXPECT_LT(std::abs(last / before - 1.0), 0.005) << signal;
       }
       continue;
@@ -120,7 +110,7 @@ TEST(PeriodicSteadyState, ReachedWithinTwentySeconds) {
 // Resting breathing of the reference adults (issue 3 item 7): respiratory rate, tidal
 // volume and minute ventilation inside the bands of metrics/normal_ranges.hpp.
 TEST_P(RestingAdult, BreathingFallsInsideNormalRanges) {
-  const auto r = simulate(GetParam());
+  const auto r = simulate_resting(GetParam());
   ASSERT_TRUE(r->twin->breaths().has_value());
   ASSERT_GE(r->rec.breaths.size(), 10u);
   const auto& metrics = r->twin->breaths()->metrics();

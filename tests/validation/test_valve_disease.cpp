@@ -11,7 +11,7 @@ struct Outcome {
       forward_sv;
 };
 
-Outcome simulate(const std::string& parameter = "", double value = 0.0) {
+Outcome simulate_valves(const std::string& parameter = "", double value = 0.0) {
   BodyModel model = test_support::reference_model();
   if (!parameter.empty()) model.set_parameter(parameter, value);
   test_support::RecordedTwin twin_run(std::move(model));
@@ -35,19 +35,19 @@ Outcome simulate(const std::string& parameter = "", double value = 0.0) {
 // regression (docs/validation.md gives both); the grades agree. Plus issue 2's effects: the LV
 // pressure rises, the healthy valve's gradient is normal.
 TEST(ValveDisease, AorticStenosisIsGradedAsPatientsWithThatValveAreaAre) {
-  const Outcome healthy = simulate();
+  const Outcome healthy = simulate_valves();
   EXPECT_LT(healthy.aortic_peak_velocity, 2.0);
   EXPECT_LT(healthy.aortic_peak_gradient, 16.0);
-  const Outcome moderate = simulate("aortic_valve.max_area", 1.0);
+  const Outcome moderate = simulate_valves("aortic_valve.max_area", 1.0);
   EXPECT_GE(moderate.aortic_peak_velocity, 3.0);
   EXPECT_LT(moderate.aortic_peak_velocity, 4.0);
   EXPECT_GE(moderate.aortic_mean_gradient, 20.0);
   EXPECT_LT(moderate.aortic_mean_gradient, 40.0);
-  const Outcome severe = simulate("aortic_valve.max_area", 0.75);
+  const Outcome severe = simulate_valves("aortic_valve.max_area", 0.75);
   EXPECT_GE(severe.aortic_peak_velocity, 4.0);
   EXPECT_GE(severe.aortic_mean_gradient, 40.0);
   EXPECT_LT(severe.aortic_mean_gradient, 60.0);  // not yet very severe
-  const Outcome very_severe = simulate("aortic_valve.max_area", 0.6);
+  const Outcome very_severe = simulate_valves("aortic_valve.max_area", 0.6);
   EXPECT_GE(very_severe.aortic_mean_gradient, 60.0);
   EXPECT_GT(severe.lv_peak, healthy.lv_peak + 20.0);
   EXPECT_GT(very_severe.lv_peak, severe.lv_peak);
@@ -61,12 +61,12 @@ TEST(ValveDisease, AorticStenosisIsGradedAsPatientsWithThatValveAreaAre) {
 // patients the thresholds were drawn from). At 0.20 cm2, the lower edge of moderate (0.20-0.39
 // cm2), the fraction is moderate too (30-49 %). Forward stroke volume falls.
 TEST(ValveDisease, MitralRegurgitationIsGradedAsItsOrificeIs) {
-  const Outcome healthy = simulate();
+  const Outcome healthy = simulate_valves();
   EXPECT_LT(healthy.mitral_rf, 0.05);
-  const Outcome moderate = simulate("mitral_valve.min_area", 0.2);
+  const Outcome moderate = simulate_valves("mitral_valve.min_area", 0.2);
   EXPECT_GE(moderate.mitral_rf, 0.30);
   EXPECT_LT(moderate.mitral_rf, 0.50);
-  const Outcome severe = simulate("mitral_valve.min_area", 0.4);
+  const Outcome severe = simulate_valves("mitral_valve.min_area", 0.4);
   EXPECT_GE(severe.mitral_rf, 0.45);
   EXPECT_LE(severe.mitral_rf, 0.55);
   EXPECT_LT(severe.forward_sv, moderate.forward_sv);

@@ -321,6 +321,9 @@ class ModelEvaluator {
   }
 
   // ---- topology, copied from the description by prepare() ----
+  // Copied, not pointed to: the evaluator is part of a twin's value (a copied Twin evaluates
+  // without reaching back into a description that may have moved). The optional blocks are
+  // copied whole; of them only the initial states (a few hundred bytes) go unused here.
   StateIndices at_;
   std::vector<CompartmentKind> kind_;
   std::vector<std::size_t> chamber_activation_;
