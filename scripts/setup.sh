@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libeigen3-dev libsundials-dev libhdf5-dev hdf5-tools
-  libfmt-dev nlohmann-json3-dev libcli11-dev libsodium-dev
+  libfmt-dev nlohmann-json3-dev libcli11-dev libsodium-dev libboost-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   pybind11-dev python3-dev python3-numpy python3-h5py python3-pytest python3-venv
   python3-matplotlib python3-pandas python3-setuptools python3-pip python3-wheel

@@ -2,7 +2,8 @@
 // The physiotwin command-line tool: `run`, `params`, `info`, `calibrate`, `settle`, parsed by
 // CLI11 (every command has --help listing each option with its default and unit). Exit status
 // 0 on success, 2 for bad input (arguments, model, patient, output path), 3 when the solver
-// fails or calibration cannot fit the vitals; interrupted by SIGINT / SIGTERM, the tool dies of
+// fails or calibration cannot fit the vitals, 4 when a cohort's file was written but members
+// failed; interrupted by SIGINT / SIGTERM, the tool dies of
 // the signal (a shell's $? is 130 / 143).
 // This header is light on purpose (no model, no solver): the files that only parse, print or
 // watch signals compile in seconds. What builds a twin is in model_options.hpp.
@@ -24,6 +25,8 @@ namespace physiotwin::cli {
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_bad_input = 2;
 inline constexpr int exit_solver_failure = 3;
+/// `cohort`: the file was written, but at least one member failed (its error is in the file).
+inline constexpr int exit_members_failed = 4;
 
 /// A bad command line: printed with the usage hint, exit status 2.
 struct UsageError : InputError {
@@ -48,6 +51,7 @@ Command add_params_command(CLI::App& tool);
 Command add_info_command(CLI::App& tool);
 Command add_calibrate_command(CLI::App& tool);
 Command add_settle_command(CLI::App& tool);
+Command add_cohort_command(CLI::App& tool);
 
 // ---- interruption (SIGINT, SIGTERM) ----
 /// Installs the handlers: a signal sets the flag interruption() returns; the work stops at its

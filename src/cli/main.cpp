@@ -20,13 +20,15 @@ int main(int argc, char** argv) {
       "physiotwin"};
   tool.footer(
       "exit status: 0 success, 2 bad input (nothing written), 3 the solver failed or the "
-      "vitals cannot be calibrated to, killed by SIGINT/SIGTERM when interrupted (the shell "
+      "vitals cannot be calibrated to, 4 a cohort was written but some of its members failed, "
+      "killed by SIGINT/SIGTERM when interrupted (the shell "
       "shows 130/143; nothing written)");
   tool.set_version_flag("--version", std::string(library_version));
   tool.require_subcommand(1);
   std::vector<cli::Command> commands = {
-      cli::add_run_command(tool), cli::add_params_command(tool), cli::add_info_command(tool),
-      cli::add_calibrate_command(tool), cli::add_settle_command(tool)};
+      cli::add_run_command(tool),    cli::add_params_command(tool),
+      cli::add_info_command(tool),   cli::add_calibrate_command(tool),
+      cli::add_settle_command(tool), cli::add_cohort_command(tool)};
   std::string command = "physiotwin";
   try {
     tool.parse(argc, argv);

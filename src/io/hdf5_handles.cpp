@@ -35,7 +35,6 @@ void silence_hdf5_errors() {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
 }
 
-namespace {
 Handle untimed_object_properties(hid_t cls) {
   Handle plist(H5Pcreate(cls), H5Pclose, "H5Pcreate");
   check(H5Pset_obj_track_times(plist, false), "H5Pset_obj_track_times");
@@ -49,7 +48,6 @@ Handle string_type(std::size_t size) {
   check(H5Tset_strpad(type, H5T_STR_NULLTERM), "H5Tset_strpad");
   return type;
 }
-}  // namespace
 
 Handle create_group(hid_t parent, const std::string& name) {
   Handle gcpl = untimed_object_properties(H5P_GROUP_CREATE);
@@ -157,6 +155,14 @@ std::string read_string_attribute(hid_t object, const std::string& name) {
   double v = 0;
   check(H5Aread(attr, H5T_NATIVE_DOUBLE, &v), "H5Aread");
   return fmt::format("{:g}", v);
+}
+
+long long read_int_attribute(hid_t object, const std::string& name, long long fallback) {
+  if (H5Aexists(object, name.c_str()) <= 0) return fallback;
+  Handle attr(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose, "H5Aopen");
+  long long v = 0;
+  check(H5Aread(attr, H5T_NATIVE_LLONG, &v), "H5Aread " + name);
+  return v;
 }
 
 std::vector<std::string> list_members(hid_t group) {

@@ -42,6 +42,13 @@ void check(herr_t status, const std::string& what);
 /// Silences HDF5's own error printing: we report errors ourselves.
 void silence_hdf5_errors();
 
+/// Creation properties of class `cls` without modification times.
+Handle untimed_object_properties(hid_t cls);
+/// A fixed-length, null-terminated UTF-8 string type of `size` bytes (at least 1).
+Handle string_type(std::size_t size);
+/// Reads an integer attribute; `fallback` when there is none.
+long long read_int_attribute(hid_t object, const std::string& name, long long fallback);
+
 /// Group and dataset creation without modification times, so that two runs give
 /// byte-identical files apart from the "created" attribute.
 Handle create_group(hid_t parent, const std::string& name);

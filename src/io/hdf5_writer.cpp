@@ -1,18 +1,14 @@
 // Writes format version 1 (docs/hdf5-format.md). Samples are buffered and appended in
 // chunks, so memory stays bounded on long runs; the file lives under a temporary name
 // until commit() renames it.
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
-#include <chrono>
-#include <cstdlib>
-#include <ctime>
 #include <optional>
 #include <system_error>
 
 #include "io/hdf5_handles.hpp"
+#include "io/run_layout.hpp"
 #include "physiotwin/actions/action_details.hpp"
-#include "physiotwin/build_info.hpp"
 #include "physiotwin/core/atomic_file.hpp"
 #include "physiotwin/core/temporary_files.hpp"
 #include "physiotwin/io/hdf5.hpp"
@@ -23,16 +19,6 @@ using detail::Handle;
 
 namespace {
 constexpr hsize_t chunk_samples = 1024;
-
-/// UTC creation time; SOURCE_DATE_EPOCH (reproducible-builds.org) overrides the clock, so
-/// that two runs can be compared byte for byte.
-std::string creation_time() {
-  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
-    now = static_cast<std::time_t>(std::strtoll(epoch, nullptr, 10));
-  }
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(now));
-}
 }  // namespace
 
 struct Hdf5Recorder::Impl {
@@ -54,34 +40,6 @@ struct Hdf5Recorder::Impl {
   std::vector<double> action_times;
   std::vector<std::string> action_names, action_details;
   bool committed = false;
-
-  /// One group of per-event metrics (/beats, /breaths): time and a dataset per metric.
-  void write_metric_group(const char* group_name, const char* time_description,
-                          const std::vector<MetricInfo>& infos, const std::vector<double>& times,
-                          const std::vector<std::vector<double>>& values) {
-    Handle group = detail::create_group(file, group_name);
-    Handle time = detail::create_series(group, "time", 256);
-    detail::write_string_attribute(time, "unit", "s");
-    detail::write_string_attribute(time, "description", time_description);
-    detail::append_to_series(time, times);
-    for (std::size_t m = 0; m < infos.size(); ++m) {
-      Handle d = detail::create_series(group, infos[m].name, 256);
-      detail::write_string_attribute(d, "unit", infos[m].unit);
-      detail::write_string_attribute(d, "description", infos[m].description);
-      detail::append_to_series(d, values[m]);
-    }
-  }
-
-  void write_actions() {
-    Handle group = detail::create_group(file, "actions");
-    Handle time = detail::create_series(group, "time", 64);
-    detail::write_string_attribute(time, "unit", "s");
-    detail::write_string_attribute(time, "description",
-                                   "simulated time at which each action was applied");
-    detail::append_to_series(time, action_times);
-    detail::write_string_array(group, "action", action_names);
-    detail::write_string_array(group, "details", action_details);
-  }
 
   void flush_samples() {
     detail::append_to_series(time_dataset, time_buffer);
@@ -128,73 +86,13 @@ Hdf5Recorder::~Hdf5Recorder() {
 void Hdf5Recorder::begin(const RunHeader& header) {
   Impl& s = *impl_;
   const BodyModel& model = header.model;
-  const RunDescription& run = header.description;
   const hid_t root = s.file;
-  detail::write_string_attribute(root, "format", hdf5_format_name);
-  detail::write_int_attribute(root, "format_version", hdf5_format_version);
-  detail::write_string_attribute(root, "library_version", library_version);
-  detail::write_string_attribute(root, "created", creation_time());
-  detail::write_string_attribute(root, "model_name", model.name);
-  detail::write_string_attribute(root, "model_description", model.description);
-  detail::write_string_attribute(root, "model_file", run.model_file);
-  detail::write_string_attribute(root, "patient_id", run.patient_id);
-  detail::write_string_attribute(root, "patient_file", run.patient_file);
-  detail::write_string_attribute(root, "patient_measured",
-                                 fmt::format("{}", fmt::join(run.patient_measured, "; ")));
-  detail::write_string_attribute(root, "patient_assumed",
-                                 fmt::format("{}", fmt::join(run.patient_assumed, "; ")));
-  detail::write_string_attribute(root, "calibration",
-                                 fmt::format("{}", fmt::join(run.calibration, "; ")));
-  detail::write_string_attribute(root, "parameter_overrides",
-                                 fmt::format("{}", fmt::join(run.overrides, "; ")));
-  detail::write_double_attribute(root, "sample_rate", header.sample_rate);
-
-  {
-    Handle group = detail::create_group(root, "parameters");
-    for (const Parameter& p : model.parameters.all()) {
-      Handle d = detail::create_scalar(group, p.name, p.value);
-      detail::write_string_attribute(d, "unit", p.unit);
-      detail::write_double_attribute(d, "min", p.min);
-      detail::write_double_attribute(d, "max", p.max);
-      detail::write_string_attribute(d, "description", p.description);
-      detail::write_string_attribute(d, "source", p.source);
-    }
-  }
-  {
-    Handle group = detail::create_group(root, "model");
-    Handle compartments = detail::create_group(group, "compartments");
-    for (const Compartment& c : model.compartments) {
-      Handle g = detail::create_group(compartments, c.name);
-      detail::write_string_attribute(g, "kind", std::string(name_of(c.kind)));
-      detail::write_string_attribute(g, "description", c.description);
-      detail::write_string_attribute(g, "region", c.region);
-      detail::write_int_attribute(g, "thoracic", c.thoracic ? 1 : 0);
-      detail::write_string_attribute(g, "pressure_signal", c.name + ".pressure");
-      detail::write_string_attribute(g, "volume_signal", c.name + ".volume");
-    }
-    Handle connections = detail::create_group(group, "connections");
-    for (const Connection& c : model.connections) {
-      Handle g = detail::create_group(connections, c.name);
-      detail::write_string_attribute(g, "kind", std::string(name_of(c.kind)));
-      detail::write_string_attribute(g, "description", c.description);
-      detail::write_string_attribute(g, "region", c.region);
-      detail::write_string_attribute(g, "from", model.compartments[c.from].name);
-      detail::write_string_attribute(g, "to", model.compartments[c.to].name);
-      detail::write_string_attribute(g, "organ_bed", c.organ_bed);
-      detail::write_string_attribute(g, "flow_signal", c.name + ".flow");
-    }
-  }
-  s.timeseries = detail::create_group(root, "timeseries");
-  s.time_dataset = detail::create_series(s.timeseries, "time", chunk_samples);
-  detail::write_string_attribute(s.time_dataset, "unit", "s");
-  detail::write_string_attribute(s.time_dataset, "description", "simulated time of each sample");
-  for (const SignalInfo& info : model.signals().all()) {
-    Handle d = detail::create_series(s.timeseries, info.name, chunk_samples);
-    detail::write_string_attribute(d, "unit", info.unit);
-    detail::write_string_attribute(d, "description", info.description);
-    detail::write_string_attribute(d, "region", info.region);
-    s.signal_datasets.push_back(std::move(d));
-  }
+  detail::write_run_attributes(root, header);
+  detail::write_parameters_and_topology(root, model);
+  detail::TimeseriesDatasets timeseries = detail::create_timeseries(root, model, chunk_samples);
+  s.timeseries = std::move(timeseries.group);
+  s.time_dataset = std::move(timeseries.time);
+  s.signal_datasets = std::move(timeseries.signals);
   s.signal_buffers.assign(s.signal_datasets.size(), {});
   s.metrics = header.beat_metrics;
   s.beat_values.assign(s.metrics.size(), {});
@@ -231,13 +129,13 @@ void Hdf5Recorder::action(double t, const Action& action) {
 void Hdf5Recorder::commit() {
   Impl& s = *impl_;
   s.flush_samples();
-  s.write_metric_group("beats", "start of each beat (onset of ventricular activation)", s.metrics,
-                       s.beat_times, s.beat_values);
+  detail::write_metric_group(s.file, "beats", detail::beat_time_description, s.metrics,
+                             s.beat_times, s.beat_values);
   if (!s.breath_metrics.empty()) {
-    s.write_metric_group("breaths", "start of each breath (start of inspiration)", s.breath_metrics,
-                         s.breath_times, s.breath_values);
+    detail::write_metric_group(s.file, "breaths", detail::breath_time_description, s.breath_metrics,
+                               s.breath_times, s.breath_values);
   }
-  s.write_actions();
+  detail::write_actions(s.file, s.action_times, s.action_names, s.action_details);
   s.signal_datasets.clear();
   s.time_dataset.reset();
   s.timeseries.reset();

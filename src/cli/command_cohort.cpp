@@ -1,0 +1,153 @@
+// `physiotwin cohort COHORT.json --out cohort.h5 [--threads N]`: every member of a cohort in
+// parallel (docs/cohorts.md), into one file that a rerun resumes.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <memory>
+
+#include "cli/model_options.hpp"
+#include "physiotwin/cohort/cohort_file.hpp"
+#include "physiotwin/cohort/cohort_run.hpp"
+
+namespace physiotwin::cli {
+
+namespace {
+
+struct CohortOptions {
+  std::filesystem::path description;
+  std::filesystem::path out = "cohort.h5";
+  int threads = 0;
+};
+
+/// Members done and failed, and the time left at the pace so far: a bar on a terminal, a line
+/// every tenth of the cohort otherwise (a cluster job's log).
+class CohortProgress {
+ public:
+  CohortProgress(std::size_t total, std::size_t already)
+      : total_(total),
+        done_(already),
+        start_(std::chrono::steady_clock::now()),
+        already_(already),
+        terminal_(isatty(STDERR_FILENO) == 1) {}
+
+  void member_finished(bool failed) {
+    ++done_;
+    failed_ += failed ? 1 : 0;
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double per_member = elapsed / double(done_ - already_);
+    const double left = per_member * double(total_ - done_);
+    const int tenth = int(10 * done_ / total_);
+    if (terminal_) {
+      constexpr int width = 30;
+      const int filled = int(double(width) * double(done_) / double(total_));
+      fmt::print(stderr, "\r[{:#<{}}{:<{}}] {}/{} members, {} failed, {} left   ", "", filled, "",
+                 width - filled, done_, total_, failed_, duration_text(left));
+    } else if (tenth != last_tenth_ || done_ == total_) {
+      fmt::print(stderr, "{}/{} members, {} failed, {} left\n", done_, total_, failed_,
+                 duration_text(left));
+    }
+    last_tenth_ = tenth;
+  }
+  void finish() const {
+    if (terminal_ && done_ > already_) fmt::print(stderr, "\n");
+  }
+  [[nodiscard]] double elapsed() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+
+ private:
+  static std::string duration_text(double seconds) {
+    if (seconds < 90.0) return fmt::format("{:.0f} s", seconds);
+    if (seconds < 5400.0) return fmt::format("{:.0f} min", seconds / 60.0);
+    return fmt::format("{:.1f} h", seconds / 3600.0);
+  }
+  std::size_t total_, done_, failed_ = 0;
+  std::chrono::steady_clock::time_point start_;
+  std::size_t already_;
+  bool terminal_;
+  int last_tenth_ = -1;
+};
+
+std::vector<io::InputFile> inputs_of(const cohort::CohortDescription& d) {
+  std::vector<io::InputFile> inputs{{d.file, "the cohort description"},
+                                    {d.model_file, "the cohort's model"},
+                                    {d.scenario, "the cohort's scenario"}};
+  for (const cohort::ListedMember& m : d.members) {
+    inputs.push_back({m.file, "a member's file"});
+    inputs.push_back({m.scenario, "a member's scenario"});
+  }
+  return inputs;
+}
+
+int run(const CohortOptions& options) {
+  if (options.threads < 0 || options.threads > 1024)
+    throw UsageError(
+        fmt::format("--threads {}: allowed range 0-1024 (0: one per core)", options.threads));
+  const cohort::CohortPlan plan =
+      cohort::plan_cohort(cohort::load_cohort_description(options.description),
+                          models_directory() / "circulation" / "adult.json");
+  check_output(options.out, inputs_of(plan.description));
+  cohort::CohortFileWriter file(options.out, plan);
+  if (!file.not_resumed_because().empty())
+    fmt::print(stderr,
+               "note: started anew: the unfinished file of an earlier run was not "
+               "resumed because {}\n",
+               file.not_resumed_because());
+  const std::vector<std::size_t> todo = file.remaining();
+  const int threads = cohort::cohort_threads(options.threads);
+  fmt::print("Cohort {}: {} members of model {} on {} thread{}{}.\n", plan.description.name,
+             plan.size(), plan.model.name, threads, threads == 1 ? "" : "s",
+             file.resumed() > 0 ? fmt::format(", {} already done by an earlier run", file.resumed())
+                                : std::string());
+  if (!plan.rejected.empty()) {
+    fmt::print("Drawn from {} design points; rejected:\n", plan.design_points);
+    for (const auto& [reason, count] : plan.rejected) fmt::print("  {:>6} x {}\n", count, reason);
+  }
+  CohortProgress progress(plan.size(), plan.size() - todo.size());
+  double simulated = 0.0;
+  cohort::run_members(
+      plan, todo, threads,
+      [&](cohort::MemberResult&& result) {
+        file.write(result);
+        simulated += result.simulated;
+        progress.member_finished(!result.ok());
+      },
+      interruption());
+  progress.finish();
+  const std::size_t failed = file.finish();  // resumed members included
+  const double elapsed = progress.elapsed();
+  fmt::print(
+      "Wrote {} ({} members, {} failed: their errors are in /failures; {:.0f} s "
+      "simulated in {:.1f} s, {:.0f}x real time).\n",
+      options.out.string(), plan.size(), failed, simulated, elapsed,
+      elapsed > 0.0 ? simulated / elapsed : 0.0);
+  return failed == 0 ? exit_ok : exit_members_failed;
+}
+
+}  // namespace
+
+Command add_cohort_command(CLI::App& tool) {
+  auto options = std::make_shared<CohortOptions>();
+  CLI::App* command = tool.add_subcommand(
+      "cohort",
+      "run every member of a cohort (listed patients or a virtual population) in "
+      "parallel into one HDF5 file (docs/cohorts.md)");
+  command->add_option("COHORT", options->description, "the cohort description (JSON)")
+      ->required()
+      ->type_name("COHORT.json");
+  command
+      ->add_option("--out", options->out,
+                   "the cohort file to write (default cohort.h5); rerun with the same --out "
+                   "after an interruption, it keeps the members already done")
+      ->type_name("FILE.h5");
+  command
+      ->add_option("--threads", options->threads,
+                   "members run at once (default 0: one per core); results do not depend on it")
+      ->type_name("N");
+  return {command, [options] { return run(*options); }};
+}
+
+}  // namespace physiotwin::cli

@@ -1,0 +1,352 @@
+// Cohort files (cohort/cohort_file.hpp; the layout: docs/hdf5-format.md, "Cohort files").
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <set>
+#include <system_error>
+
+#include "io/hdf5_handles.hpp"
+#include "io/run_layout.hpp"
+#include "physiotwin/actions/action_details.hpp"
+#include "physiotwin/build_info.hpp"
+#include "physiotwin/cohort/cohort_file.hpp"
+#include "physiotwin/core/atomic_file.hpp"
+#include "physiotwin/patient/personalise.hpp"
+
+namespace physiotwin::cohort {
+
+namespace {
+
+using io::detail::check;
+using io::detail::Handle;
+namespace h5 = io::detail;
+
+constexpr hsize_t chunk_samples = 1024;
+
+std::string member_group_name(std::size_t index) {
+  return fmt::format("{:06}", index);
+}
+
+/// A small one-dimensional dataset of doubles, contiguous (a member's inputs and summary).
+void write_doubles(hid_t parent, const std::string& name, const std::vector<double>& values) {
+  const hsize_t count = values.size();
+  Handle space(H5Screate_simple(1, &count, nullptr), H5Sclose, "H5Screate_simple");
+  Handle dcpl = h5::untimed_object_properties(H5P_DATASET_CREATE);
+  Handle d(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+           H5Dclose, ("creating dataset " + name).c_str());
+  if (!values.empty())
+    check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+          "H5Dwrite " + name);
+}
+
+/// "3 x age outside 18-90 years; 1 x ..." (empty: none rejected).
+std::string rejected_text(const std::map<std::string, std::size_t>& rejected) {
+  std::string text;
+  for (const auto& [reason, count] : rejected)
+    text += fmt::format("{}{} x {}", text.empty() ? "" : "; ", count, reason);
+  return text;
+}
+
+const char* design_name(SamplingDesign d) {
+  return d == SamplingDesign::sobol ? "sobol" : "latin_hypercube";
+}
+
+/// One row of /summary as read back from a member's group.
+struct SummaryRow {
+  long long member = 0;
+  std::string patient_id, sex, status, error;
+  std::vector<double> values;  ///< inputs, then summaries
+};
+
+}  // namespace
+
+struct CohortFileWriter::Impl {
+  std::filesystem::path out, partial;
+  const CohortPlan* plan = nullptr;
+  Handle file, members;
+  std::set<std::size_t> done;
+  std::size_t resumed = 0;
+  std::string not_resumed;
+
+  /// Opens the earlier partial file if it is this description's; false (and why) otherwise.
+  bool try_resume() {
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(partial, error)) return false;
+    const hid_t id = H5Fopen(partial.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    if (id < 0) {
+      not_resumed = "it could not be opened (damaged when the run was stopped, or in use)";
+      return false;
+    }
+    file = Handle(id, H5Fclose, "H5Fopen");
+    if (h5::read_string_attribute(file, "cohort_sha256") != plan->description.sha256 ||
+        h5::read_string_attribute(file, "library_version") != library_version) {
+      not_resumed = "it was made from another cohort description or library version";
+      file.reset();
+      return false;
+    }
+    members = Handle(H5Gopen2(file, "members", H5P_DEFAULT), H5Gclose, "H5Gopen2 members");
+    for (const std::string& name : h5::list_members(members)) {
+      Handle group(H5Gopen2(members, name.c_str(), H5P_DEFAULT), H5Gclose, "H5Gopen2");
+      const long long index = h5::read_int_attribute(group, "member", -1);
+      const bool complete = h5::read_int_attribute(group, "complete", 0) == 1;
+      group.reset();
+      if (complete && index >= 0 && std::size_t(index) < plan->size()) {
+        done.insert(std::size_t(index));
+      } else {  // written in part when the run stopped: run again
+        check(H5Ldelete(members, name.c_str(), H5P_DEFAULT), "H5Ldelete " + name);
+      }
+    }
+    resumed = done.size();
+    return true;
+  }
+
+  void create() {
+    std::error_code ignored;
+    std::filesystem::remove(partial, ignored);
+    Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "H5Pcreate");
+    // The 1.8 file format, as for a twin's file: readable by every HDF5 and h5py in use.
+    check(H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18), "H5Pset_libver_bounds");
+    Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "H5Pcreate");
+    check(H5Pset_obj_track_times(fcpl, false), "H5Pset_obj_track_times");
+    const hid_t id = H5Fcreate(partial.c_str(), H5F_ACC_EXCL, fcpl, fapl);
+    if (id < 0) {
+      throw IoError(fmt::format(
+          "{}: cannot create the output file (does the folder exist and is it writable?)",
+          out.string()));
+    }
+    file = Handle(id, H5Fclose, "H5Fcreate");
+    const CohortDescription& d = plan->description;
+    h5::write_string_attribute(file, "format", cohort_format_name);
+    h5::write_int_attribute(file, "format_version", cohort_format_version);
+    h5::write_string_attribute(file, "library_version", library_version);
+    h5::write_string_attribute(file, "cohort_name", d.name);
+    h5::write_string_attribute(file, "cohort_sha256", d.sha256);
+    h5::write_string_attribute(file, "model_name", plan->model.name);
+    h5::write_string_attribute(file, "model_file", model_source_label(plan->model));
+    h5::write_int_attribute(file, "member_count", (long long)plan->size());
+    h5::write_string_attribute(file, "members_from",
+                               d.population ? "virtual population" : "listed files");
+    if (d.population) {
+      h5::write_string_attribute(file, "design", design_name(d.population->design));
+      h5::write_int_attribute(file, "seed", (long long)d.population->seed);
+      h5::write_int_attribute(file, "design_points", (long long)plan->design_points);
+      h5::write_string_attribute(file, "rejected", rejected_text(plan->rejected));
+    }
+    members = h5::create_group(file, "members");
+  }
+
+  void write_member(hid_t group, const MemberResult& r) {
+    if (r.ok()) {
+      const RunHeader& header = *r.header;
+      h5::write_run_attributes(group, header);
+      h5::write_parameters_and_topology(group, header.model);
+      h5::write_metric_group(group, "beats", h5::beat_time_description, header.beat_metrics,
+                             r.record.beat_times,
+                             transposed(r.record.beats, header.beat_metrics.size()));
+      if (!header.breath_metrics.empty())
+        h5::write_metric_group(group, "breaths", h5::breath_time_description, header.breath_metrics,
+                               r.record.breath_times,
+                               transposed(r.record.breaths, header.breath_metrics.size()));
+      std::vector<std::string> names, details;
+      for (const Action& a : r.record.actions) {
+        names.emplace_back(action_name(a.kind));
+        details.push_back(action_details(a));
+      }
+      h5::write_actions(group, r.record.action_times, names, details);
+      if (r.record.keep_samples) {
+        h5::TimeseriesDatasets t = h5::create_timeseries(group, header.model, chunk_samples);
+        h5::append_to_series(t.time, r.record.times);
+        const auto columns = transposed(r.record.samples, t.signals.size());
+        for (std::size_t s = 0; s < t.signals.size(); ++s)
+          h5::append_to_series(t.signals[s], columns[s]);
+      }
+    } else {
+      h5::write_string_attribute(group, "patient_id", r.patient.id);
+    }
+    h5::write_string_attribute(group, "sex", r.patient.sex);
+    h5::write_string_attribute(group, "status", status_name(r.status));
+    h5::write_string_attribute(group, "error", r.error);
+    h5::write_double_attribute(group, "simulated_seconds", r.simulated);
+    write_doubles(group, "inputs", r.inputs);
+    write_doubles(group, "summary", r.summary);
+  }
+
+  static std::vector<std::vector<double>> transposed(const std::vector<std::vector<double>>& rows,
+                                                     std::size_t columns) {
+    std::vector<std::vector<double>> out(columns, std::vector<double>(rows.size()));
+    for (std::size_t r = 0; r < rows.size(); ++r)
+      for (std::size_t c = 0; c < columns; ++c) out[c][r] = rows[r][c];
+    return out;
+  }
+
+  SummaryRow read_row(std::size_t index) {
+    const std::string name = member_group_name(index);
+    Handle group(H5Gopen2(members, name.c_str(), H5P_DEFAULT), H5Gclose,
+                 ("opening member " + name).c_str());
+    SummaryRow row;
+    row.member = (long long)index;
+    row.patient_id = h5::read_string_attribute(group, "patient_id");
+    row.sex = h5::read_string_attribute(group, "sex");
+    row.status = h5::read_string_attribute(group, "status");
+    row.error = h5::read_string_attribute(group, "error");
+    row.values = h5::read_series(group, "inputs");
+    const std::vector<double> summary = h5::read_series(group, "summary");
+    row.values.insert(row.values.end(), summary.begin(), summary.end());
+    return row;
+  }
+
+  /// Writes /summary, /summary_columns and /failures; returns how many members failed.
+  std::size_t write_summary() {
+    const std::size_t n = plan->size();
+    std::vector<SummaryRow> rows;
+    rows.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) rows.push_back(read_row(i));
+    std::vector<std::string> column_names{"member", "patient_id", "sex", "status"};
+    std::vector<std::string> units{"", "", "", ""};
+    std::vector<std::string> descriptions{
+        "the member's index in the cohort (its group under /members)",
+        "pseudonymous patient id (a record's random code; virtual-N for drawn members)",
+        "male or female", "ok, input_error, solver_error or failed (see /failures)"};
+    for (const InputColumn& c : plan->inputs) {
+      column_names.push_back(c.name);
+      units.push_back(c.unit);
+      descriptions.push_back(c.description);
+    }
+    for (std::size_t s = 0; s < plan->summaries.size(); ++s) {
+      const SummarySpec& spec = plan->summaries[s];
+      column_names.push_back(spec.column);
+      units.push_back(plan->summary_metrics[s].unit);
+      descriptions.push_back(fmt::format("{} of {} over [{:g}, {:g}) s ({})",
+                                         statistic_name(spec.statistic), spec.metric, spec.from,
+                                         spec.to, plan->summary_metrics[s].description));
+    }
+    // The compound type: fixed-length strings (readable by h5py, h5wasm and jsfive alike),
+    // then one double per input and summary column.
+    std::size_t id_width = 1, sex_width = 1, status_width = 1;
+    for (const SummaryRow& r : rows) {
+      id_width = std::max(id_width, r.patient_id.size() + 1);
+      sex_width = std::max(sex_width, r.sex.size() + 1);
+      status_width = std::max(status_width, r.status.size() + 1);
+    }
+    const std::size_t values = rows.empty() ? 0 : rows.front().values.size();
+    const std::size_t id_at = sizeof(long long), sex_at = id_at + id_width,
+                      status_at = sex_at + sex_width, values_at = status_at + status_width;
+    const std::size_t row_size = values_at + values * sizeof(double);
+    Handle type(H5Tcreate(H5T_COMPOUND, row_size), H5Tclose, "H5Tcreate");
+    Handle id_type = h5::string_type(id_width), sex_type = h5::string_type(sex_width),
+           status_type = h5::string_type(status_width);
+    check(H5Tinsert(type, "member", 0, H5T_NATIVE_LLONG), "H5Tinsert");
+    check(H5Tinsert(type, "patient_id", id_at, id_type), "H5Tinsert");
+    check(H5Tinsert(type, "sex", sex_at, sex_type), "H5Tinsert");
+    check(H5Tinsert(type, "status", status_at, status_type), "H5Tinsert");
+    for (std::size_t v = 0; v < values; ++v)
+      check(H5Tinsert(type, column_names[4 + v].c_str(), values_at + v * sizeof(double),
+                      H5T_NATIVE_DOUBLE),
+            "H5Tinsert " + column_names[4 + v]);
+    std::vector<unsigned char> buffer(row_size * rows.size(), 0);
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      unsigned char* row = buffer.data() + r * row_size;
+      std::memcpy(row, &rows[r].member, sizeof(long long));
+      std::memcpy(row + id_at, rows[r].patient_id.data(), rows[r].patient_id.size());
+      std::memcpy(row + sex_at, rows[r].sex.data(), rows[r].sex.size());
+      std::memcpy(row + status_at, rows[r].status.data(), rows[r].status.size());
+      std::memcpy(row + values_at, rows[r].values.data(), values * sizeof(double));
+    }
+    const hsize_t count = rows.size();
+    Handle space(H5Screate_simple(1, &count, nullptr), H5Sclose, "H5Screate_simple");
+    Handle dcpl = h5::untimed_object_properties(H5P_DATASET_CREATE);
+    Handle summary(H5Dcreate2(file, "summary", type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                   H5Dclose, "creating /summary");
+    check(H5Dwrite(summary, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()),
+          "H5Dwrite /summary");
+    h5::write_string_attribute(summary, "description",
+                               "one row per member: what it was made from and its summary "
+                               "statistics; columns described in /summary_columns");
+    Handle columns = h5::create_group(file, "summary_columns");
+    h5::write_string_array(columns, "name", column_names);
+    h5::write_string_array(columns, "unit", units);
+    h5::write_string_array(columns, "description", descriptions);
+
+    std::vector<double> failed_members;
+    std::vector<std::string> messages;
+    long long ok = 0;
+    for (const SummaryRow& r : rows) {
+      if (r.status == status_name(MemberStatus::ok)) {
+        ++ok;
+        continue;
+      }
+      failed_members.push_back(double(r.member));
+      messages.push_back(r.error);
+    }
+    Handle failures = h5::create_group(file, "failures");
+    write_doubles(failures, "member", failed_members);
+    h5::write_string_array(failures, "message", messages);
+    h5::write_int_attribute(file, "ok_count", ok);
+    h5::write_int_attribute(file, "failed_count", (long long)rows.size() - ok);
+    return rows.size() - std::size_t(ok);
+  }
+};
+
+std::filesystem::path CohortFileWriter::partial_path(const std::filesystem::path& out) {
+  // fmt, not "." + name + ...: GCC 12 at -O3 warns falsely (-Wrestrict) on that concatenation.
+  return out.parent_path() / fmt::format(".{}.partial", out.filename().string());
+}
+
+CohortFileWriter::CohortFileWriter(std::filesystem::path out, const CohortPlan& plan)
+    : impl_(std::make_unique<Impl>()) {
+  h5::silence_hdf5_errors();
+  impl_->out = std::move(out);
+  impl_->partial = partial_path(impl_->out);
+  impl_->plan = &plan;
+  if (!impl_->try_resume()) impl_->create();
+}
+
+CohortFileWriter::~CohortFileWriter() = default;  // the partial file stays, to resume
+
+std::vector<std::size_t> CohortFileWriter::remaining() const {
+  std::vector<std::size_t> todo;
+  for (std::size_t i = 0; i < impl_->plan->size(); ++i)
+    if (!impl_->done.contains(i)) todo.push_back(i);
+  return todo;
+}
+
+std::size_t CohortFileWriter::resumed() const noexcept {
+  return impl_->resumed;
+}
+
+const std::string& CohortFileWriter::not_resumed_because() const noexcept {
+  return impl_->not_resumed;
+}
+
+void CohortFileWriter::write(const MemberResult& result) {
+  Impl& s = *impl_;
+  const std::string name = member_group_name(result.index);
+  if (H5Lexists(s.members, name.c_str(), H5P_DEFAULT) > 0)
+    check(H5Ldelete(s.members, name.c_str(), H5P_DEFAULT), "H5Ldelete " + name);
+  {
+    Handle group = h5::create_group(s.members, name);
+    h5::write_int_attribute(group, "member", (long long)result.index);
+    s.write_member(group, result);
+    // Last: a group without it was cut short and is written again on resuming.
+    h5::write_int_attribute(group, "complete", 1);
+  }
+  check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "H5Fflush");
+  s.done.insert(result.index);
+}
+
+std::size_t CohortFileWriter::finish() {
+  Impl& s = *impl_;
+  if (s.done.size() != s.plan->size())
+    throw IoError(fmt::format("{}: {} of {} members are not written yet", s.out.string(),
+                              s.plan->size() - s.done.size(), s.plan->size()));
+  const std::size_t failed = s.write_summary();
+  s.members.reset();
+  check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "H5Fflush");
+  if (H5Fclose(s.file.release()) < 0)
+    throw IoError(fmt::format("{}: could not finish writing the file", s.out.string()));
+  move_into_place(s.partial, s.out);
+  return failed;
+}
+
+}  // namespace physiotwin::cohort

@@ -1,0 +1,133 @@
+// The single-twin layout written into a group (io/run_layout.hpp).
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+
+#include "io/hdf5_handles.hpp"
+#include "io/run_layout.hpp"
+#include "physiotwin/build_info.hpp"
+#include "physiotwin/io/hdf5.hpp"
+
+namespace physiotwin::io::detail {
+
+namespace {
+
+/// UTC creation time; SOURCE_DATE_EPOCH (reproducible-builds.org) overrides the clock, so
+/// that two runs can be compared byte for byte.
+std::string creation_time() {
+  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
+    now = static_cast<std::time_t>(std::strtoll(epoch, nullptr, 10));
+  }
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(now));
+}
+
+}  // namespace
+
+void write_run_attributes(hid_t group, const RunHeader& header) {
+  const BodyModel& model = header.model;
+  const RunDescription& run = header.description;
+  write_string_attribute(group, "format", hdf5_format_name);
+  write_int_attribute(group, "format_version", hdf5_format_version);
+  write_string_attribute(group, "library_version", library_version);
+  write_string_attribute(group, "created", creation_time());
+  write_string_attribute(group, "model_name", model.name);
+  write_string_attribute(group, "model_description", model.description);
+  write_string_attribute(group, "model_file", run.model_file);
+  write_string_attribute(group, "patient_id", run.patient_id);
+  write_string_attribute(group, "patient_file", run.patient_file);
+  write_string_attribute(group, "patient_measured",
+                         fmt::format("{}", fmt::join(run.patient_measured, "; ")));
+  write_string_attribute(group, "patient_assumed",
+                         fmt::format("{}", fmt::join(run.patient_assumed, "; ")));
+  write_string_attribute(group, "calibration", fmt::format("{}", fmt::join(run.calibration, "; ")));
+  write_string_attribute(group, "parameter_overrides",
+                         fmt::format("{}", fmt::join(run.overrides, "; ")));
+  write_double_attribute(group, "sample_rate", header.sample_rate);
+}
+
+void write_parameters_and_topology(hid_t parent, const BodyModel& model) {
+  {
+    Handle group = create_group(parent, "parameters");
+    for (const Parameter& p : model.parameters.all()) {
+      Handle d = create_scalar(group, p.name, p.value);
+      write_string_attribute(d, "unit", p.unit);
+      write_double_attribute(d, "min", p.min);
+      write_double_attribute(d, "max", p.max);
+      write_string_attribute(d, "description", p.description);
+      write_string_attribute(d, "source", p.source);
+    }
+  }
+  {
+    Handle group = create_group(parent, "model");
+    Handle compartments = create_group(group, "compartments");
+    for (const Compartment& c : model.compartments) {
+      Handle g = create_group(compartments, c.name);
+      write_string_attribute(g, "kind", std::string(name_of(c.kind)));
+      write_string_attribute(g, "description", c.description);
+      write_string_attribute(g, "region", c.region);
+      write_int_attribute(g, "thoracic", c.thoracic ? 1 : 0);
+      write_string_attribute(g, "pressure_signal", c.name + ".pressure");
+      write_string_attribute(g, "volume_signal", c.name + ".volume");
+    }
+    Handle connections = create_group(group, "connections");
+    for (const Connection& c : model.connections) {
+      Handle g = create_group(connections, c.name);
+      write_string_attribute(g, "kind", std::string(name_of(c.kind)));
+      write_string_attribute(g, "description", c.description);
+      write_string_attribute(g, "region", c.region);
+      write_string_attribute(g, "from", model.compartments[c.from].name);
+      write_string_attribute(g, "to", model.compartments[c.to].name);
+      write_string_attribute(g, "organ_bed", c.organ_bed);
+      write_string_attribute(g, "flow_signal", c.name + ".flow");
+    }
+  }
+}
+
+TimeseriesDatasets create_timeseries(hid_t parent, const BodyModel& model, hsize_t chunk) {
+  TimeseriesDatasets t;
+  t.group = create_group(parent, "timeseries");
+  t.time = create_series(t.group, "time", chunk);
+  write_string_attribute(t.time, "unit", "s");
+  write_string_attribute(t.time, "description", "simulated time of each sample");
+  for (const SignalInfo& info : model.signals().all()) {
+    Handle d = create_series(t.group, info.name, chunk);
+    write_string_attribute(d, "unit", info.unit);
+    write_string_attribute(d, "description", info.description);
+    write_string_attribute(d, "region", info.region);
+    t.signals.push_back(std::move(d));
+  }
+  return t;
+}
+
+void write_metric_group(hid_t parent, const char* group_name, const char* time_description,
+                        const std::vector<MetricInfo>& infos, const std::vector<double>& times,
+                        const std::vector<std::vector<double>>& values) {
+  Handle group = create_group(parent, group_name);
+  Handle time = create_series(group, "time", 256);
+  write_string_attribute(time, "unit", "s");
+  write_string_attribute(time, "description", time_description);
+  append_to_series(time, times);
+  for (std::size_t m = 0; m < infos.size(); ++m) {
+    Handle d = create_series(group, infos[m].name, 256);
+    write_string_attribute(d, "unit", infos[m].unit);
+    write_string_attribute(d, "description", infos[m].description);
+    append_to_series(d, values[m]);
+  }
+}
+
+void write_actions(hid_t parent, const std::vector<double>& times,
+                   const std::vector<std::string>& names, const std::vector<std::string>& details) {
+  Handle group = create_group(parent, "actions");
+  Handle time = create_series(group, "time", 64);
+  write_string_attribute(time, "unit", "s");
+  write_string_attribute(time, "description", "simulated time at which each action was applied");
+  append_to_series(time, times);
+  write_string_array(group, "action", names);
+  write_string_array(group, "details", details);
+}
+
+}  // namespace physiotwin::io::detail

@@ -1,0 +1,42 @@
+#pragma once
+// The single-twin layout of docs/hdf5-format.md written into a group: the root of a twin's
+// file (Hdf5Recorder) or one member's group of a cohort file (CohortFileWriter). Private to
+// the io library.
+#include <hdf5.h>
+
+#include <string>
+#include <vector>
+
+#include "io/hdf5_handles.hpp"
+#include "physiotwin/io/run_header.hpp"
+
+namespace physiotwin::io::detail {
+
+/// The run's attributes (format, versions, creation time, model, patient, calibration,
+/// overrides, sample rate) on `group`.
+void write_run_attributes(hid_t group, const RunHeader& header);
+/// /parameters (every parameter's value, unit, range, description, source) and /model (the
+/// compartments and connections, with the signals that carry them).
+void write_parameters_and_topology(hid_t parent, const BodyModel& model);
+/// /timeseries, empty: a time dataset and one per signal of `model`, in registry order, each
+/// with its unit and description, chunked by `chunk` samples.
+struct TimeseriesDatasets {
+  Handle group, time;
+  std::vector<Handle> signals;
+};
+[[nodiscard]] TimeseriesDatasets create_timeseries(hid_t parent, const BodyModel& model,
+                                                   hsize_t chunk);
+/// One group of per-event metrics (beats, breaths): a time dataset and one per metric.
+void write_metric_group(hid_t parent, const char* group_name, const char* time_description,
+                        const std::vector<MetricInfo>& infos, const std::vector<double>& times,
+                        const std::vector<std::vector<double>>& values);
+/// /actions: time, name and details (JSON) of each applied action.
+void write_actions(hid_t parent, const std::vector<double>& times,
+                   const std::vector<std::string>& names, const std::vector<std::string>& details);
+
+inline constexpr const char* beat_time_description =
+    "start of each beat (onset of ventricular activation)";
+inline constexpr const char* breath_time_description =
+    "start of each breath (start of inspiration)";
+
+}  // namespace physiotwin::io::detail
