@@ -133,29 +133,94 @@ struct CohortFileWriter::Impl {
       h5::write_int_attribute(file, "design_points", (long long)plan->design_points);
       h5::write_string_attribute(file, "rejected", rejected_text(plan->rejected));
     }
+    write_shared_tables();
     members = h5::create_group(file, "members");
+  }
+
+  /// What every member shares, written once (docs/hdf5-format.md, "Cohort files"): the
+  /// model's topology, and the names, units and descriptions of parameters and metrics.
+  void write_shared_tables() {
+    h5::write_topology(file, plan->model);
+    {
+      Handle table = h5::create_group(file, "parameter_table");
+      std::vector<std::string> names, units, descriptions, sources;
+      std::vector<double> min, max;
+      for (const Parameter& p : plan->model.parameters.all()) {
+        names.push_back(p.name);
+        units.push_back(p.unit);
+        descriptions.push_back(p.description);
+        sources.push_back(p.source);
+        min.push_back(p.min);
+        max.push_back(p.max);
+      }
+      h5::write_string_array(table, "name", names);
+      h5::write_string_array(table, "unit", units);
+      h5::write_string_array(table, "description", descriptions);
+      h5::write_string_array(table, "source", sources);
+      write_doubles(table, "min", min);
+      write_doubles(table, "max", max);
+    }
+    const RunHeader header = RunHeader::of(plan->model, plan->twin_options.sample_rate);
+    write_metric_table("beat_metrics", header.beat_metrics);
+    if (!header.breath_metrics.empty()) write_metric_table("breath_metrics", header.breath_metrics);
+  }
+
+  void write_metric_table(const char* name, const std::vector<MetricInfo>& metrics) {
+    Handle table = h5::create_group(file, name);
+    std::vector<std::string> names, units, descriptions;
+    for (const MetricInfo& m : metrics) {
+      names.push_back(m.name);
+      units.push_back(m.unit);
+      descriptions.push_back(m.description);
+    }
+    h5::write_string_array(table, "name", names);
+    h5::write_string_array(table, "unit", units);
+    h5::write_string_array(table, "description", descriptions);
+  }
+
+  /// Per-event metrics, compact: `time` and one contiguous dataset per metric, named as in a
+  /// twin's file; units and descriptions are in the file's /beat_metrics or /breath_metrics.
+  static void write_events(hid_t parent, const char* name, const std::vector<MetricInfo>& metrics,
+                           const std::vector<double>& times,
+                           const std::vector<std::vector<double>>& events) {
+    Handle group = h5::create_group(parent, name);
+    write_doubles(group, "time", times);
+    const auto columns = transposed(events, metrics.size());
+    for (std::size_t m = 0; m < metrics.size(); ++m)
+      write_doubles(group, metrics[m].name, columns[m]);
   }
 
   void write_member(hid_t group, const MemberResult& r) {
     if (r.ok()) {
       const RunHeader& header = *r.header;
       h5::write_run_attributes(group, header);
-      h5::write_parameters_and_topology(group, header.model);
-      h5::write_metric_group(group, "beats", h5::beat_time_description, header.beat_metrics,
-                             r.record.beat_times,
-                             transposed(r.record.beats, header.beat_metrics.size()));
-      if (!header.breath_metrics.empty())
-        h5::write_metric_group(group, "breaths", h5::breath_time_description, header.breath_metrics,
-                               r.record.breath_times,
-                               transposed(r.record.breaths, header.breath_metrics.size()));
-      std::vector<std::string> names, details;
-      for (const Action& a : r.record.actions) {
-        names.emplace_back(action_name(a.kind));
-        details.push_back(action_details(a));
+      // The topology is the file's (a hard link: one copy for every member); the parameter
+      // values are one array in /parameter_table's order.
+      check(H5Lcreate_hard(file, "/model", group, "model", H5P_DEFAULT, H5P_DEFAULT),
+            "H5Lcreate_hard model");
+      std::vector<double> values;
+      for (const Parameter& p : header.model.parameters.all()) values.push_back(p.value);
+      write_doubles(group, "parameters", values);
+      if (plan->description.outputs.beats)
+        write_events(group, "beats", header.beat_metrics, r.record.beat_times, r.record.beats);
+      if (plan->description.outputs.breaths && !header.breath_metrics.empty())
+        write_events(group, "breaths", header.breath_metrics, r.record.breath_times,
+                     r.record.breaths);
+      if (!r.record.actions.empty()) {
+        Handle actions = h5::create_group(group, "actions");
+        std::vector<std::string> names, details;
+        for (const Action& a : r.record.actions) {
+          names.emplace_back(action_name(a.kind));
+          details.push_back(action_details(a));
+        }
+        write_doubles(actions, "time", r.record.action_times);
+        h5::write_string_array(actions, "action", names);
+        h5::write_string_array(actions, "details", details);
       }
-      h5::write_actions(group, r.record.action_times, names, details);
       if (r.record.keep_samples) {
-        h5::TimeseriesDatasets t = h5::create_timeseries(group, header.model, chunk_samples);
+        // Chunks no longer than the member's run: a short run's chunk is not mostly empty.
+        const hsize_t chunk = std::clamp<hsize_t>(r.record.times.size(), 1, chunk_samples);
+        h5::TimeseriesDatasets t = h5::create_timeseries(group, header.model, chunk);
         h5::append_to_series(t.time, r.record.times);
         const auto columns = transposed(r.record.samples, t.signals.size());
         for (std::size_t s = 0; s < t.signals.size(); ++s)

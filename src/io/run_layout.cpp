@@ -50,6 +50,11 @@ void write_run_attributes(hid_t group, const RunHeader& header) {
 }
 
 void write_parameters_and_topology(hid_t parent, const BodyModel& model) {
+  write_parameters(parent, model);
+  write_topology(parent, model);
+}
+
+void write_parameters(hid_t parent, const BodyModel& model) {
   {
     Handle group = create_group(parent, "parameters");
     for (const Parameter& p : model.parameters.all()) {
@@ -61,6 +66,9 @@ void write_parameters_and_topology(hid_t parent, const BodyModel& model) {
       write_string_attribute(d, "source", p.source);
     }
   }
+}
+
+void write_topology(hid_t parent, const BodyModel& model) {
   {
     Handle group = create_group(parent, "model");
     Handle compartments = create_group(group, "compartments");

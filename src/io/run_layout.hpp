@@ -18,6 +18,9 @@ void write_run_attributes(hid_t group, const RunHeader& header);
 /// /parameters (every parameter's value, unit, range, description, source) and /model (the
 /// compartments and connections, with the signals that carry them).
 void write_parameters_and_topology(hid_t parent, const BodyModel& model);
+/// The two halves: /parameters, and /model.
+void write_parameters(hid_t parent, const BodyModel& model);
+void write_topology(hid_t parent, const BodyModel& model);
 /// /timeseries, empty: a time dataset and one per signal of `model`, in registry order, each
 /// with its unit and description, chunked by `chunk` samples.
 struct TimeseriesDatasets {
