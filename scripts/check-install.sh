@@ -4,6 +4,7 @@
 # - the exported link interface names imported targets, never a library path of this machine;
 # - a consumer of physiotwin::physiotwin (no HDF5) configures and runs with HDF5 hidden;
 # - a consumer of physiotwin::io (find_package(physiotwin COMPONENTS io)) builds and writes a file;
+# - a consumer of physiotwin::cohort (COMPONENTS cohort) runs a small population into a file;
 # - the installed command-line tool finds its models beside itself, from any folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +37,18 @@ cmake -S examples/cpp -B "$work/io" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" \
 cmake --build "$work/io" > /dev/null
 PHYSIOTWIN_MODELS="$prefix/share/physiotwin/models" "$work/io/record_to_hdf5" "$work/example.h5"
 "$prefix/bin/physiotwin" info "$work/example.h5" > /dev/null
+
+echo "-- consumer of physiotwin::cohort"
+cmake -S examples/cpp -B "$work/cohort" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" \
+  -DCMAKE_BUILD_TYPE=Release -DPHYSIOTWIN_EXAMPLE_COMPONENTS=cohort > "$work/cohort.log" ||
+  { cat "$work/cohort.log"; exit 1; }
+cmake --build "$work/cohort" --target virtual_cohort > /dev/null
+cat > "$work/cohort.json" <<EOF
+{"format": "physiotwin-cohort", "version": 1, "duration": 5,
+ "model": "$prefix/share/physiotwin/models/circulation/adult.json",
+ "population": {"size": 4, "age": {"distribution": "uniform", "min": 30, "max": 70}}}
+EOF
+"$work/cohort/virtual_cohort" "$work/cohort.json" "$work/cohort.h5" | tail -1
 
 echo "-- the installed tool finds its models beside itself"
 (cd "$work" && env -u PHYSIOTWIN_MODELS "$prefix/bin/physiotwin" run --duration 2 --out "$work/tool.h5" > /dev/null)

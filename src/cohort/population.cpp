@@ -61,7 +61,15 @@ std::string model_rejection(const BodyModel& base, const VirtualMember& member) 
   BodyModel probe = base;
   try {
     scale_to_patient(probe, member.patient);
-  } catch (const InputError&) {
+  } catch (const InputError& e) {
+    // ParameterSet::set_derived() names the parameter first ("parameter NAME: ..."); the
+    // reason carries the name only (reasons are counted, so no values).
+    const std::string_view message = e.what();
+    constexpr std::string_view prefix = "parameter ";
+    const auto colon = message.find(':');
+    if (message.starts_with(prefix) && colon != std::string_view::npos)
+      return fmt::format("the body scaling takes {} out of its range",
+                         message.substr(prefix.size(), colon - prefix.size()));
     return "the body scaling takes a parameter out of its range";
   }
   for (const auto& [name, value] : member.parameters) probe.parameters.set(name, value);
