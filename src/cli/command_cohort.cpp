@@ -1,5 +1,6 @@
 // `physiotwin cohort COHORT.json --out cohort.h5 [--threads N]`: every member of a cohort in
-// parallel (docs/cohorts.md), into one file that a rerun resumes.
+// parallel (docs/cohorts.md), into one file that a rerun resumes. `physiotwin sensitivity
+// SPEC.json` runs a sensitivity design the same way and adds the indices (docs/sensitivity.md).
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include "cli/model_options.hpp"
 #include "physiotwin/cohort/cohort_file.hpp"
 #include "physiotwin/cohort/cohort_run.hpp"
+#include "physiotwin/core/atomic_file.hpp"
 
 namespace physiotwin::cli {
 
@@ -19,6 +21,7 @@ struct CohortOptions {
   std::filesystem::path description;
   std::filesystem::path out = "cohort.h5";
   int threads = 0;
+  std::filesystem::path table;  ///< sensitivity: the indices as CSV too
 };
 
 /// Members done and failed, and the time left at the pace so far: a bar on a terminal, a line
@@ -82,7 +85,55 @@ std::vector<io::InputFile> inputs_of(const cohort::CohortDescription& d) {
   return inputs;
 }
 
-int run(const CohortOptions& options) {
+/// The indices as a table on stdout and, if asked, as CSV.
+void report_sensitivity(const cohort::CohortPlan& plan,
+                        const std::vector<cohort::SensitivityRow>& rows,
+                        const std::vector<std::string>& skipped, const CohortOptions& options) {
+  const cohort::SensitivitySpec& spec = *plan.description.sensitivity;
+  const bool sobol = plan.saltelli.has_value();
+  std::string csv;
+  if (sobol) {
+    fmt::print(
+        "\nSobol indices: first order S and total ST, {:g} % bootstrap intervals ({} "
+        "resamples), {} base samples, {} runs:\n\n",
+        100.0 * spec.confidence, spec.bootstrap, spec.base_samples, plan.size());
+    fmt::print("{:<34} {:<32} {:>22} {:>22}\n", "output", "input", "S", "ST");
+    csv =
+        "output,input,first_order,first_order_low,first_order_high,total,total_low,total_high,"
+        "base_samples_used\n";
+  } else {
+    fmt::print(
+        "\nMorris elementary effects (per the input's whole range, in the output's unit): "
+        "{} trajectories, {} levels, {} runs:\n\n",
+        spec.trajectories, spec.levels, plan.size());
+    fmt::print("{:<34} {:<32} {:>12} {:>12} {:>12}\n", "output", "input", "mu*", "mu", "sigma");
+    csv = "output,input,mu_star,mu,sigma,effects\n";
+  }
+  for (const cohort::SensitivityRow& r : rows) {
+    if (sobol) {
+      const auto& i = r.sobol;
+      fmt::print("{:<34} {:<32} {:>6.3f} [{:>6.3f}, {:>6.3f}] {:>6.3f} [{:>6.3f}, {:>6.3f}]\n",
+                 r.output, r.input, i.first, i.first_low, i.first_high, i.total, i.total_low,
+                 i.total_high);
+      csv += fmt::format("{},{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{}\n", r.output,
+                         r.input, i.first, i.first_low, i.first_high, i.total, i.total_low,
+                         i.total_high, r.used);
+    } else {
+      const auto& m = r.morris;
+      fmt::print("{:<34} {:<32} {:>12.4g} {:>12.4g} {:>12.4g}\n", r.output, r.input, m.mu_star,
+                 m.mu, m.sigma);
+      csv += fmt::format("{},{},{:.17g},{:.17g},{:.17g},{}\n", r.output, r.input, m.mu_star, m.mu,
+                         m.sigma, m.effects);
+    }
+  }
+  for (const std::string& note : skipped) fmt::print("not analysed: {}\n", note);
+  if (!options.table.empty()) {
+    write_text_file_atomically(options.table, csv);
+    fmt::print("\nWrote {}.\n", options.table.string());
+  }
+}
+
+int run(const CohortOptions& options, bool analyse) {
   if (options.threads < 0 || options.threads > 1024)
     throw UsageError(
         fmt::format("--threads {}: allowed range 0-1024 (0: one per core)", options.threads));
@@ -117,6 +168,12 @@ int run(const CohortOptions& options) {
       },
       interruption());
   progress.finish();
+  std::vector<cohort::SensitivityRow> rows;
+  std::vector<std::string> skipped;
+  if (analyse) {
+    rows = cohort::analyse_sensitivity(plan, file.member_summaries(), skipped);
+    file.write_sensitivity(rows);
+  }
   const std::size_t failed = file.finish();  // resumed members included
   const double elapsed = progress.elapsed();
   fmt::print(
@@ -124,6 +181,7 @@ int run(const CohortOptions& options) {
       "simulated in {:.1f} s, {:.0f}x real time).\n",
       options.out.string(), plan.size(), failed, simulated, elapsed,
       elapsed > 0.0 ? simulated / elapsed : 0.0);
+  if (analyse) report_sensitivity(plan, rows, skipped, options);
   return failed == 0 ? exit_ok : exit_members_failed;
 }
 
@@ -147,7 +205,33 @@ Command add_cohort_command(CLI::App& tool) {
       ->add_option("--threads", options->threads,
                    "members run at once (default 0: one per core); results do not depend on it")
       ->type_name("N");
-  return {command, [options] { return run(*options); }};
+  return {command, [options] { return run(*options, false); }};
+}
+
+Command add_sensitivity_command(CLI::App& tool) {
+  auto options = std::make_shared<CohortOptions>();
+  options->out = "sensitivity.h5";
+  CLI::App* command =
+      tool.add_subcommand("sensitivity",
+                          "which parameters an output depends on: Sobol indices or Morris effects "
+                          "over a design of runs of one patient (docs/sensitivity.md)");
+  command
+      ->add_option("SPEC", options->description,
+                   "the analysis: a cohort description with a "
+                   "\"sensitivity\" block (JSON)")
+      ->required()
+      ->type_name("SPEC.json");
+  command
+      ->add_option("--out", options->out,
+                   "the runs and the indices, an HDF5 cohort file (default sensitivity.h5); "
+                   "rerun with the same --out after an interruption, it keeps the runs done")
+      ->type_name("FILE.h5");
+  command->add_option("--table", options->table, "the indices as CSV too")->type_name("FILE.csv");
+  command
+      ->add_option("--threads", options->threads,
+                   "runs at once (default 0: one per core); results do not depend on it")
+      ->type_name("N");
+  return {command, [options] { return run(*options, true); }};
 }
 
 }  // namespace physiotwin::cli

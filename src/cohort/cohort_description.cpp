@@ -243,6 +243,59 @@ std::vector<ListedMember> read_members(const JsonView& list, const fs::path& fol
   return members;
 }
 
+/// A whole number in [least, most] at `node`.
+std::size_t whole_number(const JsonView& node, double least, double most) {
+  const double v = node.number();
+  if (!(v >= least && v <= most) || v != std::floor(v))
+    node.fail(fmt::format("must be a whole number from {:g} to {:g}", least, most));
+  return std::size_t(v);
+}
+
+SensitivitySpec read_sensitivity(const JsonView& node, const fs::path& folder) {
+  static constexpr std::array<std::string_view, 11> keys{
+      "method", "patient",   "inputs",     "base_samples", "trajectories", "levels",
+      "seed",   "bootstrap", "confidence", "comment",      "description"};
+  node.reject_unknown_members(keys);
+  SensitivitySpec s;
+  if (node.has("method")) {
+    const std::string method = node["method"].string();
+    if (method == "sobol") {
+      s.method = SensitivityMethod::sobol;
+    } else if (method == "morris") {
+      s.method = SensitivityMethod::morris;
+    } else {
+      node["method"].fail(fmt::format("unknown method \"{}\" (sobol or morris)", method));
+    }
+  }
+  if (node.has("patient")) s.patient = input_file(node["patient"], folder);
+  const JsonView inputs = node["inputs"];
+  for (const std::string& name : inputs.member_names()) {
+    const JsonView range = inputs[name];
+    static constexpr std::array<std::string_view, 2> range_keys{"min", "max"};
+    range.reject_unknown_members(range_keys);
+    SensitivityInput in{name, range["min"].number(), range["max"].number()};
+    if (!(in.min < in.max) || !std::isfinite(in.min) || !std::isfinite(in.max))
+      range.fail(fmt::format("the range [{:g}, {:g}] is empty", in.min, in.max));
+    s.inputs.push_back(in);
+    s.input_paths.push_back(range.where());
+  }
+  if (s.inputs.empty()) inputs.fail("names no input");
+  if (node.has("base_samples")) s.base_samples = whole_number(node["base_samples"], 8, 1e6);
+  if (node.has("trajectories")) s.trajectories = whole_number(node["trajectories"], 2, 1e6);
+  if (node.has("levels")) {
+    s.levels = whole_number(node["levels"], 2, 100);
+    if (s.levels % 2 != 0) node["levels"].fail("must be even (Morris 1991)");
+  }
+  if (node.has("seed")) s.seed = whole_number(node["seed"], 0, 9007199254740992.0);
+  if (node.has("bootstrap")) s.bootstrap = whole_number(node["bootstrap"], 0, 1e6);
+  if (node.has("confidence")) {
+    s.confidence = node["confidence"].number();
+    if (!(s.confidence > 0.0 && s.confidence < 1.0))
+      node["confidence"].fail("must lie between 0 and 1 (e.g. 0.95)");
+  }
+  return s;
+}
+
 Statistic read_statistic(const JsonView& node) {
   const std::string s = node.string();
   for (Statistic candidate :
@@ -315,9 +368,9 @@ CohortDescription load_cohort_description(const fs::path& file) {
   c.sha256 = crypto::hex(crypto::sha256(bytes));
   const nlohmann::json document = parse_json_text(bytes, file.string());
   const JsonView root(document, file.string(), "");
-  static constexpr std::array<std::string_view, 13> keys{
-      "format",  "version",    "name",    "model",       "scenario", "duration",   "calibrate",
-      "members", "population", "outputs", "max_members", "comment",  "description"};
+  static constexpr std::array<std::string_view, 14> keys{
+      "format",  "version",    "name",        "model",   "scenario",    "duration", "calibrate",
+      "members", "population", "sensitivity", "outputs", "max_members", "comment",  "description"};
   root.reject_unknown_members(keys);
   if (root["format"].string() != cohort_format_name)
     root["format"].fail(fmt::format("expected \"{}\"", cohort_format_name));
@@ -341,16 +394,22 @@ CohortDescription load_cohort_description(const fs::path& file) {
       root["max_members"].fail("must be a whole number, at least 1");
     c.max_members = std::size_t(std::min(limit, 1e12));
   }
-  if (root.has("members") == root.has("population"))
-    root.fail("needs either \"members\" (listed) or \"population\" (virtual), not both");
+  const int kinds =
+      int(root.has("members")) + int(root.has("population")) + int(root.has("sensitivity"));
+  if (kinds != 1)
+    root.fail("needs one of \"members\" (listed), \"population\" (virtual) or \"sensitivity\"");
   if (root.has("members")) {
     c.members = read_members(root["members"], folder);
     if (c.members.empty()) root["members"].fail("lists no member");
-  } else {
+  } else if (root.has("population")) {
     c.population = read_population(root["population"]);
+  } else {
+    c.sensitivity = read_sensitivity(root["sensitivity"], folder);
   }
   if (c.size() > c.max_members) {
-    (root.has("members") ? root["members"] : root["population"]["size"])
+    (root.has("members")      ? root["members"]
+     : root.has("population") ? root["population"]["size"]
+                              : root["sensitivity"])
         .fail(fmt::format("{} members, more than max_members ({})", c.size(), c.max_members));
   }
   if (root.has("outputs")) c.outputs = read_outputs(root["outputs"]);

@@ -126,7 +126,16 @@ struct CohortFileWriter::Impl {
     h5::write_string_attribute(file, "model_file", model_source_label(plan->model));
     h5::write_int_attribute(file, "member_count", (long long)plan->size());
     h5::write_string_attribute(file, "members_from",
-                               d.population ? "virtual population" : "listed files");
+                               d.population    ? "virtual population"
+                               : d.sensitivity ? "sensitivity design"
+                                               : "listed files");
+    if (d.sensitivity) {
+      const bool sobol = d.sensitivity->method == SensitivityMethod::sobol;
+      h5::write_string_attribute(
+          file, "sensitivity_method",
+          sobol ? "sobol (Saltelli design, Jansen estimators)" : "morris (elementary effects)");
+      h5::write_int_attribute(file, "seed", (long long)d.sensitivity->seed);
+    }
     if (d.population) {
       h5::write_string_attribute(file, "design", design_name(d.population->design));
       h5::write_int_attribute(file, "seed", (long long)d.population->seed);
@@ -398,6 +407,48 @@ void CohortFileWriter::write(const MemberResult& result) {
   }
   check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "H5Fflush");
   s.done.insert(result.index);
+}
+
+std::vector<std::vector<double>> CohortFileWriter::member_summaries() {
+  Impl& s = *impl_;
+  std::vector<std::vector<double>> out;
+  for (std::size_t i = 0; i < s.plan->size(); ++i) {
+    Handle group(H5Gopen2(s.members, member_group_name(i).c_str(), H5P_DEFAULT), H5Gclose,
+                 ("opening member " + member_group_name(i)).c_str());
+    out.push_back(h5::read_series(group, "summary"));
+  }
+  return out;
+}
+
+void CohortFileWriter::write_sensitivity(const std::vector<SensitivityRow>& rows) {
+  Impl& s = *impl_;
+  Handle group = h5::create_group(s.file, "sensitivity");
+  std::vector<std::string> outputs, inputs;
+  for (const SensitivityRow& r : rows) {
+    outputs.push_back(r.output);
+    inputs.push_back(r.input);
+  }
+  h5::write_string_array(group, "output", outputs);
+  h5::write_string_array(group, "input", inputs);
+  auto column = [&](const char* name, auto value) {
+    std::vector<double> values;
+    for (const SensitivityRow& r : rows) values.push_back(value(r));
+    write_doubles(group, name, values);
+  };
+  if (s.plan->saltelli) {
+    column("first_order", [](const SensitivityRow& r) { return r.sobol.first; });
+    column("first_order_low", [](const SensitivityRow& r) { return r.sobol.first_low; });
+    column("first_order_high", [](const SensitivityRow& r) { return r.sobol.first_high; });
+    column("total", [](const SensitivityRow& r) { return r.sobol.total; });
+    column("total_low", [](const SensitivityRow& r) { return r.sobol.total_low; });
+    column("total_high", [](const SensitivityRow& r) { return r.sobol.total_high; });
+    h5::write_double_attribute(group, "confidence", s.plan->description.sensitivity->confidence);
+  } else {
+    column("mu", [](const SensitivityRow& r) { return r.morris.mu; });
+    column("mu_star", [](const SensitivityRow& r) { return r.morris.mu_star; });
+    column("sigma", [](const SensitivityRow& r) { return r.morris.sigma; });
+  }
+  column("used", [](const SensitivityRow& r) { return double(r.used); });
 }
 
 std::size_t CohortFileWriter::finish() {

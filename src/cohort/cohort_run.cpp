@@ -80,7 +80,7 @@ const std::filesystem::path& scenario_of(const CohortPlan& plan, std::size_t ind
 /// The personalised model of member `index`, its patient input's label for outputs.
 PersonalisedModel personalise_member(const CohortPlan& plan, std::size_t index,
                                      std::vector<std::string>& overrides, CancellationFlag cancel) {
-  if (plan.description.population) {
+  if (plan.description.population || plan.description.sensitivity) {
     const VirtualMember& member = plan.virtual_members[index];
     PersonalisedModel out{member_model(plan.model, member),
                           member.patient,
@@ -108,7 +108,77 @@ PersonalisedModel personalise_member(const CohortPlan& plan, std::size_t index,
   return personalise(plan.model, input, options);
 }
 
+/// A sensitivity analysis's members: its design's points, each the patient with those
+/// parameter values.
+void plan_sensitivity(CohortPlan& plan) {
+  const SensitivitySpec& spec = *plan.description.sensitivity;
+  for (std::size_t i = 0; i < spec.inputs.size(); ++i) {
+    if (!plan.model.parameters.contains(spec.inputs[i].name))
+      throw InputError(fmt::format("{}: model {} has no parameter \"{}\"", spec.input_paths[i],
+                                   plan.model.name, spec.inputs[i].name));
+    const Parameter& p = plan.model.parameters.get(spec.inputs[i].name);
+    if (spec.inputs[i].min < p.min || spec.inputs[i].max > p.max)
+      throw InputError(fmt::format("{}: [{:g}, {:g}] {} reaches beyond the parameter's range {}",
+                                   spec.input_paths[i], spec.inputs[i].min, spec.inputs[i].max,
+                                   p.unit, describe_range(p)));
+    plan.inputs.push_back({p.name, p.unit, p.description});
+  }
+  Patient patient;
+  if (spec.patient.empty()) {  // the model's own reference body: no scaling
+    const ReferenceBody& body = plan.model.reference_body;
+    patient.id = "reference";
+    patient.description = "the model's reference body";
+    patient.sex = body.sex;
+    patient.age_years = body.age_years;
+    patient.height_cm = body.height_cm;
+    patient.weight_kg = body.weight_kg;
+  } else {
+    patient = patient_of(read_patient_input_file(spec.patient));
+  }
+  const std::vector<std::vector<double>>* points = nullptr;
+  if (spec.method == SensitivityMethod::sobol) {
+    plan.saltelli = saltelli_design(spec.inputs, spec.base_samples, spec.seed);
+    points = &plan.saltelli->points;
+  } else {
+    plan.morris = morris_design(spec.inputs, spec.trajectories, spec.levels, spec.seed);
+    points = &plan.morris->points;
+  }
+  for (const std::vector<double>& x : *points) {
+    VirtualMember member{patient, {}};
+    for (std::size_t i = 0; i < x.size(); ++i)
+      member.parameters.emplace_back(spec.inputs[i].name, x[i]);
+    plan.virtual_members.push_back(std::move(member));
+  }
+}
+
 }  // namespace
+
+std::vector<SensitivityRow> analyse_sensitivity(const CohortPlan& plan,
+                                                const std::vector<std::vector<double>>& summaries,
+                                                std::vector<std::string>& skipped) {
+  const SensitivitySpec& spec = *plan.description.sensitivity;
+  std::vector<SensitivityRow> rows;
+  for (std::size_t c = 0; c < plan.summaries.size(); ++c) {
+    std::vector<double> outputs;
+    for (const std::vector<double>& member : summaries) outputs.push_back(member[c]);
+    const std::string& output = plan.summaries[c].column;
+    try {
+      if (plan.saltelli) {
+        const SobolResult r =
+            sobol_indices(*plan.saltelli, outputs, spec.bootstrap, spec.seed, spec.confidence);
+        for (std::size_t i = 0; i < spec.inputs.size(); ++i)
+          rows.push_back({output, spec.inputs[i].name, r.indices[i], {}, r.used});
+      } else {
+        const std::vector<MorrisEffects> e = morris_effects(*plan.morris, outputs);
+        for (std::size_t i = 0; i < spec.inputs.size(); ++i)
+          rows.push_back({output, spec.inputs[i].name, {}, e[i], e[i].effects});
+      }
+    } catch (const InputError& error) {
+      skipped.push_back(fmt::format("{}: {}", output, error.what()));
+    }
+  }
+  return rows;
+}
 
 const char* status_name(MemberStatus s) noexcept {
   switch (s) {
@@ -152,6 +222,8 @@ CohortPlan plan_cohort(CohortDescription description, const std::filesystem::pat
       plan.inputs.push_back({p.name, p.unit, p.description});
     }
   }
+
+  if (d.sensitivity) plan_sensitivity(plan);
 
   plan.twin_options.sample_rate =
       d.outputs.timeseries_rate > 0.0 ? d.outputs.timeseries_rate : rate_without_timeseries;
@@ -244,7 +316,7 @@ MemberResult run_member(const CohortPlan& plan, std::size_t index, CancellationF
   if (!r.ok()) {
     // Outputs name a member's file by its place in the description, never by its path (file
     // names of records hold names).
-    if (plan.description.population == std::nullopt) {
+    if (!plan.description.members.empty()) {
       const ListedMember& m = plan.description.members[index];
       const std::string path = m.file.string();
       for (std::size_t at; !path.empty() && (at = r.error.find(path)) != std::string::npos;)

@@ -180,6 +180,33 @@ for word in [patient["name"][0]["family"], *patient["name"][0]["given"], patient
              patient["id"], str(TMP), "John_Smith"]:
     check(word.encode() not in raw, f"the cohort file holds '{word}'")
 
+# ---- sensitivity: the design run as a cohort, the indices in the file and as CSV ------------
+spec = write("sensitivity.json", {
+    "format": "physiotwin-cohort", "version": 1, "model": str(MODELS / "circulation/adult.json"),
+    "duration": 20,
+    "sensitivity": {"method": "sobol", "base_samples": 16, "seed": 3, "bootstrap": 200,
+                    "inputs": {"systemic_arteries.compliance": {"min": 0.96, "max": 1.44},
+                               "baroreflex.set_point": {"min": 75, "max": 100}}},
+    "outputs": {"beats": False, "breaths": False,
+                "summaries": [{"metric": "pulse_pressure", "window": [10, 20]},
+                              {"metric": "mean_arterial_pressure", "window": [10, 20]}]}})
+result = subprocess.run([str(CLI), "sensitivity", str(spec), "--out", "sensitivity.h5",
+                         "--table", "indices.csv"], capture_output=True, text=True, env=ENV, cwd=TMP)
+check(result.returncode == 0 and "Sobol indices" in result.stdout, result.stdout + result.stderr)
+table = pd.read_csv(TMP / "indices.csv")
+check(len(table) == 4, f"indices table: {table}")
+total = {(r.output, r.input): r.total for r in table.itertuples()}
+# Pulse pressure is the arteries' compliance's (Windkessel: PP ~ SV / C); the mean pressure the
+# baroreflex's set point (it holds the mean there). Over these ranges the two are far apart.
+check(total[("pulse_pressure_mean", "systemic_arteries.compliance")] >
+      5 * total[("pulse_pressure_mean", "baroreflex.set_point")], f"pulse pressure: {total}")
+check(total[("mean_arterial_pressure_mean", "baroreflex.set_point")] >
+      5 * total[("mean_arterial_pressure_mean", "systemic_arteries.compliance")], f"MAP: {total}")
+with h5py.File(TMP / "sensitivity.h5") as f:
+    check(f.attrs["member_count"] == 16 * 4, "a Saltelli design of N (k + 2) runs")
+    check(list(f["sensitivity/input"].asstr()[()]) == list(table.input), "indices in the file")
+    check(np.allclose(f["sensitivity/total"][()], table.total), "the file's and the CSV's indices")
+
 # ---- bad descriptions: exit 2, the path named, nothing written -----------------------------
 def refused(name, document, expected):
     path = write(name, document)

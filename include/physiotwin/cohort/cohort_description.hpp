@@ -13,6 +13,7 @@
 
 #include "physiotwin/cohort/distribution.hpp"
 #include "physiotwin/cohort/sampling.hpp"
+#include "physiotwin/cohort/sensitivity.hpp"
 
 namespace physiotwin::cohort {
 
@@ -79,6 +80,28 @@ struct Population {
   std::vector<Correlation> correlations;
 };
 
+/// A sensitivity analysis (docs/sensitivity.md): one patient, model parameters varied
+/// uniformly over ranges by a Saltelli (Sobol indices) or Morris design; each design point is
+/// a member, its summaries the outputs analysed.
+enum class SensitivityMethod { sobol, morris };
+struct SensitivitySpec {
+  SensitivityMethod method = SensitivityMethod::sobol;
+  std::filesystem::path patient;  ///< empty: the reference adult male (models/patients)
+  std::vector<SensitivityInput> inputs;
+  std::vector<std::string> input_paths;  ///< each input's JSON path, for messages
+  std::size_t base_samples = 64;         ///< Sobol: N, the design has N (k + 2) points
+  std::size_t trajectories = 20;         ///< Morris: r, the design has r (k + 1) points
+  std::size_t levels = 4;                ///< Morris: p
+  std::uint64_t seed = 1;
+  std::size_t bootstrap = 1000;  ///< Sobol: resamples for the confidence intervals
+  double confidence = 0.95;
+
+  [[nodiscard]] std::size_t design_size() const noexcept {
+    return method == SensitivityMethod::sobol ? base_samples * (inputs.size() + 2)
+                                              : trajectories * (inputs.size() + 1);
+  }
+};
+
 struct CohortDescription {
   std::filesystem::path file;  ///< where it was read from
   std::string sha256;          ///< of its bytes: a rerun resumes only the same description
@@ -89,11 +112,14 @@ struct CohortDescription {
   bool calibrate = true;             ///< members with measured vitals are calibrated to them
   std::vector<ListedMember> members;
   std::optional<Population> population;
+  std::optional<SensitivitySpec> sensitivity;
   Outputs outputs;
   std::size_t max_members = default_max_members;
 
   [[nodiscard]] std::size_t size() const noexcept {
-    return population ? population->size : members.size();
+    return population    ? population->size
+           : sensitivity ? sensitivity->design_size()
+                         : members.size();
   }
 };
 

@@ -34,6 +34,13 @@ class CohortFileWriter {
   /// Writes one member's group and flushes the file.
   void write(const MemberResult& result);
 
+  /// Every member's summary values (MemberResult::summary), in member order, as written
+  /// (resumed members included). Every member must have been written.
+  [[nodiscard]] std::vector<std::vector<double>> member_summaries();
+
+  /// Writes /sensitivity: one row per output and input (docs/hdf5-format.md).
+  void write_sensitivity(const std::vector<SensitivityRow>& rows);
+
   /// Writes /summary (members in index order) and moves the file into place. Every member
   /// must have been written. Returns how many members failed (resumed ones included).
   std::size_t finish();

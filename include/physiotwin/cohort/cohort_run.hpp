@@ -40,6 +40,9 @@ struct CohortPlan {
   std::vector<SummarySpec> summaries;           ///< the description's, or the defaults
   std::vector<MetricInfo> summary_metrics;      ///< each summary's metric (name, unit, text)
   TwinOptions twin_options;
+  /// A sensitivity analysis's design (one of them): its points are the virtual members.
+  std::optional<SaltelliDesign> saltelli;
+  std::optional<MorrisDesign> morris;
 
   [[nodiscard]] std::size_t size() const noexcept { return description.size(); }
 };
@@ -82,6 +85,22 @@ struct MemberResult {
 void run_members(const CohortPlan& plan, const std::vector<std::size_t>& members, int threads,
                  const std::function<void(MemberResult&&)>& finished,
                  CancellationFlag cancel = nullptr);
+
+/// One input's sensitivity for one output (one summary column).
+struct SensitivityRow {
+  std::string output, input;
+  SobolIndices sobol;    ///< method sobol
+  MorrisEffects morris;  ///< method morris
+  std::size_t used = 0;  ///< Sobol: base samples all of whose runs succeeded
+};
+
+/// The indices or effects of every summary column on every input of a sensitivity plan;
+/// `summaries` holds each member's summary values (MemberResult::summary), in member order.
+/// A column whose output does not vary, or with too few successful runs, is left out with a
+/// note in `skipped`.
+[[nodiscard]] std::vector<SensitivityRow> analyse_sensitivity(
+    const CohortPlan& plan, const std::vector<std::vector<double>>& summaries,
+    std::vector<std::string>& skipped);
 
 /// The threads run_members() uses for `threads` (0: OpenMP's default for this machine).
 [[nodiscard]] int cohort_threads(int threads);
