@@ -1,4 +1,4 @@
-// `physiotwin info FILE.h5`: what a file written by physiotwin holds.
+// `physiotwin info FILE.h5`: what a file written by physiotwin holds (a twin or a cohort).
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli.hpp"
+#include "physiotwin/cohort/cohort_file.hpp"
 #include "physiotwin/io/hdf5.hpp"
 
 namespace physiotwin::cli {
@@ -24,7 +25,40 @@ std::string printable(const std::string& text) {
   return text;
 }
 
+/// A cohort file: its attributes, its summary's columns with their means, its failures.
+int cohort_info(const std::filesystem::path& path) {
+  const cohort::CohortFileSummary s = cohort::read_cohort_file_summary(path);
+  fmt::print("{}\n", printable(path.string()));
+  for (const auto& [key, value] : s.attributes)
+    fmt::print("  {:<20} {}\n", printable(key), printable(value));
+  fmt::print(
+      "\n/summary: {} members; numeric columns, with their mean over the members that "
+      "ran:\n",
+      s.members);
+  for (const auto& c : s.columns)
+    fmt::print("  {:<44} {:>12.5g} {:<8} {}\n", printable(c.name), c.mean, printable(c.unit),
+               printable(c.description));
+  if (!s.failures.empty()) {
+    fmt::print("\n/failures: {}\n", s.failures.size());
+    for (const auto& [member, message] : s.failures)
+      fmt::print("  member {}: {}\n", member, printable(message));
+  }
+  if (s.sensitivity_rows > 0)
+    fmt::print("\n/sensitivity: {} rows (output x input)\n", s.sensitivity_rows);
+  return exit_ok;
+}
+
+bool is_cohort_file(const std::filesystem::path& path) {
+  try {
+    (void)cohort::read_cohort_file_summary(path);
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
 int info(const std::filesystem::path& path) {
+  if (is_cohort_file(path)) return cohort_info(path);
   const io::FileSummary s = io::read_summary(path);
   fmt::print("{}\n", printable(path.string()));
   for (const auto& [key, value] : s.attributes)
@@ -53,8 +87,8 @@ int info(const std::filesystem::path& path) {
 
 Command add_info_command(CLI::App& tool) {
   auto file = std::make_shared<std::filesystem::path>();
-  CLI::App* command =
-      tool.add_subcommand("info", "describe what an HDF5 file written by physiotwin holds");
+  CLI::App* command = tool.add_subcommand(
+      "info", "describe what an HDF5 file written by physiotwin (a twin or a cohort) holds");
   command->add_option("file", *file, "a physiotwin HDF5 file (format version 1)")
       ->type_name("FILE.h5")
       ->required();

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <set>
 #include <system_error>
@@ -463,6 +464,55 @@ std::size_t CohortFileWriter::finish() {
     throw IoError(fmt::format("{}: could not finish writing the file", s.out.string()));
   move_into_place(s.partial, s.out);
   return failed;
+}
+
+CohortFileSummary read_cohort_file_summary(const std::filesystem::path& path) {
+  h5::silence_hdf5_errors();
+  if (H5Fis_hdf5(path.c_str()) <= 0)
+    throw IoError(fmt::format("{}: not an HDF5 file", path.string()));
+  Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "H5Fopen");
+  if (h5::read_string_attribute(file, "format") != cohort_format_name)
+    throw IoError(fmt::format("{}: not a physiotwin cohort file", path.string()));
+  CohortFileSummary s;
+  for (const char* name :
+       {"format", "format_version", "library_version", "cohort_name", "cohort_sha256", "model_name",
+        "model_file", "members_from", "design", "seed", "design_points", "rejected",
+        "sensitivity_method", "member_count", "ok_count", "failed_count"}) {
+    if (H5Aexists(file, name) > 0)
+      s.attributes.emplace_back(name, h5::read_string_attribute(file, name));
+  }
+  const std::vector<std::string> names = h5::read_string_array(file, "summary_columns/name");
+  const std::vector<std::string> units = h5::read_string_array(file, "summary_columns/unit");
+  const std::vector<std::string> descriptions =
+      h5::read_string_array(file, "summary_columns/description");
+  // The numeric columns follow member, patient_id, sex and status; their values are each
+  // member's inputs and summary arrays.
+  constexpr std::size_t first_numeric = 4;
+  for (std::size_t c = first_numeric; c < names.size(); ++c)
+    s.columns.push_back({names[c], units[c], descriptions[c], 0.0, 0});
+  Handle members(H5Gopen2(file, "members", H5P_DEFAULT), H5Gclose, "opening /members");
+  const std::vector<std::string> groups = h5::list_members(members);
+  s.members = groups.size();
+  for (const std::string& name : groups) {
+    Handle group(H5Gopen2(members, name.c_str(), H5P_DEFAULT), H5Gclose, "opening a member");
+    if (h5::read_string_attribute(group, "status") != status_name(MemberStatus::ok)) continue;
+    std::vector<double> values = h5::read_series(group, "inputs");
+    const std::vector<double> summary = h5::read_series(group, "summary");
+    values.insert(values.end(), summary.begin(), summary.end());
+    for (std::size_t c = 0; c < s.columns.size() && c < values.size(); ++c) {
+      if (!std::isfinite(values[c])) continue;
+      s.columns[c].mean += values[c];
+      ++s.columns[c].values;
+    }
+  }
+  for (auto& c : s.columns) c.mean = c.values > 0 ? c.mean / double(c.values) : std::nan("");
+  const std::vector<double> failed = h5::read_series(file, "failures/member");
+  const std::vector<std::string> messages = h5::read_string_array(file, "failures/message");
+  for (std::size_t i = 0; i < failed.size() && i < messages.size(); ++i)
+    s.failures.emplace_back((long long)failed[i], messages[i]);
+  if (H5Lexists(file, "sensitivity", H5P_DEFAULT) > 0)
+    s.sensitivity_rows = h5::read_string_array(file, "sensitivity/input").size();
+  return s;
 }
 
 }  // namespace physiotwin::cohort

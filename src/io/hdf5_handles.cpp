@@ -1,3 +1,5 @@
+#include <cstring>
+
 #include "io/hdf5_handles.hpp"
 
 #include <fmt/format.h>
@@ -194,6 +196,26 @@ std::vector<double> read_series(hid_t parent, const std::string& name) {
   if (!values.empty()) {
     check(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
           "H5Dread " + name);
+  }
+  return values;
+}
+
+std::vector<std::string> read_string_array(hid_t parent, const std::string& name) {
+  Handle d(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, ("opening " + name).c_str());
+  Handle type(H5Dget_type(d), H5Tclose, "H5Dget_type");
+  if (H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) > 0)
+    throw IoError(name + ": not a dataset of fixed-length strings");
+  const std::size_t width = H5Tget_size(type);
+  Handle space(H5Dget_space(d), H5Sclose, "H5Dget_space");
+  const hssize_t n = H5Sget_simple_extent_npoints(space);
+  std::vector<char> buffer(width * std::size_t(n < 0 ? 0 : n));
+  std::vector<std::string> values;
+  if (buffer.empty()) return values;
+  Handle memory = string_type(width);
+  check(H5Dread(d, memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), "H5Dread " + name);
+  for (std::size_t i = 0; i < std::size_t(n); ++i) {
+    const char* at = buffer.data() + i * width;
+    values.emplace_back(at, strnlen(at, width));
   }
   return values;
 }

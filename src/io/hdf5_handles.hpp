@@ -67,5 +67,7 @@ void write_string_array(hid_t parent, const std::string& name,
 std::string read_string_attribute(hid_t object, const std::string& name);
 std::vector<std::string> list_members(hid_t group);
 std::vector<double> read_series(hid_t parent, const std::string& name);
+/// A one-dimensional dataset of fixed-length strings (write_string_array()'s).
+std::vector<std::string> read_string_array(hid_t parent, const std::string& name);
 
 }  // namespace physiotwin::io::detail

@@ -173,6 +173,9 @@ with h5py.File(TMP / "listed.h5") as f:
     check(numbers.iloc[0].equals(numbers.iloc[1]),
           "the record as NDJSON gives another row than the record as a file")
     check(s.patient_id[2].startswith(b"pt-"), "a record's member is named by its random code")
+info = subprocess.run([str(CLI), "info", str(TMP / "listed.h5")], capture_output=True, text=True)
+check(info.returncode == 0 and "/failures: 1" in info.stdout and "members[1]" in info.stdout,
+      f"info on a cohort file: {info.stdout}{info.stderr}")
 # Safe Harbor: nothing of the record's patient, nor a path of this machine, in the file's bytes.
 raw = (TMP / "listed.h5").read_bytes()
 patient = next(r for r in resources if r["resourceType"] == "Patient")

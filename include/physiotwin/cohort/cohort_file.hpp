@@ -15,6 +15,22 @@
 
 namespace physiotwin::cohort {
 
+/// What `physiotwin info` shows of a cohort file.
+struct CohortFileSummary {
+  std::vector<std::pair<std::string, std::string>> attributes;  ///< root attributes, as text
+  struct Column {
+    std::string name, unit, description;
+    double mean = 0.0;  ///< over the members that ran (NaN: none)
+    std::size_t values = 0;
+  };
+  std::vector<Column> columns;  ///< the numeric columns of /summary
+  std::vector<std::pair<long long, std::string>> failures;
+  std::size_t members = 0, sensitivity_rows = 0;
+};
+
+/// Reads a finished cohort file; IoError if it is not one.
+[[nodiscard]] CohortFileSummary read_cohort_file_summary(const std::filesystem::path& path);
+
 class CohortFileWriter {
  public:
   /// Opens the partial file of `out` if it holds members of this same description (the
