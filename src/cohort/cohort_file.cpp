@@ -7,6 +7,11 @@
 #include <set>
 #include <system_error>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+#include <cerrno>
+
 #include "io/hdf5_handles.hpp"
 #include "io/run_layout.hpp"
 #include "physiotwin/actions/action_details.hpp"
@@ -53,6 +58,16 @@ const char* design_name(SamplingDesign d) {
   return d == SamplingDesign::sobol ? "sobol" : "latin_hypercube";
 }
 
+/// Whether another process holds a lock on `file` (HDF5 locks the files it writes with
+/// flock(), as write_text_file_atomically() does).
+bool locked_by_another_process(const std::filesystem::path& file) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return false;
+  const bool locked = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  ::close(fd);
+  return locked;
+}
+
 /// One row of /summary as read back from a member's group.
 struct SummaryRow {
   long long member = 0;
@@ -73,10 +88,23 @@ struct CohortFileWriter::Impl {
   /// Opens the earlier partial file if it is this description's; false (and why) otherwise.
   bool try_resume() {
     std::error_code error;
-    if (!std::filesystem::is_regular_file(partial, error)) return false;
+    // Not through a link, nor anything but a regular file: never written into or removed.
+    const auto status = std::filesystem::symlink_status(partial, error);
+    if (!error && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+      throw IoError(fmt::format(
+          "{}: is in the way of the cohort's unfinished file (it is not a regular file); "
+          "nothing was written",
+          partial.string()));
+    }
+    if (!std::filesystem::is_regular_file(status)) return false;
     const hid_t id = H5Fopen(partial.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
     if (id < 0) {
-      not_resumed = "it could not be opened (damaged when the run was stopped, or in use)";
+      if (locked_by_another_process(partial))
+        throw IoError(fmt::format(
+            "{}: another run is writing this cohort file now (its unfinished file is locked); "
+            "wait for it, or write to another --out",
+            out.string()));
+      not_resumed = "it could not be opened (damaged when the run was stopped)";
       return false;
     }
     file = Handle(id, H5Fclose, "H5Fopen");

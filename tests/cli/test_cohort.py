@@ -239,6 +239,13 @@ bad = virtual(4, 10)
 bad["outputs"]["summaries"][0]["metric"] = "mean_arterial_presure"
 refused("unknown_metric.json", bad, "outputs.summaries[0].metric: model adult_circulation has no")
 
+# The unfinished file's name taken by something else (a fifo here, never a real device):
+# refused, the fifo left as it was.
+os.mkfifo(TMP / ".fifo.h5.partial")
+r = run(description, "--out", "fifo.h5")
+check(r.returncode == 2 and "not a regular file" in r.stderr and
+      (TMP / ".fifo.h5.partial").is_fifo(), f"a fifo in the partial file's place: {r.stderr}")
+
 shutil.rmtree(TMP)
 print(f"{len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
