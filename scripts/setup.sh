@@ -9,7 +9,7 @@ packages=(
   libfmt-dev nlohmann-json3-dev libcli11-dev libsodium-dev libboost-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   pybind11-dev python3-dev python3-numpy python3-h5py python3-pytest python3-venv
-  python3-matplotlib python3-pandas python3-setuptools python3-pip python3-wheel
+  python3-matplotlib python3-pandas python3-setuptools python3-pip python3-wheel python3-tqdm
   clang clang-format libclang-rt-14-dev
 )
 

@@ -192,10 +192,10 @@ std::vector<ListedMember> read_bulk_data(const JsonView& node, const fs::path& f
                                : std::string();
     if (auto it = by_subject.find(id); !id.empty() && it != by_subject.end())
       for (const nlohmann::json* o : it->second) bundle["entry"].push_back({{"resource", *o}});
-    members.push_back({{},
-                       bundle.dump(),
-                       fmt::format("{} (patient {} of {})", label, i + 1, patients.size()),
-                       {}});
+    ListedMember member;
+    member.record = bundle.dump();
+    member.label = fmt::format("{} (patient {} of {})", label, i + 1, patients.size());
+    members.push_back(std::move(member));
   }
   return members;
 }
@@ -204,20 +204,36 @@ std::vector<ListedMember> read_members(const JsonView& list, const fs::path& fol
   std::vector<ListedMember> members;
   for (std::size_t i = 0; i < list.array_size(); ++i) {
     const JsonView item = list.at_index(i);
-    const std::string label = fmt::format("members[{}]", i);
+    ListedMember member;
+    member.label = fmt::format("members[{}]", i);
     if (item.raw().is_string()) {
-      members.push_back({input_file(item, folder), {}, label, {}});
+      member.file = input_file(item, folder);
+      members.push_back(std::move(member));
       continue;
     }
-    static constexpr std::array<std::string_view, 4> keys{"file", "scenario", "fhir_folder",
-                                                          "fhir_ndjson"};
+    static constexpr std::array<std::string_view, 6> keys{
+        "file", "patient", "scenario", "parameters", "fhir_folder", "fhir_ndjson"};
     item.reject_unknown_members(keys);
-    const int kinds =
-        int(item.has("file")) + int(item.has("fhir_folder")) + int(item.has("fhir_ndjson"));
-    if (kinds != 1) item.fail("needs exactly one of \"file\", \"fhir_folder\", \"fhir_ndjson\"");
-    const fs::path scenario = item.has("scenario") ? input_file(item["scenario"], folder) : "";
+    const int kinds = int(item.has("file")) + int(item.has("patient")) +
+                      int(item.has("fhir_folder")) + int(item.has("fhir_ndjson"));
+    if (kinds != 1)
+      item.fail("needs exactly one of \"file\", \"patient\", \"fhir_folder\", \"fhir_ndjson\"");
+    if (item.has("scenario")) member.scenario = input_file(item["scenario"], folder);
+    if (item.has("parameters")) {
+      const JsonView parameters = item["parameters"];
+      member.parameters_path = parameters.where();
+      for (const std::string& name : parameters.member_names()) {
+        const double value = parameters[name].number();
+        if (!std::isfinite(value)) parameters[name].fail("must be a finite number");
+        member.parameters.emplace_back(name, value);
+      }
+    }
     if (item.has("file")) {
-      members.push_back({input_file(item["file"], folder), {}, label, scenario});
+      member.file = input_file(item["file"], folder);
+      members.push_back(std::move(member));
+    } else if (item.has("patient")) {
+      member.patient = read_patient(item["patient"]);
+      members.push_back(std::move(member));
     } else if (item.has("fhir_folder")) {
       const fs::path records = folder / item["fhir_folder"].string();
       std::error_code error;
@@ -228,14 +244,17 @@ std::vector<ListedMember> read_members(const JsonView& list, const fs::path& fol
           files.push_back(entry.path());
       std::sort(files.begin(), files.end());  // the same order on every machine
       if (files.empty()) item["fhir_folder"].fail("holds no .json file");
-      for (std::size_t f = 0; f < files.size(); ++f)
-        members.push_back({files[f],
-                           {},
-                           fmt::format("{} (record {} of {})", label, f + 1, files.size()),
-                           scenario});
+      for (std::size_t f = 0; f < files.size(); ++f) {
+        ListedMember record = member;
+        record.file = files[f];
+        record.label = fmt::format("{} (record {} of {})", member.label, f + 1, files.size());
+        members.push_back(std::move(record));
+      }
     } else {
-      for (ListedMember& m : read_bulk_data(item["fhir_ndjson"], folder, label)) {
-        m.scenario = scenario;
+      for (ListedMember& m : read_bulk_data(item["fhir_ndjson"], folder, member.label)) {
+        m.scenario = member.scenario;
+        m.parameters = member.parameters;
+        m.parameters_path = member.parameters_path;
         members.push_back(std::move(m));
       }
     }

@@ -94,18 +94,31 @@ PersonalisedModel personalise_member(const CohortPlan& plan, std::size_t index,
     return out;
   }
   const ListedMember& member = plan.description.members[index];
-  PatientInputFile input;
-  if (member.file.empty()) {  // a record assembled from Bulk Data NDJSON
-    input.bytes = member.record;
-    input.sha256 = crypto::hex(crypto::sha256(input.bytes));
-    input.kind = PatientInput::health_record;
-  } else {
-    input = read_patient_input_file(member.file);
-  }
   PersonaliseOptions options;
   options.calibrate = plan.description.calibrate;
   options.cancel = cancel;
-  return personalise(plan.model, input, options);
+  PersonalisedModel out;
+  if (member.patient) {  // given inline
+    out = personalise(plan.model, *member.patient, options);
+    out.patient_source = "patient given in the cohort description";
+  } else {
+    PatientInputFile input;
+    if (member.file.empty()) {  // a record assembled from Bulk Data NDJSON
+      input.bytes = member.record;
+      input.sha256 = crypto::hex(crypto::sha256(input.bytes));
+      input.kind = PatientInput::health_record;
+    } else {
+      input = read_patient_input_file(member.file);
+    }
+    out = personalise(plan.model, input, options);
+  }
+  // The member's own values, after personalising (as `run --set` does); a rule broken is the
+  // member's failure.
+  for (const auto& [name, value] : member.parameters) {
+    out.model.set_parameter(name, value);
+    overrides.push_back(fmt::format("{}={:.17g}", name, value));
+  }
+  return out;
 }
 
 /// A sensitivity analysis's members: its design's points, each the patient with those
@@ -223,6 +236,20 @@ CohortPlan plan_cohort(CohortDescription description, const std::filesystem::pat
     }
   }
 
+  // Listed members' own parameters: checked by name now, a column each in the summary.
+  for (const ListedMember& m : d.members) {
+    for (const auto& [name, value] : m.parameters) {
+      if (!plan.model.parameters.contains(name))
+        throw InputError(fmt::format("{}: model {} has no parameter \"{}\"", m.parameters_path,
+                                     plan.model.name, name));
+      const bool listed = std::any_of(plan.inputs.begin(), plan.inputs.end(),
+                                      [&](const InputColumn& c) { return c.name == name; });
+      if (!listed) {
+        const Parameter& p = plan.model.parameters.get(name);
+        plan.inputs.push_back({p.name, p.unit, p.description});
+      }
+    }
+  }
   if (d.sensitivity) plan_sensitivity(plan);
 
   plan.twin_options.sample_rate =

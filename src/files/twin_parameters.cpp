@@ -19,8 +19,7 @@ bool is_twin_parameters(const nlohmann::json& document) {
          document["format"] == twin_parameters_format;
 }
 
-void write_twin_parameters(const std::filesystem::path& file, const BodyModel& model,
-                           const TwinParameters& twin) {
+std::string twin_parameters_text(const BodyModel& model, const TwinParameters& twin) {
   // Ordered: the parameters in the model's order, as `physiotwin params` lists them. Values
   // are written with 17 significant digits, so reading them back gives the same doubles.
   nlohmann::ordered_json parameters = nlohmann::ordered_json::object();
@@ -46,7 +45,12 @@ void write_twin_parameters(const std::filesystem::path& file, const BodyModel& m
       state[model.state_names()[i]] = model.start_state[i];
     document["start_state"] = state;
   }
-  write_text_file_atomically(file, document.dump(1) + "\n");
+  return document.dump(1) + "\n";
+}
+
+void write_twin_parameters(const std::filesystem::path& file, const BodyModel& model,
+                           const TwinParameters& twin) {
+  write_text_file_atomically(file, twin_parameters_text(model, twin));
 }
 
 TwinParameters load_twin_parameters_text(std::string_view text, const std::filesystem::path& file,

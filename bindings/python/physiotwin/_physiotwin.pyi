@@ -1,8 +1,9 @@
-"""Type stubs of the compiled core (bindings/python/src/module.cpp). Its classes are made by
-the library, not constructed from Python (Twin excepted); their fields are read-only."""
+"""Type stubs of the compiled core (bindings/python/src/module.cpp, cohort_bindings.cpp). Its
+classes are made by the library, not constructed from Python (Twin and Patient excepted); their
+fields are read-only."""
 
 from os import PathLike
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -47,6 +48,11 @@ class MetricInfo:
     def description(self) -> str: ...
 
 class Patient:
+    def __init__(self, *, sex: str, age: float, height: float, weight: float,
+                 measurements: Dict[str, float] = ..., id: str = ...,
+                 description: str = ...) -> None: ...
+    def __getstate__(self) -> Tuple[str, bool, List[str]]: ...
+    def __setstate__(self, state: Tuple[str, bool, List[str]]) -> None: ...
     @property
     def id(self) -> str: ...
     @property
@@ -75,6 +81,10 @@ class Patient:
     def measurements(self) -> Dict[str, float]: ...
 
 def read_patient(path: _Path, as_of: Optional[str] = ...) -> Patient: ...
+def run_cohort(description: str, out: str, threads: int = ...,
+               progress: Optional[Callable[[int, int, int], None]] = ...,
+               default_model: str = ...) -> Dict[str, Any]: ...
+def cohort_threads(threads: int = ...) -> int: ...
 def patient_input_kind(path: _Path) -> str: ...
 
 class CalibrationResult:

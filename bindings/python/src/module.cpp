@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "bindings.hpp"
 #include "physiotwin/actions/action_details.hpp"
 #include "physiotwin/actions/scenario.hpp"
 #include "physiotwin/build_info.hpp"
@@ -249,6 +250,13 @@ PYBIND11_MODULE(_physiotwin, m) {
            [](const MetricInfo& s) { return fmt::format("MetricInfo({} [{}])", s.name, s.unit); });
 
   py::class_<Patient>(m, "Patient", "A patient: body, measured values, provenance (no names).")
+      .def(py::init(&python::make_patient), py::kw_only(), py::arg("sex"), py::arg("age"),
+           py::arg("height"), py::arg("weight"), py::arg("measurements") = py::dict(),
+           py::arg("id") = "patient", py::arg("description") = "a patient given in Python",
+           "A patient: sex (\"male\" or \"female\"), age (years), height (cm), weight (kg), "
+           "measurements by name in their units (docs/patient-format.md); checked as a patient "
+           "file is.")
+      .def(py::pickle(&python::patient_state, &python::patient_from_state))
       .def_readonly("id", &Patient::id)
       .def_readonly("description", &Patient::description)
       .def_readonly("sex", &Patient::sex)
@@ -266,6 +274,8 @@ PYBIND11_MODULE(_physiotwin, m) {
         return fmt::format("Patient({}, {}, {} years, {:g} cm, {:g} kg)", p.id, p.sex, p.age_text(),
                            p.height_cm, p.weight_kg);
       });
+
+  python::bind_cohort(m);
 
   m.def("read_patient", &read_patient_input, py::arg("path"), py::arg("as_of") = std::nullopt,
         "Reads a patient file or a FHIR R4 health record.");
@@ -327,6 +337,31 @@ PYBIND11_MODULE(_physiotwin, m) {
           py::arg("name"), py::arg("value"))
       .def("signals", [](const PyModel& p) { return list_of<SignalInfo>(p.model.signals().all()); })
       .def("copy", [](const PyModel& p) { return PyModel(p); })
+      // Pickled as its model file's path and a twin parameter file's text: unpickled where the
+      // same model file is (a shared file system, the same installation), it is the same model
+      // to the last digit, and a twin of it runs bit for bit as one of the original.
+      .def(py::pickle(
+          [](const PyModel& p) {
+            const TwinParameters twin{p.patient, p.calibration, p.calibrated};
+            return py::make_tuple(p.model.source_file, twin_parameters_text(p.model, twin),
+                                  p.patient_file.string(), p.warnings, p.patient_source,
+                                  python::patient_state(p.patient));
+          },
+          [](const py::tuple& state) {
+            if (state.size() != 6)
+              throw InputError("a pickled Model of another version of physiotwin");
+            BodyModel model = load_circulation(state[0].cast<std::string>());
+            TwinParameters twin =
+                load_twin_parameters_text(state[1].cast<std::string>(), "pickled Model", model);
+            PersonalisedModel personalised{std::move(model),
+                                           python::patient_from_state(state[5].cast<py::tuple>()),
+                                           std::nullopt,
+                                           std::move(twin.calibration),
+                                           twin.calibrated,
+                                           state[3].cast<std::vector<std::string>>(),
+                                           state[4].cast<std::string>()};
+            return PyModel(std::move(personalised), state[2].cast<std::string>());
+          }))
       .def(
           "save",
           [](const PyModel& p, const std::filesystem::path& path) {

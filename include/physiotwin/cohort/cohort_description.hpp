@@ -14,6 +14,7 @@
 #include "physiotwin/cohort/distribution.hpp"
 #include "physiotwin/cohort/sampling.hpp"
 #include "physiotwin/cohort/sensitivity.hpp"
+#include "physiotwin/patient/body.hpp"
 
 namespace physiotwin::cohort {
 
@@ -40,11 +41,18 @@ struct Outputs {
 };
 
 /// A member given by its file: a patient file, a FHIR record, a twin parameter file.
+/// A member given in the description: by its file (a patient file, a FHIR record, a twin
+/// parameter file), as a record from Bulk Data NDJSON, or as a patient object inline; with its
+/// own parameter values and scenario if it has them.
 struct ListedMember {
-  std::filesystem::path file;      ///< empty for a record from NDJSON (then `record`)
+  std::filesystem::path file;      ///< empty for a record from NDJSON or an inline patient
   std::string record;              ///< a FHIR Bundle assembled from Bulk Data NDJSON
+  std::optional<Patient> patient;  ///< a patient object given inline (patient-file format)
   std::string label;               ///< for messages: "members[3]" or "members[2] (patient 5 of 40)"
   std::filesystem::path scenario;  ///< its own scenario; empty: the cohort's
+  /// Parameter values (name, value in the parameter's unit) set after personalising.
+  std::vector<std::pair<std::string, double>> parameters;
+  std::string parameters_path;  ///< their JSON path, for messages
 };
 
 /// An input a virtual population varies: "age" (years), "height" (cm), "weight" (kg) or a

@@ -38,6 +38,9 @@ struct TwinParameters {
   return model.source_digest;
 }
 
+/// The text of a twin parameter file of `model` (what write_twin_parameters() writes).
+[[nodiscard]] std::string twin_parameters_text(const BodyModel& model, const TwinParameters& twin);
+
 /// Writes `model` (scaled to and calibrated for `twin.patient`) as a twin parameter file.
 /// Written whole or not at all (core/atomic_file.hpp).
 void write_twin_parameters(const std::filesystem::path& file, const BodyModel& model,

@@ -1,0 +1,22 @@
+#pragma once
+// What the Python module's source files share.
+#include <pybind11/pybind11.h>
+
+#include <string>
+
+#include "physiotwin/patient/body.hpp"
+
+namespace physiotwin::python {
+
+/// A patient made from keyword arguments, checked as a patient file is.
+[[nodiscard]] Patient make_patient(const std::string& sex, double age, double height, double weight,
+                                   const pybind11::dict& measurements, const std::string& id,
+                                   const std::string& description);
+/// A patient's pickled state, and the patient again from it.
+[[nodiscard]] pybind11::tuple patient_state(const Patient& p);
+[[nodiscard]] Patient patient_from_state(const pybind11::tuple& state);
+
+/// Adds run_cohort() and cohort_threads().
+void bind_cohort(pybind11::module_& m);
+
+}  // namespace physiotwin::python
