@@ -14,7 +14,6 @@
 
 #include "io/hdf5_handles.hpp"
 #include "io/run_layout.hpp"
-#include "physiotwin/actions/action_details.hpp"
 #include "physiotwin/build_info.hpp"
 #include "physiotwin/cohort/cohort_file.hpp"
 #include "physiotwin/core/atomic_file.hpp"
@@ -244,16 +243,11 @@ struct CohortFileWriter::Impl {
       if (plan->description.outputs.breaths && !header.breath_metrics.empty())
         write_events(group, "breaths", header.breath_metrics, r.record.breath_times,
                      r.record.breaths);
-      if (!r.record.actions.empty()) {
+      if (!r.action_names.empty()) {
         Handle actions = h5::create_group(group, "actions");
-        std::vector<std::string> names, details;
-        for (const Action& a : r.record.actions) {
-          names.emplace_back(action_name(a.kind));
-          details.push_back(action_details(a));
-        }
         write_doubles(actions, "time", r.record.action_times);
-        h5::write_string_array(actions, "action", names);
-        h5::write_string_array(actions, "details", details);
+        h5::write_string_array(actions, "action", r.action_names);
+        h5::write_string_array(actions, "details", r.action_details);
       }
       if (r.record.keep_samples) {
         // Chunks no longer than the member's run: a short run's chunk is not mostly empty.

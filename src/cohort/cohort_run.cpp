@@ -10,6 +10,7 @@
 #include <limits>
 #include <mutex>
 
+#include "physiotwin/actions/action_details.hpp"
 #include "physiotwin/actions/scenario.hpp"
 #include "physiotwin/cohort/cohort_run.hpp"
 #include "physiotwin/core/sha256.hpp"
@@ -317,6 +318,10 @@ MemberResult run_member(const CohortPlan& plan, std::size_t index, CancellationF
       twin.advance(scenario.duration * double(i) / double(pieces) - twin.time());
     }
     r.simulated = twin.time();
+    for (const Action& a : r.record.actions) {
+      r.action_names.emplace_back(action_name(a.kind));
+      r.action_details.push_back(action_details(a));
+    }
     r.header = session.header();
     for (std::size_t s = 0; s < plan.summaries.size(); ++s) {
       const auto source = find_metric(*r.header, plan.summaries[s].metric);

@@ -66,8 +66,10 @@ struct MemberResult {
   std::vector<double> summary;  ///< per CohortPlan::summaries (NaN: no event in the window)
   std::optional<RunHeader> header;  ///< the run as it began (members that ran)
   MemoryRecorder record;            ///< beats, breaths, actions; samples if kept
-  double simulated = 0.0;           ///< s
-  double seconds = 0.0;             ///< wall-clock, this member
+  /// The applied actions as the file stores them: name and details (JSON), per action_times.
+  std::vector<std::string> action_names, action_details;
+  double simulated = 0.0;  ///< s
+  double seconds = 0.0;    ///< wall-clock, this member
 
   [[nodiscard]] bool ok() const noexcept { return status == MemberStatus::ok; }
 };
