@@ -110,13 +110,19 @@ class Cohort:
 
     # ---- running it ----------------------------------------------------------------------
     def run(self, out: PathLike = "cohort.h5", *, threads: int = 0,
-            progress: Optional[Progress] = None):
+            progress: Optional[Progress] = None, client=None, chunk_size: Optional[int] = None):
         """Runs every member (``threads``: 0, one per core; results do not depend on it) into
         ``out``, an HDF5 cohort file (docs/hdf5-format.md), and returns its summary as a pandas
         DataFrame (units in ``.attrs["units"]``). Interrupted and run again with the same
         ``out``, it keeps the members already done. ``progress(done, failed, total)`` is called
         as members finish; without it, a tqdm bar when tqdm is installed. A member's own
-        failure is in the summary (``status``, ``error``), not raised."""
+        failure is in the summary (``status``, ``error``), not raised.
+
+        ``client``: a Dask ``distributed.Client``; members then run on its workers in chunks of
+        ``chunk_size`` (default: a quarter of an even share per worker), each chunk on one
+        thread there, and this process writes the file as chunks come back. The workers need
+        this package and the description's files at the same paths (a shared file system);
+        results are the same as the threaded run's."""
         out = Path(out)
         description_file = self._file
         if description_file is None:
@@ -136,8 +142,11 @@ class Cohort:
                     bar.set_postfix(failed=failed, refresh=False)
                     bar.refresh()
         try:
-            self.outcome = _core.run_cohort(str(description_file), str(out), threads, progress,
-                                            str(default_model_file()))
+            if client is None:
+                self.outcome = _core.run_cohort(str(description_file), str(out), threads,
+                                                progress, str(default_model_file()))
+            else:
+                self.outcome = _run_on_dask(client, description_file, out, progress, chunk_size)
         finally:
             if bar is not None:
                 bar.close()
@@ -149,6 +158,37 @@ class Cohort:
         if self.out is None:
             raise ValueError("member(): run() the cohort first (or use read_member(path, index))")
         return read_member(self.out, index)
+
+
+def _run_chunk(description: str, indices: List[int], default_model: str) -> List[bytes]:
+    """A Dask task: members ``indices`` run on this worker, one thread, as bytes."""
+    return _core.run_members_to_bytes(description, indices, default_model, 1)
+
+
+def _run_on_dask(client, description_file: Path, out: Path, progress: Optional[Progress],
+                 chunk_size: Optional[int]) -> Dict[str, Any]:
+    from distributed import as_completed
+    default_model = str(default_model_file())
+    writer = _core.CohortWriter(str(description_file), str(out), default_model)
+    todo = writer.remaining()
+    total, done, failed = writer.size(), writer.size() - len(todo), 0
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    chunk = chunk_size or max(1, math.ceil(len(todo) / (4 * workers)))
+    chunks = [todo[i:i + chunk] for i in range(0, len(todo), chunk)]
+    futures = client.map(_run_chunk, [str(description_file)] * len(chunks), chunks,
+                         [default_model] * len(chunks), pure=False)
+    try:
+        for future in as_completed(futures):
+            for member in future.result():
+                failed += 0 if writer.write(member) else 1
+                done += 1
+                if progress is not None:
+                    progress(done, failed, total)
+    except BaseException:
+        client.cancel(futures)  # Ctrl-C: the members done stay in the unfinished file
+        raise
+    return {"members": total, "failed": writer.finish(), "resumed": total - len(todo),
+            "not_resumed_because": "", "not_analysed": []}
 
 
 def _given(value) -> bool:

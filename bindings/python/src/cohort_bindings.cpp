@@ -7,11 +7,15 @@
 #include <pybind11/stl/filesystem.h>
 
 #include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "bindings.hpp"
 #include "physiotwin/cohort/cohort_file.hpp"
 #include "physiotwin/cohort/cohort_run.hpp"
+#include "physiotwin/cohort/member_transfer.hpp"
 #include "physiotwin/core/json_reader.hpp"
 #include "physiotwin/io/output_file.hpp"
 #include "physiotwin/patient/record_measures.hpp"
@@ -124,9 +128,103 @@ py::dict run_cohort(const std::filesystem::path& description, const std::filesys
   return result;
 }
 
+/// The plan of a description, made once per process: a worker given many chunks of one cohort
+/// draws its population once (keyed by the description's digest and the default model).
+std::shared_ptr<const cohort::CohortPlan> cached_plan(const std::filesystem::path& description,
+                                                      const std::filesystem::path& default_model) {
+  static std::mutex lock;
+  static std::map<std::string, std::shared_ptr<const cohort::CohortPlan>> plans;
+  cohort::CohortDescription d = cohort::load_cohort_description(description);
+  const std::string key = d.sha256 + "|" + default_model.string();
+  const std::lock_guard<std::mutex> guard(lock);
+  auto it = plans.find(key);
+  if (it == plans.end()) {
+    if (plans.size() >= 4) plans.clear();  // a few cohorts at a time, not every one ever run
+    it = plans
+             .emplace(key, std::make_shared<const cohort::CohortPlan>(
+                               cohort::plan_cohort(std::move(d), default_model)))
+             .first;
+  }
+  return it->second;
+}
+
+/// Members `indices` of a description, run here on `threads` threads, as bytes
+/// (member_transfer.hpp) for the process that writes the file: a Dask task.
+std::vector<py::bytes> run_members_to_bytes(const std::filesystem::path& description,
+                                            const std::vector<std::size_t>& indices,
+                                            const std::filesystem::path& default_model,
+                                            int threads) {
+  const auto plan = cached_plan(description, default_model);
+  for (std::size_t i : indices)
+    if (i >= plan->size())
+      throw InputError(fmt::format("member {} of a cohort of {}", i, plan->size()));
+  std::vector<std::vector<std::uint8_t>> results(indices.size());
+  std::map<std::size_t, std::size_t> slot;
+  for (std::size_t k = 0; k < indices.size(); ++k) slot[indices[k]] = k;
+  {
+    py::gil_scoped_release release;
+    cohort::run_members(*plan, indices, threads, [&](cohort::MemberResult&& r) {
+      results[slot.at(r.index)] = cohort::member_to_bytes(r);
+    });
+  }
+  std::vector<py::bytes> out;
+  for (const auto& r : results) out.emplace_back(reinterpret_cast<const char*>(r.data()), r.size());
+  return out;
+}
+
+/// The writing end of a cohort whose members run elsewhere (Dask workers): the plan, the
+/// file, and members written from their bytes.
+class CohortWriter {
+ public:
+  CohortWriter(const std::filesystem::path& description, const std::filesystem::path& out,
+               const std::filesystem::path& default_model)
+      : plan_(cached_plan(description, default_model)) {
+    const io::InputFile inputs[] = {{description, "the cohort description"},
+                                    {plan_->description.model_file, "the cohort's model"},
+                                    {plan_->description.scenario, "the cohort's scenario"}};
+    io::check_output_file(out, inputs, "");
+    file_ = std::make_unique<cohort::CohortFileWriter>(out, *plan_);
+  }
+  [[nodiscard]] std::vector<std::size_t> remaining() const { return file_->remaining(); }
+  [[nodiscard]] std::size_t resumed() const { return file_->resumed(); }
+  [[nodiscard]] std::size_t size() const { return plan_->size(); }
+  /// Writes one member; returns whether it ran (status ok).
+  bool write(const py::bytes& bytes) {
+    const std::string_view view = bytes;
+    const cohort::MemberResult r = cohort::member_from_bytes(
+        std::span(reinterpret_cast<const std::uint8_t*>(view.data()), view.size()), *plan_);
+    file_->write(r);
+    return r.ok();
+  }
+  std::size_t finish() {
+    if (plan_->description.sensitivity) {
+      std::vector<std::string> skipped;
+      file_->write_sensitivity(
+          cohort::analyse_sensitivity(*plan_, file_->member_summaries(), skipped));
+    }
+    return file_->finish();
+  }
+
+ private:
+  std::shared_ptr<const cohort::CohortPlan> plan_;
+  std::unique_ptr<cohort::CohortFileWriter> file_;
+};
+
 }  // namespace
 
 void bind_cohort(py::module_& m) {
+  m.def("run_members_to_bytes", &run_members_to_bytes, py::arg("description"), py::arg("indices"),
+        py::arg("default_model"), py::arg("threads") = 0,
+        "Runs members of a cohort description here and returns their results as bytes.");
+  py::class_<CohortWriter>(m, "CohortWriter", "Writes a cohort file from members run elsewhere.")
+      .def(py::init<const std::filesystem::path&, const std::filesystem::path&,
+                    const std::filesystem::path&>(),
+           py::arg("description"), py::arg("out"), py::arg("default_model"))
+      .def("remaining", &CohortWriter::remaining)
+      .def("resumed", &CohortWriter::resumed)
+      .def("size", &CohortWriter::size)
+      .def("write", &CohortWriter::write, py::arg("member_bytes"))
+      .def("finish", &CohortWriter::finish);
   m.def("run_cohort", &run_cohort, py::arg("description"), py::arg("out"), py::arg("threads") = 0,
         py::arg("progress") = py::none(), py::arg("default_model"),
         "Runs a cohort description (docs/cohorts.md) into an HDF5 cohort file.");

@@ -103,3 +103,23 @@ def test_a_tqdm_bar_when_tqdm_is_there(tmp_path):
     with contextlib.redirect_stderr(err):
         cohort.run(tmp_path / "bar.h5")
     assert "1/1" in err.getvalue()
+
+
+def test_dask_workers_give_the_threaded_results(tmp_path, frame):
+    distributed = pytest.importorskip("distributed")
+    description = {"format": "physiotwin-cohort", "version": 1, "name": "dask", "duration": 20,
+                   "population": {"size": 8, "seed": 4,
+                                  "age": {"distribution": "uniform", "min": 25, "max": 85}},
+                   "outputs": SUMMARIES}
+    threaded = pt.Cohort(description).run(tmp_path / "threads.h5", threads=2)
+    calls = []
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        cohort = pt.Cohort(description)
+        on_dask = cohort.run(tmp_path / "dask.h5", client=client, chunk_size=3,
+                             progress=lambda d, f, t: calls.append(d))
+    assert sorted(calls) == list(range(1, 9))
+    assert list(on_dask.status) == ["ok"] * 8
+    assert np.array_equal(on_dask.select_dtypes("number").to_numpy(),
+                          threaded.select_dtypes("number").to_numpy(), equal_nan=True)
