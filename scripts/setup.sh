@@ -10,7 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   pybind11-dev python3-dev python3-numpy python3-h5py python3-pytest python3-venv
   python3-matplotlib python3-pandas python3-setuptools python3-pip python3-wheel python3-tqdm
-  python3-distributed
+  python3-distributed libopenmpi-dev openmpi-bin
   clang clang-format libclang-rt-14-dev
 )
 

@@ -7,7 +7,9 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <memory>
+#include <optional>
 
+#include "cli/cohort_mpi.hpp"
 #include "cli/model_options.hpp"
 #include "physiotwin/cohort/cohort_file.hpp"
 #include "physiotwin/cohort/cohort_run.hpp"
@@ -133,48 +135,85 @@ void report_sensitivity(const cohort::CohortPlan& plan,
   }
 }
 
+/// The plan, made by every rank alike; the rank's MPI session when launched by mpirun.
 int run(const CohortOptions& options, bool analyse) {
   if (options.threads < 0 || options.threads > 1024)
     throw UsageError(
         fmt::format("--threads {}: allowed range 0-1024 (0: one per core)", options.threads));
-  const cohort::CohortPlan plan =
-      cohort::plan_cohort(cohort::load_cohort_description(options.description),
-                          models_directory() / "circulation" / "adult.json");
-  check_output(options.out, inputs_of(plan.description));
-  cohort::CohortFileWriter file(options.out, plan);
-  if (!file.not_resumed_because().empty())
+  std::optional<mpi::Session> ranks;
+  if (mpi::launched()) ranks.emplace();
+  const bool writer = !ranks || ranks->rank() == 0;
+  std::optional<cohort::CohortPlan> plan_made;
+  try {
+    plan_made = cohort::plan_cohort(cohort::load_cohort_description(options.description),
+                                    models_directory() / "circulation" / "adult.json");
+  } catch (const Error&) {
+    if (writer) throw;
+    return exit_bad_input;  // every rank made the same plan; rank 0 says what is wrong
+  }
+  const cohort::CohortPlan& plan = *plan_made;
+  if (!writer) {  // a worker rank: its share of what rank 0 says is left
+    const std::vector<std::size_t> todo = ranks->share({}, true);
+    if (!todo.empty()) ranks->run_members(plan, todo, options.threads, nullptr, interruption());
+    return exit_ok;
+  }
+  std::optional<cohort::CohortFileWriter> file;
+  try {
+    if (analyse && !plan.description.sensitivity) {
+      throw UsageError(fmt::format(
+          "{}: has no \"sensitivity\" block (docs/sensitivity.md); `physiotwin cohort` runs "
+          "listed members and populations",
+          options.description.string()));
+    }
+    const std::vector<io::InputFile> inputs = inputs_of(plan.description);
+    if (!options.table.empty()) {
+      if (options.table == options.out) throw UsageError("--table and --out name the same file");
+      check_output(options.table, inputs);
+    }
+    check_output(options.out, inputs);
+    file.emplace(options.out, plan);
+  } catch (...) {
+    if (ranks) (void)ranks->share({}, false);  // the other ranks stop too
+    throw;
+  }
+  if (!file->not_resumed_because().empty())
     fmt::print(stderr,
                "note: started anew: the unfinished file of an earlier run was not "
                "resumed because {}\n",
-               file.not_resumed_because());
-  const std::vector<std::size_t> todo = file.remaining();
+               file->not_resumed_because());
+  std::vector<std::size_t> todo = file->remaining();
+  if (ranks) todo = ranks->share(todo, true);
   const int threads = cohort::cohort_threads(options.threads);
-  fmt::print("Cohort {}: {} members of model {} on {} thread{}{}.\n", plan.description.name,
+  fmt::print("Cohort {}: {} members of model {} on {} thread{}{}{}.\n", plan.description.name,
              plan.size(), plan.model.name, threads, threads == 1 ? "" : "s",
-             file.resumed() > 0 ? fmt::format(", {} already done by an earlier run", file.resumed())
-                                : std::string());
+             ranks ? fmt::format(" in each of {} MPI ranks", ranks->size()) : std::string(),
+             file->resumed() > 0
+                 ? fmt::format(", {} already done by an earlier run", file->resumed())
+                 : std::string());
   if (!plan.rejected.empty()) {
     fmt::print("Drawn from {} design points; rejected:\n", plan.design_points);
     for (const auto& [reason, count] : plan.rejected) fmt::print("  {:>6} x {}\n", count, reason);
   }
   CohortProgress progress(plan.size(), plan.size() - todo.size());
   double simulated = 0.0;
-  cohort::run_members(
-      plan, todo, threads,
-      [&](cohort::MemberResult&& result) {
-        file.write(result);
-        simulated += result.simulated;
-        progress.member_finished(!result.ok());
-      },
-      interruption());
+  const auto finished = [&](cohort::MemberResult&& result) {
+    file->write(result);
+    simulated += result.simulated;
+    progress.member_finished(!result.ok());
+  };
+  if (ranks) {
+    ranks->run_members(plan, todo, threads, finished, interruption());
+  } else {
+    cohort::run_members(plan, todo, threads, finished, interruption());
+  }
   progress.finish();
   std::vector<cohort::SensitivityRow> rows;
   std::vector<std::string> skipped;
   if (analyse) {
-    rows = cohort::analyse_sensitivity(plan, file.member_summaries(), skipped);
-    file.write_sensitivity(rows);
+    rows = cohort::analyse_sensitivity(plan, file->member_summaries(), skipped);
+    file->write_sensitivity(rows);
   }
-  const std::size_t failed = file.finish();  // resumed members included
+  const std::size_t failed = file->finish();  // resumed members included
   const double elapsed = progress.elapsed();
   fmt::print(
       "Wrote {} ({} members, {} failed: their errors are in /failures; {:.0f} s "

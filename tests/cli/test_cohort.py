@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """`physiotwin cohort` as a user meets it (issue 13; docs/cohorts.md).
 
-  test_cohort.py PHYSIOTWIN_CLI MODELS_DIR DATA_DIR
+  test_cohort.py PHYSIOTWIN_CLI MODELS_DIR DATA_DIR [mpi|no-mpi]
 
 - Results are bit-identical for 1 and 2 threads: every dataset of every member and /summary.
 - An interrupted run (SIGINT after its first members) keeps what finished; the rerun with the
@@ -11,6 +11,8 @@
   the file's path, the others written).
 - Bad descriptions: exit 2, the JSON path named, nothing written.
 - /summary in one call: pandas.DataFrame(f["summary"][()]), units in /summary_columns.
+- With MPI: `mpirun -np 2 physiotwin cohort` writes the file one process writes; a bad output
+  path stops every rank (exit 2, no hang).
 """
 import json
 import os
@@ -27,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 CLI, MODELS, DATA = (Path(p).resolve() for p in sys.argv[1:4])
+WITH_MPI = len(sys.argv) > 4 and sys.argv[4] == "mpi" and shutil.which("mpirun") is not None
 TMP = Path(tempfile.mkdtemp(prefix="cohort-test-"))
 ENV = dict(os.environ, PHYSIOTWIN_RECORD_CODES=str(TMP / "record-codes.tsv"))
 failures = []
@@ -122,6 +125,22 @@ check(summary["heart.rate"].between(50, 100).all(), "drawn heart rates in their 
 check((abs(summary["heart_rate_sd"]) < 5).all(), "heart rate sd column")
 check(units["mean_arterial_pressure_mean"] == "mmHg" and units["heart.rate"] == "1/min",
       f"units: {units}")
+
+# ---- MPI: ranks share the members, rank 0 writes the one file ----------------------------
+if WITH_MPI:
+    mpirun = ["mpirun", "--allow-run-as-root", "--oversubscribe", "-np", "2"]
+    ranks = subprocess.run([*mpirun, str(CLI), "cohort", str(description), "--out", "mpi.h5",
+                            "--threads", "1"], capture_output=True, text=True, env=ENV, cwd=TMP,
+                           timeout=300)
+    check(ranks.returncode == 0 and "in each of 2 MPI ranks" in ranks.stdout,
+          f"mpirun: {ranks.returncode} {ranks.stdout}{ranks.stderr}")
+    check(same(datasets(TMP / "one.h5"), datasets(TMP / "mpi.h5")),
+          "the file of 2 MPI ranks differs from one process's")
+    (TMP / "a_folder").mkdir()
+    stopped = subprocess.run([*mpirun, str(CLI), "cohort", str(description), "--out", "a_folder"],
+                             capture_output=True, text=True, env=ENV, cwd=TMP, timeout=300)
+    check(stopped.returncode == 2 and stopped.stderr.count("a_folder") >= 1,
+          f"a bad --out under mpirun: {stopped.returncode} {stopped.stderr}")
 
 # ---- interrupted and resumed ------------------------------------------------------------
 slow = write("slow.json", virtual(12, 30))
