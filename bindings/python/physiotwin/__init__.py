@@ -15,7 +15,7 @@ failed), OSError for outputs that cannot be written. See docs/python.md.
 from ._physiotwin import (CalibrationReport, CalibrationResult, MetricInfo, Parameter, Patient,
                           SignalInfo, SolverError)
 from ._physiotwin import __version__
-from ._cohort import Cohort, CohortMember, read_cohort, read_member
+from ._cohort import Cohort, CohortMember, read_cohort, read_member, sensitivity
 from ._results import MetricTable, Results, RunFile, read_hdf5
 from ._twin import (Model, Parameters, Twin, calibrate, default_model_file, load_patient,
                     models_directory, normal_range, personalise, reference_patient,
@@ -27,5 +27,5 @@ __all__ = [
     "Parameters", "Patient", "Results", "RunFile", "SignalInfo", "SolverError", "Twin",
     "__version__", "calibrate", "default_model_file", "load_patient", "models_directory",
     "normal_range", "personalise", "read_cohort", "read_hdf5", "read_member",
-    "reference_patient", "reference_patients",
+    "reference_patient", "reference_patients", "sensitivity",
 ]

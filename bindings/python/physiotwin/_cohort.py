@@ -217,6 +217,24 @@ def _tqdm_bar():
     return tqdm(total=0, unit="member", desc="cohort")
 
 
+def sensitivity(description: Union[Mapping[str, Any], PathLike], out: PathLike = "sensitivity.h5",
+                *, threads: int = 0, progress: Optional[Progress] = None, client=None):
+    """Runs a sensitivity analysis (docs/sensitivity.md: a cohort description with a
+    ``sensitivity`` block) and returns its indices as a DataFrame, one row per output and input
+    (``first_order``, ``total`` and their bootstrap bounds for Sobol; ``mu``, ``mu_star``,
+    ``sigma`` for Morris). The runs are in ``out``; ``physiotwin.plots.sensitivity_indices()``
+    draws the table."""
+    cohort = Cohort(description)
+    if "sensitivity" not in cohort.description:
+        raise ValueError("sensitivity(): the description has no \"sensitivity\" block "
+                         "(docs/sensitivity.md)")
+    summary = cohort.run(out, threads=threads, progress=progress, client=client)
+    indices = summary.attrs["sensitivity"]
+    indices.attrs["runs"] = len(summary)
+    indices.attrs["failed"] = int((summary.status != "ok").sum())
+    return indices
+
+
 # ---- reading a cohort file ---------------------------------------------------------------
 def read_cohort(path: PathLike):
     """The summary of a cohort file as a pandas DataFrame, one row per member: strings as

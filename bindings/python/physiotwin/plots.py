@@ -153,3 +153,42 @@ def breathing_loops(source, *, breaths: int = 2):
 
 __all__ = ["breathing_loops", "last_beat_window", "pressure_volume_loops", "vital_trends",
            "wiggers_diagram"]
+
+
+def sensitivity_indices(indices, *, outputs: Optional[Sequence[str]] = None):
+    """Sobol indices as bars, one panel per output: the total index (with its bootstrap
+    interval) and the first-order index of each input, largest total first; Morris effects
+    (mu* with sigma beside it) when the analysis was Morris's. ``indices``: the DataFrame
+    :func:`physiotwin.sensitivity` returns."""
+    shown = list(outputs) if outputs is not None else list(dict.fromkeys(indices["output"]))
+    fig = _figure((8.0, 2.2 * len(shown) + 0.8))
+    axes = fig.subplots(len(shown), 1, squeeze=False)[:, 0]
+    sobol = "total" in indices
+    for ax, output in zip(axes, shown):
+        rows = indices[indices["output"] == output]
+        rows = rows.sort_values("total" if sobol else "mu_star")
+        y = np.arange(len(rows))
+        if sobol:
+            low = (rows["total"] - rows["total_low"]).clip(lower=0)
+            high = (rows["total_high"] - rows["total"]).clip(lower=0)
+            ax.barh(y + 0.2, rows["total"], 0.4, xerr=[low, high], label="total (ST)",
+                    color="tab:blue", capsize=2)
+            # With its interval too: at a few dozen base samples first-order estimates are
+            # noisy (docs/sensitivity.md, "How many runs"), and the bar alone would hide it.
+            first_low = (rows["first_order"] - rows["first_order_low"]).clip(lower=0)
+            first_high = (rows["first_order_high"] - rows["first_order"]).clip(lower=0)
+            ax.barh(y - 0.2, rows["first_order"], 0.4, xerr=[first_low, first_high],
+                    label="first order (S)", color="tab:orange", alpha=0.7, capsize=2)
+            ax.set_xlim(-0.3, 1.05)
+            ax.axvline(0.0, color="black", lw=0.6)
+            ax.set_xlabel("share of the output's variance")
+        else:
+            ax.barh(y + 0.2, rows["mu_star"], 0.4, label="mu* (importance)", color="tab:blue")
+            ax.barh(y - 0.2, rows["sigma"], 0.4, label="sigma (nonlinearity, interactions)",
+                    color="tab:orange")
+            ax.set_xlabel("elementary effect over the input's range (output's unit)")
+        ax.set_yticks(y, rows["input"], fontsize=8)
+        ax.set_title(output, fontsize=9)
+        ax.grid(axis="x", alpha=0.3)
+    axes[0].legend(fontsize=7, loc="lower right")
+    return fig
