@@ -14,9 +14,11 @@ expected = {
     "aortic_valve_sweep.py": ["aortic_valve_sweep.png"],
     "hemorrhage_baroreflex.py": ["hemorrhage_baroreflex.png"],
     "virtual_population_age.py": ["virtual_population_age.png"],
+    "sensitivity_pressure_flow.py": ["sensitivity_pressure_flow.png"],
 }
-# Sizes for CI: the cohort example with 64 members instead of 500 (a few seconds).
-arguments = {"virtual_population_age.py": ["64"]}
+# Sizes for CI (a few seconds each): the cohort example with 64 members instead of 500, the
+# sensitivity study with N = 8 base samples (64 runs) instead of 64 (512 runs).
+arguments = {"virtual_population_age.py": ["64"], "sensitivity_pressure_flow.py": ["8"]}
 env = dict(os.environ, MPLBACKEND="Agg")
 failures = 0
 for script, figures in expected.items():
