@@ -106,8 +106,12 @@ inline void read_gas_exchange(const JsonView& node,
 
 /// Loads a circulation file. Throws InputError naming the file and JSON path on any problem.
 BodyModel load_circulation(const std::filesystem::path& file) {
+  return load_circulation_text(read_text_file(file), file.string());
+}
+
+BodyModel load_circulation_text(const std::string& bytes, const std::string& label) {
   using detail::read_parameter;
-  const std::string bytes = read_text_file(file);
+  const std::filesystem::path file = label;  // errors and source_file name the model by it
   const nlohmann::json document = parse_json_text(bytes, file.string());
   const JsonView root(document, file.string(), "");
   static constexpr std::array<std::string_view, 15> top{"format",

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "physiotwin/core/json_reader.hpp"
@@ -22,13 +23,19 @@ PatientInputFile read_patient_input_file(const std::filesystem::path& file) {
   if (!std::filesystem::is_regular_file(file, error)) {
     throw InputError("the patient file does not exist or is not a regular file");
   }
-  PatientInputFile input;
-  input.path = file;
+  std::string bytes;
   try {
-    input.bytes = read_text_file(file);
+    bytes = read_text_file(file);
   } catch (const InputError&) {
     throw InputError("the patient file cannot be opened for reading");
   }
+  return patient_input_from_text(std::move(bytes), file);
+}
+
+PatientInputFile patient_input_from_text(std::string bytes, const std::filesystem::path& label) {
+  PatientInputFile input;
+  input.path = label;
+  input.bytes = std::move(bytes);
   input.sha256 = crypto::hex(crypto::sha256(input.bytes));
   const auto document = nlohmann::json::parse(input.bytes, nullptr, false);
   if (document.is_discarded()) {

@@ -64,6 +64,8 @@ class BeatAnalyzer {
 
   [[nodiscard]] std::span<const double> last_beat() const noexcept { return values_; }
   [[nodiscard]] double last_beat_time() const noexcept { return last_beat_time_; }
+  /// Beats completed so far (0: last_beat() holds no beat yet).
+  [[nodiscard]] unsigned long long completed() const noexcept { return completed_; }
 
  private:
   struct Extremum {
@@ -291,6 +293,7 @@ class BeatAnalyzer {
       put(flow / cardiac_output);
     }
     last_beat_time_ = beat_start_;
+    ++completed_;
   }
 
   std::vector<MetricInfo> metrics_;
@@ -307,6 +310,7 @@ class BeatAnalyzer {
   std::vector<double> previous_, values_;
   double previous_time_ = 0.0, previous_position_ = 0.0, beat_start_ = 0.0, duration_ = 0.0,
          last_beat_time_ = 0.0;
+  unsigned long long completed_ = 0;
   bool has_previous_ = false, in_beat_ = false;
 };
 

@@ -49,6 +49,8 @@ class BreathAnalyzer {
   [[nodiscard]] const std::vector<MetricInfo>& metrics() const noexcept { return metrics_; }
   [[nodiscard]] std::span<const double> last_breath() const noexcept { return values_; }
   [[nodiscard]] double last_breath_time() const noexcept { return last_start_; }
+  /// Breaths completed so far (0: last_breath() holds no breath yet).
+  [[nodiscard]] unsigned long long completed() const noexcept { return completed_; }
 
   /// Forgets the breath in progress (when the breathing pattern is switched mid-breath, e.g.
   /// a ventilator connecting): the next start of inspiration begins the next breath.
@@ -84,6 +86,7 @@ class BreathAnalyzer {
             values_[3 + i] = g.use_peak ? g.peak : g.integral / (t - integration_start_);
           }
           last_start_ = start_;
+          ++completed_;
           closed = true;
         }
         in_breath_ = true;
@@ -117,6 +120,7 @@ class BreathAnalyzer {
   std::vector<double> values_;
   double previous_time_ = 0.0, previous_position_ = 0.0, previous_flow_ = 0.0;
   double start_ = 0.0, last_start_ = 0.0, inspired_ = 0.0;
+  unsigned long long completed_ = 0;
   bool has_previous_ = false, in_breath_ = false;
 };
 

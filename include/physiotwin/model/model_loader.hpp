@@ -3,6 +3,7 @@
 // model_loader.cpp, library physiotwin::physiotwin), so that a program that loads a model
 // does not compile the JSON reader.
 #include <filesystem>
+#include <string>
 
 #include "physiotwin/model/body_model.hpp"
 
@@ -12,5 +13,10 @@ namespace physiotwin {
 /// unit and its value checked against the range its block type declares. Throws InputError
 /// naming the file and the JSON path on any problem.
 [[nodiscard]] BodyModel load_circulation(const std::filesystem::path& file);
+
+/// The same from a model file's text held in memory (an engine's packaged asset, the C
+/// interface's pt_twin_create_from_json); `label` names it in errors and as the model's
+/// source_file, where a file's path would.
+[[nodiscard]] BodyModel load_circulation_text(const std::string& bytes, const std::string& label);
 
 }  // namespace physiotwin

@@ -33,6 +33,11 @@ struct PatientInputFile {
 /// records hold names).
 [[nodiscard]] PatientInputFile read_patient_input_file(const std::filesystem::path& file);
 
+/// The same from a patient input's text held in memory; `label` stands where the file's
+/// path would (the C interface's pt_twin_create_from_json).
+[[nodiscard]] PatientInputFile patient_input_from_text(std::string bytes,
+                                                       const std::filesystem::path& label);
+
 [[nodiscard]] PatientInput kind_of_patient_input(const std::filesystem::path& file);
 
 /// The patient of a patient file or a health record (`as_of`: the date to take the age at,

@@ -1,0 +1,257 @@
+/* The C interface from C11, as an engine's native plugin meets it (bindings/c/include/
+ * physiotwin_c.h): create, step at 90 Hz, read, act, fork, budget, and every kind of bad
+ * input answered with a status and a message, never an abort.
+ *   test_c_api MODELS_DIR FHIR_RECORD */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "physiotwin_c.h"
+
+static int failures = 0;
+
+#define CHECK(condition)                                                                           \
+  do {                                                                                             \
+    if (!(condition)) {                                                                            \
+      fprintf(stderr, "%s:%d: CHECK(%s) failed; last error: %s\n", __FILE__, __LINE__, #condition, \
+              pt_last_error());                                                                    \
+      ++failures;                                                                                  \
+    }                                                                                              \
+  } while (0)
+
+#define CHECK_STATUS(call, expected)                                                          \
+  do {                                                                                        \
+    pt_status status_ = (call);                                                               \
+    if (status_ != (expected)) {                                                              \
+      fprintf(stderr, "%s:%d: %s gave %s, expected %s; last error: %s\n", __FILE__, __LINE__, \
+              #call, pt_status_name(status_), pt_status_name(expected), pt_last_error());     \
+      ++failures;                                                                             \
+    }                                                                                         \
+  } while (0)
+
+static char* read_file(const char* path) {
+  FILE* f = fopen(path, "rb");
+  if (f == NULL) return NULL;
+  fseek(f, 0, SEEK_END);
+  long size = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char* text = malloc((size_t)size + 1);
+  if (text != NULL && fread(text, 1, (size_t)size, f) == (size_t)size) {
+    text[size] = '\0';
+  } else {
+    free(text);
+    text = NULL;
+  }
+  fclose(f);
+  return text;
+}
+
+static void advance_frames(pt_twin* twin, int frames) {
+  for (int i = 0; i < frames; ++i) CHECK_STATUS(pt_twin_advance(twin, 1.0 / 90.0), PT_OK);
+}
+
+/* Every signal of two twins, bit for bit. */
+static int same_signals(const pt_twin* a, const pt_twin* b) {
+  size_t n = pt_twin_signal_count(a);
+  double* x = calloc(n, sizeof(double));
+  double* y = calloc(n, sizeof(double));
+  int same = n == pt_twin_signal_count(b) && pt_twin_read_signals(a, x, n) == PT_OK &&
+             pt_twin_read_signals(b, y, n) == PT_OK && memcmp(x, y, n * sizeof(double)) == 0;
+  free(x);
+  free(y);
+  return same;
+}
+
+static double signal_of(const pt_twin* twin, const char* name) {
+  size_t index = 0;
+  if (pt_twin_signal_index(twin, name, &index) != PT_OK) return NAN;
+  size_t n = pt_twin_signal_count(twin);
+  double* values = calloc(n, sizeof(double));
+  double value = pt_twin_read_signals(twin, values, n) == PT_OK ? values[index] : NAN;
+  free(values);
+  return value;
+}
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    fprintf(stderr, "usage: test_c_api MODELS_DIR FHIR_RECORD\n");
+    return 2;
+  }
+  char model[4096], patient[4096];
+  snprintf(model, sizeof model, "%s/circulation/adult.json", argv[1]);
+  snprintf(patient, sizeof patient, "%s/patients/adult_male.json", argv[1]);
+
+  /* ---- the library ---- */
+  CHECK(pt_abi_version() == PT_ABI_VERSION);
+  CHECK(strlen(pt_version()) > 0);
+  CHECK(strcmp(pt_status_name(PT_ERROR_NOT_FOUND), "PT_ERROR_NOT_FOUND") == 0);
+
+  /* ---- a twin from files, stepped at 90 Hz ---- */
+  pt_twin* twin = NULL;
+  CHECK_STATUS(pt_twin_create_from_files(model, patient, &twin), PT_OK);
+  if (twin == NULL) return 1;
+  size_t signals = pt_twin_signal_count(twin);
+  CHECK(signals > 50);
+  size_t aorta = 0;
+  CHECK_STATUS(pt_twin_signal_index(twin, "aorta.pressure", &aorta), PT_OK);
+  CHECK(strcmp(pt_twin_signal_name(twin, aorta), "aorta.pressure") == 0);
+  CHECK(strcmp(pt_twin_signal_unit(twin, aorta), "mmHg") == 0);
+  CHECK(strlen(pt_twin_signal_region(twin, aorta)) > 0);
+  CHECK(strlen(pt_twin_signal_description(twin, aorta)) > 0);
+  CHECK(pt_twin_beat_metric_count(twin) > 5);
+  CHECK(pt_twin_breath_metric_count(twin) > 0);
+  CHECK(strcmp(pt_twin_beat_metric_name(twin, 0), "heart_rate") == 0);
+
+  double beat[64], breath[64], start = -1;
+  CHECK_STATUS(pt_twin_latest_beat(twin, beat, 64, &start), PT_ERROR_NOT_FOUND); /* none yet */
+  advance_frames(twin, 6 * 90);
+  CHECK(fabs(pt_twin_time(twin) - 6.0) < 1e-9); /* 540 frames of 1/90 s, rounding aside */
+  CHECK_STATUS(pt_twin_latest_beat(twin, beat, 64, &start), PT_OK);
+  /* The reference adult at rest (docs/validation.md): a heart rate near 70 /min. */
+  CHECK(beat[0] > 55 && beat[0] < 85);
+  CHECK(start > 4.0 && start < 6.0);
+  /* A breath completes at its second start of inspiration: about 10 s at 12 /min. */
+  CHECK_STATUS(pt_twin_latest_breath(twin, breath, 64, NULL), PT_ERROR_NOT_FOUND);
+  advance_frames(twin, 6 * 90);
+  CHECK_STATUS(pt_twin_latest_breath(twin, breath, 64, NULL), PT_OK);
+  CHECK(breath[0] > 8 && breath[0] < 20); /* respiratory rate, /min */
+  CHECK_STATUS(pt_twin_latest_beat(twin, beat, 64, &start), PT_OK);
+  double pressure = signal_of(twin, "aorta.pressure");
+  CHECK(pressure > 50 && pressure < 150); /* within a beat's diastolic-systolic swing */
+
+  /* ---- the render thread's view: time, signals, beat, breath ---- */
+  size_t latest_size = pt_twin_latest_size(twin);
+  CHECK(latest_size ==
+        1 + signals + pt_twin_beat_metric_count(twin) + pt_twin_breath_metric_count(twin));
+  double* latest = calloc(latest_size, sizeof(double));
+  uint64_t publication = 0;
+  CHECK_STATUS(pt_twin_read_latest(twin, latest, latest_size, &publication), PT_OK);
+  CHECK(publication == 1 + 12 * 90); /* create's publish, then one per advance */
+  CHECK(latest[0] == pt_twin_time(twin));
+  CHECK(latest[1 + aorta] == pressure);
+  CHECK(latest[1 + signals] == beat[0]);
+  CHECK_STATUS(pt_twin_read_latest(twin, latest, latest_size - 1, NULL), PT_ERROR_BUFFER_TOO_SMALL);
+
+  /* ---- parameters and actions ---- */
+  double rate = 0;
+  CHECK_STATUS(pt_twin_set_parameter(twin, "heart.rate", 90), PT_OK);
+  CHECK_STATUS(pt_twin_get_parameter(twin, "heart.rate", &rate), PT_OK);
+  CHECK(rate == 90);
+  CHECK_STATUS(pt_twin_set_parameter(twin, "heart.rate", 1e6), PT_ERROR_INVALID_INPUT);
+  CHECK(strstr(pt_last_error(), "heart.rate") != NULL); /* the message names the parameter */
+  CHECK_STATUS(pt_twin_get_parameter(twin, "heart.rate", &rate), PT_OK);
+  CHECK(rate == 90); /* nothing changed */
+  CHECK_STATUS(pt_twin_set_parameter(twin, "no.such", 1), PT_ERROR_NOT_FOUND);
+  CHECK_STATUS(pt_twin_apply_action(twin,
+                                    "{\"action\": \"hemorrhage\", \"rate\": 600, "
+                                    "\"volume\": 500}"),
+               PT_OK);
+  CHECK_STATUS(pt_twin_apply_action(twin, "{\"action\": \"bleed\"}"), PT_ERROR_INVALID_INPUT);
+  CHECK_STATUS(pt_twin_apply_action(twin, "{not json"), PT_ERROR_INVALID_INPUT);
+  CHECK_STATUS(pt_twin_apply_action(twin,
+                                    "{\"action\": \"hemorrhage\", \"rate\": 100, "
+                                    "\"volume\": 100, \"time\": 1}"),
+               PT_ERROR_INVALID_INPUT); /* in the past */
+
+  /* ---- forks: the past shared, the futures independent ---- */
+  pt_twin* fork = NULL;
+  CHECK_STATUS(pt_twin_fork(twin, &fork), PT_OK);
+  CHECK(fork != NULL && pt_twin_time(fork) == pt_twin_time(twin));
+  CHECK(same_signals(twin, fork));
+  advance_frames(twin, 90);
+  advance_frames(fork, 90);
+  CHECK(same_signals(twin, fork)); /* bit for bit, bleeding in progress */
+  CHECK_STATUS(pt_twin_set_parameter(fork, "heart.rate", 60), PT_OK);
+  advance_frames(twin, 90);
+  advance_frames(fork, 90);
+  CHECK(!same_signals(twin, fork));
+  pt_twin_destroy(fork);
+
+  /* ---- a budget: stops early, continues, and changes no number ---- */
+  pt_twin* free_running = NULL;
+  pt_twin* budgeted = NULL;
+  CHECK_STATUS(pt_twin_create_from_files(model, NULL, &free_running), PT_OK);
+  CHECK_STATUS(pt_twin_create_from_files(model, NULL, &budgeted), PT_OK);
+  CHECK_STATUS(pt_twin_set_budget(budgeted, 5, 0.0, 0.0), PT_OK);
+  CHECK_STATUS(pt_twin_advance(free_running, 1.0), PT_OK);
+  CHECK_STATUS(pt_twin_advance(budgeted, 1.0), PT_BUDGET_REACHED);
+  CHECK(pt_twin_time(budgeted) > 0.0 && pt_twin_time(budgeted) < 1.0);
+  int calls = 1;
+  while (pt_twin_time(budgeted) < 1.0 && calls < 100000) {
+    pt_status s = pt_twin_advance(budgeted, 1.0 - pt_twin_time(budgeted));
+    CHECK(s == PT_OK || s == PT_BUDGET_REACHED);
+    ++calls;
+  }
+  CHECK(calls > 2);
+  CHECK(pt_twin_time(budgeted) == pt_twin_time(free_running));
+  /* The twins continue identically. (A look at the signals right at the cut may differ in
+   * the last bits: the blood gases' partial pressures are solved iteratively, warm-started
+   * from the last look; docs/engines.md, "Determinism".) */
+  CHECK_STATUS(pt_twin_advance(free_running, 1.0), PT_OK);
+  CHECK_STATUS(pt_twin_set_budget(budgeted, 0, 0.0, 0.0), PT_OK);
+  CHECK_STATUS(pt_twin_advance(budgeted, 1.0), PT_OK);
+  CHECK(same_signals(budgeted, free_running));
+  CHECK_STATUS(pt_twin_set_budget(budgeted, 0, -1.0, 0.0), PT_ERROR_INVALID_INPUT);
+  pt_twin_destroy(budgeted);
+
+  /* ---- from JSON in memory: the same twin as from the files ---- */
+  char* model_json = read_file(model);
+  pt_twin* from_json = NULL;
+  CHECK(model_json != NULL);
+  CHECK_STATUS(pt_twin_create_from_json(model_json, NULL, &from_json), PT_OK);
+  CHECK_STATUS(pt_twin_advance(from_json, 1.0), PT_OK);
+  CHECK_STATUS(pt_twin_advance(from_json, 1.0), PT_OK);
+  CHECK(same_signals(from_json, free_running));
+  pt_twin_destroy(from_json);
+  pt_twin_destroy(free_running);
+  pt_twin* bad = (pt_twin*)&failures; /* any non-NULL value: must be overwritten */
+  CHECK_STATUS(pt_twin_create_from_json("{\"format\": \"physiotwin-circulation\"}", NULL, &bad),
+               PT_ERROR_INVALID_INPUT);
+  CHECK(bad == NULL);
+  CHECK(strstr(pt_last_error(), "model JSON") != NULL);
+  free(model_json);
+
+  /* ---- a FHIR record: personalised and calibrated ---- */
+  pt_twin* record = NULL;
+  CHECK_STATUS(pt_twin_create_from_files(model, argv[2], &record), PT_OK);
+  if (record != NULL) advance_frames(record, 90);
+  pt_twin_destroy(record);
+
+  /* ---- bad input: statuses, never an abort ---- */
+  CHECK_STATUS(pt_twin_create_from_files(model, "/nonexistent/patient.json", &bad),
+               PT_ERROR_INVALID_INPUT);
+  CHECK(bad == NULL);
+  CHECK_STATUS(pt_twin_create_from_files("/nonexistent/model.json", NULL, &bad),
+               PT_ERROR_INVALID_INPUT);
+  CHECK_STATUS(pt_twin_create_from_files(NULL, NULL, &bad), PT_ERROR_NULL_ARGUMENT);
+  CHECK_STATUS(pt_twin_create_from_files(model, NULL, NULL), PT_ERROR_NULL_ARGUMENT);
+  CHECK_STATUS(pt_twin_advance(NULL, 0.01), PT_ERROR_NULL_ARGUMENT);
+  CHECK_STATUS(pt_twin_advance(twin, -1.0), PT_ERROR_INVALID_INPUT);
+  CHECK_STATUS(pt_twin_advance(twin, NAN), PT_ERROR_INVALID_INPUT);
+  CHECK_STATUS(pt_twin_advance(twin, INFINITY), PT_ERROR_INVALID_INPUT);
+  CHECK_STATUS(pt_twin_read_signals(twin, latest, 3), PT_ERROR_BUFFER_TOO_SMALL);
+  CHECK_STATUS(pt_twin_read_signals(twin, NULL, 1000), PT_ERROR_NULL_ARGUMENT);
+  CHECK_STATUS(pt_twin_read_signals(NULL, latest, 1000), PT_ERROR_NULL_ARGUMENT);
+  CHECK_STATUS(pt_twin_signal_index(twin, "no.such.signal", &aorta), PT_ERROR_NOT_FOUND);
+  CHECK_STATUS(pt_twin_signal_index(twin, NULL, &aorta), PT_ERROR_NULL_ARGUMENT);
+  CHECK(pt_twin_signal_name(twin, signals) == NULL);
+  CHECK(strstr(pt_last_error(), "past the last") != NULL);
+  CHECK(pt_twin_signal_name(NULL, 0) == NULL);
+  CHECK(pt_twin_signal_count(NULL) == 0);
+  CHECK(isnan(pt_twin_time(NULL)));
+  CHECK_STATUS(pt_twin_apply_action(twin, NULL), PT_ERROR_NULL_ARGUMENT);
+  CHECK_STATUS(pt_twin_get_parameter(twin, "heart.rate", NULL), PT_ERROR_NULL_ARGUMENT);
+  CHECK_STATUS(pt_twin_fork(NULL, &fork), PT_ERROR_NULL_ARGUMENT);
+  CHECK_STATUS(pt_twin_read_latest(NULL, latest, latest_size, NULL), PT_ERROR_NULL_ARGUMENT);
+  pt_twin_destroy(NULL);
+  /* A successful call clears the thread's message. */
+  CHECK_STATUS(pt_twin_advance(twin, 0.01), PT_OK);
+  CHECK(strcmp(pt_last_error(), "") == 0);
+
+  free(latest);
+  pt_twin_destroy(twin);
+  if (failures == 0) printf("test_c_api: all checks passed\n");
+  return failures == 0 ? 0 : 1;
+}
