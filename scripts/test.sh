@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every test, as CI runs them: install dependencies, check formatting, build the release
 # preset with warnings as errors and run all tests, run them again under AddressSanitizer +
-# UndefinedBehaviorSanitizer, build the benchmarks once (smoke run), fuzz the health-record
-# reader for 30 s (libFuzzer, clang), pip-install the Python package into a fresh venv and
+# UndefinedBehaviorSanitizer, run the render-thread channel under ThreadSanitizer, build the
+# benchmarks once (smoke run), fuzz the health-record reader for 30 s (libFuzzer, clang),
+# pip-install the Python package into a fresh venv and
 # import it, then install the C++ package and build two consumers against the installed tree
 # with find_package(physiotwin): one of the header-only core with HDF5 hidden, one of the io
 # library. The Python tests and examples run in the release ctest. Each stage's wall-clock
@@ -75,6 +76,13 @@ cmake --build build/asan -j "$jobs"
 
 stage "address + undefined sanitizers: tests"
 ctest --preset asan -j "$jobs"
+
+stage "thread sanitizer: the render-thread channel through the C interface"
+# Only what threads meet: the C library and the channel's test (a writer at full speed,
+# readers at 90 Hz), not the whole suite (docs/engines.md, "Threads").
+cmake --preset tsan > /dev/null
+cmake --build build/tsan -j "$jobs" --target test_render_thread
+./build/tsan/tests/test_render_thread models/circulation/adult.json 3
 
 stage "fuzzing the health-record reader (short run)"
 ./scripts/fuzz.sh 30

@@ -4,11 +4,12 @@
 // the simulation thread advances (docs/engines.md, "Threads").
 //
 // A sequence lock whose data are atomics (Boehm, "Can seqlocks get along with programming
-// language memory models?", MSPC 2012, the fences version): the writer makes the sequence
-// odd, stores the words, makes it even again; a reader copies the words between two reads of
-// the sequence and keeps the copy only if the sequence was even and unchanged. Every access
-// is atomic, so the C++ memory model (and ThreadSanitizer) sees no data race, and on x86-64 and
-// AArch64 a relaxed atomic double is a plain load or store. The writer never waits; a reader
+// language memory models?", MSPC 2012): the writer makes the sequence odd, stores the words,
+// makes it even again; a reader copies the words between two reads of the sequence and keeps
+// the copy only if the sequence was even and unchanged. The words are stored with release and
+// loaded with acquire (Boehm's variant without fences, which ThreadSanitizer cannot follow):
+// every access is atomic, so the C++ memory model (and ThreadSanitizer) sees no data race, and
+// on x86-64 these are plain loads and stores. The writer never waits; a reader
 // repeats its copy only while a publish overlaps it (one copy of the array: about a
 // microsecond for a twin's 300 numbers), so a reader at 90 Hz against a writer publishing once
 // per frame practically never repeats.
@@ -36,9 +37,9 @@ class LatestValue {
   void publish(std::span<const double> values) noexcept {
     const std::uint64_t sequence = sequence_.load(std::memory_order_relaxed);
     sequence_.store(sequence + 1, std::memory_order_relaxed);
-    std::atomic_thread_fence(std::memory_order_release);
+    // Release stores: none can be seen before the odd sequence above is.
     const std::size_t n = values.size() < size_ ? values.size() : size_;
-    for (std::size_t i = 0; i < n; ++i) words_[i].store(values[i], std::memory_order_relaxed);
+    for (std::size_t i = 0; i < n; ++i) words_[i].store(values[i], std::memory_order_release);
     sequence_.store(sequence + 2, std::memory_order_release);
   }
 
@@ -50,8 +51,9 @@ class LatestValue {
     for (unsigned attempt = 0;; ++attempt) {
       const std::uint64_t before = sequence_.load(std::memory_order_acquire);
       if ((before & 1U) == 0U) {
-        for (std::size_t i = 0; i < n; ++i) out[i] = words_[i].load(std::memory_order_relaxed);
-        std::atomic_thread_fence(std::memory_order_acquire);
+        // Acquire loads: the second read of the sequence cannot move before them, and a word
+        // a publish under way wrote makes that read see its odd (or a later) sequence.
+        for (std::size_t i = 0; i < n; ++i) out[i] = words_[i].load(std::memory_order_acquire);
         if (sequence_.load(std::memory_order_relaxed) == before) return before / 2;
       }
       // A publish is under way: it takes a microsecond; let the writer's core run if we

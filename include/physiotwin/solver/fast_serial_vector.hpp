@@ -18,7 +18,13 @@
 // function multi-versioning). The vectors CVODE uses are short (tens of states), so the
 // wider registers roughly halve the instructions per call. With FMA a*x + b*y is rounded
 // once instead of twice: results differ between the two kinds of processor in the last bit.
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(__INTEL_COMPILER)
+// Not under ThreadSanitizer: the loader runs the clones' resolvers before TSan's runtime is
+// up, and the instrumented resolver crashes (GCC 12; the tsan preset).
+#if defined(__SANITIZE_THREAD__)
+#define PHYSIOTWIN_NO_VECTOR_CLONES
+#endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && \
+    !defined(__INTEL_COMPILER) && !defined(PHYSIOTWIN_NO_VECTOR_CLONES)
 #define PHYSIOTWIN_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define PHYSIOTWIN_VECTOR_CLONES
