@@ -5,6 +5,7 @@
 # - a consumer of physiotwin::physiotwin (no HDF5) configures and runs with HDF5 hidden;
 # - a consumer of physiotwin::io (find_package(physiotwin COMPONENTS io)) builds and writes a file;
 # - a consumer of physiotwin::cohort (COMPONENTS cohort) runs a small population into a file;
+# - a C program builds against the C interface through pkg-config and runs (examples/c);
 # - the installed command-line tool finds its models beside itself, from any folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,6 +50,13 @@ cat > "$work/cohort.json" <<EOF
  "population": {"size": 4, "age": {"distribution": "uniform", "min": 30, "max": 70}}}
 EOF
 "$work/cohort/virtual_cohort" "$work/cohort.json" "$work/cohort.h5" | tail -1
+
+echo "-- a C program against the C interface, found by pkg-config (what an engine's build does)"
+pc_dir=$(dirname "$(find "$prefix" -name physiotwin-c.pc | head -1)")
+cc -std=c11 -Wall -Wextra -Werror examples/c/frame_loop.c \
+  $(PKG_CONFIG_PATH="$pc_dir" pkg-config --cflags --libs physiotwin-c) -o "$work/frame_loop"
+LD_LIBRARY_PATH=$(PKG_CONFIG_PATH="$pc_dir" pkg-config --variable=libdir physiotwin-c) \
+  "$work/frame_loop" "$prefix/share/physiotwin/models/circulation/adult.json" | tail -1
 
 echo "-- the installed tool finds its models beside itself"
 (cd "$work" && env -u PHYSIOTWIN_MODELS "$prefix/bin/physiotwin" run --duration 2 --out "$work/tool.h5" > /dev/null)
