@@ -3,11 +3,11 @@
 # preset with warnings as errors and run all tests, run them again under AddressSanitizer +
 # UndefinedBehaviorSanitizer, run the render-thread channel under ThreadSanitizer, build the
 # benchmarks once (smoke run), fuzz the health-record reader for 30 s (libFuzzer, clang),
-# pip-install the Python package into a fresh venv and
-# import it, then install the C++ package and build two consumers against the installed tree
-# with find_package(physiotwin): one of the header-only core with HDF5 hidden, one of the io
-# library. The Python tests and examples run in the release ctest. Each stage's wall-clock
-# time is printed at the end (the CI budget is 90 minutes on 2 cores).
+# pip-install the Python package into a fresh venv and import it, then install the C++
+# package and build consumers against the installed tree (scripts/check-install.sh: the core
+# with HDF5 hidden, the io and cohort libraries, a C program through pkg-config). The Python
+# tests and examples run in the release ctest. Each stage's wall-clock time is printed at the
+# end (the CI budget is 90 minutes on 2 cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh

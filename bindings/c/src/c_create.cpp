@@ -1,4 +1,6 @@
 // Creating, forking and destroying twins through the C interface; the handle's channel.
+#include <fmt/format.h>
+
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -37,11 +39,15 @@ physiotwin::Session session_of(physiotwin::BodyModel model,
   return Session(personalise(std::move(model), *patient));
 }
 
-/// Creates a twin into *out, or fails with *out NULL.
+/// Creates a twin into *out from the model `model_source` (a path or JSON text, `what` names
+/// it), or fails with *out NULL.
 template <typename MakeSession>
-pt_status create(pt_twin** out, MakeSession&& make) noexcept {
+pt_status create(pt_twin** out, const char* model_source, const char* what,
+                 MakeSession&& make) noexcept {
   if (out == nullptr) return fail(PT_ERROR_NULL_ARGUMENT, "the output pointer is NULL");
   *out = nullptr;
+  if (model_source == nullptr)
+    return fail(PT_ERROR_NULL_ARGUMENT, fmt::format("the {} is NULL", what));
   return guarded([&] {
     auto twin = std::make_unique<pt_twin>(make());
     twin->publish();  // readers see the initial state at once
@@ -90,11 +96,7 @@ extern "C" {
 
 PT_API pt_status pt_twin_create_from_files(const char* model_path, const char* patient_path,
                                            pt_twin** out) {
-  if (model_path == nullptr) {
-    if (out != nullptr) *out = nullptr;
-    return fail(PT_ERROR_NULL_ARGUMENT, "the model path is NULL");
-  }
-  return create(out, [&] {
+  return create(out, model_path, "model path", [&] {
     std::optional<physiotwin::PatientInputFile> patient;
     if (patient_path != nullptr) patient = physiotwin::read_patient_input_file(patient_path);
     return session_of(physiotwin::load_circulation(model_path), patient);
@@ -103,11 +105,7 @@ PT_API pt_status pt_twin_create_from_files(const char* model_path, const char* p
 
 PT_API pt_status pt_twin_create_from_json(const char* model_json, const char* patient_json,
                                           pt_twin** out) {
-  if (model_json == nullptr) {
-    if (out != nullptr) *out = nullptr;
-    return fail(PT_ERROR_NULL_ARGUMENT, "the model JSON is NULL");
-  }
-  return create(out, [&] {
+  return create(out, model_json, "model JSON", [&] {
     std::optional<physiotwin::PatientInputFile> patient;
     if (patient_json != nullptr)
       patient = physiotwin::patient_input_from_text(patient_json, "patient JSON");

@@ -70,6 +70,24 @@ pt_status copy_out(std::span<const double> values, double* out, std::size_t capa
   return PT_OK;
 }
 
+/// The last completed beat's or breath's metrics and start time, or NOT_FOUND before one.
+pt_status copy_last_completed(unsigned long long completed, std::span<const double> metrics,
+                              double start, double* values, std::size_t capacity,
+                              double* start_time, const char* what, const char* first_when) {
+  if (completed == 0)
+    return fail(PT_ERROR_NOT_FOUND, fmt::format("no {} has completed yet ({})", what, first_when));
+  const pt_status status = copy_out(metrics, values, capacity, what);
+  if (status == PT_OK && start_time != nullptr) *start_time = start;
+  return status;
+}
+
+/// NOT_FOUND naming a parameter the twin's model lacks.
+pt_status unknown_parameter(const physiotwin::BodyModel& model, const char* name) {
+  return fail(PT_ERROR_NOT_FOUND,
+              fmt::format("model {} has no parameter \"{}\" (`physiotwin params` lists them)",
+                          model.name, name));
+}
+
 /// The twin read-only: NULL refused (reading a failed twin is allowed).
 template <typename Body>
 pt_status guarded_read(const pt_twin* twin, Body&& body) noexcept {
@@ -219,11 +237,9 @@ PT_API pt_status pt_twin_latest_beat(const pt_twin* twin, double* values, size_t
                                      double* start_time) {
   return guarded_read(twin, [&] {
     const auto& beats = twin->session.twin().beats();
-    if (beats.completed() == 0)
-      return fail(PT_ERROR_NOT_FOUND, "no beat has completed yet (the first takes about 1 s)");
-    const pt_status status = copy_out(beats.last_beat(), values, capacity, "beat metric");
-    if (status == PT_OK && start_time != nullptr) *start_time = beats.last_beat_time();
-    return status;
+    return copy_last_completed(beats.completed(), beats.last_beat(), beats.last_beat_time(), values,
+                               capacity, start_time, "beat",
+                               "a beat completes at the next one's start: about 2 s");
   });
 }
 
@@ -235,13 +251,10 @@ PT_API pt_status pt_twin_latest_breath(const pt_twin* twin, double* values, size
       return fail(PT_ERROR_NOT_FOUND, fmt::format("model {} has no lungs (no breath metrics)",
                                                   twin->session.twin().model().name));
     }
-    if (breaths->completed() == 0)
-      return fail(PT_ERROR_NOT_FOUND,
-                  "no breath has completed yet (the first completes at the second start of "
-                  "inspiration: about 10 s at 12 breaths/min)");
-    const pt_status status = copy_out(breaths->last_breath(), values, capacity, "breath metric");
-    if (status == PT_OK && start_time != nullptr) *start_time = breaths->last_breath_time();
-    return status;
+    return copy_last_completed(breaths->completed(), breaths->last_breath(),
+                               breaths->last_breath_time(), values, capacity, start_time, "breath",
+                               "a breath completes at the next start of inspiration: about "
+                               "10 s at 12 breaths/min");
   });
 }
 
@@ -284,11 +297,7 @@ PT_API pt_status pt_twin_get_parameter(const pt_twin* twin, const char* name, do
     if (name == nullptr || value == nullptr)
       return fail(PT_ERROR_NULL_ARGUMENT, "pt_twin_get_parameter: the name or value is NULL");
     const auto& parameters = twin->session.twin().model().parameters;
-    if (!parameters.contains(name)) {
-      return fail(PT_ERROR_NOT_FOUND,
-                  fmt::format("model {} has no parameter \"{}\" (`physiotwin params` lists them)",
-                              twin->session.twin().model().name, name));
-    }
+    if (!parameters.contains(name)) return unknown_parameter(twin->session.twin().model(), name);
     *value = parameters.value(name);
     return PT_OK;
   });
@@ -298,11 +307,7 @@ PT_API pt_status pt_twin_set_parameter(pt_twin* twin, const char* name, double v
   return guarded_twin(twin, [&] {
     if (name == nullptr) return fail(PT_ERROR_NULL_ARGUMENT, "the parameter name is NULL");
     physiotwin::Twin& t = twin->session.twin();
-    if (!t.model().parameters.contains(name)) {
-      return fail(PT_ERROR_NOT_FOUND,
-                  fmt::format("model {} has no parameter \"{}\" (`physiotwin params` lists them)",
-                              t.model().name, name));
-    }
+    if (!t.model().parameters.contains(name)) return unknown_parameter(t.model(), name);
     t.set_parameter(name, value);
     twin->publish();
     return PT_OK;

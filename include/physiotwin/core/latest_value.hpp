@@ -9,10 +9,9 @@
 // the copy only if the sequence was even and unchanged. The words are stored with release and
 // loaded with acquire (Boehm's variant without fences, which ThreadSanitizer cannot follow):
 // every access is atomic, so the C++ memory model (and ThreadSanitizer) sees no data race, and
-// on x86-64 these are plain loads and stores. The writer never waits; a reader
-// repeats its copy only while a publish overlaps it (one copy of the array: about a
-// microsecond for a twin's 300 numbers), so a reader at 90 Hz against a writer publishing once
-// per frame practically never repeats.
+// on x86-64 these are plain loads and stores. The writer never waits; a reader repeats its
+// copy only while a publish overlaps it (one copy of the array: 195 numbers for the adult
+// model), so a reader at 90 Hz against a writer publishing once per frame rarely repeats.
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
