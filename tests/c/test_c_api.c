@@ -116,7 +116,9 @@ int main(int argc, char** argv) {
   CHECK_STATUS(pt_twin_latest_breath(twin, breath, 64, NULL), PT_ERROR_NOT_FOUND);
   advance_frames(twin, 6 * 90);
   CHECK_STATUS(pt_twin_latest_breath(twin, breath, 64, NULL), PT_OK);
-  CHECK(breath[0] > 8 && breath[0] < 20); /* respiratory rate, /min */
+  /* Respiratory rate, /min: the adult model breathes at 12 (docs/validation.md); the bounds
+   * only say a breath was measured, the rate itself is validated elsewhere. */
+  CHECK(breath[0] > 8 && breath[0] < 20);
   CHECK_STATUS(pt_twin_latest_beat(twin, beat, 64, &start), PT_OK);
   double pressure = signal_of(twin, "aorta.pressure");
   CHECK(pressure > 50 && pressure < 150); /* within a beat's diastolic-systolic swing */
