@@ -12,6 +12,7 @@ packages=(
   python3-matplotlib python3-pandas python3-setuptools python3-pip python3-wheel python3-tqdm
   python3-distributed libopenmpi-dev openmpi-bin
   clang clang-format libclang-rt-14-dev
+  mono-mcs mono-runtime
 )
 
 missing=()

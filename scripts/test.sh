@@ -2,8 +2,9 @@
 # Every test, as CI runs them: install dependencies, check formatting, build the release
 # preset with warnings as errors and run all tests, run them again under AddressSanitizer +
 # UndefinedBehaviorSanitizer, run the render-thread channel under ThreadSanitizer, build the
-# benchmarks once (smoke run), fuzz the health-record reader for 30 s (libFuzzer, clang),
-# pip-install the Python package into a fresh venv and import it, then install the C++
+# benchmarks once (smoke run), fuzz the health-record reader and the C interface for 30 s each
+# (libFuzzer, clang, ASan + UBSan), pip-install the Python package into a fresh venv and
+# import it, then install the C++
 # package and build consumers against the installed tree (scripts/check-install.sh: the core
 # with HDF5 hidden, the io and cohort libraries, a C program through pkg-config). The Python
 # tests and examples run in the release ctest. Each stage's wall-clock time is printed at the
@@ -57,7 +58,7 @@ clang-format --dry-run --Werror "${sources[@]}"
 
 stage "release build"
 cmake --preset release > /dev/null
-for option in PHYSIOTWIN_BUILD_TESTS PHYSIOTWIN_BUILD_BENCHMARKS PHYSIOTWIN_BUILD_EXAMPLES PHYSIOTWIN_BUILD_PYTHON PHYSIOTWIN_WARNINGS_AS_ERRORS; do
+for option in PHYSIOTWIN_BUILD_TESTS PHYSIOTWIN_BUILD_BENCHMARKS PHYSIOTWIN_BUILD_EXAMPLES PHYSIOTWIN_BUILD_PYTHON PHYSIOTWIN_WARNINGS_AS_ERRORS PHYSIOTWIN_BUILD_C PHYSIOTWIN_TEST_CSHARP; do
   expect_option build/release "$option" ON
 done
 cmake --build build/release -j "$jobs"
@@ -67,7 +68,7 @@ ctest --preset release -j "$jobs"
 
 stage "benchmarks (smoke run; figures are recorded in docs/performance.md)"
 ./build/release/benchmarks/physiotwin_benchmarks --benchmark_min_time=0.01 \
-  --benchmark_filter='BM_RightHandSide|BM_ReferenceAdult60s'
+  --benchmark_filter='BM_RightHandSide|BM_ReferenceAdult60s|BM_FrameLoop90Hz$'
 
 stage "address + undefined sanitizers: build"
 cmake --preset asan > /dev/null
@@ -84,7 +85,7 @@ cmake --preset tsan > /dev/null
 cmake --build build/tsan -j "$jobs" --target test_render_thread
 ./build/tsan/tests/test_render_thread models/circulation/adult.json 3
 
-stage "fuzzing the health-record reader (short run)"
+stage "fuzzing the health-record reader and the C interface (30 s each, ASan + UBSan)"
 ./scripts/fuzz.sh 30
 
 stage "the Python package as a new user installs it (venv + pip, docs/python.md)"

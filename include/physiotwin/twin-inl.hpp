@@ -5,9 +5,40 @@
 #ifndef PHYSIOTWIN_TWIN_INL_HPP
 #define PHYSIOTWIN_TWIN_INL_HPP
 
+#include <ctime>
+
 #include "physiotwin/twin.hpp"
 
 namespace physiotwin {
+
+class Twin::BudgetMeter {
+ public:
+  explicit BudgetMeter(const AdvanceBudget& budget)
+      : budget_(budget), cpu_start_(budget.max_cpu_seconds > 0.0 ? thread_cpu_seconds() : 0.0) {}
+  void count_step() noexcept { ++steps_; }
+  /// Spent: only after one step at least, so that every budgeted call moves time on.
+  [[nodiscard]] bool spent() const noexcept {
+    if (steps_ == 0) return false;
+    if (budget_.max_solver_steps > 0 && steps_ >= budget_.max_solver_steps) return true;
+    return budget_.max_cpu_seconds > 0.0 &&
+           thread_cpu_seconds() - cpu_start_ >= budget_.max_cpu_seconds;
+  }
+
+ private:
+  /// The calling thread's CPU time (POSIX; where there is no per-thread clock, the process's).
+  static double thread_cpu_seconds() noexcept {
+#ifdef CLOCK_THREAD_CPUTIME_ID
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+#else
+    return double(std::clock()) / CLOCKS_PER_SEC;
+#endif
+  }
+  const AdvanceBudget& budget_;
+  double cpu_start_;
+  std::uint64_t steps_ = 0;
+};
 
 PHYSIOTWIN_TWIN_INLINE Twin::Twin(BodyModel model, TwinOptions options)
     : now_(std::move(model), options) {
@@ -32,7 +63,11 @@ PHYSIOTWIN_TWIN_INLINE Twin::Twin(BodyModel model, TwinOptions options)
 PHYSIOTWIN_TWIN_INLINE Twin::Twin(const Twin& other)
     : now_(*other.at_restart_), at_restart_(other.at_restart_) {
   start_integrator();
-  for (double target : other.targets_since_restart_) integrate_to(target);
+  for (const ReplayEntry& e : other.replay_since_restart_) {
+    if (e.count == 0) integrate_to(e.value);
+    for (std::uint64_t i = 0; i < e.count; ++i) integrate_to(now_.time + e.value);
+  }
+  replay_since_restart_ = other.replay_since_restart_;
   now_.pending = other.now_.pending;  // scheduled since the restart
 }
 
@@ -40,18 +75,41 @@ PHYSIOTWIN_TWIN_INLINE void Twin::add_recorder(Recorder& r, RunDescription descr
   add_recorder(r, RunHeader::of(now_.model, now_.options.sample_rate, std::move(description)));
 }
 
-PHYSIOTWIN_TWIN_INLINE void Twin::advance(double dt) {
+PHYSIOTWIN_TWIN_INLINE bool Twin::advance(double dt, const AdvanceBudget& budget) {
   if (!(dt > 0.0) || !std::isfinite(dt)) {
     throw InputError("advance: the time step must be a positive number of seconds");
   }
+  BudgetMeter meter(budget);
+  BudgetMeter* metered = budget.limited() ? &meter : nullptr;
   const double target = now_.time + dt;
+  bool cut = false;
   for (;;) {
     const double next_event = std::min(next_action_time(), next_stream_end());
     if (next_event > target) break;
-    integrate_to(next_event);
-    apply_due_actions();
+    const bool reached = integrate_to(next_event, metered);
+    record_target(now_.time);
+    if (!reached) return false;
+    apply_due_actions();  // restarts the solver: the replay begins again here
+    cut = true;
   }
-  integrate_to(target);
+  const bool reached = integrate_to(target, metered);
+  if (reached && !cut) {
+    record_step(dt);  // replayed as now + dt: the same number as `target`
+  } else {
+    record_target(now_.time);
+  }
+  return reached;
+}
+
+PHYSIOTWIN_TWIN_INLINE void Twin::record_step(double dt) {
+  if (!replay_since_restart_.empty()) {
+    ReplayEntry& last = replay_since_restart_.back();
+    if (last.count > 0 && last.value == dt) {
+      ++last.count;
+      return;
+    }
+  }
+  replay_since_restart_.push_back({dt, 1});
 }
 
 PHYSIOTWIN_TWIN_INLINE void Twin::schedule(Action action) {
@@ -82,9 +140,9 @@ PHYSIOTWIN_TWIN_INLINE void Twin::start_integrator() {
       SplitIntegrator::StepLimit{1.0 / o.sample_rate, o.max_steps_per_interval});
 }
 
-PHYSIOTWIN_TWIN_INLINE void Twin::integrate_to(double target) {
-  targets_since_restart_.push_back(target);
+PHYSIOTWIN_TWIN_INLINE bool Twin::integrate_to(double target, BudgetMeter* meter) {
   BodyModel& m = now_.model;
+  bool reached = true;
   for (;;) {
     const double horizon = std::min(integrator_->solver_time(), target);
     emit_until(horizon);  // steps the gases to each output time on the way
@@ -92,11 +150,19 @@ PHYSIOTWIN_TWIN_INLINE void Twin::integrate_to(double target) {
     // Before the solver steps again, this has reached its time, however time is chopped.
     integrator_->advance_gases(m, horizon);
     if (integrator_->solver_time() >= target) break;
+    // Stopped here, the twin is as one integrated to exactly this time (a copy replays it so).
+    if (meter && meter->spent()) {
+      target = horizon;
+      reached = false;
+      break;
+    }
     integrator_->step(m);
+    if (meter) meter->count_step();
   }
   now_.time = std::max(now_.time, target);
   integrator_->read_state(m, now_.time, now_.state);
   m.observe(now_.state.data(), now_.signals.data());
+  return reached;
 }
 
 PHYSIOTWIN_TWIN_INLINE void Twin::check_physical_domain(double t, std::span<const double> y) const {
@@ -146,7 +212,7 @@ PHYSIOTWIN_TWIN_INLINE void Twin::apply_due_actions() {
   integrator_->restart(m, now_.time, now_.state);
   m.observe(now_.state.data(), now_.signals.data());
   at_restart_ = now_;
-  targets_since_restart_.clear();
+  replay_since_restart_.clear();
 }
 
 PHYSIOTWIN_TWIN_INLINE void Twin::apply_action(const Action& a) {

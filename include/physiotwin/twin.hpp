@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -79,6 +80,18 @@ struct TwinOptions {
   return atol;
 }
 
+/// A limit on one advance() call, so that a frame is never held hostage by a stiff moment:
+/// after `max_solver_steps` steps of the ODE solver, or `max_cpu_seconds` of the calling
+/// thread's CPU time, the call stops at the time the solver has reached (a consistent state:
+/// every sample up to it emitted), one step at least, so time always moves on. 0: no limit.
+struct AdvanceBudget {
+  std::uint64_t max_solver_steps = 0;
+  double max_cpu_seconds = 0.0;
+  [[nodiscard]] bool limited() const noexcept {
+    return max_solver_steps > 0 || max_cpu_seconds > 0.0;
+  }
+};
+
 /// One patient over time: a model, its split integrator (solver and gas grid), the state now,
 /// the actions still to come, and the sampling that feeds the analyzers and recorders.
 ///
@@ -112,7 +125,12 @@ class Twin {
   /// Advances simulated time by dt seconds.
   /// Scheduled actions and the ends of bleeding and infusions split the interval; each
   /// restarts the solver at exactly its time, so results do not depend on the chunking.
-  void advance(double dt);
+  void advance(double dt) { (void)advance(dt, AdvanceBudget{}); }
+
+  /// Advances by dt seconds at most, within `budget`: true when all of dt was simulated, false
+  /// when the budget stopped it earlier (time() says where; the next call continues from there
+  /// exactly as an unbudgeted twin would, tested).
+  [[nodiscard]] bool advance(double dt, const AdvanceBudget& budget);
 
   /// Schedules an action at its time, which must not be before the twin's current time (an
   /// action due now is applied at once). Checked against the model immediately, so a bad
@@ -192,9 +210,25 @@ class Twin {
     return t;
   }
 
-  /// Integrates to exactly `target`, emitting every sample up to it. The gases follow on
-  /// their own fixed grid (SplitIntegrator::advance_gases()).
-  void integrate_to(double target);
+  /// Counts one advance() call's solver steps and CPU time against its budget.
+  class BudgetMeter;
+
+  /// Integrates to exactly `target`, emitting every sample up to it, or, when `meter` says the
+  /// budget is spent (checked after each solver step, never before the first), to the time the
+  /// solver has reached; true when `target` was reached. The gases follow on their own fixed
+  /// grid (SplitIntegrator::advance_gases()).
+  bool integrate_to(double target, BudgetMeter* meter = nullptr);
+
+  /// The integrate_to() calls since the solver's last restart, which a copy replays: a run of
+  /// `count` advance(`value`) calls (an engine's whole fixed-step frame loop is one entry, so
+  /// stepping does not allocate), or, with `count` 0, one absolute target `value` (an interval
+  /// cut by an event or a budget).
+  struct ReplayEntry {
+    double value;
+    std::uint64_t count;
+  };
+  void record_step(double dt);
+  void record_target(double target) { replay_since_restart_.push_back({target, 0}); }
 
   /// Stops the run with a SolverError if a state has left its physical domain (a negative
   /// volume or amount of gas): the numbers after it would be impossible, whatever the solver
@@ -215,7 +249,7 @@ class Twin {
   std::unique_ptr<SplitIntegrator> integrator_;
   std::vector<Recorder*> recorders_;
   std::optional<Core> at_restart_;  ///< the twin at the solver's last restart: a copy starts there
-  std::vector<double> targets_since_restart_;  ///< integrate_to() since then: what it replays
+  std::vector<ReplayEntry> replay_since_restart_;  ///< what a copy replays from at_restart_
 };
 
 }  // namespace physiotwin

@@ -176,7 +176,7 @@ int main(int argc, char** argv) {
   pt_twin* budgeted = NULL;
   CHECK_STATUS(pt_twin_create_from_files(model, NULL, &free_running), PT_OK);
   CHECK_STATUS(pt_twin_create_from_files(model, NULL, &budgeted), PT_OK);
-  CHECK_STATUS(pt_twin_set_budget(budgeted, 5, 0.0, 0.0), PT_OK);
+  CHECK_STATUS(pt_twin_set_budget(budgeted, 5, 0.0), PT_OK);
   CHECK_STATUS(pt_twin_advance(free_running, 1.0), PT_OK);
   CHECK_STATUS(pt_twin_advance(budgeted, 1.0), PT_BUDGET_REACHED);
   CHECK(pt_twin_time(budgeted) > 0.0 && pt_twin_time(budgeted) < 1.0);
@@ -192,10 +192,32 @@ int main(int argc, char** argv) {
    * the last bits: the blood gases' partial pressures are solved iteratively, warm-started
    * from the last look; docs/engines.md, "Determinism".) */
   CHECK_STATUS(pt_twin_advance(free_running, 1.0), PT_OK);
-  CHECK_STATUS(pt_twin_set_budget(budgeted, 0, 0.0, 0.0), PT_OK);
+  CHECK_STATUS(pt_twin_set_budget(budgeted, 0, 0.0), PT_OK);
   CHECK_STATUS(pt_twin_advance(budgeted, 1.0), PT_OK);
   CHECK(same_signals(budgeted, free_running));
-  CHECK_STATUS(pt_twin_set_budget(budgeted, 0, -1.0, 0.0), PT_ERROR_INVALID_INPUT);
+  CHECK_STATUS(pt_twin_set_budget(budgeted, 0, -1.0), PT_ERROR_INVALID_INPUT);
+  CHECK_STATUS(pt_twin_set_budget(budgeted, 0, NAN), PT_ERROR_INVALID_INPUT);
+
+  /* A CPU-time budget of a nanosecond: every call is one solver step, time still moves on;
+   * a fork taken at a budget's stop continues as the twin does. */
+  CHECK_STATUS(pt_twin_set_budget(budgeted, 0, 1e-9), PT_OK);
+  for (int i = 0; i < 20; ++i) {
+    const double before = pt_twin_time(budgeted);
+    CHECK_STATUS(pt_twin_advance(budgeted, 0.5), PT_BUDGET_REACHED);
+    CHECK(pt_twin_time(budgeted) > before && pt_twin_time(budgeted) < before + 0.5);
+  }
+  pt_twin* stopped_fork = NULL;
+  CHECK_STATUS(pt_twin_fork(budgeted, &stopped_fork), PT_OK);
+  pt_twin* budget_kept = NULL; /* a fork keeps its twin's budget */
+  CHECK_STATUS(pt_twin_fork(budgeted, &budget_kept), PT_OK);
+  CHECK_STATUS(pt_twin_advance(budget_kept, 0.5), PT_BUDGET_REACHED);
+  pt_twin_destroy(budget_kept);
+  CHECK_STATUS(pt_twin_set_budget(budgeted, 0, 0.0), PT_OK);
+  CHECK_STATUS(pt_twin_set_budget(stopped_fork, 0, 0.0), PT_OK);
+  CHECK_STATUS(pt_twin_advance(budgeted, 0.7), PT_OK);
+  CHECK_STATUS(pt_twin_advance(stopped_fork, 0.7), PT_OK);
+  CHECK(same_signals(budgeted, stopped_fork));
+  pt_twin_destroy(stopped_fork);
   pt_twin_destroy(budgeted);
 
   /* ---- from JSON in memory: the same twin as from the files ---- */

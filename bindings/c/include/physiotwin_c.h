@@ -107,8 +107,9 @@ PT_API pt_status pt_twin_create_from_json(const char* model_json, const char* pa
                                           pt_twin** out);
 
 /* An independent twin in exactly this twin's state, continuing bit for bit as this one
- * would: the past shared, the futures separate (compare interventions side by side). Its
- * cost is simulating the time since this twin's last action (docs/performance.md). */
+ * would: the past shared, the futures separate (compare interventions side by side). It keeps
+ * this twin's budget (pt_twin_set_budget). Its cost is simulating the time since this twin's
+ * last action (docs/performance.md). */
 PT_API pt_status pt_twin_fork(const pt_twin* twin, pt_twin** out);
 
 /* Frees a twin (NULL: nothing). No other thread may be using it. */
@@ -123,11 +124,12 @@ PT_API pt_status pt_twin_advance(pt_twin* twin, double seconds);
 
 /* Limits each pt_twin_advance() call: at most `max_solver_steps` internal steps of the ODE
  * solver (0: no limit) and `max_cpu_seconds` of this thread's CPU time (0: no limit), after
- * which the call returns PT_BUDGET_REACHED with the twin consistent at an earlier time; a frame
- * is never held hostage by a stiff moment. Checked between pieces of at most `granularity`
- * simulated seconds (0: 1/500 s), so a call may overrun by one piece. */
+ * which the call returns PT_BUDGET_REACHED with the twin consistent at the time the solver
+ * reached; a frame is never held hostage by a stiff moment. Checked after every solver step
+ * (one step at least, so time always moves on): a call overruns by one step at most. The next
+ * call continues as an unbudgeted twin would, bit for bit. */
 PT_API pt_status pt_twin_set_budget(pt_twin* twin, uint64_t max_solver_steps,
-                                    double max_cpu_seconds, double granularity);
+                                    double max_cpu_seconds);
 
 /* The twin's simulated time, s (NaN for a NULL twin). */
 PT_API double pt_twin_time(const pt_twin* twin);

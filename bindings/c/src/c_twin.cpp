@@ -17,17 +17,6 @@ using physiotwin::c_api::guarded_twin;
 
 namespace {
 
-/// This thread's CPU time, s: the budget counts what the frame's thread spent, not the time
-/// other threads took the core.
-double thread_cpu_seconds() noexcept {
-#if defined(CLOCK_THREAD_CPUTIME_ID)
-  timespec now{};
-  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now) == 0)
-    return double(now.tv_sec) + 1e-9 * double(now.tv_nsec);
-#endif
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
 /// A description string by index, or NULL (the message says why).
 template <typename Items, typename Field>
 const char* describe(const pt_twin* twin, std::size_t index, const Items& items_of, Field field,
@@ -109,52 +98,28 @@ PT_API pt_status pt_twin_advance(pt_twin* twin, double seconds) {
                   "pt_twin_advance: seconds must be a positive, finite number");
     }
     physiotwin::Twin& t = twin->session.twin();
-    const AdvanceBudget& budget = twin->budget;
-    if (!budget.limited()) {
-      t.advance(seconds);
-      twin->publish();
-      return PT_OK;
-    }
-    // In pieces, the budget checked between them: the solver's steps do not depend on where
-    // time is cut (Twin::advance), so a budgeted run gives the same numbers as one without.
-    const double target = t.time() + seconds;
-    const double cpu_start = thread_cpu_seconds();
-    long previous_steps = t.solver_statistics().steps;
-    std::uint64_t steps = 0;
-    pt_status status = PT_OK;
-    while (t.time() < target) {
-      t.advance(std::min(budget.granularity, target - t.time()));
-      const long now_steps = t.solver_statistics().steps;
-      // An action restarts the solver's counts: then the count is all since the restart.
-      steps += std::uint64_t(now_steps >= previous_steps ? now_steps - previous_steps : now_steps);
-      previous_steps = now_steps;
-      const bool over_steps = budget.max_solver_steps > 0 && steps >= budget.max_solver_steps;
-      const bool over_time = budget.max_cpu_seconds > 0.0 &&
-                             thread_cpu_seconds() - cpu_start >= budget.max_cpu_seconds;
-      if ((over_steps || over_time) && t.time() < target) {
-        status = fail(PT_BUDGET_REACHED,
-                      fmt::format("pt_twin_advance stopped at its budget at t = {:.4f} s, {:.4f} "
-                                  "s short of the interval's end",
-                                  t.time(), target - t.time()));
-        break;
-      }
-    }
+    const double start = t.time();
+    const bool reached = t.advance(seconds, twin->budget);
     twin->publish();
-    return status;
+    if (!reached) {
+      return fail(PT_BUDGET_REACHED,
+                  fmt::format("pt_twin_advance stopped at its budget at t = {:.4f} s, {:.4f} s "
+                              "short of the interval's end",
+                              t.time(), seconds - (t.time() - start)));
+    }
+    return PT_OK;
   });
 }
 
 PT_API pt_status pt_twin_set_budget(pt_twin* twin, uint64_t max_solver_steps,
-                                    double max_cpu_seconds, double granularity) {
+                                    double max_cpu_seconds) {
   return guarded_twin(twin, [&] {
-    if (!(max_cpu_seconds >= 0.0) || !std::isfinite(max_cpu_seconds) || !(granularity >= 0.0) ||
-        !std::isfinite(granularity)) {
+    if (!(max_cpu_seconds >= 0.0) || !std::isfinite(max_cpu_seconds)) {
       return fail(PT_ERROR_INVALID_INPUT,
-                  "pt_twin_set_budget: max_cpu_seconds and granularity must be finite and not "
-                  "negative");
+                  "pt_twin_set_budget: max_cpu_seconds must be a finite number of seconds, not "
+                  "negative (0: no limit)");
     }
-    twin->budget = {max_solver_steps, max_cpu_seconds,
-                    granularity > 0.0 ? granularity : 1.0 / 500.0};
+    twin->budget = {max_solver_steps, max_cpu_seconds};
     return PT_OK;
   });
 }

@@ -11,16 +11,6 @@
 #include "physiotwin/session.hpp"
 #include "physiotwin_c.h"
 
-/// Limits on one pt_twin_advance() call (pt_twin_set_budget).
-struct AdvanceBudget {
-  std::uint64_t max_solver_steps = 0;  ///< 0: none
-  double max_cpu_seconds = 0.0;        ///< 0: none
-  double granularity = 1.0 / 500.0;    ///< s of simulated time between checks
-  [[nodiscard]] bool limited() const noexcept {
-    return max_solver_steps > 0 || max_cpu_seconds > 0.0;
-  }
-};
-
 struct pt_twin {
   explicit pt_twin(physiotwin::Session s);
   pt_twin(const pt_twin& other);  ///< a fork: the session copied, a channel of its own
@@ -31,8 +21,8 @@ struct pt_twin {
   [[nodiscard]] std::size_t breath_metric_count() const noexcept;
 
   physiotwin::Session session;
-  AdvanceBudget budget;
-  bool failed = false;  ///< the solver failed: only reading and destroying are allowed
+  physiotwin::AdvanceBudget budget;  ///< on each pt_twin_advance() (pt_twin_set_budget)
+  bool failed = false;               ///< the solver failed: only reading and destroying are allowed
   physiotwin::LatestValue latest;
   std::vector<double> outgoing;  ///< publish()'s staging, sized once (no allocation per frame)
 };

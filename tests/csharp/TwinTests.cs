@@ -1,0 +1,164 @@
+// The C interface from C# through P/Invoke (bindings/csharp/PhysioTwin.cs), as a Unity plugin
+// meets it, run with Mono from Debian: create from files and from JSON text, step at 90 Hz,
+// read signals and metrics, a render thread reading while the twin steps, a fork that bleeds
+// beside one that does not, parameters, a budget, and errors as exceptions with the library's
+// status and message.
+//   mono TwinTests.exe MODELS_DIR FHIR_RECORD   (the native library on LD_LIBRARY_PATH)
+using System;
+using System.IO;
+using System.Threading;
+using PhysioTwin;
+
+internal static class TwinTests
+{
+    private static int failures;
+
+    private static void Check(bool condition, string what)
+    {
+        if (condition) return;
+        Console.Error.WriteLine("failed: " + what);
+        ++failures;
+    }
+
+    private static PhysioTwinException Throws(Action call, Status expected, string what)
+    {
+        try
+        {
+            call();
+        }
+        catch (PhysioTwinException e)
+        {
+            Check(e.Status == expected, what + ": status " + e.Status + ", expected " + expected);
+            Check(!string.IsNullOrEmpty(e.Message), what + ": a message");
+            return e;
+        }
+        Check(false, what + ": no exception");
+        return null;
+    }
+
+    private static void Frames(Twin twin, int frames)
+    {
+        for (int i = 0; i < frames; ++i) Check(twin.Advance(1.0 / 90.0), "an unbudgeted frame completes");
+    }
+
+    private static double Signal(Twin twin, string name)
+    {
+        var values = new double[twin.Signals.Length];
+        twin.ReadSignals(values);
+        return values[twin.SignalIndex(name)];
+    }
+
+    private static int Main(string[] args)
+    {
+        if (args.Length != 2)
+        {
+            Console.Error.WriteLine("usage: TwinTests.exe MODELS_DIR FHIR_RECORD");
+            return 2;
+        }
+        string model = Path.Combine(args[0], "circulation", "adult.json");
+        Check(!string.IsNullOrEmpty(Twin.Version) && Twin.AbiVersion >= 1, "version");
+
+        using (var twin = Twin.FromFiles(model))
+        {
+            // ---- what the twin shows ----
+            int aorta = twin.SignalIndex("aorta.pressure");
+            Check(twin.Signals[aorta].Unit == "mmHg", "aorta.pressure in mmHg");
+            Check(!string.IsNullOrEmpty(twin.Signals[aorta].Region), "a region");
+            Check(twin.BeatMetrics[0].Name == "heart_rate", "the first beat metric is the heart rate");
+            Check(twin.BreathMetrics.Length > 0, "the adult breathes");
+            Check(twin.LatestSize == 1 + twin.Signals.Length + twin.BeatMetrics.Length + twin.BreathMetrics.Length,
+                  "the render thread's sample: time, signals, beat, breath");
+
+            // ---- a render thread copies the latest sample while this one steps (as fast as it
+            // can: 12 s of simulated time pass in tens of milliseconds) ----
+            var stop = false;
+            long copies = 0, badCopies = 0;
+            var reader = new Thread(() =>
+            {
+                var sample = new double[twin.LatestSize];
+                ulong last = 0;
+                while (!Volatile.Read(ref stop))
+                {
+                    ulong publication = twin.ReadLatest(sample);
+                    // time is the first number; a sample is one advance's: time moves forward
+                    if (publication < last || double.IsNaN(sample[0]) || double.IsNaN(sample[1 + aorta])) ++badCopies;
+                    last = publication;
+                    ++copies;
+                    Thread.Yield();
+                }
+            });
+            reader.Start();
+
+            var beat = new double[twin.BeatMetrics.Length];
+            double beatStart;
+            Check(!twin.LatestBeat(beat, out beatStart), "no beat before the first completes");
+            Frames(twin, 12 * 90);
+            Check(Math.Abs(twin.Time - 12.0) < 1e-9, "1080 frames of 1/90 s make 12 s");
+            Check(twin.LatestBeat(beat, out beatStart), "a beat after 12 s");
+            // The reference adult at rest, about 70 /min (docs/validation.md): the wiring is
+            // tested here, the physiology in tests/validation.
+            Check(beat[0] > 55 && beat[0] < 85, "resting heart rate " + beat[0]);
+            var breath = new double[twin.BreathMetrics.Length];
+            double breathStart;
+            Check(twin.LatestBreath(breath, out breathStart), "a breath after 12 s");
+
+            Volatile.Write(ref stop, true);
+            reader.Join();
+            Check(copies > 10 && badCopies == 0, "render thread: " + copies + " copies, " + badCopies + " bad");
+            var latest = new double[twin.LatestSize];
+            twin.ReadLatest(latest);
+            Check(latest[0] == twin.Time, "the latest sample is the last advance's");
+            Check(latest[1 + aorta] == Signal(twin, "aorta.pressure"), "the same pressure both ways");
+
+            // ---- a fork bleeds, the twin does not (issue 14: forks from C#) ----
+            using (var bleeding = twin.Fork())
+            {
+                Check(bleeding.Time == twin.Time, "a fork starts where its twin is");
+                bleeding.ApplyAction("{\"action\": \"hemorrhage\", \"rate\": 500, \"volume\": 1500}");
+                Frames(bleeding, 180 * 90);
+                Frames(twin, 180 * 90);
+                var bled = new double[bleeding.BeatMetrics.Length];
+                var rest = new double[twin.BeatMetrics.Length];
+                double start;
+                Check(bleeding.LatestBeat(bled, out start) && twin.LatestBeat(rest, out start), "beats after bleeding");
+                // 1.5 L lost (30% of the adult's 5 L): the baroreflex speeds the heart and the
+                // pressure falls (ATLS class III); the numbers are validated in tests/validation.
+                Check(bled[0] > rest[0] + 10, "heart rate " + rest[0] + " -> " + bled[0] + " /min after 1.5 L");
+                Check(Signal(bleeding, "aorta.pressure") < Signal(twin, "aorta.pressure") + 40,
+                      "the bleeding twin's pressure is not higher");
+            }
+
+            // ---- parameters ----
+            twin.SetParameter("heart.rate", 90);
+            Check(twin.GetParameter("heart.rate") == 90, "heart.rate set to 90");
+            var range = Throws(() => twin.SetParameter("heart.rate", 1e6), Status.InvalidInput, "an out-of-range value");
+            Check(range != null && range.Message.Contains("heart.rate"), "the message names the parameter");
+            Throws(() => twin.GetParameter("no.such"), Status.NotFound, "an unknown parameter");
+            Throws(() => twin.ApplyAction("{not json"), Status.InvalidInput, "an action that is not JSON");
+            Throws(() => twin.ReadSignals(new double[2]), Status.BufferTooSmall, "a buffer too small");
+            Throws(() => twin.SignalIndex("no.such.signal"), Status.NotFound, "an unknown signal");
+
+            // ---- a budget stops a call early; the next calls catch up ----
+            twin.SetBudget(3, 0.0);
+            Check(!twin.Advance(0.5), "three solver steps do not make half a second");
+            twin.SetBudget(0, 0.0);
+            Check(twin.Advance(0.5), "without a budget the call completes");
+        }
+
+        // ---- from JSON text, with a health record ----
+        using (var fromRecord = Twin.FromJson(File.ReadAllText(model), File.ReadAllText(args[1])))
+        {
+            Frames(fromRecord, 90);
+            Check(fromRecord.Time > 0.99, "a twin of a FHIR record steps");
+        }
+
+        // ---- bad input: a status and a message, never a crash ----
+        Throws(() => Twin.FromFiles(Path.Combine(args[0], "no-such-model.json")), Status.InvalidInput, "a missing model file");
+        Throws(() => Twin.FromJson("{\"format\": \"physiotwin-circulation\"}"), Status.InvalidInput, "a model without compartments");
+        Throws(() => Twin.FromFiles(null), Status.NullArgument, "no model at all");
+
+        if (failures > 0) Console.Error.WriteLine(failures + " check(s) failed");
+        else Console.WriteLine("C# through P/Invoke: all checks passed");
+        return failures > 0 ? 1 : 0;
+    }
+}
