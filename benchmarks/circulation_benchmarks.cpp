@@ -69,7 +69,7 @@ BENCHMARK(BM_ReferenceAdult60s)->Unit(benchmark::kMillisecond)->UseRealTime();
 // Copying a twin (a fork) costs the replay of the time since its solver last restarted (the
 // start, or the last action): here 60 s after the start, and 5 s after an action at 55 s, of the
 // reference adult advanced in 1/90 s frames. Compare with BM_ReferenceAdult60s.
-void copy_after(benchmark::State& state, bool action_at_55s) {
+physiotwin::Twin adult_at_60s(bool action_at_55s) {
   physiotwin::Twin twin{reference_model()};
   if (action_at_55s) {
     physiotwin::Action a;
@@ -80,6 +80,10 @@ void copy_after(benchmark::State& state, bool action_at_55s) {
     twin.schedule(a);
   }
   while (twin.time() < 60.0) twin.advance(1.0 / 90.0);
+  return twin;
+}
+void copy_after(benchmark::State& state, bool action_at_55s) {
+  const physiotwin::Twin twin = adult_at_60s(action_at_55s);
   for (auto _ : state) {
     physiotwin::Twin copy(twin);
     benchmark::DoNotOptimize(copy.signal_values().data());
@@ -93,6 +97,32 @@ void BM_TwinCopy5sSinceRestart(benchmark::State& state) {
   copy_after(state, true);
 }
 BENCHMARK(BM_TwinCopy5sSinceRestart)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// A snapshot (docs/snapshots.md) of the reference adult 5 s after an action, and restoring it
+// on the model file loaded fresh (restore replays the 5 s, as a copy does). Reports the size.
+void BM_Snapshot(benchmark::State& state) {
+  const physiotwin::Twin twin = adult_at_60s(true);
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    const auto snapshot = twin.snapshot();
+    bytes = snapshot.size();
+    benchmark::DoNotOptimize(snapshot.data());
+  }
+  state.counters["bytes"] = double(bytes);
+}
+BENCHMARK(BM_Snapshot)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+void BM_Restore5sSinceRestart(benchmark::State& state) {
+  const physiotwin::Twin twin = adult_at_60s(true);
+  const auto snapshot = twin.snapshot();
+  const std::string file = std::string(PHYSIOTWIN_MODELS_DIR) + "/circulation/adult.json";
+  for (auto _ : state) {
+    physiotwin::Twin restored =
+        physiotwin::Twin::restore(physiotwin::load_circulation(file), snapshot);
+    benchmark::DoNotOptimize(restored.signal_values().data());
+  }
+}
+BENCHMARK(BM_Restore5sSinceRestart)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // The same without gas exchange and chemoreflexes (48 states: circulation, lung mechanics,
 // baroreflex), kept comparable across versions since the lungs and the baroreflex came.

@@ -80,6 +80,9 @@ namespace PhysioTwin
         [DllImport(Library)] internal static extern Status pt_twin_create_from_json(byte[] model, byte[] patient, out TwinHandle twin);
         [DllImport(Library)] internal static extern Status pt_twin_fork(TwinHandle twin, out TwinHandle fork);
         [DllImport(Library)] internal static extern void pt_twin_destroy(IntPtr twin);
+        [DllImport(Library)] internal static extern Status pt_twin_snapshot(TwinHandle twin, [Out] byte[] buffer, UIntPtr capacity, out UIntPtr size);
+        [DllImport(Library)] internal static extern Status pt_twin_restore_from_file(byte[] model, byte[] snapshot, UIntPtr size, out TwinHandle twin);
+        [DllImport(Library)] internal static extern Status pt_twin_restore_from_json(byte[] model, byte[] snapshot, UIntPtr size, out TwinHandle twin);
         [DllImport(Library)] internal static extern Status pt_twin_advance(TwinHandle twin, double seconds);
         [DllImport(Library)] internal static extern Status pt_twin_set_budget(TwinHandle twin, ulong maxSolverSteps, double maxCpuSeconds);
         [DllImport(Library)] internal static extern double pt_twin_time(TwinHandle twin);
@@ -208,6 +211,35 @@ namespace PhysioTwin
             TwinHandle forked;
             Native.Check(Native.pt_twin_fork(handle, out forked));
             return new Twin(forked);
+        }
+
+        /// <summary>The twin's complete state as bytes (docs/snapshots.md): keep them, or
+        /// write them to a file, and Restore() a twin that continues bit for bit.</summary>
+        public byte[] Snapshot()
+        {
+            UIntPtr size;
+            Native.Check(Native.pt_twin_snapshot(handle, null, UIntPtr.Zero, out size));
+            var bytes = new byte[(int)size];
+            Native.Check(Native.pt_twin_snapshot(handle, bytes, (UIntPtr)bytes.Length, out size));
+            return bytes;
+        }
+
+        /// <summary>The twin a snapshot holds, on the model file it was taken with (a path);
+        /// RestoreFromJson takes the model file's text.</summary>
+        public static Twin Restore(string modelPath, byte[] snapshot)
+        {
+            TwinHandle restored;
+            Native.Check(Native.pt_twin_restore_from_file(Native.Utf8(modelPath), snapshot,
+                                                          (UIntPtr)(snapshot == null ? 0 : snapshot.Length), out restored));
+            return new Twin(restored);
+        }
+
+        public static Twin RestoreFromJson(string modelJson, byte[] snapshot)
+        {
+            TwinHandle restored;
+            Native.Check(Native.pt_twin_restore_from_json(Native.Utf8(modelJson), snapshot,
+                                                          (UIntPtr)(snapshot == null ? 0 : snapshot.Length), out restored));
+            return new Twin(restored);
         }
 
         /// <summary>Advances simulated time by `seconds` (e.g. Time.fixedDeltaTime) and

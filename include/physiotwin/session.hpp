@@ -42,6 +42,12 @@ class Session {
                               describe_run(personalised, std::move(overrides)))),
         twin_(personalised.model, options) {}
 
+  /// A session of a twin made elsewhere (a restored snapshot): its header describes the
+  /// model as the twin holds it now, not as the run began, and no patient.
+  Session(Twin twin, RunDescription description)
+      : header_(RunHeader::of(twin.model(), twin.options().sample_rate, std::move(description))),
+        twin_(std::move(twin)) {}
+
   /// Attaches a recorder (not owned): it begins from the session's header and receives every
   /// sample, beat, breath and action from now on.
   void add_recorder(Recorder& recorder) { twin_.add_recorder(recorder, header_); }

@@ -61,14 +61,18 @@ PHYSIOTWIN_TWIN_INLINE Twin::Twin(BodyModel model, TwinOptions options)
 }
 
 PHYSIOTWIN_TWIN_INLINE Twin::Twin(const Twin& other)
-    : now_(*other.at_restart_), at_restart_(other.at_restart_) {
+    : Twin(*other.at_restart_, other.replay_since_restart_, other.now_.pending) {}
+
+PHYSIOTWIN_TWIN_INLINE Twin::Twin(Core at_restart, const std::vector<ReplayEntry>& replay,
+                                  std::vector<Action> pending)
+    : now_(at_restart), at_restart_(std::move(at_restart)) {
   start_integrator();
-  for (const ReplayEntry& e : other.replay_since_restart_) {
+  for (const ReplayEntry& e : replay) {
     if (e.count == 0) integrate_to(e.value);
     for (std::uint64_t i = 0; i < e.count; ++i) integrate_to(now_.time + e.value);
   }
-  replay_since_restart_ = other.replay_since_restart_;
-  now_.pending = other.now_.pending;  // scheduled since the restart
+  replay_since_restart_ = replay;
+  now_.pending = std::move(pending);  // including those scheduled since the restart
 }
 
 PHYSIOTWIN_TWIN_INLINE void Twin::add_recorder(Recorder& r, RunDescription description) {

@@ -171,6 +171,39 @@ int main(int argc, char** argv) {
   CHECK(!same_signals(twin, fork));
   pt_twin_destroy(fork);
 
+  /* ---- snapshots: bytes that restore a twin continuing bit for bit ---- */
+  size_t snapshot_size = 0;
+  CHECK_STATUS(pt_twin_snapshot(twin, NULL, 0, &snapshot_size), PT_OK);
+  CHECK(snapshot_size > 1000);
+  uint8_t* snapshot = malloc(snapshot_size);
+  size_t written = 0;
+  CHECK_STATUS(pt_twin_snapshot(twin, snapshot, snapshot_size - 1, &written),
+               PT_ERROR_BUFFER_TOO_SMALL);
+  CHECK(written == snapshot_size);
+  CHECK_STATUS(pt_twin_snapshot(twin, snapshot, snapshot_size, &written), PT_OK);
+  pt_twin* restored = NULL;
+  CHECK_STATUS(pt_twin_restore_from_file(model, snapshot, written, &restored), PT_OK);
+  CHECK(restored != NULL && pt_twin_time(restored) == pt_twin_time(twin));
+  advance_frames(twin, 180);
+  advance_frames(restored, 180);
+  CHECK(same_signals(twin, restored)); /* bleeding in progress, heart rate changed */
+  pt_twin_destroy(restored);
+  {
+    char smith[4096];
+    snprintf(smith, sizeof smith, "%s/circulation/smith2004.json", argv[1]);
+    pt_twin* other = (pt_twin*)&failures;
+    CHECK_STATUS(pt_twin_restore_from_file(smith, snapshot, written, &other),
+                 PT_ERROR_INVALID_INPUT);
+    CHECK(other == NULL);
+    CHECK(strstr(pt_last_error(), "taken of model") != NULL);
+    CHECK_STATUS(pt_twin_restore_from_file(model, snapshot, written / 2, &other),
+                 PT_ERROR_INVALID_INPUT);
+    CHECK_STATUS(pt_twin_restore_from_file(model, NULL, 0, &other), PT_ERROR_INVALID_INPUT);
+    CHECK_STATUS(pt_twin_snapshot(NULL, snapshot, written, &written), PT_ERROR_NULL_ARGUMENT);
+    CHECK_STATUS(pt_twin_snapshot(twin, snapshot, written, NULL), PT_ERROR_NULL_ARGUMENT);
+  }
+  free(snapshot);
+
   /* ---- a budget: stops early, continues, and changes no number ---- */
   pt_twin* free_running = NULL;
   pt_twin* budgeted = NULL;

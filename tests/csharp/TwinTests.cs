@@ -128,6 +128,27 @@ internal static class TwinTests
                       "the bleeding twin's pressure is not higher");
             }
 
+            // ---- a snapshot restores a twin that continues bit for bit ----
+            byte[] snapshot = twin.Snapshot();
+            Check(snapshot.Length > 1000, "a snapshot of a few kilobytes");
+            using (var restored = Twin.Restore(model, snapshot))
+            {
+                Check(restored.Time == twin.Time, "restored at the snapshot's time");
+                Frames(restored, 90);
+                Frames(twin, 90);
+                var mine = new double[twin.Signals.Length];
+                var theirs = new double[restored.Signals.Length];
+                twin.ReadSignals(mine);
+                restored.ReadSignals(theirs);
+                bool same = true;
+                for (int i = 0; i < mine.Length; ++i)
+                    same &= BitConverter.DoubleToInt64Bits(mine[i]) == BitConverter.DoubleToInt64Bits(theirs[i]);
+                Check(same, "a restored twin continues bit for bit");
+            }
+            var cut = new byte[snapshot.Length / 2];
+            Array.Copy(snapshot, cut, cut.Length);
+            Throws(() => Twin.Restore(model, cut), Status.InvalidInput, "half a snapshot");
+
             // ---- parameters ----
             twin.SetParameter("heart.rate", 90);
             Check(twin.GetParameter("heart.rate") == 90, "heart.rate set to 90");

@@ -1,9 +1,10 @@
 // libFuzzer target: the C interface (bindings/c/include/physiotwin_c.h) driven by random call
 // sequences, as a buggy engine plugin might make them: NULL and destroyed-slot handles, out of
 // range indices, buffers too small, unknown names, random text as JSON, NaN and infinite
-// values, budgets, forks. Every call must return a status the header declares, and every
-// failure must leave a message (pt_last_error); a crash, a sanitizer report or an abort is a
-// bug. Each input steps forks of one twin made once, so an input costs milliseconds.
+// values, budgets, forks, snapshots restored with some bytes changed. Every call must return a
+// status the header declares, and every failure must leave a message (pt_last_error); a crash,
+// a sanitizer report or an abort is a bug. Each input steps forks of one twin made once, so an
+// input costs milliseconds.
 //   ./scripts/fuzz.sh [seconds]     (CI runs it briefly under ASan + UBSan)
 #include <cmath>
 #include <cstdint>
@@ -78,11 +79,15 @@ void check_text(const char* text) {
   if (text != nullptr) (void)std::strlen(text);  // readable up to its NUL (ASan checks)
 }
 
+const std::string& model_file() {
+  static const std::string file = std::string(PHYSIOTWIN_MODELS_DIR) + "/circulation/adult.json";
+  return file;
+}
+
 const pt_twin* base_twin() {
   static pt_twin* twin = [] {
     pt_twin* t = nullptr;
-    const std::string model = std::string(PHYSIOTWIN_MODELS_DIR) + "/circulation/adult.json";
-    check(pt_twin_create_from_files(model.c_str(), nullptr, &t) == PT_OK, "the base twin");
+    check(pt_twin_create_from_files(model_file().c_str(), nullptr, &t) == PT_OK, "the base twin");
     return t;
   }();
   return twin;
@@ -109,7 +114,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::size_t capacity = std::min<std::size_t>(in.byte() * 2u + 1u, buffer.size());
     double start = 0.0;
     std::uint64_t publication = 0;
-    switch (op % 16) {
+    switch (op % 17) {
       case 0:  // small steps keep an input fast
         checked(pt_twin_advance(twin, double(in.byte()) / 4096.0));
         break;
@@ -186,6 +191,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           pt_twin_destroy(created);
         } else {
           check(created == nullptr, "a failed create left a handle");
+        }
+        break;
+      }
+      case 15: {  // a snapshot, some of its bytes changed, restored
+        std::size_t snapshot_size = 0;
+        if (checked(pt_twin_snapshot(twin, nullptr, 0, &snapshot_size)) != PT_OK) break;
+        std::vector<std::uint8_t> bytes(snapshot_size);
+        if (checked(pt_twin_snapshot(twin, bytes.data(), bytes.size(), &snapshot_size)) != PT_OK)
+          break;
+        for (int change = in.byte() % 4; change > 0; --change)
+          bytes[(std::size_t(in.byte()) << 8 | in.byte()) % bytes.size()] ^= in.byte();
+        bytes.resize(bytes.size() -
+                     std::min<std::size_t>(in.byte() % 2 ? in.byte() : 0, snapshot_size));
+        pt_twin* restored = nullptr;
+        if (checked(pt_twin_restore_from_file(model_file().c_str(), bytes.data(), bytes.size(),
+                                              &restored)) == PT_OK) {
+          pt_twin_destroy(twin);
+          twin = restored;
+        } else {
+          check(restored == nullptr, "a failed restore left a handle");
         }
         break;
       }

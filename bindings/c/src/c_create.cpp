@@ -1,9 +1,12 @@
-// Creating, forking and destroying twins through the C interface; the handle's channel.
+// Creating, forking, snapshotting, restoring and destroying twins through the C interface; the
+// handle's channel.
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -37,6 +40,16 @@ physiotwin::Session session_of(physiotwin::BodyModel model,
     return Session(as_is);
   }
   return Session(personalise(std::move(model), *patient));
+}
+
+/// A session of the twin a snapshot holds, on `model` (the model file it was taken with).
+physiotwin::Session restored_session(physiotwin::BodyModel model, const uint8_t* snapshot,
+                                     size_t size) {
+  using namespace physiotwin;
+  Twin twin = Twin::restore(std::move(model), std::span<const std::uint8_t>(snapshot, size));
+  RunDescription description;
+  description.patient_file = "a snapshot";
+  return Session(std::move(twin), std::move(description));
 }
 
 /// Creates a twin into *out from the model `model_source` (a path or JSON text, `what` names
@@ -122,6 +135,41 @@ PT_API pt_status pt_twin_fork(const pt_twin* twin, pt_twin** out) {
     fork->publish();
     *out = fork.release();
     return PT_OK;
+  });
+}
+
+PT_API pt_status pt_twin_snapshot(const pt_twin* twin, uint8_t* buffer, size_t capacity,
+                                  size_t* size) {
+  if (size == nullptr) return fail(PT_ERROR_NULL_ARGUMENT, "pt_twin_snapshot: size is NULL");
+  *size = 0;
+  return physiotwin::c_api::guarded_twin(const_cast<pt_twin*>(twin), [&] {
+    const std::vector<std::uint8_t> bytes = twin->session.twin().snapshot();
+    *size = bytes.size();
+    if (buffer == nullptr) return PT_OK;  // the size only
+    if (capacity < bytes.size()) {
+      return fail(PT_ERROR_BUFFER_TOO_SMALL,
+                  fmt::format("pt_twin_snapshot: the snapshot is {} bytes, the buffer {}",
+                              bytes.size(), capacity));
+    }
+    std::memcpy(buffer, bytes.data(), bytes.size());
+    return PT_OK;
+  });
+}
+
+PT_API pt_status pt_twin_restore_from_file(const char* model_path, const uint8_t* snapshot,
+                                           size_t size, pt_twin** out) {
+  return create(out, model_path, "model path", [&] {
+    if (snapshot == nullptr) throw physiotwin::InputError("pt_twin_restore: the snapshot is NULL");
+    return restored_session(physiotwin::load_circulation(model_path), snapshot, size);
+  });
+}
+
+PT_API pt_status pt_twin_restore_from_json(const char* model_json, const uint8_t* snapshot,
+                                           size_t size, pt_twin** out) {
+  return create(out, model_json, "model JSON", [&] {
+    if (snapshot == nullptr) throw physiotwin::InputError("pt_twin_restore: the snapshot is NULL");
+    return restored_session(physiotwin::load_circulation_text(model_json, "model JSON"), snapshot,
+                            size);
   });
 }
 

@@ -227,6 +227,38 @@ class Twin:
                                self._core.time)
         return self
 
+    # --- forks and snapshots (docs/snapshots.md) -----------------------------------------
+    def fork(self) -> "Twin":
+        """An independent twin in exactly this state, continuing bit for bit as this one would:
+        the past (and its results so far) shared, the futures separate. Try an intervention on
+        the fork and compare. Costs the simulation of the time since the last action."""
+        twin = Twin.__new__(Twin)
+        twin._overrides = list(self._overrides)
+        twin._model = self._model
+        twin._source = self._source
+        twin._core = self._core.fork()
+        return twin
+
+    def snapshot(self) -> bytes:
+        """The twin's complete state as bytes (a few kilobytes), to keep or write to a file;
+        :meth:`restore` makes a twin of them that continues bit for bit as this one would."""
+        return self._core.snapshot()
+
+    @classmethod
+    def restore(cls, snapshot: bytes, *, model: Optional[PathLike] = None,
+                keep_samples: bool = True) -> "Twin":
+        """The twin a :meth:`snapshot` holds, on the model file it was taken with (default: the
+        package's adult model). Its results begin at the snapshot's time. A snapshot of another
+        model, or damaged bytes, raise ValueError naming both."""
+        model_file = os.fspath(model) if model is not None else os.fspath(default_model_file())
+        core = _core.Twin.restore(model_file, bytes(snapshot), bool(keep_samples))
+        twin = cls.__new__(cls)
+        twin._overrides = []
+        twin._model = Model(core.current_model())
+        twin._source = ""
+        twin._core = core
+        return twin
+
     @property
     def time(self) -> float:
         """Simulated time, s."""

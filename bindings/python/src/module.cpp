@@ -94,6 +94,36 @@ class PyTwin {
     return guard;
   }
 
+  /// An independent twin in exactly this state, with this one's record so far: the past
+  /// shared, the futures separate.
+  [[nodiscard]] std::unique_ptr<PyTwin> fork() const {
+    const auto guard = lock();
+    py::gil_scoped_release release;
+    return std::unique_ptr<PyTwin>(new PyTwin(*this));
+  }
+
+  /// The twin's complete state as bytes (docs/snapshots.md).
+  [[nodiscard]] py::bytes snapshot() const {
+    const auto guard = lock();
+    const std::vector<std::uint8_t> bytes = twin().snapshot();
+    return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+  }
+
+  /// The twin a snapshot holds, on the model file it was taken with; its record begins now.
+  [[nodiscard]] static std::unique_ptr<PyTwin> restore(const std::filesystem::path& model_file,
+                                                       const std::string& snapshot,
+                                                       bool keep_samples) {
+    BodyModel model = load_circulation(model_file);
+    py::gil_scoped_release release;
+    Twin twin = Twin::restore(
+        std::move(model),
+        std::span(reinterpret_cast<const std::uint8_t*>(snapshot.data()), snapshot.size()));
+    RunDescription description;
+    description.patient_file = "a snapshot";
+    return std::unique_ptr<PyTwin>(
+        new PyTwin(Session(std::move(twin), std::move(description)), keep_samples));
+  }
+
   void advance(double seconds) {
     const auto guard = lock();
     py::gil_scoped_release release;
@@ -183,6 +213,16 @@ class PyTwin {
     o.max_step = max_step;
     o.max_steps_per_interval = max_steps;
     return o;
+  }
+
+  /// A fork: the session (the twin copied, its recorders not) and the record so far.
+  PyTwin(const PyTwin& other)
+      : patient_file_(other.patient_file_), session_(other.session_), record_(other.record_) {
+    session_.add_recorder(record_);
+  }
+  PyTwin(Session session, bool keep_samples) : session_(std::move(session)) {
+    record_.keep_samples = keep_samples;
+    session_.add_recorder(record_);
   }
 
   std::filesystem::path patient_file_;  ///< the model's own (empty: from a patient object)
@@ -402,6 +442,16 @@ PYBIND11_MODULE(_physiotwin, m) {
            py::arg("max_step") = TwinOptions{}.max_step,
            py::arg("max_steps") = TwinOptions{}.max_steps_per_interval)
       .def("advance", &PyTwin::advance, py::arg("seconds"))
+      .def("fork", &PyTwin::fork)
+      .def("snapshot", &PyTwin::snapshot)
+      .def_static("restore", &PyTwin::restore, py::arg("model_file"), py::arg("snapshot"),
+                  py::arg("keep_samples") = true)
+      .def("current_model",
+           [](const PyTwin& t) {
+             const auto guard = t.lock();
+             PersonalisedModel now{t.twin().model(), Patient{}, {}, {}, false, {}, "a snapshot"};
+             return PyModel(std::move(now));
+           })
       .def("schedule", &PyTwin::schedule, py::arg("action_json"))
       .def("load_scenario", &PyTwin::load_scenario_file, py::arg("path"))
       .def(

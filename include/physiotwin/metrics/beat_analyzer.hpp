@@ -67,6 +67,40 @@ class BeatAnalyzer {
   /// Beats completed so far (0: last_beat() holds no beat yet).
   [[nodiscard]] unsigned long long completed() const noexcept { return completed_; }
 
+  /// Everything a beat in progress has gathered, and the last beat's metrics: what a snapshot
+  /// carries (docs/snapshots.md). The layout (which signals, valves, beds) comes from the
+  /// model. Visited by a ByteImageWriter or Reader; `Self` is BeatAnalyzer or its const.
+  template <typename Self, typename Visit>
+  static void visit_progress(Self& self, Visit&& visit) {
+    // The running values only: the signal indices come from the model, never from bytes.
+    for (auto& e : self.extrema_) {
+      visit(e.max);
+      visit(e.min);
+    }
+    visit(self.integrals_);
+    for (auto& v : self.valves_) {
+      visit(v.forward);
+      visit(v.backward);
+      visit(v.peak_velocity);
+      visit(v.peak_gradient);
+      visit(v.gradient_integral);
+      visit(v.open_time);
+      visit(v.peak_flow);
+    }
+    visit(self.lv_pressure_at_onset_);
+    visit(self.blood_density_);
+    visit(self.previous_);
+    visit(self.values_);
+    visit(self.previous_time_);
+    visit(self.previous_position_);
+    visit(self.beat_start_);
+    visit(self.duration_);
+    visit(self.last_beat_time_);
+    visit(self.completed_);
+    visit(self.has_previous_);
+    visit(self.in_beat_);
+  }
+
  private:
   struct Extremum {
     std::size_t signal;

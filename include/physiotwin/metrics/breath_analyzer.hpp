@@ -107,6 +107,28 @@ class BreathAnalyzer {
     return closed;
   }
 
+  /// Everything a breath in progress has gathered, and the last breath's metrics: what a
+  /// snapshot carries (docs/snapshots.md), as BeatAnalyzer::visit_progress.
+  template <typename Self, typename Visit>
+  static void visit_progress(Self& self, Visit&& visit) {
+    for (auto& g : self.gases_) {  // the running values only, not the signal indices
+      visit(g.integral);
+      visit(g.peak);
+      visit(g.previous);
+    }
+    visit(self.integration_start_);
+    visit(self.values_);
+    visit(self.previous_time_);
+    visit(self.previous_position_);
+    visit(self.previous_flow_);
+    visit(self.start_);
+    visit(self.last_start_);
+    visit(self.inspired_);
+    visit(self.completed_);
+    visit(self.has_previous_);
+    visit(self.in_breath_);
+  }
+
  private:
   struct GasTrack {
     std::size_t signal;

@@ -158,6 +158,16 @@ class BodyModel : public ModelDescription {
   /// Scales chamber initial volumes with the patient's blood volume (see patient/body.hpp).
   void set_initial_volume_scale(double scale) noexcept { initial_volume_scale_ = scale; }
 
+  /// The evaluator's working state (ModelEvaluator::visit_working_state), for snapshots.
+  template <typename Visit>
+  void visit_working_state(Visit&& visit) const {
+    ModelEvaluator::visit_working_state(evaluator_, visit);
+  }
+  template <typename Visit>
+  void restore_working_state(Visit&& visit) {
+    ModelEvaluator::visit_working_state(evaluator_, visit);
+  }
+
   // ---- dynamics (model/model_evaluator.hpp) ----
   void compute_pressures(const double* y, double* pressure) noexcept {
     evaluator_.compute_pressures(y, pressure);

@@ -286,6 +286,35 @@ class ModelEvaluator {
     return flow_.data();
   }
 
+  /// What the next evaluation starts from besides the state and the parameters: the working
+  /// coefficients the last evaluation set, the ideal valves' discrete states, the warm starts
+  /// of the iterative solves (the septum, the blood-gas inversions), the chemoreceptors' input
+  /// and the external flows. A snapshot carries them (docs/snapshots.md), so that a restored
+  /// twin evaluates exactly as the original. Visited in this order by a ByteImageWriter or
+  /// Reader (core/byte_image.hpp); `Self` is ModelEvaluator or const ModelEvaluator.
+  template <typename Self, typename Visit>
+  static void visit_working_state(Self& self, Visit&& visit) {
+    visit(self.heart_rate_);
+    visit(self.external_pressure_);
+    visit(self.elastance_);
+    visit(self.unstressed_);
+    visit(self.thoracic_);
+    visit(self.chamber_);
+    visit(self.septum_);
+    visit(self.conductance_);
+    visit(self.inverse_inertance_);
+    visit(self.activation_value_);
+    visit(self.valve_open_);
+    visit(self.coupled_);
+    visit(self.lung_);
+    visit(self.airway_opening_pressure_);
+    visit(self.inflow_prescribed_);
+    visit(self.chemo_sympathetic_);
+    visit(self.chemoreceptor_input_);
+    visit(self.external_flow_);
+    visit(self.sensed_);
+  }
+
  private:
   /// Flows and airway state of state y, kept for gas_rates().
   void mechanics_at(const double* y) noexcept {
