@@ -7,6 +7,7 @@
 
 #include "cli/model_options.hpp"
 #include "physiotwin/actions/scenario.hpp"
+#include "physiotwin/core/sha256.hpp"
 #include "physiotwin/io/hdf5.hpp"
 #include "physiotwin/metrics/normal_ranges.hpp"
 #include "physiotwin/model/model_loader.hpp"
@@ -22,6 +23,8 @@ struct RunOptions {
   std::filesystem::path scenario;
   std::string sample_rate = "100";
   std::filesystem::path out = "twin.h5";
+  std::vector<std::string> snapshot_at;  ///< times to store snapshots at (docs/snapshots.md)
+  std::string from;                      ///< FILE.h5[:TIME]: continue from a stored snapshot
 };
 
 /// The run's numbers, checked.
@@ -29,7 +32,26 @@ struct RunNumbers {
   double duration = 60.0;
   bool duration_given = false;
   double sample_rate = 100.0;
+  std::vector<double> snapshot_times;  ///< sorted
+  std::filesystem::path from_file;     ///< empty: start a new twin
+  std::optional<double> from_time;     ///< empty: the file's latest snapshot
 };
+
+/// --from FILE.h5 or FILE.h5:TIME (the suffix after the last colon, if it is a number).
+void parse_from(const std::string& text, RunNumbers& n) {
+  const auto colon = text.rfind(':');
+  if (colon != std::string::npos && colon + 1 < text.size()) {
+    const std::string suffix = text.substr(colon + 1);
+    char* end = nullptr;
+    const double t = std::strtod(suffix.c_str(), &end);
+    if (end != nullptr && *end == '\0' && std::isfinite(t)) {
+      n.from_file = text.substr(0, colon);
+      n.from_time = t;
+      return;
+    }
+  }
+  n.from_file = text;
+}
 
 RunNumbers check_run(const RunOptions& o, bool duration_given) {
   check_model_options(o.model);
@@ -49,6 +71,23 @@ RunNumbers check_run(const RunOptions& o, bool duration_given) {
   }
   if (!(n.sample_rate > 0.0) || n.sample_rate > 10000.0) {
     throw UsageError(fmt::format("--sample-rate {:g}: allowed range (0, 10000] Hz", n.sample_rate));
+  }
+  for (const std::string& text : o.snapshot_at) {
+    const double t = parse_number(text, "--snapshot-at");
+    if (!(t >= 0.0)) {
+      throw UsageError(fmt::format("--snapshot-at {}: a time of the run, s, not negative", text));
+    }
+    n.snapshot_times.push_back(t);
+  }
+  std::sort(n.snapshot_times.begin(), n.snapshot_times.end());
+  if (!o.from.empty()) {
+    parse_from(o.from, n);
+    const ModelOptions& m = o.model;
+    if (!m.patient_file.empty() || m.as_of_given || m.no_calibrate || !m.overrides.empty()) {
+      throw UsageError(
+          "--from with --patient, --as-of, --no-calibrate or --set: the snapshot brings the "
+          "personalised twin; give only --model, the model file it was taken with");
+    }
   }
   return n;
 }
@@ -86,12 +125,27 @@ void print_summary(const Twin& twin, const MemoryRecorder& events, const Patient
   }
 }
 
+/// A session of the twin stored in --from's file, on the model file loaded as it is.
+Session restored_session(const RunNumbers& numbers, const BodyModel& model) {
+  const io::StoredSnapshot stored = io::read_snapshot(numbers.from_file, numbers.from_time);
+  Twin twin = Twin::restore(BodyModel(model), stored.bytes);
+  // Named by its time and digest, never by its file's path (which may name the patient).
+  const std::string_view bytes(reinterpret_cast<const char*>(stored.bytes.data()),
+                               stored.bytes.size());
+  RunDescription description;
+  description.patient_file = fmt::format("a snapshot at {} s (sha256 {})", stored.time,
+                                         crypto::hex(crypto::sha256(bytes), 8));
+  return Session(std::move(twin), std::move(description));
+}
+
 int run(const RunOptions& options, const RunNumbers& numbers) {
   // Where the output goes is checked before anything is computed: not a device, folder or
   // link, not one of the inputs.
   std::vector<io::InputFile> inputs = inputs_of(options.model);
   if (!options.scenario.empty())
     inputs.push_back({options.scenario, "the scenario file (--scenario)"});
+  if (!numbers.from_file.empty())
+    inputs.push_back({numbers.from_file, "the snapshot's file (--from)"});
   check_output(options.out, inputs);
   // The file's size, at most (gzip saves about a fifth on these signals), from the model's
   // signals and the run's length: refused before anything is computed if it cannot fit.
@@ -111,16 +165,24 @@ int run(const RunOptions& options, const RunNumbers& numbers) {
                            fmt::format("{:.4g} samples of {} signals at {:g} Hz", samples,
                                        columns - 1, numbers.sample_rate));
   }
-  const PreparedModel prepared = prepare_model(options.model, &unpersonalised);
+  Session session =
+      numbers.from_file.empty()
+          ? Session(prepare_model(options.model, &unpersonalised),
+                    TwinOptions{.sample_rate = numbers.sample_rate}, options.model.overrides)
+          : restored_session(numbers, unpersonalised);
   // The whole scenario is checked against the personalised model (its blood volume, the rules
   // with its calibrated heart rate) before the twin is simulated or anything written.
   Scenario scenario;
-  if (!options.scenario.empty()) scenario = load_scenario(options.scenario, prepared.model);
+  if (!options.scenario.empty()) scenario = load_scenario(options.scenario, session.twin().model());
+  const double start = session.twin().time(), end = start + duration;
+  for (double t : numbers.snapshot_times) {
+    if (t < start || t > end) {
+      throw UsageError(
+          fmt::format("--snapshot-at {:g}: outside the run, {:g} to {:g} s", t, start, end));
+    }
+  }
   // Created before the simulation: an unwritable folder fails now, not after a long run.
   io::Hdf5Recorder file(options.out);
-  TwinOptions twin_options;
-  twin_options.sample_rate = numbers.sample_rate;
-  Session session(prepared, twin_options, options.model.overrides);
   const Patient& patient = session.patient();
   Twin& twin = session.twin();
   MemoryRecorder beats;  // for the summary; samples are not kept in memory
@@ -139,12 +201,19 @@ int run(const RunOptions& options, const RunNumbers& numbers) {
   ProgressBar progress(duration);
   // In pieces of at most 1 s of simulated time (a few milliseconds), so that an interruption
   // stops the run within a second; the pieces do not change the result (outputs come from
-  // the solver's interpolant).
+  // the solver's interpolant). A snapshot's time cuts a piece.
   const long pieces = std::max(100L, static_cast<long>(std::ceil(duration)));
+  auto next_snapshot = numbers.snapshot_times.begin();
   for (long i = 1; i <= pieces; ++i) {
     check_interrupted();
-    twin.advance(duration * double(i) / double(pieces) - twin.time());
-    progress.update(twin.time());
+    const double target = start + duration * double(i) / double(pieces);
+    for (; next_snapshot != numbers.snapshot_times.end() && *next_snapshot <= target;
+         ++next_snapshot) {
+      if (*next_snapshot > twin.time()) twin.advance(*next_snapshot - twin.time());
+      file.snapshot(*next_snapshot, twin.snapshot());
+    }
+    if (target > twin.time()) twin.advance(target - twin.time());
+    progress.update(twin.time() - start);
   }
   progress.finish();
   check_interrupted();
@@ -181,6 +250,17 @@ Command add_run_command(CLI::App& tool) {
                    "the HDF5 file to write (default twin.h5); a new name or a regular file, "
                    "never an input")
       ->type_name("FILE.h5");
+  command
+      ->add_option("--snapshot-at", options->snapshot_at,
+                   "store the twin's complete state at this time, s, as /snapshots/TIME in the "
+                   "file (repeatable; docs/snapshots.md)")
+      ->type_name("S");
+  command
+      ->add_option("--from", options->from,
+                   "continue from a snapshot stored in a run file (FILE.h5:TIME, or FILE.h5 for "
+                   "its latest), on --model, the model file it was taken with; --duration more "
+                   "seconds")
+      ->type_name("FILE.h5[:S]");
   return {command, [options, duration] {
             return run(*options, check_run(*options, duration->count() > 0));
           }};

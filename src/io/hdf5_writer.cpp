@@ -39,6 +39,7 @@ struct Hdf5Recorder::Impl {
   std::vector<std::vector<double>> breath_values;  // [metric][breath]
   std::vector<double> action_times;
   std::vector<std::string> action_names, action_details;
+  std::vector<StoredSnapshot> snapshots;
   bool committed = false;
 
   void flush_samples() {
@@ -126,9 +127,14 @@ void Hdf5Recorder::action(double t, const Action& action) {
   s.action_details.push_back(action_details(action));
 }
 
+void Hdf5Recorder::snapshot(double t, std::vector<std::uint8_t> bytes) {
+  impl_->snapshots.push_back({t, std::move(bytes)});
+}
+
 void Hdf5Recorder::commit() {
   Impl& s = *impl_;
   s.flush_samples();
+  if (!s.snapshots.empty()) detail::write_snapshots(s.file, s.snapshots);
   detail::write_metric_group(s.file, "beats", detail::beat_time_description, s.metrics,
                              s.beat_times, s.beat_values);
   if (!s.breath_metrics.empty()) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "io/hdf5_handles.hpp"
+#include "physiotwin/io/hdf5.hpp"
 #include "physiotwin/io/run_header.hpp"
 
 namespace physiotwin::io::detail {
@@ -36,6 +37,9 @@ void write_metric_group(hid_t parent, const char* group_name, const char* time_d
 /// /actions: time, name and details (JSON) of each applied action.
 void write_actions(hid_t parent, const std::vector<double>& times,
                    const std::vector<std::string>& names, const std::vector<std::string>& details);
+
+/// /snapshots: one dataset of bytes per snapshot, named by its time (src/io/hdf5_snapshots.cpp).
+void write_snapshots(hid_t parent, const std::vector<StoredSnapshot>& snapshots);
 
 inline constexpr const char* beat_time_description =
     "start of each beat (onset of ventricular activation)";

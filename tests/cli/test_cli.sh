@@ -404,6 +404,36 @@ codes=$(for f in "$work"/parallel_*_smart.h5; do code_of "$f"; done | sort -u | 
 others=$(for f in "$work"/parallel_*_infer.h5; do code_of "$f"; done | sort -u | wc -l)
 [ "$codes" = 1 ] && [ "$others" = 1 ] && [ "$(grep -c "^pt-" "$work/shared-codes.tsv")" = 2 ] && pass || { fail "parallel runs sharing a record-code table"; cat "$work/shared-codes.tsv"; }
 
+# --- snapshots (docs/snapshots.md): stored in the file, continued from, refused elsewhere ----
+# A bleed from 5 to 35 s: a run continued from its snapshot at 20 s (bleeding under way) gives
+# the same samples, bit for bit, as the run that stored it.
+cat > "$work/bleed.json" <<'JSON'
+{"description": "a bleed under way at 20 s", "duration": 40,
+ "actions": [{"time": 5, "action": "hemorrhage", "rate": 1000, "volume": 500}]}
+JSON
+"$cli" run --scenario "$work/bleed.json" --snapshot-at 20 --snapshot-at 30 --out "$work/snap.h5" > /dev/null || fail "run --snapshot-at exited $?"
+"$cli" run --from "$work/snap.h5:20" --duration 20 --out "$work/resumed.h5" > /dev/null || fail "run --from exited $?"
+/usr/bin/python3 - "$work/snap.h5" "$work/resumed.h5" <<'PY' && pass || fail "a run continued from its snapshot differs"
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "r") as whole, h5py.File(sys.argv[2], "r") as resumed:
+    assert sorted(whole["snapshots"]) == ["20", "30"], list(whole["snapshots"])
+    assert whole["snapshots/20"].attrs["time"] == 20.0
+    t = resumed["timeseries/time"][:]
+    first = np.searchsorted(whole["timeseries/time"][:], t[0])
+    assert abs(t[0] - 20.01) < 1e-9 and abs(t[-1] - 40.0) < 1e-9, (t[0], t[-1])
+    for name in resumed["timeseries"]:
+        a = whole["timeseries"][name][first:]
+        assert np.array_equal(a, resumed["timeseries"][name][:]), name
+    assert len(resumed["beats/time"]) > 10
+PY
+expect_bad_input snapshot_missing_time "no snapshot at 25 s (it holds 20, 30)" run --from "$work/snap.h5:25" --duration 5
+expect_bad_input snapshot_other_model "taken of model" run --from "$work/snap.h5:20" --model "$models/circulation/smith2004.json" --duration 5
+expect_bad_input snapshot_with_patient "the snapshot brings the personalised twin" run --from "$work/snap.h5" --patient "$models/patients/adult_male.json"
+expect_bad_input snapshot_outside_run "--snapshot-at 50: outside the run" run --duration 10 --snapshot-at 50
+expect_bad_input snapshot_none "holds no snapshot" run --from "$work/a.h5" --duration 5
+"$cli" run --from "$work/snap.h5:20" --duration 5 --out "$work/snap.h5" > /dev/null 2> "$work/snap_over.stderr"
+[ $? -eq 2 ] && grep -q "an output never replaces an input" "$work/snap_over.stderr" && pass || fail "--out over --from's file"
+
 # --- settle -------------------------------------------------------------------------------
 "$cli" settle --duration 10 --out "$work/settled.json" > /dev/null && "$cli" run --model "$work/settled.json" --duration 2 --out "$work/settled.h5" > /dev/null && pass || fail "settle, then run the settled model"
 "$cli" settle --duration 10 > /dev/null 2> "$work/settle_no_out.stderr"

@@ -1,9 +1,11 @@
 #pragma once
 // HDF5 output, format version 1 (docs/hdf5-format.md): the contract VR front ends and
 // analysis tools read. Compiled part of the library: link physiotwin::io.
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +34,10 @@ class Hdf5Recorder final : public Recorder {
   void breath(double breath_time, std::span<const double> metrics) override;
   void action(double t, const Action& action) override;
 
+  /// Keeps a snapshot of the twin (Twin::snapshot()) taken at simulated time t, written as
+  /// /snapshots/<t> at commit (docs/hdf5-format.md, docs/snapshots.md).
+  void snapshot(double t, std::vector<std::uint8_t> bytes);
+
   /// Writes what is buffered, closes the file and renames it into place.
   void commit();
 
@@ -58,6 +64,18 @@ struct FileSummary {
   std::vector<Dataset> metrics;
   std::vector<Dataset> breath_metrics;
 };
+
+/// A snapshot stored in a run file: its time and its bytes (Twin::restore()).
+struct StoredSnapshot {
+  double time = 0.0;
+  std::vector<std::uint8_t> bytes;
+};
+
+/// The snapshot a run file holds at simulated time `time`, or, without a time, its latest.
+/// IoError if the file is not a physiotwin file; InputError, listing the times it holds, if it
+/// has no snapshot at that time.
+[[nodiscard]] StoredSnapshot read_snapshot(const std::filesystem::path& path,
+                                           std::optional<double> time);
 
 /// Reads a physiotwin HDF5 file; throws IoError if it is not one.
 [[nodiscard]] FileSummary read_summary(const std::filesystem::path& path);
