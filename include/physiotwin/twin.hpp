@@ -168,9 +168,11 @@ class Twin {
   [[nodiscard]] double signal(const std::string& name) const {
     return now_.signals[now_.model.signals().index_of(name)];
   }
-  /// The twin's complete state as bytes (docs/snapshots.md): the twin at the solver's last
-  /// restart, what it has done since, and the actions still to come; not its recorders. About
-  /// 11 kB for the adult model, plus 16 bytes per interval cut by an event or a budget.
+  /// The twin's complete state as bytes (docs/snapshots.md; compiled into
+  /// physiotwin::physiotwin, not part of the header-only physiotwin::core): the twin at the
+  /// solver's last restart, what it has done since, and the actions still to come; not its
+  /// recorders. About 11 kB for the adult model, plus 16 bytes per interval cut by an event or a
+  /// budget.
   [[nodiscard]] std::vector<std::uint8_t> snapshot() const;
 
   /// The twin `snapshot` holds, on `model`: the model file the snapshot names, as loaded
