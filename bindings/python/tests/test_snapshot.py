@@ -1,6 +1,10 @@
 """Forks and snapshots from Python (docs/snapshots.md): a fork shares the past and its results,
 a restored snapshot continues bit for bit as the twin that took it, another model is refused."""
 
+import os
+import subprocess
+
+import h5py
 import numpy as np
 import pytest
 
@@ -58,3 +62,24 @@ def test_another_model_is_refused(bleeding):
         pt.Twin.restore(bleeding.snapshot(), model=smith)
     with pytest.raises(ValueError, match="not a physiotwin snapshot"):
         pt.Twin.restore(b"not a snapshot")
+
+
+@pytest.mark.skipif("PHYSIOTWIN_CLI" not in os.environ, reason="needs the command-line tool")
+def test_a_snapshot_stored_by_the_command_line_restores_in_python(tmp_path):
+    """physiotwin run --snapshot-at stores /snapshots/<t>; Python restores its bytes and
+    continues as the command line's own continuation (run --from) does."""
+    cli = os.environ["PHYSIOTWIN_CLI"]
+    run = tmp_path / "run.h5"
+    subprocess.run([cli, "run", "--duration", "6", "--snapshot-at", "5", "--out", str(run)],
+                   check=True, capture_output=True)
+    subprocess.run([cli, "run", "--from", f"{run}:5", "--duration", "3",
+                    "--out", str(tmp_path / "resumed.h5")], check=True, capture_output=True)
+    with h5py.File(run, "r") as f:
+        snapshot = bytes(f["snapshots/5"][:])
+        assert f["snapshots/5"].attrs["time"] == 5.0
+    twin = pt.Twin.restore(snapshot)
+    assert twin.time == 5.0
+    twin.advance(3.0)
+    with h5py.File(tmp_path / "resumed.h5", "r") as f:
+        resumed = f["timeseries/aorta.pressure"][:]
+    assert np.array_equal(twin.results()["aorta.pressure"], resumed)
