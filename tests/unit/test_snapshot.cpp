@@ -132,6 +132,21 @@ TEST(Snapshot, TakenWhereABudgetStopped) {
   EXPECT_EQ(frames_that_differ(original, restored, 5.0), 0);
 }
 
+// Smith 2004's ideal valves: their open or closed state is history, not a function of the
+// state vector, and must travel in the snapshot.
+TEST(Snapshot, CarriesIdealValveStates) {
+  const auto smith = [] {
+    return load_circulation(test_support::model_path("circulation/smith2004.json"));
+  };
+  Twin original(smith());
+  for (const double at : {0.37, 1.77}) {
+    frames_until(original, at);
+    Twin restored = Twin::restore(smith(), original.snapshot());
+    Twin reference(original);
+    EXPECT_EQ(frames_that_differ(reference, restored, 3.0), 0) << "taken at " << at << " s";
+  }
+}
+
 TEST(Snapshot, RefusesAnotherModel) {
   Twin original(test_support::reference_model());
   original.advance(0.5);
