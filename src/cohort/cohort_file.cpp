@@ -133,8 +133,9 @@ struct CohortFileWriter::Impl {
     std::error_code ignored;
     std::filesystem::remove(partial, ignored);
     Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "H5Pcreate");
-    // The 1.8 file format, as for a twin's file: readable by every HDF5 and h5py in use.
-    check(H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18), "H5Pset_libver_bounds");
+    // The file format of a twin's file (io/hdf5_writer.cpp): the earliest each object allows,
+    // so that a member's 14 attributes stay in its header, where JavaScript readers find them.
+    check(H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18), "H5Pset_libver_bounds");
     Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "H5Pcreate");
     check(H5Pset_obj_track_times(fcpl, false), "H5Pset_obj_track_times");
     const hid_t id = H5Fcreate(partial.c_str(), H5F_ACC_EXCL, fcpl, fapl);

@@ -58,8 +58,12 @@ Hdf5Recorder::Hdf5Recorder(std::filesystem::path path) : impl_(std::make_unique<
   impl_->temporary_path = temporary_name_for(impl_->final_path);
   impl_->registered.emplace(impl_->temporary_path);
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "H5Pcreate");
-  // The 1.8 file format: readable by every HDF5 and h5py in use, and deterministic.
-  detail::check(H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18), "H5Pset_libver_bounds");
+  // The earliest file format each object allows, at most 1.8's: readable by every HDF5 and
+  // h5py in use, deterministic, and by pure-JavaScript readers too: version-1 object headers
+  // keep all of an object's attributes in the header, where 1.8's move more than 8 into dense
+  // storage, which jsfive cannot read (the root has 14; issue 14 item 7).
+  detail::check(H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18),
+                "H5Pset_libver_bounds");
   // The root group is created with the file: switch off its timestamps here too.
   Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "H5Pcreate");
   detail::check(H5Pset_obj_track_times(fcpl, false), "H5Pset_obj_track_times");
