@@ -10,8 +10,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <ctime>
 #include <physiotwin/core/json_reader.hpp>
+#include <physiotwin/core/thread_clock.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -22,12 +22,6 @@ namespace {
 
 constexpr double frame_seconds = 1.0 / 90.0;
 constexpr int measured_frames = 60 * 90;
-
-double thread_cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
-}
 
 /// The reference adult's model file as text, without the sections named.
 std::string model_text(std::initializer_list<const char*> without) {
@@ -66,14 +60,14 @@ void frame_loop(benchmark::State& state, const std::string& model) {
   std::uint64_t publication = 0;
   for (auto _ : state) {
     const auto wall_start = std::chrono::steady_clock::now();
-    const double cpu_start = thread_cpu_seconds();
+    const double cpu_start = physiotwin::thread_cpu_seconds();
     if (pt_twin_advance(twin, frame_seconds) != PT_OK ||
         pt_twin_read_signals(twin, signals.data(), signals.size()) != PT_OK ||
         pt_twin_read_latest(twin, latest.data(), latest.size(), &publication) != PT_OK) {
       state.SkipWithError(pt_last_error());
       break;
     }
-    cpu.push_back(thread_cpu_seconds() - cpu_start);
+    cpu.push_back(physiotwin::thread_cpu_seconds() - cpu_start);
     wall.push_back(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count());
   }

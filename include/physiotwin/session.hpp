@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "physiotwin/core/sha256.hpp"
 #include "physiotwin/io/recorder.hpp"
 #include "physiotwin/io/run_header.hpp"
 #include "physiotwin/patient/personalise.hpp"
@@ -47,6 +48,17 @@ class Session {
   Session(Twin twin, RunDescription description)
       : header_(RunHeader::of(twin.model(), twin.options().sample_rate, std::move(description))),
         twin_(std::move(twin)) {}
+
+  /// A session of the twin `snapshot` holds (Twin::restore(), on the model file it was taken
+  /// with). Its outputs name the source by the snapshot's time and digest, never by a path.
+  [[nodiscard]] static Session restored(BodyModel model, std::span<const std::uint8_t> snapshot) {
+    Twin twin = Twin::restore(std::move(model), snapshot);
+    const std::string_view bytes(reinterpret_cast<const char*>(snapshot.data()), snapshot.size());
+    RunDescription description;
+    description.patient_file = fmt::format("a snapshot at {} s (sha256 {})", twin.time(),
+                                           crypto::hex(crypto::sha256(bytes), 8));
+    return Session(std::move(twin), std::move(description));
+  }
 
   /// Attaches a recorder (not owned): it begins from the session's header and receives every
   /// sample, beat, breath and action from now on.

@@ -5,8 +5,7 @@
 #ifndef PHYSIOTWIN_TWIN_INL_HPP
 #define PHYSIOTWIN_TWIN_INL_HPP
 
-#include <ctime>
-
+#include "physiotwin/core/thread_clock.hpp"
 #include "physiotwin/twin.hpp"
 
 namespace physiotwin {
@@ -25,16 +24,6 @@ class Twin::BudgetMeter {
   }
 
  private:
-  /// The calling thread's CPU time (POSIX; where there is no per-thread clock, the process's).
-  static double thread_cpu_seconds() noexcept {
-#ifdef CLOCK_THREAD_CPUTIME_ID
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
-#else
-    return double(std::clock()) / CLOCKS_PER_SEC;
-#endif
-  }
   const AdvanceBudget& budget_;
   double cpu_start_;
   std::uint64_t steps_ = 0;

@@ -7,7 +7,6 @@
 
 #include "cli/model_options.hpp"
 #include "physiotwin/actions/scenario.hpp"
-#include "physiotwin/core/sha256.hpp"
 #include "physiotwin/io/hdf5.hpp"
 #include "physiotwin/metrics/normal_ranges.hpp"
 #include "physiotwin/model/model_loader.hpp"
@@ -127,15 +126,8 @@ void print_summary(const Twin& twin, const MemoryRecorder& events, const Patient
 
 /// A session of the twin stored in --from's file, on the model file loaded as it is.
 Session restored_session(const RunNumbers& numbers, const BodyModel& model) {
-  const io::StoredSnapshot stored = io::read_snapshot(numbers.from_file, numbers.from_time);
-  Twin twin = Twin::restore(BodyModel(model), stored.bytes);
-  // Named by its time and digest, never by its file's path (which may name the patient).
-  const std::string_view bytes(reinterpret_cast<const char*>(stored.bytes.data()),
-                               stored.bytes.size());
-  RunDescription description;
-  description.patient_file = fmt::format("a snapshot at {} s (sha256 {})", stored.time,
-                                         crypto::hex(crypto::sha256(bytes), 8));
-  return Session(std::move(twin), std::move(description));
+  return Session::restored(BodyModel(model),
+                           io::read_snapshot(numbers.from_file, numbers.from_time).bytes);
 }
 
 int run(const RunOptions& options, const RunNumbers& numbers) {

@@ -23,7 +23,7 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* snapshot_format = "physiotwin-snapshot";
-constexpr int snapshot_version = 1;
+constexpr int snapshot_version = 2;  // 2: the replay as [number, count] pairs
 constexpr const char* byte_order = std::endian::native == std::endian::little ? "little" : "big";
 
 // Each record's fields, named once for both directions (fields_to_json, fields_from_json).
@@ -142,6 +142,8 @@ std::vector<std::uint8_t> Twin::snapshot() const {
     streams.push_back({s.compartment, s.ml_per_s, s.end_time});
   json pending = json::array();
   for (const Action& a : now_.pending) pending.push_back(fields_to_json(a));
+  json replay = json::array();  // [step or target, count]: CBOR keeps every bit of the number
+  for (const ReplayEntry& e : replay_since_restart_) replay.push_back({e.value, e.count});
 
   json restart{{"time", c.time},
                {"metric_index", c.metric_index},
@@ -169,7 +171,7 @@ std::vector<std::uint8_t> Twin::snapshot() const {
                       {"parameters", parameters},
                       {"ventilator", fields_to_json(m.ventilator())},
                       {"restart", restart},
-                      {"replay", image([&](auto& v) { v(replay_since_restart_); })},
+                      {"replay", replay},
                       {"pending", pending}};
   // Sealed with its SHA-256, so that damaged bytes are refused before anything is read.
   const std::vector<std::uint8_t> content = json::to_cbor(document);
@@ -281,17 +283,8 @@ Twin Twin::restore(BodyModel model, std::span<const std::uint8_t> snapshot) {
         m.roles.left_ventricle ? m.compartments[*m.roles.left_ventricle].activation : 0;
 
     std::vector<ReplayEntry> replay;
-    const auto& replay_bytes = document.at("replay").get_binary();
-    // The count is in the image; size the vector from it before reading.
-    if (replay_bytes.size() >= sizeof(std::uint64_t)) {
-      std::uint64_t entries = 0;
-      std::memcpy(&entries, replay_bytes.data(), sizeof entries);
-      if (entries > replay_bytes.size() / sizeof(ReplayEntry)) {
-        throw InputError("snapshot: the replay is damaged");
-      }
-      replay.resize(entries);
-    }
-    read_image(document.at("replay"), "replay", [&](auto& v) { v(replay); });
+    for (const json& e : document.at("replay"))
+      replay.push_back({e.at(0).get<double>(), e.at(1).get<std::uint64_t>()});
     std::vector<Action> pending;
     for (const json& a : document.at("pending")) pending.push_back(fields_from_json<Action>(a));
     return Twin(std::move(core), replay, std::move(pending));

@@ -2,6 +2,7 @@
 // Thin RAII over the HDF5 C API, private to the io library.
 #include <hdf5.h>
 
+#include <filesystem>
 #include <span>
 #include <string>
 #include <vector>
@@ -35,6 +36,10 @@ class Handle {
   hid_t id_ = H5I_INVALID_HID;
   Closer closer_ = nullptr;
 };
+
+/// A physiotwin file of this format version, opened to read; IoError saying why not otherwise
+/// (no such file, not HDF5, another format or version). Defined in hdf5_reader.cpp.
+Handle open_physiotwin_file(const std::filesystem::path& path);
 
 /// Throws IoError with `what` if status is negative.
 void check(herr_t status, const std::string& what);

@@ -28,26 +28,36 @@ std::vector<FileSummary::Dataset> read_group(hid_t file, const char* group_name,
 }
 }  // namespace
 
-FileSummary read_summary(const std::filesystem::path& path) {
+namespace detail {
+
+Handle open_physiotwin_file(const std::filesystem::path& path) {
   detail::silence_hdf5_errors();
   if (!std::filesystem::exists(path)) throw IoError(fmt::format("{}: no such file", path.string()));
   if (H5Fis_hdf5(path.c_str()) <= 0)
     throw IoError(fmt::format("{}: not an HDF5 file", path.string()));
   Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "H5Fopen");
+  const std::string format = detail::read_string_attribute(file, "format");
+  if (format != hdf5_format_name) {
+    throw IoError(
+        fmt::format("{}: not a physiotwin file (format attribute \"{}\")", path.string(), format));
+  }
+  const std::string version = detail::read_string_attribute(file, "format_version");
+  if (version != std::to_string(hdf5_format_version)) {
+    throw IoError(fmt::format("{}: format_version {} is not one this physiotwin reads (version {})",
+                              path.string(), version, hdf5_format_version));
+  }
+  return file;
+}
+
+}  // namespace detail
+
+FileSummary read_summary(const std::filesystem::path& path) {
+  Handle file = detail::open_physiotwin_file(path);
   FileSummary summary;
   for (const char* name :
        {"format", "format_version", "library_version", "created", "model_name", "model_file",
         "patient_id", "patient_file", "parameter_overrides", "sample_rate"}) {
     summary.attributes[name] = detail::read_string_attribute(file, name);
-  }
-  if (summary.attributes["format"] != hdf5_format_name) {
-    throw IoError(fmt::format("{}: not a physiotwin file (format attribute \"{}\")", path.string(),
-                              summary.attributes["format"]));
-  }
-  if (summary.attributes["format_version"] != std::to_string(hdf5_format_version)) {
-    throw IoError(fmt::format("{}: format_version {} is not one this physiotwin reads (version {})",
-                              path.string(), summary.attributes["format_version"],
-                              hdf5_format_version));
   }
   summary.signals = read_group(file, "timeseries", summary.samples);
   summary.metrics = read_group(file, "beats", summary.beats);

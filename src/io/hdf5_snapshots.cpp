@@ -39,8 +39,7 @@ void write_snapshots(hid_t parent, const std::vector<StoredSnapshot>& snapshots)
 }  // namespace detail
 
 StoredSnapshot read_snapshot(const std::filesystem::path& path, std::optional<double> time) {
-  (void)read_summary(path);  // a physiotwin file of this version, or an IoError saying why
-  Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "H5Fopen");
+  Handle file = detail::open_physiotwin_file(path);
   if (H5Lexists(file, "snapshots", H5P_DEFAULT) <= 0) {
     throw InputError(fmt::format(
         "{}: holds no snapshot (write one with physiotwin run --snapshot-at TIME)", path.string()));

@@ -42,16 +42,6 @@ physiotwin::Session session_of(physiotwin::BodyModel model,
   return Session(personalise(std::move(model), *patient));
 }
 
-/// A session of the twin a snapshot holds, on `model` (the model file it was taken with).
-physiotwin::Session restored_session(physiotwin::BodyModel model, const uint8_t* snapshot,
-                                     size_t size) {
-  using namespace physiotwin;
-  Twin twin = Twin::restore(std::move(model), std::span<const std::uint8_t>(snapshot, size));
-  RunDescription description;
-  description.patient_file = "a snapshot";
-  return Session(std::move(twin), std::move(description));
-}
-
 /// Creates a twin into *out from the model `model_source` (a path or JSON text, `what` names
 /// it), or fails with *out NULL.
 template <typename MakeSession>
@@ -160,7 +150,8 @@ PT_API pt_status pt_twin_restore_from_file(const char* model_path, const uint8_t
                                            size_t size, pt_twin** out) {
   return create(out, model_path, "model path", [&] {
     if (snapshot == nullptr) throw physiotwin::InputError("pt_twin_restore: the snapshot is NULL");
-    return restored_session(physiotwin::load_circulation(model_path), snapshot, size);
+    return physiotwin::Session::restored(physiotwin::load_circulation(model_path),
+                                         std::span<const std::uint8_t>(snapshot, size));
   });
 }
 
@@ -168,8 +159,9 @@ PT_API pt_status pt_twin_restore_from_json(const char* model_json, const uint8_t
                                            size_t size, pt_twin** out) {
   return create(out, model_json, "model JSON", [&] {
     if (snapshot == nullptr) throw physiotwin::InputError("pt_twin_restore: the snapshot is NULL");
-    return restored_session(physiotwin::load_circulation_text(model_json, "model JSON"), snapshot,
-                            size);
+    return physiotwin::Session::restored(
+        physiotwin::load_circulation_text(model_json, "model JSON"),
+        std::span<const std::uint8_t>(snapshot, size));
   });
 }
 

@@ -115,13 +115,11 @@ class PyTwin {
                                                        bool keep_samples) {
     BodyModel model = load_circulation(model_file);
     py::gil_scoped_release release;
-    Twin twin = Twin::restore(
-        std::move(model),
-        std::span(reinterpret_cast<const std::uint8_t*>(snapshot.data()), snapshot.size()));
-    RunDescription description;
-    description.patient_file = "a snapshot";
-    return std::unique_ptr<PyTwin>(
-        new PyTwin(Session(std::move(twin), std::move(description)), keep_samples));
+    return std::unique_ptr<PyTwin>(new PyTwin(
+        Session::restored(
+            std::move(model),
+            std::span(reinterpret_cast<const std::uint8_t*>(snapshot.data()), snapshot.size())),
+        keep_samples));
   }
 
   void advance(double seconds) {
