@@ -2,12 +2,16 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <memory>
+#include <optional>
+#include <thread>
 
 #include "cli/model_options.hpp"
 #include "physiotwin/actions/scenario.hpp"
 #include "physiotwin/io/hdf5.hpp"
+#include "physiotwin/io/hdf5_live.hpp"
 #include "physiotwin/metrics/normal_ranges.hpp"
 #include "physiotwin/model/model_loader.hpp"
 #include "physiotwin/session.hpp"
@@ -24,6 +28,9 @@ struct RunOptions {
   std::filesystem::path out = "twin.h5";
   std::vector<std::string> snapshot_at;  ///< times to store snapshots at (docs/snapshots.md)
   std::string from;                      ///< FILE.h5[:TIME]: continue from a stored snapshot
+  bool live = false;                     ///< a live file readers follow (docs/hdf5-format.md)
+  std::string flush_interval = "0.25";   ///< wall-clock seconds between a live file's flushes
+  std::string pace;                      ///< simulated seconds per wall-clock second, at most
 };
 
 /// The run's numbers, checked.
@@ -34,6 +41,8 @@ struct RunNumbers {
   std::vector<double> snapshot_times;  ///< sorted
   std::filesystem::path from_file;     ///< empty: start a new twin
   std::optional<double> from_time;     ///< empty: the file's latest snapshot
+  double flush_interval = 0.25;
+  std::optional<double> pace;
 };
 
 /// --from FILE.h5 or FILE.h5:TIME (the suffix after the last colon, if it is a number).
@@ -79,6 +88,21 @@ RunNumbers check_run(const RunOptions& o, bool duration_given) {
     n.snapshot_times.push_back(t);
   }
   std::sort(n.snapshot_times.begin(), n.snapshot_times.end());
+  n.flush_interval = parse_number(o.flush_interval, "--flush-interval");
+  if (!(n.flush_interval >= 0.01) || n.flush_interval > 3600.0) {
+    throw UsageError(fmt::format("--flush-interval {:g}: allowed range [0.01, 3600] s of wall time",
+                                 n.flush_interval));
+  }
+  if (o.flush_interval != "0.25" && !o.live) {
+    throw UsageError("--flush-interval without --live: only a live file is flushed as it grows");
+  }
+  if (!o.pace.empty()) {
+    n.pace = parse_number(o.pace, "--pace");
+    if (!(*n.pace >= 0.01) || *n.pace > 1000.0) {
+      throw UsageError(fmt::format(
+          "--pace {:g}: allowed range [0.01, 1000] simulated seconds per second", *n.pace));
+    }
+  }
   if (!o.from.empty()) {
     parse_from(o.from, n);
     const ModelOptions& m = o.model;
@@ -122,6 +146,70 @@ void print_summary(const Twin& twin, const MemoryRecorder& events, const Patient
     fmt::print("\nMean of the last breaths:\n\n");
     print_table(twin.breaths()->metrics(), events.breaths, 3, patient.sex);
   }
+}
+
+/// The run's file: written whole and renamed at the end, or live (--live).
+class OutputFile {
+ public:
+  OutputFile(const std::filesystem::path& path, bool live, io::LiveFileOptions options) {
+    if (live) {
+      live_.emplace(path, std::move(options));
+    } else {
+      whole_.emplace(path);
+    }
+  }
+  Recorder& recorder() { return live_ ? static_cast<Recorder&>(*live_) : *whole_; }
+  void snapshot(double t, std::vector<std::uint8_t> bytes) {
+    if (live_) {
+      live_->snapshot(t, bytes);
+    } else {
+      whole_->snapshot(t, std::move(bytes));
+    }
+  }
+  void commit() { live_ ? live_->commit() : whole_->commit(); }
+  /// Closes the file now, unfinished (a live file keeps what it holds, marked incomplete).
+  void abandon() {
+    live_.reset();
+    whole_.reset();
+  }
+
+ private:
+  std::optional<io::Hdf5Recorder> whole_;
+  std::optional<io::Hdf5LiveRecorder> live_;
+};
+
+/// Advances the twin over the run, storing the snapshots asked for. In pieces of at most 1 s of
+/// simulated time (a few milliseconds), so that an interruption stops the run within a second;
+/// the pieces do not change the result (outputs come from the solver's interpolant). A
+/// snapshot's time cuts a piece. With --pace, pieces of a twentieth of a wall-clock second,
+/// each waited for until the wall clock catches up.
+void simulate(Twin& twin, double start, double duration, const RunNumbers& numbers,
+              OutputFile& file) {
+  ProgressBar progress(duration);
+  long pieces = std::max(100L, static_cast<long>(std::ceil(duration)));
+  if (numbers.pace) {
+    pieces = std::max(pieces, static_cast<long>(std::ceil(duration / (0.05 * *numbers.pace))));
+  }
+  const auto wall_start = std::chrono::steady_clock::now();
+  auto next_snapshot = numbers.snapshot_times.begin();
+  for (long i = 1; i <= pieces; ++i) {
+    check_interrupted();
+    const double target = start + duration * double(i) / double(pieces);
+    for (; next_snapshot != numbers.snapshot_times.end() && *next_snapshot <= target;
+         ++next_snapshot) {
+      if (*next_snapshot > twin.time()) twin.advance(*next_snapshot - twin.time());
+      file.snapshot(*next_snapshot, twin.snapshot());
+    }
+    if (target > twin.time()) twin.advance(target - twin.time());
+    progress.update(twin.time() - start);
+    if (numbers.pace) {
+      std::this_thread::sleep_until(
+          wall_start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                           std::chrono::duration<double>((twin.time() - start) / *numbers.pace)));
+    }
+  }
+  progress.finish();
+  check_interrupted();
 }
 
 /// A session of the twin stored in --from's file, on the model file loaded as it is.
@@ -174,11 +262,13 @@ int run(const RunOptions& options, const RunNumbers& numbers) {
     }
   }
   // Created before the simulation: an unwritable folder fails now, not after a long run.
-  io::Hdf5Recorder file(options.out);
+  OutputFile file(options.out, options.live,
+                  io::LiveFileOptions{std::chrono::duration<double>(numbers.flush_interval),
+                                      numbers.snapshot_times});
   const Patient& patient = session.patient();
   Twin& twin = session.twin();
   MemoryRecorder beats;  // for the summary; samples are not kept in memory
-  session.add_recorder(file);
+  session.add_recorder(file.recorder());
   struct BeatsOnly final : Recorder {
     MemoryRecorder& target;
     explicit BeatsOnly(MemoryRecorder& m) : target(m) {}
@@ -190,26 +280,28 @@ int run(const RunOptions& options, const RunNumbers& numbers) {
   session.add_recorder(beats_only);
   for (const Action& a : scenario.actions) twin.schedule(a);
 
-  ProgressBar progress(duration);
-  // In pieces of at most 1 s of simulated time (a few milliseconds), so that an interruption
-  // stops the run within a second; the pieces do not change the result (outputs come from
-  // the solver's interpolant). A snapshot's time cuts a piece.
-  const long pieces = std::max(100L, static_cast<long>(std::ceil(duration)));
-  auto next_snapshot = numbers.snapshot_times.begin();
-  for (long i = 1; i <= pieces; ++i) {
-    check_interrupted();
-    const double target = start + duration * double(i) / double(pieces);
-    for (; next_snapshot != numbers.snapshot_times.end() && *next_snapshot <= target;
-         ++next_snapshot) {
-      if (*next_snapshot > twin.time()) twin.advance(*next_snapshot - twin.time());
-      file.snapshot(*next_snapshot, twin.snapshot());
+  try {
+    simulate(twin, start, duration, numbers, file);
+    file.commit();
+  } catch (const Cancelled&) {
+    if (!options.live) throw;
+    // The live file is closed (what was buffered flushed, `complete` left 0) before the
+    // process dies of the signal, which runs no destructor.
+    file.abandon();
+    fmt::print(stderr,
+               "physiotwin: interrupted: stopped; {} holds the run to {:g} s and is marked "
+               "incomplete (complete = 0)\n",
+               options.out.string(), twin.time());
+    std::fflush(stderr);
+    die_of_interrupting_signal();
+  } catch (const Error&) {
+    if (options.live) {
+      file.abandon();
+      fmt::print(stderr, "physiotwin: {} holds the run to {:g} s and is marked incomplete\n",
+                 options.out.string(), twin.time());
     }
-    if (target > twin.time()) twin.advance(target - twin.time());
-    progress.update(twin.time() - start);
+    throw;
   }
-  progress.finish();
-  check_interrupted();
-  file.commit();
   print_summary(twin, beats, patient);
   fmt::print("\nWrote {} ({} signals at {:g} Hz, {} beats, {} actions).\n", options.out.string(),
              twin.signals().size(), numbers.sample_rate, beats.beats.size(),
@@ -253,6 +345,19 @@ Command add_run_command(CLI::App& tool) {
                    "its latest), on --model, the model file it was taken with; --duration more "
                    "seconds")
       ->type_name("FILE.h5[:S]");
+  command->add_flag("--live", options->live,
+                    "write a live file that readers follow while it grows (HDF5 SWMR; "
+                    "docs/hdf5-format.md, \"Live files\"); it says complete = 1 once whole");
+  command
+      ->add_option("--flush-interval", options->flush_interval,
+                   "with --live: wall-clock seconds between flushes, how far behind the run a "
+                   "reader is (default 0.25)")
+      ->type_name("S");
+  command
+      ->add_option("--pace", options->pace,
+                   "at most this many simulated seconds per wall-clock second (1: real time, "
+                   "for a live viewer; default: as fast as it computes)")
+      ->type_name("X");
   return {command, [options, duration] {
             return run(*options, check_run(*options, duration->count() > 0));
           }};

@@ -132,19 +132,9 @@ struct CohortFileWriter::Impl {
   void create() {
     std::error_code ignored;
     std::filesystem::remove(partial, ignored);
-    Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "H5Pcreate");
     // The file format of a twin's file (io/hdf5_writer.cpp): the earliest each object allows,
-    // so that a member's 14 attributes stay in its header, where JavaScript readers find them.
-    check(H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18), "H5Pset_libver_bounds");
-    Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "H5Pcreate");
-    check(H5Pset_obj_track_times(fcpl, false), "H5Pset_obj_track_times");
-    const hid_t id = H5Fcreate(partial.c_str(), H5F_ACC_EXCL, fcpl, fapl);
-    if (id < 0) {
-      throw IoError(fmt::format(
-          "{}: cannot create the output file (does the folder exist and is it writable?)",
-          out.string()));
-    }
-    file = Handle(id, H5Fclose, "H5Fcreate");
+    // so that a member's attributes stay in its header, where JavaScript readers find them.
+    file = h5::create_new_file(partial, out, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18);
     const CohortDescription& d = plan->description;
     h5::write_string_attribute(file, "format", cohort_format_name);
     h5::write_int_attribute(file, "format_version", cohort_format_version);
@@ -253,11 +243,11 @@ struct CohortFileWriter::Impl {
       if (r.record.keep_samples) {
         // Chunks no longer than the member's run: a short run's chunk is not mostly empty.
         const hsize_t chunk = std::clamp<hsize_t>(r.record.times.size(), 1, chunk_samples);
-        h5::TimeseriesDatasets t = h5::create_timeseries(group, header.model, chunk);
+        h5::SeriesGroup t = h5::create_timeseries(group, header.model, chunk);
         h5::append_to_series(t.time, r.record.times);
-        const auto columns = transposed(r.record.samples, t.signals.size());
-        for (std::size_t s = 0; s < t.signals.size(); ++s)
-          h5::append_to_series(t.signals[s], columns[s]);
+        const auto columns = transposed(r.record.samples, t.series.size());
+        for (std::size_t s = 0; s < t.series.size(); ++s)
+          h5::append_to_series(t.series[s], columns[s]);
       }
     } else {
       h5::write_string_attribute(group, "patient_id", r.patient.id);

@@ -37,6 +37,22 @@ void silence_hdf5_errors() {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
 }
 
+Handle create_new_file(const std::filesystem::path& temporary, const std::filesystem::path& output,
+                       H5F_libver_t oldest, H5F_libver_t newest) {
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "H5Pcreate");
+  check(H5Pset_libver_bounds(fapl, oldest, newest), "H5Pset_libver_bounds");
+  // The root group is created with the file: switch off its timestamps here too.
+  Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "H5Pcreate");
+  check(H5Pset_obj_track_times(fcpl, false), "H5Pset_obj_track_times");
+  const hid_t id = H5Fcreate(temporary.c_str(), H5F_ACC_EXCL, fcpl, fapl);
+  if (id < 0) {
+    throw IoError(fmt::format(
+        "{}: cannot create the output file (does the directory exist and is it writable?)",
+        output.string()));
+  }
+  return Handle(id, H5Fclose, "H5Fcreate");
+}
+
 Handle untimed_object_properties(hid_t cls) {
   Handle plist(H5Pcreate(cls), H5Pclose, "H5Pcreate");
   check(H5Pset_obj_track_times(plist, false), "H5Pset_obj_track_times");
@@ -81,35 +97,86 @@ void write_int_attribute(hid_t object, const std::string& name, long long value)
   check(H5Awrite(attr, H5T_NATIVE_LLONG, &value), "writing attribute " + name);
 }
 
-Handle create_series(hid_t parent, const std::string& name, hsize_t chunk) {
-  const hsize_t initial = 0, unlimited = H5S_UNLIMITED;
-  Handle space(H5Screate_simple(1, &initial, &unlimited), H5Sclose, "H5Screate_simple");
-  Handle dcpl = untimed_object_properties(H5P_DATASET_CREATE);
-  check(H5Pset_chunk(dcpl, 1, &chunk), "H5Pset_chunk");
-  check(H5Pset_shuffle(dcpl), "H5Pset_shuffle");
-  check(H5Pset_deflate(dcpl, 4), "H5Pset_deflate");
-  // No chunk cache: the writer appends whole chunks, so each is compressed and written when
-  // appended rather than held (up to a megabyte per signal) until the file closes. Closing,
-  // or abandoning an interrupted run's file, then takes milliseconds.
-  Handle dapl(H5Pcreate(H5P_DATASET_ACCESS), H5Pclose, "H5Pcreate");
-  check(H5Pset_chunk_cache(dapl, 0, 0, H5D_CHUNK_CACHE_W0_DEFAULT), "H5Pset_chunk_cache");
-  return Handle(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, dapl),
-                H5Dclose, ("creating dataset " + name).c_str());
+void overwrite_int_attribute(hid_t object, const std::string& name, long long value) {
+  Handle attr(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose,
+              ("opening attribute " + name).c_str());
+  check(H5Awrite(attr, H5T_NATIVE_LLONG, &value), "writing attribute " + name);
 }
 
-void append_to_series(hid_t dataset, std::span<const double> values) {
-  if (values.empty()) return;
+namespace {
+
+/// Extends a one-dimensional dataset by `count` elements and writes them from `data`, of
+/// memory type `memory_type`.
+void append_elements(hid_t dataset, hid_t memory_type, hsize_t count, const void* data) {
+  if (count == 0) return;
   Handle space(H5Dget_space(dataset), H5Sclose, "H5Dget_space");
   hsize_t old_size = 0;
   H5Sget_simple_extent_dims(space, &old_size, nullptr);
-  const hsize_t new_size = old_size + values.size(), count = values.size();
+  const hsize_t new_size = old_size + count;
   check(H5Dset_extent(dataset, &new_size), "H5Dset_extent");
   Handle file_space(H5Dget_space(dataset), H5Sclose, "H5Dget_space");
   check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, &old_size, nullptr, &count, nullptr),
         "H5Sselect_hyperslab");
   Handle memory_space(H5Screate_simple(1, &count, nullptr), H5Sclose, "H5Screate_simple");
-  check(H5Dwrite(dataset, H5T_NATIVE_DOUBLE, memory_space, file_space, H5P_DEFAULT, values.data()),
-        "H5Dwrite");
+  check(H5Dwrite(dataset, memory_type, memory_space, file_space, H5P_DEFAULT, data), "H5Dwrite");
+}
+
+/// An empty one-dimensional dataset of `type` that grows without limit, in chunks of `chunk`,
+/// deflated (level 4) if `compressed`, the bytes shuffled first if also `shuffled` (numbers).
+Handle create_extendible(hid_t parent, const std::string& name, hid_t type, hsize_t chunk,
+                         bool compressed, bool shuffled) {
+  const hsize_t initial = 0, unlimited = H5S_UNLIMITED;
+  Handle space(H5Screate_simple(1, &initial, &unlimited), H5Sclose, "H5Screate_simple");
+  Handle dcpl = untimed_object_properties(H5P_DATASET_CREATE);
+  check(H5Pset_chunk(dcpl, 1, &chunk), "H5Pset_chunk");
+  if (shuffled) check(H5Pset_shuffle(dcpl), "H5Pset_shuffle");
+  if (compressed) check(H5Pset_deflate(dcpl, 4), "H5Pset_deflate");
+  // No chunk cache: the writer appends whole chunks, so each is compressed and written when
+  // appended rather than held (up to a megabyte per signal) until the file closes. Closing,
+  // or abandoning an interrupted run's file, then takes milliseconds.
+  Handle dapl(H5Pcreate(H5P_DATASET_ACCESS), H5Pclose, "H5Pcreate");
+  check(H5Pset_chunk_cache(dapl, 0, 0, H5D_CHUNK_CACHE_W0_DEFAULT), "H5Pset_chunk_cache");
+  return Handle(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, dcpl, dapl), H5Dclose,
+                ("creating dataset " + name).c_str());
+}
+
+}  // namespace
+
+Handle create_series(hid_t parent, const std::string& name, hsize_t chunk, Storage storage) {
+  const bool compressed = storage == Storage::compressed;
+  return create_extendible(parent, name, H5T_IEEE_F64LE, chunk, compressed, compressed);
+}
+
+void append_to_series(hid_t dataset, std::span<const double> values) {
+  append_elements(dataset, H5T_NATIVE_DOUBLE, values.size(), values.data());
+}
+
+Handle create_string_series(hid_t parent, const std::string& name, std::size_t width,
+                            hsize_t chunk) {
+  Handle type = string_type(width);
+  return create_extendible(parent, name, type, chunk, false, false);
+}
+
+void append_strings(hid_t dataset, std::span<const std::string> values) {
+  Handle type(H5Dget_type(dataset), H5Tclose, "H5Dget_type");
+  const std::size_t width = H5Tget_size(type);
+  std::vector<char> buffer(width * values.size(), '\0');
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (values[i].size() >= width) {
+      throw IoError(fmt::format("a text of {} bytes does not fit a live file's {}-byte field",
+                                values[i].size(), width - 1));
+    }
+    std::copy(values[i].begin(), values[i].end(), buffer.begin() + long(i * width));
+  }
+  append_elements(dataset, type, values.size(), buffer.data());
+}
+
+Handle create_byte_series(hid_t parent, const std::string& name, hsize_t chunk) {
+  return create_extendible(parent, name, H5T_STD_U8LE, chunk, false, false);
+}
+
+void append_bytes(hid_t dataset, std::span<const std::uint8_t> values) {
+  append_elements(dataset, H5T_NATIVE_UINT8, values.size(), values.data());
 }
 
 Handle create_scalar(hid_t parent, const std::string& name, double value) {

@@ -2,6 +2,7 @@
 // Thin RAII over the HDF5 C API, private to the io library.
 #include <hdf5.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <span>
 #include <string>
@@ -41,6 +42,12 @@ class Handle {
 /// (no such file, not HDF5, another format or version). Defined in hdf5_reader.cpp.
 Handle open_physiotwin_file(const std::filesystem::path& path);
 
+/// Creates the HDF5 file `temporary`, which must not exist (H5F_ACC_EXCL: nothing that was there
+/// is ever replaced), its objects without timestamps, in the earliest format each object
+/// allows between `oldest` and `newest`. IoError naming `output`, the file it will become.
+Handle create_new_file(const std::filesystem::path& temporary, const std::filesystem::path& output,
+                       H5F_libver_t oldest, H5F_libver_t newest);
+
 /// Throws IoError with `what` if status is negative.
 void check(herr_t status, const std::string& what);
 
@@ -60,14 +67,31 @@ Handle create_group(hid_t parent, const std::string& name);
 void write_string_attribute(hid_t object, const std::string& name, const std::string& value);
 void write_double_attribute(hid_t object, const std::string& name, double value);
 void write_int_attribute(hid_t object, const std::string& name, long long value);
+/// Writes a new value into an existing integer attribute (a live file's `complete`: SWMR lets a
+/// writer change an attribute's value, not add one).
+void overwrite_int_attribute(hid_t object, const std::string& name, long long value);
 
-/// A one-dimensional, extendible, chunked dataset of doubles with shuffle + gzip.
-Handle create_series(hid_t parent, const std::string& name, hsize_t chunk);
+/// How a series' chunks are stored: compressed (shuffle + gzip) in a file written whole; plain
+/// in a live file, where a compressed chunk that grows moves at every flush and SWMR never
+/// reuses the space it leaves (docs/hdf5-format.md, "Live files").
+enum class Storage { compressed, plain };
+/// A one-dimensional, extendible, chunked dataset of doubles.
+Handle create_series(hid_t parent, const std::string& name, hsize_t chunk,
+                     Storage storage = Storage::compressed);
 void append_to_series(hid_t dataset, std::span<const double> values);
 Handle create_scalar(hid_t parent, const std::string& name, double value);
 /// A one-dimensional dataset of fixed-length UTF-8 strings (length of the longest).
 void write_string_array(hid_t parent, const std::string& name,
                         const std::vector<std::string>& values);
+/// An empty, extendible, uncompressed dataset of fixed-length UTF-8 strings of `width` bytes
+/// (the NUL included), for a live file, whose objects are all created before it goes live.
+Handle create_string_series(hid_t parent, const std::string& name, std::size_t width,
+                            hsize_t chunk);
+/// Appends to create_string_series()'s dataset; IoError if a value does not fit its width.
+void append_strings(hid_t dataset, std::span<const std::string> values);
+/// An empty, extendible dataset of bytes (a live file's snapshot, filled when it is taken).
+Handle create_byte_series(hid_t parent, const std::string& name, hsize_t chunk);
+void append_bytes(hid_t dataset, std::span<const std::uint8_t> values);
 
 std::string read_string_attribute(hid_t object, const std::string& name);
 std::vector<std::string> list_members(hid_t group);

@@ -35,7 +35,12 @@ Handle open_physiotwin_file(const std::filesystem::path& path) {
   if (!std::filesystem::exists(path)) throw IoError(fmt::format("{}: no such file", path.string()));
   if (H5Fis_hdf5(path.c_str()) <= 0)
     throw IoError(fmt::format("{}: not an HDF5 file", path.string()));
-  Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "H5Fopen");
+  // A live file being written (or left by a writer that was killed) opens only as a SWMR
+  // reader; a file in the 1.8 format only without it.
+  hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (id < 0) id = H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT);
+  if (id < 0) throw IoError(fmt::format("{}: cannot be opened to read", path.string()));
+  Handle file(id, H5Fclose, "H5Fopen");
   const std::string format = detail::read_string_attribute(file, "format");
   if (format != hdf5_format_name) {
     throw IoError(
@@ -56,7 +61,7 @@ FileSummary read_summary(const std::filesystem::path& path) {
   FileSummary summary;
   for (const char* name :
        {"format", "format_version", "library_version", "created", "model_name", "model_file",
-        "patient_id", "patient_file", "parameter_overrides", "sample_rate"}) {
+        "patient_id", "patient_file", "parameter_overrides", "sample_rate", "complete"}) {
     summary.attributes[name] = detail::read_string_attribute(file, name);
   }
   summary.signals = read_group(file, "timeseries", summary.samples);

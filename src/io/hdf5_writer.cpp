@@ -57,24 +57,12 @@ Hdf5Recorder::Hdf5Recorder(std::filesystem::path path) : impl_(std::make_unique<
   impl_->final_path = std::move(path);
   impl_->temporary_path = temporary_name_for(impl_->final_path);
   impl_->registered.emplace(impl_->temporary_path);
-  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "H5Pcreate");
   // The earliest file format each object allows, at most 1.8's: readable by every HDF5 and
   // h5py in use, deterministic, and by pure-JavaScript readers too: version-1 object headers
   // keep all of an object's attributes in the header, where 1.8's move more than 8 into dense
-  // storage, which jsfive cannot read (the root has 14; issue 14 item 7).
-  detail::check(H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18),
-                "H5Pset_libver_bounds");
-  // The root group is created with the file: switch off its timestamps here too.
-  Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "H5Pcreate");
-  detail::check(H5Pset_obj_track_times(fcpl, false), "H5Pset_obj_track_times");
-  // H5F_ACC_EXCL: the temporary name is new; nothing that was there is ever replaced.
-  const hid_t id = H5Fcreate(impl_->temporary_path.c_str(), H5F_ACC_EXCL, fcpl, fapl);
-  if (id < 0) {
-    throw IoError(fmt::format(
-        "{}: cannot create the output file (does the directory exist and is it writable?)",
-        impl_->final_path.string()));
-  }
-  impl_->file = Handle(id, H5Fclose, "H5Fcreate");
+  // storage, which jsfive cannot read (the root has 15; issue 14 item 7).
+  impl_->file = detail::create_new_file(impl_->temporary_path, impl_->final_path,
+                                        H5F_LIBVER_EARLIEST, H5F_LIBVER_V18);
 }
 
 Hdf5Recorder::~Hdf5Recorder() {
@@ -94,10 +82,10 @@ void Hdf5Recorder::begin(const RunHeader& header) {
   const hid_t root = s.file;
   detail::write_run_attributes(root, header);
   detail::write_parameters_and_topology(root, model);
-  detail::TimeseriesDatasets timeseries = detail::create_timeseries(root, model, chunk_samples);
+  detail::SeriesGroup timeseries = detail::create_timeseries(root, model, chunk_samples);
   s.timeseries = std::move(timeseries.group);
   s.time_dataset = std::move(timeseries.time);
-  s.signal_datasets = std::move(timeseries.signals);
+  s.signal_datasets = std::move(timeseries.series);
   s.signal_buffers.assign(s.signal_datasets.size(), {});
   s.metrics = header.beat_metrics;
   s.beat_values.assign(s.metrics.size(), {});
@@ -146,6 +134,7 @@ void Hdf5Recorder::commit() {
                                s.breath_times, s.breath_values);
   }
   detail::write_actions(s.file, s.action_times, s.action_names, s.action_details);
+  detail::write_int_attribute(s.file, detail::complete_attribute, 1);
   s.signal_datasets.clear();
   s.time_dataset.reset();
   s.timeseries.reset();

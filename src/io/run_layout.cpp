@@ -95,47 +95,73 @@ void write_topology(hid_t parent, const BodyModel& model) {
   }
 }
 
-TimeseriesDatasets create_timeseries(hid_t parent, const BodyModel& model, hsize_t chunk) {
-  TimeseriesDatasets t;
+SeriesGroup create_timeseries(hid_t parent, const BodyModel& model, hsize_t chunk,
+                              Storage storage) {
+  SeriesGroup t;
   t.group = create_group(parent, "timeseries");
-  t.time = create_series(t.group, "time", chunk);
+  t.time = create_series(t.group, "time", chunk, storage);
   write_string_attribute(t.time, "unit", "s");
   write_string_attribute(t.time, "description", "simulated time of each sample");
   for (const SignalInfo& info : model.signals().all()) {
-    Handle d = create_series(t.group, info.name, chunk);
+    Handle d = create_series(t.group, info.name, chunk, storage);
     write_string_attribute(d, "unit", info.unit);
     write_string_attribute(d, "description", info.description);
     write_string_attribute(d, "region", info.region);
-    t.signals.push_back(std::move(d));
+    t.series.push_back(std::move(d));
   }
   return t;
+}
+
+SeriesGroup create_metric_group(hid_t parent, const char* group_name, const char* time_description,
+                                const std::vector<MetricInfo>& infos, Storage storage) {
+  constexpr hsize_t chunk_events = 256;
+  SeriesGroup g;
+  g.group = create_group(parent, group_name);
+  g.time = create_series(g.group, "time", chunk_events, storage);
+  write_string_attribute(g.time, "unit", "s");
+  write_string_attribute(g.time, "description", time_description);
+  for (const MetricInfo& info : infos) {
+    Handle d = create_series(g.group, info.name, chunk_events, storage);
+    write_string_attribute(d, "unit", info.unit);
+    write_string_attribute(d, "description", info.description);
+    g.series.push_back(std::move(d));
+  }
+  return g;
 }
 
 void write_metric_group(hid_t parent, const char* group_name, const char* time_description,
                         const std::vector<MetricInfo>& infos, const std::vector<double>& times,
                         const std::vector<std::vector<double>>& values) {
-  Handle group = create_group(parent, group_name);
-  Handle time = create_series(group, "time", 256);
-  write_string_attribute(time, "unit", "s");
-  write_string_attribute(time, "description", time_description);
-  append_to_series(time, times);
-  for (std::size_t m = 0; m < infos.size(); ++m) {
-    Handle d = create_series(group, infos[m].name, 256);
-    write_string_attribute(d, "unit", infos[m].unit);
-    write_string_attribute(d, "description", infos[m].description);
-    append_to_series(d, values[m]);
-  }
+  SeriesGroup g = create_metric_group(parent, group_name, time_description, infos);
+  append_to_series(g.time, times);
+  for (std::size_t m = 0; m < infos.size(); ++m) append_to_series(g.series[m], values[m]);
 }
+
+namespace {
+constexpr const char* action_time_description = "simulated time at which each action was applied";
+}  // namespace
 
 void write_actions(hid_t parent, const std::vector<double>& times,
                    const std::vector<std::string>& names, const std::vector<std::string>& details) {
   Handle group = create_group(parent, "actions");
   Handle time = create_series(group, "time", 64);
   write_string_attribute(time, "unit", "s");
-  write_string_attribute(time, "description", "simulated time at which each action was applied");
+  write_string_attribute(time, "description", action_time_description);
   append_to_series(time, times);
   write_string_array(group, "action", names);
   write_string_array(group, "details", details);
+}
+
+ActionDatasets create_live_actions(hid_t parent) {
+  constexpr hsize_t chunk_actions = 16;
+  ActionDatasets a;
+  a.group = create_group(parent, "actions");
+  a.time = create_series(a.group, "time", 64, Storage::plain);
+  write_string_attribute(a.time, "unit", "s");
+  write_string_attribute(a.time, "description", action_time_description);
+  a.action = create_string_series(a.group, "action", live_action_name_width, chunk_actions);
+  a.details = create_string_series(a.group, "details", live_action_details_width, chunk_actions);
+  return a;
 }
 
 }  // namespace physiotwin::io::detail

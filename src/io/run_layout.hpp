@@ -22,24 +22,47 @@ void write_parameters_and_topology(hid_t parent, const BodyModel& model);
 /// The two halves: /parameters, and /model.
 void write_parameters(hid_t parent, const BodyModel& model);
 void write_topology(hid_t parent, const BodyModel& model);
+/// A group of series that share a time axis: its time dataset and the others, in order.
+struct SeriesGroup {
+  Handle group, time;
+  std::vector<Handle> series;
+};
 /// /timeseries, empty: a time dataset and one per signal of `model`, in registry order, each
 /// with its unit and description, chunked by `chunk` samples.
-struct TimeseriesDatasets {
-  Handle group, time;
-  std::vector<Handle> signals;
-};
-[[nodiscard]] TimeseriesDatasets create_timeseries(hid_t parent, const BodyModel& model,
-                                                   hsize_t chunk);
-/// One group of per-event metrics (beats, breaths): a time dataset and one per metric.
+[[nodiscard]] SeriesGroup create_timeseries(hid_t parent, const BodyModel& model, hsize_t chunk,
+                                            Storage storage = Storage::compressed);
+/// One group of per-event metrics (beats, breaths), empty: a time dataset and one per metric.
+[[nodiscard]] SeriesGroup create_metric_group(hid_t parent, const char* group_name,
+                                              const char* time_description,
+                                              const std::vector<MetricInfo>& infos,
+                                              Storage storage = Storage::compressed);
+/// The same, written whole.
 void write_metric_group(hid_t parent, const char* group_name, const char* time_description,
                         const std::vector<MetricInfo>& infos, const std::vector<double>& times,
                         const std::vector<std::vector<double>>& values);
 /// /actions: time, name and details (JSON) of each applied action.
 void write_actions(hid_t parent, const std::vector<double>& times,
                    const std::vector<std::string>& names, const std::vector<std::string>& details);
+/// /actions, empty, for a live file: fixed widths for the names and the details, since a live
+/// file's datasets are all created before the first action (live_action_details_width).
+struct ActionDatasets {
+  Handle group, time, action, details;
+};
+[[nodiscard]] ActionDatasets create_live_actions(hid_t parent);
+inline constexpr std::size_t live_action_name_width = 32;
+/// An action's fields as JSON: a few numbers and a model's name (the longest written is under
+/// 150 bytes); a longer one fails the run with IoError rather than being cut.
+inline constexpr std::size_t live_action_details_width = 1024;
 
 /// /snapshots: one dataset of bytes per snapshot, named by its time (src/io/hdf5_snapshots.cpp).
 void write_snapshots(hid_t parent, const std::vector<StoredSnapshot>& snapshots);
+/// /snapshots for a live file: an empty, extendible dataset for each time a snapshot will be
+/// taken, filled by append_bytes() when it is (an empty one: the run ended before its time).
+[[nodiscard]] std::vector<Handle> create_live_snapshots(hid_t parent,
+                                                        const std::vector<double>& times);
+
+/// The root's `complete` attribute: 1 once a run's file holds the whole run (docs/hdf5-format.md).
+inline constexpr const char* complete_attribute = "complete";
 
 inline constexpr const char* beat_time_description =
     "start of each beat (onset of ventricular activation)";
