@@ -22,11 +22,23 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#packages[@]} packages present"
-  exit 0
+else
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-echo "setup: installing ${missing[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The JavaScript HDF5 readers the file tests use (tests/js: h5wasm and jsfive, the versions in
+# its lockfile), from npm. Node 20 and npm come with the machine (Debian's npm is not needed).
+js_tests="$(cd "$(dirname "$0")/.." && pwd)/tests/js"
+if ! command -v npm > /dev/null; then
+  echo "setup: npm not found: install Node 20 (with npm) for tests/js" >&2
+  exit 1
+fi
+if [ ! -d "$js_tests/node_modules/h5wasm" ] || [ ! -d "$js_tests/node_modules/jsfive" ] ||
+   [ "$js_tests/package-lock.json" -nt "$js_tests/node_modules/.package-lock.json" ]; then
+  echo "setup: npm ci in tests/js (h5wasm, jsfive)"
+  (cd "$js_tests" && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -153,11 +153,11 @@ struct CohortFileWriter::Impl {
       h5::write_string_attribute(
           file, "sensitivity_method",
           sobol ? "sobol (Saltelli design, Jansen estimators)" : "morris (elementary effects)");
-      h5::write_int_attribute(file, "seed", (long long)d.sensitivity->seed);
+      h5::write_int64_attribute(file, "seed", (long long)d.sensitivity->seed);
     }
     if (d.population) {
       h5::write_string_attribute(file, "design", design_name(d.population->design));
-      h5::write_int_attribute(file, "seed", (long long)d.population->seed);
+      h5::write_int64_attribute(file, "seed", (long long)d.population->seed);
       h5::write_int_attribute(file, "design_points", (long long)plan->design_points);
       h5::write_string_attribute(file, "rejected", rejected_text(plan->rejected));
     }
@@ -313,9 +313,9 @@ struct CohortFileWriter::Impl {
     // then one double per input and summary column.
     std::size_t id_width = 1, sex_width = 1, status_width = 1;
     for (const SummaryRow& r : rows) {
-      id_width = std::max(id_width, r.patient_id.size() + 1);
-      sex_width = std::max(sex_width, r.sex.size() + 1);
-      status_width = std::max(status_width, r.status.size() + 1);
+      id_width = std::max(id_width, r.patient_id.size());
+      sex_width = std::max(sex_width, r.sex.size());
+      status_width = std::max(status_width, r.status.size());
     }
     const std::size_t values = rows.empty() ? 0 : rows.front().values.size();
     const std::size_t id_at = sizeof(long long), sex_at = id_at + id_width,

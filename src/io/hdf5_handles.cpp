@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 
 #include "physiotwin/core/error.hpp"
 
@@ -63,7 +65,9 @@ Handle string_type(std::size_t size) {
   Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy");
   check(H5Tset_size(type, size == 0 ? 1 : size), "H5Tset_size");
   check(H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset");
-  check(H5Tset_strpad(type, H5T_STR_NULLTERM), "H5Tset_strpad");
+  // Padded with NULs when shorter, none when it fills the width: JavaScript readers
+  // (jsfive) show a terminating NUL as part of the text.
+  check(H5Tset_strpad(type, H5T_STR_NULLPAD), "H5Tset_strpad");
   return type;
 }
 
@@ -75,12 +79,20 @@ Handle create_group(hid_t parent, const std::string& name) {
                 ("creating group " + name).c_str());
 }
 
+Handle variable_string_type() {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy");
+  check(H5Tset_size(type, H5T_VARIABLE), "H5Tset_size");
+  check(H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset");
+  return type;
+}
+
 void write_string_attribute(hid_t object, const std::string& name, const std::string& value) {
-  Handle type = string_type(value.size() + 1);
+  Handle type = variable_string_type();
   Handle space(H5Screate(H5S_SCALAR), H5Sclose, "H5Screate");
   Handle attr(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
               ("creating attribute " + name).c_str());
-  check(H5Awrite(attr, type, value.c_str()), "writing attribute " + name);
+  const char* text = value.c_str();
+  check(H5Awrite(attr, type, &text), "writing attribute " + name);
 }
 
 void write_double_attribute(hid_t object, const std::string& name, double value) {
@@ -91,6 +103,17 @@ void write_double_attribute(hid_t object, const std::string& name, double value)
 }
 
 void write_int_attribute(hid_t object, const std::string& name, long long value) {
+  if (value < std::numeric_limits<std::int32_t>::min() ||
+      value > std::numeric_limits<std::int32_t>::max()) {
+    throw IoError(fmt::format("attribute {}: {} does not fit a 32-bit integer", name, value));
+  }
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "H5Screate");
+  Handle attr(H5Acreate2(object, name.c_str(), H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose, ("creating attribute " + name).c_str());
+  check(H5Awrite(attr, H5T_NATIVE_LLONG, &value), "writing attribute " + name);
+}
+
+void write_int64_attribute(hid_t object, const std::string& name, long long value) {
   Handle space(H5Screate(H5S_SCALAR), H5Sclose, "H5Screate");
   Handle attr(H5Acreate2(object, name.c_str(), H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT),
               H5Aclose, ("creating attribute " + name).c_str());
@@ -162,9 +185,9 @@ void append_strings(hid_t dataset, std::span<const std::string> values) {
   const std::size_t width = H5Tget_size(type);
   std::vector<char> buffer(width * values.size(), '\0');
   for (std::size_t i = 0; i < values.size(); ++i) {
-    if (values[i].size() >= width) {
+    if (values[i].size() > width) {
       throw IoError(fmt::format("a text of {} bytes does not fit a live file's {}-byte field",
-                                values[i].size(), width - 1));
+                                values[i].size(), width));
     }
     std::copy(values[i].begin(), values[i].end(), buffer.begin() + long(i * width));
   }
@@ -190,26 +213,32 @@ Handle create_scalar(hid_t parent, const std::string& name, double value) {
 
 void write_string_array(hid_t parent, const std::string& name,
                         const std::vector<std::string>& values) {
-  std::size_t width = 1;
-  for (const auto& v : values) width = std::max(width, v.size() + 1);
-  std::vector<char> buffer(width * values.size(), '\0');
-  for (std::size_t i = 0; i < values.size(); ++i)
-    std::copy(values[i].begin(), values[i].end(), buffer.begin() + long(i * width));
-  Handle type = string_type(width);
+  std::vector<const char*> texts;
+  texts.reserve(values.size());
+  for (const std::string& v : values) texts.push_back(v.c_str());
+  Handle type = variable_string_type();
   const hsize_t count = values.size();
   Handle space(H5Screate_simple(1, &count, nullptr), H5Sclose, "H5Screate_simple");
   Handle dcpl = untimed_object_properties(H5P_DATASET_CREATE);
   Handle d(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose,
            ("creating dataset " + name).c_str());
   if (!values.empty())
-    check(H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), "H5Dwrite " + name);
+    check(H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, texts.data()), "H5Dwrite " + name);
 }
 
 std::string read_string_attribute(hid_t object, const std::string& name) {
   if (H5Aexists(object, name.c_str()) <= 0) return {};
   Handle attr(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose, "H5Aopen");
   Handle type(H5Aget_type(attr), H5Tclose, "H5Aget_type");
-  if (H5Tget_class(type) == H5T_STRING) {
+  if (H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) > 0) {
+    Handle memory = variable_string_type();
+    char* text = nullptr;
+    check(H5Aread(attr, memory, &text), "H5Aread");
+    std::string value = text != nullptr ? text : "";
+    H5free_memory(text);
+    return value;
+  }
+  if (H5Tget_class(type) == H5T_STRING) {  // fixed-length: files written before 2026-12-04
     std::string value(H5Tget_size(type), '\0');
     Handle memory = string_type(value.size());
     check(H5Aread(attr, memory, value.data()), "H5Aread");
@@ -270,17 +299,26 @@ std::vector<double> read_series(hid_t parent, const std::string& name) {
 std::vector<std::string> read_string_array(hid_t parent, const std::string& name) {
   Handle d(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, ("opening " + name).c_str());
   Handle type(H5Dget_type(d), H5Tclose, "H5Dget_type");
-  if (H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) > 0)
-    throw IoError(name + ": not a dataset of fixed-length strings");
-  const std::size_t width = H5Tget_size(type);
+  if (H5Tget_class(type) != H5T_STRING) throw IoError(name + ": not a dataset of strings");
   Handle space(H5Dget_space(d), H5Sclose, "H5Dget_space");
   const hssize_t n = H5Sget_simple_extent_npoints(space);
-  std::vector<char> buffer(width * std::size_t(n < 0 ? 0 : n));
+  const auto count = static_cast<std::size_t>(n < 0 ? 0 : n);
   std::vector<std::string> values;
-  if (buffer.empty()) return values;
+  if (count == 0) return values;
+  if (H5Tis_variable_str(type) > 0) {
+    Handle memory = variable_string_type();
+    std::vector<char*> texts(count, nullptr);
+    check(H5Dread(d, memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, texts.data()), "H5Dread " + name);
+    for (char* text : texts) values.emplace_back(text != nullptr ? text : "");
+    check(H5Dvlen_reclaim(memory, space, H5P_DEFAULT, texts.data()), "H5Dvlen_reclaim " + name);
+    return values;
+  }
+  // Fixed-length: a live file's, and files written before 2026-12-04.
+  const std::size_t width = H5Tget_size(type);
+  std::vector<char> buffer(width * count);
   Handle memory = string_type(width);
   check(H5Dread(d, memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), "H5Dread " + name);
-  for (std::size_t i = 0; i < std::size_t(n); ++i) {
+  for (std::size_t i = 0; i < count; ++i) {
     const char* at = buffer.data() + i * width;
     values.emplace_back(at, strnlen(at, width));
   }

@@ -56,17 +56,24 @@ void silence_hdf5_errors();
 
 /// Creation properties of class `cls` without modification times.
 Handle untimed_object_properties(hid_t cls);
-/// A fixed-length, null-terminated UTF-8 string type of `size` bytes (at least 1).
+/// A fixed-length UTF-8 string type of `size` bytes (at least 1), padded with NULs.
 Handle string_type(std::size_t size);
+/// A variable-length UTF-8 string type.
+Handle variable_string_type();
 /// Reads an integer attribute; `fallback` when there is none.
 long long read_int_attribute(hid_t object, const std::string& name, long long fallback);
 
 /// Group and dataset creation without modification times, so that two runs give
 /// byte-identical files apart from the "created" attribute.
 Handle create_group(hid_t parent, const std::string& name);
+/// A variable-length UTF-8 string: h5py reads it as `str`, JavaScript readers without a NUL.
 void write_string_attribute(hid_t object, const std::string& name, const std::string& value);
 void write_double_attribute(hid_t object, const std::string& name, double value);
+/// A 32-bit integer: a Number in JavaScript (h5wasm reads 64-bit ones as BigInt, which does not
+/// compare equal to a Number); IoError if `value` does not fit.
 void write_int_attribute(hid_t object, const std::string& name, long long value);
+/// A 64-bit integer, for values that need it (a cohort's random seed).
+void write_int64_attribute(hid_t object, const std::string& name, long long value);
 /// Writes a new value into an existing integer attribute (a live file's `complete`: SWMR lets a
 /// writer change an attribute's value, not add one).
 void overwrite_int_attribute(hid_t object, const std::string& name, long long value);
@@ -80,11 +87,12 @@ Handle create_series(hid_t parent, const std::string& name, hsize_t chunk,
                      Storage storage = Storage::compressed);
 void append_to_series(hid_t dataset, std::span<const double> values);
 Handle create_scalar(hid_t parent, const std::string& name, double value);
-/// A one-dimensional dataset of fixed-length UTF-8 strings (length of the longest).
+/// A one-dimensional dataset of variable-length UTF-8 strings (no padding for JavaScript readers
+/// to show).
 void write_string_array(hid_t parent, const std::string& name,
                         const std::vector<std::string>& values);
-/// An empty, extendible, uncompressed dataset of fixed-length UTF-8 strings of `width` bytes
-/// (the NUL included), for a live file, whose objects are all created before it goes live.
+/// An empty, extendible, uncompressed dataset of fixed-length UTF-8 strings of `width` bytes,
+/// for a live file, whose objects are all created before it goes live.
 Handle create_string_series(hid_t parent, const std::string& name, std::size_t width,
                             hsize_t chunk);
 /// Appends to create_string_series()'s dataset; IoError if a value does not fit its width.
@@ -96,7 +104,7 @@ void append_bytes(hid_t dataset, std::span<const std::uint8_t> values);
 std::string read_string_attribute(hid_t object, const std::string& name);
 std::vector<std::string> list_members(hid_t group);
 std::vector<double> read_series(hid_t parent, const std::string& name);
-/// A one-dimensional dataset of fixed-length strings (write_string_array()'s).
+/// A one-dimensional dataset of strings, variable-length (write_string_array()'s) or fixed.
 std::vector<std::string> read_string_array(hid_t parent, const std::string& name);
 
 }  // namespace physiotwin::io::detail

@@ -46,8 +46,10 @@ fi
 /usr/bin/python3 - "$work/a.h5" <<'PY' && pass || fail "h5py could not read the file"
 import sys, h5py, numpy as np
 with h5py.File(sys.argv[1], "r") as f:
-    assert f.attrs["format"] == b"physiotwin-hdf5" or f.attrs["format"] == "physiotwin-hdf5"
-    assert int(f.attrs["format_version"]) == 1
+    # str, not bytes (variable-length UTF-8), and integers of 32 bits (Numbers in JavaScript)
+    assert f.attrs["format"] == "physiotwin-hdf5", repr(f.attrs["format"])
+    assert f.attrs["format_version"] == 1 and f.attrs["format_version"].dtype == np.int32
+    assert all(isinstance(v, str) for k, v in f.attrs.items() if k not in ("format_version", "sample_rate", "complete"))
     t = f["timeseries/time"][:]
     assert len(t) == 801 and abs(t[-1] - 8.0) < 1e-12
     for name in ["aorta.pressure", "lv.pressure", "lv.volume", "rv.pressure", "rv.volume", "la.pressure",

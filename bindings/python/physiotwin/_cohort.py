@@ -243,7 +243,8 @@ def read_cohort(path: PathLike):
     import h5py
     import pandas as pd
     with h5py.File(path, "r") as f:
-        if f.attrs.get("format") != b"physiotwin-cohort":
+        # str since 2026-12-04 (variable-length strings); bytes in files written before.
+        if f.attrs.get("format") not in ("physiotwin-cohort", b"physiotwin-cohort"):
             raise ValueError(f"{path}: not a physiotwin cohort file")
         frame = pd.DataFrame(f["summary"][()])
         for column in ("patient_id", "sex", "status"):
@@ -260,7 +261,8 @@ def read_cohort(path: PathLike):
         if "sensitivity" in f:
             s = f["sensitivity"]
             frame.attrs["sensitivity"] = pd.DataFrame(
-                {k: (s[k].asstr()[()] if s[k].dtype.kind == "S" else s[k][()]) for k in s})
+                {k: (s[k].asstr()[()] if h5py.check_string_dtype(s[k].dtype) else s[k][()])
+                 for k in s})
     return frame
 
 
