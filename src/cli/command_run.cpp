@@ -31,6 +31,7 @@ struct RunOptions {
   bool live = false;                     ///< a live file readers follow (docs/hdf5-format.md)
   std::string flush_interval = "0.25";   ///< wall-clock seconds between a live file's flushes
   std::string pace;                      ///< simulated seconds per wall-clock second, at most
+  bool single_precision = false;         ///< signals as 32-bit floats in the file
 };
 
 /// The run's numbers, checked.
@@ -155,7 +156,7 @@ class OutputFile {
     if (live) {
       live_.emplace(path, std::move(options));
     } else {
-      whole_.emplace(path);
+      whole_.emplace(path, io::FileOptions{options.single_precision_signals});
     }
   }
   Recorder& recorder() { return live_ ? static_cast<Recorder&>(*live_) : *whole_; }
@@ -264,7 +265,7 @@ int run(const RunOptions& options, const RunNumbers& numbers) {
   // Created before the simulation: an unwritable folder fails now, not after a long run.
   OutputFile file(options.out, options.live,
                   io::LiveFileOptions{std::chrono::duration<double>(numbers.flush_interval),
-                                      numbers.snapshot_times});
+                                      numbers.snapshot_times, options.single_precision});
   const Patient& patient = session.patient();
   Twin& twin = session.twin();
   MemoryRecorder beats;  // for the summary; samples are not kept in memory
@@ -345,6 +346,9 @@ Command add_run_command(CLI::App& tool) {
                    "its latest), on --model, the model file it was taken with; --duration more "
                    "seconds")
       ->type_name("FILE.h5[:S]");
+  command->add_flag("--single-precision", options->single_precision,
+                    "store the signals as 32-bit floats (7 significant digits): a smaller "
+                    "file; time, beats and breaths stay 64-bit");
   command->add_flag("--live", options->live,
                     "write a live file that readers follow while it grows (HDF5 SWMR; "
                     "docs/hdf5-format.md, \"Live files\"); it says complete = 1 once whole");

@@ -10,9 +10,11 @@
 
 #include "cli/cli.hpp"
 #include "physiotwin/build_info.hpp"
+#include "physiotwin/io/hdf5.hpp"
 
 int main(int argc, char** argv) {
   using namespace physiotwin;
+  io::keep_freed_memory_for_compression();  // gzip chunks 2.4x faster (io/hdf5.hpp)
   CLI::App tool{
       "physiotwin: patient digital twins (heart, circulation, lungs) from the command "
       "line. `physiotwin COMMAND --help` lists a command's options, each with its "

@@ -27,8 +27,6 @@ using io::detail::check;
 using io::detail::Handle;
 namespace h5 = io::detail;
 
-constexpr hsize_t chunk_samples = 1024;
-
 std::string member_group_name(std::size_t index) {
   return fmt::format("{:06}", index);
 }
@@ -242,7 +240,8 @@ struct CohortFileWriter::Impl {
       }
       if (r.record.keep_samples) {
         // Chunks no longer than the member's run: a short run's chunk is not mostly empty.
-        const hsize_t chunk = std::clamp<hsize_t>(r.record.times.size(), 1, chunk_samples);
+        const hsize_t chunk =
+            std::clamp<hsize_t>(r.record.times.size(), 1, h5::timeseries_chunk_samples);
         h5::SeriesGroup t = h5::create_timeseries(group, header.model, chunk);
         h5::append_to_series(t.time, r.record.times);
         const auto columns = transposed(r.record.samples, t.series.size());

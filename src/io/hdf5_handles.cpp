@@ -165,9 +165,9 @@ Handle create_extendible(hid_t parent, const std::string& name, hid_t type, hsiz
 
 }  // namespace
 
-Handle create_series(hid_t parent, const std::string& name, hsize_t chunk, Storage storage) {
-  const bool compressed = storage == Storage::compressed;
-  return create_extendible(parent, name, H5T_IEEE_F64LE, chunk, compressed, compressed);
+Handle create_series(hid_t parent, const std::string& name, hsize_t chunk, SeriesStorage storage) {
+  return create_extendible(parent, name, storage.single_precision ? H5T_IEEE_F32LE : H5T_IEEE_F64LE,
+                           chunk, storage.compressed, storage.compressed);
 }
 
 void append_to_series(hid_t dataset, std::span<const double> values) {

@@ -78,13 +78,17 @@ void write_int64_attribute(hid_t object, const std::string& name, long long valu
 /// writer change an attribute's value, not add one).
 void overwrite_int_attribute(hid_t object, const std::string& name, long long value);
 
-/// How a series' chunks are stored: compressed (shuffle + gzip) in a file written whole; plain
-/// in a live file, where a compressed chunk that grows moves at every flush and SWMR never
-/// reuses the space it leaves (docs/hdf5-format.md, "Live files").
-enum class Storage { compressed, plain };
-/// A one-dimensional, extendible, chunked dataset of doubles.
+/// How a series is stored. Compressed (shuffle + gzip) in a file written whole; plain in a live
+/// file, where a compressed chunk that grows moves at every flush and SWMR never reuses the
+/// space it leaves (docs/hdf5-format.md, "Live files"). Single precision: 32-bit floats in the
+/// file (values are passed as doubles all the same).
+struct SeriesStorage {
+  bool compressed = true;
+  bool single_precision = false;
+};
+/// A one-dimensional, extendible, chunked dataset of numbers.
 Handle create_series(hid_t parent, const std::string& name, hsize_t chunk,
-                     Storage storage = Storage::compressed);
+                     SeriesStorage storage = {});
 void append_to_series(hid_t dataset, std::span<const double> values);
 Handle create_scalar(hid_t parent, const std::string& name, double value);
 /// A one-dimensional dataset of variable-length UTF-8 strings (no padding for JavaScript readers

@@ -26,8 +26,6 @@ using detail::SeriesGroup;
 
 namespace {
 
-constexpr hsize_t chunk_samples = 1024;  // as Hdf5Recorder's: the same file, read the same way
-
 /// Events or samples not yet in the file: their times and, per series, their values.
 struct PendingSeries {
   std::vector<double> times;
@@ -68,7 +66,7 @@ struct Hdf5LiveRecorder::Impl {
   bool committed = false;
 
   void flush_if_due() {
-    if (pending_samples.times.size() >= chunk_samples ||
+    if (pending_samples.times.size() >= detail::timeseries_chunk_samples ||
         std::chrono::steady_clock::now() - last_flush >= options.flush_interval) {
       flush();
     }
@@ -141,14 +139,16 @@ void Hdf5LiveRecorder::begin(const RunHeader& header) {
   detail::write_run_attributes(root, header);
   detail::write_int_attribute(root, detail::complete_attribute, 0);
   detail::write_parameters_and_topology(root, model);
-  s.timeseries = detail::create_timeseries(root, model, chunk_samples, detail::Storage::plain);
+  s.timeseries = detail::create_timeseries(
+      root, model, detail::timeseries_chunk_samples,
+      {.compressed = false, .single_precision = s.options.single_precision_signals});
   s.pending_samples.values.assign(s.timeseries.series.size(), {});
   s.beats = detail::create_metric_group(root, "beats", detail::beat_time_description,
-                                        header.beat_metrics, detail::Storage::plain);
+                                        header.beat_metrics, {.compressed = false});
   s.pending_beats.values.assign(header.beat_metrics.size(), {});
   if (!header.breath_metrics.empty()) {
     s.breaths = detail::create_metric_group(root, "breaths", detail::breath_time_description,
-                                            header.breath_metrics, detail::Storage::plain);
+                                            header.breath_metrics, {.compressed = false});
     s.pending_breaths.values.assign(header.breath_metrics.size(), {});
   }
   s.actions = detail::create_live_actions(root);

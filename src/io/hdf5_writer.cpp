@@ -6,6 +6,10 @@
 #include <optional>
 #include <system_error>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "io/hdf5_handles.hpp"
 #include "io/run_layout.hpp"
 #include "physiotwin/actions/action_details.hpp"
@@ -16,10 +20,6 @@
 namespace physiotwin::io {
 
 using detail::Handle;
-
-namespace {
-constexpr hsize_t chunk_samples = 1024;
-}  // namespace
 
 struct Hdf5Recorder::Impl {
   std::filesystem::path final_path;
@@ -40,6 +40,7 @@ struct Hdf5Recorder::Impl {
   std::vector<double> action_times;
   std::vector<std::string> action_names, action_details;
   std::vector<StoredSnapshot> snapshots;
+  FileOptions options;
   bool committed = false;
 
   void flush_samples() {
@@ -52,7 +53,17 @@ struct Hdf5Recorder::Impl {
   }
 };
 
-Hdf5Recorder::Hdf5Recorder(std::filesystem::path path) : impl_(std::make_unique<Impl>()) {
+void keep_freed_memory_for_compression() noexcept {
+#if defined(__GLIBC__)
+  // 64 MiB kept at the top of the heap at most: the zlib state many times over, and little
+  // against a run's memory.
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+#endif
+}
+
+Hdf5Recorder::Hdf5Recorder(std::filesystem::path path, FileOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->options = options;
   detail::silence_hdf5_errors();
   impl_->final_path = std::move(path);
   impl_->temporary_path = temporary_name_for(impl_->final_path);
@@ -82,7 +93,9 @@ void Hdf5Recorder::begin(const RunHeader& header) {
   const hid_t root = s.file;
   detail::write_run_attributes(root, header);
   detail::write_parameters_and_topology(root, model);
-  detail::SeriesGroup timeseries = detail::create_timeseries(root, model, chunk_samples);
+  detail::SeriesGroup timeseries =
+      detail::create_timeseries(root, model, detail::timeseries_chunk_samples,
+                                {.single_precision = s.options.single_precision_signals});
   s.timeseries = std::move(timeseries.group);
   s.time_dataset = std::move(timeseries.time);
   s.signal_datasets = std::move(timeseries.series);
@@ -97,7 +110,7 @@ void Hdf5Recorder::sample(double t, std::span<const double> signals) {
   Impl& s = *impl_;
   s.time_buffer.push_back(t);
   for (std::size_t i = 0; i < signals.size(); ++i) s.signal_buffers[i].push_back(signals[i]);
-  if (s.time_buffer.size() >= chunk_samples) s.flush_samples();
+  if (s.time_buffer.size() >= detail::timeseries_chunk_samples) s.flush_samples();
 }
 
 void Hdf5Recorder::beat(double beat_time, std::span<const double> metrics) {

@@ -96,10 +96,10 @@ void write_topology(hid_t parent, const BodyModel& model) {
 }
 
 SeriesGroup create_timeseries(hid_t parent, const BodyModel& model, hsize_t chunk,
-                              Storage storage) {
+                              SeriesStorage storage) {
   SeriesGroup t;
   t.group = create_group(parent, "timeseries");
-  t.time = create_series(t.group, "time", chunk, storage);
+  t.time = create_series(t.group, "time", chunk, {.compressed = storage.compressed});
   write_string_attribute(t.time, "unit", "s");
   write_string_attribute(t.time, "description", "simulated time of each sample");
   for (const SignalInfo& info : model.signals().all()) {
@@ -113,7 +113,7 @@ SeriesGroup create_timeseries(hid_t parent, const BodyModel& model, hsize_t chun
 }
 
 SeriesGroup create_metric_group(hid_t parent, const char* group_name, const char* time_description,
-                                const std::vector<MetricInfo>& infos, Storage storage) {
+                                const std::vector<MetricInfo>& infos, SeriesStorage storage) {
   constexpr hsize_t chunk_events = 256;
   SeriesGroup g;
   g.group = create_group(parent, group_name);
@@ -156,7 +156,7 @@ ActionDatasets create_live_actions(hid_t parent) {
   constexpr hsize_t chunk_actions = 16;
   ActionDatasets a;
   a.group = create_group(parent, "actions");
-  a.time = create_series(a.group, "time", 64, Storage::plain);
+  a.time = create_series(a.group, "time", 64, {.compressed = false});
   write_string_attribute(a.time, "unit", "s");
   write_string_attribute(a.time, "description", action_time_description);
   a.action = create_string_series(a.group, "action", live_action_name_width, chunk_actions);

@@ -22,20 +22,25 @@ void write_parameters_and_topology(hid_t parent, const BodyModel& model);
 /// The two halves: /parameters, and /model.
 void write_parameters(hid_t parent, const BodyModel& model);
 void write_topology(hid_t parent, const BodyModel& model);
+/// Samples per chunk of /timeseries: 40 s at 100 Hz; a quarter less reading time in h5wasm
+/// than 1,024, and 3 % smaller (docs/performance.md, "Files").
+inline constexpr hsize_t timeseries_chunk_samples = 4096;
+
 /// A group of series that share a time axis: its time dataset and the others, in order.
 struct SeriesGroup {
   Handle group, time;
   std::vector<Handle> series;
 };
 /// /timeseries, empty: a time dataset and one per signal of `model`, in registry order, each
-/// with its unit and description, chunked by `chunk` samples.
+/// with its unit and description, chunked by `chunk` samples; the signals stored as `storage`
+/// says, the time always in double precision (float32 would round 1,000 s to 0.06 ms).
 [[nodiscard]] SeriesGroup create_timeseries(hid_t parent, const BodyModel& model, hsize_t chunk,
-                                            Storage storage = Storage::compressed);
+                                            SeriesStorage storage = {});
 /// One group of per-event metrics (beats, breaths), empty: a time dataset and one per metric.
 [[nodiscard]] SeriesGroup create_metric_group(hid_t parent, const char* group_name,
                                               const char* time_description,
                                               const std::vector<MetricInfo>& infos,
-                                              Storage storage = Storage::compressed);
+                                              SeriesStorage storage = {});
 /// The same, written whole.
 void write_metric_group(hid_t parent, const char* group_name, const char* time_description,
                         const std::vector<MetricInfo>& infos, const std::vector<double>& times,

@@ -66,6 +66,23 @@ with h5py.File(sys.argv[1], "r") as f:
     assert f["model/connections/aortic_valve"].attrs["from"] in (b"lv", "lv")
 PY
 
+# --single-precision: signals as 32-bit floats, the same values to float32's precision (the
+# solver's own tolerance is far coarser); the time axis, beats and parameters stay 64-bit.
+"$cli" run --duration 8 --single-precision --out "$work/single.h5" > /dev/null || fail "--single-precision exited $?"
+/usr/bin/python3 - "$work/a.h5" "$work/single.h5" <<'PY' && pass || fail "--single-precision"
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "r") as a, h5py.File(sys.argv[2], "r") as s:
+    assert s["timeseries/time"].dtype == np.float64 and np.array_equal(s["timeseries/time"][:], a["timeseries/time"][:])
+    for name in a["timeseries"]:
+        if name == "time":
+            continue
+        assert s["timeseries"][name].dtype == np.float32, name
+        expected = a["timeseries"][name][:].astype(np.float32)
+        assert np.array_equal(s["timeseries"][name][:], expected), name  # rounded once, nothing else
+    assert s["beats/mean_arterial_pressure"].dtype == np.float64
+    assert np.array_equal(s["beats/mean_arterial_pressure"][:], a["beats/mean_arterial_pressure"][:])
+PY
+
 # --- bad input ----------------------------------------------------------------------------
 printf '{"format": "physiotwin-circulation",\n "version": 1,,}' > "$work/broken.json"
 expect_bad_input malformed "broken.json: not valid JSON" run --model "$work/broken.json" --duration 1

@@ -16,6 +16,14 @@ namespace physiotwin::io {
 inline constexpr const char* hdf5_format_name = "physiotwin-hdf5";
 inline constexpr int hdf5_format_version = 1;
 
+/// How a twin's file stores its signals.
+struct FileOptions {
+  /// /timeseries signals as 32-bit floats: 7 significant digits (a pressure of 100 mmHg to
+  /// 0.00001 mmHg), a file 0.4 times the size (docs/performance.md, "Files"); the time axis,
+  /// beats, breaths and parameters stay 64-bit.
+  bool single_precision_signals = false;
+};
+
 /// Records a twin into an HDF5 file. Everything is written to a new temporary name beside
 /// <path> (core/atomic_file.hpp) and renamed to <path> by commit(); a recorder destroyed
 /// without commit() removes the temporary file, so a failed or interrupted run never leaves a
@@ -23,7 +31,7 @@ inline constexpr int hdf5_format_version = 1;
 class Hdf5Recorder final : public Recorder {
  public:
   /// Opens the temporary file now, so an unwritable path fails before any simulation.
-  explicit Hdf5Recorder(std::filesystem::path path);
+  explicit Hdf5Recorder(std::filesystem::path path, FileOptions options = {});
   ~Hdf5Recorder() override;
   Hdf5Recorder(const Hdf5Recorder&) = delete;
   Hdf5Recorder& operator=(const Hdf5Recorder&) = delete;
@@ -45,6 +53,14 @@ class Hdf5Recorder final : public Recorder {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+/// Stops the C library from giving freed heap memory back to the system after each chunk:
+/// HDF5's gzip filter sets up zlib's state (about 260 kB) for every chunk it compresses, and
+/// glibc's default trim threshold returned it each time, so that the next chunk faulted it in
+/// again: on a 600 s run, 2.1 s of system time, more than the simulation took (docs/performance.md,
+/// "Files"). Process-wide (mallopt): the physiotwin tool and the Python module call it, as they
+/// own their process; an engine writing files may call it too. Without glibc it does nothing.
+void keep_freed_memory_for_compression() noexcept;
 
 /// What `physiotwin info` prints: the contents of a file, read back.
 struct FileSummary {

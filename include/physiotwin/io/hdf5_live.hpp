@@ -22,6 +22,8 @@ struct LiveFileOptions {
   /// created before it goes live (SWMR cannot add one later), so each snapshot's dataset is
   /// made empty at begin() and filled when the snapshot is taken.
   std::vector<double> snapshot_times;
+  /// /timeseries signals as 32-bit floats (FileOptions::single_precision_signals).
+  bool single_precision_signals = false;
 };
 
 /// Records a twin into an HDF5 file that readers follow while it grows. The file is built under
