@@ -14,6 +14,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "files/anatomy_reader.hpp"
 #include "files/parameter_reader.hpp"
 #include "physiotwin/core/json_reader.hpp"
 #include "physiotwin/core/sha256.hpp"
@@ -209,9 +210,10 @@ BodyModel load_circulation_text(const std::string& bytes, const std::string& lab
     const JsonView list = root["compartments"];
     for (std::size_t i = 0; i < list.array_size(); ++i) {
       const JsonView node = list.at_index(i);
-      static constexpr std::array<std::string_view, 9> members{
-          "name",           "type",       "description", "region", "thoracic", "initial_pressure",
-          "initial_volume", "activation", "parameters"};
+      static constexpr std::array<std::string_view, 10> members{
+          "name",       "type",      "description",      "region",
+          "thoracic",   "anatomy",   "initial_pressure", "initial_volume",
+          "activation", "parameters"};
       node.reject_unknown_members(members);
       Compartment comp;
       comp.name = node["name"].string();
@@ -219,6 +221,7 @@ BodyModel load_circulation_text(const std::string& bytes, const std::string& lab
       comp.description = node["description"].string();
       comp.region = node["region"].string();
       comp.thoracic = node["thoracic"].boolean();
+      if (node.has("anatomy")) comp.anatomy = detail::read_anatomy(node["anatomy"]);
       const std::string type = node["type"].string();
       if (type == "compliance") {
         comp.kind = CompartmentKind::compliance;

@@ -102,6 +102,15 @@ void write_double_attribute(hid_t object, const std::string& name, double value)
   check(H5Awrite(attr, H5T_NATIVE_DOUBLE, &value), "writing attribute " + name);
 }
 
+void write_double_array_attribute(hid_t object, const std::string& name,
+                                  std::span<const double> values) {
+  const hsize_t count = values.size();
+  Handle space(H5Screate_simple(1, &count, nullptr), H5Sclose, "H5Screate_simple");
+  Handle attr(H5Acreate2(object, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose, ("creating attribute " + name).c_str());
+  check(H5Awrite(attr, H5T_NATIVE_DOUBLE, values.data()), "writing attribute " + name);
+}
+
 void write_int_attribute(hid_t object, const std::string& name, long long value) {
   if (value < std::numeric_limits<std::int32_t>::min() ||
       value > std::numeric_limits<std::int32_t>::max()) {

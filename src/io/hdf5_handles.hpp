@@ -69,6 +69,9 @@ Handle create_group(hid_t parent, const std::string& name);
 /// A variable-length UTF-8 string: h5py reads it as `str`, JavaScript readers without a NUL.
 void write_string_attribute(hid_t object, const std::string& name, const std::string& value);
 void write_double_attribute(hid_t object, const std::string& name, double value);
+/// A one-dimensional float64 attribute (a position's x, y, z).
+void write_double_array_attribute(hid_t object, const std::string& name,
+                                  std::span<const double> values);
 /// A 32-bit integer: a Number in JavaScript (h5wasm reads 64-bit ones as BigInt, which does not
 /// compare equal to a Number); IoError if `value` does not fit.
 void write_int_attribute(hid_t object, const std::string& name, long long value);

@@ -68,9 +68,27 @@ void write_parameters(hid_t parent, const BodyModel& model) {
   }
 }
 
+namespace {
+
+/// A compartment's codes and position (model/anatomy.hpp) as attributes of its group.
+void write_anatomy(hid_t group, const Anatomy& anatomy) {
+  write_string_attribute(group, "snomed_ct", anatomy.snomed_ct);
+  write_string_attribute(group, "snomed_ct_display", anatomy.snomed_ct_display);
+  write_string_attribute(group, "fma", anatomy.fma);
+  write_string_attribute(group, "fma_display", anatomy.fma_display);
+  write_double_array_attribute(group, "position", anatomy.position);
+  write_double_attribute(group, "position_uncertainty", anatomy.position_uncertainty);
+  write_string_attribute(group, "position_basis", anatomy.position_basis);
+}
+
+}  // namespace
+
 void write_topology(hid_t parent, const BodyModel& model) {
   {
     Handle group = create_group(parent, "model");
+    // Where the compartments' positions are (docs/anatomy.md), for a scene to place them.
+    write_string_attribute(group, "body_frame", body_frame_description);
+    write_double_attribute(group, "position_reference_height", anatomy_reference_height_m);
     Handle compartments = create_group(group, "compartments");
     for (const Compartment& c : model.compartments) {
       Handle g = create_group(compartments, c.name);
@@ -80,6 +98,7 @@ void write_topology(hid_t parent, const BodyModel& model) {
       write_int_attribute(g, "thoracic", c.thoracic ? 1 : 0);
       write_string_attribute(g, "pressure_signal", c.name + ".pressure");
       write_string_attribute(g, "volume_signal", c.name + ".volume");
+      if (c.anatomy) write_anatomy(g, *c.anatomy);
     }
     Handle connections = create_group(group, "connections");
     for (const Connection& c : model.connections) {

@@ -91,6 +91,7 @@ function readWithH5wasm(path) {
     const pressure = file.get("timeseries/aorta.pressure");
     return {
       root: h5wasmAttributes(file),
+      model: h5wasmAttributes(file.get("model")),
       compartment: h5wasmAttributes(lv),
       connection: h5wasmAttributes(valve),
       signal: h5wasmAttributes(pressure),
@@ -111,6 +112,7 @@ function readWithJsfive(path) {
   const pressure = file.get("timeseries/aorta.pressure");
   return {
     root: file.attrs,
+    model: file.get("model").attrs,
     compartment: file.get("model/compartments/lv").attrs,
     connection: file.get("model/connections/aortic_valve").attrs,
     signal: pressure.attrs,
@@ -127,6 +129,13 @@ function checkTwin(reader, twin) {
   checkNamedOnPage(reader, "/model/connections/aortic_valve", Object.keys(twin.connection), modelSection);
   checkNamedOnPage(reader, "/timeseries/aorta.pressure", Object.keys(twin.signal), seriesSection);
   check(twin.compartment.thoracic === 1, `${reader}: lv's thoracic === 1`);
+  const position = Array.from(twin.compartment.position ?? []);
+  check(twin.compartment.snomed_ct === "87878005" && twin.compartment.fma === "FMA:7101" &&
+        position.length === 3 && position.every((v) => typeof v === "number") && position[2] > 1,
+        `${reader}: lv's anatomy (codes, [x, y, z]): ${twin.compartment.snomed_ct} ${position}`);
+  check(typeof twin.model.body_frame === "string" && twin.model.position_reference_height === 1.76,
+        `${reader}: /model's body_frame and position_reference_height`);
+  checkNamedOnPage(reader, "/model", Object.keys(twin.model), modelSection);
   check(twin.signal.unit === "mmHg", `${reader}: aorta.pressure's unit is ${JSON.stringify(twin.signal.unit)}`);
   const samples = Math.round(duration * twin.root.sample_rate) + 1;
   check(twin.time.length === samples && Math.abs(twin.time.at(-1) - duration) < 1e-9,

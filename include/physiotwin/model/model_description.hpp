@@ -20,6 +20,7 @@
 #include "physiotwin/core/error.hpp"
 #include "physiotwin/core/parameters.hpp"
 #include "physiotwin/gas/blood_gas.hpp"
+#include "physiotwin/model/anatomy.hpp"
 #include "physiotwin/resp/lung_mechanics.hpp"
 
 namespace physiotwin {
@@ -58,6 +59,7 @@ struct Compartment {
   double initial_pressure = 0.0;    ///< compliance: initial transmural pressure, mmHg
   double initial_volume = 0.0;      ///< chamber: initial volume, mL (reference body)
   std::size_t activation = 0;       ///< chamber: index into activations
+  std::optional<Anatomy> anatomy;   ///< where it is in the body (model file's "anatomy")
 };
 
 struct Connection {
