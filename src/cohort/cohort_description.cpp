@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "physiotwin/cohort/cohort_description.hpp"
+#include "physiotwin/cohort/summary.hpp"
 #include "physiotwin/core/json_reader.hpp"
 #include "physiotwin/core/sha256.hpp"
 
@@ -315,14 +316,6 @@ SensitivitySpec read_sensitivity(const JsonView& node, const fs::path& folder) {
   return s;
 }
 
-Statistic read_statistic(const JsonView& node) {
-  const std::string s = node.string();
-  for (Statistic candidate :
-       {Statistic::mean, Statistic::min, Statistic::max, Statistic::sd, Statistic::last})
-    if (s == statistic_name(candidate)) return candidate;
-  node.fail(fmt::format("unknown statistic \"{}\" (mean, min, max, sd or last)", s));
-}
-
 Outputs read_outputs(const JsonView& node) {
   static constexpr std::array<std::string_view, 4> keys{"beats", "breaths", "timeseries_rate",
                                                         "summaries"};
@@ -342,17 +335,7 @@ Outputs read_outputs(const JsonView& node) {
       static constexpr std::array<std::string_view, 4> summary_keys{"metric", "statistic", "window",
                                                                     "name"};
       s.reject_unknown_members(summary_keys);
-      SummarySpec spec;
-      spec.metric = s["metric"].string();
-      if (s.has("statistic")) spec.statistic = read_statistic(s["statistic"]);
-      const JsonView window = s["window"];
-      if (window.array_size() != 2) window.fail("is [from, to] in seconds");
-      spec.from = window.at_index(0).number();
-      spec.to = window.at_index(1).number();
-      if (!(spec.from >= 0.0 && spec.to > spec.from)) window.fail("needs 0 <= from < to");
-      spec.column = s.has("name")
-                        ? s["name"].string()
-                        : fmt::format("{}_{}", spec.metric, statistic_name(spec.statistic));
+      SummarySpec spec = read_summary_spec(s);
       for (const SummarySpec& other : o.summaries)
         if (other.column == spec.column)
           s.fail(fmt::format("a second column \"{}\": give one of them a \"name\"", spec.column));

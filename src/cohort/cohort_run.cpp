@@ -13,6 +13,7 @@
 #include "physiotwin/actions/action_details.hpp"
 #include "physiotwin/actions/scenario.hpp"
 #include "physiotwin/cohort/cohort_run.hpp"
+#include "physiotwin/cohort/summary.hpp"
 #include "physiotwin/core/sha256.hpp"
 #include "physiotwin/model/model_loader.hpp"
 #include "physiotwin/patient/personalise.hpp"
@@ -27,49 +28,6 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 /// Sample rate of a member's twin without time series: samples feed no output then, and fewer
 /// cost less (the beat and breath analyzers see their own, faster rate).
 constexpr double rate_without_timeseries = 10.0;
-
-/// The statistic over the events starting in [from, to); NaN without one.
-double summarise(const SummarySpec& spec, const std::vector<double>& times,
-                 const std::vector<std::vector<double>>& events, std::size_t metric) {
-  std::vector<double> values;
-  for (std::size_t i = 0; i < times.size(); ++i)
-    if (times[i] >= spec.from && times[i] < spec.to) values.push_back(events[i][metric]);
-  if (values.empty()) return nan;
-  switch (spec.statistic) {
-    case Statistic::min:
-      return *std::min_element(values.begin(), values.end());
-    case Statistic::max:
-      return *std::max_element(values.begin(), values.end());
-    case Statistic::last:
-      return values.back();
-    case Statistic::mean:
-    case Statistic::sd: {
-      double mean = 0.0;
-      for (double v : values) mean += v;
-      mean /= double(values.size());
-      if (spec.statistic == Statistic::mean) return mean;
-      if (values.size() < 2) return nan;
-      double squares = 0.0;
-      for (double v : values) squares += (v - mean) * (v - mean);
-      return std::sqrt(squares / double(values.size() - 1));  // sample standard deviation
-    }
-  }
-  return nan;
-}
-
-/// Where a metric comes from: the beats' or the breaths' metrics, and its index there.
-struct MetricSource {
-  bool breath = false;
-  std::size_t index = 0;
-};
-
-std::optional<MetricSource> find_metric(const RunHeader& header, const std::string& name) {
-  for (std::size_t m = 0; m < header.beat_metrics.size(); ++m)
-    if (header.beat_metrics[m].name == name) return MetricSource{false, m};
-  for (std::size_t m = 0; m < header.breath_metrics.size(); ++m)
-    if (header.breath_metrics[m].name == name) return MetricSource{true, m};
-  return std::nullopt;
-}
 
 /// The scenario a listed member runs: its own, else the cohort's.
 const std::filesystem::path& scenario_of(const CohortPlan& plan, std::size_t index) {

@@ -198,7 +198,7 @@ int main(int argc, char** argv) {
     CHECK(strstr(pt_last_error(), "taken of model") != NULL);
     CHECK_STATUS(pt_twin_restore_from_file(model, snapshot, written / 2, &other),
                  PT_ERROR_INVALID_INPUT);
-    CHECK_STATUS(pt_twin_restore_from_file(model, NULL, 0, &other), PT_ERROR_INVALID_INPUT);
+    CHECK_STATUS(pt_twin_restore_from_file(model, NULL, 0, &other), PT_ERROR_NULL_ARGUMENT);
     CHECK_STATUS(pt_twin_snapshot(NULL, snapshot, written, &written), PT_ERROR_NULL_ARGUMENT);
     CHECK_STATUS(pt_twin_snapshot(twin, snapshot, written, NULL), PT_ERROR_NULL_ARGUMENT);
   }

@@ -146,10 +146,20 @@ PT_API pt_status pt_twin_snapshot(const pt_twin* twin, uint8_t* buffer, size_t c
   });
 }
 
+namespace {
+
+/// A NULL snapshot is a NULL argument, as any other pointer is (the output cleared first).
+pt_status null_snapshot(pt_twin** out) {
+  if (out != nullptr) *out = nullptr;
+  return fail(PT_ERROR_NULL_ARGUMENT, "pt_twin_restore: the snapshot is NULL");
+}
+
+}  // namespace
+
 PT_API pt_status pt_twin_restore_from_file(const char* model_path, const uint8_t* snapshot,
                                            size_t size, pt_twin** out) {
+  if (snapshot == nullptr) return null_snapshot(out);
   return create(out, model_path, "model path", [&] {
-    if (snapshot == nullptr) throw physiotwin::InputError("pt_twin_restore: the snapshot is NULL");
     return physiotwin::Session::restored(physiotwin::load_circulation(model_path),
                                          std::span<const std::uint8_t>(snapshot, size));
   });
@@ -157,8 +167,8 @@ PT_API pt_status pt_twin_restore_from_file(const char* model_path, const uint8_t
 
 PT_API pt_status pt_twin_restore_from_json(const char* model_json, const uint8_t* snapshot,
                                            size_t size, pt_twin** out) {
+  if (snapshot == nullptr) return null_snapshot(out);
   return create(out, model_json, "model JSON", [&] {
-    if (snapshot == nullptr) throw physiotwin::InputError("pt_twin_restore: the snapshot is NULL");
     return physiotwin::Session::restored(
         physiotwin::load_circulation_text(model_json, "model JSON"),
         std::span<const std::uint8_t>(snapshot, size));
