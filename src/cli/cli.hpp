@@ -53,6 +53,7 @@ Command add_calibrate_command(CLI::App& tool);
 Command add_settle_command(CLI::App& tool);
 Command add_cohort_command(CLI::App& tool);
 Command add_sensitivity_command(CLI::App& tool);
+Command add_plan_command(CLI::App& tool);
 
 // ---- interruption (SIGINT, SIGTERM) ----
 /// Installs the handlers: a signal sets the flag interruption() returns; the work stops at its

@@ -28,10 +28,10 @@ int main(int argc, char** argv) {
   tool.set_version_flag("--version", std::string(library_version));
   tool.require_subcommand(1);
   std::vector<cli::Command> commands = {
-      cli::add_run_command(tool),        cli::add_params_command(tool),
-      cli::add_info_command(tool),       cli::add_calibrate_command(tool),
-      cli::add_settle_command(tool),     cli::add_cohort_command(tool),
-      cli::add_sensitivity_command(tool)};
+      cli::add_run_command(tool),         cli::add_params_command(tool),
+      cli::add_info_command(tool),        cli::add_calibrate_command(tool),
+      cli::add_settle_command(tool),      cli::add_cohort_command(tool),
+      cli::add_sensitivity_command(tool), cli::add_plan_command(tool)};
   std::string command = "physiotwin";
   try {
     tool.parse(argc, argv);

@@ -211,7 +211,7 @@ struct CohortFileWriter::Impl {
                            const std::vector<std::vector<double>>& events) {
     Handle group = h5::create_group(parent, name);
     write_doubles(group, "time", times);
-    const auto columns = transposed(events, metrics.size());
+    const auto columns = h5::columns_of(events, metrics.size());
     for (std::size_t m = 0; m < metrics.size(); ++m)
       write_doubles(group, metrics[m].name, columns[m]);
   }
@@ -244,7 +244,7 @@ struct CohortFileWriter::Impl {
             std::clamp<hsize_t>(r.record.times.size(), 1, h5::timeseries_chunk_samples);
         h5::SeriesGroup t = h5::create_timeseries(group, header.model, chunk);
         h5::append_to_series(t.time, r.record.times);
-        const auto columns = transposed(r.record.samples, t.series.size());
+        const auto columns = h5::columns_of(r.record.samples, t.series.size());
         for (std::size_t s = 0; s < t.series.size(); ++s)
           h5::append_to_series(t.series[s], columns[s]);
       }
@@ -257,14 +257,6 @@ struct CohortFileWriter::Impl {
     h5::write_double_attribute(group, "simulated_seconds", r.simulated);
     write_doubles(group, "inputs", r.inputs);
     write_doubles(group, "summary", r.summary);
-  }
-
-  static std::vector<std::vector<double>> transposed(const std::vector<std::vector<double>>& rows,
-                                                     std::size_t columns) {
-    std::vector<std::vector<double>> out(columns, std::vector<double>(rows.size()));
-    for (std::size_t r = 0; r < rows.size(); ++r)
-      for (std::size_t c = 0; c < columns; ++c) out[c][r] = rows[r][c];
-    return out;
   }
 
   SummaryRow read_row(std::size_t index) {

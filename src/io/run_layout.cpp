@@ -2,12 +2,14 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
 
 #include "io/hdf5_handles.hpp"
 #include "io/run_layout.hpp"
+#include "physiotwin/actions/action_details.hpp"
 #include "physiotwin/build_info.hpp"
 #include "physiotwin/io/hdf5.hpp"
 
@@ -181,6 +183,38 @@ ActionDatasets create_live_actions(hid_t parent) {
   a.action = create_string_series(a.group, "action", live_action_name_width, chunk_actions);
   a.details = create_string_series(a.group, "details", live_action_details_width, chunk_actions);
   return a;
+}
+
+std::vector<std::vector<double>> columns_of(const std::vector<std::vector<double>>& rows,
+                                            std::size_t columns) {
+  std::vector<std::vector<double>> out(columns, std::vector<double>(rows.size()));
+  for (std::size_t r = 0; r < rows.size(); ++r)
+    for (std::size_t c = 0; c < columns; ++c) out[c][r] = rows[r][c];
+  return out;
+}
+
+void write_recorded_run(hid_t group, const RunHeader& header, const MemoryRecorder& record) {
+  write_run_attributes(group, header);
+  {
+    const hsize_t chunk = std::clamp<hsize_t>(record.times.size(), 1, timeseries_chunk_samples);
+    SeriesGroup t = create_timeseries(group, header.model, chunk);
+    append_to_series(t.time, record.times);
+    const auto columns = columns_of(record.samples, t.series.size());
+    for (std::size_t s = 0; s < t.series.size(); ++s) append_to_series(t.series[s], columns[s]);
+  }
+  write_metric_group(group, "beats", beat_time_description, header.beat_metrics, record.beat_times,
+                     columns_of(record.beats, header.beat_metrics.size()));
+  if (!header.breath_metrics.empty()) {
+    write_metric_group(group, "breaths", breath_time_description, header.breath_metrics,
+                       record.breath_times,
+                       columns_of(record.breaths, header.breath_metrics.size()));
+  }
+  std::vector<std::string> names, details;
+  for (const Action& a : record.actions) {
+    names.emplace_back(action_name(a.kind));
+    details.push_back(action_details(a));
+  }
+  write_actions(group, record.action_times, names, details);
 }
 
 }  // namespace physiotwin::io::detail

@@ -66,6 +66,15 @@ void write_snapshots(hid_t parent, const std::vector<StoredSnapshot>& snapshots)
 [[nodiscard]] std::vector<Handle> create_live_snapshots(hid_t parent,
                                                         const std::vector<double>& times);
 
+/// Rows of events ([event][column]) as columns ([column][event]), as the file stores them.
+[[nodiscard]] std::vector<std::vector<double>> columns_of(
+    const std::vector<std::vector<double>>& rows, std::size_t columns);
+
+/// A run held in memory written into `group` in the single-twin layout: its attributes,
+/// /timeseries (with every signal's unit, description and region), /beats, /breaths and
+/// /actions, as a twin's file has them (without /parameters and /model).
+void write_recorded_run(hid_t group, const RunHeader& header, const MemoryRecorder& record);
+
 /// The root's `complete` attribute: 1 once a run's file holds the whole run (docs/hdf5-format.md).
 inline constexpr const char* complete_attribute = "complete";
 
