@@ -153,10 +153,13 @@ void print_summary(const Twin& twin, const MemoryRecorder& events, const Patient
 class OutputFile {
  public:
   OutputFile(const std::filesystem::path& path, bool live, io::LiveFileOptions options) {
+    // unique_ptr rather than optional: GCC 12's -Wmaybe-uninitialized misreads
+    // optional::emplace() of a polymorphic type in the sanitizer build.
     if (live) {
-      live_.emplace(path, std::move(options));
+      live_ = std::make_unique<io::Hdf5LiveRecorder>(path, std::move(options));
     } else {
-      whole_.emplace(path, io::FileOptions{options.single_precision_signals});
+      whole_ = std::make_unique<io::Hdf5Recorder>(
+          path, io::FileOptions{options.single_precision_signals});
     }
   }
   Recorder& recorder() { return live_ ? static_cast<Recorder&>(*live_) : *whole_; }
@@ -175,8 +178,8 @@ class OutputFile {
   }
 
  private:
-  std::optional<io::Hdf5Recorder> whole_;
-  std::optional<io::Hdf5LiveRecorder> live_;
+  std::unique_ptr<io::Hdf5Recorder> whole_;
+  std::unique_ptr<io::Hdf5LiveRecorder> live_;
 };
 
 /// Advances the twin over the run, storing the snapshots asked for. In pieces of at most 1 s of
