@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string_view>
+#include <system_error>
 
 #include "physiotwin/actions/scenario.hpp"
 #include "physiotwin/cohort/plan.hpp"
@@ -88,6 +89,15 @@ std::vector<Action> read_intervention(const JsonView& node) {
       fluid = node["fluid"].string();
     }
     return {infusion_action(node, time, std::move(fluid))};
+  }
+  static constexpr std::array<std::string_view, 5> scenario_actions{"hemorrhage", "infusion", "set",
+                                                                    "ventilator", "inspired_gas"};
+  if (std::find(scenario_actions.begin(), scenario_actions.end(), name) == scenario_actions.end()) {
+    node["action"].fail(fmt::format(
+        "unknown action \"{}\" (expected aortic_valve_replacement, mitral_valve_repair, "
+        "fluid_bolus, transfusion, or one of a scenario's: hemorrhage, infusion, set, ventilator, "
+        "inspired_gas)",
+        name));
   }
   return {parse_action(node)};
 }
@@ -171,7 +181,13 @@ Plan load_plan(const std::filesystem::path& file) {
   const std::filesystem::path folder = file.parent_path();
   if (root.has("description")) plan.description = root["description"].string();
   if (root.has("model")) plan.model = folder / root["model"].string();
-  if (root.has("patient")) plan.patient = folder / root["patient"].string();
+  if (root.has("patient")) {
+    plan.patient = folder / root["patient"].string();
+    // Named by the plan's JSON path, not by its name: record files are named after patients.
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(plan.patient, error))
+      root["patient"].fail("the patient file does not exist or is not a regular file");
+  }
   if (root.has("set")) {
     const JsonView set = root["set"];
     for (const std::string& name : set.member_names()) {
