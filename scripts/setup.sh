@@ -13,6 +13,7 @@ packages=(
   python3-distributed libopenmpi-dev openmpi-bin
   clang clang-format libclang-rt-14-dev
   mono-mcs mono-runtime
+  libcairo2-dev
 )
 
 missing=()

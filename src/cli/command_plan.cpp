@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/model_options.hpp"
+#include "cli/plan_figure.hpp"
 #include "physiotwin/cohort/plan.hpp"
 #include "physiotwin/cohort/plan_output.hpp"
 #include "physiotwin/cohort/plan_run.hpp"
@@ -19,8 +20,17 @@ namespace {
 struct PlanOptions {
   std::filesystem::path plan;
   std::filesystem::path out = "plan.h5";
+  std::filesystem::path figure;  ///< FIGURE.png and FIGURE.svg; empty: beside --out
+  bool no_figure = false;
   int threads = 0;
 };
+
+/// The figure's two files: --figure's stem (or --out's) with .svg and .png.
+PlanFigurePaths figure_paths(const PlanOptions& options) {
+  std::filesystem::path stem = options.figure.empty() ? options.out : options.figure;
+  stem.replace_extension();
+  return {std::filesystem::path(stem).concat(".svg"), std::filesystem::path(stem).concat(".png")};
+}
 
 /// A number for the table: NaN (no beat in the window) as "-".
 std::string cell(double value) {
@@ -64,6 +74,14 @@ int run(const PlanOptions& options) {
   std::vector<io::InputFile> inputs = inputs_of(model);
   inputs.push_back({options.plan, "the plan file"});
   check_output(options.out, inputs);
+  const PlanFigurePaths figure = figure_paths(options);
+  if (!options.no_figure) {
+    for (const auto& path : {figure.svg, figure.png}) {
+      if (path == options.out)
+        throw UsageError(fmt::format("--figure {}: is --out", path.string()));
+      check_output(path, inputs);
+    }
+  }
   if (options.threads < 0) throw UsageError("--threads: 0 (one per core) or more");
 
   Session session(prepare_model(model), TwinOptions{.sample_rate = plan.sample_rate},
@@ -82,6 +100,11 @@ int run(const PlanOptions& options) {
       planning::run_plan(plan, session, options.threads, interruption());
   const auto rows = planning::compare(plan, session.header(), result, session.patient().sex);
   planning::write_plan_file(options.out, plan, session.header(), result, rows);
+  if (!options.no_figure) {
+    write_plan_figure(
+        figure, plan, session.header(), result,
+        fmt::format("{}: patient {}", options.plan.filename().string(), session.patient().id));
+  }
 
   fmt::print("Plan {} for patient {}: baseline {:g} s, then {} branches.\n",
              options.plan.filename().string(), session.patient().id, plan.baseline_duration,
@@ -94,7 +117,12 @@ int run(const PlanOptions& options) {
     fmt::print(stderr, "physiotwin: branch {}: {}\n", plan.branches[b].name,
                result.branches[b].error);
   }
-  fmt::print("\nWrote {}.\n", options.out.string());
+  if (options.no_figure) {
+    fmt::print("\nWrote {}.\n", options.out.string());
+  } else {
+    fmt::print("\nWrote {}, {} and {}.\n", options.out.string(), figure.png.string(),
+               figure.svg.string());
+  }
   return failed ? exit_members_failed : exit_ok;
 }
 
@@ -112,6 +140,12 @@ Command add_plan_command(CLI::App& tool) {
                    "the HDF5 file to write (default plan.h5); a new name or a regular file, never "
                    "an input")
       ->type_name("FILE.h5");
+  command
+      ->add_option("--figure", options->figure,
+                   "the figure's files: FIGURE.png and FIGURE.svg (default: --out's name with "
+                   ".png and .svg)")
+      ->type_name("FIGURE");
+  command->add_flag("--no-figure", options->no_figure, "draw no figure");
   command
       ->add_option("--threads", options->threads,
                    "branches run at once (default 0: one per core); results do not depend on it")

@@ -106,7 +106,12 @@ with h5py.File(TMP / "as.h5") as f, h5py.File(TMP / "straight.h5") as s:
           "the file's layout")
     check(list(f["branches/tavr/actions/action"].asstr()[()]) == ["set", "set"],
           "TAVR is applied as the valve's new areas")
-r1 = plan(PLANS / "aortic_stenosis_tavr.json", "as1.h5", "--threads", "1")
+# The figure: a PNG and an SVG beside the file, drawn whole; none with --no-figure.
+png, svg = TMP / "as.png", TMP / "as.svg"
+check(png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20000 and
+      b"<svg" in svg.read_bytes()[:400], "the figure as PNG and SVG beside the file")
+r1 = plan(PLANS / "aortic_stenosis_tavr.json", "as1.h5", "--threads", "1", "--no-figure")
+check(not (TMP / "as1.png").exists() and not (TMP / "as1.svg").exists(), "--no-figure draws none")
 check(r1.returncode == 0 and comparison(TMP / "as1.h5")[0] == values, "1 and 2 threads give the same comparison")
 
 # ---- severe mitral regurgitation, then repair -----------------------------------------------------
