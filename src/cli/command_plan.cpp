@@ -76,9 +76,13 @@ int run(const PlanOptions& options) {
   check_output(options.out, inputs);
   const PlanFigurePaths figure = figure_paths(options);
   if (!options.no_figure) {
+    // By where they lead, not by spelling (./x.svg and x.svg are one file).
+    auto where = [](const std::filesystem::path& p) {
+      return std::filesystem::weakly_canonical(std::filesystem::absolute(p)).lexically_normal();
+    };
     for (const auto& path : {figure.svg, figure.png}) {
-      if (path == options.out)
-        throw UsageError(fmt::format("--figure {}: is --out", path.string()));
+      if (where(path) == where(options.out))
+        throw UsageError(fmt::format("--figure: {} would be the file --out names", path.string()));
       check_output(path, inputs);
     }
   }
@@ -92,6 +96,14 @@ int run(const PlanOptions& options) {
     for (const planning::Branch& b : plan.branches) seconds += b.duration;
     const double samples = std::floor(seconds * plan.sample_rate) + 1.0;
     const std::size_t columns = session.twin().signals().size() + 1;
+    // Every branch is held in memory until the file is written (docs/planning.md).
+    constexpr double max_memory_bytes = 8e9;
+    if (samples * double(columns) * 8.0 > max_memory_bytes) {
+      throw UsageError(fmt::format(
+          "{}: {:.3g} GB of samples to hold in memory, more than {:g} GB: shorten the branches or "
+          "lower sample_rate",
+          options.plan.string(), samples * double(columns) * 8.0 / 1e9, max_memory_bytes / 1e9));
+    }
     io::check_output_space(options.out,
                            static_cast<std::uintmax_t>(samples * double(columns) * 8.0),
                            fmt::format("{:.4g} samples of {} signals", samples, columns - 1));

@@ -62,7 +62,7 @@ void parse_from(const std::string& text, RunNumbers& n) {
   n.from_file = text;
 }
 
-RunNumbers check_run(const RunOptions& o, bool duration_given) {
+RunNumbers check_run(const RunOptions& o, bool duration_given, bool flush_interval_given) {
   check_model_options(o.model);
   RunNumbers n;
   n.duration_given = duration_given;
@@ -89,12 +89,15 @@ RunNumbers check_run(const RunOptions& o, bool duration_given) {
     n.snapshot_times.push_back(t);
   }
   std::sort(n.snapshot_times.begin(), n.snapshot_times.end());
+  if (std::adjacent_find(n.snapshot_times.begin(), n.snapshot_times.end()) !=
+      n.snapshot_times.end())
+    throw UsageError("--snapshot-at: a time given twice");
   n.flush_interval = parse_number(o.flush_interval, "--flush-interval");
   if (!(n.flush_interval >= 0.01) || n.flush_interval > 3600.0) {
     throw UsageError(fmt::format("--flush-interval {:g}: allowed range [0.01, 3600] s of wall time",
                                  n.flush_interval));
   }
-  if (o.flush_interval != "0.25" && !o.live) {
+  if (flush_interval_given && !o.live) {
     throw UsageError("--flush-interval without --live: only a live file is flushed as it grows");
   }
   if (!o.pace.empty()) {
@@ -355,18 +358,20 @@ Command add_run_command(CLI::App& tool) {
   command->add_flag("--live", options->live,
                     "write a live file that readers follow while it grows (HDF5 SWMR; "
                     "docs/hdf5-format.md, \"Live files\"); it says complete = 1 once whole");
-  command
-      ->add_option("--flush-interval", options->flush_interval,
-                   "with --live: wall-clock seconds between flushes, how far behind the run a "
-                   "reader is (default 0.25)")
-      ->type_name("S");
+  CLI::Option* flush_interval =
+      command
+          ->add_option("--flush-interval", options->flush_interval,
+                       "with --live: wall-clock seconds between flushes, how far behind the run a "
+                       "reader is (default 0.25)")
+          ->type_name("S");
   command
       ->add_option("--pace", options->pace,
                    "at most this many simulated seconds per wall-clock second (1: real time, "
                    "for a live viewer; default: as fast as it computes)")
       ->type_name("X");
-  return {command, [options, duration] {
-            return run(*options, check_run(*options, duration->count() > 0));
+  return {command, [options, duration, flush_interval] {
+            return run(*options,
+                       check_run(*options, duration->count() > 0, flush_interval->count() > 0));
           }};
 }
 

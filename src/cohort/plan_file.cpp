@@ -136,6 +136,10 @@ void check_name(const JsonView& node, const std::string& name) {
                     return std::isalnum(c) != 0 || c == '_' || c == '-';
                   });
   if (!ok) node.fail("a branch's name is 1 to 64 letters, digits, '_' or '-' (it names a group)");
+  // The comparison table's other columns (pt.compare()).
+  for (const char* reserved : {"baseline", "unit", "threshold", "normal_low", "normal_high"}) {
+    if (name == reserved) node.fail(fmt::format("\"{}\" names a column of the comparison", name));
+  }
 }
 
 double read_duration(const JsonView& node) {

@@ -103,8 +103,11 @@ PlanRun run_plan(const Plan& plan, Session& session, int threads, CancellationFl
       } catch (const SolverError& e) {  // the branch's own failure: reported with the others
         out.error = e.what();
       }
-      for (const Outcome& o : plan.outcomes)
-        out.outcomes.push_back(measure(o.summary, header, out.record));
+      // A branch that failed is not measured: its partial record could look like a target met.
+      for (const Outcome& o : plan.outcomes) {
+        out.outcomes.push_back(out.error.empty() ? measure(o.summary, header, out.record)
+                                                 : std::numeric_limits<double>::quiet_NaN());
+      }
     } catch (...) {  // nothing may leave an OpenMP region: kept, rethrown below
       const std::lock_guard<std::mutex> lock(errors);
       if (!first_error) first_error = std::current_exception();

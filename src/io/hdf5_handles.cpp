@@ -40,12 +40,14 @@ void silence_hdf5_errors() {
 }
 
 Handle create_new_file(const std::filesystem::path& temporary, const std::filesystem::path& output,
-                       H5F_libver_t oldest, H5F_libver_t newest) {
+                       H5F_libver_t oldest, H5F_libver_t newest, bool compact_root_attributes) {
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "H5Pcreate");
   check(H5Pset_libver_bounds(fapl, oldest, newest), "H5Pset_libver_bounds");
   // The root group is created with the file: switch off its timestamps here too.
   Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "H5Pcreate");
   check(H5Pset_obj_track_times(fcpl, false), "H5Pset_obj_track_times");
+  if (compact_root_attributes)
+    check(H5Pset_attr_phase_change(fcpl, 64, 0), "H5Pset_attr_phase_change");
   const hid_t id = H5Fcreate(temporary.c_str(), H5F_ACC_EXCL, fcpl, fapl);
   if (id < 0) {
     throw IoError(fmt::format(

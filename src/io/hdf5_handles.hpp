@@ -45,8 +45,12 @@ Handle open_physiotwin_file(const std::filesystem::path& path);
 /// Creates the HDF5 file `temporary`, which must not exist (H5F_ACC_EXCL: nothing that was there
 /// is ever replaced), its objects without timestamps, in the earliest format each object
 /// allows between `oldest` and `newest`. IoError naming `output`, the file it will become.
+/// `compact_root_attributes`: the root keeps up to 64 attributes in its object header rather
+/// than in dense storage (a live file, whose `complete` is rewritten under SWMR: a header message
+/// SWMR flushes in order, not a fractal heap; 1.10 headers only, which jsfive cannot read).
 Handle create_new_file(const std::filesystem::path& temporary, const std::filesystem::path& output,
-                       H5F_libver_t oldest, H5F_libver_t newest);
+                       H5F_libver_t oldest, H5F_libver_t newest,
+                       bool compact_root_attributes = false);
 
 /// Throws IoError with `what` if status is negative.
 void check(herr_t status, const std::string& what);

@@ -25,6 +25,12 @@ using detail::Handle;
 using detail::SeriesGroup;
 
 namespace {
+/// Samples per chunk of a live file's series: its chunks are uncompressed and allocated whole,
+/// so 4,096 (a file written whole) would make a short live file five times its content.
+constexpr hsize_t live_chunk_samples = 1024;
+}  // namespace
+
+namespace {
 
 /// Events or samples not yet in the file: their times and, per series, their values.
 struct PendingSeries {
@@ -66,7 +72,7 @@ struct Hdf5LiveRecorder::Impl {
   bool committed = false;
 
   void flush_if_due() {
-    if (pending_samples.times.size() >= detail::timeseries_chunk_samples ||
+    if (pending_samples.times.size() >= live_chunk_samples ||
         std::chrono::steady_clock::now() - last_flush >= options.flush_interval) {
       flush();
     }
@@ -109,8 +115,8 @@ Hdf5LiveRecorder::Hdf5LiveRecorder(std::filesystem::path path, LiveFileOptions o
   s.temporary_path = temporary_name_for(s.final_path);
   s.registered.emplace(s.temporary_path);
   // SWMR needs the 1.10 format (its chunk indices and object-header flush dependencies).
-  s.file =
-      detail::create_new_file(s.temporary_path, s.final_path, H5F_LIBVER_V110, H5F_LIBVER_V110);
+  s.file = detail::create_new_file(s.temporary_path, s.final_path, H5F_LIBVER_V110, H5F_LIBVER_V110,
+                                   /*compact_root_attributes=*/true);
 }
 
 Hdf5LiveRecorder::~Hdf5LiveRecorder() {
@@ -140,7 +146,7 @@ void Hdf5LiveRecorder::begin(const RunHeader& header) {
   detail::write_int_attribute(root, detail::complete_attribute, 0);
   detail::write_parameters_and_topology(root, model);
   s.timeseries = detail::create_timeseries(
-      root, model, detail::timeseries_chunk_samples,
+      root, model, live_chunk_samples,
       {.compressed = false, .single_precision = s.options.single_precision_signals});
   s.pending_samples.values.assign(s.timeseries.series.size(), {});
   s.beats = detail::create_metric_group(root, "beats", detail::beat_time_description,

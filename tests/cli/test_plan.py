@@ -112,6 +112,9 @@ check(png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 2000
       b"<svg" in svg.read_bytes()[:400], "the figure as PNG and SVG beside the file")
 r1 = plan(PLANS / "aortic_stenosis_tavr.json", "as1.h5", "--threads", "1", "--no-figure")
 check(not (TMP / "as1.png").exists() and not (TMP / "as1.svg").exists(), "--no-figure draws none")
+r = plan(PLANS / "aortic_stenosis_tavr.json", "./same.svg", "--figure", "same")
+check(r.returncode == 2 and "would be the file --out names" in r.stderr and not (TMP / "same.svg").exists(),
+      f"a figure over the plan's own file is refused: {r.stderr}")
 check(r1.returncode == 0 and comparison(TMP / "as1.h5")[0] == values, "1 and 2 threads give the same comparison")
 
 # ---- severe mitral regurgitation, then repair -----------------------------------------------------
@@ -142,13 +145,14 @@ check(wedge["surgical_repair"] < wedge["edge_to_edge"] < wedge["baseline"], "a r
 good = json.loads((PLANS / "aortic_stenosis_tavr.json").read_text())
 
 
-def refused(name, change, said):
+def refused(name, change, said, never=None):
     document = json.loads(json.dumps(good))
     change(document)
     path = TMP / f"{name}.json"
     path.write_text(json.dumps(document))
     r = plan(path, f"{name}.h5")
-    check(r.returncode == 2 and said in r.stderr and not (TMP / f"{name}.h5").exists(),
+    check(r.returncode == 2 and said in r.stderr and not (TMP / f"{name}.h5").exists()
+          and (never is None or never not in r.stderr),
           f"{name}: exit {r.returncode}, expected the message '{said}', got: {r.stderr.strip()}")
 
 
@@ -160,7 +164,9 @@ refused("before_baseline_ends", lambda d: d["branches"][1]["interventions"][0].u
 refused("unknown_metric", lambda d: d["outcomes"][0].update(metric="aortic_gradient"),
         "outcomes[0]: metric: model adult_circulation has no beat or breath metric \"aortic_gradient\"")
 refused("no_patient", lambda d: d.update(patient="nobody.json"),
-        "patient: the patient file does not exist")  # never its name: records are named after patients
+        "patient: the patient file does not exist", never="nobody")  # records are named after patients
+refused("reserved_name", lambda d: d["branches"][2].update(name="baseline"),
+        "branches[2].name: \"baseline\" names a column of the comparison")
 refused("area_out_of_range",
         lambda d: d["branches"][1]["interventions"][0].update(effective_orifice_area=40),
         "aortic_valve.max_area = 40 cm2 is outside the allowed range")

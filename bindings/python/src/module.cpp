@@ -243,8 +243,8 @@ py::dict measurements_dict(const Patient& p) {
 PYBIND11_MODULE(_physiotwin, m) {
   m.doc() = "The compiled core of physiotwin (see the physiotwin package for the API).";
   m.attr("__version__") = library_version;
-  // Twins and cohorts saved from Python compress their chunks 2.4x faster (io/hdf5.hpp).
-  io::keep_freed_memory_for_compression();
+  // Not io::keep_freed_memory_for_compression(): mallopt would change the allocator for the
+  // whole interpreter (numpy included) on import; docs/python.md says how to ask for it.
 
   static py::exception<SolverError> solver_error(m, "SolverError", PyExc_RuntimeError);
   py::register_exception_translator([](std::exception_ptr p) {

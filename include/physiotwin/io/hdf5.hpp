@@ -58,8 +58,9 @@ class Hdf5Recorder final : public Recorder {
 /// HDF5's gzip filter sets up zlib's state (about 260 kB) for every chunk it compresses, and
 /// glibc's default trim threshold returned it each time, so that the next chunk faulted it in
 /// again: on a 600 s run, 2.1 s of system time, more than the simulation took (docs/performance.md,
-/// "Files"). Process-wide (mallopt): the physiotwin tool and the Python module call it, as they
-/// own their process; an engine writing files may call it too. Without glibc it does nothing.
+/// "Files"). Process-wide (mallopt; it also fixes glibc's mmap threshold): the physiotwin tool
+/// calls it, as it owns its process; a host program (Python, an engine) decides for itself.
+/// Without glibc it does nothing.
 void keep_freed_memory_for_compression() noexcept;
 
 /// What `physiotwin info` prints: the contents of a file, read back.

@@ -15,8 +15,8 @@ namespace physiotwin::io {
 
 struct LiveFileOptions {
   /// Wall-clock time between flushes: how far behind the run a reader is, at most (plus the
-  /// length of one call to Twin::advance()). Shorter costs more writing: each flush compresses
-  /// and rewrites the last, partly filled chunk of every signal.
+  /// length of one call to Twin::advance()). Shorter costs more writing: each flush writes the
+  /// new part of every signal's last chunk and the file's metadata.
   std::chrono::duration<double> flush_interval{0.25};
   /// The simulated times at which snapshot() will be called: a live file's objects are all
   /// created before it goes live (SWMR cannot add one later), so each snapshot's dataset is
