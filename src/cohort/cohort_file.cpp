@@ -32,16 +32,6 @@ std::string member_group_name(std::size_t index) {
 }
 
 /// A small one-dimensional dataset of doubles, contiguous (a member's inputs and summary).
-void write_doubles(hid_t parent, const std::string& name, const std::vector<double>& values) {
-  const hsize_t count = values.size();
-  Handle space(H5Screate_simple(1, &count, nullptr), H5Sclose, "H5Screate_simple");
-  Handle dcpl = h5::untimed_object_properties(H5P_DATASET_CREATE);
-  Handle d(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
-           H5Dclose, ("creating dataset " + name).c_str());
-  if (!values.empty())
-    check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
-          "H5Dwrite " + name);
-}
 
 /// "3 x age outside 18-90 years; 1 x ..." (empty: none rejected).
 std::string rejected_text(const std::map<std::string, std::size_t>& rejected) {
@@ -183,8 +173,8 @@ struct CohortFileWriter::Impl {
       h5::write_string_array(table, "unit", units);
       h5::write_string_array(table, "description", descriptions);
       h5::write_string_array(table, "source", sources);
-      write_doubles(table, "min", min);
-      write_doubles(table, "max", max);
+      h5::write_double_array(table, "min", min);
+      h5::write_double_array(table, "max", max);
     }
     const RunHeader header = RunHeader::of(plan->model, plan->twin_options.sample_rate);
     write_metric_table("beat_metrics", header.beat_metrics);
@@ -210,10 +200,10 @@ struct CohortFileWriter::Impl {
                            const std::vector<double>& times,
                            const std::vector<std::vector<double>>& events) {
     Handle group = h5::create_group(parent, name);
-    write_doubles(group, "time", times);
+    h5::write_double_array(group, "time", times);
     const auto columns = h5::columns_of(events, metrics.size());
     for (std::size_t m = 0; m < metrics.size(); ++m)
-      write_doubles(group, metrics[m].name, columns[m]);
+      h5::write_double_array(group, metrics[m].name, columns[m]);
   }
 
   void write_member(hid_t group, const MemberResult& r) {
@@ -226,7 +216,7 @@ struct CohortFileWriter::Impl {
             "H5Lcreate_hard model");
       std::vector<double> values;
       for (const Parameter& p : header.model.parameters.all()) values.push_back(p.value);
-      write_doubles(group, "parameters", values);
+      h5::write_double_array(group, "parameters", values);
       if (plan->description.outputs.beats)
         write_events(group, "beats", header.beat_metrics, r.record.beat_times, r.record.beats);
       if (plan->description.outputs.breaths && !header.breath_metrics.empty())
@@ -234,7 +224,7 @@ struct CohortFileWriter::Impl {
                      r.record.breaths);
       if (!r.action_names.empty()) {
         Handle actions = h5::create_group(group, "actions");
-        write_doubles(actions, "time", r.record.action_times);
+        h5::write_double_array(actions, "time", r.record.action_times);
         h5::write_string_array(actions, "action", r.action_names);
         h5::write_string_array(actions, "details", r.action_details);
       }
@@ -255,8 +245,8 @@ struct CohortFileWriter::Impl {
     h5::write_string_attribute(group, "status", status_name(r.status));
     h5::write_string_attribute(group, "error", r.error);
     h5::write_double_attribute(group, "simulated_seconds", r.simulated);
-    write_doubles(group, "inputs", r.inputs);
-    write_doubles(group, "summary", r.summary);
+    h5::write_double_array(group, "inputs", r.inputs);
+    h5::write_double_array(group, "summary", r.summary);
   }
 
   SummaryRow read_row(std::size_t index) {
@@ -359,7 +349,7 @@ struct CohortFileWriter::Impl {
       messages.push_back(r.error);
     }
     Handle failures = h5::create_group(file, "failures");
-    write_doubles(failures, "member", failed_members);
+    h5::write_double_array(failures, "member", failed_members);
     h5::write_string_array(failures, "message", messages);
     h5::write_int_attribute(file, "ok_count", ok);
     h5::write_int_attribute(file, "failed_count", (long long)rows.size() - ok);
@@ -438,7 +428,7 @@ void CohortFileWriter::write_sensitivity(const std::vector<SensitivityRow>& rows
   auto column = [&](const char* name, auto value) {
     std::vector<double> values;
     for (const SensitivityRow& r : rows) values.push_back(value(r));
-    write_doubles(group, name, values);
+    h5::write_double_array(group, name, values);
   };
   if (s.plan->saltelli) {
     column("first_order", [](const SensitivityRow& r) { return r.sobol.first; });

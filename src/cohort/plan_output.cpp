@@ -22,11 +22,6 @@ using h5::Handle;
 
 namespace {
 
-void write_doubles(hid_t group, const std::string& name, const std::vector<double>& values) {
-  Handle d = h5::create_series(group, name, std::max<hsize_t>(1, values.size()));
-  h5::append_to_series(d, values);
-}
-
 /// /comparison: one row per outcome, one column per branch (docs/planning.md, "The file").
 void write_comparison(hid_t file, const Plan& plan, const std::vector<ComparisonRow>& rows) {
   Handle group = h5::create_group(file, "comparison");
@@ -56,13 +51,13 @@ void write_comparison(hid_t file, const Plan& plan, const std::vector<Comparison
   h5::write_string_array(group, "metric", metrics);
   h5::write_string_array(group, "statistic", statistics);
   h5::write_string_array(group, "unit", units);
-  write_doubles(group, "window_from", from);
-  write_doubles(group, "window_to", to);
+  h5::write_double_array(group, "window_from", from);
+  h5::write_double_array(group, "window_to", to);
   h5::write_string_array(group, "threshold", thresholds);
   h5::write_string_array(group, "threshold_source", sources);
-  write_doubles(group, "baseline", baseline);
-  write_doubles(group, "normal_low", normal_low);
-  write_doubles(group, "normal_high", normal_high);
+  h5::write_double_array(group, "baseline", baseline);
+  h5::write_double_array(group, "normal_low", normal_low);
+  h5::write_double_array(group, "normal_high", normal_high);
   h5::write_string_array(group, "normal_source", normal_sources);
   h5::write_string_array(group, "branch", branches);
   // [outcome][branch], and whether each meets its threshold (1, 0; -1: no threshold or no value)

@@ -213,6 +213,17 @@ void append_bytes(hid_t dataset, std::span<const std::uint8_t> values) {
   append_elements(dataset, H5T_NATIVE_UINT8, values.size(), values.data());
 }
 
+void write_double_array(hid_t parent, const std::string& name, const std::vector<double>& values) {
+  const hsize_t count = values.size();
+  Handle space(H5Screate_simple(1, &count, nullptr), H5Sclose, "H5Screate_simple");
+  Handle dcpl = untimed_object_properties(H5P_DATASET_CREATE);
+  Handle d(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+           H5Dclose, ("creating dataset " + name).c_str());
+  if (!values.empty())
+    check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+          "H5Dwrite " + name);
+}
+
 Handle create_scalar(hid_t parent, const std::string& name, double value) {
   Handle space(H5Screate(H5S_SCALAR), H5Sclose, "H5Screate");
   Handle dcpl = untimed_object_properties(H5P_DATASET_CREATE);

@@ -97,6 +97,8 @@ struct SeriesStorage {
 Handle create_series(hid_t parent, const std::string& name, hsize_t chunk,
                      SeriesStorage storage = {});
 void append_to_series(hid_t dataset, std::span<const double> values);
+/// A one-dimensional, contiguous dataset of doubles written whole (a table's column).
+void write_double_array(hid_t parent, const std::string& name, const std::vector<double>& values);
 Handle create_scalar(hid_t parent, const std::string& name, double value);
 /// A one-dimensional dataset of variable-length UTF-8 strings (no padding for JavaScript readers
 /// to show).
