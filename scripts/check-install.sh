@@ -6,7 +6,8 @@
 # - a consumer of physiotwin::io (find_package(physiotwin COMPONENTS io)) builds and writes a file;
 # - a consumer of physiotwin::cohort (COMPONENTS cohort) runs a small population into a file;
 # - a C program builds against the C interface through pkg-config and runs (examples/c);
-# - the installed command-line tool finds its models beside itself, from any folder.
+# - the installed command-line tool finds its models beside itself, from any folder, and serves
+#   the installed browser viewer (physiotwin view).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${1:-build/release}"
@@ -62,4 +63,15 @@ echo "-- the installed tool finds its models beside itself"
 (cd "$work" && env -u PHYSIOTWIN_MODELS "$prefix/bin/physiotwin" run --duration 2 --out "$work/tool.h5" > /dev/null)
 "$prefix/bin/physiotwin" info "$work/tool.h5" > "$work/tool.txt"
 grep -q "aorta.pressure" "$work/tool.txt"
+
+echo "-- the installed tool serves the installed viewer (share/physiotwin/viewer)"
+(cd "$work" && env -u PHYSIOTWIN_VIEWER "$prefix/bin/physiotwin" view "$work/tool.h5" > "$work/view.txt" 2>&1) &
+view_pid=$!
+for _ in $(seq 50); do grep -q "http://" "$work/view.txt" 2> /dev/null && break; sleep 0.1; done
+url=$(grep -o 'http://127.0.0.1:[0-9]*/' "$work/view.txt" || true)
+page_ok=0
+[ -n "$url" ] && /usr/bin/python3 -c "import sys, urllib.request; sys.exit(b'physiotwin viewer' not in urllib.request.urlopen(sys.argv[1] + 'index.html').read())" "$url" && page_ok=1
+pkill -INT -P "$view_pid" physiotwin 2> /dev/null || kill -INT "$view_pid" 2> /dev/null || true
+wait "$view_pid" || true
+[ "$page_ok" = 1 ] || { echo "check-install: the installed viewer was not served: $(cat "$work/view.txt")" >&2; exit 1; }
 echo "check-install: ok"

@@ -13,7 +13,8 @@ packages=(
   python3-distributed libopenmpi-dev openmpi-bin
   clang clang-format libclang-rt-14-dev
   mono-mcs mono-runtime
-  libcairo2-dev
+  libcairo2-dev libcpp-httplib-dev
+  chromium
 )
 
 missing=()
@@ -31,15 +32,21 @@ else
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# The JavaScript HDF5 readers the file tests use (tests/js: h5wasm and jsfive, the versions in
-# its lockfile), from npm. Node 20 and npm come with the machine (Debian's npm is not needed).
-js_tests="$(cd "$(dirname "$0")/.." && pwd)/tests/js"
+# The JavaScript packages, from npm, the versions in each lockfile: tests/js (h5wasm and jsfive,
+# the file tests) and bindings/web (the browser viewer: three.js, h5wasm; puppeteer-core drives
+# Debian's chromium in its tests), whose page is then built into bindings/web/dist (docs/viewer.md).
+# Node 20 and npm come with the machine (Debian's npm is not needed).
+repo="$(cd "$(dirname "$0")/.." && pwd)"
 if ! command -v npm > /dev/null; then
-  echo "setup: npm not found: install Node 20 (with npm) for tests/js" >&2
+  echo "setup: npm not found: install Node 20 (with npm) for tests/js and bindings/web" >&2
   exit 1
 fi
-if [ ! -d "$js_tests/node_modules/h5wasm" ] || [ ! -d "$js_tests/node_modules/jsfive" ] ||
-   [ "$js_tests/package-lock.json" -nt "$js_tests/node_modules/.package-lock.json" ]; then
-  echo "setup: npm ci in tests/js (h5wasm, jsfive)"
-  (cd "$js_tests" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+for folder in tests/js bindings/web; do
+  dir="$repo/$folder"
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] ||
+     [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "setup: npm ci in $folder"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
+(cd "$repo/bindings/web" && node scripts/build.mjs)

@@ -37,6 +37,10 @@ struct UsageError : InputError {
 /// "inf", "nan", trailing text) is a UsageError naming `what`.
 double parse_number(const std::string& text, const std::string& what);
 
+/// `relative` from the folder the running tool is in (an installed tool finds its models and
+/// its viewer there: bin/../share/physiotwin/...); empty if the tool's path cannot be read.
+std::filesystem::path beside_tool(const std::filesystem::path& relative);
+
 /// Checks `--out` before anything is computed (io::check_output_file()) and removes the
 /// temporary files an earlier run killed while writing it left behind, saying so on stderr.
 void check_output(const std::filesystem::path& out, std::span<const io::InputFile> inputs);
@@ -54,6 +58,7 @@ Command add_settle_command(CLI::App& tool);
 Command add_cohort_command(CLI::App& tool);
 Command add_sensitivity_command(CLI::App& tool);
 Command add_plan_command(CLI::App& tool);
+Command add_view_command(CLI::App& tool);
 
 // ---- interruption (SIGINT, SIGTERM) ----
 /// Installs the handlers: a signal sets the flag interruption() returns; the work stops at its

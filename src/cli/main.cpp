@@ -31,7 +31,8 @@ int main(int argc, char** argv) {
       cli::add_run_command(tool),         cli::add_params_command(tool),
       cli::add_info_command(tool),        cli::add_calibrate_command(tool),
       cli::add_settle_command(tool),      cli::add_cohort_command(tool),
-      cli::add_sensitivity_command(tool), cli::add_plan_command(tool)};
+      cli::add_sensitivity_command(tool), cli::add_plan_command(tool),
+      cli::add_view_command(tool)};
   std::string command = "physiotwin";
   try {
     tool.parse(argc, argv);

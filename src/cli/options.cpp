@@ -16,17 +16,22 @@
 
 namespace physiotwin::cli {
 
+std::filesystem::path beside_tool(const std::filesystem::path& relative) {
+  std::error_code error;
+  const auto tool = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) return {};
+  return (tool.parent_path() / relative).lexically_normal();
+}
+
 std::filesystem::path models_directory() {
   if (const char* env = std::getenv("PHYSIOTWIN_MODELS"); env != nullptr && *env != '\0')
     return env;
   // Installed: beside the tool (bin/../share/physiotwin/models), wherever it was installed.
+  const auto installed = beside_tool(PHYSIOTWIN_MODELS_RELATIVE_TO_TOOL);
   std::error_code error;
-  const auto tool = std::filesystem::read_symlink("/proc/self/exe", error);
-  if (!error) {
-    const auto installed =
-        (tool.parent_path() / PHYSIOTWIN_MODELS_RELATIVE_TO_TOOL).lexically_normal();
-    if (std::filesystem::exists(installed / "circulation" / "adult.json", error)) return installed;
-  }
+  if (!installed.empty() &&
+      std::filesystem::exists(installed / "circulation" / "adult.json", error))
+    return installed;
   // In the build tree: the source tree's models.
   return PHYSIOTWIN_SOURCE_MODELS_DIR;
 }

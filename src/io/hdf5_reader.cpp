@@ -30,7 +30,10 @@ std::vector<FileSummary::Dataset> read_group(hid_t file, const char* group_name,
 
 namespace detail {
 
-Handle open_physiotwin_file(const std::filesystem::path& path) {
+namespace {
+
+/// An existing HDF5 file opened to read; IoError saying why not.
+Handle open_hdf5_to_read(const std::filesystem::path& path) {
   detail::silence_hdf5_errors();
   if (!std::filesystem::exists(path)) throw IoError(fmt::format("{}: no such file", path.string()));
   if (H5Fis_hdf5(path.c_str()) <= 0)
@@ -40,7 +43,13 @@ Handle open_physiotwin_file(const std::filesystem::path& path) {
   hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (id < 0) id = H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT);
   if (id < 0) throw IoError(fmt::format("{}: cannot be opened to read", path.string()));
-  Handle file(id, H5Fclose, "H5Fopen");
+  return Handle(id, H5Fclose, "H5Fopen");
+}
+
+}  // namespace
+
+Handle open_physiotwin_file(const std::filesystem::path& path) {
+  Handle file = open_hdf5_to_read(path);
   const std::string format = detail::read_string_attribute(file, "format");
   if (format != hdf5_format_name) {
     throw IoError(
@@ -55,6 +64,19 @@ Handle open_physiotwin_file(const std::filesystem::path& path) {
 }
 
 }  // namespace detail
+
+FileFormat read_file_format(const std::filesystem::path& path) {
+  Handle file = detail::open_hdf5_to_read(path);
+  FileFormat format;
+  format.name = detail::read_string_attribute(file, "format");
+  if (format.name.empty())
+    throw IoError(
+        fmt::format("{}: an HDF5 file without a \"format\" attribute: not one physiotwin "
+                    "wrote",
+                    path.string()));
+  format.version = static_cast<int>(detail::read_int_attribute(file, "format_version", -1));
+  return format;
+}
 
 FileSummary read_summary(const std::filesystem::path& path) {
   Handle file = detail::open_physiotwin_file(path);

@@ -63,6 +63,15 @@ class Hdf5Recorder final : public Recorder {
 /// Without glibc it does nothing.
 void keep_freed_memory_for_compression() noexcept;
 
+/// A file's kind: its root `format` ("physiotwin-hdf5", "physiotwin-plan-result",
+/// "physiotwin-cohort") and `format_version` (-1 when absent) attributes.
+struct FileFormat {
+  std::string name;
+  int version = -1;
+};
+/// IoError when there is no such file, it is not HDF5, or it has no `format` attribute.
+FileFormat read_file_format(const std::filesystem::path& path);
+
 /// What `physiotwin info` prints: the contents of a file, read back.
 struct FileSummary {
   std::map<std::string, std::string> attributes;  ///< root attributes, as text
