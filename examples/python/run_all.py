@@ -15,6 +15,8 @@ expected = {
     "hemorrhage_baroreflex.py": ["hemorrhage_baroreflex.png"],
     "virtual_population_age.py": ["virtual_population_age.png"],
     "sensitivity_pressure_flow.py": ["sensitivity_pressure_flow.png"],
+    "plots_gallery.py": ["plot_wiggers.png", "plot_pv_loops.png", "plot_breathing.png",
+                         "plot_breathing_ventilated.png", "plot_trends.png", "plot_composed.png"],
 }
 # Sizes for CI (a few seconds each): the cohort example with 64 members instead of 500, the
 # sensitivity study with N = 8 base samples (64 runs) instead of 64 (512 runs).

@@ -37,7 +37,7 @@ indices.to_csv(out / "pressure_and_flow_indices.csv", index=False)
 columns = ["output", "input", "total", "total_low", "total_high", "first_order"]
 print(indices[columns].round(2).to_string(index=False))
 
-fig = plots.sensitivity_indices(indices)
+fig = plots.sensitivity_indices(indices).figure
 fig.suptitle(f"Sobol indices, reference adult at rest (N = {spec['sensitivity']['base_samples']},"
              f" {indices.attrs['runs']} runs of {spec['duration']} s)", fontsize=9)
 fig.savefig(out / "sensitivity_pressure_flow.png", dpi=120)

@@ -302,12 +302,12 @@ def test_plots_are_headless_figures(tmp_path, run60):
 
     from physiotwin import plots
 
-    for name, figure in (("pv", plots.pressure_volume_loops(run60)),
-                         ("wiggers", plots.wiggers_diagram(run60)),
-                         ("trends", plots.vital_trends(run60)),
-                         ("breathing", plots.breathing_loops(run60))):
-        assert isinstance(figure, Figure)
-        figure.savefig(tmp_path / f"{name}.png")
+    for name, drawn in (("pv", plots.pressure_volume_loops(run60)),
+                        ("wiggers", plots.wiggers_diagram(run60)),
+                        ("trends", plots.vital_trends(run60)),
+                        ("breathing", plots.breathing_loops(run60))):
+        assert isinstance(drawn.figure, Figure)
+        drawn.savefig(tmp_path / f"{name}.png")
         assert (tmp_path / f"{name}.png").stat().st_size > 1000
     mask = plots.last_beat_window(run60.results(), run60.beats())
     duration = mask.sum() / 100.0
