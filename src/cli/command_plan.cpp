@@ -69,7 +69,6 @@ int run(const PlanOptions& options) {
   ModelOptions model;
   model.model_file = plan.model;
   model.patient_file = plan.patient;
-  model.overrides = plan.overrides;
   check_model_options(model);
   std::vector<io::InputFile> inputs = inputs_of(model);
   inputs.push_back({options.plan, "the plan file"});
@@ -88,26 +87,15 @@ int run(const PlanOptions& options) {
   }
   if (options.threads < 0) throw UsageError("--threads: 0 (one per core) or more");
 
-  Session session(prepare_model(model), TwinOptions{.sample_rate = plan.sample_rate},
-                  plan.overrides);
+  PreparedModel prepared = prepare_model(model);
+  planning::apply_plan_settings(plan, prepared.model);
+  Session session(prepared, TwinOptions{.sample_rate = plan.sample_rate}, plan.overrides);
   planning::check_plan(plan, session.header());
-  {
-    double seconds = plan.baseline_duration;
-    for (const planning::Branch& b : plan.branches) seconds += b.duration;
-    const double samples = std::floor(seconds * plan.sample_rate) + 1.0;
-    const std::size_t columns = session.twin().signals().size() + 1;
-    // Every branch is held in memory until the file is written (docs/planning.md).
-    constexpr double max_memory_bytes = 8e9;
-    if (samples * double(columns) * 8.0 > max_memory_bytes) {
-      throw UsageError(fmt::format(
-          "{}: {:.3g} GB of samples to hold in memory, more than {:g} GB: shorten the branches or "
-          "lower sample_rate",
-          options.plan.string(), samples * double(columns) * 8.0 / 1e9, max_memory_bytes / 1e9));
-    }
-    io::check_output_space(options.out,
-                           static_cast<std::uintmax_t>(samples * double(columns) * 8.0),
-                           fmt::format("{:.4g} samples of {} signals", samples, columns - 1));
-  }
+  const std::size_t signals = session.twin().signals().size();
+  planning::check_plan_memory(plan, signals);
+  io::check_output_space(options.out,
+                         static_cast<std::uintmax_t>(planning::plan_memory_bytes(plan, signals)),
+                         fmt::format("the plan's {} signals", signals));
   const planning::PlanRun result =
       planning::run_plan(plan, session, options.threads, interruption());
   const auto rows = planning::compare(plan, session.header(), result, session.patient().sex);

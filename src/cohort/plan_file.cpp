@@ -196,6 +196,7 @@ Plan load_plan(const std::filesystem::path& file) {
     const JsonView set = root["set"];
     for (const std::string& name : set.member_names()) {
       plan.overrides.push_back(fmt::format("{}={}", name, set[name].number()));
+      plan.settings.emplace_back(name, set[name].number());
     }
   }
   if (root.has("sample_rate")) {
@@ -276,6 +277,33 @@ Plan load_plan(const std::filesystem::path& file) {
     plan.outcomes.push_back(std::move(outcome));
   }
   return plan;
+}
+
+void apply_plan_settings(const Plan& plan, BodyModel& model) {
+  for (const auto& [name, value] : plan.settings) {
+    try {
+      model.set_parameter(name, value);
+    } catch (const InputError& e) {
+      throw InputError(fmt::format("{}: set.{}: {}", plan.file.string(), name, e.what()));
+    }
+  }
+}
+
+double plan_memory_bytes(const Plan& plan, std::size_t signals) {
+  double seconds = plan.baseline_duration;
+  for (const Branch& b : plan.branches) seconds += b.duration;
+  const double samples = std::floor(seconds * plan.sample_rate) + 1.0;
+  return samples * double(signals + 1) * 8.0;
+}
+
+void check_plan_memory(const Plan& plan, std::size_t signals) {
+  const double bytes = plan_memory_bytes(plan, signals);
+  if (bytes > max_plan_memory_bytes) {
+    throw InputError(fmt::format(
+        "{}: {:.3g} GB of samples to hold in memory, more than {:g} GB: shorten the branches or "
+        "lower sample_rate",
+        plan.file.string(), bytes / 1e9, max_plan_memory_bytes / 1e9));
+  }
 }
 
 void check_plan(const Plan& plan, const RunHeader& twin) {

@@ -172,6 +172,10 @@ refused("area_out_of_range",
         "aortic_valve.max_area = 40 cm2 is outside the allowed range")
 refused("window_after_branch", lambda d: d["outcomes"][1].update(window=[180, 400]),
         "outcomes[1]: window: ends at 400 s, after branch \"no_intervention\" does (240 s)")
+refused("unknown_setting", lambda d: d["set"].update({"aortic_valve.area": 0.7}),
+        "set.aortic_valve.area: ")
+refused("setting_out_of_range", lambda d: d["set"].update({"aortic_valve.max_area": 40}),
+        "set.aortic_valve.max_area: ")
 refused("duplicate_branch", lambda d: d["branches"][2].update(name="tavr"),
         "branches[2].name: a second branch named \"tavr\"")
 

@@ -19,4 +19,7 @@ namespace physiotwin::python {
 /// Adds run_cohort() and cohort_threads().
 void bind_cohort(pybind11::module_& m);
 
+/// Adds run_plan_file().
+void bind_plan(pybind11::module_& m);
+
 }  // namespace physiotwin::python

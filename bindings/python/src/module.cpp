@@ -316,6 +316,7 @@ PYBIND11_MODULE(_physiotwin, m) {
       });
 
   python::bind_cohort(m);
+  python::bind_plan(m);
 
   m.def("read_patient", &read_patient_input, py::arg("path"), py::arg("as_of") = std::nullopt,
         "Reads a patient file or a FHIR R4 health record.");

@@ -10,11 +10,13 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "physiotwin/actions/action.hpp"
 #include "physiotwin/cohort/cohort_description.hpp"
 #include "physiotwin/io/run_header.hpp"
+#include "physiotwin/model/body_model.hpp"
 
 namespace physiotwin::planning {
 
@@ -59,8 +61,9 @@ struct Plan {
   std::filesystem::path model;         ///< empty: the default model
   std::filesystem::path patient;       ///< a patient file, FHIR record or twin file; empty: none
   std::vector<std::string> overrides;  ///< "NAME=VALUE", as `--set` (the patient's condition)
-  double sample_rate = 100.0;          ///< Hz, of every branch's time series
-  double baseline_duration = 0.0;      ///< s
+  std::vector<std::pair<std::string, double>> settings;  ///< the same, as read (name, value)
+  double sample_rate = 100.0;                            ///< Hz, of every branch's time series
+  double baseline_duration = 0.0;                        ///< s
   std::vector<Action> baseline_actions;
   std::vector<Branch> branches;
   std::vector<Outcome> outcomes;
@@ -70,6 +73,18 @@ struct Plan {
 /// are checked against the model later (check_plan_actions()). InputError naming the file and
 /// JSON path ("plan.json: branches[1].interventions[0].time: ...").
 [[nodiscard]] Plan load_plan(const std::filesystem::path& file);
+
+/// Applies the plan's `set` (the patient's condition) to its personalised model; InputError
+/// naming the plan and `set.NAME` for an unknown parameter or a value out of its range.
+void apply_plan_settings(const Plan& plan, BodyModel& model);
+
+/// Every branch is held in memory until the file is written (docs/planning.md): a plan whose
+/// samples (`signals` series and the time, baseline and branches) exceed this is refused.
+inline constexpr double max_plan_memory_bytes = 8e9;
+/// The bytes of samples a plan holds in memory.
+[[nodiscard]] double plan_memory_bytes(const Plan& plan, std::size_t signals);
+/// InputError naming the plan when plan_memory_bytes() exceeds max_plan_memory_bytes.
+void check_plan_memory(const Plan& plan, std::size_t signals);
 
 /// Checks the plan against the personalised twin before anything is simulated: every action
 /// against its model (parameters, ranges, sites, blood taken in sum, baseline and branch as one
