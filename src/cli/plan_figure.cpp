@@ -12,6 +12,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <system_error>
 
@@ -35,6 +36,14 @@ constexpr std::array<Colour, 8> branch_colours{{{0.00, 0.45, 0.70},
                                                 {0.90, 0.62, 0.00},
                                                 {0.94, 0.89, 0.26},
                                                 {0.00, 0.00, 0.00}}};
+
+/// A branch's colour: the palette's, a shade darker at each round past its eighth, so that no
+/// two of a plan's branches (up to planning::max_branches) look alike.
+Colour branch_colour(std::size_t branch) {
+  const Colour base = branch_colours[branch % branch_colours.size()];
+  const double shade = std::pow(0.65, double(branch / branch_colours.size()));
+  return {base.r * shade, base.g * shade, base.b * shade};
+}
 
 constexpr double width = 1400.0, height = 900.0;
 
@@ -274,22 +283,27 @@ void draw(cairo_t* cr, const planning::Plan& plan, const RunHeader& header,
   };
   add(run.baseline, baseline_colour);
   for (std::size_t b = 0; b < plan.branches.size(); ++b)
-    add(run.branches[b].record, branch_colours[b % branch_colours.size()]);
+    add(run.branches[b].record, branch_colour(b));
   for (const Panel* p : {&pressures, &pv, &map_panel, &hr}) draw_panel(cr, *p);
 
-  // Legend, top right.
+  // Legend, top right, wrapping onto a second line rather than off the page.
   double y = 34.0, x = 700.0;
   auto entry = [&](const std::string& name, Colour c) {
+    const double entry_width = 40.0 + 8.0 * double(name.size());
+    if (x + entry_width > width - 10.0) {
+      x = 700.0;
+      y += 18.0;
+    }
     cairo_set_source_rgb(cr, c.r, c.g, c.b);
     cairo_rectangle(cr, x, y - 11.0, 22.0, 10.0);
     cairo_fill(cr);
     cairo_set_source_rgb(cr, 0, 0, 0);
     draw_text(cr, name, x + 28.0, y, 14.0);
-    x += 40.0 + 8.0 * double(name.size());
+    x += entry_width;
   };
   entry("baseline", baseline_colour);
   for (std::size_t b = 0; b < plan.branches.size(); ++b)
-    entry(plan.branches[b].name, branch_colours[b % branch_colours.size()]);
+    entry(plan.branches[b].name, branch_colour(b));
 }
 
 void check_cairo(cairo_status_t status, const std::filesystem::path& path) {
@@ -306,27 +320,35 @@ void write_plan_figure(const PlanFigurePaths& paths, const planning::Plan& plan,
                        const std::string& title) {
   const std::filesystem::path svg_temporary = temporary_name_for(paths.svg);
   const std::filesystem::path png_temporary = temporary_name_for(paths.png);
+  // Owned, so that a throw while drawing (out of memory) frees them.
+  using Surface = std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)>;
+  using Context = std::unique_ptr<cairo_t, decltype(&cairo_destroy)>;
   try {
-    cairo_surface_t* svg = cairo_svg_surface_create(svg_temporary.c_str(), width, height);
-    cairo_t* cr = cairo_create(svg);
-    draw(cr, plan, header, run, title);
-    const cairo_status_t drawn = cairo_status(cr);
-    cairo_destroy(cr);
-    cairo_surface_finish(svg);
-    const cairo_status_t written = cairo_surface_status(svg);
-    cairo_surface_destroy(svg);
-    check_cairo(drawn, paths.svg);
-    check_cairo(written, paths.svg);
-
-    cairo_surface_t* png = cairo_image_surface_create(CAIRO_FORMAT_RGB24, int(width), int(height));
-    cr = cairo_create(png);
-    draw(cr, plan, header, run, title);
-    const cairo_status_t painted = cairo_status(cr);
-    cairo_destroy(cr);
-    const cairo_status_t saved = cairo_surface_write_to_png(png, png_temporary.c_str());
-    cairo_surface_destroy(png);
-    check_cairo(painted, paths.png);
-    check_cairo(saved, paths.png);
+    {
+      Surface svg(cairo_svg_surface_create(svg_temporary.c_str(), width, height),
+                  cairo_surface_destroy);
+      cairo_status_t drawn;
+      {
+        Context cr(cairo_create(svg.get()), cairo_destroy);
+        draw(cr.get(), plan, header, run, title);
+        drawn = cairo_status(cr.get());
+      }
+      cairo_surface_finish(svg.get());
+      check_cairo(drawn, paths.svg);
+      check_cairo(cairo_surface_status(svg.get()), paths.svg);
+    }
+    {
+      Surface png(cairo_image_surface_create(CAIRO_FORMAT_RGB24, int(width), int(height)),
+                  cairo_surface_destroy);
+      cairo_status_t painted;
+      {
+        Context cr(cairo_create(png.get()), cairo_destroy);
+        draw(cr.get(), plan, header, run, title);
+        painted = cairo_status(cr.get());
+      }
+      check_cairo(painted, paths.png);
+      check_cairo(cairo_surface_write_to_png(png.get(), png_temporary.c_str()), paths.png);
+    }
     move_into_place(svg_temporary, paths.svg);
     move_into_place(png_temporary, paths.png);
   } catch (...) {
