@@ -6,7 +6,8 @@
 // ?paused=1 (start paused).
 //
 // window.physiotwinViewer exposes the page's state to scripts (the browser tests use it):
-// status ("waiting", "loading", "ready", "error"), message, clock, stage, tracks.
+// status ("waiting", "loading", "ready", "error"), message, clock, stage, tracks, and
+// vrControl(action), what the VR panel's buttons do ("toggle", "slower", "faster", "next").
 import h5wasm from "h5wasm";
 
 import { legendGradient, flowColour, bloodColour, viridisAt, PRESSURE_SCALE_MAX } from "./colours.js";
@@ -144,6 +145,7 @@ function draw(force = false) {
   }
 }
 
+viewer.vrControl = (action) => vrControl(action);
 function vrControl(action) {
   const clock = viewer.clock;
   if (!clock) return;

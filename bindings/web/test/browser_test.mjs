@@ -164,6 +164,30 @@ function differing(a, b) {
   const heartRate = await page.evaluate((t) => window.physiotwinViewer.tracks[0].beatMetric("heart_rate", t), beat.es);
   check(traces.vitals.includes(String(Math.round(heartRate))), `the vitals table shows the file's heart rate (${Math.round(heartRate)} /min)`);
   check((await page.$("#vr-button")) !== null, `"Enter VR" is offered: ${await page.$eval("#vr-button", (b) => b.textContent)}`);
+  // The VR session's seated scale and its panel's controls, without a headset: what the
+  // session's start does, then the buttons' actions, then its end.
+  const vr = await page.evaluate(() => {
+    const viewer = window.physiotwinViewer;
+    const stage = viewer.stage;
+    stage.enterSeatedScale();
+    stage.scene.updateMatrixWorld(true);
+    const heart = stage.figures[0].heartCentre().add(stage.figures[0].group.position).add(stage.content.position);
+    const panel = stage.vrPanel.group.visible;
+    stage.render();
+    viewer.clock.playing = true;
+    viewer.clock.speed = 1;
+    viewer.vrControl("faster");
+    const faster = viewer.clock.speed;
+    viewer.vrControl("toggle");
+    const paused = !viewer.clock.playing;
+    stage.leaveSeatedScale();
+    return { heart: [heart.x, heart.y, heart.z], panel, faster, paused, after: stage.content.position.length() };
+  });
+  check(
+    Math.abs(vr.heart[0]) < 0.01 && Math.abs(vr.heart[1] + 0.2) < 0.01 && Math.abs(vr.heart[2] + 0.55) < 0.01 && vr.panel,
+    `VR, seated: the heart 0.55 m ahead and 0.2 m below the head's start (${vr.heart.map((v) => v.toFixed(2)).join(", ")}), the control panel shown`,
+  );
+  check(vr.faster === 2 && vr.paused && vr.after === 0, `VR panel: faster (1x -> ${vr.faster}x), pause, and leaving VR restores the scene`);
   await showAt(page, beat.es);
   await page.screenshot({ path: path.join(screenshotDir, "viewer_twin.png") });
   check(problems.length === 0, `no console errors, page errors or failed requests (${problems.join("; ") || "none"})`);
