@@ -13,14 +13,9 @@ from pathlib import Path
 import h5py
 import numpy as np
 
+from checks import check, finish  # tests/cli/checks.py
+
 CLI, MODELS, PAGE = (Path(p).resolve() for p in sys.argv[1:4])
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("FAIL:", message)
 
 
 # ---- the docs' table is the model files' -----------------------------------------------------
@@ -89,5 +84,4 @@ with tempfile.TemporaryDirectory() as folder:
     check(run.returncode == 2 and "compartments[1].anatomy.fma" in run.stderr and "FMA:" in run.stderr,
           f"a malformed FMA id: exit {run.returncode}, {run.stderr}")
 
-print(f"{len(failures)} failure(s)")
-sys.exit(1 if failures else 0)
+finish()

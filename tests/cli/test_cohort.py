@@ -28,17 +28,12 @@ import h5py
 import numpy as np
 import pandas as pd
 
+from checks import check, finish  # tests/cli/checks.py
+
 CLI, MODELS, DATA = (Path(p).resolve() for p in sys.argv[1:4])
 WITH_MPI = len(sys.argv) > 4 and sys.argv[4] == "mpi" and shutil.which("mpirun") is not None
 TMP = Path(tempfile.mkdtemp(prefix="cohort-test-"))
 ENV = dict(os.environ, PHYSIOTWIN_RECORD_CODES=str(TMP / "record-codes.tsv"))
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("FAIL:", message)
 
 
 def run(*args, **kwargs):
@@ -269,5 +264,4 @@ check(r.returncode == 2 and "not a regular file" in r.stderr and
       (TMP / ".fifo.h5.partial").is_fifo(), f"a fifo in the partial file's place: {r.stderr}")
 
 shutil.rmtree(TMP)
-print(f"{len(failures)} failure(s)")
-sys.exit(1 if failures else 0)
+finish()

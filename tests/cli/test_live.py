@@ -24,16 +24,11 @@ from pathlib import Path
 import h5py
 import numpy as np
 
+from checks import check, failures, finish  # tests/cli/checks.py
+
 CLI, MODELS, FOLLOWER = (Path(p).resolve() for p in sys.argv[1:4])
 TMP = Path(tempfile.mkdtemp(prefix="live-test-"))
 ENV = dict(os.environ, SOURCE_DATE_EPOCH="1764806400")  # `created` fixed too
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("FAIL:", message)
 
 
 def run(*args, **kwargs):
@@ -159,5 +154,4 @@ if not failures:
     for path in TMP.iterdir():
         path.unlink()
     TMP.rmdir()
-print(f"{len(failures)} failure(s)")
-sys.exit(1 if failures else 0)
+finish()

@@ -21,15 +21,10 @@ from pathlib import Path
 import h5py
 import numpy as np
 
+from checks import check, failures, finish  # tests/cli/checks.py
+
 CLI, PLANS = (Path(p).resolve() for p in sys.argv[1:3])
 TMP = Path(tempfile.mkdtemp(prefix="plan-test-"))
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("FAIL:", message)
 
 
 def plan(path, out, *options):
@@ -183,5 +178,4 @@ if not failures:
     for path in TMP.iterdir():
         path.unlink()
     TMP.rmdir()
-print(f"{len(failures)} failure(s)")
-sys.exit(1 if failures else 0)
+finish()

@@ -22,15 +22,10 @@ from pathlib import Path
 
 import h5py
 
+from checks import check, finish  # tests/cli/checks.py
+
 CLI, VIEWER = (Path(p).resolve() for p in sys.argv[1:3])
 TMP = Path(tempfile.mkdtemp(prefix="view-test-"))
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("FAIL:", message)
 
 
 def get(url):
@@ -98,6 +93,4 @@ for arguments, words in cases:
     check(result.returncode == 2 and words in first and result.stdout == "",
           f"{' '.join(arguments[2:]) or arguments[1]}: exit {result.returncode}, {first!r}")
 
-if failures:
-    sys.exit(f"{len(failures)} check(s) failed")
-print("view: all checks passed")
+finish()
