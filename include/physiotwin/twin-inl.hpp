@@ -218,9 +218,20 @@ PHYSIOTWIN_TWIN_INLINE void Twin::apply_action(const Action& a) {
                               now_.time + a.volume / a.rate * 60.0});
       break;
     }
-    case ActionKind::set_parameter:
+    case ActionKind::set_parameter: {
+      // Activation curves run on the beat's phase, the ventricles' from onset x rate into it: a
+      // new heart rate (or onset) moves that point, and the ventricles would jump to another
+      // part of their cycle (a step from 72 to 110 /min in early systole cut the contraction
+      // short: a "beat" of 72 ms). The phase moves with it instead, so that the ventricles go
+      // on where they were; the atria, earlier in their cycle, take the jump (a fraction of
+      // their relaxation or diastole, where their activation is small).
+      const std::size_t ventricles = now_.ventricular_activation;
+      const double before = m.activation_onset_fraction_in(ventricles, now_.state);
       m.set_parameter(a.parameter, a.value);
+      now_.state[m.phase_state()] +=
+          m.activation_onset_fraction_in(ventricles, now_.state) - before;
       break;
+    }
     case ActionKind::ventilator:
       m.set_ventilator(a.ventilator);
       // A ventilator that connects starts its first inspiration now.

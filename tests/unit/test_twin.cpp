@@ -199,6 +199,37 @@ TEST(Actions, SetChangesAParameterAtItsTime) {
   EXPECT_EQ(twin.model().parameters.value("heart.rate"), 90.0);
 }
 
+// A step of heart rate in early systole (as a pacemaker's new rate): the contraction under way
+// finishes, and every beat around the step lasts a beat at one rate or the other. (The
+// ventricles' activation starts onset x rate into the beat's phase, and the step once moved
+// them to late diastole: a 72 ms "beat" at 833 /min, its contraction cut short.)
+TEST(Actions, AHeartRateStepKeepsTheBeatUnderWayWhole) {
+  test_support::RecordedTwin twin_run(test_support::reference_model());
+  auto& [twin, rec] = twin_run;
+  twin.advance(5.0);
+  // The next beat's onset after 5 s (about 5.95 s), from the last recorded beat and its rate.
+  const double period = 60.0 / rec.beats.back()[twin.beats().find("heart_rate")];
+  double onset = rec.beat_times.back();
+  while (onset <= 5.0) onset += period;
+  Action faster;
+  faster.kind = ActionKind::set_parameter;
+  faster.time = onset + 0.045;  // 45 ms into the contraction
+  faster.parameter = "heart.rate";
+  faster.value = 110.0;
+  twin.schedule(faster);
+  twin.advance(5.0);
+  const std::size_t rate = twin.beats().find("heart_rate");
+  const std::size_t stroke = twin.beats().find("stroke_volume");
+  for (std::size_t b = 0; b < rec.beats.size(); ++b) {
+    if (rec.beat_times[b] < 4.0) continue;
+    // Between the two rates, the baroreflex's answer to the step included (it slows the heart).
+    EXPECT_GT(rec.beats[b][rate], 65.0) << "beat at " << rec.beat_times[b] << " s";
+    EXPECT_LT(rec.beats[b][rate], 115.0) << "beat at " << rec.beat_times[b] << " s";
+    // A whole ejection each beat (the reference adult's stroke volume is about 80 mL).
+    EXPECT_GT(rec.beats[b][stroke], 60.0) << "beat at " << rec.beat_times[b] << " s";
+  }
+}
+
 TEST(Actions, ResultDoesNotDependOnHowTimeIsChunked) {
   Twin whole(test_support::reference_model()), frames(test_support::reference_model());
   for (Twin* t : {&whole, &frames}) t->schedule(hemorrhage(0.5, 600.0, 10.0));  // 0.5 to 1.5 s

@@ -41,6 +41,10 @@ const browser = await puppeteer.launch({
 async function openPage(url) {
   const page = await browser.newPage();
   await page.setViewport({ width: 1400, height: 800 });
+  // Generous: CI runs this beside the sanitizer build's tests on two cores, and SwiftShader
+  // renders on the CPU (a load takes 2-4 s on an idle machine, docs/performance.md).
+  page.setDefaultTimeout(180000);
+  page.setDefaultNavigationTimeout(180000);
   const problems = [];
   page.on("console", (message) => {
     if (message.type() === "error") problems.push(`console error: ${message.text()}`);
@@ -48,9 +52,7 @@ async function openPage(url) {
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("requestfailed", (request) => problems.push(`request failed: ${request.url()}`));
   await page.goto(url, { waitUntil: "load" });
-  await page.waitForFunction(() => window.physiotwinViewer && ["ready", "error"].includes(window.physiotwinViewer.status), {
-    timeout: 60000,
-  });
+  await page.waitForFunction(() => window.physiotwinViewer && ["ready", "error"].includes(window.physiotwinViewer.status));
   return { page, problems };
 }
 
@@ -202,7 +204,7 @@ function differing(a, b) {
   for (const [name, words] of Object.entries(expected)) {
     const input = await page.$("#file-input");
     await input.uploadFile(path.join(badFiles, name));
-    await page.waitForFunction(() => window.physiotwinViewer.status === "error", { timeout: 20000 });
+    await page.waitForFunction(() => window.physiotwinViewer.status === "error");
     const message = await page.$eval("#message", (m) => (m.hidden ? "" : m.textContent));
     check(message.includes(words) && message.includes(name), `${name}: the page says "${message}"`);
     await page.evaluate(() => (window.physiotwinViewer.status = "waiting"));

@@ -291,6 +291,14 @@ class BodyModel : public ModelDescription {
   [[nodiscard]] double activation_onset_fraction(std::size_t a) const noexcept {
     return evaluator_.onset(a) * evaluator_.heart_rate() / 60.0;
   }
+  /// The same in state y, from the parameters as they are now: heart.rate over the
+  /// baroreflex's period ratio in y, as the equations compute it there.
+  [[nodiscard]] double activation_onset_fraction_in(std::size_t a,
+                                                    std::span<const double> y) const {
+    double rate = parameters.value("heart.rate");
+    if (baroreflex) rate /= baroreflex_effects_in(y).period_ratio;
+    return evaluator_.onset(a) * rate / 60.0;
+  }
   [[nodiscard]] double heart_rate() const noexcept { return evaluator_.heart_rate(); }
   /// Pleural pressure, mmHg: the thorax.pressure parameter until a lung model drives it.
   void set_external_pressure(double mmHg) noexcept { evaluator_.set_external_pressure(mmHg); }
