@@ -35,6 +35,13 @@ function showMessage(text) {
   $("message").hidden = false;
 }
 
+/** A message that does not stop the page (the file is shown): dismissed by a click. */
+function showNotice(text) {
+  $("message").textContent = text;
+  $("message").hidden = false;
+  $("message").onclick = () => ($("message").hidden = true);
+}
+
 function setStatus(status, text = "") {
   viewer.status = status;
   viewer.message = text;
@@ -87,6 +94,7 @@ function layout() {
     const chosen = patientLayout(opened, branchSelect.value || parameters.get("branch"));
     ({ tracks, titles, labels, start, end } = chosen);
     if (opened.kind === "plan") branchSelect.value = chosen.branch;
+    if (chosen.notice) showNotice(chosen.notice);
   } else {
     tracks = opened.tracks;
     titles = tracks.map((track) => track.label);
@@ -176,8 +184,8 @@ async function open(bytes, name) {
         ? opened.tracks.map((track) => `<option value="${escapeHtml(track.label)}">After: ${escapeHtml(track.description)}</option>`).join("")
         : "";
     $("branch").value = ""; // the patient view chooses (?branch= or the first with an intervention)
+    setStatus("ready"); // first: layout() may leave a notice in the message box
     layout();
-    setStatus("ready");
   } catch (error) {
     $("description").textContent = "";
     if (error instanceof UnreadableFile) showMessage(error.message);

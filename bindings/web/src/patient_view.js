@@ -68,7 +68,8 @@ export class LoopedTrack {
 }
 
 /**
- * What the patient view shows of an opened file: {tracks, titles, labels (in 3D), start, end}.
+ * What the patient view shows of an opened file: {tracks, titles, labels (in 3D), start, end,
+ * branch, notice (a branch asked for that the plan does not have)}.
  * A plan: before (the baseline) and after (the branch named, or the first with an intervention).
  */
 export function patientLayout(opened, branchName) {
@@ -76,10 +77,12 @@ export function patientLayout(opened, branchName) {
     const track = opened.tracks[0];
     return { tracks: [track], titles: ["Your heart and lungs"], labels: null, start: track.start, end: track.end };
   }
-  const after =
-    opened.tracks.find((track) => track.label === branchName) ??
-    opened.tracks.find((track) => track.runs[1].markers.length > 0) ??
-    opened.tracks[0];
+  const named = opened.tracks.find((track) => track.label === branchName);
+  const after = named ?? opened.tracks.find((track) => track.runs[1].markers.length > 0) ?? opened.tracks[0];
+  const notice =
+    branchName && !named
+      ? `This plan has no branch "${branchName}" (it has ${opened.tracks.map((t) => t.label).join(", ")}): showing ${after.label}.`
+      : "";
   const branch = after.runs[after.runs.length - 1];
   const [start, end] = loopSpan(branch, 3 * LOOP_SECONDS);
   const before = new LoopedTrack(opened.baseline, loopSpan(opened.baseline.runs[0], LOOP_SECONDS), start);
@@ -90,6 +93,7 @@ export function patientLayout(opened, branchName) {
     start,
     end,
     branch: after.label,
+    notice,
   };
 }
 

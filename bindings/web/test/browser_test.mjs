@@ -258,6 +258,10 @@ function differing(a, b) {
   await new Promise((resolve) => setTimeout(resolve, 1500)); // a beat and a half of the loops playing
   await patient.page.screenshot({ path: path.join(screenshotDir, "viewer_patient.png") });
   check(patient.problems.length === 0, `patient view: no console errors (${patient.problems.join("; ") || "none"})`);
+  // A branch the plan does not have: said, and the first with an intervention shown instead.
+  const typo = await openPage(`${planUrl}&mode=patient&branch=tavi`);
+  const notice = await typo.page.$eval("#message", (m) => (m.hidden ? "" : m.textContent));
+  check(notice.includes('no branch "tavi"') && notice.includes("showing tavr"), `a branch the plan lacks: "${notice}"`);
 }
 
 await browser.close();
