@@ -2,8 +2,10 @@
 // file on the loopback interface only, and prints the page's address. The page reads the file
 // itself (h5wasm): this server only hands out the viewer's static files and that one file.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -66,8 +68,9 @@ std::filesystem::path viewer_directory(const ViewOptions& options) {
       source.parent_path().string()));
 }
 
-/// Only a twin's or a plan's file of the version the viewer reads (the page checks again).
-void check_viewable(const std::filesystem::path& path) {
+/// Only a twin's or a plan's file of the version the viewer reads (the page checks again), and
+/// a --branch only of a plan that has it.
+void check_viewable(const std::filesystem::path& path, const std::string& branch) {
   std::error_code error;
   if (!std::filesystem::is_regular_file(path, error)) {
     throw UsageError(
@@ -89,6 +92,13 @@ void check_viewable(const std::filesystem::path& path) {
     throw UsageError(fmt::format("{}: format_version {} is not one this viewer reads (version {})",
                                  path.string(), format.version, io::hdf5_format_version));
   }
+  if (branch.empty()) return;
+  if (format.name != planning::plan_file_format_name)
+    throw UsageError(
+        fmt::format("--branch {}: {} is a twin's file, not a plan's", branch, path.string()));
+  if (std::find(format.branches.begin(), format.branches.end(), branch) == format.branches.end())
+    throw UsageError(fmt::format("--branch {}: the plan has no such branch (it has {})", branch,
+                                 fmt::join(format.branches, ", ")));
 }
 
 /// The file's name in the page's address, percent-encoded (a name may hold any byte).
@@ -109,7 +119,7 @@ int run(const ViewOptions& options) {
     throw UsageError("--port: 0 (any free port) to 65535");
   if (!options.mode.empty() && options.mode != "patient" && options.mode != "clinician")
     throw UsageError(fmt::format("--mode {}: clinician or patient", options.mode));
-  check_viewable(options.file);
+  check_viewable(options.file, options.branch);
   const std::filesystem::path viewer = viewer_directory(options);
 
   httplib::Server server;

@@ -75,6 +75,11 @@ FileFormat read_file_format(const std::filesystem::path& path) {
                     "wrote",
                     path.string()));
   format.version = static_cast<int>(detail::read_int_attribute(file, "format_version", -1));
+  // A plan's branches (docs/planning.md): what `physiotwin view --branch` may name.
+  if (H5Lexists(file, "branches", H5P_DEFAULT) > 0) {
+    Handle branches(H5Gopen2(file, "branches", H5P_DEFAULT), H5Gclose, "branches");
+    format.branches = detail::list_members(branches);
+  }
   return format;
 }
 

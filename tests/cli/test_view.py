@@ -7,8 +7,8 @@
   prints; nothing else (another name under files/, a path out of the viewer's folder) is found.
 - Ctrl-C (SIGINT) stops it: exit 0.
 - Bad input: no such file, not HDF5, a cohort's file, a file of another format version, a
-  folder, a bad --mode or --port, a --viewer that is not one: exit 2 with a one-line message,
-  before anything is served.
+  folder, a bad --mode or --port, a --viewer that is not one, a --branch of a twin's file or
+  one the plan does not have: exit 2 with a one-line message, before anything is served.
 """
 import os
 import re
@@ -77,6 +77,11 @@ with h5py.File(TMP / "later.h5", "w") as f:
     f.attrs["format"] = "physiotwin-hdf5"
     f.attrs["format_version"] = 2
 (TMP / "folder.h5").mkdir()
+with h5py.File(TMP / "plan.h5", "w") as f:  # the attributes and branches the tool checks
+    f.attrs["format"] = "physiotwin-plan-result"
+    f.attrs["format_version"] = 1
+    f.create_group("branches/no_intervention")
+    f.create_group("branches/tavr")
 cases = [
     (["view", str(TMP / "missing.h5")], "no such file"),
     (["view", str(TMP / "notes.h5")], "not an HDF5 file"),
@@ -86,6 +91,9 @@ cases = [
     (["view", str(TMP / "twin run.h5"), "--mode", "surgeon"], "--mode surgeon"),
     (["view", str(TMP / "twin run.h5"), "--port", "70000"], "--port"),
     (["view", str(TMP / "twin run.h5"), "--viewer", str(TMP)], "not a built viewer"),
+    (["view", str(TMP / "twin run.h5"), "--branch", "tavr"], "is a twin's file, not a plan's"),
+    (["view", str(TMP / "plan.h5"), "--branch", "tavi"],
+     "--branch tavi: the plan has no such branch (it has no_intervention, tavr)"),
 ]
 for arguments, words in cases:
     result = subprocess.run([str(CLI), *arguments], capture_output=True, text=True, timeout=20)

@@ -64,10 +64,11 @@ class Hdf5Recorder final : public Recorder {
 void keep_freed_memory_for_compression() noexcept;
 
 /// A file's kind: its root `format` ("physiotwin-hdf5", "physiotwin-plan-result",
-/// "physiotwin-cohort") and `format_version` (-1 when absent) attributes.
+/// "physiotwin-cohort") and `format_version` (-1 when absent) attributes, and a plan's branches.
 struct FileFormat {
   std::string name;
   int version = -1;
+  std::vector<std::string> branches;  ///< a plan's (/branches), in the file's order
 };
 /// IoError when there is no such file, it is not HDF5, or it has no `format` attribute.
 FileFormat read_file_format(const std::filesystem::path& path);
