@@ -89,7 +89,8 @@ int run(const PlanOptions& options) {
 
   PreparedModel prepared = prepare_model(model);
   planning::apply_plan_settings(plan, prepared.model);
-  Session session(prepared, TwinOptions{.sample_rate = plan.sample_rate}, plan.overrides);
+  Session session(prepared, TwinOptions{.sample_rate = plan.sample_rate},
+                  planning::setting_texts(plan));
   planning::check_plan(plan, session.header());
   const std::size_t signals = session.twin().signals().size();
   planning::check_plan_memory(plan, signals);

@@ -195,7 +195,6 @@ Plan load_plan(const std::filesystem::path& file) {
   if (root.has("set")) {
     const JsonView set = root["set"];
     for (const std::string& name : set.member_names()) {
-      plan.overrides.push_back(fmt::format("{}={}", name, set[name].number()));
       plan.settings.emplace_back(name, set[name].number());
     }
   }
@@ -277,6 +276,13 @@ Plan load_plan(const std::filesystem::path& file) {
     plan.outcomes.push_back(std::move(outcome));
   }
   return plan;
+}
+
+std::vector<std::string> setting_texts(const Plan& plan) {
+  std::vector<std::string> texts;
+  for (const auto& [name, value] : plan.settings)
+    texts.push_back(fmt::format("{}={}", name, value));
+  return texts;
 }
 
 void apply_plan_settings(const Plan& plan, BodyModel& model) {

@@ -76,7 +76,7 @@ py::dict run_plan_file(const std::filesystem::path& plan_file, const std::filesy
         personalise(load_circulation(model_file), patient_file, personalising);
     planning::apply_plan_settings(plan, personalised.model);
     auto session = std::make_unique<Session>(
-        personalised, TwinOptions{.sample_rate = plan.sample_rate}, plan.overrides);
+        personalised, TwinOptions{.sample_rate = plan.sample_rate}, planning::setting_texts(plan));
     planning::check_plan(plan, session->header());
     planning::check_plan_memory(plan, session->twin().signals().size());
     result =

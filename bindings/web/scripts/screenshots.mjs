@@ -2,16 +2,12 @@
 //   node scripts/screenshots.mjs URL TIME OUT.png [URL TIME OUT.png ...]
 // Each page is opened, paused at TIME (s; "end-N": N seconds before the end) and captured at
 // 1400 x 800. scripts/docs-screenshots.sh serves the files and calls it.
-import puppeteer from "puppeteer-core";
+import { launchChromium } from "../test/chromium.mjs";
 
 const jobs = [];
 const args = process.argv.slice(2);
 for (let i = 0; i + 3 <= args.length; i += 3) jobs.push(args.slice(i, i + 3));
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"],
-});
+const browser = await launchChromium();
 for (const [url, time, out] of jobs) {
   const page = await browser.newPage();
   await page.setViewport({ width: 1400, height: 800 });

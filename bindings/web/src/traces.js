@@ -11,8 +11,19 @@ export const SNOMED = {
   aorta: "113262008",
 };
 
+const heartSignalsOf = new WeakMap(); // anatomy -> its heart signals: found once, drawn every frame
+
 /** The signals of the Wiggers diagram and PV loop for a model, found by anatomy codes. */
 export function heartSignals(anatomy) {
+  let found = heartSignalsOf.get(anatomy);
+  if (!found) {
+    found = findHeartSignals(anatomy);
+    heartSignalsOf.set(anatomy, found);
+  }
+  return found;
+}
+
+function findHeartSignals(anatomy) {
   const byCode = (code) => [...anatomy.compartments.values()].find((c) => String(c.snomedCt) === code) ?? null;
   const lv = byCode(SNOMED.leftVentricle) ?? anatomy.compartments.get("lv") ?? null;
   const la = byCode(SNOMED.leftAtrium) ?? anatomy.compartments.get("la") ?? null;

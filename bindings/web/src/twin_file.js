@@ -151,7 +151,7 @@ export class Run {
     return values[lower] + (values[upper] - values[lower]) * fraction;
   }
 
-  /** The last complete beat (or breath) that started at or before t: {index, metrics}. */
+  /** Index of the last complete beat (or breath) that started at or before t; null if none. */
   eventAt(events, t) {
     let low = 0;
     let high = events.time.length - 1;

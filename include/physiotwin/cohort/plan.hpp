@@ -58,10 +58,9 @@ struct Branch {
 struct Plan {
   std::filesystem::path file;
   std::string description;
-  std::filesystem::path model;         ///< empty: the default model
-  std::filesystem::path patient;       ///< a patient file, FHIR record or twin file; empty: none
-  std::vector<std::string> overrides;  ///< "NAME=VALUE", as `--set` (the patient's condition)
-  std::vector<std::pair<std::string, double>> settings;  ///< the same, as read (name, value)
+  std::filesystem::path model;    ///< empty: the default model
+  std::filesystem::path patient;  ///< a patient file, FHIR record or twin file; empty: none
+  std::vector<std::pair<std::string, double>> settings;  ///< `set`: the patient's condition
   double sample_rate = 100.0;                            ///< Hz, of every branch's time series
   double baseline_duration = 0.0;                        ///< s
   std::vector<Action> baseline_actions;
@@ -73,6 +72,9 @@ struct Plan {
 /// are checked against the model later (check_plan_actions()). InputError naming the file and
 /// JSON path ("plan.json: branches[1].interventions[0].time: ...").
 [[nodiscard]] Plan load_plan(const std::filesystem::path& file);
+
+/// The plan's `set` as "NAME=VALUE" texts, as `--set` gives them (a run's parameter_overrides).
+[[nodiscard]] std::vector<std::string> setting_texts(const Plan& plan);
 
 /// Applies the plan's `set` (the patient's condition) to its personalised model; InputError
 /// naming the plan and `set.NAME` for an unknown parameter or a value out of its range.
