@@ -198,8 +198,17 @@ PHYSIOTWIN_TWIN_INLINE void Twin::apply_due_actions() {
   }
   if (!changed) return;
   m.clear_external_flows();
-  std::vector<double> flows(m.compartments.size(), 0.0);
-  for (const auto& s : streams) flows[s.compartment] += s.ml_per_s;
+  std::vector<ExternalFlows> flows(m.compartments.size());
+  for (const auto& s : streams) {
+    ExternalFlows& f = flows[s.compartment];
+    if (s.ml_per_s < 0.0) {
+      f.bled -= s.ml_per_s;
+    } else {
+      f.infused += s.ml_per_s;
+      f.red_cells += s.ml_per_s * s.red_cell_fraction;
+      f.protein += s.ml_per_s * s.protein / 100.0;
+    }
+  }
   for (std::size_t c = 0; c < flows.size(); ++c) m.set_external_flow(c, flows[c]);
   m.settle_valves(now_.state.data());
   integrator_->restart(m, now_.time, now_.state);
@@ -214,8 +223,14 @@ PHYSIOTWIN_TWIN_INLINE void Twin::apply_action(const Action& a) {
     case ActionKind::hemorrhage:
     case ActionKind::infusion: {
       const double sign = a.kind == ActionKind::hemorrhage ? -1.0 : 1.0;
-      now_.streams.push_back({m.compartment_index(a.compartment), sign * a.rate / 60.0,
-                              now_.time + a.volume / a.rate * 60.0});
+      ExternalStream stream{m.compartment_index(a.compartment), sign * a.rate / 60.0,
+                            now_.time + a.volume / a.rate * 60.0};
+      if (const fluid::InfusionFluid* f = fluid::infusion_fluid(a.fluid);
+          f && a.kind == ActionKind::infusion) {
+        stream.red_cell_fraction = f->red_cell_fraction;
+        stream.protein = f->protein_g_per_dl;
+      }
+      now_.streams.push_back(stream);
       break;
     }
     case ActionKind::set_parameter: {
@@ -228,6 +243,9 @@ PHYSIOTWIN_TWIN_INLINE void Twin::apply_action(const Action& a) {
       const std::size_t ventricles = now_.ventricular_activation;
       const double before = m.activation_onset_fraction_in(ventricles, now_.state);
       m.set_parameter(a.parameter, a.value);
+      if (a.parameter == "gas.hemoglobin" && m.fluid_exchange) {
+        m.set_hemoglobin_in(now_.state, a.value);
+      }
       now_.state[m.phase_state()] +=
           m.activation_onset_fraction_in(ventricles, now_.state) - before;
       break;

@@ -68,6 +68,8 @@ struct TwinOptions {
     case StateKind::chemoreflex:
     case StateKind::baroreflex:
     case StateKind::gas_amount:
+    case StateKind::body_fluid:
+    case StateKind::protein_mass:  // about 200 g: grams are resolved as finely as millilitres
       return o.volume_tolerance;
   }
   return o.volume_tolerance;
@@ -188,11 +190,13 @@ class Twin {
   }
 
  private:
-  /// Blood leaving or entering one compartment at a fixed rate until a time.
+  /// Blood leaving or a fluid entering one compartment at a fixed rate until a time.
   struct ExternalStream {
     std::size_t compartment;
     double ml_per_s;  ///< negative for haemorrhage
     double end_time;
+    double red_cell_fraction = 0.0;  ///< infusion: the fluid's haematocrit
+    double protein = 0.0;            ///< infusion: g/dL (plasma-protein equivalent)
   };
 
   /// Everything a twin is except its solver (whose history cannot be copied) and recorders.

@@ -85,8 +85,13 @@ std::vector<Action> read_intervention(const JsonView& node) {
     node.reject_unknown_members(members);
     std::string fluid = name == "transfusion" ? "blood" : "saline";
     if (node.has("fluid")) {
-      if (name == "transfusion") node["fluid"].fail("a transfusion gives blood");
       fluid = node["fluid"].string();
+      if (name == "transfusion" && fluid != "blood" && fluid != "packed_red_cells" &&
+          fluid != "plasma") {
+        node["fluid"].fail(fmt::format(
+            "a transfusion gives a blood product: blood, packed_red_cells or plasma, not \"{}\"",
+            fluid));
+      }
     }
     return {infusion_action(node, time, std::move(fluid))};
   }

@@ -139,7 +139,7 @@ std::vector<std::uint8_t> Twin::snapshot() const {
   for (const Parameter& p : m.parameters.all()) parameters.push_back(p.value);
   json streams = json::array();
   for (const ExternalStream& s : c.streams)
-    streams.push_back({s.compartment, s.ml_per_s, s.end_time});
+    streams.push_back({s.compartment, s.ml_per_s, s.end_time, s.red_cell_fraction, s.protein});
   json pending = json::array();
   for (const Action& a : now_.pending) pending.push_back(fields_to_json(a));
   json replay = json::array();  // [step or target, count]: CBOR keeps every bit of the number
@@ -273,7 +273,11 @@ Twin Twin::restore(BodyModel model, std::span<const std::uint8_t> snapshot) {
       if (compartment >= m.compartments.size()) {
         throw InputError("snapshot: a bleed or infusion into no compartment of this model");
       }
-      core.streams.push_back({compartment, s.at(1).get<double>(), s.at(2).get<double>()});
+      // Snapshots from before fluid exchange have no composition (then nothing carried it).
+      const double red_cells = s.size() > 3 ? s.at(3).get<double>() : 0.0;
+      const double protein = s.size() > 4 ? s.at(4).get<double>() : 0.0;
+      core.streams.push_back(
+          {compartment, s.at(1).get<double>(), s.at(2).get<double>(), red_cells, protein});
     }
     core.applied = restart.at("applied").get<std::vector<std::string>>();
     core.time = restart.at("time").get<double>();

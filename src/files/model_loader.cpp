@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "files/anatomy_reader.hpp"
+#include "files/fluid_exchange_reader.hpp"
 #include "files/parameter_reader.hpp"
 #include "physiotwin/core/json_reader.hpp"
 #include "physiotwin/core/sha256.hpp"
@@ -115,7 +116,7 @@ BodyModel load_circulation_text(const std::string& bytes, const std::string& lab
   const std::filesystem::path file = label;  // errors and source_file name the model by it
   const nlohmann::json document = parse_json_text(bytes, file.string());
   const JsonView root(document, file.string(), "");
-  static constexpr std::array<std::string_view, 15> top{"format",
+  static constexpr std::array<std::string_view, 16> top{"format",
                                                         "version",
                                                         "name",
                                                         "description",
@@ -129,7 +130,8 @@ BodyModel load_circulation_text(const std::string& bytes, const std::string& lab
                                                         "baroreflex",
                                                         "respiration",
                                                         "gas_exchange",
-                                                        "chemoreflex"};
+                                                        "chemoreflex",
+                                                        "fluid_exchange"};
   root.reject_unknown_members(top);
   if (root["format"].string() != "physiotwin-circulation") {
     root["format"].fail("expected \"physiotwin-circulation\"");
@@ -445,6 +447,16 @@ BodyModel load_circulation_text(const std::string& bytes, const std::string& lab
     model.chemoreflex = block;
   }
 
+  if (root.has("fluid_exchange")) {
+    const JsonView node = root["fluid_exchange"];
+    if (!model.gas_exchange) {
+      node.fail(
+          "fluid exchange needs a \"gas_exchange\" section (its haemoglobin is the red "
+          "cells')");
+    }
+    detail::read_fluid_exchange(node, compartment_index, model);
+  }
+
   if (root.has("roles")) {
     const JsonView roles = root["roles"];
     static constexpr std::array<std::string_view, 9> members{
@@ -478,8 +490,10 @@ BodyModel load_circulation_text(const std::string& bytes, const std::string& lab
           items.at_index(i)["parameters"][key]["value"].fail(broken->message);
       }
     }
-    for (const char* section : {"baroreflex", "chemoreflex", "gas_exchange"}) {
-      if (root.has(section) && block == (std::string(section) == "gas_exchange" ? "gas" : section))
+    for (auto [section, prefix] :
+         {std::pair{"baroreflex", "baroreflex"}, std::pair{"chemoreflex", "chemoreflex"},
+          std::pair{"gas_exchange", "gas"}, std::pair{"fluid_exchange", "fluid"}}) {
+      if (root.has(section) && block == prefix)
         root[section]["parameters"][key]["value"].fail(broken->message);
     }
     if (root["system"].has(broken->parameter))

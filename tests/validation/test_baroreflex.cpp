@@ -53,14 +53,15 @@ TEST(Baroreflex, DefendsPressureInATenPercentHemorrhage) {
 // et al. 2010, Crit Care 14:R52, Table 2); conscious patients who had lost 36 +- 4 % had
 // 81/55 mmHg (Sander-Jensen et al. 1986, BMJ 292:364), their heart rate 73/min held down
 // by vagal activity. The model: mean pressure falls by a fifth to below 80 mmHg and the
-// heart rate rises by 10-25 /min, short of ATLS's 120 (docs/validation.md discusses why);
-// the bands check hypotension and tachycardia, not ATLS's rate.
+// heart rate rises by 8-25 /min, short of ATLS's 120 (docs/validation.md discusses why; issue
+// 16 takes it up); the bands check hypotension and tachycardia, not ATLS's rate. (The rise was
+// 15 /min before transcapillary refill, which returns about 200 mL during the bleed: now 10.)
 TEST(Baroreflex, ThirtyPercentHemorrhageBringsHypotensionAndTachycardia) {
   const Response on = bleed(0.30, 10.0, true);
   const Response off = bleed(0.30, 10.0, false);
   EXPECT_LT(on.map_after, 80.0);
   EXPECT_LT(on.map_after, 0.85 * on.map_before);
-  EXPECT_GT(on.hr_after, on.hr_before + 10.0);
+  EXPECT_GT(on.hr_after, on.hr_before + 8.0);
   EXPECT_LT(on.hr_after, on.hr_before + 60.0);
   EXPECT_LT(off.map_after, on.map_after - 5.0);  // the reflex still defends some pressure
 }

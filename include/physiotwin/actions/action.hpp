@@ -3,13 +3,17 @@
 // (e.g. a drug effect, switching a reflex off). Applied through Twin::schedule() or from a
 // scenario file (actions/scenario.hpp, docs/scenarios.md).
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cmath>
 #include <limits>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "physiotwin/core/error.hpp"
 #include "physiotwin/core/units.hpp"
+#include "physiotwin/fluid/fluid_exchange.hpp"
 #include "physiotwin/model/body_model.hpp"
 
 namespace physiotwin {
@@ -31,11 +35,6 @@ struct Action {
   double fio2 = std::nan(""), fico2 = std::nan("");
   std::string origin;  ///< where the action came from, for error messages
 };
-
-/// The fluids an infusion may name. In this version every fluid stays in the vessels (no
-/// redistribution to the interstitium, no change in haemoglobin); see docs/scenarios.md.
-inline constexpr const char* infusion_fluids[] = {"saline", "ringer_lactate", "colloid", "blood",
-                                                  "plasma"};
 
 [[nodiscard]] inline const char* action_name(ActionKind k) noexcept {
   switch (k) {
@@ -156,11 +155,12 @@ inline void validate_action(Action& a, const BodyModel& model,
                      max_volume, bleeding ? " (the patient's blood volume)" : ""));
   }
   if (a.kind == ActionKind::infusion) {
-    bool known = false;
-    for (const char* f : infusion_fluids) known = known || a.fluid == f;
-    if (!known) {
-      fail(fmt::format("fluid \"{}\" is not one of saline, ringer_lactate, colloid, blood, plasma",
-                       a.fluid));
+    // The fluids and what each carries: fluid/fluid_exchange.hpp. A model without fluid
+    // exchange keeps every fluid in the vessels at the blood's composition.
+    if (!fluid::infusion_fluid(a.fluid)) {
+      std::vector<std::string_view> names;
+      for (const auto& f : fluid::infusion_fluids) names.push_back(f.name);
+      fail(fmt::format("fluid \"{}\" is not one of {}", a.fluid, fmt::join(names, ", ")));
     }
   }
   const auto& site = bleeding ? model.roles.hemorrhage_site : model.roles.infusion_site;

@@ -103,10 +103,12 @@ class GasTransport {
   }
 
   /// Adds the gas states' derivatives to ydot. `flow` holds every connection's blood flow,
-  /// `external` every compartment's inflow from outside (haemorrhage < 0, infusion > 0),
-  /// `lung` the airway flows.
-  void derivatives(const double* y, const double* flow, const double* external,
-                   const resp::LungState& lung, double* ydot) const noexcept {
+  /// `external_o2` and `external_co2` the volume flows into each compartment from outside
+  /// the circulation (haemorrhage < 0, infusion > 0, and the plasma filtered and returned by
+  /// lymph) that carry that gas at the compartment's own content; `lung` the airway flows.
+  void derivatives(const double* y, const double* flow, const double* external_o2,
+                   const double* external_co2, const resp::LungState& lung,
+                   double* ydot) const noexcept {
     update_contents(y);
     const double* c = contents_.data();  // c[2 k + g]: content of compartment k
     for (std::size_t k = 0; k < from.size(); ++k) {
@@ -126,8 +128,8 @@ class GasTransport {
       ydot[air(resp::alveoli, g)] -= fx.uptake[g];
     }
     for (std::size_t k = 0; k < compartment_count; ++k) {
-      // Infused fluid enters at the site's own content (no haemodilution: see the docs).
-      for (Gas g : {o2, co2}) ydot[blood(k, g)] += external[k] * c[2 * k + g];
+      ydot[blood(k, o2)] += external_o2[k] * c[2 * k + o2];
+      ydot[blood(k, co2)] += external_co2[k] * c[2 * k + co2];
       if (consumption[k] == 0.0) continue;
       const double used = consumption[k] * used_fraction(c[2 * k + o2]);
       ydot[blood(k, o2)] -= used;
@@ -165,8 +167,9 @@ class GasTransport {
   /// off-diagonal entries only caused fill-in in the sparse factorisation (11 % of the run
   /// time; docs/performance.md).
   template <typename Entry>
-  void jacobian_diagonal(const double* y, const double* flow, const double* external,
-                         const resp::LungState& lung, Entry&& entry) const noexcept {
+  void jacobian_diagonal(const double* y, const double* flow, const double* external_o2,
+                         const double* external_co2, const resp::LungState& lung,
+                         Entry&& entry) const noexcept {
     for (std::size_t k = 0; k < from.size(); ++k) {
       const double q = flow[k];
       const std::size_t up = q >= 0.0 ? from[k] : to[k];
@@ -174,7 +177,8 @@ class GasTransport {
         entry(blood(up, g), blood(up, g)) -= std::abs(q) / gas_volume(y, up, g);
     }
     for (std::size_t k = 0; k < compartment_count; ++k) {
-      for (Gas g : {o2, co2}) entry(blood(k, g), blood(k, g)) += external[k] / gas_volume(y, k, g);
+      entry(blood(k, o2), blood(k, o2)) += external_o2[k] / gas_volume(y, k, o2);
+      entry(blood(k, co2), blood(k, co2)) += external_co2[k] / gas_volume(y, k, co2);
       if (consumption[k] == 0.0) continue;
       const double h = coefficients.consumption_half_content;
       const double c = std::max(content(y, k, o2), 0.0);

@@ -204,6 +204,15 @@ class BeatAnalyzer {
       add(c.organ_bed + "_flow_fraction", "1",
           "share of cardiac output going to the " + c.organ_bed + " bed");
     }
+    if (reg.find("blood.hemoglobin")) {
+      hemoglobin_ = track(reg.index_of("blood.hemoglobin"));
+      add("hemoglobin", "g/dL", "mean haemoglobin concentration of the blood");
+    }
+    if (aortic_valve_ != npos && reg.find("arterial.o2_content")) {
+      arterial_o2_ = track(reg.index_of("arterial.o2_content"));
+      add("o2_delivery", "mL/min",
+          "O2 delivered to the body: cardiac output times mean arterial O2 content (DO2)");
+    }
     values_.assign(metrics_.size(), std::numeric_limits<double>::quiet_NaN());
   }
 
@@ -326,6 +335,9 @@ class BeatAnalyzer {
       put(flow);
       put(flow / cardiac_output);
     }
+    if (hemoglobin_ != npos) put(mean_of(hemoglobin_));
+    // L/min x mL/dL x 10 dL/L
+    if (arterial_o2_ != npos) put(cardiac_output * mean_of(arterial_o2_) * 10.0);
     last_beat_time_ = beat_start_;
     ++completed_;
   }
@@ -337,7 +349,8 @@ class BeatAnalyzer {
   std::vector<std::string> valve_names_;
   std::vector<std::size_t> beds_;
   std::size_t aorta_ = npos, lv_volume_ = npos, lv_pressure_ = npos, rv_volume_ = npos,
-              rv_pressure_ = npos, cvp_ = npos, pa_ = npos, la_ = npos, aortic_valve_ = npos;
+              rv_pressure_ = npos, cvp_ = npos, pa_ = npos, la_ = npos, aortic_valve_ = npos,
+              hemoglobin_ = npos, arterial_o2_ = npos;
   double lv_pressure_at_onset_ = 0.0;
   double blood_density_ = 1.06;
 

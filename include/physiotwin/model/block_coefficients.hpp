@@ -3,6 +3,7 @@
 // key (model/block_types.hpp's BlockValues: a misspelt key does not compile). The one place
 // where a parameter becomes a coefficient; unit changes on the way (cmH2O, mL/min) are here.
 #include <cstddef>
+#include <vector>
 
 #include "physiotwin/cardio/activation.hpp"
 #include "physiotwin/cardio/elastance_wall.hpp"
@@ -11,6 +12,7 @@
 #include "physiotwin/control/baroreflex.hpp"
 #include "physiotwin/control/chemoreflex.hpp"
 #include "physiotwin/core/units.hpp"
+#include "physiotwin/fluid/fluid_exchange.hpp"
 #include "physiotwin/gas/gas_transport.hpp"
 #include "physiotwin/model/block_types.hpp"
 #include "physiotwin/resp/lung_mechanics.hpp"
@@ -152,6 +154,27 @@ inline void gas_exchange(const ParameterSet& p, std::size_t first, gas::GasCoeff
   c.water_vapour_pressure = v.get<"water_vapour_pressure">();
   c.respiratory_quotient = v.get<"respiratory_quotient">();
   c.consumption_half_content = v.get<"consumption_half_content">();
+}
+
+/// Fluid exchange (fluid/fluid_exchange.hpp) in mL, mmHg, g and seconds; `share`: the beds'.
+[[nodiscard]] inline fluid::FluidCoefficients fluid_exchange(const ParameterSet& p,
+                                                             std::size_t first,
+                                                             const std::vector<double>& share) {
+  const BlockValues<blocks::fluid_exchange> v(p, first);
+  fluid::FluidCoefficients k;
+  k.filtration_coefficient = v.get<"filtration_coefficient">() / 60.0;
+  k.reflection_coefficient = v.get<"reflection_coefficient">();
+  k.exchange_pressure_fraction = v.get<"exchange_pressure_fraction">();
+  k.plasma_protein = v.get<"plasma_protein">();
+  k.interstitial_volume = v.get<"interstitial_volume">();
+  k.interstitial_pressure = v.get<"interstitial_pressure">();
+  k.interstitial_compliance = v.get<"interstitial_compliance">();
+  k.interstitial_oncotic_pressure = v.get<"interstitial_oncotic_pressure">();
+  k.lymph_flow = v.get<"lymph_flow">() / 60.0;
+  k.lymph_conductance = v.get<"lymph_conductance">() / 60.0;
+  k.red_cell_hemoglobin = v.get<"red_cell_hemoglobin">();
+  k.share = share;
+  return k;
 }
 
 /// A tissue's resting O2 consumption, mL/s (the parameter is in mL/min).

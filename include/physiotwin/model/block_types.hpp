@@ -342,6 +342,33 @@ inline constexpr std::array<ParameterSpec, 2> tissue{{
      "tissue volume whose CO2 equilibrates with the blood leaving it (CO2 store)", S::volume},
 }};
 
+/// Fluid exchange between blood and interstitium and the blood's composition
+/// (fluid/fluid_exchange.hpp, docs/models/fluid-exchange.md), named "fluid.<key>".
+inline constexpr std::array<ParameterSpec, 11> fluid_exchange{{
+    {"filtration_coefficient", "mL/(min*mmHg)", 0.1, 100,
+     "whole-body capillary filtration coefficient (K_f)", S::volume},
+    {"reflection_coefficient", "1", 0, 1, "capillary reflection coefficient for plasma proteins",
+     S::none},
+    {"exchange_pressure_fraction", "1", 0, 1,
+     "where the mean exchange pressure lies from a bed's veins (0) to its capillary compartment "
+     "(1)",
+     S::none},
+    {"plasma_protein", "g/dL", 3, 12, "total plasma protein concentration at the start", S::none},
+    {"interstitial_volume", "mL", 2000, 40000, "interstitial fluid volume at rest (V_i,0)",
+     S::volume},
+    {"interstitial_pressure", "mmHg", -15, 10, "interstitial fluid pressure at rest (P_i,0)",
+     S::none},
+    {"interstitial_compliance", "mL/mmHg", 10, 20000, "interstitial compliance (C_i)",
+     S::compliance},
+    {"interstitial_oncotic_pressure", "mmHg", 0, 30,
+     "interstitial colloid osmotic pressure at rest (pi_i,0)", S::none},
+    {"lymph_flow", "mL/min", 0, 50, "lymph flow at rest (L_0)", S::volume},
+    {"lymph_conductance", "mL/(min*mmHg)", 0, 200,
+     "rise of lymph flow per mmHg of interstitial pressure (G_L)", S::volume},
+    {"red_cell_hemoglobin", "g/dL", 25, 40,
+     "haemoglobin per volume of red cells (MCHC): haematocrit = haemoglobin / MCHC", S::none},
+}};
+
 /// Chemoreflexes (control/chemoreflex.hpp, docs/models/control.md), named "chemoreflex.<key>".
 inline constexpr std::array<ParameterSpec, 21> chemoreflex{{
     {"enabled", "1", 0, 1, "1 switches the chemoreflexes on, 0 off (for experiments)", S::none},

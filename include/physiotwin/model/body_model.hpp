@@ -126,6 +126,7 @@ class BodyModel : public ModelDescription {
     if (gas_exchange) {
       e.gases().initial_state(y.data(), gas_exchange->initial_blood, gas_exchange->initial_air);
     }
+    if (fluid_exchange) initial_fluid_state(y);
     if (chemoreflex && !chemoreflex->initial_state.empty()) {
       std::copy(chemoreflex->initial_state.begin(), chemoreflex->initial_state.end(),
                 y.begin() + long(layout_.chemoreflex));
@@ -141,6 +142,25 @@ class BodyModel : public ModelDescription {
         y[layout_.baroreflex + 1 + i] = e.baroreflex_rest()[i];
       }
     }
+  }
+
+  /// The fluid exchange's quantities in state y: haematocrit, plasma volume, the Starling
+  /// pressures, lymph flow (fluid/fluid_exchange.hpp). Only with a fluid_exchange block.
+  [[nodiscard]] fluid::FluidState fluid_state(std::span<const double> y) const noexcept {
+    return evaluator_.fluid_state(y.data());
+  }
+
+  /// With fluid exchange, gives the blood in state y the haemoglobin `g_per_dl` now: red cells
+  /// exchanged for plasma of the same protein concentration at constant blood volume (what a
+  /// change of gas.hemoglobin means once the red cells carry it).
+  void set_hemoglobin_in(std::span<double> y, double g_per_dl) noexcept {
+    const fluid::FluidState before = fluid_state(y);
+    const std::size_t f = layout_.fluid;
+    y[f + fluid_red_cells] =
+        g_per_dl / evaluator_.fluid_coefficients().red_cell_hemoglobin * before.blood_volume;
+    const double plasma = before.blood_volume - y[f + fluid_red_cells];
+    y[f + fluid_protein] = before.plasma_protein / 100.0 * plasma;
+    evaluator_.set_hemoglobin(fluid_state(y).hemoglobin);
   }
 
   /// Partial pressures (mmHg) of the blood leaving compartment c, in state y.
@@ -182,8 +202,8 @@ class BodyModel : public ModelDescription {
   void step_gases(const double* start, double* end, double dt, bool start_is_last_end) noexcept {
     evaluator_.step_gases(start, end, dt, start_is_last_end);
   }
-  void set_external_flow(std::size_t c, double ml_per_s) noexcept {
-    evaluator_.set_external_flow(c, ml_per_s);
+  void set_external_flow(std::size_t c, const ExternalFlows& flows) noexcept {
+    evaluator_.set_external_flow(c, flows);
   }
   void clear_external_flows() noexcept { evaluator_.clear_external_flows(); }
 
@@ -237,6 +257,15 @@ class BodyModel : public ModelDescription {
         return fmt::format("the blood volume of {} ({}) is {:.4g} mL", compartments[c].name,
                            compartments[c].description, y[c]);
       }
+    }
+    if (fluid_exchange) {
+      const std::size_t f = layout_.fluid;
+      if (!(y[f + fluid_interstitial] > 0.0))
+        return fmt::format("the interstitial fluid volume is {:.4g} mL", y[f + fluid_interstitial]);
+      if (!(y[f + fluid_red_cells] >= 0.0))
+        return fmt::format("the red-cell volume is {:.4g} mL", y[f + fluid_red_cells]);
+      if (!(y[f + fluid_protein] >= 0.0))
+        return fmt::format("the plasma protein is {:.4g} g", y[f + fluid_protein]);
     }
     if (respiration) {
       for (std::size_t a = 0; a < resp::airway_count; ++a) {
@@ -304,6 +333,31 @@ class BodyModel : public ModelDescription {
   void set_external_pressure(double mmHg) noexcept { evaluator_.set_external_pressure(mmHg); }
 
  private:
+  /// Red cells from the starting haemoglobin (gas.hemoglobin over MCHC), plasma protein from
+  /// fluid.plasma_protein, and the interstitial volume at which filtration at these pressures
+  /// equals lymph flow: a twin built from its description starts in fluid balance.
+  void initial_fluid_state(std::span<double> y) const {
+    const ModelEvaluator& e = evaluator_;
+    const fluid::FluidCoefficients& k = e.fluid_coefficients();
+    double blood = 0.0;
+    for (std::size_t c = 0; c < compartments.size(); ++c) blood += y[c];
+    const double hematocrit = parameters.value("gas.hemoglobin") / k.red_cell_hemoglobin;
+    const std::size_t f = layout_.fluid;
+    y[f + fluid_red_cells] = hematocrit * blood;
+    y[f + fluid_protein] = k.plasma_protein / 100.0 * (blood - y[f + fluid_red_cells]);
+    y[f + fluid_interstitial] = k.interstitial_volume;
+    // The beds are vessels outside the thorax: pressure (V - V_u) / C.
+    std::vector<double> pressure(compartments.size(), 0.0);
+    for (std::size_t c = 0; c < compartments.size(); ++c) {
+      if (compartments[c].kind == CompartmentKind::compliance)
+        pressure[c] = (y[c] - e.base_unstressed(c)) * e.elastance(c);
+    }
+    std::vector<double> exchange;
+    e.exchange_pressures(pressure.data(), exchange);
+    y[f + fluid_interstitial] =
+        fluid::balanced_interstitial_volume(k, e.fluid_state(y.data()), exchange);
+  }
+
   StateLayout layout_;
   SignalRegistry signals_;
   ModelEvaluator evaluator_;

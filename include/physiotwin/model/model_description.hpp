@@ -126,6 +126,17 @@ struct ChemoreflexBlock {
   std::vector<double> initial_state;  ///< empty: at rest
 };
 
+/// Fluid exchange between the blood and the interstitium (fluid/fluid_exchange.hpp); needs
+/// gas exchange (the red cells carry its haemoglobin). Per capillary bed: the compartment
+/// fluid filters from, its veins (the exchange pressure lies between the two) and its share
+/// of the filtration coefficient; lymph returns to one compartment.
+struct FluidExchangeBlock {
+  std::vector<std::size_t> capillaries, veins;  ///< compliance compartments, per bed
+  std::vector<double> share;                    ///< per bed, summing to 1
+  std::size_t lymph_return = 0;                 ///< compartment
+  std::size_t first_parameter = 0;
+};
+
 /// The body the model file's values describe; patients are scaled relative to it.
 struct ReferenceBody {
   std::string sex = "male";
@@ -157,6 +168,7 @@ struct ModelDescription {
   std::optional<RespirationBlock> respiration;
   std::optional<GasExchangeBlock> gas_exchange;
   std::optional<ChemoreflexBlock> chemoreflex;
+  std::optional<FluidExchangeBlock> fluid_exchange;
   ParameterSet parameters;
   CompartmentRoles roles;
   /// A complete state (state_names() order) that twins of this model start from instead of

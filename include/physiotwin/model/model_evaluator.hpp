@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "physiotwin/cardio/activation.hpp"
@@ -28,6 +29,7 @@
 #include "physiotwin/cardio/ventricular_interaction.hpp"
 #include "physiotwin/control/baroreflex.hpp"
 #include "physiotwin/control/chemoreflex.hpp"
+#include "physiotwin/fluid/fluid_exchange.hpp"
 #include "physiotwin/gas/gas_transport.hpp"
 #include "physiotwin/model/block_coefficients.hpp"
 #include "physiotwin/model/model_description.hpp"
@@ -36,6 +38,14 @@
 #include "physiotwin/resp/ventilator.hpp"
 
 namespace physiotwin {
+
+/// What flows into and out of one compartment from outside the circulation.
+struct ExternalFlows {
+  double bled = 0.0;       ///< mL/s of blood lost, as it is (its red cells and proteins)
+  double infused = 0.0;    ///< mL/s of fluid given
+  double red_cells = 0.0;  ///< of which mL/s of red cells
+  double protein = 0.0;    ///< g/s of protein (plasma-protein equivalent) given
+};
 
 class ModelEvaluator {
  public:
@@ -111,7 +121,10 @@ class ModelEvaluator {
     if (chemoreflex_) arterial = blood_pressures(y, gas_exchange_->arterial_site, chemo_site);
     core_rhs(y, ydot, arterial);
     std::fill(ydot + at_.solver_size, ydot + at_.count, 0.0);
-    if (gas_exchange_) gas_.derivatives(y, flow_.data(), external_flow_.data(), lung_, ydot);
+    if (gas_exchange_) {
+      external_gas_flows(plasma_exchange_.data(), hematocrit_);
+      gas_.derivatives(y, flow_.data(), external_o2_.data(), external_co2_.data(), lung_, ydot);
+    }
   }
 
   // ---- split integration: the solver integrates the states before the gases, the gases
@@ -137,8 +150,13 @@ class ModelEvaluator {
   /// volumes come from the two ends; the transport stays conservative (every term leaves one
   /// amount and enters another). `start_is_last_end`: `start` is the `end` of the previous
   /// call, whose flows are reused.
+  ///
+  /// With fluid exchange the step's dissociation curves are for the haemoglobin of `start`
+  /// (the red cells over the blood volume): it changes over minutes, and taking it at each
+  /// grid point's start keeps results independent of how time is chopped.
   void step_gases(const double* start, double* end, double dt, bool start_is_last_end) noexcept {
     if (!gas_exchange_) return;
+    if (fluid_) set_hemoglobin(fluid_state(start).hemoglobin);
     const std::size_t n = at_.count;
     if (!start_is_last_end) mechanics_at(start);
     gas_rates(start, k1_.data());
@@ -151,12 +169,17 @@ class ModelEvaluator {
   }
 
   // ---- external flows: haemorrhage and infusion ----
-  /// Sets the flow into compartment c from outside the circulation, mL/s (negative: out).
-  /// The running total is the state blood.external_volume, so that total blood volume minus
-  /// it stays constant to round-off (tested).
-  void set_external_flow(std::size_t c, double ml_per_s) noexcept { external_flow_[c] = ml_per_s; }
+  /// Sets what flows into and out of compartment c from outside the circulation. Their net
+  /// running total is the state blood.external_volume, so that total blood volume minus it,
+  /// less the fluid filtered out and plus the lymph returned, stays constant to round-off
+  /// (tested).
+  void set_external_flow(std::size_t c, const ExternalFlows& flows) noexcept {
+    external_[c] = flows;
+    external_flow_[c] = flows.infused - flows.bled;
+  }
   void clear_external_flows() noexcept {
     std::fill(external_flow_.begin(), external_flow_.end(), 0.0);
+    std::fill(external_.begin(), external_.end(), ExternalFlows{});
   }
 
   /// Analytic Jacobian df/dy into `entry(row, col)` (a double&); model/model_jacobian.hpp.
@@ -258,6 +281,25 @@ class ModelEvaluator {
   void set_external_pressure(double mmHg) noexcept { external_pressure_ = mmHg; }
   [[nodiscard]] double heart_rate() const noexcept { return heart_rate_; }
   [[nodiscard]] double airway_opening_pressure() const noexcept { return airway_opening_pressure_; }
+  [[nodiscard]] const fluid::FluidCoefficients& fluid_coefficients() const noexcept {
+    return fluid_k_;
+  }
+  /// The fluid exchange's quantities in state y (full size, or the solver's states).
+  [[nodiscard]] fluid::FluidState fluid_state(const double* y) const noexcept;
+  /// The exchange pressure (mmHg) of each capillary bed for compartment pressures `pressure`.
+  void exchange_pressures(const double* pressure, std::vector<double>& out) const;
+  /// The fluid exchange in state y after compute_pressures(y, pressure): the state's
+  /// quantities and the total filtered out of the capillaries (mL/s). For the signals.
+  [[nodiscard]] std::pair<fluid::FluidState, double> fluid_exchange_at(
+      const double* y, const double* pressure) noexcept;
+  /// The dissociation curves for `hemoglobin` g/dL, if it changed.
+  void set_hemoglobin(double hemoglobin) noexcept;
+  /// Filtration out of each capillary bed and lymph into its compartment, mL/s per
+  /// compartment into `exchange` (lymph > 0, filtration < 0), for state y with compartment
+  /// pressures `pressure`; the total filtered into `filtered` (mL/s); returns the state's
+  /// quantities. (These fluid functions: model_evaluator_dynamics.hpp.)
+  fluid::FluidState fluid_flows(const double* y, const double* pressure, double* exchange,
+                                double& filtered) noexcept;
   [[nodiscard]] const resp::LungState& lung_state() const noexcept { return lung_; }
   [[nodiscard]] const resp::LungCoefficients& lungs() const noexcept { return lungs_; }
   [[nodiscard]] const gas::GasTransport& gases() const noexcept { return gas_; }
@@ -312,6 +354,8 @@ class ModelEvaluator {
     visit(self.chemo_sympathetic_);
     visit(self.chemoreceptor_input_);
     visit(self.external_flow_);
+    visit(self.external_);
+    visit(self.hemoglobin_);
     visit(self.sensed_);
   }
 
@@ -324,18 +368,29 @@ class ModelEvaluator {
       gas_flow_[k] = connection_flow(k, y, pressure);
     }
     gas_lung_ = lung_;
+    double filtered = 0.0;
+    if (fluid_) {
+      gas_hematocrit_ = fluid_flows(y, pressure, gas_plasma_exchange_.data(), filtered).hematocrit;
+    }
   }
 
   /// The gases' derivatives in state y (full size) with the flows of the last
   /// mechanics_at(), into rate's gas entries.
   void gas_rates(const double* y, double* rate) noexcept {
     std::fill(rate + at_.solver_size, rate + at_.count, 0.0);
-    gas_.derivatives(y, gas_flow_.data(), external_flow_.data(), gas_lung_, rate);
+    external_gas_flows(gas_plasma_exchange_.data(), gas_hematocrit_);
+    gas_.derivatives(y, gas_flow_.data(), external_o2_.data(), external_co2_.data(), gas_lung_,
+                     rate);
   }
+
+  /// The volume flows that carry each gas into the compartments at their own content
+  /// (model_evaluator_dynamics.hpp).
+  void external_gas_flows(const double* plasma_exchange, double hematocrit) noexcept;
 
   /// Everything but the gases' derivatives; the chemoreceptors sense `arterial`.
   void core_rhs(const double* y, double* ydot, gas::PartialPressures arterial) noexcept;
   void baroreflex_derivatives(const double* y, const double* pressure, double* ydot) noexcept;
+  void fluid_derivatives(const double* y, const double* pressure, double* ydot) noexcept;
   void apply_chemoreflex(const double* y) noexcept;
   void apply_baroreflex(const double* y) noexcept;
   void read_gas_coefficients(const ParameterSet& parameters);
@@ -367,6 +422,7 @@ class ModelEvaluator {
   std::optional<RespirationBlock> respiration_;
   std::optional<GasExchangeBlock> gas_exchange_;
   std::optional<ChemoreflexBlock> chemoreflex_;
+  std::optional<FluidExchangeBlock> fluid_;
 
   // ---- coefficients: the parameters' values (base_*) and the working ones the reflexes,
   // lungs and ventilator set for each evaluation ----
@@ -393,6 +449,7 @@ class ModelEvaluator {
   double chest_wall_reference_ = 0.0;  ///< mL, from P_pl,EE
   resp::VentilatorSettings ventilator_;
   gas::GasTransport gas_;
+  fluid::FluidCoefficients fluid_k_;
 
   // ---- working state of the last evaluation ----
   std::vector<double> activation_value_;
@@ -403,7 +460,11 @@ class ModelEvaluator {
   bool inflow_prescribed_ = false;        ///< this evaluation: the ventilator drives the flow
   double chemo_sympathetic_ = 0.0;        ///< this evaluation's chemoreceptor drive, spikes/s
   gas::PartialPressures chemoreceptor_input_{95.0, 40.0};  ///< see update_chemoreceptor_input()
-  std::vector<double> external_flow_;  ///< mL/s into each compartment from outside
+  std::vector<double> external_flow_;    ///< mL/s into each compartment from outside (net)
+  std::vector<ExternalFlows> external_;  ///< what flows in and out of each, and what it carries
+  /// g/dL in the dissociation curves: the red cells' at the last gas step's start, or NaN
+  /// (the gas.hemoglobin parameter's) before one or without fluid exchange.
+  double hemoglobin_ = std::nan("");
   /// The last inversion at each site of blood_pressures(): its blood and its answer (the
   /// next inversion's starting point).
   struct SensedBlood {
@@ -418,7 +479,10 @@ class ModelEvaluator {
   std::vector<double> flow_;      ///< mL/s through each connection, this evaluation
   std::vector<double> k1_, k2_;   ///< step_gases(): Heun's two slopes
   std::vector<double> gas_flow_;  ///< step_gases(): flows at the step's end
-  resp::LungState gas_lung_{};    ///< step_gases(): airway state at the step's end
+  std::vector<double> plasma_exchange_, gas_plasma_exchange_;  ///< fluid_flows(): rhs, step
+  double hematocrit_ = 0.0, gas_hematocrit_ = 0.0;             ///< the same evaluations'
+  std::vector<double> external_o2_, external_co2_;             ///< external_gas_flows()
+  resp::LungState gas_lung_{};  ///< step_gases(): airway state at the step's end
 };
 
 }  // namespace physiotwin

@@ -50,6 +50,7 @@ inline void ModelEvaluator::core_rhs(const double* y, double* ydot,
   }
   ydot[at_.heart_phase] = heart_rate_ / 60.0;
   ydot[at_.external_volume] = external;
+  if (fluid_) fluid_derivatives(y, pressure, ydot);
   if (baroreflex_) baroreflex_derivatives(y, pressure, ydot);
   if (respiration_) {
     const auto& q = lung_.flow;
@@ -64,6 +65,99 @@ inline void ModelEvaluator::core_rhs(const double* y, double* ydot,
     control::chemoreflex_derivatives(chemo_, y + at_.chemoreflex, arterial.po2, arterial.pco2,
                                      ydot + at_.chemoreflex);
   }
+}
+
+/// Filtration and lymph move plasma between the compartments and the interstitium; bleeding
+/// takes red cells and protein with the blood, infusions bring what the fluid carries.
+/// (The Newton Jacobian leaves these couplings out: their rates, below 0.01 /s, are far
+/// slower than the solver's steps; docs/solver.md.)
+inline void ModelEvaluator::fluid_derivatives(const double* y, const double* pressure,
+                                              double* ydot) noexcept {
+  double filtered = 0.0;
+  const fluid::FluidState s = fluid_flows(y, pressure, plasma_exchange_.data(), filtered);
+  hematocrit_ = s.hematocrit;
+  double red_cells = 0.0, protein = 0.0, bled = 0.0;
+  for (std::size_t c = 0; c < kind_.size(); ++c) {
+    ydot[c] += plasma_exchange_[c];
+    red_cells += external_[c].red_cells;
+    protein += external_[c].protein;
+    bled += external_[c].bled;
+  }
+  const std::size_t f = at_.fluid;
+  ydot[f + fluid_interstitial] = filtered - s.lymph_flow;
+  ydot[f + fluid_red_cells] = red_cells - bled * s.hematocrit;
+  ydot[f + fluid_protein] = protein - bled * (1.0 - s.hematocrit) * s.plasma_protein / 100.0;
+}
+
+inline fluid::FluidState ModelEvaluator::fluid_state(const double* y) const noexcept {
+  double blood = 0.0;
+  for (std::size_t c = 0; c < kind_.size(); ++c) blood += y[c];
+  const std::size_t f = at_.fluid;
+  return fluid::fluid_state(fluid_k_, blood, y[f + fluid_interstitial], y[f + fluid_red_cells],
+                            y[f + fluid_protein]);
+}
+
+inline void ModelEvaluator::exchange_pressures(const double* pressure,
+                                               std::vector<double>& out) const {
+  const FluidExchangeBlock& b = *fluid_;
+  out.resize(b.capillaries.size());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const double veins = pressure[b.veins[i]];
+    out[i] = veins + fluid_k_.exchange_pressure_fraction * (pressure[b.capillaries[i]] - veins);
+  }
+}
+
+inline std::pair<fluid::FluidState, double> ModelEvaluator::fluid_exchange_at(
+    const double* y, const double* pressure) noexcept {
+  double filtered = 0.0;
+  const fluid::FluidState state = fluid_flows(y, pressure, plasma_exchange_.data(), filtered);
+  return {state, filtered};
+}
+
+inline fluid::FluidState ModelEvaluator::fluid_flows(const double* y, const double* pressure,
+                                                     double* exchange, double& filtered) noexcept {
+  const FluidExchangeBlock& b = *fluid_;
+  const fluid::FluidState s = fluid_state(y);
+  std::fill(exchange, exchange + kind_.size(), 0.0);
+  filtered = 0.0;
+  for (std::size_t i = 0; i < b.capillaries.size(); ++i) {
+    const double veins = pressure[b.veins[i]];
+    const double exchange_pressure =
+        veins + fluid_k_.exchange_pressure_fraction * (pressure[b.capillaries[i]] - veins);
+    const double out = fluid::filtration(fluid_k_, s, i, exchange_pressure);
+    exchange[b.capillaries[i]] -= out;
+    filtered += out;
+  }
+  exchange[b.lymph_return] += s.lymph_flow;
+  return s;
+}
+
+/// Blood bled leaves at its own contents. Without fluid exchange an infusion enters at the
+/// site's contents too (it is blood-like: haemoglobin is a constant). With it, O2 enters only
+/// with red cells, at the site's O2 per red cell (so a crystalloid dilutes the O2 content as it
+/// dilutes the haemoglobin), and filtered plasma leaves without O2; CO2, carried mostly as
+/// plasma bicarbonate, moves with every volume at the site's content (the dilution of the
+/// bicarbonate buffer by a crystalloid is not modelled: docs/models/fluid-exchange.md).
+inline void ModelEvaluator::external_gas_flows(const double* plasma_exchange,
+                                               double hematocrit) noexcept {
+  for (std::size_t c = 0; c < kind_.size(); ++c) {
+    if (!fluid_) {
+      external_o2_[c] = external_co2_[c] = external_flow_[c];
+      continue;
+    }
+    const double with_red_cells =
+        hematocrit > 0.0 ? external_[c].red_cells / hematocrit : external_[c].red_cells;
+    external_o2_[c] = with_red_cells - external_[c].bled;
+    external_co2_[c] = external_flow_[c] + plasma_exchange[c];
+  }
+}
+
+inline void ModelEvaluator::set_hemoglobin(double hemoglobin) noexcept {
+  if (hemoglobin == hemoglobin_) return;
+  hemoglobin_ = hemoglobin;
+  gas_.coefficients.blood = gas::dissociation_for(hemoglobin);
+  // New curves: no earlier inversion may be reused for the same contents.
+  for (SensedBlood& sensed : sensed_) sensed.compartment = SIZE_MAX;
 }
 
 inline void ModelEvaluator::baroreflex_derivatives(const double* y, const double* pressure,

@@ -41,6 +41,7 @@ inline void ModelEvaluator::prepare(const ModelDescription& model, const StateIn
   respiration_ = model.respiration;
   gas_exchange_ = model.gas_exchange;
   chemoreflex_ = model.chemoreflex;
+  fluid_ = model.fluid_exchange;
   if (gas_exchange_) {
     gas_.compartment_count = nc;
     gas_.blood_state = at.gas_blood;
@@ -58,6 +59,11 @@ inline void ModelEvaluator::prepare(const ModelDescription& model, const StateIn
   gas_flow_.assign(nk, 0.0);
   k2_.assign(at.count, 0.0);
   external_flow_.assign(nc, 0.0);
+  external_.assign(nc, {});
+  external_o2_.assign(nc, 0.0);
+  external_co2_.assign(nc, 0.0);
+  plasma_exchange_.assign(nc, 0.0);
+  gas_plasma_exchange_.assign(nc, 0.0);
   pressure_slope_.assign(nc, 0.0);
   elastance_.assign(nc, 0.0);
   unstressed_.assign(nc, 0.0);
@@ -125,6 +131,7 @@ inline void ModelEvaluator::refresh(const ParameterSet& p) {
     coefficients::lungs(p, respiration_->first_parameter, lungs_);
     chest_wall_reference_ = lungs_.chest_wall_reference_volume();
   }
+  if (fluid_) fluid_k_ = coefficients::fluid_exchange(p, fluid_->first_parameter, fluid_->share);
   if (gas_exchange_) read_gas_coefficients(p);
   if (chemoreflex_) {
     chemo_ = coefficients::chemoreflex(p, chemoreflex_->first_parameter);
@@ -151,6 +158,9 @@ inline void ModelEvaluator::set_ventilator(const resp::VentilatorSettings& setti
 inline void ModelEvaluator::read_gas_coefficients(const ParameterSet& p) {
   gas::GasCoefficients& c = gas_.coefficients;
   coefficients::gas_exchange(p, gas_exchange_->first_parameter, c);
+  // With fluid exchange the red cells set haemoglobin once the twin runs (gas.hemoglobin is
+  // where it starts): a parameter change keeps the one the states gave.
+  if (fluid_ && !std::isnan(hemoglobin_)) c.blood = gas::dissociation_for(hemoglobin_);
   // New curves: no earlier inversion may be reused for the same contents (they stay the
   // next inversions' starting points).
   for (SensedBlood& sensed : sensed_) sensed.compartment = SIZE_MAX;

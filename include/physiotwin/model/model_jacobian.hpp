@@ -40,7 +40,12 @@ void ModelEvaluator::jacobian(const double* y, Entry&& entry, bool include_gases
   if (gas_exchange_ && include_gases) {
     for (std::size_t k = 0; k < connection_kind_.size(); ++k)
       flow_[k] = connection_flow(k, y, pressure);
-    gas_.jacobian_diagonal(y, flow_.data(), external_flow_.data(), lung_, entry);
+    double filtered = 0.0;
+    if (fluid_)
+      hematocrit_ = fluid_flows(y, pressure, plasma_exchange_.data(), filtered).hematocrit;
+    external_gas_flows(plasma_exchange_.data(), hematocrit_);
+    gas_.jacobian_diagonal(y, flow_.data(), external_o2_.data(), external_co2_.data(), lung_,
+                           entry);
   }
   if (chemoreflex_) {
     for (std::size_t i = 0; i < control::chemoreflex_state_count; ++i) {
@@ -56,6 +61,26 @@ void ModelEvaluator::jacobian(const double* y, Entry&& entry, bool include_gases
     for (std::size_t e = 0; e < control::effector_count; ++e) {
       entry(first + 1 + e, first + 1 + e) -= 1.0 / effector_time_constant(e);
     }
+  }
+  if (fluid_) {
+    // Filtration's dependence on the beds' pressures, as the resistances' (each term leaves a
+    // capillary compartment and enters the interstitium: the columns still sum to zero), and
+    // the interstitium's own decay (its pressure pushing filtration down and lymph up). Left
+    // out, being slow (rates below 1e-3 /s) and dense: the couplings through plasma protein
+    // and haematocrit, which depend on every compartment's volume.
+    const FluidExchangeBlock& b = *fluid_;
+    const std::size_t interstitium = at_.fluid + fluid_interstitial;
+    const double fraction = fluid_k_.exchange_pressure_fraction;
+    for (std::size_t i = 0; i < b.capillaries.size(); ++i) {
+      const double g = fluid_k_.filtration_coefficient * fluid_k_.share[i];
+      pressure_partials(b.capillaries[i], b.capillaries[i], -g * fraction);
+      pressure_partials(b.capillaries[i], b.veins[i], -g * (1.0 - fraction));
+      pressure_partials(interstitium, b.capillaries[i], g * fraction);
+      pressure_partials(interstitium, b.veins[i], g * (1.0 - fraction));
+    }
+    entry(interstitium, interstitium) -=
+        (fluid_k_.filtration_coefficient + fluid_k_.lymph_conductance) /
+        fluid_k_.interstitial_compliance;
   }
   for (std::size_t k = 0; k < connection_kind_.size(); ++k) {
     const std::size_t f = from_[k], t = to_[k];

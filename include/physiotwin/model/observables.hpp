@@ -121,6 +121,21 @@ inline void register_gas_signals(const ModelDescription& model, SignalRegistry& 
                  "centres set it now",
                  "thorax"});
   }
+  if (model.fluid_exchange) {
+    signals.add({"blood.hemoglobin", "g/dL",
+                 "haemoglobin concentration of the blood (its red cells, diluted or not)", "body"});
+    signals.add({"blood.hematocrit", "%", "red-cell volume over blood volume", "body"});
+    signals.add({"plasma.volume", "mL", "plasma volume: blood volume less its red cells", "body"});
+    signals.add({"plasma.protein", "g/dL", "total plasma protein concentration", "body"});
+    signals.add({"plasma.oncotic_pressure", "mmHg",
+                 "plasma colloid osmotic pressure (Landis-Pappenheimer)", "body"});
+    signals.add({"interstitial.volume", "mL", "interstitial fluid volume", "body"});
+    signals.add({"interstitial.pressure", "mmHg", "interstitial fluid pressure", "body"});
+    signals.add({"capillaries.filtration", "mL/min",
+                 "net fluid filtered out of the systemic capillaries (negative: absorbed)",
+                 "body"});
+    signals.add({"lymph.flow", "mL/min", "lymph returned to the veins", "body"});
+  }
   if (model.baroreflex) {
     signals.add({"baroreflex.filtered_pressure", "mmHg",
                  "carotid sinus pressure as the baroreceptors see it (lead-lag filtered)", "neck"});
@@ -213,6 +228,18 @@ inline void observe(const ModelDescription& model, const StateIndices& at, Model
     out[s++] = y[at.chemoreflex + control::peripheral_activity];
     out[s++] = eval.lungs().rate;
     out[s++] = eval.lungs().muscle_pressure_min;
+  }
+  if (model.fluid_exchange) {
+    const auto [fluid, filtered] = eval.fluid_exchange_at(y, pressure);
+    out[s++] = fluid.hemoglobin;
+    out[s++] = 100.0 * fluid.hematocrit;
+    out[s++] = fluid.plasma_volume;
+    out[s++] = fluid.plasma_protein;
+    out[s++] = fluid.plasma_oncotic_pressure;
+    out[s++] = y[at.fluid + fluid_interstitial];
+    out[s++] = fluid.interstitial_pressure;
+    out[s++] = 60.0 * filtered;
+    out[s++] = 60.0 * fluid.lymph_flow;
   }
   if (model.baroreflex) {
     const auto& reflex = eval.baroreflex();

@@ -4,8 +4,8 @@
 // the solver states' Jacobian. Built once from a ModelDescription.
 //
 // Order: compartment volumes, connection flows, valve openings, heart phase, external volume,
-// airway volumes and breath phase, chemoreflex, baroreflex; then the gases, which the
-// solver does not integrate (they are stepped alongside it: docs/solver.md).
+// airway volumes and breath phase, chemoreflex, baroreflex, fluid exchange; then the gases, which
+// the solver does not integrate (they are stepped alongside it: docs/solver.md).
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -28,7 +28,12 @@ enum class StateKind {
   chemoreflex,      ///< a chemoreflex state (firing or a change of breathing)
   baroreflex,       ///< a baroreflex state (filtered pressure or an effector)
   gas_amount,       ///< mL of O2 or CO2 (STPD) in a compartment or an airway
+  body_fluid,       ///< mL of interstitial fluid or of red cells
+  protein_mass,     ///< g of plasma protein
 };
+
+/// The fluid exchange's states (fluid/fluid_exchange.hpp), in order from StateIndices::fluid.
+enum FluidStateIndex : std::size_t { fluid_interstitial, fluid_red_cells, fluid_protein };
 
 /// Compressed-sparse-column pattern of the solver states' Jacobian plus the whole diagonal
 /// (CVODE forms I - gamma J in place). About 150 entries for the default model against 1369
@@ -46,6 +51,7 @@ struct StateIndices {
   std::size_t airway_volume = 0, breath_phase = 0;  ///< first airway volume (resp::Airway order)
   std::size_t chemoreflex = 0;  ///< first chemoreflex state (control::chemoreflex_state_names)
   std::size_t baroreflex = 0;   ///< filtered pressure, then the effectors (control::Effector)
+  std::size_t fluid = 0;        ///< interstitial volume, red-cell volume, plasma protein
   std::size_t solver_size = 0;  ///< states the solver integrates (all but the gases)
   std::size_t gas_blood = 0;    ///< O2 and CO2 per compartment, then
   std::size_t gas_air = 0;      ///< O2 and CO2 per airway
@@ -100,6 +106,11 @@ struct StateLayout : StateIndices {
       for (auto effector : control::effector_names) {
         add("baroreflex." + std::string(effector), StateKind::baroreflex);
       }
+    }
+    if (model.fluid_exchange) {
+      l.fluid = add("fluid.interstitial_volume", StateKind::body_fluid);
+      add("fluid.red_cell_volume", StateKind::body_fluid);
+      add("fluid.plasma_protein", StateKind::protein_mass);
     }
     l.solver_size = l.size();
     if (model.gas_exchange) {

@@ -199,3 +199,29 @@ TEST(ModelLoader, GasExchangeSectionErrorsNameThePath) {
   }));
   EXPECT_EQ(hb_unit, "no error");  // 150 g/L is 15 g/dL
 }
+
+// The fluid exchange section (docs/model-format.md): its beds' shares add up to 1, its beds
+// are vessels, and it needs gas exchange (the red cells carry the haemoglobin).
+TEST(ModelLoader, FluidExchangeBedsAreCheckedAndNamed) {
+  const auto shares = write_variant("fluid_shares", [](nlohmann::json& j) {
+    j["fluid_exchange"]["capillary_beds"][0]["share"] = 0.6;
+  });
+  EXPECT_NE(load_error(shares).find(
+                "fluid_exchange.capillary_beds: the beds' shares add up to 1.1, not 1"),
+            std::string::npos)
+      << load_error(shares);
+  const auto chamber = write_variant("fluid_chamber", [](nlohmann::json& j) {
+    j["fluid_exchange"]["capillary_beds"][1]["veins"] = "lv";
+  });
+  EXPECT_NE(load_error(chamber).find(
+                "fluid_exchange.capillary_beds[1].veins: \"lv\" is a heart chamber, not a vessel"),
+            std::string::npos)
+      << load_error(chamber);
+  const auto no_gases = write_variant("fluid_no_gases", [](nlohmann::json& j) {
+    j.erase("chemoreflex");
+    j.erase("gas_exchange");
+  });
+  EXPECT_NE(load_error(no_gases).find("fluid_exchange: fluid exchange needs a \"gas_exchange\""),
+            std::string::npos)
+      << load_error(no_gases);
+}
