@@ -137,3 +137,14 @@ TEST(FluidExchange, SettingHaemoglobinChangesTheRedCells) {
   EXPECT_NEAR(twin.signal("blood.hemoglobin"), 10.0, 0.05);
   EXPECT_LT(twin.signal("arterial.o2_content"), 15.0);  // 1.34 x 10 x 0.97 + dissolved
 }
+
+// The same on a model with a stored start (a calibrated twin's settled state): its red cells
+// take the new haemoglobin, so `--set gas.hemoglobin=...` on a twin file is not ignored.
+TEST(FluidExchange, SettingHaemoglobinChangesAStoredStart) {
+  BodyModel model = test_support::reference_model();
+  model.start_state.assign(resting_adult().state().begin(), resting_adult().state().end());
+  model.set_parameter("gas.hemoglobin", 9.0);
+  Twin twin(std::move(model));
+  EXPECT_NEAR(twin.signal("blood.hemoglobin"), 9.0, 1e-9);
+  EXPECT_NEAR(twin.signal("blood.total_volume"), blood_volume(resting_adult()), 1e-9);
+}

@@ -81,7 +81,8 @@ struct FluidCoefficients {
   double lymph_flow = 2.0 / 60.0;              ///< L_0, mL/s
   double lymph_conductance = 0.0;              ///< G_L, mL/s/mmHg
   double red_cell_hemoglobin = 33.0;           ///< haemoglobin per red-cell volume (MCHC), g/dL
-  std::vector<double> share;                   ///< s_b of each bed (sum 1)
+  double mixing_time = 12.0;  ///< s, arterial haemoglobin's lag behind the body-wide value
+  std::vector<double> share;  ///< s_b of each bed (sum 1)
 };
 
 /// The slowly varying quantities the states give.

@@ -173,6 +173,7 @@ inline void gas_exchange(const ParameterSet& p, std::size_t first, gas::GasCoeff
   k.lymph_flow = v.get<"lymph_flow">() / 60.0;
   k.lymph_conductance = v.get<"lymph_conductance">() / 60.0;
   k.red_cell_hemoglobin = v.get<"red_cell_hemoglobin">();
+  k.mixing_time = v.get<"mixing_time">();
   k.share = share;
   return k;
 }

@@ -344,7 +344,7 @@ inline constexpr std::array<ParameterSpec, 2> tissue{{
 
 /// Fluid exchange between blood and interstitium and the blood's composition
 /// (fluid/fluid_exchange.hpp, docs/models/fluid-exchange.md), named "fluid.<key>".
-inline constexpr std::array<ParameterSpec, 11> fluid_exchange{{
+inline constexpr std::array<ParameterSpec, 12> fluid_exchange{{
     {"filtration_coefficient", "mL/(min*mmHg)", 0.1, 100,
      "whole-body capillary filtration coefficient (K_f)", S::volume},
     {"reflection_coefficient", "1", 0, 1, "capillary reflection coefficient for plasma proteins",
@@ -367,6 +367,9 @@ inline constexpr std::array<ParameterSpec, 11> fluid_exchange{{
      "rise of lymph flow per mmHg of interstitial pressure (G_L)", S::volume},
     {"red_cell_hemoglobin", "g/dL", 25, 40,
      "haemoglobin per volume of red cells (MCHC): haematocrit = haemoglobin / MCHC", S::none},
+    {"mixing_time", "s", 1, 120,
+     "time constant with which the haemoglobin reaching the arteries follows the body-wide value",
+     S::none},
 }};
 
 /// Chemoreflexes (control/chemoreflex.hpp, docs/models/control.md), named "chemoreflex.<key>".

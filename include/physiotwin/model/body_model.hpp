@@ -57,6 +57,9 @@ class BodyModel : public ModelDescription {
       throw InputError(fmt::format("{} = {:g}: {}", parameter, value, broken->message));
     }
     if (parameter == "blood.volume" && value != before) start_state.clear();
+    // A stored start with red cells: they carry the haemoglobin, so they take the new value.
+    if (parameter == "gas.hemoglobin" && fluid_exchange && start_state.size() == state_size())
+      give_red_cells(start_state, value);
     refresh();
   }
 
@@ -154,13 +157,8 @@ class BodyModel : public ModelDescription {
   /// exchanged for plasma of the same protein concentration at constant blood volume (what a
   /// change of gas.hemoglobin means once the red cells carry it).
   void set_hemoglobin_in(std::span<double> y, double g_per_dl) noexcept {
-    const fluid::FluidState before = fluid_state(y);
-    const std::size_t f = layout_.fluid;
-    y[f + fluid_red_cells] =
-        g_per_dl / evaluator_.fluid_coefficients().red_cell_hemoglobin * before.blood_volume;
-    const double plasma = before.blood_volume - y[f + fluid_red_cells];
-    y[f + fluid_protein] = before.plasma_protein / 100.0 * plasma;
-    evaluator_.set_hemoglobin(fluid_state(y).hemoglobin);
+    give_red_cells(y, g_per_dl);
+    evaluator_.set_hemoglobin(g_per_dl);
   }
 
   /// Partial pressures (mmHg) of the blood leaving compartment c, in state y.
@@ -333,6 +331,18 @@ class BodyModel : public ModelDescription {
   void set_external_pressure(double mmHg) noexcept { evaluator_.set_external_pressure(mmHg); }
 
  private:
+  /// The red cells and plasma protein of state y for haemoglobin `g_per_dl` at the same blood
+  /// volume and plasma protein concentration.
+  void give_red_cells(std::span<double> y, double g_per_dl) const noexcept {
+    const fluid::FluidState before = fluid_state(y);
+    const std::size_t f = layout_.fluid;
+    y[f + fluid_red_cells] =
+        g_per_dl / evaluator_.fluid_coefficients().red_cell_hemoglobin * before.blood_volume;
+    const double plasma = before.blood_volume - y[f + fluid_red_cells];
+    y[f + fluid_protein] = before.plasma_protein / 100.0 * plasma;
+    y[f + fluid_arterial_hemoglobin] = g_per_dl;
+  }
+
   /// Red cells from the starting haemoglobin (gas.hemoglobin over MCHC), plasma protein from
   /// fluid.plasma_protein, and the interstitial volume at which filtration at these pressures
   /// equals lymph flow: a twin built from its description starts in fluid balance.
@@ -345,6 +355,7 @@ class BodyModel : public ModelDescription {
     const std::size_t f = layout_.fluid;
     y[f + fluid_red_cells] = hematocrit * blood;
     y[f + fluid_protein] = k.plasma_protein / 100.0 * (blood - y[f + fluid_red_cells]);
+    y[f + fluid_arterial_hemoglobin] = parameters.value("gas.hemoglobin");
     y[f + fluid_interstitial] = k.interstitial_volume;
     // The beds are vessels outside the thorax: pressure (V - V_u) / C.
     std::vector<double> pressure(compartments.size(), 0.0);

@@ -151,12 +151,13 @@ class ModelEvaluator {
   /// amount and enters another). `start_is_last_end`: `start` is the `end` of the previous
   /// call, whose flows are reused.
   ///
-  /// With fluid exchange the step's dissociation curves are for the haemoglobin of `start`
-  /// (the red cells over the blood volume): it changes over minutes, and taking it at each
-  /// grid point's start keeps results independent of how time is chopped.
+  /// With fluid exchange the step's dissociation curves are for the arterial haemoglobin of
+  /// `start` (the red cells over the blood volume, as it reaches the arteries): it changes
+  /// over seconds to minutes, and taking it at each grid point's start keeps results
+  /// independent of how time is chopped.
   void step_gases(const double* start, double* end, double dt, bool start_is_last_end) noexcept {
     if (!gas_exchange_) return;
-    if (fluid_) set_hemoglobin(fluid_state(start).hemoglobin);
+    if (fluid_) set_hemoglobin(start[at_.fluid + fluid_arterial_hemoglobin]);
     const std::size_t n = at_.count;
     if (!start_is_last_end) mechanics_at(start);
     gas_rates(start, k1_.data());

@@ -87,6 +87,11 @@ inline void ModelEvaluator::fluid_derivatives(const double* y, const double* pre
   ydot[f + fluid_interstitial] = filtered - s.lymph_flow;
   ydot[f + fluid_red_cells] = red_cells - bled * s.hematocrit;
   ydot[f + fluid_protein] = protein - bled * (1.0 - s.hematocrit) * s.plasma_protein / 100.0;
+  // Blood diluted (or concentrated) anywhere reaches the arteries after the central blood
+  // volume's transit: the O2 curves use this haemoglobin, so that an infusion does not lower
+  // the O2 capacity before its diluted blood arrives (docs/models/fluid-exchange.md).
+  ydot[f + fluid_arterial_hemoglobin] =
+      (s.hemoglobin - y[f + fluid_arterial_hemoglobin]) / fluid_k_.mixing_time;
 }
 
 inline fluid::FluidState ModelEvaluator::fluid_state(const double* y) const noexcept {

@@ -81,6 +81,8 @@ void ModelEvaluator::jacobian(const double* y, Entry&& entry, bool include_gases
     entry(interstitium, interstitium) -=
         (fluid_k_.filtration_coefficient + fluid_k_.lymph_conductance) /
         fluid_k_.interstitial_compliance;
+    const std::size_t arterial = at_.fluid + fluid_arterial_hemoglobin;
+    entry(arterial, arterial) -= 1.0 / fluid_k_.mixing_time;
   }
   for (std::size_t k = 0; k < connection_kind_.size(); ++k) {
     const std::size_t f = from_[k], t = to_[k];

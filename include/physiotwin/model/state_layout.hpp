@@ -33,7 +33,12 @@ enum class StateKind {
 };
 
 /// The fluid exchange's states (fluid/fluid_exchange.hpp), in order from StateIndices::fluid.
-enum FluidStateIndex : std::size_t { fluid_interstitial, fluid_red_cells, fluid_protein };
+enum FluidStateIndex : std::size_t {
+  fluid_interstitial,
+  fluid_red_cells,
+  fluid_protein,
+  fluid_arterial_hemoglobin,  ///< g/dL reaching the arteries (the dissociation curves')
+};
 
 /// Compressed-sparse-column pattern of the solver states' Jacobian plus the whole diagonal
 /// (CVODE forms I - gamma J in place). About 150 entries for the default model against 1369
@@ -51,7 +56,7 @@ struct StateIndices {
   std::size_t airway_volume = 0, breath_phase = 0;  ///< first airway volume (resp::Airway order)
   std::size_t chemoreflex = 0;  ///< first chemoreflex state (control::chemoreflex_state_names)
   std::size_t baroreflex = 0;   ///< filtered pressure, then the effectors (control::Effector)
-  std::size_t fluid = 0;        ///< interstitial volume, red-cell volume, plasma protein
+  std::size_t fluid = 0;        ///< interstitial volume, red cells, plasma protein, arterial Hb
   std::size_t solver_size = 0;  ///< states the solver integrates (all but the gases)
   std::size_t gas_blood = 0;    ///< O2 and CO2 per compartment, then
   std::size_t gas_air = 0;      ///< O2 and CO2 per airway
@@ -111,6 +116,7 @@ struct StateLayout : StateIndices {
       l.fluid = add("fluid.interstitial_volume", StateKind::body_fluid);
       add("fluid.red_cell_volume", StateKind::body_fluid);
       add("fluid.plasma_protein", StateKind::protein_mass);
+      add("fluid.arterial_hemoglobin", StateKind::body_fluid);
     }
     l.solver_size = l.size();
     if (model.gas_exchange) {
