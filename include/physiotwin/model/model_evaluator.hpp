@@ -463,8 +463,8 @@ class ModelEvaluator {
   gas::PartialPressures chemoreceptor_input_{95.0, 40.0};  ///< see update_chemoreceptor_input()
   std::vector<double> external_flow_;    ///< mL/s into each compartment from outside (net)
   std::vector<ExternalFlows> external_;  ///< what flows in and out of each, and what it carries
-  /// g/dL in the dissociation curves: the red cells' at the last gas step's start, or NaN
-  /// (the gas.hemoglobin parameter's) before one or without fluid exchange.
+  /// g/dL in the dissociation curves: the arterial haemoglobin at the last gas step's start,
+  /// or NaN (the gas.hemoglobin parameter's) before one or without fluid exchange.
   double hemoglobin_ = std::nan("");
   /// The last inversion at each site of blood_pressures(): its blood and its answer (the
   /// next inversion's starting point).

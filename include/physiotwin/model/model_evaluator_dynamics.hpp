@@ -69,8 +69,9 @@ inline void ModelEvaluator::core_rhs(const double* y, double* ydot,
 
 /// Filtration and lymph move plasma between the compartments and the interstitium; bleeding
 /// takes red cells and protein with the blood, infusions bring what the fluid carries.
-/// (The Newton Jacobian leaves these couplings out: their rates, below 0.01 /s, are far
-/// slower than the solver's steps; docs/solver.md.)
+/// (The Newton Jacobian has filtration's dependence on the beds' pressures and each state's
+/// own decay; it leaves out the couplings through plasma protein and haematocrit, below
+/// 1e-3 /s and dense: model_jacobian.hpp, docs/solver.md.)
 inline void ModelEvaluator::fluid_derivatives(const double* y, const double* pressure,
                                               double* ydot) noexcept {
   double filtered = 0.0;
