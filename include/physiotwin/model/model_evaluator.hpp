@@ -289,6 +289,7 @@ class ModelEvaluator {
   [[nodiscard]] fluid::FluidState fluid_state(const double* y) const noexcept;
   /// The exchange pressure (mmHg) of each capillary bed for compartment pressures `pressure`.
   void exchange_pressures(const double* pressure, std::vector<double>& out) const;
+  [[nodiscard]] double exchange_pressure(std::size_t bed, const double* pressure) const noexcept;
   /// The fluid exchange in state y after compute_pressures(y, pressure): the state's
   /// quantities and the total filtered out of the capillaries (mL/s). For the signals.
   [[nodiscard]] std::pair<fluid::FluidState, double> fluid_exchange_at(

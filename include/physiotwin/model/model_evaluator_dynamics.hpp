@@ -107,10 +107,13 @@ inline void ModelEvaluator::exchange_pressures(const double* pressure,
                                                std::vector<double>& out) const {
   const FluidExchangeBlock& b = *fluid_;
   out.resize(b.capillaries.size());
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    const double veins = pressure[b.veins[i]];
-    out[i] = veins + fluid_k_.exchange_pressure_fraction * (pressure[b.capillaries[i]] - veins);
-  }
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = exchange_pressure(i, pressure);
+}
+
+inline double ModelEvaluator::exchange_pressure(std::size_t bed,
+                                                const double* pressure) const noexcept {
+  const double veins = pressure[fluid_->veins[bed]];
+  return veins + fluid_k_.exchange_pressure_fraction * (pressure[fluid_->capillaries[bed]] - veins);
 }
 
 inline std::pair<fluid::FluidState, double> ModelEvaluator::fluid_exchange_at(
@@ -127,10 +130,7 @@ inline fluid::FluidState ModelEvaluator::fluid_flows(const double* y, const doub
   std::fill(exchange, exchange + kind_.size(), 0.0);
   filtered = 0.0;
   for (std::size_t i = 0; i < b.capillaries.size(); ++i) {
-    const double veins = pressure[b.veins[i]];
-    const double exchange_pressure =
-        veins + fluid_k_.exchange_pressure_fraction * (pressure[b.capillaries[i]] - veins);
-    const double out = fluid::filtration(fluid_k_, s, i, exchange_pressure);
+    const double out = fluid::filtration(fluid_k_, s, i, exchange_pressure(i, pressure));
     exchange[b.capillaries[i]] -= out;
     filtered += out;
   }
