@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "files/anatomy_reader.hpp"
+#include "files/cardiopulmonary_reflex_reader.hpp"
 #include "files/fluid_exchange_reader.hpp"
 #include "files/parameter_reader.hpp"
 #include "physiotwin/core/json_reader.hpp"
@@ -116,7 +117,7 @@ BodyModel load_circulation_text(const std::string& bytes, const std::string& lab
   const std::filesystem::path file = label;  // errors and source_file name the model by it
   const nlohmann::json document = parse_json_text(bytes, file.string());
   const JsonView root(document, file.string(), "");
-  static constexpr std::array<std::string_view, 16> top{"format",
+  static constexpr std::array<std::string_view, 17> top{"format",
                                                         "version",
                                                         "name",
                                                         "description",
@@ -128,6 +129,7 @@ BodyModel load_circulation_text(const std::string& bytes, const std::string& lab
                                                         "roles",
                                                         "ventricular_interaction",
                                                         "baroreflex",
+                                                        "cardiopulmonary_reflex",
                                                         "respiration",
                                                         "gas_exchange",
                                                         "chemoreflex",
@@ -410,6 +412,16 @@ BodyModel load_circulation_text(const std::string& bytes, const std::string& lab
     model.baroreflex = block;
   }
 
+  if (root.has("cardiopulmonary_reflex")) {
+    const JsonView node = root["cardiopulmonary_reflex"];
+    if (!model.baroreflex) {
+      node.fail(
+          "the cardiopulmonary reflex needs a \"baroreflex\" section (it acts on the "
+          "baroreflex's resistances and veins)");
+    }
+    detail::read_cardiopulmonary_reflex(node, compartment_index, model);
+  }
+
   if (root.has("respiration")) {
     const JsonView node = root["respiration"];
     static constexpr std::array<std::string_view, 2> members{"description", "parameters"};
@@ -492,7 +504,8 @@ BodyModel load_circulation_text(const std::string& bytes, const std::string& lab
     }
     for (auto [section, prefix] :
          {std::pair{"baroreflex", "baroreflex"}, std::pair{"chemoreflex", "chemoreflex"},
-          std::pair{"gas_exchange", "gas"}, std::pair{"fluid_exchange", "fluid"}}) {
+          std::pair{"cardiopulmonary_reflex", "cardiopulmonary"}, std::pair{"gas_exchange", "gas"},
+          std::pair{"fluid_exchange", "fluid"}}) {
       if (root.has(section) && block == prefix)
         root[section]["parameters"][key]["value"].fail(broken->message);
     }

@@ -235,6 +235,7 @@ inline std::pair<SteadyState, double> close_the_loop(Calibration& c, MechanicsFi
   if (model.baroreflex) options.keep = {"baroreflex.filtered_pressure"};
   if (model.baroreflex && model.chemoreflex)
     options.keep.push_back("chemoreflex.peripheral_activity");
+  if (model.cardiopulmonary) options.keep.push_back("cardiopulmonary.sensed_pressure");  // last
   model.start_state = transfer_state(fit.open, fit.settled.state, model);
   SteadyState closed = c.settle(model, options);
   double allowed = options.max_time;
@@ -248,13 +249,18 @@ inline std::pair<SteadyState, double> close_the_loop(Calibration& c, MechanicsFi
     auto off = [&](Measure m) { return c.off(m, v, fraction); };
     double excess = reflex ? resting_excess(model, closed) : 0.0;
     if (!std::isfinite(excess)) excess = 0.0;  // nothing to judge the reflex on
+    // The cardiopulmonary reflex rests where the right atrium settled (within 0.2 mmHg: its
+    // resistance effect is then under 0.3 %); put there, it needs one more pass.
+    const bool low_pressure_moved = rest_cardiopulmonary_reflex(model, closed, 0.2);
     const bool pressures_off = off(Measure::systolic_pressure) ||
                                off(Measure::diastolic_pressure) ||
                                off(Measure::lv_ejection_fraction);
     const bool reflex_off = std::abs(excess) > rest_tolerance;
     const bool rates_off =
         off(Measure::heart_rate) || (model.respiration && off(Measure::respiratory_rate));
-    if (!pressures_off && !reflex_off && !rates_off && !(spo2 && off(Measure::spo2))) break;
+    if (!pressures_off && !reflex_off && !rates_off && !low_pressure_moved &&
+        !(spo2 && off(Measure::spo2)))
+      break;
     if (reflex_off) {
       // The reflex first, back at rest: its resistances and volumes then keep the fitted
       // values. The solution for the window's filtered pressures; the pressures then move

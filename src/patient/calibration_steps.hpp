@@ -179,6 +179,23 @@ inline void set_reflex_set_point(BodyModel& model, double value) {
   model.refresh();
 }
 
+/// Puts the cardiopulmonary reflex's set point where it rests for a settled window whose last
+/// kept signal is cardiopulmonary.sensed_pressure, if it is more than `tolerance` mmHg away.
+/// Returns whether it moved (false without the reflex or samples).
+inline bool rest_cardiopulmonary_reflex(BodyModel& model, const SteadyState& settled,
+                                        double tolerance) {
+  if (!model.cardiopulmonary || settled.kept.empty()) return false;
+  const double solved = control::resting_cardiopulmonary_set_point(
+      model.cardiopulmonary_coefficients(), settled.kept.back());
+  const std::size_t i = model.parameters.index_of("cardiopulmonary.set_point");
+  const Parameter& p = model.parameters.at(i);
+  if (!std::isfinite(solved) || std::abs(solved - p.value) <= tolerance) return false;
+  model.parameters.set_derived(i, std::clamp(solved, p.min, p.max),
+                               "calibration: the reflex rests at the calibrated right atrium");
+  model.refresh();
+  return true;
+}
+
 /// How far the baroreflex is from rest over a settled window (control::resting_excess()).
 [[nodiscard]] inline double resting_excess(const BodyModel& model, const SteadyState& settled) {
   return control::resting_excess(model.baroreflex_coefficients(), settled.kept[0],

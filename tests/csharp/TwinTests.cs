@@ -122,8 +122,9 @@ internal static class TwinTests
                 double start;
                 Check(bleeding.LatestBeat(bled, out start) && twin.LatestBeat(rest, out start), "beats after bleeding");
                 // 1.5 L lost (30% of the adult's 5 L): the baroreflex speeds the heart and the
-                // pressure falls (ATLS class III); the numbers are validated in tests/validation.
-                Check(bled[0] > rest[0] + 10, "heart rate " + rest[0] + " -> " + bled[0] + " /min after 1.5 L");
+                // pressure falls (ATLS class III); the numbers are validated in tests/validation,
+                // here only the direction (+5 /min and -10 mmHg are well beyond the noise).
+                Check(bled[0] > rest[0] + 5, "heart rate " + rest[0] + " -> " + bled[0] + " /min after 1.5 L");
                 int map = Array.FindIndex(twin.BeatMetrics, m => m.Name == "mean_arterial_pressure");
                 Check(map >= 0 && bled[map] < rest[map] - 10,
                       "mean arterial pressure " + rest[map] + " -> " + bled[map] + " mmHg after 1.5 L");

@@ -39,11 +39,11 @@ TEST(Actions, HemorrhageAndInfusionMoveExactlyTheirVolumes) {
   EXPECT_EQ(details.at("volume"), 250.0);
 }
 
-// A 10 % haemorrhage lowers mean arterial pressure (here by about 5 %: the baroreflex and
-// transcapillary refill hold it up, as ATLS class I expects an about normal pressure; more
-// than 3 % shows the direction), and an equal transfusion of blood brings it back: the
-// direction any circulation model must show. The sizes are validated with the reflexes
-// (test_baroreflex.cpp) and the refill (test_fluid_exchange.cpp).
+// A 10 % haemorrhage lowers mean arterial pressure (here by about 3 %: the baroreflex, the
+// cardiopulmonary reflex and transcapillary refill hold it up, as ATLS class I expects an
+// about normal pressure; more than 2 % shows the direction), and an equal transfusion of blood
+// brings it back: the direction any circulation model must show. The sizes are validated with the
+// reflexes (test_baroreflex.cpp) and the refill (test_fluid_exchange.cpp).
 TEST(Actions, HemorrhageLowersPressureAndInfusionRestoresIt) {
   test_support::RecordedTwin twin_run(test_support::reference_model());
   auto& [twin, rec] = twin_run;
@@ -55,6 +55,6 @@ TEST(Actions, HemorrhageLowersPressureAndInfusionRestoresIt) {
   const double bled = test_support::last_beats_mean(twin, rec, "mean_arterial_pressure");
   twin.advance(400.0);
   const double restored = test_support::last_beats_mean(twin, rec, "mean_arterial_pressure");
-  EXPECT_LT(bled, 0.97 * baseline);
+  EXPECT_LT(bled, 0.98 * baseline);
   EXPECT_NEAR(restored, baseline, 0.01 * baseline);
 }

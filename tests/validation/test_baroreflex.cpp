@@ -1,19 +1,26 @@
 // The arterial baroreflex (Ursino 1998) defending blood pressure.
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "../helpers.hpp"
 
 using namespace physiotwin;
 
 namespace {
+struct Vitals {
+  double map, hr, sbp, pp, co, cvp;  ///< beat means: mmHg, /min, mmHg, mmHg, L/min, mmHg
+};
 struct Response {
-  double map_before, map_after, hr_before, hr_after;
+  Vitals before, after;
 };
 
-// A haemorrhage of `fraction` of blood volume over `minutes`, observed at its end.
-Response bleed(double fraction, double minutes, bool reflex) {
+// A haemorrhage of `fraction` of blood volume over `minutes`, observed at its end (beat means
+// over the last beats). `off`: a reflex switched off ("baroreflex", "cardiopulmonary").
+Response bleed(double fraction, double minutes, bool reflex, const char* off = nullptr) {
   BodyModel model = test_support::reference_model();
   if (!reflex) model.set_parameter("baroreflex.enabled", 0.0);
+  if (off) model.set_parameter(std::string(off) + ".enabled", 0.0);
   const double volume = fraction * model.parameters.value("blood.volume");
   test_support::RecordedTwin twin_run(std::move(model));
   auto& [twin, rec] = twin_run;
@@ -23,12 +30,18 @@ Response bleed(double fraction, double minutes, bool reflex) {
   a.volume = volume;
   a.rate = volume / minutes;
   twin.schedule(a);
+  auto vitals = [&] {
+    auto mean = [&](const char* metric) {
+      return test_support::last_beats_mean(twin, rec, metric);
+    };
+    return Vitals{mean("mean_arterial_pressure"), mean("heart_rate"),
+                  mean("systolic_pressure"),      mean("pulse_pressure"),
+                  mean("cardiac_output"),         mean("central_venous_pressure")};
+  };
   twin.advance(60.0);
-  const double map0 = test_support::last_beats_mean(twin, rec, "mean_arterial_pressure");
-  const double hr0 = test_support::last_beats_mean(twin, rec, "heart_rate");
+  const Vitals before = vitals();
   twin.advance(minutes * 60.0);
-  return {map0, test_support::last_beats_mean(twin, rec, "mean_arterial_pressure"), hr0,
-          test_support::last_beats_mean(twin, rec, "heart_rate")};
+  return {before, vitals()};
 }
 }  // namespace
 
@@ -39,31 +52,77 @@ Response bleed(double fraction, double minutes, bool reflex) {
 TEST(Baroreflex, DefendsPressureInATenPercentHemorrhage) {
   const Response on = bleed(0.10, 5.0, true);
   const Response off = bleed(0.10, 5.0, false);
-  EXPECT_GT(on.map_after, 0.90 * on.map_before);
-  EXPECT_GT(on.hr_after, on.hr_before + 1.0);
-  const double drop_on = 1.0 - on.map_after / on.map_before;
-  const double drop_off = 1.0 - off.map_after / off.map_before;
+  EXPECT_GT(on.after.map, 0.90 * on.before.map);
+  EXPECT_GT(on.after.hr, on.before.hr + 0.5);
+  const double drop_on = 1.0 - on.after.map / on.before.map;
+  const double drop_off = 1.0 - off.after.map / off.before.map;
   EXPECT_GT(drop_off, 1.5 * drop_on);
-  EXPECT_NEAR(off.hr_after, off.hr_before, 1e-6);  // no reflex, no tachycardia
+  EXPECT_NEAR(off.after.hr, off.before.hr, 1e-6);  // no reflex, no tachycardia
 }
 
-// Issue 3: a haemorrhage of 30 % of blood volume (here over 10 minutes) brings hypotension
-// and tachycardia. Published: ATLS class III (30-40 % loss): decreased systolic pressure and
-// pulse pressure, pulse 120-140/min (American College of Surgeons, as tabulated by Rossaint
-// et al. 2010, Crit Care 14:R52, Table 2); conscious patients who had lost 36 +- 4 % had
-// 81/55 mmHg (Sander-Jensen et al. 1986, BMJ 292:364), their heart rate 73/min held down
-// by vagal activity. The model: mean pressure falls by a fifth to below 80 mmHg and the
-// heart rate rises by 8-25 /min, short of ATLS's 120 (docs/validation.md discusses why; issue
-// 16 takes it up); the bands check hypotension and tachycardia, not ATLS's rate. (The rise was
-// 15 /min before transcapillary refill, which returns about 200 mL during the bleed: now 10.)
-TEST(Baroreflex, ThirtyPercentHemorrhageBringsHypotensionAndTachycardia) {
-  const Response on = bleed(0.30, 10.0, true);
-  const Response off = bleed(0.30, 10.0, false);
-  EXPECT_LT(on.map_after, 80.0);
-  EXPECT_LT(on.map_after, 0.85 * on.map_before);
-  EXPECT_GT(on.hr_after, on.hr_before + 8.0);
-  EXPECT_LT(on.hr_after, on.hr_before + 60.0);
-  EXPECT_LT(off.map_after, on.map_after - 5.0);  // the reflex still defends some pressure
+// Issue 16: graded haemorrhage, 10 / 20 / 30 / 40 % of blood volume over 10 minutes
+// (docs/validation.md, "Graded haemorrhage", has the table and the sources).
+// - Class I (ATLS: <= 15 %; pulse, systolic and pulse pressure normal) and blood donors
+//   (375-500 mL: heart rate unchanged, Leonetti et al. 2004 Clin Auton Res 14:176): 10 %
+//   keeps systolic pressure within 5 % and the heart rate within +5 /min.
+// - 1,000 mL withdrawn from conscious volunteers (about 20 %; Johnson et al. 2014,
+//   J Appl Physiol 117:131): heart rate 59 -> 66 /min (not significant), mean pressure
+//   89.5 -> 80.8 mmHg (-10 %), central venous pressure 5.8 -> 1.1 mmHg. The model at 20 %:
+//   mean pressure down 3-15 %, heart rate up by 0-12 /min, central venous pressure down by
+//   1.5-6 mmHg (the tolerances: the volunteers' spread, n = 6, and a 20 % loss against their
+//   15-20 %).
+// - ATLS class II (15-30 %): systolic pressure normal, pulse pressure decreased: at 20 %
+//   systolic stays above 100 mmHg and the pulse pressure falls.
+// - ATLS classes III-IV (30 % and more): systolic pressure decreased, pulse pressure
+//   decreased, heart rate increased: at 30 % and 40 % systolic pressure falls by more than
+//   10 %, and heart rate, systolic and pulse pressure and cardiac output move monotonically
+//   with the loss. (ATLS 9th edition's pulse of 120-140 /min in class III is not reached:
+//   the model gives +6 /min at 30 % and +12 at 40 %; trauma registries found far smaller
+//   rises than ATLS tabulates (Guly et al. 2011, Resuscitation 82:556: median 114 /min in
+//   class IV), and conscious patients at 36 % loss had 73 /min (Sander-Jensen et al. 1986,
+//   BMJ 292:364). docs/models/control.md discusses it.)
+TEST(Baroreflex, GradedHemorrhageFollowsTheClinicalClasses) {
+  const Response r10 = bleed(0.10, 10.0, true);
+  const Response r20 = bleed(0.20, 10.0, true);
+  const Response r30 = bleed(0.30, 10.0, true);
+  const Response r40 = bleed(0.40, 10.0, true);
+  EXPECT_GT(r10.after.sbp, 0.95 * r10.before.sbp);
+  EXPECT_LT(r10.after.hr, r10.before.hr + 5.0);
+
+  const double map_fall = 1.0 - r20.after.map / r20.before.map;
+  EXPECT_GT(map_fall, 0.03);
+  EXPECT_LT(map_fall, 0.15);
+  EXPECT_GE(r20.after.hr, r20.before.hr);
+  EXPECT_LT(r20.after.hr, r20.before.hr + 12.0);
+  EXPECT_GT(r20.before.cvp - r20.after.cvp, 1.5);
+  EXPECT_LT(r20.before.cvp - r20.after.cvp, 6.0);
+  EXPECT_GT(r20.after.sbp, 100.0);
+  EXPECT_LT(r20.after.pp, r20.before.pp);
+
+  EXPECT_LT(r30.after.sbp, 0.90 * r30.before.sbp);
+  EXPECT_LT(r40.after.sbp, 0.85 * r40.before.sbp);
+  const Response* graded[] = {&r10, &r20, &r30, &r40};
+  for (int i = 1; i < 4; ++i) {
+    EXPECT_GT(graded[i]->after.hr, graded[i - 1]->after.hr) << i;
+    EXPECT_LT(graded[i]->after.sbp, graded[i - 1]->after.sbp) << i;
+    EXPECT_LT(graded[i]->after.pp, graded[i - 1]->after.pp) << i;
+    EXPECT_LT(graded[i]->after.co, graded[i - 1]->after.co) << i;
+  }
+  EXPECT_GT(r40.after.hr, r40.before.hr + 8.0);
+}
+
+// Issue 16: the cardiopulmonary reflex carries part of the defence of pressure in a
+// moderate loss, when the right atrium has unloaded but arterial pressure has hardly fallen
+// (Heldt et al. 2002's purpose for it; Johnson, Rowell et al. 1974, Circ Res 34:515:
+// unloading these receptors alone raises vascular resistance). Without it a 20 % loss
+// lowers mean pressure clearly more.
+TEST(Baroreflex, CardiopulmonaryReflexHelpsDefendPressure) {
+  const Response with = bleed(0.20, 10.0, true);
+  const Response without = bleed(0.20, 10.0, true, "cardiopulmonary");
+  const double fall_with = with.before.map - with.after.map;
+  const double fall_without = without.before.map - without.after.map;
+  EXPECT_GT(fall_without, fall_with + 1.5);
+  EXPECT_NEAR(with.before.hr, without.before.hr, 0.5);  // at rest it does nothing
 }
 
 // At rest the reflex is at its operating point: it leaves the validated resting state

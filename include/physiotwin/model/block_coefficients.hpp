@@ -10,6 +10,7 @@
 #include "physiotwin/cardio/valve.hpp"
 #include "physiotwin/cardio/ventricular_interaction.hpp"
 #include "physiotwin/control/baroreflex.hpp"
+#include "physiotwin/control/cardiopulmonary_reflex.hpp"
 #include "physiotwin/control/chemoreflex.hpp"
 #include "physiotwin/core/units.hpp"
 #include "physiotwin/fluid/fluid_exchange.hpp"
@@ -95,6 +96,21 @@ struct Inertial {
                     blocks::offset_of(blocks::ideal_valve, "inertance"));
   const BlockValues<blocks::inertance> v(p, first);
   return {v.get<"resistance">(), 1.0 / v.get<"inertance">()};
+}
+
+[[nodiscard]] inline control::CardiopulmonaryCoefficients cardiopulmonary(const ParameterSet& p,
+                                                                          std::size_t first) {
+  const BlockValues<blocks::cardiopulmonary> v(p, first);
+  control::CardiopulmonaryCoefficients c;
+  c.enabled = v.get<"enabled">() >= 0.5;
+  c.set_point = v.get<"set_point">();
+  c.saturation = v.get<"saturation">();
+  c.resistance_gain = v.get<"resistance_gain">();
+  c.splanchnic_volume_gain = v.get<"splanchnic_volume_gain">();
+  c.extrasplanchnic_volume_gain = v.get<"extrasplanchnic_volume_gain">();
+  c.resistance_time_constant = v.get<"resistance_time_constant">();
+  c.venous_time_constant = v.get<"venous_time_constant">();
+  return c;
 }
 
 [[nodiscard]] inline control::BaroreflexCoefficients baroreflex(const ParameterSet& p,

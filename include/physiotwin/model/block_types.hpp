@@ -286,6 +286,23 @@ inline constexpr std::array<ParameterSpec, 46> baroreflex{{
      S::none},
 }};
 
+/// Cardiopulmonary reflex of Heldt et al. 2002 (control/cardiopulmonary_reflex.hpp),
+/// "cardiopulmonary.<key>".
+inline constexpr std::array<ParameterSpec, 8> cardiopulmonary{{
+    {"enabled", "1", 0, 1, "1 switches the cardiopulmonary reflex on, 0 off", S::none},
+    {"set_point", "mmHg", -10, 30, "right atrial transmural pressure at rest (P_set)", S::none},
+    {"saturation", "mmHg", 0.5, 50, "scale of the afferent's arctangent saturation (S)", S::none},
+    {"resistance_gain", "1/mmHg", 0, 0.1,
+     "fractional rise of the controlled resistances per mmHg of afferent error", S::none},
+    {"splanchnic_volume_gain", "mL/mmHg", 0, 500,
+     "splanchnic venous unstressed volume per mmHg of afferent error (5950 mL body)", S::none},
+    {"extrasplanchnic_volume_gain", "mL/mmHg", 0, 500,
+     "extrasplanchnic venous unstressed volume per mmHg of afferent error (5950 mL body)", S::none},
+    {"resistance_time_constant", "s", 0.1, 300, "time constant of the resistance response",
+     S::none},
+    {"venous_time_constant", "s", 0.1, 300, "time constant of the venous volume response", S::none},
+}};
+
 /// Respiratory mechanics of Albanese et al. 2016 (resp/lung_mechanics.hpp), "respiration.<key>".
 inline constexpr std::array<ParameterSpec, 17> respiration{{
     {"larynx_compliance", "mL/mmHg", 0.01, 100, "larynx compliance (C_l)", S::compliance},

@@ -304,6 +304,10 @@ class BodyModel : public ModelDescription {
   [[nodiscard]] const control::BaroreflexCoefficients& baroreflex_coefficients() const noexcept {
     return evaluator_.baroreflex();
   }
+  [[nodiscard]] const control::CardiopulmonaryCoefficients& cardiopulmonary_coefficients()
+      const noexcept {
+    return evaluator_.cardiopulmonary();
+  }
   [[nodiscard]] const control::ChemoreflexCoefficients& chemoreflex_coefficients() const noexcept {
     return evaluator_.chemoreflex();
   }

@@ -101,6 +101,13 @@ struct BaroreflexBlock {
   std::size_t first_parameter = 0;
 };
 
+/// The cardiopulmonary reflex (control/cardiopulmonary_reflex.hpp); needs a baroreflex, whose
+/// resistances and veins it acts on. Senses a heart chamber's transmural pressure.
+struct CardiopulmonaryBlock {
+  std::size_t sensor = 0;  ///< a chamber (the right atrium)
+  std::size_t first_parameter = 0;
+};
+
 /// The respiratory system (resp/lung_mechanics.hpp); its pleural pressure replaces the
 /// constant thorax.pressure on the thoracic compartments.
 struct RespirationBlock {
@@ -165,6 +172,7 @@ struct ModelDescription {
   std::vector<ActivationCurve> activations;
   std::optional<VentricularInteractionBlock> interaction;
   std::optional<BaroreflexBlock> baroreflex;
+  std::optional<CardiopulmonaryBlock> cardiopulmonary;
   std::optional<RespirationBlock> respiration;
   std::optional<GasExchangeBlock> gas_exchange;
   std::optional<ChemoreflexBlock> chemoreflex;

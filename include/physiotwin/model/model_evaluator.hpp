@@ -28,6 +28,7 @@
 #include "physiotwin/cardio/valve.hpp"
 #include "physiotwin/cardio/ventricular_interaction.hpp"
 #include "physiotwin/control/baroreflex.hpp"
+#include "physiotwin/control/cardiopulmonary_reflex.hpp"
 #include "physiotwin/control/chemoreflex.hpp"
 #include "physiotwin/fluid/fluid_exchange.hpp"
 #include "physiotwin/gas/gas_transport.hpp"
@@ -312,6 +313,9 @@ class ModelEvaluator {
       const noexcept {
     return reflex_rest_;
   }
+  [[nodiscard]] const control::CardiopulmonaryCoefficients& cardiopulmonary() const noexcept {
+    return cardiopulmonary_k_;
+  }
   [[nodiscard]] const control::ChemoreflexCoefficients& chemoreflex() const noexcept {
     return chemo_;
   }
@@ -392,6 +396,7 @@ class ModelEvaluator {
   /// Everything but the gases' derivatives; the chemoreceptors sense `arterial`.
   void core_rhs(const double* y, double* ydot, gas::PartialPressures arterial) noexcept;
   void baroreflex_derivatives(const double* y, const double* pressure, double* ydot) noexcept;
+  void cardiopulmonary_derivatives(const double* y, const double* pressure, double* ydot) noexcept;
   void fluid_derivatives(const double* y, const double* pressure, double* ydot) noexcept;
   void apply_chemoreflex(const double* y) noexcept;
   void apply_baroreflex(const double* y) noexcept;
@@ -421,6 +426,7 @@ class ModelEvaluator {
   std::vector<std::size_t> ideal_valves_;  ///< connection indices of the ideal valves
   std::optional<VentricularInteractionBlock> interaction_;
   std::optional<BaroreflexBlock> baroreflex_;
+  std::optional<CardiopulmonaryBlock> cardiopulmonary_;
   std::optional<RespirationBlock> respiration_;
   std::optional<GasExchangeBlock> gas_exchange_;
   std::optional<ChemoreflexBlock> chemoreflex_;
@@ -445,6 +451,7 @@ class ModelEvaluator {
   std::array<double, control::effector_count> reflex_rest_{};
   double volume_scale_ = 1.0;  ///< patient blood volume / Ursino's 5300 mL
   std::vector<double> splanchnic_share_, extrasplanchnic_share_;  ///< of the venous shifts
+  control::CardiopulmonaryCoefficients cardiopulmonary_k_;
   control::ChemoreflexCoefficients chemo_;
   double base_breathing_rate_ = 12.0, base_muscle_pressure_min_ = 0.0;
   resp::LungCoefficients lungs_;

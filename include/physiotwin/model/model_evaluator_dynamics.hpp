@@ -52,6 +52,7 @@ inline void ModelEvaluator::core_rhs(const double* y, double* ydot,
   ydot[at_.external_volume] = external;
   if (fluid_) fluid_derivatives(y, pressure, ydot);
   if (baroreflex_) baroreflex_derivatives(y, pressure, ydot);
+  if (cardiopulmonary_) cardiopulmonary_derivatives(y, pressure, ydot);
   if (respiration_) {
     const auto& q = lung_.flow;
     const std::size_t v = at_.airway_volume;
@@ -179,6 +180,20 @@ inline void ModelEvaluator::baroreflex_derivatives(const double* y, const double
   }
 }
 
+/// Each cardiopulmonary effector lags the afferent error of the sensed chamber's transmural
+/// pressure (control/cardiopulmonary_reflex.hpp).
+inline void ModelEvaluator::cardiopulmonary_derivatives(const double* y, const double* pressure,
+                                                        double* ydot) noexcept {
+  const std::size_t sensor = cardiopulmonary_->sensor;
+  const double transmural = pressure[sensor] - thoracic_[sensor] * external_pressure_;
+  const double error = control::cardiopulmonary_error(cardiopulmonary_k_, transmural);
+  for (std::size_t i = 0; i < control::cardiopulmonary_state_count; ++i) {
+    const std::size_t state = at_.cardiopulmonary + i;
+    ydot[state] =
+        (error - y[state]) / control::cardiopulmonary_time_constant(cardiopulmonary_k_, i);
+  }
+}
+
 /// Turns the chemoreflex states in y into this evaluation's breathing pattern and
 /// sympathetic drive. Limits: the muscles cannot push during inspiration, nor pull harder
 /// than -40 mmHg; the rate stays within 4-60 breaths/min (the parameter's range).
@@ -189,21 +204,30 @@ inline void ModelEvaluator::apply_chemoreflex(const double* y) noexcept {
   chemo_sympathetic_ = fx.sympathetic;
 }
 
-/// Turns the baroreflex states in y into the working coefficients of this evaluation.
+/// Turns the baroreflex states in y (and the cardiopulmonary reflex's, which acts on the same
+/// resistances and veins) into the working coefficients of this evaluation.
 inline void ModelEvaluator::apply_baroreflex(const double* y) noexcept {
   const BaroreflexBlock& b = *baroreflex_;
   const auto fx = control::baroreflex_effects(reflex_, y + at_.baroreflex + 1, reflex_rest_);
+  control::CardiopulmonaryEffects low{};
+  if (cardiopulmonary_)
+    low = control::cardiopulmonary_effects(cardiopulmonary_k_, y + at_.cardiopulmonary);
   for (std::size_t c : b.left_ventricle) chamber_[c].ees = base_chamber_[c].ees * fx.lv_elastance;
   for (std::size_t c : b.right_ventricle) chamber_[c].ees = base_chamber_[c].ees * fx.rv_elastance;
   for (std::size_t k : b.splanchnic_resistance)
-    conductance_[k] = base_conductance_[k] / fx.splanchnic_resistance;
+    conductance_[k] = base_conductance_[k] / (fx.splanchnic_resistance * low.resistance);
   for (std::size_t k : b.extrasplanchnic_resistance) {
-    conductance_[k] = base_conductance_[k] / fx.extrasplanchnic_resistance;
+    conductance_[k] = base_conductance_[k] / (fx.extrasplanchnic_resistance * low.resistance);
   }
-  shift_unstressed(b.splanchnic_veins, splanchnic_share_,
-                   fx.splanchnic_volume_shift * volume_scale_);
+  // Ursino's gains are mL in a 5300 mL body, Heldt's in a 5950 mL one.
+  const double low_scale =
+      volume_scale_ * control::ursino_blood_volume_ml / control::heldt_blood_volume_ml;
+  shift_unstressed(
+      b.splanchnic_veins, splanchnic_share_,
+      fx.splanchnic_volume_shift * volume_scale_ + low.splanchnic_volume_shift * low_scale);
   shift_unstressed(b.extrasplanchnic_veins, extrasplanchnic_share_,
-                   fx.extrasplanchnic_volume_shift * volume_scale_);
+                   fx.extrasplanchnic_volume_shift * volume_scale_ +
+                       low.extrasplanchnic_volume_shift * low_scale);
   heart_rate_ = base_heart_rate_ / fx.period_ratio;
 }
 

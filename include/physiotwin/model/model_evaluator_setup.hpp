@@ -38,6 +38,7 @@ inline void ModelEvaluator::prepare(const ModelDescription& model, const StateIn
   }
   interaction_ = model.interaction;
   baroreflex_ = model.baroreflex;
+  cardiopulmonary_ = model.cardiopulmonary;
   respiration_ = model.respiration;
   gas_exchange_ = model.gas_exchange;
   chemoreflex_ = model.chemoreflex;
@@ -127,6 +128,9 @@ inline void ModelEvaluator::refresh(const ParameterSet& p) {
     }
   }
   if (baroreflex_) read_baroreflex_coefficients(p);
+  if (cardiopulmonary_) {
+    cardiopulmonary_k_ = coefficients::cardiopulmonary(p, cardiopulmonary_->first_parameter);
+  }
   if (respiration_) {
     coefficients::lungs(p, respiration_->first_parameter, lungs_);
     chest_wall_reference_ = lungs_.chest_wall_reference_volume();

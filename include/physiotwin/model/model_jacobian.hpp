@@ -62,6 +62,12 @@ void ModelEvaluator::jacobian(const double* y, Entry&& entry, bool include_gases
       entry(first + 1 + e, first + 1 + e) -= 1.0 / effector_time_constant(e);
     }
   }
+  if (cardiopulmonary_) {  // slow as well: its own decay only
+    for (std::size_t i = 0; i < control::cardiopulmonary_state_count; ++i) {
+      entry(at_.cardiopulmonary + i, at_.cardiopulmonary + i) -=
+          1.0 / control::cardiopulmonary_time_constant(cardiopulmonary_k_, i);
+    }
+  }
   if (fluid_) {
     // Filtration's dependence on the beds' pressures, as the resistances' (each term leaves a
     // capillary compartment and enters the interstitium: the columns still sum to zero), and

@@ -143,6 +143,11 @@ inline void register_gas_signals(const ModelDescription& model, SignalRegistry& 
         {"baroreflex.sympathetic_activity", "1/s", "sympathetic efferent firing rate", "body"});
     signals.add({"baroreflex.vagal_activity", "1/s", "vagal efferent firing rate", "heart"});
   }
+  if (model.cardiopulmonary) {
+    signals.add({"cardiopulmonary.sensed_pressure", "mmHg",
+                 "transmural pressure the cardiopulmonary receptors sense (right atrium)",
+                 "heart"});
+  }
   return signals;
 }
 
@@ -247,6 +252,11 @@ inline void observe(const ModelDescription& model, const StateIndices& at, Model
     out[s++] = y[at.baroreflex];
     out[s++] = control::sympathetic_rate(reflex, f_cs, eval.chemoreceptor_sympathetic_drive());
     out[s++] = control::vagal_rate(reflex, f_cs);
+  }
+  if (model.cardiopulmonary) {
+    const std::size_t sensor = model.cardiopulmonary->sensor;
+    out[s++] =
+        pressure[sensor] - (model.compartments[sensor].thoracic ? eval.external_pressure() : 0.0);
   }
 }
 

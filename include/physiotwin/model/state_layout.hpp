@@ -4,8 +4,9 @@
 // the solver states' Jacobian. Built once from a ModelDescription.
 //
 // Order: compartment volumes, connection flows, valve openings, heart phase, external volume,
-// airway volumes and breath phase, chemoreflex, baroreflex, fluid exchange; then the gases, which
-// the solver does not integrate (they are stepped alongside it: docs/solver.md).
+// airway volumes and breath phase, chemoreflex, baroreflex, cardiopulmonary reflex, fluid
+// exchange; then the gases, which the solver does not integrate (they are stepped alongside
+// it: docs/solver.md).
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -26,7 +27,7 @@ enum class StateKind {
   external_volume,  ///< mL given minus lost since the start
   airway_volume,    ///< mL of gas in an airway
   chemoreflex,      ///< a chemoreflex state (firing or a change of breathing)
-  baroreflex,       ///< a baroreflex state (filtered pressure or an effector)
+  baroreflex,       ///< a baroreflex state (filtered pressure or an effector; mmHg-sized)
   gas_amount,       ///< mL of O2 or CO2 (STPD) in a compartment or an airway
   body_fluid,       ///< mL of interstitial fluid or of red cells
   protein_mass,     ///< g of plasma protein
@@ -54,12 +55,13 @@ struct StateIndices {
   std::vector<std::size_t> flow, opening;  ///< per connection: its flow and opening state
   std::size_t heart_phase = 0, external_volume = 0;
   std::size_t airway_volume = 0, breath_phase = 0;  ///< first airway volume (resp::Airway order)
-  std::size_t chemoreflex = 0;  ///< first chemoreflex state (control::chemoreflex_state_names)
-  std::size_t baroreflex = 0;   ///< filtered pressure, then the effectors (control::Effector)
-  std::size_t fluid = 0;        ///< interstitial volume, red cells, plasma protein, arterial Hb
-  std::size_t solver_size = 0;  ///< states the solver integrates (all but the gases)
-  std::size_t gas_blood = 0;    ///< O2 and CO2 per compartment, then
-  std::size_t gas_air = 0;      ///< O2 and CO2 per airway
+  std::size_t chemoreflex = 0;      ///< first chemoreflex state (control::chemoreflex_state_names)
+  std::size_t baroreflex = 0;       ///< filtered pressure, then the effectors (control::Effector)
+  std::size_t cardiopulmonary = 0;  ///< control::CardiopulmonaryState order
+  std::size_t fluid = 0;            ///< interstitial volume, red cells, plasma protein, arterial Hb
+  std::size_t solver_size = 0;      ///< states the solver integrates (all but the gases)
+  std::size_t gas_blood = 0;        ///< O2 and CO2 per compartment, then
+  std::size_t gas_air = 0;          ///< O2 and CO2 per airway
 };
 
 struct StateLayout : StateIndices {
@@ -111,6 +113,10 @@ struct StateLayout : StateIndices {
       for (auto effector : control::effector_names) {
         add("baroreflex." + std::string(effector), StateKind::baroreflex);
       }
+    }
+    if (model.cardiopulmonary) {
+      l.cardiopulmonary = add("cardiopulmonary.resistance_response", StateKind::baroreflex);
+      add("cardiopulmonary.venous_response", StateKind::baroreflex);
     }
     if (model.fluid_exchange) {
       l.fluid = add("fluid.interstitial_volume", StateKind::body_fluid);

@@ -225,3 +225,26 @@ TEST(ModelLoader, FluidExchangeBedsAreCheckedAndNamed) {
             std::string::npos)
       << load_error(no_gases);
 }
+
+// The cardiopulmonary reflex section (docs/model-format.md): it senses a heart chamber and
+// needs the baroreflex whose resistances and veins it acts on.
+TEST(ModelLoader, CardiopulmonaryReflexIsCheckedAndNamed) {
+  const auto vessel = write_variant(
+      "cp_vessel", [](nlohmann::json& j) { j["cardiopulmonary_reflex"]["sensor"] = "vena_cava"; });
+  EXPECT_NE(load_error(vessel).find("cardiopulmonary_reflex.sensor: \"vena_cava\" is not a heart "
+                                    "chamber"),
+            std::string::npos)
+      << load_error(vessel);
+  const auto no_baroreflex =
+      write_variant("cp_no_baroreflex", [](nlohmann::json& j) { j.erase("baroreflex"); });
+  EXPECT_NE(load_error(no_baroreflex)
+                .find("cardiopulmonary_reflex: the cardiopulmonary reflex needs a \"baroreflex\""),
+            std::string::npos)
+      << load_error(no_baroreflex);
+  const auto gain = write_variant("cp_gain", [](nlohmann::json& j) {
+    j["cardiopulmonary_reflex"]["parameters"]["resistance_gain"]["value"] = 0.5;
+  });
+  EXPECT_NE(load_error(gain).find("cardiopulmonary_reflex.parameters.resistance_gain"),
+            std::string::npos)
+      << load_error(gain);
+}
