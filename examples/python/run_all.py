@@ -13,6 +13,8 @@ expected = {
     "synthea_calibrate.py": ["synthea_calibration.png"],
     "aortic_valve_sweep.py": ["aortic_valve_sweep.png"],
     "hemorrhage_baroreflex.py": ["hemorrhage_baroreflex.png"],
+    "graded_hemorrhage.py": ["graded_hemorrhage.png"],
+    "mental_stress.py": ["mental_stress.png"],
     "virtual_population_age.py": ["virtual_population_age.png"],
     "sensitivity_pressure_flow.py": ["sensitivity_pressure_flow.png"],
     "plots_gallery.py": ["plot_wiggers.png", "plot_pv_loops.png", "plot_breathing.png",

@@ -263,6 +263,9 @@ PHYSIOTWIN_TWIN_INLINE void Twin::apply_action(const Action& a) {
       if (!std::isnan(a.fio2)) m.set_parameter("gas.inspired_o2_fraction", a.fio2);
       if (!std::isnan(a.fico2)) m.set_parameter("gas.inspired_co2_fraction", a.fico2);
       break;
+    case ActionKind::stress:  // acts through the baroreflex's efferents (control/baroreflex.hpp)
+      m.set_parameter("baroreflex.stress_level", a.value);
+      break;
   }
 }
 

@@ -68,7 +68,7 @@ constexpr int last_value(resp::VentilatorMode) {
   return int(resp::VentilatorMode::pressure_control);
 }
 constexpr int last_value(ActionKind) {
-  return int(ActionKind::inspired_gas);
+  return int(ActionKind::stress);
 }
 
 template <typename Record>

@@ -60,6 +60,9 @@ std::string action_details(const Action& a) {
                  {"fio2", v.fio2}};
       break;
     }
+    case ActionKind::stress:
+      details = {{"level", a.value}};
+      break;
     case ActionKind::inspired_gas: {
       auto fraction = [](double x) { return std::isnan(x) ? Json(nullptr) : Json(x); };
       details = {{"fio2", fraction(a.fio2)}, {"fico2", fraction(a.fico2)}};

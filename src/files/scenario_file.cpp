@@ -77,10 +77,15 @@ Action parse_action(const JsonView& node, double default_time) {
     node.reject_unknown_members(members);
     if (node.has("fio2")) a.fio2 = number("fio2");
     if (node.has("fico2")) a.fico2 = number("fico2");
+  } else if (name == "stress") {
+    a.kind = ActionKind::stress;
+    static constexpr std::array<std::string_view, 3> members{"time", "action", "level"};
+    node.reject_unknown_members(members);
+    a.value = number("level");
   } else {
     node["action"].fail(
-        fmt::format("unknown action \"{}\" (expected hemorrhage, infusion, set, ventilator or "
-                    "inspired_gas)",
+        fmt::format("unknown action \"{}\" (expected hemorrhage, infusion, set, ventilator, "
+                    "inspired_gas or stress)",
                     name));
   }
   return a;

@@ -316,6 +316,10 @@ with h5py.File(sys.argv[1], "r") as f:
 PY
 printf '{"duration": 30, "actions": [{"time": 5, "action": "inspired_gas", "fio2": 1.4}]}' > "$work/bad_fio2.json"
 expect_bad_input inspired_fraction 'actions[0]: fio2 1.4 is outside the allowed range [0, 1]' run --scenario "$work/bad_fio2.json"
+# Stress (issue 16): the shipped scenario runs; a level beyond 1 is refused with the range.
+"$cli" run --scenario "$(dirname "$data")/../models/scenarios/mental_stress.json" --sample-rate 10 --out "$work/stress.h5" > "$work/stress.txt" && grep -q "2 actions" "$work/stress.txt" && pass || { fail "stress scenario"; cat "$work/stress.txt"; }
+printf '{"duration": 30, "actions": [{"time": 5, "action": "stress", "level": 1.5}]}' > "$work/bad_stress.json"
+expect_bad_input stress_level 'actions[0]: level 1.5 is outside the allowed range [0, 1]' run --scenario "$work/bad_stress.json"
 printf '{"duration": 30, "actions": [{"time": 5, "action": "ventilator", "mode": "pressure_control", "rate": 14, "inspiratory_pressure": 15, "peep": 5, "fio2": 0.1}]}' > "$work/bad_vent_fio2.json"
 expect_bad_input ventilator_fio2 'fio2 0.1 is outside the allowed range [0.21, 1]' run --scenario "$work/bad_vent_fio2.json"
 

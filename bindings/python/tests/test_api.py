@@ -139,6 +139,8 @@ def test_bad_input_is_a_value_error(tmp_path):
         twin.apply("teleport")
     with pytest.raises(ValueError, match="fio2 1.4 is outside the allowed range"):
         twin.apply("inspired_gas", fio2=1.4)
+    with pytest.raises(ValueError, match="level 1.5 is outside the allowed range"):
+        twin.apply("stress", level=1.5)
     with pytest.raises(ValueError, match="before the twin's current time"):
         twin.advance(2.0)
         twin.schedule(1.0, "hemorrhage", rate=100, volume=100)
@@ -163,10 +165,13 @@ def test_actions_of_every_kind():
     twin.apply("set", parameter="heart.rate", value=80)
     twin.apply("inspired_gas", fio2=0.3)
     twin.apply("ventilator", mode="pressure_control", rate=14, inspiratory_pressure=15, peep=5)
+    twin.apply("stress", level=0.5)
     twin.schedule(3.0, "ventilator", mode="off")
     twin.advance(2.0)
     names = [a.split()[0] for _, a in twin.actions()]
-    assert names == ["hemorrhage", "infusion", "set", "inspired_gas", "ventilator", "ventilator"]
+    assert names == ["hemorrhage", "infusion", "set", "inspired_gas", "ventilator", "stress",
+                     "ventilator"]
+    assert twin.parameters["baroreflex.stress_level"].value == 0.5
     res = twin.results()
     # After 2 s: 40 mL out (1200 mL/min), 20 mL in (600 mL/min).
     assert res["blood.external_volume"][-1] == pytest.approx(-20.0, abs=0.5)

@@ -18,7 +18,7 @@
 
 namespace physiotwin {
 
-enum class ActionKind { hemorrhage, infusion, set_parameter, ventilator, inspired_gas };
+enum class ActionKind { hemorrhage, infusion, set_parameter, ventilator, inspired_gas, stress };
 
 struct Action {
   double time = 0.0;  ///< s, simulated time at which it starts
@@ -28,7 +28,7 @@ struct Action {
   std::string fluid;        ///< infusion: what is given (recorded; see docs/scenarios.md)
   std::string compartment;  ///< optional site; default: the model's hemorrhage or infusion site
   std::string parameter;    ///< set_parameter: name
-  double value = 0.0;       ///< set_parameter: new value, in the parameter's unit
+  double value = 0.0;       ///< set_parameter: new value, in its unit; stress: the level 0-1
   resp::VentilatorSettings ventilator;  ///< ventilator: the settings (pressures in mmHg)
   /// inspired_gas: O2 and CO2 fractions of the dry gas breathed from the surroundings; NaN
   /// leaves a fraction as it is.
@@ -48,6 +48,8 @@ struct Action {
       return "ventilator";
     case ActionKind::inspired_gas:
       return "inspired_gas";
+    case ActionKind::stress:
+      return "stress";
   }
   return "unknown";
 }
@@ -119,6 +121,12 @@ inline void validate_action(Action& a, const BodyModel& model,
                        : std::isnan(a.fio2) ? " (fio2 unchanged: give fio2 too)"
                                             : ""));
     }
+    return;
+  }
+  if (a.kind == ActionKind::stress) {
+    if (!model.baroreflex) fail("this model has no baroreflex for stress to act through");
+    if (!(a.value >= 0.0 && a.value <= 1.0))
+      fail(fmt::format("level {:g} is outside the allowed range [0, 1]", a.value));
     return;
   }
   if (a.kind == ActionKind::set_parameter) {

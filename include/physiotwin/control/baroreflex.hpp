@@ -59,7 +59,17 @@ struct BaroreflexCoefficients {
   double vagal_zero = 3.2, vagal_infinity = 6.3, vagal_center = 25, vagal_slope = 7.06;
   double basal_period = 0.58;
   std::array<double, effector_count> gain{}, time_constant{}, delay{}, basal{};
+  /// Acute mental stress (docs/models/control.md, "Mental stress"): level 0 (none) to 1 (a
+  /// strong laboratory stressor); at level 1 the sympathetic neurons receive this excitation
+  /// (spikes/s, as the chemoreceptors' drive) and the vagal firing falls by this much.
+  double stress_level = 0.0, stress_sympathetic_drive = 0.0, stress_vagal_withdrawal = 0.0;
 };
+
+/// The same reflex without stress: what it rests at.
+[[nodiscard]] inline BaroreflexCoefficients without_stress(BaroreflexCoefficients c) noexcept {
+  c.stress_level = 0.0;
+  return c;
+}
 
 /// Afferent firing (spikes/s) for filtered pressure p.
 [[nodiscard]] inline double afferent_rate(const BaroreflexCoefficients& c, double p) noexcept {
@@ -72,12 +82,16 @@ struct BaroreflexCoefficients {
 /// - theta)), here with W_b = -1 and W_c f_apc measured from its resting value).
 [[nodiscard]] inline double sympathetic_rate(const BaroreflexCoefficients& c, double f_cs,
                                              double chemoreceptor_drive = 0.0) noexcept {
-  return c.sympathetic_infinity + (c.sympathetic_zero - c.sympathetic_infinity) *
-                                      std::exp(-c.sympathetic_slope * (f_cs - chemoreceptor_drive));
+  const double central = c.stress_level * c.stress_sympathetic_drive;
+  return c.sympathetic_infinity +
+         (c.sympathetic_zero - c.sympathetic_infinity) *
+             std::exp(-c.sympathetic_slope * (f_cs - chemoreceptor_drive - central));
 }
+/// Vagal efferent firing (spikes/s) for baroreceptor firing f_cs, less what stress withdraws.
 [[nodiscard]] inline double vagal_rate(const BaroreflexCoefficients& c, double f_cs) noexcept {
   const double e = std::exp((f_cs - c.vagal_center) / c.vagal_slope);
-  return (c.vagal_zero + c.vagal_infinity * e) / (1.0 + e);
+  return std::max(0.0, (c.vagal_zero + c.vagal_infinity * e) / (1.0 + e) -
+                           c.stress_level * c.stress_vagal_withdrawal);
 }
 
 /// The sympathetic effectors' common drive (Ursino's ln(f_es - f_es,min + 1), 0 below the
@@ -156,7 +170,7 @@ namespace physiotwin::control {
                                            std::span<const double> chemoreceptor_drive) noexcept {
   if (filtered.empty()) return std::numeric_limits<double>::quiet_NaN();  // nothing to judge
   const auto mean = mean_effector_drive(c, filtered, chemoreceptor_drive);
-  return baroreflex_effects(c, mean.data(), effector_drive(c, c.set_point))
+  return baroreflex_effects(c, mean.data(), effector_drive(without_stress(c), c.set_point))
              .extrasplanchnic_resistance -
          1.0;
 }
@@ -188,7 +202,7 @@ namespace physiotwin::control {
                                 chemoreceptor_drive.empty() ? 0.0 : chemoreceptor_drive[i]);
     }
     return mean / double(std::max<std::size_t>(filtered.size(), 1)) -
-           sympathetic_drive(c, set_point);
+           sympathetic_drive(without_stress(c), set_point);
   };
   if (excess(lo) >= 0.0) return lo;
   if (excess(hi) <= 0.0) return hi;

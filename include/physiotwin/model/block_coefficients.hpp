@@ -133,6 +133,9 @@ struct Inertial {
   c.vagal_center = v.get<"vagal_center">();
   c.vagal_slope = v.get<"vagal_slope">();
   c.basal_period = v.get<"basal_period">();
+  c.stress_level = v.get<"stress_level">();
+  c.stress_sympathetic_drive = v.get<"stress_sympathetic_drive">();
+  c.stress_vagal_withdrawal = v.get<"stress_vagal_withdrawal">();
   for (std::size_t e = 0; e < control::effector_count; ++e) {
     const blocks::EffectorParameterOffsets& at = blocks::effector_parameters[e];
     c.gain[e] = v.at(at.gain);

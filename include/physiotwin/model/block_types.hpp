@@ -191,7 +191,7 @@ inline constexpr std::array<SystemParameter, 4> system{{
 }};
 
 /// Arterial baroreflex of Ursino 1998 (control/baroreflex.hpp), named "baroreflex.<key>".
-inline constexpr std::array<ParameterSpec, 46> baroreflex{{
+inline constexpr std::array<ParameterSpec, 49> baroreflex{{
     {"enabled", "1", 0, 1, "1 switches the baroreflex on, 0 off (for experiments)", S::none},
     {"set_point", "mmHg", 40, 200,
      "carotid sinus pressure at the centre of the afferent sigmoid (P_n)", S::resting_pressure},
@@ -215,6 +215,12 @@ inline constexpr std::array<ParameterSpec, 46> baroreflex{{
      S::none},
     {"vagal_slope", "1/s", 0.1, 100, "slope of the vagal sigmoid (k_ev)", S::none},
     {"basal_period", "s", 0.1, 3, "heart period with no autonomic input (T_0)", S::none},
+    {"stress_level", "1", 0, 1, "acute mental stress now: 0 none, 1 a strong laboratory stressor",
+     S::none},
+    {"stress_sympathetic_drive", "1/s", 0, 100,
+     "central excitation of the sympathetic neurons at stress level 1", S::none},
+    {"stress_vagal_withdrawal", "1/s", 0, 10, "fall of the vagal firing at stress level 1",
+     S::none},
     {"lv_elastance_gain", "mmHg/mL", -10, 10,
      "reflex gain on the left ventricular end-systolic elastance (G)", S::none},
     {"lv_elastance_time_constant", "s", 0.1, 300,

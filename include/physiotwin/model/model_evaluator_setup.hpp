@@ -185,7 +185,7 @@ inline void ModelEvaluator::read_gas_coefficients(const ParameterSet& p) {
 
 inline void ModelEvaluator::read_baroreflex_coefficients(const ParameterSet& p) {
   reflex_ = coefficients::baroreflex(p, baroreflex_->first_parameter);
-  reflex_rest_ = control::effector_drive(reflex_, reflex_.set_point);
+  reflex_rest_ = control::effector_drive(control::without_stress(reflex_), reflex_.set_point);
   volume_scale_ = p.value("blood.volume") / control::ursino_blood_volume_ml;
 }
 

@@ -1,0 +1,59 @@
+"""Five minutes of acute mental stress (the stress action, level 1) and recovery, in the
+reference man (docs/models/control.md, "Mental stress"): heart rate, systolic and diastolic
+pressure and cardiac output, against the published rises of mental arithmetic.
+
+    python examples/python/mental_stress.py [output-directory]
+"""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+import physiotwin as pt
+
+out = Path(sys.argv[1] if len(sys.argv) > 1 else "figures")
+out.mkdir(parents=True, exist_ok=True)
+
+twin = pt.Twin(patient=pt.reference_patient("adult_male"), keep_samples=False)
+twin.advance(120.0)
+twin.apply("stress", level=1.0)
+twin.advance(300.0)
+twin.apply("stress", level=0.0)
+twin.advance(600.0)
+beats = twin.beats()
+time = np.asarray(beats.time)
+rest, stressed = time < 120.0, (time > 360.0) & (time < 420.0)
+for metric, unit in (("heart_rate", "/min"), ("systolic_pressure", "mmHg"),
+                     ("diastolic_pressure", "mmHg"), ("cardiac_output", "L/min")):
+    values = np.asarray(beats[metric])
+    print(f"{metric:>20}: {values[rest].mean():6.1f} -> {values[stressed].mean():6.1f} {unit} "
+          f"({100 * (values[stressed].mean() / values[rest].mean() - 1):+.0f} %)")
+
+from matplotlib.figure import Figure
+
+fig = Figure(figsize=(9, 6), layout="constrained")
+top, bottom = fig.subplots(2, 1, sharex=True)
+minutes = time / 60.0
+top.plot(minutes, beats["systolic_pressure"], label="systolic")
+top.plot(minutes, beats["diastolic_pressure"], label="diastolic")
+top.plot(minutes, beats["mean_arterial_pressure"], label="mean")
+bottom.plot(minutes, beats["heart_rate"], color="tab:red", label="heart rate (1/min)")
+right = bottom.twinx()
+right.plot(minutes, beats["cardiac_output"], color="tab:purple", label="cardiac output (L/min)")
+right.set_ylabel("cardiac output (L/min)")
+right.legend(fontsize=8, loc="center right")
+hr0 = np.asarray(beats["heart_rate"])[rest].mean()
+bottom.axhline(1.27 * hr0, color="tab:red", ls=":", lw=1,
+               label="mental arithmetic: +27 % (Jatoi 2014)")
+for ax in (top, bottom):
+    ax.axvspan(2, 7, color="tab:orange", alpha=0.08)
+    ax.grid(alpha=0.3)
+top.set_ylabel("arterial pressure (mmHg)")
+bottom.set_ylabel("heart rate (1/min)")
+bottom.set_xlabel("time (min); shaded: stress level 1")
+top.legend(fontsize=8)
+bottom.legend(fontsize=8, loc="upper right")
+top.set_title("Acute mental stress for 5 minutes, then recovery (reference man)")
+fig.savefig(out / "mental_stress.png", dpi=110)
+print(f"wrote {out / 'mental_stress.png'}")
