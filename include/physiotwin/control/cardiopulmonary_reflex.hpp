@@ -38,7 +38,7 @@ struct CardiopulmonaryCoefficients {
   bool enabled = true;
   double set_point = 3.0;                ///< P_set, right atrial transmural pressure at rest, mmHg
   double saturation = 5.0;               ///< S, mmHg
-  double resistance_gain = 0.013;        ///< 1/mmHg (fraction per mmHg of s)
+  double resistance_gain = 0.0125;       ///< 1/mmHg (fraction per mmHg of s)
   double splanchnic_volume_gain = 64.0;  ///< mL/mmHg in Heldt's body
   double extrasplanchnic_volume_gain = 46.2;                            ///< mL/mmHg in Heldt's body
   double resistance_time_constant = 14.3, venous_time_constant = 18.0;  ///< s
