@@ -279,6 +279,10 @@ class ModelEvaluator {
   }
   [[nodiscard]] double septum_volume() const noexcept { return coupled_.septum_volume; }
   [[nodiscard]] double external_pressure() const noexcept { return external_pressure_; }
+  /// Compartment c's transmural pressure for compartment pressures `pressure` (this evaluation's).
+  [[nodiscard]] double transmural_pressure(std::size_t c, const double* pressure) const noexcept {
+    return pressure[c] - thoracic_[c] * external_pressure_;
+  }
   /// Pleural pressure, mmHg: the thorax.pressure parameter until a lung model drives it.
   void set_external_pressure(double mmHg) noexcept { external_pressure_ = mmHg; }
   [[nodiscard]] double heart_rate() const noexcept { return heart_rate_; }

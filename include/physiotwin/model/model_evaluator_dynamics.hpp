@@ -184,9 +184,8 @@ inline void ModelEvaluator::baroreflex_derivatives(const double* y, const double
 /// pressure (control/cardiopulmonary_reflex.hpp).
 inline void ModelEvaluator::cardiopulmonary_derivatives(const double* y, const double* pressure,
                                                         double* ydot) noexcept {
-  const std::size_t sensor = cardiopulmonary_->sensor;
-  const double transmural = pressure[sensor] - thoracic_[sensor] * external_pressure_;
-  const double error = control::cardiopulmonary_error(cardiopulmonary_k_, transmural);
+  const double error = control::cardiopulmonary_error(
+      cardiopulmonary_k_, transmural_pressure(cardiopulmonary_->sensor, pressure));
   for (std::size_t i = 0; i < control::cardiopulmonary_state_count; ++i) {
     const std::size_t state = at_.cardiopulmonary + i;
     ydot[state] =

@@ -253,11 +253,8 @@ inline void observe(const ModelDescription& model, const StateIndices& at, Model
     out[s++] = control::sympathetic_rate(reflex, f_cs, eval.chemoreceptor_sympathetic_drive());
     out[s++] = control::vagal_rate(reflex, f_cs);
   }
-  if (model.cardiopulmonary) {
-    const std::size_t sensor = model.cardiopulmonary->sensor;
-    out[s++] =
-        pressure[sensor] - (model.compartments[sensor].thoracic ? eval.external_pressure() : 0.0);
-  }
+  if (model.cardiopulmonary)
+    out[s++] = eval.transmural_pressure(model.cardiopulmonary->sensor, pressure);
 }
 
 }  // namespace physiotwin
