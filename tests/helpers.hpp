@@ -86,12 +86,29 @@ inline double sample_mean(const Twin& twin, const MemoryRecorder& rec, const std
   return sum / double(n);
 }
 
-/// Mean of a metric over the last n recorded beats.
+/// Mean of a metric over the recent beats: those that began within the last three whole
+/// breaths when the twin breathes (breathing modulates every beat, heart rate through the
+/// respiratory sinus arrhythmia too, so a mean over part of a breath is biased), else the last
+/// five beats.
 inline double last_beats_mean(const Twin& twin, const MemoryRecorder& rec,
-                              const std::string& metric, std::size_t n = 5) {
+                              const std::string& metric) {
   const std::size_t m = twin.beats().find(metric);
+  if (m == twin.beats().metrics().size()) throw InputError("no beat metric " + metric);
+  double from = -1.0, to = -1.0;
+  if (rec.breath_times.size() >= 4) {
+    from = rec.breath_times[rec.breath_times.size() - 4];
+    to = rec.breath_times.back();
+  }
   double sum = 0.0;
-  for (std::size_t b = rec.beats.size() - n; b < rec.beats.size(); ++b) sum += rec.beats[b][m];
+  std::size_t n = 0;
+  for (std::size_t b = 0; b < rec.beats.size(); ++b) {
+    const bool recent = from >= 0.0 ? rec.beat_times[b] >= from && rec.beat_times[b] < to
+                                    : b + 5 >= rec.beats.size();
+    if (!recent) continue;
+    sum += rec.beats[b][m];
+    ++n;
+  }
+  if (n == 0) throw InputError("no recent beat of " + metric);
   return sum / double(n);
 }
 

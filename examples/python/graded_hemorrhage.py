@@ -1,6 +1,6 @@
 """Haemorrhage of 10, 20, 30 and 40 % of blood volume over 10 minutes in the reference man,
 against the ATLS classes (docs/models/control.md, "Graded haemorrhage"): heart rate, systolic
-and diastolic pressure, cardiac output and central venous pressure, beat by beat.
+and diastolic pressure, cardiac output and central venous pressure, averaged over 15 s.
 
     python examples/python/graded_hemorrhage.py [output-directory]
 """
@@ -32,7 +32,16 @@ for fraction in (0.10, 0.20, 0.30, 0.40):
           f"{hr[end].mean():.0f} /min, systolic {sbp[before].mean():.0f} -> "
           f"{sbp[end].mean():.0f} mmHg")
 
+import pandas as pd
 from matplotlib.figure import Figure
+
+
+def trend(beats, metric):
+    """The metric averaged over the trailing 15 s, as a monitor's trend shows it: breathing
+    modulates every beat (respiratory sinus arrhythmia), which would hide the trend."""
+    series = pd.Series(np.asarray(beats[metric]), index=pd.to_timedelta(beats.time, unit="s"))
+    return series.rolling("15s").mean().to_numpy()
+
 
 fig = Figure(figsize=(10, 7), layout="constrained")
 axes = fig.subplots(2, 2, sharex=True).ravel()
@@ -44,12 +53,13 @@ colours = dict(zip(runs, ("tab:green", "tab:olive", "tab:orange", "tab:red")))
 for ax, (metric, label) in zip(axes, panels):
     for fraction, beats in runs.items():
         minutes = np.asarray(beats.time) / 60.0
-        ax.plot(minutes, beats[metric], color=colours[fraction], lw=1.2,
+        ax.plot(minutes, trend(beats, metric), color=colours[fraction], lw=1.2,
                 label=f"{100 * fraction:.0f} % lost")
         if metric == "systolic_pressure":
-            ax.plot(minutes, beats["diastolic_pressure"], color=colours[fraction], lw=1.0, ls="--")
+            ax.plot(minutes, trend(beats, "diastolic_pressure"), color=colours[fraction], lw=1.0,
+                    ls="--")
     ax.axvspan(1, 11, color="tab:red", alpha=0.06)
-    ax.set_ylabel(label)
+    ax.set_ylabel(label + ", 15-s mean")
     ax.grid(alpha=0.3)
 # ATLS 9th edition pulse bands (class II 100-120, III 120-140; the 10th edition shows arrows).
 axes[0].axhspan(100, 120, color="tab:orange", alpha=0.08, label="ATLS 9th ed. class II pulse")

@@ -266,6 +266,9 @@ PHYSIOTWIN_TWIN_INLINE void Twin::apply_action(const Action& a) {
     case ActionKind::stress:  // acts through the baroreflex's efferents (control/baroreflex.hpp)
       m.set_parameter("baroreflex.stress_level", a.value);
       break;
+    case ActionKind::paced_breathing:  // overrides the respiratory centres' rate
+      m.set_parameter("respiration.paced_rate", a.value);
+      break;
   }
 }
 

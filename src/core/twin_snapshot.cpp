@@ -68,7 +68,7 @@ constexpr int last_value(resp::VentilatorMode) {
   return int(resp::VentilatorMode::pressure_control);
 }
 constexpr int last_value(ActionKind) {
-  return int(ActionKind::stress);
+  return int(ActionKind::paced_breathing);
 }
 
 template <typename Record>

@@ -82,10 +82,15 @@ Action parse_action(const JsonView& node, double default_time) {
     static constexpr std::array<std::string_view, 3> members{"time", "action", "level"};
     node.reject_unknown_members(members);
     a.value = number("level");
+  } else if (name == "paced_breathing") {
+    a.kind = ActionKind::paced_breathing;
+    static constexpr std::array<std::string_view, 3> members{"time", "action", "rate"};
+    node.reject_unknown_members(members);
+    a.value = number("rate");
   } else {
     node["action"].fail(
         fmt::format("unknown action \"{}\" (expected hemorrhage, infusion, set, ventilator, "
-                    "inspired_gas or stress)",
+                    "inspired_gas, stress or paced_breathing)",
                     name));
   }
   return a;

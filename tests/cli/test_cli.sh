@@ -320,6 +320,20 @@ expect_bad_input inspired_fraction 'actions[0]: fio2 1.4 is outside the allowed 
 "$cli" run --scenario "$(dirname "$data")/../models/scenarios/mental_stress.json" --sample-rate 10 --out "$work/stress.h5" > "$work/stress.txt" && grep -q "2 actions" "$work/stress.txt" && pass || { fail "stress scenario"; cat "$work/stress.txt"; }
 printf '{"duration": 30, "actions": [{"time": 5, "action": "stress", "level": 1.5}]}' > "$work/bad_stress.json"
 expect_bad_input stress_level 'actions[0]: level 1.5 is outside the allowed range [0, 1]' run --scenario "$work/bad_stress.json"
+# Paced breathing (issue 16): the shipped scenario runs and its file holds the beats' HRV; a
+# rate below 4 /min is refused with the range, and so is the same rate set as a parameter.
+"$cli" run --scenario "$(dirname "$data")/../models/scenarios/paced_breathing.json" --sample-rate 10 --out "$work/paced.h5" > "$work/paced.txt" && grep -q "2 actions" "$work/paced.txt" && pass || { fail "paced breathing scenario"; cat "$work/paced.txt"; }
+/usr/bin/python3 - "$work/paced.h5" <<'PY' && pass || fail "paced breathing: HRV in the file"
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "r") as f:
+    t, sdnn = f["beats/time"][:], f["beats/sdnn"][:]
+    assert f["beats/sdnn"].attrs["unit"] in (b"ms", "ms")
+    spontaneous, paced = sdnn[np.searchsorted(t, 119) - 1], sdnn[np.searchsorted(t, 419) - 1]
+    assert paced > 1.5 * spontaneous, (spontaneous, paced)
+PY
+printf '{"duration": 30, "actions": [{"time": 5, "action": "paced_breathing", "rate": 2}]}' > "$work/bad_paced.json"
+expect_bad_input paced_rate 'actions[0]: rate 2 /min is outside the allowed range: 4-60 /min, or 0 to stop pacing' run --scenario "$work/bad_paced.json"
+expect_bad_input paced_rate_set 'respiration.paced_rate (2 /min) must be 0' run --set respiration.paced_rate=2
 printf '{"duration": 30, "actions": [{"time": 5, "action": "ventilator", "mode": "pressure_control", "rate": 14, "inspiratory_pressure": 15, "peep": 5, "fio2": 0.1}]}' > "$work/bad_vent_fio2.json"
 expect_bad_input ventilator_fio2 'fio2 0.1 is outside the allowed range [0.21, 1]' run --scenario "$work/bad_vent_fio2.json"
 

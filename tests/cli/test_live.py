@@ -54,6 +54,14 @@ def objects(f):
     return found
 
 
+def same_values(a, b):
+    """Equal arrays, NaN equal to NaN (heart rate variability is NaN for a run's first minute)."""
+    a, b = np.asarray(a), np.asarray(b)
+    if a.dtype.kind == "f" and b.dtype.kind == "f":
+        return np.array_equal(a, b, equal_nan=True)
+    return np.array_equal(a, b)
+
+
 def differences(whole, live):
     """What differs between two files' content: objects, attributes (but `created`), values."""
     out = []
@@ -71,7 +79,7 @@ def differences(whole, live):
         out.append(f"objects in one file only: {sorted(set(a) ^ set(b))[:5]}")
     for name in sorted(set(a) & set(b)):
         attributes(a[name], b[name], name)
-        if isinstance(a[name], h5py.Dataset) and not np.array_equal(a[name][()], b[name][()]):
+        if isinstance(a[name], h5py.Dataset) and not same_values(a[name][()], b[name][()]):
             out.append(f"{name}: values differ ({a[name].shape} against {b[name].shape})")
     return out
 

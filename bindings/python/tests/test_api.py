@@ -141,6 +141,8 @@ def test_bad_input_is_a_value_error(tmp_path):
         twin.apply("inspired_gas", fio2=1.4)
     with pytest.raises(ValueError, match="level 1.5 is outside the allowed range"):
         twin.apply("stress", level=1.5)
+    with pytest.raises(ValueError, match="rate 2 /min is outside the allowed range: 4-60 /min, or 0"):
+        twin.apply("paced_breathing", rate=2)
     with pytest.raises(ValueError, match="before the twin's current time"):
         twin.advance(2.0)
         twin.schedule(1.0, "hemorrhage", rate=100, volume=100)
@@ -166,12 +168,14 @@ def test_actions_of_every_kind():
     twin.apply("inspired_gas", fio2=0.3)
     twin.apply("ventilator", mode="pressure_control", rate=14, inspiratory_pressure=15, peep=5)
     twin.apply("stress", level=0.5)
+    twin.apply("paced_breathing", rate=6)
     twin.schedule(3.0, "ventilator", mode="off")
     twin.advance(2.0)
     names = [a.split()[0] for _, a in twin.actions()]
     assert names == ["hemorrhage", "infusion", "set", "inspired_gas", "ventilator", "stress",
-                     "ventilator"]
+                     "paced_breathing", "ventilator"]
     assert twin.parameters["baroreflex.stress_level"].value == 0.5
+    assert twin.parameters["respiration.paced_rate"].value == 6
     res = twin.results()
     # After 2 s: 40 mL out (1200 mL/min), 20 mL in (600 mL/min).
     assert res["blood.external_volume"][-1] == pytest.approx(-20.0, abs=0.5)
@@ -457,3 +461,19 @@ def test_an_output_never_replaces_the_record_it_came_from(tmp_path):
     with pytest.raises(OSError, match="is the patient file"):
         twin.save(record)
     assert record.read_bytes() == before
+
+
+def test_heart_rate_variability_per_beat():
+    # NaN until a minute of beats, then the trailing minute's SDNN and RMSSD (ms); slow paced
+    # breathing widens the respiratory sinus arrhythmia (docs/models/control.md).
+    twin = pt.Twin(patient=pt.reference_patient("adult_male"), keep_samples=False)
+    twin.advance(70.0)
+    beats = twin.beats()
+    time, sdnn = np.asarray(beats.time), np.asarray(beats["sdnn"])
+    assert np.isnan(sdnn[time < 55.0]).all()
+    rest = sdnn[-1]
+    assert 10.0 < rest < 100.0 and 10.0 < beats["rmssd"][-1] < 100.0
+    twin.apply("paced_breathing", rate=6)
+    twin.advance(120.0)
+    assert twin.breaths()["respiratory_rate"][-1] == pytest.approx(6.0, abs=0.05)
+    assert twin.beats()["sdnn"][-1] > 1.5 * rest

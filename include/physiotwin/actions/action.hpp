@@ -18,7 +18,15 @@
 
 namespace physiotwin {
 
-enum class ActionKind { hemorrhage, infusion, set_parameter, ventilator, inspired_gas, stress };
+enum class ActionKind {
+  hemorrhage,
+  infusion,
+  set_parameter,
+  ventilator,
+  inspired_gas,
+  stress,
+  paced_breathing
+};
 
 struct Action {
   double time = 0.0;  ///< s, simulated time at which it starts
@@ -28,7 +36,9 @@ struct Action {
   std::string fluid;        ///< infusion: what is given (recorded; see docs/scenarios.md)
   std::string compartment;  ///< optional site; default: the model's hemorrhage or infusion site
   std::string parameter;    ///< set_parameter: name
-  double value = 0.0;       ///< set_parameter: new value, in its unit; stress: the level 0-1
+  /// set_parameter: new value, in its unit; stress: the level 0-1; paced_breathing: the rate,
+  /// breaths/min (0: back to the respiratory centres' rate)
+  double value = 0.0;
   resp::VentilatorSettings ventilator;  ///< ventilator: the settings (pressures in mmHg)
   /// inspired_gas: O2 and CO2 fractions of the dry gas breathed from the surroundings; NaN
   /// leaves a fraction as it is.
@@ -50,6 +60,8 @@ struct Action {
       return "inspired_gas";
     case ActionKind::stress:
       return "stress";
+    case ActionKind::paced_breathing:
+      return "paced_breathing";
   }
   return "unknown";
 }
@@ -127,6 +139,15 @@ inline void validate_action(Action& a, const BodyModel& model,
     if (!model.baroreflex) fail("this model has no baroreflex for stress to act through");
     if (!(a.value >= 0.0 && a.value <= 1.0))
       fail(fmt::format("level {:g} is outside the allowed range [0, 1]", a.value));
+    return;
+  }
+  if (a.kind == ActionKind::paced_breathing) {
+    if (!model.respiration) fail("this model has no respiratory system to pace");
+    if (!(a.value == 0.0 || (a.value >= 4.0 && a.value <= 60.0)))
+      fail(
+          fmt::format("rate {:g} /min is outside the allowed range: 4-60 /min, or 0 to stop "
+                      "pacing",
+                      a.value));
     return;
   }
   if (a.kind == ActionKind::set_parameter) {

@@ -14,6 +14,17 @@
 //
 // The effects are applied relative to the reflex's own resting point (P~ = P_n): at the set
 // point every multiplier is 1, so the model's validated resting state is the reflex's rest.
+//
+// Respiratory gating of the vagal outflow (respiratory sinus arrhythmia; Eckberg 2003, J
+// Physiol 548:339, "The human respiratory gate"): inspiration closes the gate of the cardiac
+// vagal motoneurones in proportion to the central inspiratory drive, here the respiratory
+// muscle pressure measured from its breath mean. The gate scales the throughput: it modulates
+// the vagal firing in proportion to its tonic level (small when vagal activity is low, as in
+// stress or bleeding; Eckberg), without changing that level, and by an amount linear in the
+// breath's depth (Hirsch & Bishop 1981, Am J Physiol 241:H620); it closes at most fully:
+//              f_ev,gated = f_ev max(0, 1 - G_r (Pbar_mus - P_mus))
+// The vagal heart-period effector (a first-order lag, tau + D = 1.7 s) then filters the gated
+// firing: one pole at 5.6 /min, so RSA falls 20 dB/decade above it (docs/models/control.md).
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -63,6 +74,9 @@ struct BaroreflexCoefficients {
   /// strong laboratory stressor); at level 1 the sympathetic neurons receive this excitation
   /// (spikes/s, as the chemoreceptors' drive) and the vagal firing falls by this much.
   double stress_level = 0.0, stress_sympathetic_drive = 0.0, stress_vagal_withdrawal = 0.0;
+  /// Respiratory gating (G_r, 1/mmHg): the fraction of the vagal firing gated off per mmHg of
+  /// inspiratory muscle pressure below its breath mean.
+  double respiratory_vagal_gating = 0.0;
 };
 
 /// The same reflex without stress: what it rests at.
@@ -87,11 +101,15 @@ struct BaroreflexCoefficients {
          (c.sympathetic_zero - c.sympathetic_infinity) *
              std::exp(-c.sympathetic_slope * (f_cs - chemoreceptor_drive - central));
 }
-/// Vagal efferent firing (spikes/s) for baroreceptor firing f_cs, less what stress withdraws.
-[[nodiscard]] inline double vagal_rate(const BaroreflexCoefficients& c, double f_cs) noexcept {
+/// Vagal efferent firing (spikes/s) for baroreceptor firing f_cs, less what stress withdraws
+/// and what inspiration gates: `inspiratory_drive` (mmHg) is the breath-mean respiratory muscle
+/// pressure minus the present one (positive in inspiration, negative in expiration).
+[[nodiscard]] inline double vagal_rate(const BaroreflexCoefficients& c, double f_cs,
+                                       double inspiratory_drive = 0.0) noexcept {
   const double e = std::exp((f_cs - c.vagal_center) / c.vagal_slope);
-  return std::max(0.0, (c.vagal_zero + c.vagal_infinity * e) / (1.0 + e) -
-                           c.stress_level * c.stress_vagal_withdrawal);
+  const double tonic = std::max(0.0, (c.vagal_zero + c.vagal_infinity * e) / (1.0 + e) -
+                                         c.stress_level * c.stress_vagal_withdrawal);
+  return tonic * std::max(0.0, 1.0 - c.respiratory_vagal_gating * inspiratory_drive);
 }
 
 /// The sympathetic effectors' common drive (Ursino's ln(f_es - f_es,min + 1), 0 below the
@@ -103,14 +121,15 @@ struct BaroreflexCoefficients {
 }
 
 /// Steady-state drive of each effector for filtered pressure p (and chemoreceptor drive, see
-/// sympathetic_rate()).
+/// sympathetic_rate(); inspiratory drive, see vagal_rate()).
 [[nodiscard]] inline std::array<double, effector_count> effector_drive(
-    const BaroreflexCoefficients& c, double p, double chemoreceptor_drive = 0.0) noexcept {
+    const BaroreflexCoefficients& c, double p, double chemoreceptor_drive = 0.0,
+    double inspiratory_drive = 0.0) noexcept {
   const double f_cs = afferent_rate(c, p);
   const double sympathetic = sympathetic_drive(c, p, chemoreceptor_drive);
   std::array<double, effector_count> drive{};
   for (std::size_t e = 0; e < effector_count; ++e) drive[e] = c.gain[e] * sympathetic;
-  drive[vagal_period] = c.gain[vagal_period] * vagal_rate(c, f_cs);
+  drive[vagal_period] = c.gain[vagal_period] * vagal_rate(c, f_cs, inspiratory_drive);
   return drive;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "physiotwin/cardio/valve.hpp"
+#include "physiotwin/metrics/heart_rate_variability.hpp"
 #include "physiotwin/model/body_model.hpp"
 
 namespace physiotwin {
@@ -99,6 +100,7 @@ class BeatAnalyzer {
     visit(self.completed_);
     visit(self.has_previous_);
     visit(self.in_beat_);
+    TrailingHeartRateVariability::visit_progress(self.hrv_, visit);
   }
 
  private:
@@ -213,6 +215,12 @@ class BeatAnalyzer {
       add("o2_delivery", "mL/min",
           "O2 delivered to the body: cardiac output times mean arterial O2 content (DO2)");
     }
+    add("sdnn", "ms",
+        "heart rate variability: standard deviation of the beat-to-beat intervals over the "
+        "last 60 s (NaN for the first minute)");
+    add("rmssd", "ms",
+        "heart rate variability: root mean square of successive differences of the beat-to-beat "
+        "intervals over the last 60 s (NaN for the first minute)");
     values_.assign(metrics_.size(), std::numeric_limits<double>::quiet_NaN());
   }
 
@@ -338,6 +346,9 @@ class BeatAnalyzer {
     if (hemoglobin_ != npos) put(mean_of(hemoglobin_));
     // L/min x mL/dL x 10 dL/L
     if (arterial_o2_ != npos) put(cardiac_output * mean_of(arterial_o2_) * 10.0);
+    hrv_.add(beat_start_, period);
+    put(hrv_.sdnn_ms());
+    put(hrv_.rmssd_ms());
     last_beat_time_ = beat_start_;
     ++completed_;
   }
@@ -353,6 +364,7 @@ class BeatAnalyzer {
               hemoglobin_ = npos, arterial_o2_ = npos;
   double lv_pressure_at_onset_ = 0.0;
   double blood_density_ = 1.06;
+  TrailingHeartRateVariability hrv_;
 
   std::vector<double> previous_, values_;
   double previous_time_ = 0.0, previous_position_ = 0.0, beat_start_ = 0.0, duration_ = 0.0,

@@ -136,6 +136,7 @@ struct Inertial {
   c.stress_level = v.get<"stress_level">();
   c.stress_sympathetic_drive = v.get<"stress_sympathetic_drive">();
   c.stress_vagal_withdrawal = v.get<"stress_vagal_withdrawal">();
+  c.respiratory_vagal_gating = v.get<"respiratory_vagal_gating">();
   for (std::size_t e = 0; e < control::effector_count; ++e) {
     const blocks::EffectorParameterOffsets& at = blocks::effector_parameters[e];
     c.gain[e] = v.at(at.gain);
@@ -161,6 +162,7 @@ inline void lungs(const ParameterSet& p, std::size_t first, resp::LungCoefficien
   lungs.rate = v.get<"rate">();
   lungs.ie_ratio = v.get<"ie_ratio">();
   lungs.muscle_pressure_min = v.get<"muscle_pressure_min">();
+  lungs.paced_rate = v.get<"paced_rate">();
 }
 
 /// Gas exchange's coefficients into `c` (inspired gas as the parameters give it).

@@ -191,7 +191,7 @@ inline constexpr std::array<SystemParameter, 4> system{{
 }};
 
 /// Arterial baroreflex of Ursino 1998 (control/baroreflex.hpp), named "baroreflex.<key>".
-inline constexpr std::array<ParameterSpec, 49> baroreflex{{
+inline constexpr std::array<ParameterSpec, 50> baroreflex{{
     {"enabled", "1", 0, 1, "1 switches the baroreflex on, 0 off (for experiments)", S::none},
     {"set_point", "mmHg", 40, 200,
      "carotid sinus pressure at the centre of the afferent sigmoid (P_n)", S::resting_pressure},
@@ -220,6 +220,10 @@ inline constexpr std::array<ParameterSpec, 49> baroreflex{{
     {"stress_sympathetic_drive", "1/s", 0, 100,
      "central excitation of the sympathetic neurons at stress level 1", S::none},
     {"stress_vagal_withdrawal", "1/s", 0, 10, "fall of the vagal firing at stress level 1",
+     S::none},
+    {"respiratory_vagal_gating", "1/mmHg", 0, 1,
+     "fraction of the vagal firing gated off per mmHg of inspiratory muscle pressure below its "
+     "breath mean (respiratory sinus arrhythmia)",
      S::none},
     {"lv_elastance_gain", "mmHg/mL", -10, 10,
      "reflex gain on the left ventricular end-systolic elastance (G)", S::none},
@@ -310,7 +314,7 @@ inline constexpr std::array<ParameterSpec, 8> cardiopulmonary{{
 }};
 
 /// Respiratory mechanics of Albanese et al. 2016 (resp/lung_mechanics.hpp), "respiration.<key>".
-inline constexpr std::array<ParameterSpec, 17> respiration{{
+inline constexpr std::array<ParameterSpec, 18> respiration{{
     {"larynx_compliance", "mL/mmHg", 0.01, 100, "larynx compliance (C_l)", S::compliance},
     {"trachea_compliance", "mL/mmHg", 0.01, 100, "trachea compliance (C_tr)", S::compliance},
     {"bronchi_compliance", "mL/mmHg", 0.1, 500, "bronchial compliance (C_b)", S::compliance},
@@ -335,6 +339,10 @@ inline constexpr std::array<ParameterSpec, 17> respiration{{
     {"ie_ratio", "1", 0.2, 4, "inspiration to expiration time ratio", S::none},
     {"muscle_pressure_min", "mmHg", -40, 0,
      "most negative respiratory muscle pressure of a breath (P_mus,min)", S::none},
+    {"paced_rate", "1/min", 0, 60,
+     "breathing rate kept voluntarily (paced breathing, 4 /min or more); 0: the respiratory "
+     "centres set the rate",
+     S::none},
 }};
 
 /// Gas exchange and transport (gas/gas_transport.hpp, docs/models/gas-exchange.md),

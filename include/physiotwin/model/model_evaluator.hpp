@@ -193,49 +193,16 @@ class ModelEvaluator {
 
   /// Event functions: an open ideal valve's flow (it closes when the flow falls through
   /// zero), a closed one's pressure drop (it opens when that rises through zero). Like
-  /// solver_rhs(), reads the solver's states only.
-  void event_functions(const double* y, double* g) noexcept {
-    double* pressure = pressure_.data();
-    compute_pressures(y, pressure);
-    for (std::size_t i = 0; i < ideal_valves_.size(); ++i) {
-      const std::size_t k = ideal_valves_[i];
-      g[i] = valve_open_[k] ? y[at_.flow[k]] : pressure[from_[k]] - pressure[to_[k]];
-    }
-  }
-
+  /// solver_rhs(), reads the solver's states only. (Events: model_evaluator_events.hpp.)
+  void event_functions(const double* y, double* g) noexcept;
   /// Direction of the zero crossing that counts: falling flow (-1) or rising drop (+1).
-  void event_directions(int* direction) const noexcept {
-    for (std::size_t i = 0; i < ideal_valves_.size(); ++i) {
-      direction[i] = valve_open_[ideal_valves_[i]] ? -1 : 1;
-    }
-  }
-
+  void event_directions(int* direction) const noexcept;
   /// Switches the valves whose event fired (`fired[i] != 0`), then settles the rest. Reads
   /// and writes the solver's states only.
-  void apply_events(const int* fired, double* y) noexcept {
-    for (std::size_t i = 0; i < ideal_valves_.size(); ++i) {
-      if (fired[i] == 0) continue;
-      const std::size_t k = ideal_valves_[i];
-      valve_open_[k] = !valve_open_[k];
-      if (!valve_open_[k]) y[at_.flow[k]] = 0.0;
-    }
-    settle_valves(y);
-  }
-
+  void apply_events(const int* fired, double* y) noexcept;
   /// Makes the ideal valves consistent with state y (at the start, and after a jump):
   /// closed ones with a forward pressure drop open, open ones with backward flow close.
-  void settle_valves(double* y) noexcept {
-    double* pressure = pressure_.data();
-    compute_pressures(y, pressure);
-    for (std::size_t k : ideal_valves_) {
-      const double dp = pressure[from_[k]] - pressure[to_[k]];
-      if (!valve_open_[k] && dp > 0.0) valve_open_[k] = 1;
-      if (valve_open_[k] && y[at_.flow[k]] < 0.0) {
-        valve_open_[k] = 0;
-        y[at_.flow[k]] = 0.0;
-      }
-    }
-  }
+  void settle_valves(double* y) noexcept;
 
   /// Flow through connection k (mL/s) in state y with compartment pressures `pressure`.
   [[nodiscard]] double connection_flow(std::size_t k, const double* y,
@@ -308,15 +275,17 @@ class ModelEvaluator {
   fluid::FluidState fluid_flows(const double* y, const double* pressure, double* exchange,
                                 double& filtered) noexcept;
   [[nodiscard]] const resp::LungState& lung_state() const noexcept { return lung_; }
+  /// Breath-mean respiratory muscle pressure minus the present one (mmHg; 0 while the muscles
+  /// rest): the central inspiratory drive that gates the vagal outflow (control/baroreflex.hpp).
+  [[nodiscard]] double inspiratory_drive() const noexcept {
+    return respiration_ ? resp::mean_muscle_pressure(lungs_) - lung_.muscle : 0.0;
+  }
   [[nodiscard]] const resp::LungCoefficients& lungs() const noexcept { return lungs_; }
   [[nodiscard]] const gas::GasTransport& gases() const noexcept { return gas_; }
   [[nodiscard]] const control::BaroreflexCoefficients& baroreflex() const noexcept {
     return reflex_;
   }
-  [[nodiscard]] const std::array<double, control::effector_count>& baroreflex_rest()
-      const noexcept {
-    return reflex_rest_;
-  }
+  [[nodiscard]] const auto& baroreflex_rest() const noexcept { return reflex_rest_; }
   [[nodiscard]] const control::CardiopulmonaryCoefficients& cardiopulmonary() const noexcept {
     return cardiopulmonary_k_;
   }
@@ -501,5 +470,6 @@ class ModelEvaluator {
 }  // namespace physiotwin
 
 #include "physiotwin/model/model_evaluator_dynamics.hpp"
+#include "physiotwin/model/model_evaluator_events.hpp"
 #include "physiotwin/model/model_evaluator_setup.hpp"
 #include "physiotwin/model/model_jacobian.hpp"

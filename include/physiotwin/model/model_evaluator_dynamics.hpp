@@ -174,7 +174,8 @@ inline void ModelEvaluator::baroreflex_derivatives(const double* y, const double
   const double dp_dt = ydot[sensor] * elastance_[sensor];
   const double filtered = y[first];
   ydot[first] = (pressure[sensor] + reflex_.lead_time * dp_dt - filtered) / reflex_.lag_time;
-  const auto drive = control::effector_drive(reflex_, filtered, chemo_sympathetic_);
+  const auto drive =
+      control::effector_drive(reflex_, filtered, chemo_sympathetic_, inspiratory_drive());
   for (std::size_t e = 0; e < control::effector_count; ++e) {
     ydot[first + 1 + e] = (drive[e] - y[first + 1 + e]) / effector_time_constant(e);
   }
@@ -195,10 +196,12 @@ inline void ModelEvaluator::cardiopulmonary_derivatives(const double* y, const d
 
 /// Turns the chemoreflex states in y into this evaluation's breathing pattern and
 /// sympathetic drive. Limits: the muscles cannot push during inspiration, nor pull harder
-/// than -40 mmHg; the rate stays within 4-60 breaths/min (the parameter's range).
+/// than -40 mmHg; the rate stays within 4-60 breaths/min (the parameter's range). A paced
+/// rate (respiration.paced_rate) overrides the centres' rate; their depth still acts.
 inline void ModelEvaluator::apply_chemoreflex(const double* y) noexcept {
   const auto fx = control::chemoreflex_effects(chemo_, y + at_.chemoreflex);
-  lungs_.rate = std::clamp(base_breathing_rate_ + fx.rate, 4.0, 60.0);
+  lungs_.rate = lungs_.paced_rate > 0.0 ? lungs_.paced_rate
+                                        : std::clamp(base_breathing_rate_ + fx.rate, 4.0, 60.0);
   lungs_.muscle_pressure_min = std::clamp(base_muscle_pressure_min_ - fx.amplitude, -40.0, 0.0);
   chemo_sympathetic_ = fx.sympathetic;
 }

@@ -142,6 +142,7 @@ inline void ModelEvaluator::refresh(const ParameterSet& p) {
     base_breathing_rate_ = lungs_.rate;
     base_muscle_pressure_min_ = lungs_.muscle_pressure_min;
   }
+  if (respiration_ && lungs_.paced_rate > 0.0) lungs_.rate = lungs_.paced_rate;
   base_chamber_ = chamber_;
   base_unstressed_ = unstressed_;
   base_conductance_ = conductance_;

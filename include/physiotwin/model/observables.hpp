@@ -115,7 +115,7 @@ inline void register_gas_signals(const ModelDescription& model, SignalRegistry& 
     signals.add({"chemoreflex.peripheral_activity", "1/s",
                  "peripheral (carotid body) chemoreceptor afferent firing", "neck"});
     signals.add({"respiration.drive_rate", "1/min",
-                 "spontaneous breathing rate set by the respiratory centres now", "head"});
+                 "breathing rate now: the respiratory centres' (or a paced one)", "head"});
     signals.add({"respiration.drive_pressure", "mmHg",
                  "most negative respiratory muscle pressure of a breath, as the respiratory "
                  "centres set it now",
@@ -251,7 +251,7 @@ inline void observe(const ModelDescription& model, const StateIndices& at, Model
     const double f_cs = control::afferent_rate(reflex, y[at.baroreflex]);
     out[s++] = y[at.baroreflex];
     out[s++] = control::sympathetic_rate(reflex, f_cs, eval.chemoreceptor_sympathetic_drive());
-    out[s++] = control::vagal_rate(reflex, f_cs);
+    out[s++] = control::vagal_rate(reflex, f_cs, eval.inspiratory_drive());
   }
   if (model.cardiopulmonary)
     out[s++] = eval.transmural_pressure(model.cardiopulmonary->sensor, pressure);

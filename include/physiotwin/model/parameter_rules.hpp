@@ -3,7 +3,8 @@
 // where it is set (core/parameters.hpp); these are the relations between them: a valve
 // closes to less than it opens; an activation contracts before it relaxes and starts within
 // the heart period; a Gaussian peaks within it; a sigmoid's lowest firing is below its
-// highest; the inspired gas is at most the whole gas. Checked by the model loader,
+// highest; the inspired gas is at most the whole gas; a paced breathing rate is 0 or 4 /min
+// and more. Checked by the model loader,
 // BodyModel::set_parameter() (every --set, scenario `set` and binding call) and scenario
 // loading.
 #include <fmt/format.h>
@@ -79,6 +80,15 @@ struct RuleViolation {
   if (auto v = below("chemoreflex.min_rate", "chemoreflex.max_rate",
                      "the chemoreceptors fire least in hyperoxia"))
     return v;
+  if (p.contains("respiration.paced_rate")) {
+    const double paced = p.value("respiration.paced_rate");
+    if (paced > 0.0 && paced < 4.0) {
+      return RuleViolation{"respiration.paced_rate",
+                           fmt::format("respiration.paced_rate ({:g} /min) must be 0 (breathing "
+                                       "at the respiratory centres' rate) or 4 /min or more",
+                                       paced)};
+    }
+  }
   if (p.contains("gas.inspired_o2_fraction") &&
       p.value("gas.inspired_o2_fraction") + p.value("gas.inspired_co2_fraction") > 1.0) {
     return RuleViolation{

@@ -39,7 +39,9 @@ struct LungCoefficients {
   double rate = 12.0;                          ///< breaths/min
   double ie_ratio = 0.6;                       ///< inspiration : expiration
   double muscle_pressure_min = 0.0;            ///< mmHg (negative)
-  bool spontaneous = true;                     ///< the muscles drive breathing
+  /// breaths/min kept voluntarily (paced breathing; overrides the centres' rate); 0: none
+  double paced_rate = 0.0;
+  bool spontaneous = true;  ///< the muscles drive breathing
 
   /// Chest-wall reference volume: P_pl = P_pl,EE at end-expiration with the airways at
   /// atmospheric pressure.
@@ -70,6 +72,22 @@ struct LungCoefficients {
   // tau = te / 5, so exp(-te / tau) is the constant e^-5 (one exp per call instead of three).
   constexpr double at_end = 6.737946999085467e-3;  // e^-5
   return p * (std::exp(-(t - ti) / tau) - at_end) / (1.0 - at_end);
+}
+
+/// Mean respiratory muscle pressure (mmHg) over a whole breath: the integral of
+/// muscle_pressure() over one breath divided by its period. The breath's shape scales with its
+/// period, so this depends on the I:E ratio and P_mus,min only:
+///   inspiration  P_min T_I (T/2 - T_I/3) / T_E
+///   expiration   P_min (tau - e^-5 T_E / (1 - e^-5))
+[[nodiscard]] inline double mean_muscle_pressure(const LungCoefficients& c) noexcept {
+  if (!c.spontaneous) return 0.0;
+  const double period = 60.0 / c.rate;
+  const double te = period / (1.0 + c.ie_ratio), ti = period - te, tau = te / 5.0;
+  constexpr double at_end = 6.737946999085467e-3;  // e^-5
+  const double p = c.muscle_pressure_min;
+  const double inspiration = p * ti * (period / 2.0 - ti / 3.0) / te;
+  const double expiration = p * (tau - at_end * te / (1.0 - at_end));
+  return (inspiration + expiration) / period;
 }
 
 struct LungState {
