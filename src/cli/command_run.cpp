@@ -119,15 +119,14 @@ RunNumbers check_run(const RunOptions& o, bool duration_given, bool flush_interv
   return n;
 }
 
-/// Mean of the last few events of each metric, with the normal range beside it.
+/// Mean of each metric over events [first, end), with the normal range beside it.
 void print_table(const std::vector<MetricInfo>& metrics,
-                 const std::vector<std::vector<double>>& events, std::size_t last,
+                 const std::vector<std::vector<double>>& events, std::size_t first, std::size_t end,
                  const std::string& sex) {
-  const std::size_t n = std::min(last, events.size());
   for (std::size_t m = 0; m < metrics.size(); ++m) {
     double sum = 0.0;
-    for (std::size_t b = events.size() - n; b < events.size(); ++b) sum += events[b][m];
-    const double mean = sum / double(n);
+    for (std::size_t b = first; b < end; ++b) sum += events[b][m];
+    const double mean = sum / double(end - first);
     std::string range, flag;
     if (auto r = normal_range(metrics[m].name, sex)) {
       range = fmt::format("{:g} - {:g}", r->low, r->high);
@@ -143,12 +142,30 @@ void print_summary(const Twin& twin, const MemoryRecorder& events, const Patient
     fmt::print("No complete beat in {:g} s of simulation.\n", twin.time());
     return;
   }
-  fmt::print("\nMean of the last beats (patient {}, {} s simulated):\n\n", patient.id, twin.time());
+  // Breathing modulates every beat (respiratory sinus arrhythmia among it): the beats of whole
+  // breaths, the last three, give an unbiased mean; without breaths, the last five beats.
+  std::size_t first = events.beats.size() - std::min<std::size_t>(5, events.beats.size());
+  std::size_t end = events.beats.size();
+  const auto& breath_times = events.breath_times;
+  const char* which = "the last beats";
+  if (breath_times.size() >= 4) {
+    const auto& times = events.beat_times;
+    const auto from = std::lower_bound(times.begin(), times.end(), breath_times.end()[-4]);
+    const auto to = std::lower_bound(times.begin(), times.end(), breath_times.back());
+    if (to > from) {
+      first = std::size_t(from - times.begin());
+      end = std::size_t(to - times.begin());
+      which = "the beats of the last three breaths";
+    }
+  }
+  fmt::print("\nMean of {} (patient {}, {} s simulated):\n\n", which, patient.id, twin.time());
   fmt::print("{:<40} {:>10} {:<7} {:>17}\n", "metric", "value", "unit", "normal range");
-  print_table(twin.beats().metrics(), events.beats, 5, patient.sex);
+  print_table(twin.beats().metrics(), events.beats, first, end, patient.sex);
   if (twin.breaths() && !events.breaths.empty()) {
     fmt::print("\nMean of the last breaths:\n\n");
-    print_table(twin.breaths()->metrics(), events.breaths, 3, patient.sex);
+    const std::size_t breaths = events.breaths.size();
+    print_table(twin.breaths()->metrics(), events.breaths,
+                breaths - std::min<std::size_t>(3, breaths), breaths, patient.sex);
   }
 }
 
