@@ -32,15 +32,9 @@ for fraction in (0.10, 0.20, 0.30, 0.40):
           f"{hr[end].mean():.0f} /min, systolic {sbp[before].mean():.0f} -> "
           f"{sbp[end].mean():.0f} mmHg")
 
-import pandas as pd
 from matplotlib.figure import Figure
 
-
-def trend(beats, metric):
-    """The metric averaged over the trailing 15 s, as a monitor's trend shows it: breathing
-    modulates every beat (respiratory sinus arrhythmia), which would hide the trend."""
-    series = pd.Series(np.asarray(beats[metric]), index=pd.to_timedelta(beats.time, unit="s"))
-    return series.rolling("15s").mean().to_numpy()
+from trends import trend
 
 
 fig = Figure(figsize=(10, 7), layout="constrained")

@@ -30,26 +30,20 @@ for metric, unit in (("heart_rate", "/min"), ("systolic_pressure", "mmHg"),
     print(f"{metric:>20}: {values[rest].mean():6.1f} -> {values[stressed].mean():6.1f} {unit} "
           f"({100 * (values[stressed].mean() / values[rest].mean() - 1):+.0f} %)")
 
-import pandas as pd
 from matplotlib.figure import Figure
 
-
-def trend(metric):
-    """The metric averaged over the trailing 15 s, as a monitor's trend shows it: breathing
-    modulates every beat (respiratory sinus arrhythmia), which would hide the trend."""
-    series = pd.Series(np.asarray(beats[metric]), index=pd.to_timedelta(beats.time, unit="s"))
-    return series.rolling("15s").mean().to_numpy()
+from trends import trend
 
 
 fig = Figure(figsize=(9, 6), layout="constrained")
 top, bottom = fig.subplots(2, 1, sharex=True)
 minutes = time / 60.0
-top.plot(minutes, trend("systolic_pressure"), label="systolic")
-top.plot(minutes, trend("diastolic_pressure"), label="diastolic")
-top.plot(minutes, trend("mean_arterial_pressure"), label="mean")
-bottom.plot(minutes, trend("heart_rate"), color="tab:red", label="heart rate (1/min)")
+top.plot(minutes, trend(beats, "systolic_pressure"), label="systolic")
+top.plot(minutes, trend(beats, "diastolic_pressure"), label="diastolic")
+top.plot(minutes, trend(beats, "mean_arterial_pressure"), label="mean")
+bottom.plot(minutes, trend(beats, "heart_rate"), color="tab:red", label="heart rate (1/min)")
 right = bottom.twinx()
-right.plot(minutes, trend("cardiac_output"), color="tab:purple", label="cardiac output (L/min)")
+right.plot(minutes, trend(beats, "cardiac_output"), color="tab:purple", label="cardiac output (L/min)")
 right.set_ylabel("cardiac output (L/min)")
 right.legend(fontsize=8, loc="center right")
 hr0 = np.asarray(beats["heart_rate"])[rest].mean()
