@@ -269,6 +269,16 @@ PHYSIOTWIN_TWIN_INLINE void Twin::apply_action(const Action& a) {
     case ActionKind::paced_breathing:  // overrides the respiratory centres' rate
       m.set_parameter("respiration.paced_rate", a.value);
       break;
+    case ActionKind::exercise: {  // the work rate ramps from where it is (control/exercise.hpp)
+      const double now = now_.state[m.work_rate_state()];
+      const Parameter& ramp = m.parameters.get("exercise.ramp_rate");
+      m.set_parameter("exercise.ramp_rate",
+                      a.ramp > 0.0
+                          ? std::clamp(std::abs(a.value - now) / a.ramp, ramp.min, ramp.max)
+                          : ramp.max);
+      m.set_parameter("exercise.work_rate", a.value);
+      break;
+    }
   }
 }
 

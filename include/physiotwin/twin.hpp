@@ -69,6 +69,7 @@ struct TwinOptions {
     case StateKind::baroreflex:
     case StateKind::gas_amount:
     case StateKind::body_fluid:
+    case StateKind::exercise:      // watts, mL/s and dilation ratios of order 1-100
     case StateKind::protein_mass:  // about 200 g: grams are resolved as finely as millilitres
       return o.volume_tolerance;
   }

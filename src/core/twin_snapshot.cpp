@@ -46,6 +46,7 @@ void visit_fields(Self& v, Visit&& visit) {
     visit("compartment", v.compartment);
     visit("parameter", v.parameter);
     visit("value", v.value);
+    visit("ramp", v.ramp);
     visit("ventilator", v.ventilator);
     visit("fio2", v.fio2);
     visit("fico2", v.fico2);
@@ -68,7 +69,7 @@ constexpr int last_value(resp::VentilatorMode) {
   return int(resp::VentilatorMode::pressure_control);
 }
 constexpr int last_value(ActionKind) {
-  return int(ActionKind::paced_breathing);
+  return int(ActionKind::exercise);
 }
 
 template <typename Record>

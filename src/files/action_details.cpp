@@ -66,6 +66,9 @@ std::string action_details(const Action& a) {
     case ActionKind::paced_breathing:
       details = {{"rate", a.value}};
       break;
+    case ActionKind::exercise:
+      details = {{"watts", a.value}, {"ramp", a.ramp}};
+      break;
     case ActionKind::inspired_gas: {
       auto fraction = [](double x) { return std::isnan(x) ? Json(nullptr) : Json(x); };
       details = {{"fio2", fraction(a.fio2)}, {"fico2", fraction(a.fico2)}};

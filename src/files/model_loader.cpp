@@ -16,6 +16,7 @@
 
 #include "files/anatomy_reader.hpp"
 #include "files/cardiopulmonary_reflex_reader.hpp"
+#include "files/exercise_reader.hpp"
 #include "files/fluid_exchange_reader.hpp"
 #include "files/parameter_reader.hpp"
 #include "physiotwin/core/json_reader.hpp"
@@ -117,7 +118,7 @@ BodyModel load_circulation_text(const std::string& bytes, const std::string& lab
   const std::filesystem::path file = label;  // errors and source_file name the model by it
   const nlohmann::json document = parse_json_text(bytes, file.string());
   const JsonView root(document, file.string(), "");
-  static constexpr std::array<std::string_view, 17> top{"format",
+  static constexpr std::array<std::string_view, 18> top{"format",
                                                         "version",
                                                         "name",
                                                         "description",
@@ -133,7 +134,8 @@ BodyModel load_circulation_text(const std::string& bytes, const std::string& lab
                                                         "respiration",
                                                         "gas_exchange",
                                                         "chemoreflex",
-                                                        "fluid_exchange"};
+                                                        "fluid_exchange",
+                                                        "exercise"};
   root.reject_unknown_members(top);
   if (root["format"].string() != "physiotwin-circulation") {
     root["format"].fail("expected \"physiotwin-circulation\"");
@@ -469,6 +471,8 @@ BodyModel load_circulation_text(const std::string& bytes, const std::string& lab
     detail::read_fluid_exchange(node, compartment_index, model);
   }
 
+  if (root.has("exercise")) detail::read_exercise(root["exercise"], model);
+
   if (root.has("roles")) {
     const JsonView roles = root["roles"];
     static constexpr std::array<std::string_view, 9> members{
@@ -505,7 +509,7 @@ BodyModel load_circulation_text(const std::string& bytes, const std::string& lab
     for (auto [section, prefix] :
          {std::pair{"baroreflex", "baroreflex"}, std::pair{"chemoreflex", "chemoreflex"},
           std::pair{"cardiopulmonary_reflex", "cardiopulmonary"}, std::pair{"gas_exchange", "gas"},
-          std::pair{"fluid_exchange", "fluid"}}) {
+          std::pair{"fluid_exchange", "fluid"}, std::pair{"exercise", "exercise"}}) {
       if (root.has(section) && block == prefix)
         root[section]["parameters"][key]["value"].fail(broken->message);
     }

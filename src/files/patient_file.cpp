@@ -12,6 +12,7 @@
 #include "files/parameter_reader.hpp"
 #include "physiotwin/core/json_reader.hpp"
 #include "physiotwin/patient/body.hpp"
+#include "physiotwin/patient/fitness.hpp"
 #include "physiotwin/patient/health_record.hpp"
 
 namespace physiotwin {
@@ -218,6 +219,17 @@ void scale_to_patient(BodyModel& model, const Patient& patient) {
         break;
     }
     if (factor != 1.0) model.parameters.set_derived(i, p.value * factor, cause);
+  }
+  // Fitness: the registry's median for the sex and age (a measured VO2peak is given as the
+  // parameter exercise.peak_o2_uptake itself).
+  if (model.parameters.contains("exercise.peak_o2_uptake")) {
+    const double peak =
+        median_cycle_peak_o2_uptake(patient.sex, patient.age_years) * patient.weight_kg;
+    const std::size_t i = model.parameters.index_of("exercise.peak_o2_uptake");
+    const Parameter& p = model.parameters.at(i);
+    model.parameters.set_derived(
+        i, std::clamp(peak, p.min, p.max),
+        fmt::format("patient {}: median cycle VO2peak for the sex and age (FRIEND)", patient.id));
   }
   // Haemoglobin: the patient's own, else the population value for the sex.
   if (model.parameters.contains("gas.hemoglobin")) {

@@ -87,10 +87,16 @@ Action parse_action(const JsonView& node, double default_time) {
     static constexpr std::array<std::string_view, 3> members{"time", "action", "rate"};
     node.reject_unknown_members(members);
     a.value = number("rate");
+  } else if (name == "exercise") {
+    a.kind = ActionKind::exercise;
+    static constexpr std::array<std::string_view, 4> members{"time", "action", "watts", "ramp"};
+    node.reject_unknown_members(members);
+    a.value = number("watts");
+    if (node.has("ramp")) a.ramp = number("ramp");
   } else {
     node["action"].fail(
         fmt::format("unknown action \"{}\" (expected hemorrhage, infusion, set, ventilator, "
-                    "inspired_gas, stress or paced_breathing)",
+                    "inspired_gas, stress, paced_breathing or exercise)",
                     name));
   }
   return a;

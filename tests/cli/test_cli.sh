@@ -123,7 +123,7 @@ expect_bad_input as_of_malformed '--as-of: not a date of the form YYYY-MM-DD' ru
 # An output the size of a disk is refused before anything is computed.
 start=$SECONDS
 "$cli" run --sample-rate 10000 --duration 86400 --out "$work/huge.h5" > /dev/null 2> "$work/huge.stderr"
-[ $? -eq 2 ] && grep -q "the output would take about 995 GB (8.64e+08 samples of 143 signals at 10000 Hz), more than the 100 GB one output may take" "$work/huge.stderr" && [ $((SECONDS - start)) -lt 10 ] && [ ! -e "$work/huge.h5" ] && pass || { fail "huge output"; cat "$work/huge.stderr"; }
+[ $? -eq 2 ] && grep -q "the output would take about 1.02e+03 GB (8.64e+08 samples of 146 signals at 10000 Hz), more than the 100 GB one output may take" "$work/huge.stderr" && [ $((SECONDS - start)) -lt 10 ] && [ ! -e "$work/huge.h5" ] && pass || { fail "huge output"; cat "$work/huge.stderr"; }
 
 # --- safe output files (issue 11): never a device, folder, link or input -------------------
 # A fifo and files in a temporary folder stand in for devices: tests never touch /dev.
@@ -334,6 +334,25 @@ PY
 printf '{"duration": 30, "actions": [{"time": 5, "action": "paced_breathing", "rate": 2}]}' > "$work/bad_paced.json"
 expect_bad_input paced_rate 'actions[0]: rate 2 /min is outside the allowed range: 4-60 /min, or 0 to stop pacing' run --scenario "$work/bad_paced.json"
 expect_bad_input paced_rate_set 'respiration.paced_rate (2 /min) must be 0' run --set respiration.paced_rate=2
+"$cli" run --scenario "$(dirname "$data")/../models/scenarios/graded_exercise.json" --sample-rate 10 --out "$work/exercise.h5" > "$work/exercise.txt" && grep -q "6 actions" "$work/exercise.txt" && pass || { fail "graded exercise scenario"; cat "$work/exercise.txt"; }
+/usr/bin/python3 - "$work/exercise.h5" <<'PY' && pass || fail "graded exercise: work rate and O2 uptake in the file"
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "r") as f:
+    ts = f["timeseries"]
+    t, work, vo2 = ts["time"][:], ts["exercise.work_rate"][:], ts["lungs.o2_uptake"][:]
+    assert ts["exercise.work_rate"].attrs["unit"] in (b"W", "W")
+    # 125 W in the last stage; O2 uptake there about 10 mL/min per W above rest
+    at = lambda t0, t1: vo2[(t >= t0) & (t < t1)].mean()
+    assert abs(work[np.searchsorted(t, 1000)] - 125) < 0.5, work[np.searchsorted(t, 1000)]
+    slope = (at(960, 1020) - at(60, 120)) / 125
+    assert 9 < slope < 11.5, slope
+    assert f["actions/action"].asstr()[2] == "exercise"
+    assert f["actions/details"].asstr()[2] == '{"watts":75.0,"ramp":10.0}', f["actions/details"].asstr()[2]
+PY
+printf '{"duration": 30, "actions": [{"time": 5, "action": "exercise", "watts": 400}]}' > "$work/bad_exercise.json"
+expect_bad_input exercise_beyond_capacity 'actions[0]: watts 400 is beyond what this patient can sustain: at most 160 W' run --scenario "$work/bad_exercise.json"
+printf '{"duration": 30, "actions": [{"time": 5, "action": "exercise", "watts": 50, "ramp": -1}]}' > "$work/bad_ramp.json"
+expect_bad_input exercise_ramp 'actions[0]: ramp -1 s is outside the allowed range [0, 3600] s' run --scenario "$work/bad_ramp.json"
 printf '{"duration": 30, "actions": [{"time": 5, "action": "ventilator", "mode": "pressure_control", "rate": 14, "inspiratory_pressure": 15, "peep": 5, "fio2": 0.1}]}' > "$work/bad_vent_fio2.json"
 expect_bad_input ventilator_fio2 'fio2 0.1 is outside the allowed range [0.21, 1]' run --scenario "$work/bad_vent_fio2.json"
 

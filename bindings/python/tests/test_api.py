@@ -143,6 +143,8 @@ def test_bad_input_is_a_value_error(tmp_path):
         twin.apply("stress", level=1.5)
     with pytest.raises(ValueError, match="rate 2 /min is outside the allowed range: 4-60 /min, or 0"):
         twin.apply("paced_breathing", rate=2)
+    with pytest.raises(ValueError, match=r"watts 400 is beyond what this patient can sustain: at most \d+ W"):
+        twin.apply("exercise", watts=400)
     with pytest.raises(ValueError, match="before the twin's current time"):
         twin.advance(2.0)
         twin.schedule(1.0, "hemorrhage", rate=100, volume=100)
@@ -169,11 +171,13 @@ def test_actions_of_every_kind():
     twin.apply("ventilator", mode="pressure_control", rate=14, inspiratory_pressure=15, peep=5)
     twin.apply("stress", level=0.5)
     twin.apply("paced_breathing", rate=6)
+    twin.apply("exercise", watts=50, ramp=25)  # 2 W/s
     twin.schedule(3.0, "ventilator", mode="off")
     twin.advance(2.0)
     names = [a.split()[0] for _, a in twin.actions()]
     assert names == ["hemorrhage", "infusion", "set", "inspired_gas", "ventilator", "stress",
-                     "paced_breathing", "ventilator"]
+                     "paced_breathing", "exercise", "ventilator"]
+    assert twin.signal("exercise.work_rate") == pytest.approx(4.0, abs=0.1)
     assert twin.parameters["baroreflex.stress_level"].value == 0.5
     assert twin.parameters["respiration.paced_rate"].value == 6
     res = twin.results()

@@ -25,7 +25,8 @@ enum class ActionKind {
   ventilator,
   inspired_gas,
   stress,
-  paced_breathing
+  paced_breathing,
+  exercise
 };
 
 struct Action {
@@ -37,8 +38,9 @@ struct Action {
   std::string compartment;  ///< optional site; default: the model's hemorrhage or infusion site
   std::string parameter;    ///< set_parameter: name
   /// set_parameter: new value, in its unit; stress: the level 0-1; paced_breathing: the rate,
-  /// breaths/min (0: back to the respiratory centres' rate)
+  /// breaths/min (0: back to the respiratory centres' rate); exercise: the work rate, W
   double value = 0.0;
+  double ramp = 0.0;  ///< exercise: s over which the work rate moves to its new value (0: a step)
   resp::VentilatorSettings ventilator;  ///< ventilator: the settings (pressures in mmHg)
   /// inspired_gas: O2 and CO2 fractions of the dry gas breathed from the surroundings; NaN
   /// leaves a fraction as it is.
@@ -62,6 +64,8 @@ struct Action {
       return "stress";
     case ActionKind::paced_breathing:
       return "paced_breathing";
+    case ActionKind::exercise:
+      return "exercise";
   }
   return "unknown";
 }
@@ -91,6 +95,27 @@ void validate_ventilator(const Action& a, const BodyModel& model, Fail&& fail) {
           "cmH2O");
   } else {
     check("tidal_volume", v.tidal_volume, 20.0, 2000.0, "mL");
+  }
+}
+
+/// The exercise's limits: a work rate the patient can sustain aerobically (what the O2 uptake
+/// reserve pays for: control/exercise.hpp) and a ramp of at most an hour.
+template <typename Fail>
+void validate_exercise(const Action& a, const BodyModel& model, bool complete, Fail&& fail) {
+  if (!model.exercise) fail("this model has no exercise block (docs/models/exercise.md)");
+  if (!(a.ramp >= 0.0 && a.ramp <= 3600.0))
+    fail(fmt::format("ramp {:g} s is outside the allowed range [0, 3600] s", a.ramp));
+  const Parameter& work = model.parameters.get("exercise.work_rate");
+  if (!(a.value >= 0.0 && a.value <= work.max)) {
+    fail(fmt::format("watts {:g} is outside the allowed range [0, {:g}] W", a.value, work.max));
+  }
+  if (!complete) return;  // the patient's capacity is known once personalised
+  const double peak = model.exercise_coefficients().peak_work_rate();
+  if (a.value > peak) {
+    fail(fmt::format(
+        "watts {:g} is beyond what this patient can sustain: at most {:.0f} W (peak O2 uptake "
+        "{:.0f} mL/min, exercise.peak_o2_uptake)",
+        a.value, peak, model.parameters.value("exercise.peak_o2_uptake")));
   }
 }
 
@@ -148,6 +173,10 @@ inline void validate_action(Action& a, const BodyModel& model,
           fmt::format("rate {:g} /min is outside the allowed range: 4-60 /min, or 0 to stop "
                       "pacing",
                       a.value));
+    return;
+  }
+  if (a.kind == ActionKind::exercise) {
+    validate_exercise(a, model, check == ActionCheck::complete, fail);
     return;
   }
   if (a.kind == ActionKind::set_parameter) {

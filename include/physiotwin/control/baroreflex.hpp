@@ -74,14 +74,18 @@ struct BaroreflexCoefficients {
   /// strong laboratory stressor); at level 1 the sympathetic neurons receive this excitation
   /// (spikes/s, as the chemoreceptors' drive) and the vagal firing falls by this much.
   double stress_level = 0.0, stress_sympathetic_drive = 0.0, stress_vagal_withdrawal = 0.0;
+  /// Central command in exercise (control/exercise.hpp), spikes/s: set for each evaluation
+  /// from the exercise states, not a parameter.
+  double exercise_sympathetic_drive = 0.0, exercise_vagal_withdrawal = 0.0;
   /// Respiratory gating (G_r, 1/mmHg): the fraction of the vagal firing gated off per mmHg of
   /// inspiratory muscle pressure below its breath mean.
   double respiratory_vagal_gating = 0.0;
 };
 
-/// The same reflex without stress: what it rests at.
+/// The same reflex without stress or exercise: what it rests at.
 [[nodiscard]] inline BaroreflexCoefficients without_stress(BaroreflexCoefficients c) noexcept {
   c.stress_level = 0.0;
+  c.exercise_sympathetic_drive = c.exercise_vagal_withdrawal = 0.0;
   return c;
 }
 
@@ -96,7 +100,7 @@ struct BaroreflexCoefficients {
 /// - theta)), here with W_b = -1 and W_c f_apc measured from its resting value).
 [[nodiscard]] inline double sympathetic_rate(const BaroreflexCoefficients& c, double f_cs,
                                              double chemoreceptor_drive = 0.0) noexcept {
-  const double central = c.stress_level * c.stress_sympathetic_drive;
+  const double central = c.stress_level * c.stress_sympathetic_drive + c.exercise_sympathetic_drive;
   return c.sympathetic_infinity +
          (c.sympathetic_zero - c.sympathetic_infinity) *
              std::exp(-c.sympathetic_slope * (f_cs - chemoreceptor_drive - central));
@@ -107,8 +111,9 @@ struct BaroreflexCoefficients {
 [[nodiscard]] inline double vagal_rate(const BaroreflexCoefficients& c, double f_cs,
                                        double inspiratory_drive = 0.0) noexcept {
   const double e = std::exp((f_cs - c.vagal_center) / c.vagal_slope);
-  const double tonic = std::max(0.0, (c.vagal_zero + c.vagal_infinity * e) / (1.0 + e) -
-                                         c.stress_level * c.stress_vagal_withdrawal);
+  const double tonic =
+      std::max(0.0, (c.vagal_zero + c.vagal_infinity * e) / (1.0 + e) -
+                        c.stress_level * c.stress_vagal_withdrawal - c.exercise_vagal_withdrawal);
   return tonic * std::max(0.0, 1.0 - c.respiratory_vagal_gating * inspiratory_drive);
 }
 

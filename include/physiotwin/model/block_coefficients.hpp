@@ -12,10 +12,12 @@
 #include "physiotwin/control/baroreflex.hpp"
 #include "physiotwin/control/cardiopulmonary_reflex.hpp"
 #include "physiotwin/control/chemoreflex.hpp"
+#include "physiotwin/control/exercise.hpp"
 #include "physiotwin/core/units.hpp"
 #include "physiotwin/fluid/fluid_exchange.hpp"
 #include "physiotwin/gas/gas_transport.hpp"
 #include "physiotwin/model/block_types.hpp"
+#include "physiotwin/model/exercise_parameters.hpp"
 #include "physiotwin/resp/lung_mechanics.hpp"
 
 namespace physiotwin::coefficients {
@@ -232,6 +234,32 @@ inline void gas_exchange(const ParameterSet& p, std::size_t first, gas::GasCoeff
   c.peripheral_rate_gain = v.get<"peripheral_rate_gain">();
   c.peripheral_rate_time = v.get<"peripheral_rate_time">() + v.get<"peripheral_delay">();
   c.sympathetic_weight = v.get<"sympathetic_weight">();
+  return c;
+}
+
+/// The exercise block's coefficients; rest_o2_uptake and respiratory_quotient are the gas
+/// exchange's, filled in by the evaluator.
+[[nodiscard]] inline control::ExerciseCoefficients exercise(const ParameterSet& p,
+                                                            std::size_t first) {
+  const BlockValues<blocks::exercise> v(p, first);
+  control::ExerciseCoefficients c;
+  c.enabled = v.get<"enabled">() >= 0.5;
+  c.work_rate = v.get<"work_rate">();
+  c.ramp_rate = v.get<"ramp_rate">();
+  c.peak_o2_uptake = v.get<"peak_o2_uptake">();
+  c.o2_cost = v.get<"o2_cost">();
+  c.o2_time_constant = v.get<"o2_time_constant">();
+  c.vasodilation_gain = v.get<"vasodilation_gain">();
+  c.vasodilation_time_constant = v.get<"vasodilation_time_constant">();
+  c.central_sympathetic_drive = v.get<"central_sympathetic_drive">();
+  c.central_vagal_withdrawal = v.get<"central_vagal_withdrawal">();
+  c.vagal_withdrawal_intensity = v.get<"vagal_withdrawal_intensity">();
+  c.baroreflex_resetting = v.get<"baroreflex_resetting">();
+  c.ventilation_fast_fraction = v.get<"ventilation_fast_fraction">();
+  c.ventilation_time_constant = v.get<"ventilation_time_constant">();
+  c.ventilation_rate_gain = v.get<"ventilation_rate_gain">();
+  c.ventilation_depth_gain = v.get<"ventilation_depth_gain">();
+  c.muscle_pump_pressure = v.get<"muscle_pump_pressure">();
   return c;
 }
 

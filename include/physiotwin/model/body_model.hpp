@@ -82,6 +82,10 @@ class BodyModel : public ModelDescription {
   /// State counting breaths (crosses an integer at each start of inspiration); only with
   /// a respiration block.
   [[nodiscard]] std::size_t breath_phase_state() const noexcept { return layout_.breath_phase; }
+  /// The exercise's ramped work rate (W), with an exercise block.
+  [[nodiscard]] std::size_t work_rate_state() const noexcept {
+    return layout_.exercise + control::exercise_work_rate;
+  }
   [[nodiscard]] std::size_t flow_state(std::size_t connection) const noexcept {
     return layout_.flow[connection];
   }
@@ -99,6 +103,16 @@ class BodyModel : public ModelDescription {
   }
   /// Breaths per minute now: the ventilator's rate, or the spontaneous rate.
   [[nodiscard]] double breathing_rate() const noexcept { return evaluator_.breathing_rate(); }
+
+  /// The exercise coefficients of these parameters, with the tissues' resting O2 demand:
+  /// e.g. peak_work_rate(), the most the patient sustains aerobically. Needs an exercise block.
+  [[nodiscard]] control::ExerciseCoefficients exercise_coefficients() const {
+    control::ExerciseCoefficients c = coefficients::exercise(parameters, exercise->first_parameter);
+    c.rest_o2_uptake = 0.0;
+    for (std::size_t first : gas_exchange->tissue_first_parameter)
+      c.rest_o2_uptake += 60.0 * coefficients::tissue_o2_consumption(parameters, first);
+    return c;
+  }
 
   /// Initial state: start_state if there is one; otherwise compliant compartments at their
   /// initial pressures, chambers at their initial volumes, all shifted by one common pressure

@@ -144,6 +144,17 @@ struct FluidExchangeBlock {
   std::size_t first_parameter = 0;
 };
 
+/// Dynamic exercise (control/exercise.hpp); needs a baroreflex (central command acts through
+/// it) and gas exchange (the active muscle's O2 demand). The respiratory centres' drive acts
+/// when the model has a chemoreflex.
+struct ExerciseBlock {
+  std::size_t active_muscle = 0;          ///< tissue compartment whose O2 demand rises
+  std::vector<std::size_t> vasodilating;  ///< its arterioles: resistance connections
+  std::size_t muscle_pump = 0;            ///< resistance connection: its venous return
+  std::size_t muscle_veins = 0;           ///< compliance the pump squeezes (muscle_pump's from)
+  std::size_t first_parameter = 0;
+};
+
 /// The body the model file's values describe; patients are scaled relative to it.
 struct ReferenceBody {
   std::string sex = "male";
@@ -177,6 +188,7 @@ struct ModelDescription {
   std::optional<GasExchangeBlock> gas_exchange;
   std::optional<ChemoreflexBlock> chemoreflex;
   std::optional<FluidExchangeBlock> fluid_exchange;
+  std::optional<ExerciseBlock> exercise;
   ParameterSet parameters;
   CompartmentRoles roles;
   /// A complete state (state_names() order) that twins of this model start from instead of

@@ -30,6 +30,7 @@
 #include "physiotwin/control/baroreflex.hpp"
 #include "physiotwin/control/cardiopulmonary_reflex.hpp"
 #include "physiotwin/control/chemoreflex.hpp"
+#include "physiotwin/control/exercise.hpp"
 #include "physiotwin/fluid/fluid_exchange.hpp"
 #include "physiotwin/gas/gas_transport.hpp"
 #include "physiotwin/model/block_coefficients.hpp"
@@ -66,8 +67,10 @@ class ModelEvaluator {
   // ---- dynamics ----
   /// Pressure in every compartment (mmHg) for state y; also fills the activations.
   void compute_pressures(const double* y, double* pressure) noexcept {
+    if (exercise_) apply_exercise(y);
     if (chemoreflex_) apply_chemoreflex(y);
     if (baroreflex_) apply_baroreflex(y);
+    if (exercise_) dilate_active_muscle();
     if (respiration_) {
       const double u = y[at_.breath_phase] - std::floor(y[at_.breath_phase]);
       double inflow = std::nan("");
@@ -113,6 +116,10 @@ class ModelEvaluator {
           activation_value_[chamber_activation_[l]], y[l], y[r], coupled_.septum_volume);
       pressure[l] = coupled_.left_pressure + thoracic_[l] * external_pressure_;
       pressure[r] = coupled_.right_pressure + thoracic_[r] * external_pressure_;
+    }
+    if (exercise_) {
+      source_pressure_[exercise_->muscle_pump] = control::muscle_pump_pressure(
+          exercise_fx_.pump_pressure, transmural_pressure(exercise_->muscle_veins, pressure));
     }
   }
 
@@ -208,7 +215,7 @@ class ModelEvaluator {
   [[nodiscard]] double connection_flow(std::size_t k, const double* y,
                                        const double* pressure) const noexcept {
     if (connection_kind_[k] == ConnectionKind::resistance) {
-      return (pressure[from_[k]] - pressure[to_[k]]) * conductance_[k];
+      return (pressure[from_[k]] - pressure[to_[k]] + source_pressure_[k]) * conductance_[k];
     }
     if (connection_kind_[k] == ConnectionKind::ideal_valve && !valve_open_[k]) return 0.0;
     return y[at_.flow[k]];
@@ -292,6 +299,12 @@ class ModelEvaluator {
   [[nodiscard]] const control::ChemoreflexCoefficients& chemoreflex() const noexcept {
     return chemo_;
   }
+  /// This evaluation's exercise effects, and the pressure (mmHg) the muscle pump adds to
+  /// resistance k's drop (0 for every other connection).
+  [[nodiscard]] const control::ExerciseEffects& exercise_effects() const noexcept {
+    return exercise_fx_;
+  }
+  [[nodiscard]] double source_pressure(std::size_t k) const noexcept { return source_pressure_[k]; }
   [[nodiscard]] double chemoreceptor_sympathetic_drive() const noexcept {
     return chemo_sympathetic_;
   }
@@ -356,6 +369,7 @@ class ModelEvaluator {
   /// The gases' derivatives in state y (full size) with the flows of the last
   /// mechanics_at(), into rate's gas entries.
   void gas_rates(const double* y, double* rate) noexcept {
+    if (exercise_) set_active_muscle_demand(y);  // this y's, not the last evaluation's
     std::fill(rate + at_.solver_size, rate + at_.count, 0.0);
     external_gas_flows(gas_plasma_exchange_.data(), gas_hematocrit_);
     gas_.derivatives(y, gas_flow_.data(), external_o2_.data(), external_co2_.data(), gas_lung_,
@@ -372,6 +386,10 @@ class ModelEvaluator {
   void cardiopulmonary_derivatives(const double* y, const double* pressure, double* ydot) noexcept;
   void fluid_derivatives(const double* y, const double* pressure, double* ydot) noexcept;
   void apply_chemoreflex(const double* y) noexcept;
+  void apply_exercise(const double* y) noexcept;
+  void dilate_active_muscle() noexcept;
+  void set_active_muscle_demand(const double* y) noexcept;
+  void read_exercise_coefficients(const ParameterSet& parameters);
   void apply_baroreflex(const double* y) noexcept;
   void read_gas_coefficients(const ParameterSet& parameters);
   void read_baroreflex_coefficients(const ParameterSet& parameters);
@@ -404,6 +422,7 @@ class ModelEvaluator {
   std::optional<GasExchangeBlock> gas_exchange_;
   std::optional<ChemoreflexBlock> chemoreflex_;
   std::optional<FluidExchangeBlock> fluid_;
+  std::optional<ExerciseBlock> exercise_;
 
   // ---- coefficients: the parameters' values (base_*) and the working ones the reflexes,
   // lungs and ventilator set for each evaluation ----
@@ -422,7 +441,8 @@ class ModelEvaluator {
   double base_heart_rate_ = 72.0;
   control::BaroreflexCoefficients reflex_;
   std::array<double, control::effector_count> reflex_rest_{};
-  double volume_scale_ = 1.0;  ///< patient blood volume / Ursino's 5300 mL
+  double rest_set_point_ = 92.0;  ///< the parameter's: exercise resets the reflex above it
+  double volume_scale_ = 1.0;     ///< patient blood volume / Ursino's 5300 mL
   std::vector<double> splanchnic_share_, extrasplanchnic_share_;  ///< of the venous shifts
   control::CardiopulmonaryCoefficients cardiopulmonary_k_;
   control::ChemoreflexCoefficients chemo_;
@@ -432,6 +452,8 @@ class ModelEvaluator {
   resp::VentilatorSettings ventilator_;
   gas::GasTransport gas_;
   fluid::FluidCoefficients fluid_k_;
+  control::ExerciseCoefficients exercise_k_;
+  double active_muscle_rest_demand_ = 0.0;  ///< mL/s of O2: the active muscle's at rest
 
   // ---- working state of the last evaluation ----
   std::vector<double> activation_value_;
@@ -441,6 +463,11 @@ class ModelEvaluator {
   double airway_opening_pressure_ = 0.0;  ///< mmHg: atmospheric when breathing spontaneously
   bool inflow_prescribed_ = false;        ///< this evaluation: the ventilator drives the flow
   double chemo_sympathetic_ = 0.0;        ///< this evaluation's chemoreceptor drive, spikes/s
+  /// This evaluation's exercise effects and, per resistance, the mmHg added to its pressure
+  /// drop (the muscle pump's; 0 elsewhere): both set from the state by every
+  /// compute_pressures() before use, so a snapshot need not carry them.
+  control::ExerciseEffects exercise_fx_{};
+  std::vector<double> source_pressure_;
   gas::PartialPressures chemoreceptor_input_{95.0, 40.0};  ///< see update_chemoreceptor_input()
   std::vector<double> external_flow_;    ///< mL/s into each compartment from outside (net)
   std::vector<ExternalFlows> external_;  ///< what flows in and out of each, and what it carries

@@ -17,7 +17,7 @@ inline void ModelEvaluator::core_rhs(const double* y, double* ydot,
     double q = 0.0;
     switch (connection_kind_[k]) {
       case ConnectionKind::resistance:
-        q = dp * conductance_[k];
+        q = (dp + source_pressure_[k]) * conductance_[k];
         break;
       case ConnectionKind::inertance:
         q = y[at_.flow[k]];
@@ -61,6 +61,9 @@ inline void ModelEvaluator::core_rhs(const double* y, double* ydot,
     ydot[v + resp::bronchi] = q[resp::bronchi] - q[resp::alveoli];
     ydot[v + resp::alveoli] = q[resp::alveoli];
     ydot[at_.breath_phase] = breathing_rate() / 60.0;
+  }
+  if (exercise_) {
+    control::exercise_derivatives(exercise_k_, y + at_.exercise, ydot + at_.exercise);
   }
   if (chemoreflex_) {
     control::chemoreflex_derivatives(chemo_, y + at_.chemoreflex, arterial.po2, arterial.pco2,
@@ -200,9 +203,12 @@ inline void ModelEvaluator::cardiopulmonary_derivatives(const double* y, const d
 /// rate (respiration.paced_rate) overrides the centres' rate; their depth still acts.
 inline void ModelEvaluator::apply_chemoreflex(const double* y) noexcept {
   const auto fx = control::chemoreflex_effects(chemo_, y + at_.chemoreflex);
-  lungs_.rate = lungs_.paced_rate > 0.0 ? lungs_.paced_rate
-                                        : std::clamp(base_breathing_rate_ + fx.rate, 4.0, 60.0);
-  lungs_.muscle_pressure_min = std::clamp(base_muscle_pressure_min_ - fx.amplitude, -40.0, 0.0);
+  lungs_.rate =
+      lungs_.paced_rate > 0.0
+          ? lungs_.paced_rate
+          : std::clamp(base_breathing_rate_ + fx.rate + exercise_fx_.breathing_rate, 4.0, 60.0);
+  lungs_.muscle_pressure_min = std::clamp(
+      base_muscle_pressure_min_ - fx.amplitude - exercise_fx_.muscle_pressure_depth, -40.0, 0.0);
   chemo_sympathetic_ = fx.sympathetic;
 }
 
@@ -231,6 +237,33 @@ inline void ModelEvaluator::apply_baroreflex(const double* y) noexcept {
                    fx.extrasplanchnic_volume_shift * volume_scale_ +
                        low.extrasplanchnic_volume_shift * low_scale);
   heart_rate_ = base_heart_rate_ / fx.period_ratio;
+}
+
+/// Turns the exercise states in y into this evaluation's effects: central command on the
+/// baroreflex's efferents (applied by apply_baroreflex()), the ventilatory drive (by
+/// apply_chemoreflex()), the active muscle's O2 demand and, once the compartments' pressures
+/// are known, the muscle pump (compute_pressures()).
+inline void ModelEvaluator::apply_exercise(const double* y) noexcept {
+  exercise_fx_ = control::exercise_effects(exercise_k_, y + at_.exercise);
+  reflex_.exercise_sympathetic_drive = exercise_fx_.sympathetic_drive;
+  reflex_.exercise_vagal_withdrawal = exercise_fx_.vagal_withdrawal;
+  reflex_.set_point = rest_set_point_ + exercise_fx_.set_point_shift;
+  gas_.consumption[exercise_->active_muscle] =
+      active_muscle_rest_demand_ + exercise_fx_.extra_o2_demand;
+  // From the parameters' values again: apply_baroreflex() rewrites those it controls, and
+  // dilate_active_muscle() then scales each once.
+  for (std::size_t k : exercise_->vasodilating) conductance_[k] = base_conductance_[k];
+}
+
+/// Metabolic vasodilation, on top of what the reflexes set (apply_exercise() and
+/// apply_baroreflex() rewrite the conductances from their parameters on every evaluation).
+inline void ModelEvaluator::dilate_active_muscle() noexcept {
+  for (std::size_t k : exercise_->vasodilating) conductance_[k] *= exercise_fx_.conductance_factor;
+}
+
+inline void ModelEvaluator::set_active_muscle_demand(const double* y) noexcept {
+  const control::ExerciseEffects fx = control::exercise_effects(exercise_k_, y + at_.exercise);
+  gas_.consumption[exercise_->active_muscle] = active_muscle_rest_demand_ + fx.extra_o2_demand;
 }
 
 /// Shares a change of unstressed volume among compartments in proportion to their own.

@@ -43,6 +43,7 @@ inline void ModelEvaluator::prepare(const ModelDescription& model, const StateIn
   gas_exchange_ = model.gas_exchange;
   chemoreflex_ = model.chemoreflex;
   fluid_ = model.fluid_exchange;
+  exercise_ = model.exercise;
   if (gas_exchange_) {
     gas_.compartment_count = nc;
     gas_.blood_state = at.gas_blood;
@@ -54,6 +55,7 @@ inline void ModelEvaluator::prepare(const ModelDescription& model, const StateIn
     gas_.prepare();
   }
 
+  source_pressure_.assign(nk, 0.0);
   pressure_.assign(nc, 0.0);
   flow_.assign(nk, 0.0);
   k1_.assign(at.count, 0.0);
@@ -143,6 +145,7 @@ inline void ModelEvaluator::refresh(const ParameterSet& p) {
     base_muscle_pressure_min_ = lungs_.muscle_pressure_min;
   }
   if (respiration_ && lungs_.paced_rate > 0.0) lungs_.rate = lungs_.paced_rate;
+  if (exercise_) read_exercise_coefficients(p);
   base_chamber_ = chamber_;
   base_unstressed_ = unstressed_;
   base_conductance_ = conductance_;
@@ -187,7 +190,19 @@ inline void ModelEvaluator::read_gas_coefficients(const ParameterSet& p) {
 inline void ModelEvaluator::read_baroreflex_coefficients(const ParameterSet& p) {
   reflex_ = coefficients::baroreflex(p, baroreflex_->first_parameter);
   reflex_rest_ = control::effector_drive(control::without_stress(reflex_), reflex_.set_point);
+  rest_set_point_ = reflex_.set_point;
   volume_scale_ = p.value("blood.volume") / control::ursino_blood_volume_ml;
+}
+
+/// The exercise's coefficients, with the resting O2 uptake and respiratory quotient of the
+/// gas exchange (read before it).
+inline void ModelEvaluator::read_exercise_coefficients(const ParameterSet& p) {
+  exercise_k_ = coefficients::exercise(p, exercise_->first_parameter);
+  double rest = 0.0;  // mL/s
+  for (double c : gas_.consumption) rest += c;
+  exercise_k_.rest_o2_uptake = rest * 60.0;
+  exercise_k_.respiratory_quotient = gas_.coefficients.respiratory_quotient;
+  active_muscle_rest_demand_ = gas_.consumption[exercise_->active_muscle];
 }
 
 /// Each compartment's share of its group's unstressed volume (set by refresh()).

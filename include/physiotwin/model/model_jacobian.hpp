@@ -68,6 +68,20 @@ void ModelEvaluator::jacobian(const double* y, Entry&& entry, bool include_gases
           1.0 / control::cardiopulmonary_time_constant(cardiopulmonary_k_, i);
     }
   }
+  if (exercise_) {  // the ramp's own decay, and the work rate driving the other three states
+    const std::size_t first = at_.exercise;
+    for (std::size_t i = 0; i < control::exercise_state_count; ++i) {
+      entry(first + i, first + i) += control::exercise_decay(exercise_k_, y + first, i);
+    }
+    const double cost = exercise_k_.o2_cost / 60.0;  // mL/s of O2 per W
+    const std::size_t w = first + control::exercise_work_rate;
+    entry(first + control::exercise_o2_demand, w) += cost / exercise_k_.o2_time_constant;
+    entry(first + control::exercise_vasodilation, w) +=
+        exercise_k_.vasodilation_gain * cost / exercise_k_.vasodilation_time_constant;
+    entry(first + control::exercise_ventilation, w) +=
+        (1.0 - exercise_k_.ventilation_fast_fraction) * exercise_k_.respiratory_quotient * cost /
+        exercise_k_.ventilation_time_constant;
+  }
   if (fluid_) {
     // Filtration's dependence on the beds' pressures, as the resistances' (each term leaves a
     // capillary compartment and enters the interstitium: the columns still sum to zero), and

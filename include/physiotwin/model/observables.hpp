@@ -148,6 +148,14 @@ inline void register_gas_signals(const ModelDescription& model, SignalRegistry& 
                  "transmural pressure the cardiopulmonary receptors sense (right atrium)",
                  "heart"});
   }
+  if (model.exercise) {
+    signals.add({"exercise.work_rate", "W", "external work on the cycle ergometer now", "limbs"});
+    signals.add({"exercise.intensity", "%",
+                 "work rate's O2 cost as a share of the O2 uptake reserve (VO2peak - VO2rest)",
+                 "limbs"});
+    signals.add({"exercise.muscle_pump_pressure", "mmHg",
+                 "pressure the contracting muscles add to their venous return", "limbs"});
+  }
   return signals;
 }
 
@@ -255,6 +263,11 @@ inline void observe(const ModelDescription& model, const StateIndices& at, Model
   }
   if (model.cardiopulmonary)
     out[s++] = eval.transmural_pressure(model.cardiopulmonary->sensor, pressure);
+  if (model.exercise) {
+    out[s++] = y[at.exercise + control::exercise_work_rate];
+    out[s++] = 100.0 * eval.exercise_effects().intensity;
+    out[s++] = eval.source_pressure(model.exercise->muscle_pump);
+  }
 }
 
 }  // namespace physiotwin

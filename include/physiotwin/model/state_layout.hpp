@@ -5,14 +5,15 @@
 //
 // Order: compartment volumes, connection flows, valve openings, heart phase, external volume,
 // airway volumes and breath phase, chemoreflex, baroreflex, cardiopulmonary reflex, fluid
-// exchange; then the gases, which the solver does not integrate (they are stepped alongside
-// it: docs/solver.md).
+// exchange, exercise; then the gases, which the solver does not integrate (they are stepped
+// alongside it: docs/solver.md).
 #include <cstddef>
 #include <string>
 #include <vector>
 
 #include "physiotwin/control/baroreflex.hpp"
 #include "physiotwin/control/chemoreflex.hpp"
+#include "physiotwin/control/exercise.hpp"
 #include "physiotwin/model/model_description.hpp"
 #include "physiotwin/resp/lung_mechanics.hpp"
 
@@ -31,6 +32,7 @@ enum class StateKind {
   gas_amount,       ///< mL of O2 or CO2 (STPD) in a compartment or an airway
   body_fluid,       ///< mL of interstitial fluid or of red cells
   protein_mass,     ///< g of plasma protein
+  exercise,         ///< an exercise state (W, mL/s of O2 or CO2, or a relative dilation)
 };
 
 /// The fluid exchange's states (fluid/fluid_exchange.hpp), in order from StateIndices::fluid.
@@ -59,6 +61,7 @@ struct StateIndices {
   std::size_t baroreflex = 0;       ///< filtered pressure, then the effectors (control::Effector)
   std::size_t cardiopulmonary = 0;  ///< control::CardiopulmonaryState order
   std::size_t fluid = 0;            ///< interstitial volume, red cells, plasma protein, arterial Hb
+  std::size_t exercise = 0;         ///< control::ExerciseState order
   std::size_t solver_size = 0;      ///< states the solver integrates (all but the gases)
   std::size_t gas_blood = 0;        ///< O2 and CO2 per compartment, then
   std::size_t gas_air = 0;          ///< O2 and CO2 per airway
@@ -123,6 +126,12 @@ struct StateLayout : StateIndices {
       add("fluid.red_cell_volume", StateKind::body_fluid);
       add("fluid.plasma_protein", StateKind::protein_mass);
       add("fluid.arterial_hemoglobin", StateKind::body_fluid);
+    }
+    if (model.exercise) {
+      l.exercise = l.size();
+      for (auto state : control::exercise_state_names) {
+        add("exercise." + std::string(state), StateKind::exercise);
+      }
     }
     l.solver_size = l.size();
     if (model.gas_exchange) {

@@ -35,12 +35,14 @@ TEST(Jacobian, MatchesFiniteDifferencesAcrossTheBeat) {
     std::vector<double> y(twin.state().begin(), twin.state().end());
     model.dense_jacobian(y.data(), jac.data());
     for (std::size_t j = 0; j < n; ++j) {
-      // The reflexes' couplings are left out of the Newton matrix on purpose (they are slow;
+      // The reflexes' couplings (and exercise's, which acts through them, the muscles'
+      // conductance and the pump) are left out of the Newton matrix on purpose (they are slow;
       // see BodyModel::jacobian()).
       if (j == model.phase_state() || model.state_names()[j].starts_with("baroreflex.") ||
           model.state_names()[j].starts_with("chemoreflex.") ||
           model.state_names()[j].starts_with("cardiopulmonary.") ||
-          model.state_names()[j].starts_with("fluid.")) {
+          model.state_names()[j].starts_with("fluid.") ||
+          model.state_names()[j].starts_with("exercise.")) {
         continue;
       }
       const double h = 1e-6 * std::max(1.0, std::abs(y[j]));

@@ -1,0 +1,163 @@
+#pragma once
+// Dynamic exercise on a cycle ergometer: external work W (watts) drives the active muscles' O2
+// demand, their metabolic vasodilation, central command to the heart and vessels, the muscle
+// pump and a ventilatory drive matched to the CO2 produced. Structure after Magosso & Ursino
+// 2002 (Med Biol Eng Comput 40:660), simplified; values and their sources in
+// docs/models/exercise.md. With W* the work rate asked for and W the work rate now:
+//
+//   ramp         dW/dt = r tanh((W* - W) / (r tau_s))       (a linear ramp at r W/s, rounded
+//                                                            off over the last r tau_s watts)
+//   O2 demand    tau_O2 dx_M/dt = c W - x_M                  (c: O2 cost, mL/s per W; the
+//                                                            active muscle consumes its resting
+//                                                            demand + x_M)
+//   intensity    I = c W / (VO2peak - VO2rest)               (fraction of the O2 uptake reserve,
+//                                                            commanded: central command is
+//                                                            immediate)
+//   vasodilation tau_v dv/dt = g_v c W - v,   G_muscle = G (1 + v)   (feed-forward, Magosso's
+//                                                            x_met; no O2 feedback here)
+//   central      vagal withdrawal V = V_max min(1, I / I_v)  (immediate: heart rate's fast
+//   command      phase at onset and offset; Magosso's sigmoids, linearised)
+//   and the      sympathetic excitation S = S_max I_M, I_M = x_M / (VO2peak - VO2rest)
+//   muscles'     (spikes/s, as the chemoreceptors' drive), and the baroreflex's set point
+//   metabolism   P_n + DP min(I_M, 1) (resetting: Raven, Fadel & Ogoh 2006): these follow the
+//                muscles' metabolism, so that they outlast the work by its time constant (the
+//                slow, sympathetic phase of heart-rate recovery; Imai et al. 1994)
+//   ventilation  d = f_fast RQ c W + s,  tau_E ds/dt = (1 - f_fast) RQ c W - s   (mL/s of CO2)
+//                breathing rate += k_f d, muscle-pressure depth += k_A d
+//   muscle pump  a pressure source P_pump = A_pump min(I, 1) in the active muscle's venous
+//                return, only while its veins hold blood above their unstressed volume
+//                (P_pump x P_v / (P_v + 1 mmHg) for venous transmural pressure P_v > 0)
+//
+// Simplifications (docs/models/exercise.md gives each one's consequence): the vasodilation is
+// feed-forward only (flow does not rise further when arterial O2 falls); the respiratory
+// quotient stays at its resting value (no lactate buffering, so no ventilatory threshold);
+// the pump is a mean pressure, not a contraction cycle with venous valves.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <string_view>
+
+namespace physiotwin::control {
+
+enum ExerciseState : std::size_t {
+  exercise_work_rate,     ///< W, the ramped work rate now
+  exercise_o2_demand,     ///< x_M, mL/s of O2 above the active muscle's resting demand
+  exercise_vasodilation,  ///< v, 1: the active muscle's arteriolar conductance is x (1 + v)
+  exercise_ventilation,   ///< s, mL/s: the slow part of the ventilatory drive
+  exercise_state_count
+};
+
+inline constexpr std::array<std::string_view, exercise_state_count> exercise_state_names{
+    "work_rate", "o2_demand", "vasodilation", "ventilatory_drive"};
+
+/// The time over which a ramp's end is rounded off (tau_s), s: short against every response.
+inline constexpr double exercise_ramp_rounding_time = 1.0;
+
+struct ExerciseCoefficients {
+  bool enabled = true;             ///< false: work costs nothing and changes nothing
+  double work_rate = 0.0;          ///< W*, W: what the cyclist is asked to do
+  double ramp_rate = 1000.0;       ///< r, W/s
+  double peak_o2_uptake = 3000.0;  ///< VO2peak, mL/min (the patient's)
+  double rest_o2_uptake = 250.0;   ///< VO2rest, mL/min: the tissues' resting demand (the model's)
+  double o2_cost = 10.3;           ///< c, mL/min per W
+  double o2_time_constant = 30.0;  ///< tau_O2, s
+  double vasodilation_gain = 0.4;  ///< g_v, s/mL
+  double vasodilation_time_constant = 14.0;  ///< tau_v, s
+  double central_sympathetic_drive = 0.0;    ///< S_max, spikes/s at the whole reserve
+  double central_vagal_withdrawal = 0.0;     ///< V_max, spikes/s
+  double vagal_withdrawal_intensity = 0.3;   ///< I_v: withdrawal complete at this intensity
+  double baroreflex_resetting = 0.0;         ///< Delta P_n, mmHg at the whole reserve
+  double ventilation_fast_fraction = 0.45;   ///< f_fast
+  double ventilation_time_constant = 60.0;   ///< tau_E, s
+  double ventilation_rate_gain = 0.0;        ///< k_f, breaths/min per mL/s of CO2
+  double ventilation_depth_gain = 0.0;       ///< k_A, mmHg per mL/s of CO2
+  double muscle_pump_pressure = 0.0;         ///< A_pump, mmHg at the whole reserve
+  double respiratory_quotient = 0.84;        ///< RQ (the gas exchange's)
+
+  /// O2 cost of work rate w, mL/s.
+  [[nodiscard]] double o2_cost_of(double w) const noexcept { return o2_cost * w / 60.0; }
+  /// The highest work rate the patient can sustain aerobically, W: the whole O2 uptake reserve.
+  [[nodiscard]] double peak_work_rate() const noexcept {
+    return std::max(peak_o2_uptake - rest_o2_uptake, 0.0) / o2_cost;
+  }
+};
+
+/// Derivatives of the exercise states x.
+inline void exercise_derivatives(const ExerciseCoefficients& c, const double* x,
+                                 double* dx) noexcept {
+  const double r = c.ramp_rate;
+  dx[exercise_work_rate] =
+      r * std::tanh((c.work_rate - x[exercise_work_rate]) / (r * exercise_ramp_rounding_time));
+  const double demand = c.o2_cost_of(x[exercise_work_rate]);
+  dx[exercise_o2_demand] = (demand - x[exercise_o2_demand]) / c.o2_time_constant;
+  dx[exercise_vasodilation] =
+      (c.vasodilation_gain * demand - x[exercise_vasodilation]) / c.vasodilation_time_constant;
+  dx[exercise_ventilation] =
+      ((1.0 - c.ventilation_fast_fraction) * c.respiratory_quotient * demand -
+       x[exercise_ventilation]) /
+      c.ventilation_time_constant;
+}
+
+/// d(dx_i/dt)/dx_i: each state's own decay, for the Newton matrix.
+[[nodiscard]] inline double exercise_decay(const ExerciseCoefficients& c, const double* x,
+                                           std::size_t state) noexcept {
+  switch (state) {
+    case exercise_work_rate: {
+      const double u =
+          (c.work_rate - x[exercise_work_rate]) / (c.ramp_rate * exercise_ramp_rounding_time);
+      const double sech = 1.0 / std::cosh(std::clamp(u, -300.0, 300.0));
+      return -sech * sech / exercise_ramp_rounding_time;
+    }
+    case exercise_o2_demand:
+      return -1.0 / c.o2_time_constant;
+    case exercise_vasodilation:
+      return -1.0 / c.vasodilation_time_constant;
+    default:
+      return -1.0 / c.ventilation_time_constant;
+  }
+}
+
+/// What exercise does now.
+struct ExerciseEffects {
+  double intensity = 0.0;              ///< I, fraction of the O2 uptake reserve, commanded
+  double metabolic_intensity = 0.0;    ///< I_M: the same for the O2 the muscles use now
+  double extra_o2_demand = 0.0;        ///< mL/s the active muscle consumes above its rest
+  double conductance_factor = 1.0;     ///< on the active muscle's arterioles
+  double sympathetic_drive = 0.0;      ///< central command on the sympathetic neurons, spikes/s
+  double vagal_withdrawal = 0.0;       ///< fall of the vagal firing, spikes/s
+  double set_point_shift = 0.0;        ///< mmHg added to the baroreflex's set point
+  double breathing_rate = 0.0;         ///< breaths/min added
+  double muscle_pressure_depth = 0.0;  ///< mmHg added to the depth of P_mus,min
+  double pump_pressure = 0.0;          ///< mmHg, before the venous-filling factor
+};
+
+[[nodiscard]] inline ExerciseEffects exercise_effects(const ExerciseCoefficients& c,
+                                                      const double* x) noexcept {
+  ExerciseEffects fx;
+  if (!c.enabled) return fx;
+  const double demand = c.o2_cost_of(std::max(x[exercise_work_rate], 0.0));
+  const double reserve = std::max(c.peak_o2_uptake - c.rest_o2_uptake, 1.0) / 60.0;  // mL/s
+  fx.intensity = demand / reserve;
+  fx.extra_o2_demand = std::max(x[exercise_o2_demand], 0.0);
+  fx.metabolic_intensity = fx.extra_o2_demand / reserve;
+  fx.conductance_factor = 1.0 + std::max(x[exercise_vasodilation], 0.0);
+  fx.sympathetic_drive = c.central_sympathetic_drive * fx.metabolic_intensity;
+  fx.vagal_withdrawal =
+      c.central_vagal_withdrawal * std::min(1.0, fx.intensity / c.vagal_withdrawal_intensity);
+  fx.set_point_shift = c.baroreflex_resetting * std::min(fx.metabolic_intensity, 1.0);
+  const double drive = c.ventilation_fast_fraction * c.respiratory_quotient * demand +
+                       std::max(x[exercise_ventilation], 0.0);
+  fx.breathing_rate = c.ventilation_rate_gain * drive;
+  fx.muscle_pressure_depth = c.ventilation_depth_gain * drive;
+  fx.pump_pressure = c.muscle_pump_pressure * std::min(fx.intensity, 1.0);
+  return fx;
+}
+
+/// The pump's pressure for venous transmural pressure p_v (mmHg): veins at or below their
+/// unstressed volume have nothing to give.
+[[nodiscard]] inline double muscle_pump_pressure(double pump, double p_v) noexcept {
+  return p_v > 0.0 ? pump * p_v / (p_v + 1.0) : 0.0;
+}
+
+}  // namespace physiotwin::control

@@ -1,0 +1,52 @@
+#pragma once
+// The exercise block's parameters, "exercise.<key>" (control/exercise.hpp; values and sources
+// in docs/models/exercise.md). Kept apart from model/block_types.hpp, which holds the other
+// blocks' tables, only to keep that header short; read the same way (BlockValues).
+#include <array>
+
+#include "physiotwin/model/block_types.hpp"
+
+namespace physiotwin::blocks {
+
+inline constexpr std::array<ParameterSpec, 17> exercise{{
+    {"work_rate", "W", 0, 1000,
+     "external work asked for on a cycle ergometer now (the exercise action sets it)", S::none},
+    {"ramp_rate", "W/s", 0.01, 1000,
+     "how fast the work rate moves to what is asked (the exercise action sets it)", S::none},
+    {"peak_o2_uptake", "mL/min", 300, 7000,
+     "the patient's peak O2 uptake on a cycle ergometer (VO2peak; set from age, sex and weight, "
+     "or measured)",
+     S::none},
+    {"o2_cost", "mL/min/W", 5, 15, "O2 uptake per watt of external work (c)", S::none},
+    {"o2_time_constant", "s", 5, 200, "time constant of the active muscles' O2 demand (tau_O2)",
+     S::none},
+    {"vasodilation_gain", "s/mL", 0, 10,
+     "rise of the active muscles' arteriolar conductance, relative, per mL/s of O2 cost (g_v)",
+     S::none},
+    {"vasodilation_time_constant", "s", 1, 100,
+     "time constant of the active muscles' metabolic vasodilation (tau_v)", S::none},
+    {"central_sympathetic_drive", "1/s", 0, 100,
+     "central command's excitation of the sympathetic neurons at the whole O2 uptake reserve",
+     S::none},
+    {"central_vagal_withdrawal", "1/s", 0, 10, "central command's fall of the vagal firing",
+     S::none},
+    {"baroreflex_resetting", "mmHg", 0, 60,
+     "rise of the arterial baroreflex's set point at the whole O2 uptake reserve", S::none},
+    {"vagal_withdrawal_intensity", "1", 0.01, 1,
+     "fraction of the O2 uptake reserve at which the vagal withdrawal is complete", S::none},
+    {"ventilation_fast_fraction", "1", 0, 1,
+     "part of the ventilatory drive that follows the work rate at once (phase I)", S::none},
+    {"ventilation_time_constant", "s", 1, 300,
+     "time constant of the slow part of the ventilatory drive (tau_E)", S::none},
+    {"ventilation_rate_gain", "1/min/(mL/s)", 0, 10,
+     "breaths/min added per mL/s of CO2 the work produces (k_f)", S::none},
+    {"ventilation_depth_gain", "mmHg/(mL/s)", 0, 10,
+     "depth added to the respiratory muscle pressure per mL/s of CO2 the work produces (k_A)",
+     S::none},
+    {"muscle_pump_pressure", "mmHg", 0, 50,
+     "mean pressure the contracting muscles add to their venous return at the whole reserve",
+     S::none},
+    {"enabled", "1", 0, 1, "1: the exercise responses act; 0: work costs nothing", S::none},
+}};
+
+}  // namespace physiotwin::blocks

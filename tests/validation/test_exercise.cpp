@@ -1,0 +1,202 @@
+// Exercise on a cycle ergometer (control/exercise.hpp, docs/models/exercise.md) against published
+// steady-state responses and kinetics, on the reference man (40 years, 70 kg: VO2peak 1897
+// mL/min from the FRIEND cycle median, so at most 160 W). Each expected number has its source
+// and its tolerance's reason beside it.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "../helpers.hpp"
+#include "physiotwin/actions/action.hpp"
+#include "physiotwin/twin.hpp"
+
+using namespace physiotwin;
+
+namespace {
+
+Action exercise(double time, double watts, double ramp = 0.0) {
+  Action a;
+  a.kind = ActionKind::exercise;
+  a.time = time;
+  a.value = watts;
+  a.ramp = ramp;
+  return a;
+}
+
+/// The reference man's twin sampled at 10 Hz (the samples' means are all these tests read).
+struct ExercisingTwin {
+  ExercisingTwin() : twin(test_support::reference_model(), options()) { twin.add_recorder(rec); }
+  static TwinOptions options() {
+    TwinOptions o;
+    o.sample_rate = 10.0;
+    return o;
+  }
+  /// Means over the last minute: a signal's samples, or the beats / breaths in it.
+  double signal(const std::string& name) {
+    return test_support::sample_mean(twin, rec, name, twin.time() - 60.0, twin.time());
+  }
+  double beats(const std::string& metric) {
+    const std::size_t m = twin.beats().find(metric);
+    double sum = 0.0;
+    int n = 0;
+    for (std::size_t b = 0; b < rec.beats.size(); ++b) {
+      if (rec.beat_times[b] < twin.time() - 60.0) continue;
+      sum += rec.beats[b][m];
+      ++n;
+    }
+    return sum / n;
+  }
+  double breaths(const std::string& metric) {
+    const auto& metrics = twin.breaths()->metrics();
+    std::size_t m = 0;
+    while (metrics[m].name != metric) ++m;
+    double sum = 0.0;
+    int n = 0;
+    for (std::size_t b = 0; b < rec.breaths.size(); ++b) {
+      if (rec.breath_times[b] < twin.time() - 60.0) continue;
+      sum += rec.breaths[b][m];
+      ++n;
+    }
+    return sum / n;
+  }
+  Twin twin;
+  MemoryRecorder rec;
+};
+
+struct Stage {
+  double vo2, vco2, hr, sbp, dbp, map, co, ve, paco2;
+};
+
+Stage measure(ExercisingTwin& t) {
+  return {t.signal("lungs.o2_uptake"),   t.signal("lungs.co2_output"),
+          t.beats("heart_rate"),         t.beats("systolic_pressure"),
+          t.beats("diastolic_pressure"), t.beats("mean_arterial_pressure"),
+          t.beats("cardiac_output"),     t.breaths("minute_ventilation"),
+          t.signal("arterial.pco2")};
+}
+
+}  // namespace
+
+// Rest, then six minutes each at 50 and 100 W (Ichinose et al. 2008's 6-min stages), the last
+// minute of each measured.
+TEST(Exercise, SteadyStatesAsPublished) {
+  ExercisingTwin t;
+  const double weight = 70.0, age = 40.0;
+  t.twin.schedule(exercise(180.0, 50.0));
+  t.twin.schedule(exercise(540.0, 100.0));
+  t.twin.advance(180.0);
+  const Stage rest = measure(t);
+  t.twin.advance(360.0);
+  const Stage light = measure(t);
+  t.twin.advance(360.0);
+  const Stage moderate = measure(t);
+
+  // O2 uptake per watt: 10.29 +- 1.01 (SD) mL/min/W in 54 normal men (Hansen et al. 1987, Am J
+  // Cardiol 59:669). Within one SD: the model's cost is 10.3, so this checks that the
+  // circulation delivers what the muscles ask for.
+  EXPECT_NEAR((moderate.vo2 - rest.vo2) / 100.0, 10.29, 1.01);
+  EXPECT_NEAR((light.vo2 - rest.vo2) / 50.0, 10.29, 1.01);
+
+  // Cardiac output against O2 uptake: cardiac index 3.0 -> 9.7 L/min/m2 for VO2 0.33 -> 2.55
+  // L/min in 24 men (Higginbotham et al. 1986, Circ Res), 5.7-6 L/min per L/min for 1.9-2.0
+  // m2; accepted 4.5-7.5 (the ratio varies between people and is curved: Stringer et al.
+  // 2006, J Appl Physiol 101:1474).
+  const double co_slope = (moderate.co - rest.co) / ((moderate.vo2 - rest.vo2) / 1000.0);
+  EXPECT_GT(co_slope, 4.5);
+  EXPECT_LT(co_slope, 7.5);
+
+  // Heart rate: the share of the heart-rate reserve equals the share of the VO2 reserve (Swain
+  // & Leutholtz 1997, Med Sci Sports Exerc 29:410: slope 1.00, intercept -0.1), with HRmax
+  // 208 - 0.7 age (Tanaka, Monahan & Seals 2001, J Am Coll Cardiol 37:153). Accepted within 12
+  // points: HRmax itself has a prediction SD of about 10 beats/min.
+  const double peak_vo2 = 1897.0;
+  const double hr_max = 208.0 - 0.7 * age;
+  for (const Stage& s : {light, moderate}) {
+    const double vo2_reserve = (s.vo2 - rest.vo2) / (peak_vo2 - rest.vo2);
+    const double hr_reserve = (s.hr - rest.hr) / (hr_max - rest.hr);
+    EXPECT_NEAR(100.0 * hr_reserve, 100.0 * vo2_reserve, 12.0) << "at VO2 " << s.vo2;
+  }
+
+  // Systolic pressure rises 7.6 +- 4.4 (SD) mmHg per MET (5,094 men, Hedman et al. 2021, BMJ
+  // Open Sport Exerc Med 7:e001106); median 4.9 in lower-risk veterans (Hedman et al. 2020):
+  // accepted 3-12 mmHg/MET. Diastolic changes little: +13 mmHg from rest to maximum measured
+  // intra-arterially in 77 men (Hansen, Sue & Wasserman 1984, Am Rev Respir Dis 129:S49), 0-3
+  // by cuff at 82-126 W (Ichinose et al. 2008, J Physiol 586:2753, Table 1): accepted -5 to
+  // +10 at 60 % of the reserve. Mean pressure rises (Ichinose: +14 mmHg at 82 W, +20 at 126
+  // W): accepted +4 to +25.
+  const double mets = (moderate.vo2 - rest.vo2) / (3.5 * weight);
+  EXPECT_GT((moderate.sbp - rest.sbp) / mets, 3.0);
+  EXPECT_LT((moderate.sbp - rest.sbp) / mets, 12.0);
+  EXPECT_GT(moderate.dbp - rest.dbp, -5.0);
+  EXPECT_LT(moderate.dbp - rest.dbp, 10.0);
+  EXPECT_GT(moderate.map - rest.map, 4.0);
+  EXPECT_LT(moderate.map - rest.map, 25.0);
+
+  // Ventilation matched to CO2 output: lowest VE/VCO2 27.94 + 0.108 age - 0.0376 height =
+  // 25.7 for this man (Sun et al. 2002, AJRCCM 166:1443; 474 adults); accepted 22-32 (the
+  // normal 25-30 and the spread between people). Arterial PCO2 stays put in moderate exercise
+  // (Oren et al. 1981, J Appl Physiol 51:185: unchanged from 43.7 +- 2.9): within 4 mmHg.
+  EXPECT_GT(moderate.ve * 1000.0 / moderate.vco2, 22.0);
+  EXPECT_LT(moderate.ve * 1000.0 / moderate.vco2, 32.0);
+  EXPECT_NEAR(moderate.paco2, rest.paco2, 4.0);
+}
+
+// A step from rest to 50 W: O2 uptake rises with a phase II time constant of 25.7 +- 8.6 s
+// (Roberts, Wilkerson & Jones 2005, Respir Physiol Neurobiol 146:247; 26.7-32.3 s at 50-100 W,
+// Yoshida et al. 1993), here fitted from 20 s after the step (after phase I) to 4 minutes:
+// accepted 17-45 s. After the work stops, heart rate falls by more than 12 beats/min within a
+// minute (Cole et al. 1999, N Engl J Med 341:1351: 12 or less is abnormal).
+TEST(Exercise, OnKineticsAndRecovery) {
+  ExercisingTwin t;
+  t.twin.schedule(exercise(120.0, 50.0));
+  t.twin.schedule(exercise(480.0, 0.0));
+  t.twin.advance(120.0);
+  const double rest = t.signal("lungs.o2_uptake");
+  t.twin.advance(360.0);
+  const double steady = t.signal("lungs.o2_uptake");
+  const double peak_hr = t.beats("heart_rate");
+  // log(steady - VO2) against time, from breath-averaged (10-s) means between 20 s and 240 s.
+  std::vector<double> x, y;
+  for (double from = 140.0; from + 10.0 <= 360.0; from += 10.0) {
+    const double v = test_support::sample_mean(t.twin, t.rec, "lungs.o2_uptake", from, from + 10.0);
+    if (steady - v <= 0.05 * (steady - rest)) break;  // the tail is noise
+    x.push_back(from + 5.0);
+    y.push_back(std::log(steady - v));
+  }
+  ASSERT_GE(x.size(), 5u);
+  auto mean = [](const std::vector<double>& v) {
+    double sum = 0.0;
+    for (double e : v) sum += e;
+    return sum / double(v.size());
+  };
+  const double mx = mean(x), my = mean(y);
+  double sxy = 0.0, sxx = 0.0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) * (x[i] - mx);
+  }
+  const double tau = -sxx / sxy;
+  EXPECT_GT(tau, 17.0);
+  EXPECT_LT(tau, 45.0);
+  t.twin.advance(60.0);
+  const double one_minute_later =
+      test_support::sample_mean(t.twin, t.rec, "heart.instantaneous_rate", 535.0, 540.0);
+  EXPECT_GT(peak_hr - one_minute_later, 12.0);
+}
+
+// More than the O2 uptake reserve pays for is refused with the limit; what it pays for is not.
+TEST(Exercise, WorkBeyondTheReserveIsRefusedWithTheLimit) {
+  const BodyModel model = test_support::reference_model();
+  Action a = exercise(0.0, 200.0);
+  try {
+    validate_action(a, model);
+    FAIL() << "200 W accepted";
+  } catch (const InputError& e) {
+    EXPECT_TRUE(test_support::contains(e.what(), "at most 160 W")) << e.what();
+  }
+  Action fine = exercise(0.0, 150.0, 60.0);
+  EXPECT_NO_THROW(validate_action(fine, model));
+}
