@@ -47,6 +47,7 @@ void visit_fields(Self& v, Visit&& visit) {
     visit("parameter", v.parameter);
     visit("value", v.value);
     visit("ramp", v.ramp);
+    visit("mets", v.mets);
     visit("ventilator", v.ventilator);
     visit("fio2", v.fio2);
     visit("fico2", v.fico2);

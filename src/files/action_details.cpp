@@ -67,7 +67,9 @@ std::string action_details(const Action& a) {
       details = {{"rate", a.value}};
       break;
     case ActionKind::exercise:
-      details = {{"watts", a.value}, {"ramp", a.ramp}};
+      details = {{"watts", a.value},
+                 {"ramp", a.ramp},
+                 {"mets", std::isnan(a.mets) ? Json(nullptr) : Json(a.mets)}};
       break;
     case ActionKind::inspired_gas: {
       auto fraction = [](double x) { return std::isnan(x) ? Json(nullptr) : Json(x); };

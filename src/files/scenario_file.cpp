@@ -89,9 +89,14 @@ Action parse_action(const JsonView& node, double default_time) {
     a.value = number("rate");
   } else if (name == "exercise") {
     a.kind = ActionKind::exercise;
-    static constexpr std::array<std::string_view, 4> members{"time", "action", "watts", "ramp"};
+    static constexpr std::array<std::string_view, 5> members{"time", "action", "watts", "mets",
+                                                             "ramp"};
     node.reject_unknown_members(members);
-    a.value = number("watts");
+    if (node.has("watts") == node.has("mets")) node.fail("give either \"watts\" or \"mets\"");
+    if (node.has("watts"))
+      a.value = number("watts");
+    else
+      a.mets = number("mets");
     if (node.has("ramp")) a.ramp = number("ramp");
   } else {
     node["action"].fail(

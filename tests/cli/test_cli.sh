@@ -347,10 +347,13 @@ with h5py.File(sys.argv[1], "r") as f:
     slope = (at(960, 1020) - at(60, 120)) / 125
     assert 9 < slope < 11.5, slope
     assert f["actions/action"].asstr()[2] == "exercise"
-    assert f["actions/details"].asstr()[2] == '{"watts":75.0,"ramp":10.0}', f["actions/details"].asstr()[2]
+    assert f["actions/details"].asstr()[2] == '{"watts":75.0,"ramp":10.0,"mets":null}', f["actions/details"].asstr()[2]
 PY
 printf '{"duration": 30, "actions": [{"time": 5, "action": "exercise", "watts": 400}]}' > "$work/bad_exercise.json"
 expect_bad_input exercise_beyond_capacity 'actions[0]: watts 400 is beyond what this patient can sustain: at most 160 W' run --scenario "$work/bad_exercise.json"
+expect_bad_input exercise_set_beyond_capacity 'exercise.work_rate (300 W) is beyond what the O2 uptake reserve pays for: at most 160 W' run --set exercise.work_rate=300
+printf '{"duration": 30, "actions": [{"time": 5, "action": "exercise", "watts": 50, "mets": 3}]}' > "$work/bad_mets.json"
+expect_bad_input exercise_watts_and_mets 'actions[0]: give either "watts" or "mets"' run --scenario "$work/bad_mets.json"
 printf '{"duration": 30, "actions": [{"time": 5, "action": "exercise", "watts": 50, "ramp": -1}]}' > "$work/bad_ramp.json"
 expect_bad_input exercise_ramp 'actions[0]: ramp -1 s is outside the allowed range [0, 3600] s' run --scenario "$work/bad_ramp.json"
 printf '{"duration": 30, "actions": [{"time": 5, "action": "ventilator", "mode": "pressure_control", "rate": 14, "inspiratory_pressure": 15, "peep": 5, "fio2": 0.1}]}' > "$work/bad_vent_fio2.json"

@@ -199,4 +199,19 @@ TEST(Exercise, WorkBeyondTheReserveIsRefusedWithTheLimit) {
   }
   Action fine = exercise(0.0, 150.0, 60.0);
   EXPECT_NO_THROW(validate_action(fine, model));
+  // METs: 1 MET is the resting O2 uptake (245 mL/min for this man, the conventional 3.5
+  // mL/kg/min x 70 kg), so 5 METs cost 4 x 245 mL/min more: 95 W at 10.3 mL/min per W.
+  Action in_mets = exercise(0.0, 0.0);
+  in_mets.mets = 5.0;
+  validate_action(in_mets, model);
+  const double rest = resting_o2_uptake(model, model.parameters);
+  EXPECT_NEAR(rest / 70.0, 3.5, 0.05);
+  EXPECT_NEAR(in_mets.value, 4.0 * rest / 10.3, 1e-9);
+  in_mets.mets = 9.0;  // VO2peak 1897 mL/min is 7.7 METs
+  try {
+    validate_action(in_mets, model);
+    FAIL() << "9 METs accepted";
+  } catch (const InputError& e) {
+    EXPECT_TRUE(test_support::contains(e.what(), "at most 7.7 METs")) << e.what();
+  }
 }

@@ -185,6 +185,15 @@ def test_actions_of_every_kind():
     assert res["blood.external_volume"][-1] == pytest.approx(-20.0, abs=0.5)
 
 
+def test_exercise_in_mets():
+    twin = pt.Twin(keep_samples=False)
+    twin.apply("exercise", mets=3)  # 1 MET = resting O2 uptake: 2 x 245 mL/min / 10.3 = 48 W
+    twin.advance(1.0)
+    assert twin.parameters["exercise.work_rate"].value == pytest.approx(47.6, abs=0.5)
+    with pytest.raises(ValueError, match=r"mets 12 is beyond what this patient can sustain: at most 7.7 METs"):
+        twin.apply("exercise", mets=12)
+
+
 def test_scenario_file(tmp_path):
     scenario = tmp_path / "bleed.json"
     scenario.write_text(json.dumps({"duration": 6, "actions": [

@@ -41,6 +41,9 @@ struct Action {
   /// breaths/min (0: back to the respiratory centres' rate); exercise: the work rate, W
   double value = 0.0;
   double ramp = 0.0;  ///< exercise: s over which the work rate moves to its new value (0: a step)
+  /// exercise given as METs instead of watts (NaN: watts given); validate_action() turns it
+  /// into `value`, the watts that cost it for this patient
+  double mets = std::nan("");
   resp::VentilatorSettings ventilator;  ///< ventilator: the settings (pressures in mmHg)
   /// inspired_gas: O2 and CO2 fractions of the dry gas breathed from the surroundings; NaN
   /// leaves a fraction as it is.
@@ -99,18 +102,31 @@ void validate_ventilator(const Action& a, const BodyModel& model, Fail&& fail) {
 }
 
 /// The exercise's limits: a work rate the patient can sustain aerobically (what the O2 uptake
-/// reserve pays for: control/exercise.hpp) and a ramp of at most an hour.
+/// reserve pays for: control/exercise.hpp) and a ramp of at most an hour. METs become watts:
+/// 1 MET is the patient's resting O2 uptake (the conventional 3.5 mL/kg/min is the reference
+/// man's: 245 mL/min for 70 kg), so W = (METs - 1) VO2rest / c.
 template <typename Fail>
-void validate_exercise(const Action& a, const BodyModel& model, bool complete, Fail&& fail) {
+void validate_exercise(Action& a, const BodyModel& model, bool complete, Fail&& fail) {
   if (!model.exercise) fail("this model has no exercise block (docs/models/exercise.md)");
   if (!(a.ramp >= 0.0 && a.ramp <= 3600.0))
     fail(fmt::format("ramp {:g} s is outside the allowed range [0, 3600] s", a.ramp));
+  const bool in_mets = !std::isnan(a.mets);
+  if (in_mets && !(a.mets >= 1.0 && a.mets <= 25.0))
+    fail(fmt::format("mets {:g} is outside the allowed range [1, 25]", a.mets));
   const Parameter& work = model.parameters.get("exercise.work_rate");
-  if (!(a.value >= 0.0 && a.value <= work.max)) {
+  if (!in_mets && !(a.value >= 0.0 && a.value <= work.max)) {
     fail(fmt::format("watts {:g} is outside the allowed range [0, {:g}] W", a.value, work.max));
   }
   if (!complete) return;  // the patient's capacity is known once personalised
-  const double peak = model.exercise_coefficients().peak_work_rate();
+  const control::ExerciseCoefficients c = model.exercise_coefficients();
+  if (in_mets) a.value = (a.mets - 1.0) * c.rest_o2_uptake / c.o2_cost;
+  const double peak = c.peak_work_rate();
+  if (in_mets && a.value > peak) {
+    fail(fmt::format(
+        "mets {:g} is beyond what this patient can sustain: at most {:.1f} METs (peak O2 "
+        "uptake {:.0f} mL/min, exercise.peak_o2_uptake)",
+        a.mets, c.peak_o2_uptake / c.rest_o2_uptake, c.peak_o2_uptake));
+  }
   if (a.value > peak) {
     fail(fmt::format(
         "watts {:g} is beyond what this patient can sustain: at most {:.0f} W (peak O2 uptake "

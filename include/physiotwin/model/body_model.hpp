@@ -108,9 +108,7 @@ class BodyModel : public ModelDescription {
   /// e.g. peak_work_rate(), the most the patient sustains aerobically. Needs an exercise block.
   [[nodiscard]] control::ExerciseCoefficients exercise_coefficients() const {
     control::ExerciseCoefficients c = coefficients::exercise(parameters, exercise->first_parameter);
-    c.rest_o2_uptake = 0.0;
-    for (std::size_t first : gas_exchange->tissue_first_parameter)
-      c.rest_o2_uptake += 60.0 * coefficients::tissue_o2_consumption(parameters, first);
+    c.rest_o2_uptake = resting_o2_uptake(*this, parameters);
     return c;
   }
 

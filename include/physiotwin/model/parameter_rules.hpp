@@ -4,11 +4,12 @@
 // closes to less than it opens; an activation contracts before it relaxes and starts within
 // the heart period; a Gaussian peaks within it; a sigmoid's lowest firing is below its
 // highest; the inspired gas is at most the whole gas; a paced breathing rate is 0 or 4 /min
-// and more. Checked by the model loader,
-// BodyModel::set_parameter() (every --set, scenario `set` and binding call) and scenario
+// and more; the exercise work rate is what the O2 uptake reserve pays for. Checked by the model
+// loader, BodyModel::set_parameter() (every --set, scenario `set` and binding call) and scenario
 // loading.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -16,6 +17,16 @@
 #include "physiotwin/model/model_description.hpp"
 
 namespace physiotwin {
+
+/// The tissues' resting O2 demand, mL/min (0 without gas exchange).
+[[nodiscard]] inline double resting_o2_uptake(const ModelDescription& model,
+                                              const ParameterSet& p) {
+  double total = 0.0;
+  if (!model.gas_exchange) return total;
+  for (std::size_t first : model.gas_exchange->tissue_first_parameter)
+    total += blocks::BlockValues<blocks::tissue>(p, first).get<"o2_consumption">();
+  return total;
+}
 
 /// A rule between parameters that the values break: the parameter to name and why.
 struct RuleViolation {
@@ -87,6 +98,19 @@ struct RuleViolation {
                            fmt::format("respiration.paced_rate ({:g} /min) must be 0 (breathing "
                                        "at the respiratory centres' rate) or 4 /min or more",
                                        paced)};
+    }
+  }
+  if (model.exercise) {
+    const double work = p.value("exercise.work_rate"), peak = p.value("exercise.peak_o2_uptake");
+    const double rest = resting_o2_uptake(model, p), cost = p.value("exercise.o2_cost");
+    const double most = std::max(peak - rest, 0.0) / cost;
+    if (work > most * (1.0 + 1e-12)) {
+      return RuleViolation{
+          "exercise.work_rate",
+          fmt::format("exercise.work_rate ({:g} W) is beyond what the O2 uptake reserve pays "
+                      "for: at most {:.0f} W (exercise.peak_o2_uptake {:.0f} mL/min less the "
+                      "resting {:.0f} mL/min, at exercise.o2_cost {:g} mL/min per W)",
+                      work, most, peak, rest, cost)};
     }
   }
   if (p.contains("gas.inspired_o2_fraction") &&
