@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -86,6 +87,30 @@ inline double sample_mean(const Twin& twin, const MemoryRecorder& rec, const std
   return sum / double(n);
 }
 
+/// Mean of column `m` of the beats or breaths `rows` that began at or after `from` s (their
+/// begin times `times`); NaN when none did.
+inline double metric_mean_since(const std::vector<double>& times,
+                                const std::vector<std::vector<double>>& rows, std::size_t m,
+                                double from) {
+  double sum = 0.0;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (times[i] < from) continue;
+    sum += rows[i][m];
+    ++n;
+  }
+  return n == 0 ? std::nan("") : sum / double(n);
+}
+
+/// Index of breath metric `metric` of `twin`; throws if the twin has no such metric.
+inline std::size_t breath_metric(const Twin& twin, const std::string& metric) {
+  const auto& metrics = twin.breaths()->metrics();
+  std::size_t m = 0;
+  while (m < metrics.size() && metrics[m].name != metric) ++m;
+  if (m == metrics.size()) throw InputError("no breath metric " + metric);
+  return m;
+}
+
 /// Mean of a metric over the recent beats: those that began within the last three whole
 /// breaths when the twin breathes (breathing modulates every beat, heart rate through the
 /// respiratory sinus arrhythmia too, so a mean over part of a breath is biased), else the last
@@ -115,23 +140,32 @@ inline double last_beats_mean(const Twin& twin, const MemoryRecorder& rec,
 /// Mean of a breath metric over the last n recorded breaths.
 inline double last_breaths_mean(const Twin& twin, const MemoryRecorder& rec,
                                 const std::string& metric, std::size_t n = 3) {
-  const auto& metrics = twin.breaths()->metrics();
-  std::size_t m = 0;
-  while (m < metrics.size() && metrics[m].name != metric) ++m;
-  if (m == metrics.size()) throw InputError("no breath metric " + metric);
+  const std::size_t m = breath_metric(twin, metric);
   double sum = 0.0;
   for (std::size_t b = rec.breaths.size() - n; b < rec.breaths.size(); ++b)
     sum += rec.breaths[b][m];
   return sum / double(n);
 }
 
+/// An action of `kind` at `time` s, its other members to be set.
+inline Action action_at(ActionKind kind, double time) {
+  Action a;
+  a.kind = kind;
+  a.time = time;
+  return a;
+}
 /// A haemorrhage of `volume` mL at `rate` mL/min from `time` s (the model's default site).
 inline Action hemorrhage(double time, double rate, double volume) {
-  Action a;
-  a.kind = ActionKind::hemorrhage;
-  a.time = time;
+  Action a = action_at(ActionKind::hemorrhage, time);
   a.rate = rate;
   a.volume = volume;
+  return a;
+}
+/// Exercise at `watts` W on a cycle ergometer from `time` s, reached over `ramp` s.
+inline Action exercise(double time, double watts, double ramp = 0.0) {
+  Action a = action_at(ActionKind::exercise, time);
+  a.value = watts;
+  a.ramp = ramp;
   return a;
 }
 /// An infusion of `volume` mL of `fluid` at `rate` mL/min from `time` s.

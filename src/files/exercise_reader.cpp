@@ -8,22 +8,10 @@
 #include <string_view>
 
 #include "files/parameter_reader.hpp"
+#include "files/resistance_lookup.hpp"
 #include "physiotwin/model/exercise_parameters.hpp"
 
 namespace physiotwin::detail {
-
-namespace {
-
-std::size_t resistance_named(const JsonView& name_node, const BodyModel& model) {
-  const std::string target = name_node.string();
-  auto it = std::find_if(model.connections.begin(), model.connections.end(),
-                         [&](const Connection& c) { return c.name == target; });
-  if (it == model.connections.end() || it->kind != ConnectionKind::resistance)
-    name_node.fail(fmt::format("\"{}\" is not a resistance of this model", target));
-  return static_cast<std::size_t>(it - model.connections.begin());
-}
-
-}  // namespace
 
 void read_exercise(const JsonView& node, BodyModel& model) {
   static constexpr std::array<std::string_view, 5> members{

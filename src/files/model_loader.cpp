@@ -19,6 +19,7 @@
 #include "files/exercise_reader.hpp"
 #include "files/fluid_exchange_reader.hpp"
 #include "files/parameter_reader.hpp"
+#include "files/resistance_lookup.hpp"
 #include "physiotwin/core/json_reader.hpp"
 #include "physiotwin/core/sha256.hpp"
 #include "physiotwin/core/units.hpp"
@@ -388,13 +389,7 @@ BodyModel load_circulation_text(const std::string& bytes, const std::string& lab
       for (std::size_t i = 0; i < l.array_size(); ++i) {
         const JsonView item = l.at_index(i);
         if (resistances) {
-          const std::string target = item.string();
-          auto it = std::find_if(model.connections.begin(), model.connections.end(),
-                                 [&](const Connection& c) { return c.name == target; });
-          if (it == model.connections.end() || it->kind != ConnectionKind::resistance) {
-            item.fail(fmt::format("\"{}\" is not a resistance of this model", target));
-          }
-          out.push_back(static_cast<std::size_t>(it - model.connections.begin()));
+          out.push_back(detail::resistance_named(item, model));
         } else {
           out.push_back(compartment_of(
               item, chambers ? CompartmentKind::chamber : CompartmentKind::compliance,

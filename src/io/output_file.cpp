@@ -69,10 +69,13 @@ void check_output_file(const std::filesystem::path& output, std::span<const Inpu
 
 void check_output_space(const std::filesystem::path& output, std::uintmax_t bytes,
                         const std::string& what, const std::string& option) {
-  auto gigabytes = [](std::uintmax_t b) { return double(b) / 1e9; };
+  auto gigabytes = [](std::uintmax_t b) {  // "0.5", "12.3", "1016": never in e-notation
+    const double g = double(b) / 1e9;
+    return g < 1000.0 ? fmt::format("{:.3g}", g) : fmt::format("{:.0f}", g);
+  };
   if (bytes > max_output_bytes) {
     throw IoError(fmt::format(
-        "{}: the output would take about {:.3g} GB ({}), more than the {:.3g} GB one output may "
+        "{}: the output would take about {} GB ({}), more than the {} GB one output may "
         "take; lower the sample rate or the duration",
         shown(option, output), gigabytes(bytes), what, gigabytes(max_output_bytes)));
   }
@@ -82,10 +85,10 @@ void check_output_space(const std::filesystem::path& output, std::uintmax_t byte
   const auto space = std::filesystem::space(folder, error);
   if (error) return;  // nothing to compare with: the write itself will say
   if (bytes > space.available) {
-    throw IoError(fmt::format(
-        "{}: the output would take about {:.3g} GB ({}), more than the {:.3g} GB free where it "
-        "goes",
-        shown(option, output), gigabytes(bytes), what, gigabytes(space.available)));
+    throw IoError(
+        fmt::format("{}: the output would take about {} GB ({}), more than the {} GB free where it "
+                    "goes",
+                    shown(option, output), gigabytes(bytes), what, gigabytes(space.available)));
   }
 }
 

@@ -17,15 +17,6 @@ using namespace physiotwin;
 
 namespace {
 
-Action exercise(double time, double watts, double ramp = 0.0) {
-  Action a;
-  a.kind = ActionKind::exercise;
-  a.time = time;
-  a.value = watts;
-  a.ramp = ramp;
-  return a;
-}
-
 /// The reference man's twin sampled at 10 Hz (the samples' means are all these tests read).
 struct ExercisingTwin {
   ExercisingTwin() : twin(test_support::reference_model(), options()) { twin.add_recorder(rec); }
@@ -39,28 +30,13 @@ struct ExercisingTwin {
     return test_support::sample_mean(twin, rec, name, twin.time() - 60.0, twin.time());
   }
   double beats(const std::string& metric) {
-    const std::size_t m = twin.beats().find(metric);
-    double sum = 0.0;
-    int n = 0;
-    for (std::size_t b = 0; b < rec.beats.size(); ++b) {
-      if (rec.beat_times[b] < twin.time() - 60.0) continue;
-      sum += rec.beats[b][m];
-      ++n;
-    }
-    return sum / n;
+    return test_support::metric_mean_since(rec.beat_times, rec.beats, twin.beats().find(metric),
+                                           twin.time() - 60.0);
   }
   double breaths(const std::string& metric) {
-    const auto& metrics = twin.breaths()->metrics();
-    std::size_t m = 0;
-    while (metrics[m].name != metric) ++m;
-    double sum = 0.0;
-    int n = 0;
-    for (std::size_t b = 0; b < rec.breaths.size(); ++b) {
-      if (rec.breath_times[b] < twin.time() - 60.0) continue;
-      sum += rec.breaths[b][m];
-      ++n;
-    }
-    return sum / n;
+    return test_support::metric_mean_since(rec.breath_times, rec.breaths,
+                                           test_support::breath_metric(twin, metric),
+                                           twin.time() - 60.0);
   }
   Twin twin;
   MemoryRecorder rec;
@@ -85,8 +61,8 @@ Stage measure(ExercisingTwin& t) {
 TEST(Exercise, SteadyStatesAsPublished) {
   ExercisingTwin t;
   const double weight = 70.0, age = 40.0;
-  t.twin.schedule(exercise(180.0, 50.0));
-  t.twin.schedule(exercise(540.0, 100.0));
+  t.twin.schedule(test_support::exercise(180.0, 50.0));
+  t.twin.schedule(test_support::exercise(540.0, 100.0));
   t.twin.advance(180.0);
   const Stage rest = measure(t);
   t.twin.advance(360.0);
@@ -151,8 +127,8 @@ TEST(Exercise, SteadyStatesAsPublished) {
 // minute (Cole et al. 1999, N Engl J Med 341:1351: 12 or less is abnormal).
 TEST(Exercise, OnKineticsAndRecovery) {
   ExercisingTwin t;
-  t.twin.schedule(exercise(120.0, 50.0));
-  t.twin.schedule(exercise(480.0, 0.0));
+  t.twin.schedule(test_support::exercise(120.0, 50.0));
+  t.twin.schedule(test_support::exercise(480.0, 0.0));
   t.twin.advance(120.0);
   const double rest = t.signal("lungs.o2_uptake");
   t.twin.advance(360.0);
@@ -190,18 +166,18 @@ TEST(Exercise, OnKineticsAndRecovery) {
 // More than the O2 uptake reserve pays for is refused with the limit; what it pays for is not.
 TEST(Exercise, WorkBeyondTheReserveIsRefusedWithTheLimit) {
   const BodyModel model = test_support::reference_model();
-  Action a = exercise(0.0, 200.0);
+  Action a = test_support::exercise(0.0, 200.0);
   try {
     validate_action(a, model);
     FAIL() << "200 W accepted";
   } catch (const InputError& e) {
     EXPECT_TRUE(test_support::contains(e.what(), "at most 160 W")) << e.what();
   }
-  Action fine = exercise(0.0, 150.0, 60.0);
+  Action fine = test_support::exercise(0.0, 150.0, 60.0);
   EXPECT_NO_THROW(validate_action(fine, model));
   // METs: 1 MET is the resting O2 uptake (245 mL/min for this man, the conventional 3.5
   // mL/kg/min x 70 kg), so 5 METs cost 4 x 245 mL/min more: 95 W at 10.3 mL/min per W.
-  Action in_mets = exercise(0.0, 0.0);
+  Action in_mets = test_support::exercise(0.0, 0.0);
   in_mets.mets = 5.0;
   validate_action(in_mets, model);
   const double rest = resting_o2_uptake(model, model.parameters);

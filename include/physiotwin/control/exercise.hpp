@@ -132,6 +132,13 @@ struct ExerciseEffects {
   double pump_pressure = 0.0;          ///< mmHg, before the venous-filling factor
 };
 
+/// O2 (mL/s) the active muscle consumes above its rest: none while exercise is switched off.
+/// The gas exchange reads it on every step, so it does not compute the other effects.
+[[nodiscard]] inline double extra_o2_demand(const ExerciseCoefficients& c,
+                                            const double* x) noexcept {
+  return c.enabled ? std::max(x[exercise_o2_demand], 0.0) : 0.0;
+}
+
 [[nodiscard]] inline ExerciseEffects exercise_effects(const ExerciseCoefficients& c,
                                                       const double* x) noexcept {
   ExerciseEffects fx;
@@ -139,7 +146,7 @@ struct ExerciseEffects {
   const double demand = c.o2_cost_of(std::max(x[exercise_work_rate], 0.0));
   const double reserve = std::max(c.peak_o2_uptake - c.rest_o2_uptake, 1.0) / 60.0;  // mL/s
   fx.intensity = demand / reserve;
-  fx.extra_o2_demand = std::max(x[exercise_o2_demand], 0.0);
+  fx.extra_o2_demand = extra_o2_demand(c, x);
   fx.metabolic_intensity = fx.extra_o2_demand / reserve;
   fx.conductance_factor = 1.0 + std::max(x[exercise_vasodilation], 0.0);
   fx.sympathetic_drive = c.central_sympathetic_drive * fx.metabolic_intensity;

@@ -262,8 +262,8 @@ inline void ModelEvaluator::dilate_active_muscle() noexcept {
 }
 
 inline void ModelEvaluator::set_active_muscle_demand(const double* y) noexcept {
-  const control::ExerciseEffects fx = control::exercise_effects(exercise_k_, y + at_.exercise);
-  gas_.consumption[exercise_->active_muscle] = active_muscle_rest_demand_ + fx.extra_o2_demand;
+  gas_.consumption[exercise_->active_muscle] =
+      active_muscle_rest_demand_ + control::extra_o2_demand(exercise_k_, y + at_.exercise);
 }
 
 /// Shares a change of unstressed volume among compartments in proportion to their own.
