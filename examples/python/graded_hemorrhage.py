@@ -1,6 +1,7 @@
 """Haemorrhage of 10, 20, 30 and 40 % of blood volume over 10 minutes in the reference man,
-against the ATLS classes (docs/models/control.md, "Graded haemorrhage"): heart rate, systolic
-and diastolic pressure, cardiac output and central venous pressure, averaged over 15 s.
+against patients, volunteers and the ATLS classes (docs/models/control.md, "Graded
+haemorrhage"): heart rate, systolic and diastolic pressure, cardiac output and central venous
+pressure, averaged over 15 s.
 
     python examples/python/graded_hemorrhage.py [output-directory]
 """
@@ -55,10 +56,19 @@ for ax, (metric, label) in zip(axes, panels):
     ax.axvspan(1, 11, color="tab:red", alpha=0.06)
     ax.set_ylabel(label + ", 15-s mean")
     ax.grid(alpha=0.3)
-# ATLS 9th edition pulse bands (class II 100-120, III 120-140; the 10th edition shows arrows).
+# What people show at the end of such losses (docs/research/haemorrhage-evidence.md), beside
+# ATLS 9th edition's pulse bands (class II 100-120, III 120-140), which registries and these
+# series contradict (the 10th edition shows arrows).
+baseline = float(np.mean(trend(runs[0.20], "heart_rate")[:100]))
+axes[0].errorbar([11.5], [73.0], yerr=[[6.0], [6.0]], fmt="o", color="k", ms=5, capsize=3,
+                 label="patients, 36 % lost: 73 ± 2×3 (Sander-Jensen 1986)")
+axes[0].plot([12.2], [83.0], "s", color="k", ms=5,
+             label="patients, about 34 % lost: median 83 (Jacobsen & Secher 1992)")
+axes[0].plot([12.9], [baseline + 7.0], "^", color="tab:olive", mec="k", ms=6,
+             label="volunteers, 1 L (about 20 %): +7 (Johnson 2014)")
 axes[0].axhspan(100, 120, color="tab:orange", alpha=0.08, label="ATLS 9th ed. class II pulse")
 axes[0].axhspan(120, 140, color="tab:red", alpha=0.08, label="ATLS 9th ed. class III pulse")
-axes[0].legend(fontsize=8, loc="upper left")
+axes[0].legend(fontsize=7, loc="upper left")
 for ax in axes[2:]:
     ax.set_xlabel("time (min); shaded: bleeding")
 fig.suptitle("Graded haemorrhage over 10 minutes, reference man (4.8 L of blood)")
