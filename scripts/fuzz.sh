@@ -12,7 +12,7 @@ cmake --build build/fuzz --target fuzz_health_record fuzz_c_api
 corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT
 mkdir "$corpus/records" "$corpus/calls"
-cp tests/data/fhir/*.json "$corpus/records/"
+cp tests/data/fhir/*.json tests/data/streams/*.ndjson tests/data/streams/*.csv "$corpus/records/"
 ./build/fuzz/fuzz_health_record -max_total_time="$seconds" -max_len=400000 -timeout=10 \
   -print_final_stats=1 -artifact_prefix=build/fuzz/ "$corpus/records"
 ./build/fuzz/fuzz_c_api -max_total_time="$seconds" -max_len=512 -timeout=20 \

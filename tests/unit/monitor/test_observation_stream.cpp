@@ -2,6 +2,7 @@
 // both formats, every kind of bad line warned by number without quoting it, late arrivals.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -158,4 +159,30 @@ TEST(ReorderBuffer, SortsLateArrivalsInWithinItsWindowAndWarnsBeyond) {
   EXPECT_EQ(rest[1].line, 2u);
   EXPECT_EQ(rest[2].line, 4u);
   EXPECT_EQ(buffer.waiting(), 0u);
+}
+
+TEST(ObservationStream, TheExampleStreamsReadWholeAndAlike) {
+  // tests/data/streams: the same five measurements in both formats.
+  auto read_file = [](const std::string& name) {
+    std::ifstream in(std::string(PHYSIOTWIN_TEST_DATA_DIR) + "/streams/" + name);
+    EXPECT_TRUE(in.good()) << name;
+    ObservationReader reader(noon);
+    std::vector<Observation> all;
+    std::string line;
+    for (std::size_t number = 1; std::getline(in, line); ++number) {
+      const auto r = reader.read(line, number);
+      EXPECT_TRUE(r.warnings.empty()) << name << " line " << number;
+      all.insert(all.end(), r.observations.begin(), r.observations.end());
+    }
+    return all;
+  };
+  const auto ndjson = read_file("wearable.ndjson");
+  const auto csv = read_file("wearable.csv");
+  ASSERT_EQ(ndjson.size(), 5u);
+  ASSERT_EQ(csv.size(), ndjson.size());
+  for (std::size_t i = 0; i < csv.size(); ++i) {
+    EXPECT_EQ(csv[i].measure, ndjson[i].measure) << i;
+    EXPECT_EQ(csv[i].time, ndjson[i].time) << i;
+    EXPECT_DOUBLE_EQ(csv[i].value, ndjson[i].value) << i;
+  }
 }
