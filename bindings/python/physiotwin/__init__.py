@@ -16,6 +16,7 @@ from ._physiotwin import (CalibrationReport, CalibrationResult, MetricInfo, Para
                           SignalInfo, SolverError)
 from ._physiotwin import __version__
 from ._cohort import Cohort, CohortMember, read_cohort, read_member, sensitivity
+from ._monitor import Monitor
 from ._plan import Plan, compare
 from ._results import MetricTable, Results, RunFile, read_hdf5
 from ._twin import (Model, Parameters, Twin, calibrate, default_model_file, load_patient,
@@ -24,7 +25,7 @@ from ._twin import (Model, Parameters, Twin, calibrate, default_model_file, load
 
 __all__ = [
     "CalibrationReport", "CalibrationResult", "Cohort", "CohortMember", "MetricInfo",
-    "MetricTable", "Model", "Parameter",
+    "MetricTable", "Model", "Monitor", "Parameter",
     "Parameters", "Patient", "Plan", "Results", "RunFile", "SignalInfo", "SolverError", "Twin",
     "__version__", "calibrate", "compare", "default_model_file", "load_patient", "models_directory",
     "normal_range", "personalise", "read_cohort", "read_hdf5", "read_member",

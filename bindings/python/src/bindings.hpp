@@ -5,6 +5,7 @@
 #include <string>
 
 #include "physiotwin/patient/body.hpp"
+#include "physiotwin/twin.hpp"
 
 namespace physiotwin::python {
 
@@ -21,5 +22,11 @@ void bind_cohort(pybind11::module_& m);
 
 /// Adds run_plan_file().
 void bind_plan(pybind11::module_& m);
+
+/// The twin inside a _physiotwin.Twin (module.cpp's class): what the monitor forks.
+[[nodiscard]] const Twin& core_twin(const pybind11::handle& twin);
+
+/// Adds Monitor (monitor_bindings.cpp).
+void bind_monitor(pybind11::module_& m);
 
 }  // namespace physiotwin::python

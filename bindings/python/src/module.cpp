@@ -240,6 +240,10 @@ py::dict measurements_dict(const Patient& p) {
 
 }  // namespace
 
+const Twin& physiotwin::python::core_twin(const py::handle& twin) {
+  return twin.cast<const PyTwin&>().twin();
+}
+
 PYBIND11_MODULE(_physiotwin, m) {
   m.doc() = "The compiled core of physiotwin (see the physiotwin package for the API).";
   m.attr("__version__") = library_version;
@@ -317,6 +321,7 @@ PYBIND11_MODULE(_physiotwin, m) {
 
   python::bind_cohort(m);
   python::bind_plan(m);
+  python::bind_monitor(m);
 
   m.def("read_patient", &read_patient_input, py::arg("path"), py::arg("as_of") = std::nullopt,
         "Reads a patient file or a FHIR R4 health record.");

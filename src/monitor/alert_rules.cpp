@@ -1,0 +1,295 @@
+// The monitor's alerts (include/physiotwin/monitor/alert_rules.hpp).
+#include "physiotwin/monitor/alert_rules.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "physiotwin/core/error.hpp"
+#include "physiotwin/io/recorder.hpp"
+
+namespace physiotwin::monitor {
+
+namespace {
+
+/// s of the twin's resting run whose means are the band's centres.
+constexpr double resting_run = 60.0;
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+}
+
+std::string minutes_text(double seconds) {
+  return fmt::format("{:.0f} min", seconds / 60.0);
+}
+
+}  // namespace
+
+std::string_view alert_kind_name(AlertKind kind) noexcept {
+  switch (kind) {
+    case AlertKind::vital_sign:
+      return "vital_sign";
+    case AlertKind::estimate:
+      return "estimate";
+    case AlertKind::derived:
+      return "derived";
+    case AlertKind::forecast:
+      return "forecast";
+  }
+  return "unknown";
+}
+
+AlertRules::AlertRules(const Twin& twin, AlertOptions options) : options_(options) {
+  if (!(options_.band_window > 0.0) || !(options_.agreement > 0.5 && options_.agreement <= 1.0) ||
+      options_.persistence == 0 || options_.forecast_interval < 0.0 ||
+      !(options_.forecast_horizon > 0.0 && options_.forecast_horizon <= 6.0 * 3600.0)) {
+    throw InputError(
+        "alert options outside their ranges: band window > 0 s, agreement in (0.5, 1], "
+        "persistence >= 1, forecast interval >= 0 s, forecast horizon in (0, 6] h");
+  }
+  Twin resting = twin;
+  RecentMetrics recent(resting_run);
+  resting.add_recorder(recent);
+  resting.advance(resting_run);
+  for (std::size_t i = 0; i < streamed_measures.size(); ++i)
+    resting_[i] = recent.mean(streamed_measures[i], resting.time());
+  for (std::size_t d = 0; d < derived_count; ++d)
+    resting_derived_[d] = recent.mean(derived_specs[d].name, resting.time());
+}
+
+std::vector<Alert> AlertRules::check(const std::vector<Observation>& observations,
+                                     const Analysis& analysis, const Monitor& monitor) {
+  for (const Observation& o : observations) recent_[streamed_index(o.measure)].push_back(o);
+  std::vector<Alert> out;
+  check_vital_signs(analysis.time, out);
+  check_estimates(analysis.time, monitor, out);
+  check_derived(analysis.time, monitor, out);
+  check_forecast(analysis.time, monitor, out);
+  return out;
+}
+
+void AlertRules::check_vital_signs(std::int64_t now, std::vector<Alert>& out) {
+  for (std::size_t r = 0; r < vital_band_rules.size(); ++r) {
+    const VitalBandRule& rule = vital_band_rules[r];
+    const std::size_t i = streamed_index(rule.measure);
+    auto& recent = recent_[i];
+    while (!recent.empty() && double(now - recent.front().time) > options_.band_window)
+      recent.pop_front();
+    if (recent.size() < rule.minimum_count || std::isnan(resting_[i])) continue;
+    std::vector<double> values;
+    for (const Observation& o : recent) values.push_back(o.value);
+    const double middle = median(values);
+    const double low = resting_[i] - rule.below, high = resting_[i] + rule.above;
+    const bool outside = middle < low || middle > high;
+    if (outside && !band_raised_[r]) {
+      const MeasureSpec& spec = spec_of(rule.measure);
+      const bool below = middle < low;
+      Alert a;
+      a.time = now;
+      a.kind = AlertKind::vital_sign;
+      a.code = below ? "vital-sign-below-band" : "vital-sign-above-band";
+      a.subject = std::string(spec.name);
+      a.unit = std::string(spec.unit);
+      a.value = middle;
+      a.threshold = below ? low : high;
+      a.severity = "moderate";
+      a.detail = fmt::format(
+          "{}: median {:.1f} {} of {} observations over the last {}, {} the patient's band "
+          "({:.1f} to {:.1f} {} around the resting {:.1f})",
+          spec.name, middle, spec.unit, values.size(), minutes_text(options_.band_window),
+          below ? "below" : "above", low, std::isinf(high) ? middle : high, spec.unit, resting_[i]);
+      if (std::isinf(high)) {
+        a.detail = fmt::format(
+            "{}: median {:.1f} {} of {} observations over the last {}, below the patient's band "
+            "(from {:.1f} {}, the resting {:.1f} less {:.0f})",
+            spec.name, middle, spec.unit, values.size(), minutes_text(options_.band_window), low,
+            spec.unit, resting_[i], rule.below);
+      }
+      out.push_back(std::move(a));
+    }
+    band_raised_[r] = outside;
+  }
+}
+
+void AlertRules::check_estimates(std::int64_t now, const Monitor& monitor,
+                                 std::vector<Alert>& out) {
+  const auto members = monitor.member_values();
+  const EstimateSummary summary = monitor.estimates();
+  for (std::size_t r = 0; r < estimate_rules.size(); ++r) {
+    const EstimateRule& rule = estimate_rules[r];
+    const std::size_t e = std::size_t(rule.estimate);
+    if (!monitor.options().estimated[e]) continue;
+    const EstimateSpec& spec = estimate_specs[e];
+    const double threshold = spec.relative ? rule.threshold * monitor.initial()[e] : rule.threshold;
+    std::size_t past = 0;
+    for (const auto& v : members) past += rule.below ? v[e] < threshold : v[e] > threshold;
+    const double fraction = double(past) / double(members.size());
+    if (fraction >= options_.agreement) {
+      ++agreeing_for_[r];
+    } else {
+      agreeing_for_[r] = 0;
+      if (fraction < 0.5) estimate_raised_[r] = false;
+    }
+    if (agreeing_for_[r] < options_.persistence || estimate_raised_[r]) continue;
+    estimate_raised_[r] = true;
+    Alert a;
+    a.time = now;
+    a.kind = AlertKind::estimate;
+    a.code = rule.below ? "estimate-below-threshold" : "estimate-above-threshold";
+    a.subject = std::string(spec.name);
+    a.unit = std::string(spec.unit);
+    a.value = summary.mean[e];
+    a.threshold = threshold;
+    a.probability = fraction;
+    a.severity = rule.estimate == Estimate::volume_rate || rule.estimate == Estimate::blood_volume
+                     ? "high"
+                     : "moderate";
+    a.detail = fmt::format(
+        "{}: {}; estimate {:.3g} ± {:.2g} {} ({:.0f} % of the ensemble {} {:.3g} {} for the "
+        "last {} analyses)",
+        spec.name, rule.meaning, summary.mean[e], summary.sd[e], spec.unit, 100.0 * fraction,
+        rule.below ? "below" : "above", threshold, spec.unit, agreeing_for_[r]);
+    out.push_back(std::move(a));
+  }
+}
+
+void AlertRules::check_derived(std::int64_t now, const Monitor& monitor, std::vector<Alert>& out) {
+  const auto members = monitor.member_derived();
+  const EstimateSummary summary = monitor.estimates();
+  for (std::size_t r = 0; r < derived_rules.size(); ++r) {
+    const DerivedRule& rule = derived_rules[r];
+    const DerivedSpec& spec = derived_specs[rule.derived];
+    const double threshold = rule.fraction * resting_derived_[rule.derived];
+    std::size_t past = 0;
+    for (const auto& v : members) past += v[rule.derived] < threshold;
+    const double fraction = double(past) / double(members.size());
+    if (fraction >= options_.agreement) {
+      ++derived_agreeing_for_[r];
+    } else {
+      derived_agreeing_for_[r] = 0;
+      if (fraction < 0.5) derived_raised_[r] = false;
+    }
+    if (derived_agreeing_for_[r] < options_.persistence || derived_raised_[r]) continue;
+    derived_raised_[r] = true;
+    Alert a;
+    a.time = now;
+    a.kind = AlertKind::derived;
+    a.code = "derived-below-threshold";
+    a.subject = std::string(spec.name);
+    a.unit = std::string(spec.unit);
+    a.value = summary.derived_mean[rule.derived];
+    a.threshold = threshold;
+    a.probability = fraction;
+    a.severity = "high";
+    a.detail = fmt::format(
+        "{}: {}; estimate {:.2f} ± {:.2f} {} against {:.2f} at rest ({:.0f} % of the ensemble "
+        "below {:.2f} {} for the last {} analyses)",
+        spec.name, rule.meaning, summary.derived_mean[rule.derived],
+        summary.derived_sd[rule.derived], spec.unit, resting_derived_[rule.derived],
+        100.0 * fraction, threshold, spec.unit, derived_agreeing_for_[r]);
+    out.push_back(std::move(a));
+  }
+}
+
+void AlertRules::check_forecast(std::int64_t now, const Monitor& monitor, std::vector<Alert>& out) {
+  if (options_.forecast_interval <= 0.0) return;
+  if (last_forecast_ && double(now - *last_forecast_) < options_.forecast_interval) return;
+  if (!last_forecast_ && double(now - monitor.start()) < options_.forecast_interval) return;
+  last_forecast_ = now;
+  Twin ahead = monitor.central_member();
+  MemoryRecorder record;
+  record.keep_samples = false;
+  ahead.add_recorder(record);
+  const double from = ahead.time();
+  const double rate = monitor.estimates().mean[std::size_t(Estimate::volume_rate)];
+  Monitor::apply_volume_rate(ahead, rate, options_.forecast_horizon);
+  ahead.advance(options_.forecast_horizon);
+  for (std::size_t r = 0; r < forecast_rules.size(); ++r) {
+    const ForecastRule& rule = forecast_rules[r];
+    const std::size_t m = ahead.beats().find(std::string(rule.metric));
+    // Minute means of the metric: the first minute past the threshold is the crossing.
+    std::optional<double> crossing;
+    double extreme = rule.below ? no_limit : -no_limit;
+    for (double minute = 0.0; minute < options_.forecast_horizon; minute += 60.0) {
+      double sum = 0.0;
+      std::size_t n = 0;
+      for (std::size_t b = 0; b < record.beats.size(); ++b) {
+        const double t = record.beat_times[b] - from;
+        if (t >= minute && t < minute + 60.0) {
+          sum += record.beats[b][m];
+          ++n;
+        }
+      }
+      if (n == 0) continue;
+      const double mean = sum / double(n);
+      extreme = rule.below ? std::min(extreme, mean) : std::max(extreme, mean);
+      const bool past = rule.below ? mean < rule.threshold : mean > rule.threshold;
+      if (past && !crossing) crossing = minute + 60.0;
+    }
+    if (!crossing) {
+      forecast_raised_[r] = false;
+      continue;
+    }
+    if (forecast_raised_[r]) continue;
+    forecast_raised_[r] = true;
+    Alert a;
+    a.time = now;
+    a.kind = AlertKind::forecast;
+    a.code = rule.below ? "forecast-below-threshold" : "forecast-above-threshold";
+    a.subject = std::string(rule.metric);
+    a.unit = std::string(rule.unit);
+    a.value = extreme;
+    a.threshold = rule.threshold;
+    a.lead_time = *crossing;
+    a.severity = "high";
+    a.detail = fmt::format(
+        "{}: forecast {} within {} ({} ahead, the estimated volume rate {:.0f} mL/h "
+        "continuing; lowest minute mean {:.1f} {})",
+        rule.metric, rule.meaning, minutes_text(*crossing), minutes_text(options_.forecast_horizon),
+        rate, extreme, rule.unit);
+    out.push_back(std::move(a));
+  }
+}
+
+std::string detected_issue_json(const Alert& alert, std::int64_t start) {
+  using nlohmann::json;
+  const auto year =
+      std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(
+                                      std::chrono::sys_seconds(std::chrono::seconds(alert.time))))
+          .year();
+  const double elapsed = double(alert.time - start);
+  json evidence = {{"subject", alert.subject},
+                   {"unit", alert.unit},
+                   {"value", alert.value},
+                   {"threshold", alert.threshold}};
+  if (!std::isnan(alert.probability)) evidence["probability"] = alert.probability;
+  if (!std::isnan(alert.lead_time)) evidence["lead_time_s"] = alert.lead_time;
+  json resource = {
+      {"resourceType", "DetectedIssue"},
+      {"status", "preliminary"},
+      {"severity", alert.severity},
+      {"code",
+       {{"coding", json::array({{{"system", "urn:physiotwin:monitor-alert"},
+                                 {"code", alert.code},
+                                 {"display", std::string(alert_kind_name(alert.kind))}}})},
+        {"text", alert.subject}}},
+      {"identifiedDateTime", fmt::format("{}", int(year))},
+      {"detail", fmt::format("{} after monitoring began: {}", minutes_text(elapsed), alert.detail)},
+      {"extension", json::array({{{"url", "urn:physiotwin:monitoring-elapsed-time"},
+                                  {"valueQuantity",
+                                   {{"value", elapsed},
+                                    {"unit", "s"},
+                                    {"system", "http://unitsofmeasure.org"},
+                                    {"code", "s"}}}},
+                                 {{"url", "urn:physiotwin:monitor-evidence"},
+                                  {"valueString", evidence.dump()}}})},
+  };
+  return resource.dump();
+}
+
+}  // namespace physiotwin::monitor

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# `physiotwin monitor` as a gateway's operator meets it (docs/monitoring.md): alerts as FHIR
+# DetectedIssue JSON lines on standard output, read from a file and from standard input as
+# lines arrive; warnings per bad line on standard error (its number, nothing quoted); a stream
+# that cannot be opened is one line and exit 2; --out never replaces an input or a non-file.
+set -u
+cli="$1"
+data="$2"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+passes=0
+pass() { passes=$((passes + 1)); }
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+fast=(--members 3 --settle 10 --forecast-interval 0)
+
+# A stream whose heart rate rises to 120 /min from minute 5: the band alert must come, once.
+/usr/bin/python3 - "$work/tachy.csv" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("# heart rate from a wearable, then a bad line, an unknown measure and a cuff reading\n")
+    f.write("time,measure,value,unit\n")
+    for minute in range(1, 13):
+        hr = 72 if minute < 5 else 120
+        f.write(f"2026-01-01T00:{minute:02d}:00Z,heart_rate,{hr},/min\n")
+    f.write("2026-01-01T00:12:30Z,heart_rate,not-a-number,/min\n")
+    f.write("2026-01-01T00:12:40Z,glucose,5.5,mmol/L\n")
+    f.write("2026-01-01T00:12:50Z,systolic_pressure,118,mm[Hg]\n")
+PY
+"$cli" monitor --twin "$data/../../models/patients/adult_male.json" --observations "$work/tachy.csv" \
+  "${fast[@]}" --out "$work/tachy.h5" > "$work/tachy.out" 2> "$work/tachy.err"
+status=$?
+[ $status -eq 0 ] && pass || { fail "monitor on a file exited $status"; cat "$work/tachy.err"; }
+# (The ensemble may also explain the tachycardia, e.g. by a fall in resistance: other alerts
+# may follow; the band alert comes once.)
+[ "$(grep -c '"code":"vital-sign-above-band"' "$work/tachy.out")" -eq 1 ] && pass || { fail "one heart-rate band alert expected"; cat "$work/tachy.out"; }
+grep -q "line 15: " "$work/tachy.err" && grep -q "line 16: " "$work/tachy.err" && ! grep -q "not-a-number\|glucose" "$work/tachy.err" && pass || { fail "warnings must name lines 15 and 16 and quote nothing"; cat "$work/tachy.err"; }
+/usr/bin/python3 - "$work/tachy.out" "$work/tachy.h5" <<'PY' && pass || fail "the alert's JSON or the file"
+import json, re, sys, h5py
+alerts = [json.loads(line) for line in open(sys.argv[1])]
+assert all(a["resourceType"] == "DetectedIssue" for a in alerts)
+a = alerts[0]
+assert a["code"]["coding"][0]["code"] == "vital-sign-above-band" and a["code"]["text"] == "heart_rate", a
+assert a["resourceType"] == "DetectedIssue" and a["status"] == "preliminary", a
+# HIPAA Safe Harbor: the year only; the time as time since monitoring began.
+assert a["identifiedDateTime"] == "2026", a["identifiedDateTime"]
+assert not re.search(r"\d{4}-\d{2}-\d{2}", json.dumps(a)), "a date finer than the year"
+elapsed = a["extension"][0]["valueQuantity"]["value"]
+assert 240 <= elapsed <= 720, elapsed  # raised once the median of 10 minutes passed 97.6 /min
+with h5py.File(sys.argv[2], "r") as f:
+    assert f.attrs["format"] == "physiotwin-monitor"
+    assert [json.loads(r) for r in f["alerts/fhir"].asstr()[:]] == alerts
+    assert f["alerts/code"].asstr()[0] == "vital-sign-above-band" 
+    assert len(f["estimates/time"]) == len(f["estimates/blood_volume/mean"]) >= 12
+    assert abs(f["bands/resting"][0] - 72.6) < 3
+PY
+
+# Standard input, as a gateway's pipe: the same alert.
+"$cli" monitor --twin "$data/../../models/patients/adult_male.json" --observations - "${fast[@]}" \
+  < "$work/tachy.csv" > "$work/stdin.out" 2> /dev/null
+[ $? -eq 0 ] && grep -q '"code":"vital-sign-above-band"' "$work/stdin.out" && pass || fail "monitor on standard input"
+
+# NDJSON: the example stream is read (its times are in the past of any run of this test).
+"$cli" monitor --twin "$data/../../models/patients/adult_male.json" --observations "$data/streams/wearable.ndjson" \
+  "${fast[@]}" > /dev/null 2> "$work/ndjson.err"
+[ $? -eq 0 ] && ! grep -q "line " "$work/ndjson.err" && pass || { fail "the example NDJSON stream"; cat "$work/ndjson.err"; }
+
+# Bad input: exit 2, one line naming what and where, nothing written.
+expect_exit_2() {  # NAME TEXT ARGS...
+  local name="$1" text="$2"; shift 2
+  "$cli" monitor "$@" > "$work/$name.out" 2> "$work/$name.err"
+  local status=$?
+  [ $status -eq 2 ] && grep -qF -- "$text" "$work/$name.err" && pass || { fail "$name: exit $status"; cat "$work/$name.err"; }
+}
+expect_exit_2 no_stream "--observations $work/none.csv: cannot be opened" --twin "$data/../../models/patients/adult_male.json" --observations "$work/none.csv"
+expect_exit_2 stream_folder "cannot be opened" --twin "$data/../../models/patients/adult_male.json" --observations "$work"
+expect_exit_2 no_twin "monitor needs --twin" --observations "$work/tachy.csv"
+expect_exit_2 members "--members 1: allowed range [2, 256]" --twin "$data/../../models/patients/adult_male.json" --observations "$work/tachy.csv" --members 1
+cp "$work/tachy.csv" "$work/keep.csv"
+expect_exit_2 out_is_input "keep.csv" --twin "$data/../../models/patients/adult_male.json" --observations "$work/keep.csv" --out "$work/keep.csv" "${fast[@]}"
+cmp -s "$work/tachy.csv" "$work/keep.csv" && pass || fail "the stream was changed"
+mkfifo "$work/fifo"
+expect_exit_2 out_is_fifo "fifo" --twin "$data/../../models/patients/adult_male.json" --observations "$work/tachy.csv" --out "$work/fifo" "${fast[@]}"
+[ -p "$work/fifo" ] && pass || fail "the fifo was replaced"
+printf 'time,measure,value\n' > "$work/empty.csv"
+expect_exit_2 no_observations "no usable observation in 1 lines" --twin "$data/../../models/patients/adult_male.json" --observations "$work/empty.csv" "${fast[@]}"
+
+echo "$passes passed, $failures failed"
+[ "$failures" -eq 0 ]
