@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
     track << "minute,truth_volume,truth_contractility,volume,volume_sd,volume_rate,"
              "volume_rate_sd,resistance_factor,contractility_factor,contractility_sd,truth_cardiac_"
              "output,"
-             "cardiac_output,cardiac_output_sd\n";
+             "cardiac_output,cardiac_output_sd,inflation\n";
     double contractility = 1.0;
     for (int minute = 1; minute <= int(hours * 60.0); ++minute) {
       const double t = truth.time();
@@ -116,7 +116,8 @@ int main(int argc, char** argv) {
             "\n",
             minute, truth.signal("blood.total_volume"), contractility, e.mean[0], e.sd[0],
             e.mean[1], e.sd[1], e.mean[2], e.mean[3], e.sd[3], stream.cardiac_output(),
-            e.derived_mean[0], e.derived_sd[0]);
+            e.derived_mean[0], e.derived_sd[0],
+            monitor.analyses().empty() ? 1.0 : monitor.analyses().back().inflation);
         track.flush();
       }
       std::fflush(stdout);

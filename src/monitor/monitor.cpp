@@ -309,13 +309,47 @@ void Monitor::analyse(Analysis& analysis) {
     lower[r] = estimate_specs[e].lower * scale_of(e);
     upper[r] = estimate_specs[e].upper * scale_of(e);
   }
-  ensemble_analysis(x, predicted, y, variance, rng_, {.inflation = options_.inflation}, lower,
+  const double variance_inflation = adaptive_inflation(predicted, y, variance);
+  analysis.inflation = variance_inflation;
+  ensemble_analysis(x, predicted, y, variance, rng_,
+                    {.inflation = options_.inflation * std::sqrt(variance_inflation)}, lower,
                     upper);
   for (Eigen::Index j = 0; j < members; ++j) {
     std::array<double, estimate_count> v = before[std::size_t(j)];
     for (Eigen::Index r = 0; r < n; ++r) v[estimated[std::size_t(r)]] = x(r, j);
     impose(std::size_t(j), v);
   }
+}
+
+double Monitor::adaptive_inflation(const Eigen::MatrixXd& predicted, const Eigen::VectorXd& y,
+                                   const Eigen::VectorXd& variance) {
+  if (options_.adaptive_window == 0) return 1.0;
+  InnovationSums sums;
+  const double members = double(predicted.cols());
+  for (Eigen::Index i = 0; i < predicted.rows(); ++i) {
+    const double mean = predicted.row(i).mean();
+    const double spread = (predicted.row(i).array() - mean).square().sum() / (members - 1.0);
+    const double d = y[i] - mean;
+    sums.consistency += d * d / (variance[i] + spread);
+    sums.innovation += d * d / variance[i];
+    sums.spread += spread / variance[i];
+    ++sums.count;
+  }
+  recent_innovations_.push_back(sums);
+  if (recent_innovations_.size() > options_.adaptive_window)
+    recent_innovations_.erase(recent_innovations_.begin());
+  InnovationSums total;
+  for (const InnovationSums& s : recent_innovations_) {
+    total.consistency += s.consistency;
+    total.innovation += s.innovation;
+    total.spread += s.spread;
+    total.count += s.count;
+  }
+  const double k = double(total.count);
+  // The chi-square's 99.7th percentile, by its normal approximation (k is tens).
+  if (total.consistency <= k + 3.0 * std::sqrt(2.0 * k) || total.spread <= 0.0) return 1.0;
+  recent_innovations_.clear();  // judged again from innovations of the inflated ensemble
+  return std::clamp((total.innovation - k) / total.spread, 1.0, options_.max_adaptive);
 }
 
 std::optional<Analysis> Monitor::close_interval_at(std::int64_t time) {

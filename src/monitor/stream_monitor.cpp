@@ -136,6 +136,9 @@ void write_estimates(hid_t file, const StreamMonitor& monitor) {
     h5::write_int_attribute(quantity, "estimated", 0);
     h5::write_double_attribute(quantity, "initial", monitor.rules().resting_derived()[d]);
   }
+  std::vector<double> inflation;
+  for (const Analysis& a : monitor.analyses()) inflation.push_back(a.inflation);
+  h5::write_double_array(group, "inflation", inflation);
   h5::write_string_attribute(group, "time_unit", "s since monitoring began");
 }
 

@@ -39,8 +39,8 @@ grep -q "line 15: " "$work/tachy.err" && grep -q "line 16: " "$work/tachy.err" &
 import json, re, sys, h5py
 alerts = [json.loads(line) for line in open(sys.argv[1])]
 assert all(a["resourceType"] == "DetectedIssue" for a in alerts)
-a = alerts[0]
-assert a["code"]["coding"][0]["code"] == "vital-sign-above-band" and a["code"]["text"] == "heart_rate", a
+a = next(a for a in alerts if a["code"]["coding"][0]["code"] == "vital-sign-above-band")
+assert a["code"]["text"] == "heart_rate", a
 assert a["resourceType"] == "DetectedIssue" and a["status"] == "preliminary", a
 # HIPAA Safe Harbor: the year only; the time as time since monitoring began.
 assert a["identifiedDateTime"] == "2026", a["identifiedDateTime"]
@@ -50,7 +50,7 @@ assert 240 <= elapsed <= 720, elapsed  # raised once the median of 10 minutes pa
 with h5py.File(sys.argv[2], "r") as f:
     assert f.attrs["format"] == "physiotwin-monitor"
     assert [json.loads(r) for r in f["alerts/fhir"].asstr()[:]] == alerts
-    assert f["alerts/code"].asstr()[0] == "vital-sign-above-band" 
+    assert "vital-sign-above-band" in list(f["alerts/code"].asstr()[:])
     assert len(f["estimates/time"]) == len(f["estimates/blood_volume/mean"]) >= 12
     assert abs(f["bands/resting"][0] - 72.6) < 3
 PY

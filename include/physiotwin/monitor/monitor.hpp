@@ -13,6 +13,8 @@
 #include <random>
 #include <vector>
 
+#include <Eigen/Core>
+
 #include "physiotwin/monitor/estimates.hpp"
 #include "physiotwin/monitor/observation_stream.hpp"
 #include "physiotwin/twin.hpp"
@@ -61,6 +63,15 @@ struct MonitorOptions {
   /// ensemble open (with analyses each minute, 1.02 grew the spread fourfold in 70 minutes of
   /// weak evidence, and the mean wandered; docs/monitoring.md).
   double inflation = 1.0;
+  /// Adaptive inflation (docs/monitoring.md, "When the patient leaves the ensemble"): over the
+  /// last `adaptive_window` analyses, the innovations' normalised squares are a chi-square of
+  /// as many degrees as observations if the ensemble's spread is right. When their sum passes
+  /// its 99.7th percentile, the spread is too small for what is happening (a bleed the drift
+  /// did not foresee), and the anomalies' variance is inflated by the factor that would make
+  /// the innovations consistent (Desroziers et al. 2005, Q J R Meteorol Soc 131:3385; as
+  /// adaptive inflation, Miyoshi 2011, Mon Weather Rev 139:1519), at most `max_adaptive`.
+  std::size_t adaptive_window = 10;
+  double max_adaptive = 16.0;
   std::uint64_t seed = 1;
   /// Error SD of one observation of each streamed measure, in streamed_measures order
   /// (docs/monitoring.md, with their sources): heart rate, SpO2, breathing rate, systolic and
@@ -76,6 +87,8 @@ struct Analysis {
   /// For each streamed measure: the interval's mean observation (NaN: none) and how many.
   std::array<double, streamed_measures.size()> observed{};
   std::array<std::size_t, streamed_measures.size()> count{};
+  /// The variance inflation the analysis applied (1: none; MonitorOptions::adaptive_window).
+  double inflation = 1.0;
   EstimateSummary estimates;
 };
 
@@ -125,6 +138,9 @@ class Monitor {
   void drift(double hours);
   void advance_to(double elapsed);
   void analyse(Analysis& analysis);
+  /// The variance inflation the recent innovations call for (1: none); see adaptive_window.
+  double adaptive_inflation(const Eigen::MatrixXd& predicted, const Eigen::VectorXd& y,
+                            const Eigen::VectorXd& variance);
   [[nodiscard]] double scale_of(std::size_t e) const noexcept;
 
   std::vector<Twin> members_;
@@ -139,6 +155,12 @@ class Monitor {
   /// Each member's quantities other than its volume (the volume is the member's own state).
   std::vector<std::array<double, estimate_count>> values_;
   /// Volume changes under way in each member: from, to (member time, s), mL (signed).
+  /// The recent analyses' innovation sums: d^2/(R+P), d^2/R, P/R and the observations' count.
+  struct InnovationSums {
+    double consistency = 0.0, innovation = 0.0, spread = 0.0;
+    std::size_t count = 0;
+  };
+  std::vector<InnovationSums> recent_innovations_;
   struct VolumeChange {
     double start, end, volume;
   };
