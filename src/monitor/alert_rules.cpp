@@ -208,7 +208,12 @@ void AlertRules::check_forecast(std::int64_t now, const Monitor& monitor, std::v
   const double from = ahead.time();
   const double rate = monitor.estimates().mean[std::size_t(Estimate::volume_rate)];
   Monitor::apply_volume_rate(ahead, rate, options_.forecast_horizon);
-  ahead.advance(options_.forecast_horizon);
+  try {
+    ahead.advance(options_.forecast_horizon);
+  } catch (const SolverError&) {
+    // The member's future is one its circulation cannot live through: what it recorded until
+    // then is the forecast (a pressure falling below every threshold before the failure).
+  }
   for (std::size_t r = 0; r < forecast_rules.size(); ++r) {
     const ForecastRule& rule = forecast_rules[r];
     const std::size_t m = ahead.beats().find(std::string(rule.metric));

@@ -30,6 +30,9 @@ constexpr std::size_t npos = std::numeric_limits<std::size_t>::max();
 /// correction of tens of millilitres is done within seconds of the next interval.
 constexpr double correction_bleed_rate = 1800.0, correction_infusion_rate = 1200.0;
 
+/// The largest volume correction of one analysis, as a fraction of the twin's blood volume.
+constexpr double largest_correction = 0.1;
+
 /// Volume changes smaller than this (mL) are not applied: below what an analysis can tell.
 constexpr double smallest_volume_change = 0.05;
 
@@ -200,7 +203,11 @@ void Monitor::apply_volume_rate(Twin& twin, double rate_ml_per_hour, double seco
 
 void Monitor::impose(std::size_t m, const std::array<double, estimate_count>& v) {
   Twin& twin = members_[m];
-  const double change = v[volume] - (twin.signal("blood.total_volume") + undelivered(m));
+  // At most a tenth of the blood volume per correction: the analysis of a widely inflated
+  // ensemble may ask for litres at once, which no circulation survives in seconds.
+  const double largest = largest_correction * initial_[volume];
+  const double change = std::clamp(v[volume] - (twin.signal("blood.total_volume") + undelivered(m)),
+                                   -largest, largest);
   if (std::abs(change) >= smallest_volume_change) {
     Action a;
     a.kind = change < 0.0 ? ActionKind::hemorrhage : ActionKind::infusion;
@@ -263,12 +270,54 @@ void Monitor::advance_to(double target) {
     // The volume the rate moves is the member's own from now on: its estimate follows it.
   }
   const long count = long(members_.size());
+  // A member whose solver fails (values the analysis drew that its circulation cannot live
+  // with: a vein emptied) is replaced below; an exception must not leave the parallel loop.
+  std::vector<char> failed(members_.size(), 0);
+  std::vector<std::string> reasons(members_.size());
 #pragma omp parallel for schedule(dynamic, 1)
-  for (long m = 0; m < count; ++m) members_[std::size_t(m)].advance(step);
+  for (long m = 0; m < count; ++m) {
+    try {
+      members_[std::size_t(m)].advance(step);
+    } catch (const SolverError& e) {
+      failed[std::size_t(m)] = 1;
+      reasons[std::size_t(m)] = e.what();
+    }
+  }
   elapsed_ = target;
+  replace_failed(failed, reasons);
   for (std::size_t m = 0; m < members_.size(); ++m) {  // forget the corrections done
     const double now = members_[m].time();
     std::erase_if(pending_[m], [&](const VolumeChange& c) { return c.end <= now; });
+  }
+}
+
+void Monitor::replace_failed(const std::vector<char>& failed,
+                             const std::vector<std::string>& reasons) {
+  std::vector<std::size_t> alive;
+  for (std::size_t m = 0; m < members_.size(); ++m)
+    if (!failed[m]) alive.push_back(m);
+  if (alive.size() == members_.size()) return;
+  if (alive.empty()) {
+    throw SolverError(
+        fmt::format(
+            "every member of the monitor's ensemble failed {:.0f} s after monitoring began; the "
+            "first: {}",
+            elapsed_, reasons.front().substr(0, 300)),
+        elapsed_);
+  }
+  // Each failed member becomes a copy of a surviving one drawn at random: the ensemble keeps
+  // its size, and the values no circulation could live with are dropped (as a particle
+  // filter drops a particle of no weight).
+  std::uniform_int_distribution<std::size_t> pick(0, alive.size() - 1);
+  for (std::size_t m = 0; m < members_.size(); ++m) {
+    if (!failed[m]) continue;
+    const std::size_t source = alive[pick(rng_)];
+    members_[m] = members_[source];
+    members_[m].add_recorder(*recent_[m]);
+    *recent_[m] = *recent_[source];
+    values_[m] = values_[source];
+    pending_[m] = pending_[source];
+    ++replaced_;
   }
 }
 

@@ -233,6 +233,8 @@ void write_monitor_file(const std::filesystem::path& path, const StreamMonitor& 
       h5::write_double_attribute(file, "duration",
                                  double(monitor.ensemble()->time() - monitor.start()));
       h5::write_int_attribute(file, "warnings", (long long)monitor.warning_count());
+      h5::write_int_attribute(file, "replaced_members",
+                              (long long)monitor.ensemble()->replaced_members());
       write_estimates(file, monitor);
       write_observations(file, monitor);
       write_alerts(file, monitor);

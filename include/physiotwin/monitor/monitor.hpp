@@ -125,6 +125,8 @@ class Monitor {
     return initial_;
   }
   [[nodiscard]] const MonitorOptions& options() const noexcept { return options_; }
+  /// Members replaced so far because their solver failed (docs/monitoring.md).
+  [[nodiscard]] std::size_t replaced_members() const noexcept { return replaced_; }
   /// A copy of the member whose quantities are nearest the ensemble's mean (in prior SDs), with
   /// its volume rate continuing: what a forecast runs.
   [[nodiscard]] Twin central_member() const;
@@ -137,6 +139,8 @@ class Monitor {
   [[nodiscard]] double undelivered(std::size_t m) const;
   void drift(double hours);
   void advance_to(double elapsed);
+  /// Replaces each failed member by a copy of a surviving one; SolverError if none survives.
+  void replace_failed(const std::vector<char>& failed, const std::vector<std::string>& reasons);
   void analyse(Analysis& analysis);
   /// The variance inflation the recent innovations call for (1: none); see adaptive_window.
   double adaptive_inflation(const Eigen::MatrixXd& predicted, const Eigen::VectorXd& y,
@@ -161,6 +165,7 @@ class Monitor {
     std::size_t count = 0;
   };
   std::vector<InnovationSums> recent_innovations_;
+  std::size_t replaced_ = 0;
   struct VolumeChange {
     double start, end, volume;
   };
