@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include <physiotwin/model/model_loader.hpp>
+#include <physiotwin/model/parameter_groups.hpp>
 #include <physiotwin/monitor/stream_monitor.hpp>
 #include <physiotwin/monitor/synthetic_stream.hpp>
 #include <physiotwin/patient/body.hpp>
@@ -68,11 +69,9 @@ int main(int argc, char** argv) {
     if (fast) schedule.every = {60.0, 60.0, 300.0, 300.0, 300.0};
     monitor::SyntheticStream stream(twin, stream_start, schedule);
     Twin& truth = stream.truth();
-    std::vector<std::pair<std::string, double>> elastances;
-    for (std::size_t c : truth.model().baroreflex->left_ventricle) {
-      const std::string name = truth.model().compartments[c].name + ".end_systolic_elastance";
-      elastances.emplace_back(name, truth.model().parameters.value(name));
-    }
+    const Parameter& lv = truth.model().parameters.all()[*lv_end_systolic_elastance(truth.model())];
+    const std::string elastance = lv.name;
+    const double elastance_at_rest = lv.value;
 
     std::ofstream csv(prefix + ".csv"), track(prefix + "_track.csv"),
         alerts(prefix + "_alerts.ndjson");
@@ -94,7 +93,7 @@ int main(int argc, char** argv) {
       }
       if (scenario == "heart" && minute > int(onset / 60.0) && contractility > 0.7 + 1e-9) {
         contractility = std::max(0.7, contractility - 0.3 / 60.0);
-        for (const auto& [name, base] : elastances) truth.set_parameter(name, base * contractility);
+        truth.set_parameter(elastance, elastance_at_rest * contractility);
       }
       const std::vector<monitor::Observation> observations = stream.advance(60.0);
       for (const monitor::Observation& o : observations) {

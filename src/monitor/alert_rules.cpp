@@ -30,6 +30,18 @@ std::string minutes_text(double seconds) {
 
 }  // namespace
 
+bool Agreement::due(double fraction, const AlertOptions& options) noexcept {
+  if (fraction >= options.agreement) {
+    ++running;
+  } else {
+    running = 0;
+    if (fraction < 0.5) raised = false;  // cleared: it may be raised again
+  }
+  if (running < options.persistence || raised) return false;
+  raised = true;
+  return true;
+}
+
 std::string_view alert_kind_name(AlertKind kind) noexcept {
   switch (kind) {
     case AlertKind::vital_sign:
@@ -98,18 +110,18 @@ void AlertRules::check_vital_signs(std::int64_t now, std::vector<Alert>& out) {
       a.value = middle;
       a.threshold = below ? low : high;
       a.severity = "moderate";
-      a.detail = fmt::format(
-          "{}: median {:.1f} {} of {} observations over the last {}, {} the patient's band "
-          "({:.1f} to {:.1f} {} around the resting {:.1f})",
-          spec.name, middle, spec.unit, values.size(), minutes_text(options_.band_window),
-          below ? "below" : "above", low, std::isinf(high) ? middle : high, spec.unit, resting_[i]);
-      if (std::isinf(high)) {
-        a.detail = fmt::format(
-            "{}: median {:.1f} {} of {} observations over the last {}, below the patient's band "
-            "(from {:.1f} {}, the resting {:.1f} less {:.0f})",
-            spec.name, middle, spec.unit, values.size(), minutes_text(options_.band_window), low,
-            spec.unit, resting_[i], rule.below);
-      }
+      const std::string evidence =
+          fmt::format("{}: median {:.1f} {} of {} observations over the last {}", spec.name, middle,
+                      spec.unit, values.size(), minutes_text(options_.band_window));
+      a.detail = std::isinf(high)
+                     ? fmt::format(
+                           "{}, below the patient's band (from {:.1f} {}, the resting "
+                           "{:.1f} less {:.0f})",
+                           evidence, low, spec.unit, resting_[i], rule.below)
+                     : fmt::format(
+                           "{}, {} the patient's band ({:.1f} to {:.1f} {} around the "
+                           "resting {:.1f})",
+                           evidence, below ? "below" : "above", low, high, spec.unit, resting_[i]);
       out.push_back(std::move(a));
     }
     band_raised_[r] = outside;
@@ -129,14 +141,7 @@ void AlertRules::check_estimates(std::int64_t now, const Monitor& monitor,
     std::size_t past = 0;
     for (const auto& v : members) past += rule.below ? v[e] < threshold : v[e] > threshold;
     const double fraction = double(past) / double(members.size());
-    if (fraction >= options_.agreement) {
-      ++agreeing_for_[r];
-    } else {
-      agreeing_for_[r] = 0;
-      if (fraction < 0.5) estimate_raised_[r] = false;
-    }
-    if (agreeing_for_[r] < options_.persistence || estimate_raised_[r]) continue;
-    estimate_raised_[r] = true;
+    if (!estimate_agreement_[r].due(fraction, options_)) continue;
     Alert a;
     a.time = now;
     a.kind = AlertKind::estimate;
@@ -153,7 +158,7 @@ void AlertRules::check_estimates(std::int64_t now, const Monitor& monitor,
         "{}: {}; estimate {:.3g} ± {:.2g} {} ({:.0f} % of the ensemble {} {:.3g} {} for the "
         "last {} analyses)",
         spec.name, rule.meaning, summary.mean[e], summary.sd[e], spec.unit, 100.0 * fraction,
-        rule.below ? "below" : "above", threshold, spec.unit, agreeing_for_[r]);
+        rule.below ? "below" : "above", threshold, spec.unit, estimate_agreement_[r].running);
     out.push_back(std::move(a));
   }
 }
@@ -168,14 +173,7 @@ void AlertRules::check_derived(std::int64_t now, const Monitor& monitor, std::ve
     std::size_t past = 0;
     for (const auto& v : members) past += v[rule.derived] < threshold;
     const double fraction = double(past) / double(members.size());
-    if (fraction >= options_.agreement) {
-      ++derived_agreeing_for_[r];
-    } else {
-      derived_agreeing_for_[r] = 0;
-      if (fraction < 0.5) derived_raised_[r] = false;
-    }
-    if (derived_agreeing_for_[r] < options_.persistence || derived_raised_[r]) continue;
-    derived_raised_[r] = true;
+    if (!derived_agreement_[r].due(fraction, options_)) continue;
     Alert a;
     a.time = now;
     a.kind = AlertKind::derived;
@@ -191,7 +189,7 @@ void AlertRules::check_derived(std::int64_t now, const Monitor& monitor, std::ve
         "below {:.2f} {} for the last {} analyses)",
         spec.name, rule.meaning, summary.derived_mean[rule.derived],
         summary.derived_sd[rule.derived], spec.unit, resting_derived_[rule.derived],
-        100.0 * fraction, threshold, spec.unit, derived_agreeing_for_[r]);
+        100.0 * fraction, threshold, spec.unit, derived_agreement_[r].running);
     out.push_back(std::move(a));
   }
 }

@@ -8,11 +8,13 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "physiotwin/actions/action.hpp"
 #include "physiotwin/core/error.hpp"
+#include "physiotwin/model/parameter_groups.hpp"
 #include "physiotwin/monitor/ensemble_kalman.hpp"
 
 namespace physiotwin::monitor {
@@ -40,6 +42,19 @@ std::size_t metric_index(const std::vector<MetricInfo>& metrics, std::string_vie
   for (std::size_t i = 0; i < metrics.size(); ++i)
     if (metrics[i].name == name) return i;
   return npos;
+}
+
+/// Blood taken from (change < 0) or given to (change > 0) a twin from now, `change` mL at
+/// `ml_per_min`: as bleeding, or as a transfusion of whole blood.
+void change_blood_volume(Twin& twin, double change, double ml_per_min, const char* origin) {
+  Action a;
+  a.kind = change < 0.0 ? ActionKind::hemorrhage : ActionKind::infusion;
+  a.fluid = change < 0.0 ? "" : "blood";
+  a.time = twin.time();
+  a.volume = std::abs(change);
+  a.rate = ml_per_min;
+  a.origin = origin;
+  twin.apply(std::move(a));
 }
 
 /// The twin's last beat's or breath's value of a streamed measure.
@@ -131,10 +146,10 @@ Monitor::Monitor(const Twin& twin, std::int64_t start, MonitorOptions options)
       resistances_.emplace_back(name, model.parameters.value(name));
     }
   }
-  for (std::size_t c : model.baroreflex->left_ventricle) {
-    const std::string name = model.compartments[c].name + ".end_systolic_elastance";
-    elastances_.emplace_back(name, model.parameters.value(name));
-  }
+  const std::optional<std::size_t> elastance = lv_end_systolic_elastance(model);
+  if (!elastance) throw InputError("the monitor needs a model with a left ventricle");
+  const Parameter& lv = model.parameters.all()[*elastance];
+  elastances_.emplace_back(lv.name, lv.value);
   for (std::size_t e = 0; e < estimate_count; ++e) initial_[e] = estimate_specs[e].initial;
   initial_[volume] = twin.signal("blood.total_volume");
 
@@ -191,14 +206,8 @@ std::vector<std::array<double, estimate_count>> Monitor::member_values() const {
 void Monitor::apply_volume_rate(Twin& twin, double rate_ml_per_hour, double seconds) {
   const double change = rate_ml_per_hour * seconds / 3600.0;
   if (std::abs(change) < smallest_volume_change || seconds <= 0.0) return;
-  Action a;
-  a.kind = change < 0.0 ? ActionKind::hemorrhage : ActionKind::infusion;
-  a.fluid = change < 0.0 ? "" : "blood";
-  a.time = twin.time();
-  a.volume = std::abs(change);
-  a.rate = std::abs(rate_ml_per_hour) / 60.0;
-  a.origin = "monitor: estimated volume rate";
-  twin.apply(std::move(a));
+  change_blood_volume(twin, change, std::abs(rate_ml_per_hour) / 60.0,
+                      "monitor: estimated volume rate");
 }
 
 void Monitor::impose(std::size_t m, const std::array<double, estimate_count>& v) {
@@ -209,15 +218,10 @@ void Monitor::impose(std::size_t m, const std::array<double, estimate_count>& v)
   const double change = std::clamp(v[volume] - (twin.signal("blood.total_volume") + undelivered(m)),
                                    -largest, largest);
   if (std::abs(change) >= smallest_volume_change) {
-    Action a;
-    a.kind = change < 0.0 ? ActionKind::hemorrhage : ActionKind::infusion;
-    a.fluid = change < 0.0 ? "" : "blood";
-    a.time = twin.time();
-    a.volume = std::abs(change);
-    a.rate = change < 0.0 ? correction_bleed_rate : correction_infusion_rate;
-    a.origin = "monitor: analysis";
-    pending_[m].push_back({a.time, a.time + a.volume / a.rate * 60.0, change});
-    twin.apply(std::move(a));
+    const double ml_per_min = change < 0.0 ? correction_bleed_rate : correction_infusion_rate;
+    const double now = twin.time();
+    pending_[m].push_back({now, now + std::abs(change) / ml_per_min * 60.0, change});
+    change_blood_volume(twin, change, ml_per_min, "monitor: analysis");
   }
   if (v[resistance] != values_[m][resistance]) {
     for (const auto& [name, base] : resistances_) twin.set_parameter(name, base * v[resistance]);

@@ -101,52 +101,57 @@ namespace {
 namespace h5 = io::detail;
 using h5::Handle;
 
+/// One value of each analysis, in order.
+template <typename Of>
+std::vector<double> per_analysis(const StreamMonitor& monitor, Of of) {
+  std::vector<double> out;
+  for (const Analysis& a : monitor.analyses()) out.push_back(of(a));
+  return out;
+}
+
+std::vector<double> analysis_times(const StreamMonitor& monitor) {
+  return per_analysis(monitor, [&](const Analysis& a) { return double(a.time - monitor.start()); });
+}
+
+/// /estimates/<name>: the ensemble's mean and SD after each analysis, and what they are.
+void write_quantity(hid_t group, std::string_view name, std::string_view unit,
+                    std::string_view description, std::vector<double> mean, std::vector<double> sd,
+                    bool estimated, double initial) {
+  Handle quantity = h5::create_group(group, std::string(name));
+  h5::write_double_array(quantity, "mean", mean);
+  h5::write_double_array(quantity, "sd", sd);
+  h5::write_string_attribute(quantity, "unit", std::string(unit));
+  h5::write_string_attribute(quantity, "description", std::string(description));
+  h5::write_int_attribute(quantity, "estimated", estimated ? 1 : 0);
+  h5::write_double_attribute(quantity, "initial", initial);
+}
+
 void write_estimates(hid_t file, const StreamMonitor& monitor) {
   Handle group = h5::create_group(file, "estimates");
-  std::vector<double> time;
-  for (const Analysis& a : monitor.analyses()) time.push_back(double(a.time - monitor.start()));
-  h5::write_double_array(group, "time", time);
+  h5::write_double_array(group, "time", analysis_times(monitor));
   for (std::size_t e = 0; e < estimate_count; ++e) {
     const EstimateSpec& spec = estimate_specs[e];
-    std::vector<double> mean, sd;
-    for (const Analysis& a : monitor.analyses()) {
-      mean.push_back(a.estimates.mean[e]);
-      sd.push_back(a.estimates.sd[e]);
-    }
-    Handle quantity = h5::create_group(group, std::string(spec.name));
-    h5::write_double_array(quantity, "mean", mean);
-    h5::write_double_array(quantity, "sd", sd);
-    h5::write_string_attribute(quantity, "unit", std::string(spec.unit));
-    h5::write_string_attribute(quantity, "description", std::string(spec.description));
-    h5::write_int_attribute(quantity, "estimated", monitor.options().ensemble.estimated[e] ? 1 : 0);
-    h5::write_double_attribute(quantity, "initial", monitor.ensemble()->initial()[e]);
+    write_quantity(group, spec.name, spec.unit, spec.description,
+                   per_analysis(monitor, [e](const Analysis& a) { return a.estimates.mean[e]; }),
+                   per_analysis(monitor, [e](const Analysis& a) { return a.estimates.sd[e]; }),
+                   monitor.options().ensemble.estimated[e], monitor.ensemble()->initial()[e]);
   }
   for (std::size_t d = 0; d < derived_count; ++d) {
     const DerivedSpec& spec = derived_specs[d];
-    std::vector<double> mean, sd;
-    for (const Analysis& a : monitor.analyses()) {
-      mean.push_back(a.estimates.derived_mean[d]);
-      sd.push_back(a.estimates.derived_sd[d]);
-    }
-    Handle quantity = h5::create_group(group, std::string(spec.name));
-    h5::write_double_array(quantity, "mean", mean);
-    h5::write_double_array(quantity, "sd", sd);
-    h5::write_string_attribute(quantity, "unit", std::string(spec.unit));
-    h5::write_string_attribute(quantity, "description", std::string(spec.description));
-    h5::write_int_attribute(quantity, "estimated", 0);
-    h5::write_double_attribute(quantity, "initial", monitor.rules().resting_derived()[d]);
+    write_quantity(
+        group, spec.name, spec.unit, spec.description,
+        per_analysis(monitor, [d](const Analysis& a) { return a.estimates.derived_mean[d]; }),
+        per_analysis(monitor, [d](const Analysis& a) { return a.estimates.derived_sd[d]; }), false,
+        monitor.rules().resting_derived()[d]);
   }
-  std::vector<double> inflation;
-  for (const Analysis& a : monitor.analyses()) inflation.push_back(a.inflation);
-  h5::write_double_array(group, "inflation", inflation);
+  h5::write_double_array(group, "inflation",
+                         per_analysis(monitor, [](const Analysis& a) { return a.inflation; }));
   h5::write_string_attribute(group, "time_unit", "s since monitoring began");
 }
 
 void write_observations(hid_t file, const StreamMonitor& monitor) {
   Handle group = h5::create_group(file, "observations");
-  std::vector<double> time;
-  for (const Analysis& a : monitor.analyses()) time.push_back(double(a.time - monitor.start()));
-  h5::write_double_array(group, "time", time);
+  h5::write_double_array(group, "time", analysis_times(monitor));
   for (std::size_t i = 0; i < streamed_measures.size(); ++i) {
     const MeasureSpec& spec = spec_of(streamed_measures[i]);
     std::vector<double> mean, count;

@@ -111,28 +111,24 @@ void bind_monitor(py::module_& m) {
            [](const monitor::StreamMonitor& self) {
              // {"time": s since monitoring began, name: mean, name_sd: sd}
              py::dict out;
-             std::vector<double> time;
-             for (const auto& a : self.analyses()) time.push_back(double(a.time - self.start()));
-             out["time"] = py::array_t<double>(py::ssize_t(time.size()), time.data());
+             auto column = [&](const std::string& name, auto of) {
+               std::vector<double> values;
+               for (const auto& a : self.analyses()) values.push_back(of(a));
+               out[py::str(name)] = py::array_t<double>(py::ssize_t(values.size()), values.data());
+             };
+             column("time",
+                    [&](const monitor::Analysis& a) { return double(a.time - self.start()); });
              for (std::size_t e = 0; e < monitor::estimate_count; ++e) {
-               std::vector<double> mean, sd;
-               for (const auto& a : self.analyses()) {
-                 mean.push_back(a.estimates.mean[e]);
-                 sd.push_back(a.estimates.sd[e]);
-               }
                const std::string name(monitor::estimate_specs[e].name);
-               out[py::str(name)] = py::array_t<double>(py::ssize_t(mean.size()), mean.data());
-               out[py::str(name + "_sd")] = py::array_t<double>(py::ssize_t(sd.size()), sd.data());
+               column(name, [e](const monitor::Analysis& a) { return a.estimates.mean[e]; });
+               column(name + "_sd", [e](const monitor::Analysis& a) { return a.estimates.sd[e]; });
              }
              for (std::size_t d = 0; d < monitor::derived_count; ++d) {
-               std::vector<double> mean, sd;
-               for (const auto& a : self.analyses()) {
-                 mean.push_back(a.estimates.derived_mean[d]);
-                 sd.push_back(a.estimates.derived_sd[d]);
-               }
                const std::string name(monitor::derived_specs[d].name);
-               out[py::str(name)] = py::array_t<double>(py::ssize_t(mean.size()), mean.data());
-               out[py::str(name + "_sd")] = py::array_t<double>(py::ssize_t(sd.size()), sd.data());
+               column(name,
+                      [d](const monitor::Analysis& a) { return a.estimates.derived_mean[d]; });
+               column(name + "_sd",
+                      [d](const monitor::Analysis& a) { return a.estimates.derived_sd[d]; });
              }
              return out;
            })

@@ -97,6 +97,15 @@ struct AlertOptions {
   double forecast_horizon = 1800.0;  ///< s a forecast looks ahead
 };
 
+/// Whether most members agree, for long enough, that a threshold is passed: the rule of the
+/// estimate and derived alerts.
+struct Agreement {
+  std::size_t running = 0;  ///< analyses running with at least `agreement` of the members past
+  bool raised = false;      ///< raised, and not cleared since (fewer than half past)
+  /// Takes this analysis's fraction of members past; true when the alert is due now.
+  bool due(double fraction, const AlertOptions& options) noexcept;
+};
+
 struct Alert {
   std::int64_t time = 0;  ///< stream clock, s since the epoch
   AlertKind kind = AlertKind::vital_sign;
@@ -143,12 +152,10 @@ class AlertRules {
   AlertOptions options_;
   std::array<double, streamed_measures.size()> resting_{};
   std::array<double, derived_count> resting_derived_{};
-  std::array<std::size_t, derived_rules.size()> derived_agreeing_for_{};
-  std::array<bool, derived_rules.size()> derived_raised_{};
+  std::array<Agreement, derived_rules.size()> derived_agreement_{};
   std::array<std::deque<Observation>, streamed_measures.size()> recent_;
   std::array<bool, vital_band_rules.size()> band_raised_{};
-  std::array<std::size_t, estimate_rules.size()> agreeing_for_{};
-  std::array<bool, estimate_rules.size()> estimate_raised_{};
+  std::array<Agreement, estimate_rules.size()> estimate_agreement_{};
   std::array<bool, forecast_rules.size()> forecast_raised_{};
   std::optional<std::int64_t> last_forecast_;
 };
