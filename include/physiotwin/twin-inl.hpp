@@ -164,7 +164,7 @@ PHYSIOTWIN_TWIN_INLINE void Twin::check_physical_domain(double t, std::span<cons
   std::vector<std::string> changes;
   for (const auto& c : now_.model.parameters.changes())
     changes.push_back(fmt::format("{} {:g} -> {:g} {}", c.name, c.from, c.to, c.unit));
-  for (const auto& a : now_.applied) changes.push_back(a);
+  for (auto& a : now_.applied.describe()) changes.push_back(std::move(a));
   throw SolverError(
       fmt::format("at t = {:.3f} s the twin left its physical domain: {}{}", t, *violation,
                   changes.empty()
@@ -191,8 +191,7 @@ PHYSIOTWIN_TWIN_INLINE void Twin::apply_due_actions() {
     apply_action(a);
     for (Recorder* r : recorders_) r->action(now_.time, a);
     if (a.kind == ActionKind::hemorrhage || a.kind == ActionKind::infusion) {
-      now_.applied.push_back(
-          fmt::format("{} of {:g} mL from {:g} s", action_name(a.kind), a.volume, now_.time));
+      now_.applied.add(a.kind == ActionKind::hemorrhage, a.volume, now_.time);
     }
     changed = true;
   }

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "physiotwin/actions/action.hpp"
+#include "physiotwin/actions/fluid_history.hpp"
 #include "physiotwin/core/error.hpp"
 #include "physiotwin/io/recorder.hpp"
 #include "physiotwin/metrics/beat_analyzer.hpp"
@@ -210,7 +211,7 @@ class Twin {
     std::vector<double> state, metric_state, signals;
     std::vector<Action> pending;  ///< sorted by time
     std::vector<ExternalStream> streams;
-    std::vector<std::string> applied;  ///< haemorrhages and infusions so far, for error messages
+    FluidHistory applied;  ///< haemorrhages and infusions so far, for error messages
     std::size_t ventricular_activation = 0;
     double time = 0.0;
     unsigned long long metric_index = 0, sample_index = 0;

@@ -23,7 +23,7 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* snapshot_format = "physiotwin-snapshot";
-constexpr int snapshot_version = 2;  // 2: the replay as [number, count] pairs
+constexpr int snapshot_version = 3;  // 2: the replay as [number, count] pairs; 3: FluidHistory
 constexpr const char* byte_order = std::endian::native == std::endian::little ? "little" : "big";
 
 // Each record's fields, named once for both directions (fields_to_json, fields_from_json).
@@ -156,7 +156,7 @@ std::vector<std::uint8_t> Twin::snapshot() const {
                {"model_working_state", image([&](auto& v) { m.visit_working_state(v); })},
                {"beats", image([&](auto& v) { BeatAnalyzer::visit_progress(c.beats, v); })},
                {"streams", streams},
-               {"applied", c.applied}};
+               {"applied", c.applied.to_rows()}};
   if (c.breaths) {
     restart["breaths"] = image([&](auto& v) { BreathAnalyzer::visit_progress(*c.breaths, v); });
   }
@@ -281,7 +281,10 @@ Twin Twin::restore(BodyModel model, std::span<const std::uint8_t> snapshot) {
       core.streams.push_back(
           {compartment, s.at(1).get<double>(), s.at(2).get<double>(), red_cells, protein});
     }
-    core.applied = restart.at("applied").get<std::vector<std::string>>();
+    if (!FluidHistory::from_rows(restart.at("applied").get<std::vector<std::vector<double>>>(),
+                                 core.applied)) {
+      throw InputError("snapshot: damaged (the haemorrhages and infusions so far)");
+    }
     core.time = restart.at("time").get<double>();
     core.metric_index = restart.at("metric_index").get<unsigned long long>();
     core.sample_index = restart.at("sample_index").get<unsigned long long>();

@@ -94,6 +94,27 @@ TEST(Snapshot, CarriesBleedingInfusionAndPendingActions) {
   EXPECT_TRUE(same_bits(again.state(), restored.state()));
 }
 
+// The bleeds and infusions so far, which a failure's message names (FluidHistory): the latest
+// in words and the earlier ones as totals.
+TEST(Snapshot, CarriesTheBleedsAFailureNames) {
+  Twin original(test_support::reference_model());
+  for (int i = 0; i < 6; ++i) original.schedule(hemorrhage(0.5 * i, 600.0, 1.0));
+  frames_until(original, 4.0);
+  Twin restored = Twin::restore(fresh_adult(), original.snapshot());
+  restored.set_parameter("brain_arterioles.resistance", 1e-5);  // drives the O2 below zero
+  std::string e;
+  try {
+    restored.advance(30.0);
+  } catch (const SolverError& error) {
+    e = error.what();
+  }
+  EXPECT_TRUE(contains(e,
+                       "2 earlier hemorrhage and infusion actions (2 mL bled, 0 mL infused), "
+                       "hemorrhage of 1 mL from 1 s"))
+      << e;
+  EXPECT_TRUE(contains(e, "hemorrhage of 1 mL from 2.5 s")) << e;
+}
+
 // The ventilator's settings and the breath in progress under it.
 TEST(Snapshot, CarriesAVentilator) {
   Twin original(test_support::reference_model());

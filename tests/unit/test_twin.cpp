@@ -167,6 +167,52 @@ TEST(PhysicalGuards, ANegativeAmountOfGasStopsTheRunAtOnce) {
   EXPECT_TRUE(contains(e, "brain_arterioles.resistance")) << e;
 }
 
+// The changes named stay short however many were made: the monitor changes a few parameters
+// and the volume of every ensemble member every minute, and after 12 h one message listed
+// thousands (several kB). A parameter is named once, from its loaded value to its value now;
+// the latest bleeds and infusions in words, the earlier ones as totals.
+TEST(PhysicalGuards, TheChangesNamedStayShortAfterThousandsOfActions) {
+  Twin twin(test_support::reference_model());
+  const double rate = twin.model().parameters.value("heart.rate");
+  for (int i = 0; i < 300; ++i) {
+    twin.set_parameter("heart.rate", rate + (i % 2 == 0 ? 1.0 : 2.0));
+    Action a;
+    a.kind = i % 3 == 0 ? ActionKind::infusion : ActionKind::hemorrhage;
+    a.volume = 1.0;
+    a.rate = 600.0;  // mL/min: over in 0.1 s
+    if (a.kind == ActionKind::infusion) a.fluid = "saline";
+    twin.apply(a);
+    twin.advance(0.2);
+  }
+  twin.set_parameter("heart.rate", rate + 1.0);
+  twin.set_parameter("brain_arterioles.resistance", 1e-5);  // drives the O2 below zero
+  std::string e;
+  try {
+    twin.advance(30.0);
+  } catch (const SolverError& error) {
+    e = error.what();
+  }
+  EXPECT_TRUE(contains(e, "the twin left its physical domain")) << e;
+  EXPECT_TRUE(contains(e, fmt::format("heart.rate {:g} -> {:g} 1/min", rate, rate + 1.0))) << e;
+  EXPECT_EQ(e.find("heart.rate"), e.rfind("heart.rate")) << e;  // once
+  // 300 actions at 0.2 s apart, every third an infusion: the last four listed (from 59.2 s on)
+  // and the 296 before them as totals (99 infusions).
+  EXPECT_TRUE(contains(e,
+                       "296 earlier hemorrhage and infusion actions (197 mL bled, 99 mL "
+                       "infused), hemorrhage of 1 mL from 59.2 s, infusion of 1 mL from 59.4 s"))
+      << e;
+  EXPECT_LT(e.size(), 600u) << e;
+}
+
+// A parameter set back to its loaded value is no change.
+TEST(PhysicalGuards, AParameterSetBackIsNoChange) {
+  BodyModel model = test_support::reference_model();
+  const double rate = model.parameters.value("heart.rate");
+  model.set_parameter("heart.rate", rate + 5.0);
+  model.set_parameter("heart.rate", rate);
+  EXPECT_TRUE(model.parameters.changes().empty());
+}
+
 // The reference adult at rest never comes near the guard, nor does a 30 % haemorrhage.
 TEST(PhysicalGuards, PhysiologyWithinTheModelNeverTripsThem) {
   Twin twin(test_support::reference_model());

@@ -110,18 +110,22 @@ class ParameterSet {
   void set(std::string_view name, double value) {
     Parameter& p = params_[index_of(name)];
     check_range(p, value);
-    if (value != p.value) changes_.push_back({p.name, p.value, value, p.unit});
+    note_change(p, value);
     p.value = value;
   }
 
-  /// Puts a parameter back to `value` and forgets the changes after the first `kept` (a set()
-  /// that broke a rule between parameters is undone exactly).
-  void restore(std::string_view name, double value, std::size_t kept) {
-    params_[index_of(name)].value = value;
-    if (changes_.size() > kept) changes_.resize(kept);
+  /// Puts a parameter back to the value it had before a set() that broke a rule between
+  /// parameters, changes() included, without the range check (`value` was in range).
+  void restore(std::string_view name, double value) {
+    Parameter& p = params_[index_of(name)];
+    note_change(p, value);
+    p.value = value;
   }
 
-  /// Every set() since the model was loaded, in order.
+  /// The parameters set() has changed since the model was loaded, each once, from its loaded
+  /// value to its value now, in the order first changed; one set back to its loaded value is
+  /// not listed. One entry per parameter, not per call: the monitor sets a few parameters of
+  /// every ensemble member every minute, and a list per call grew without bound.
   [[nodiscard]] const std::vector<ParameterChange>& changes() const noexcept { return changes_; }
 
   /// Like set(), for values computed by the library (body scaling): the result is
@@ -149,6 +153,16 @@ class ParameterSet {
   }
 
  private:
+  void note_change(const Parameter& p, double value) {
+    const auto it = std::ranges::find(changes_, p.name, &ParameterChange::name);
+    if (it == changes_.end()) {
+      if (value != p.value) changes_.push_back({p.name, p.value, value, p.unit});
+      return;
+    }
+    it->to = value;
+    if (it->to == it->from) changes_.erase(it);
+  }
+
   static void check_range(const Parameter& p, double value) {
     if (!std::isfinite(value) || value < p.min || value > p.max) {
       throw InputError(fmt::format("parameter {}: value {:g} {} is outside the allowed range {}",

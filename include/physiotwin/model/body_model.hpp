@@ -50,10 +50,9 @@ class BodyModel : public ModelDescription {
   /// the twin starts from the state built for the new volume.
   void set_parameter(std::string_view parameter, double value) {
     const double before = parameters.value(parameter);
-    const std::size_t kept = parameters.changes().size();
     parameters.set(parameter, value);
     if (auto broken = rule_violation()) {
-      parameters.restore(parameter, before, kept);
+      parameters.restore(parameter, before);
       throw InputError(fmt::format("{} = {:g}: {}", parameter, value, broken->message));
     }
     if (parameter == "blood.volume" && value != before) start_state.clear();
