@@ -74,6 +74,9 @@ struct BaroreflexCoefficients {
   /// strong laboratory stressor); at level 1 the sympathetic neurons receive this excitation
   /// (spikes/s, as the chemoreceptors' drive) and the vagal firing falls by this much.
   double stress_level = 0.0, stress_sympathetic_drive = 0.0, stress_vagal_withdrawal = 0.0;
+  /// Breaths/min added to the spontaneous rate, and mmHg to the inspiratory muscles' pull, at
+  /// level 1 (read by the breathing pattern: ModelEvaluator::apply_chemoreflex()).
+  double stress_breathing_rate = 0.0, stress_breathing_depth = 0.0;
   /// Central command in exercise (control/exercise.hpp), spikes/s: set for each evaluation
   /// from the exercise states, not a parameter.
   double exercise_sympathetic_drive = 0.0, exercise_vagal_withdrawal = 0.0;

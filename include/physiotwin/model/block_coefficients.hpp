@@ -138,6 +138,8 @@ struct Inertial {
   c.stress_level = v.get<"stress_level">();
   c.stress_sympathetic_drive = v.get<"stress_sympathetic_drive">();
   c.stress_vagal_withdrawal = v.get<"stress_vagal_withdrawal">();
+  c.stress_breathing_rate = v.get<"stress_breathing_rate">();
+  c.stress_breathing_depth = v.get<"stress_breathing_depth">();
   c.respiratory_vagal_gating = v.get<"respiratory_vagal_gating">();
   for (std::size_t e = 0; e < control::effector_count; ++e) {
     const blocks::EffectorParameterOffsets& at = blocks::effector_parameters[e];

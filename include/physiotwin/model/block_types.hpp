@@ -191,7 +191,7 @@ inline constexpr std::array<SystemParameter, 4> system{{
 }};
 
 /// Arterial baroreflex of Ursino 1998 (control/baroreflex.hpp), named "baroreflex.<key>".
-inline constexpr std::array<ParameterSpec, 50> baroreflex{{
+inline constexpr std::array<ParameterSpec, 52> baroreflex{{
     {"enabled", "1", 0, 1, "1 switches the baroreflex on, 0 off (for experiments)", S::none},
     {"set_point", "mmHg", 40, 200,
      "carotid sinus pressure at the centre of the afferent sigmoid (P_n)", S::resting_pressure},
@@ -220,6 +220,13 @@ inline constexpr std::array<ParameterSpec, 50> baroreflex{{
     {"stress_sympathetic_drive", "1/s", 0, 100,
      "central excitation of the sympathetic neurons at stress level 1", S::none},
     {"stress_vagal_withdrawal", "1/s", 0, 10, "fall of the vagal firing at stress level 1",
+     S::none},
+    {"stress_breathing_rate", "1/min", 0, 20,
+     "rise of the spontaneous breathing rate at stress level 1 (a drive to breathe faster that "
+     "metabolism does not ask for)",
+     S::none},
+    {"stress_breathing_depth", "mmHg", 0, 20,
+     "deeper inspiratory muscle pressure at stress level 1 (the same drive's inspiratory flow)",
      S::none},
     {"respiratory_vagal_gating", "1/mmHg", 0, 1,
      "fraction of the vagal firing gated off per mmHg of inspiratory muscle pressure below its "
