@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace physiotwin {
@@ -26,8 +27,6 @@ class FluidHistory {
     }
     recent_.push_back({bled, volume, time});
   }
-
-  [[nodiscard]] bool empty() const noexcept { return recent_.empty(); }
 
   /// In words, oldest first: the totals of those no longer listed, then the latest each.
   [[nodiscard]] std::vector<std::string> describe() const {
