@@ -147,6 +147,16 @@ inline double last_breaths_mean(const Twin& twin, const MemoryRecorder& rec,
   return sum / double(n);
 }
 
+/// The SolverError message that advancing `twin` by `seconds` stops with, or "(no error)".
+inline std::string solver_error_after(Twin& twin, double seconds) {
+  try {
+    twin.advance(seconds);
+  } catch (const SolverError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
 /// An action of `kind` at `time` s, its other members to be set.
 inline Action action_at(ActionKind kind, double time) {
   Action a;

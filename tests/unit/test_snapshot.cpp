@@ -102,12 +102,7 @@ TEST(Snapshot, CarriesTheBleedsAFailureNames) {
   frames_until(original, 4.0);
   Twin restored = Twin::restore(fresh_adult(), original.snapshot());
   restored.set_parameter("brain_arterioles.resistance", 1e-5);  // drives the O2 below zero
-  std::string e;
-  try {
-    restored.advance(30.0);
-  } catch (const SolverError& error) {
-    e = error.what();
-  }
+  const std::string e = test_support::solver_error_after(restored, 30.0);
   EXPECT_TRUE(contains(e,
                        "2 earlier hemorrhage and infusion actions (2 mL bled, 0 mL infused), "
                        "hemorrhage of 1 mL from 1 s"))

@@ -56,6 +56,8 @@ class FluidHistory {
   [[nodiscard]] static bool from_rows(const std::vector<std::vector<double>>& rows,
                                       FluidHistory& out) {
     if (rows.empty() || rows.front().size() != 3 || rows.size() > listed + 1) return false;
+    // A count outside what a size_t holds exactly would make the cast below undefined.
+    if (!(rows.front()[0] >= 0.0 && rows.front()[0] <= 9.0e15)) return false;
     FluidHistory h;
     h.earlier_count_ = static_cast<std::size_t>(rows.front()[0]);
     h.earlier_bled_ = rows.front()[1];
