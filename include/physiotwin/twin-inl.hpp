@@ -258,10 +258,17 @@ PHYSIOTWIN_TWIN_INLINE void Twin::apply_action(const Action& a) {
       }
       if (now_.breaths) now_.breaths->restart();
       break;
-    case ActionKind::inspired_gas:
+    case ActionKind::inspired_gas: {
+      // Each fraction is checked against the other's value at the time it is set, and the old
+      // and the new mixture are both whole gases: setting first the fraction that falls keeps
+      // the mixture in between one too (room air to 100 % O2 with no CO2).
+      const bool co2_first =
+          !std::isnan(a.fico2) && a.fico2 <= m.parameters.value("gas.inspired_co2_fraction");
+      if (co2_first) m.set_parameter("gas.inspired_co2_fraction", a.fico2);
       if (!std::isnan(a.fio2)) m.set_parameter("gas.inspired_o2_fraction", a.fio2);
-      if (!std::isnan(a.fico2)) m.set_parameter("gas.inspired_co2_fraction", a.fico2);
+      if (!co2_first && !std::isnan(a.fico2)) m.set_parameter("gas.inspired_co2_fraction", a.fico2);
       break;
+    }
     case ActionKind::stress:  // acts through the baroreflex's efferents (control/baroreflex.hpp)
       m.set_parameter("baroreflex.stress_level", a.value);
       break;

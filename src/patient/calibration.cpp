@@ -230,7 +230,13 @@ inline std::pair<SteadyState, double> close_the_loop(Calibration& c, MechanicsFi
   const bool reflex = model.baroreflex && model.parameters.value("baroreflex.enabled") >= 0.5;
   const bool spo2 = c.has(Measure::spo2) && model.gas_exchange;
   std::string spo2_limit;
-  if (spo2) spo2_limit = set_shunt(c, resting_gas_values(model, fit.settled.values.cardiac_output));
+  if (spo2) {
+    const RestingValues gases = resting_gas_values(model, fit.settled.values.cardiac_output);
+    spo2_limit = set_shunt(c, gases);
+    // A hypoxaemic patient rests hypoxaemic: its heart rate is not an acute hypoxia's.
+    rest_hypoxic_withdrawal(
+        model, po2_for_saturation(model, c.measured(Measure::spo2), gases.arterial_pco2), 0.0);
+  }
   SteadyStateOptions options = c.options.first_closed_loop;
   if (model.baroreflex) options.keep = {"baroreflex.filtered_pressure"};
   if (model.baroreflex && model.chemoreflex)
@@ -252,13 +258,15 @@ inline std::pair<SteadyState, double> close_the_loop(Calibration& c, MechanicsFi
     // The cardiopulmonary reflex rests where the right atrium settled (within 0.2 mmHg: its
     // resistance effect is then under 0.3 %); put there, it needs one more pass.
     const bool low_pressure_moved = rest_cardiopulmonary_reflex(model, closed, 0.2);
+    // Hypoxia's vagal withdrawal rests at the settled arterial PO2 (within about 0.2 /min).
+    const bool hypoxic_rest_moved = rest_hypoxic_withdrawal(model, v.arterial_po2, 0.03);
     const bool pressures_off = off(Measure::systolic_pressure) ||
                                off(Measure::diastolic_pressure) ||
                                off(Measure::lv_ejection_fraction);
     const bool reflex_off = std::abs(excess) > rest_tolerance;
     const bool rates_off =
         off(Measure::heart_rate) || (model.respiration && off(Measure::respiratory_rate));
-    if (!pressures_off && !reflex_off && !rates_off && !low_pressure_moved &&
+    if (!pressures_off && !reflex_off && !rates_off && !low_pressure_moved && !hypoxic_rest_moved &&
         !(spo2 && off(Measure::spo2)))
       break;
     if (reflex_off) {

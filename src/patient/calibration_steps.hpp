@@ -99,6 +99,17 @@ inline void set_clamped(BodyModel& model, const char* name, double wanted, const
   return out;
 }
 
+/// The arterial PO2 (mmHg) at which the model's blood is `spo2` % saturated at PCO2 `pco2`.
+[[nodiscard]] inline double po2_for_saturation(const BodyModel& model, double spo2, double pco2) {
+  const auto& d = gas::dissociation_for(model.parameters.value("gas.hemoglobin"));
+  double lo = 0.0, hi = 700.0;  // bisection: the saturation rises with the PO2
+  for (int i = 0; i < 200; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (gas::blood_content(d, mid, pco2).saturation * 100.0 < spo2 ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
 /// SpO2 through the shunt fraction, from the lungs' steady O2 balance
 /// C_a = C_c'(P_A) - s VO2 / (CO (1 - s)) solved for s, with a settled twin's alveolar PO2,
 /// arterial PCO2, cardiac output and O2 consumption.
@@ -106,12 +117,8 @@ inline void set_clamped(BodyModel& model, const char* name, double wanted, const
                                            double spo2) {
   const auto& d = gas::dissociation_for(model.parameters.value("gas.hemoglobin"));
   const double end_capillary = gas::blood_content(d, v.alveolar_po2, v.arterial_pco2).o2;
-  double lo = 0.0, hi = 700.0;  // the PO2 with the target saturation (bisection)
-  for (int i = 0; i < 200; ++i) {
-    const double mid = 0.5 * (lo + hi);
-    (gas::blood_content(d, mid, v.arterial_pco2).saturation * 100.0 < spo2 ? lo : hi) = mid;
-  }
-  const double arterial = gas::blood_content(d, 0.5 * (lo + hi), v.arterial_pco2).o2;
+  const double arterial =
+      gas::blood_content(d, po2_for_saturation(model, spo2, v.arterial_pco2), v.arterial_pco2).o2;
   const double gap = (end_capillary - arterial) * v.cardiac_output * 1000.0;  // mL O2/min
   return gap / (v.o2_consumption + gap);
 }
@@ -192,6 +199,23 @@ inline bool rest_cardiopulmonary_reflex(BodyModel& model, const SteadyState& set
   if (!std::isfinite(solved) || std::abs(solved - p.value) <= tolerance) return false;
   model.parameters.set_derived(i, std::clamp(solved, p.min, p.max),
                                "calibration: the reflex rests at the calibrated right atrium");
+  model.refresh();
+  return true;
+}
+
+/// Puts the chemoreflex's resting PO2 (chemoreflex.resting_po2, from which hypoxia's vagal
+/// withdrawal is measured) at arterial PO2 `po2`, if the withdrawal there is more than
+/// `tolerance` spikes/s (about 0.2 /min of heart rate at 0.03). Returns whether it moved
+/// (false without the chemoreflex or a finite PO2).
+inline bool rest_hypoxic_withdrawal(BodyModel& model, double po2, double tolerance) {
+  if (!model.chemoreflex || !std::isfinite(po2)) return false;
+  const std::size_t i = model.parameters.index_of("chemoreflex.resting_po2");
+  const Parameter& p = model.parameters.at(i);
+  const double at = std::clamp(po2, p.min, p.max);
+  if (std::abs(control::hypoxic_vagal_withdrawal(model.chemoreflex_coefficients(), at)) <=
+      tolerance)
+    return false;
+  model.parameters.set_derived(i, at, "calibration: the patient's own resting arterial PO2");
   model.refresh();
   return true;
 }

@@ -7,6 +7,7 @@
 #include "../helpers.hpp"
 
 using namespace physiotwin;
+using test_support::last_beats_mean;
 using test_support::last_breaths_mean;
 
 namespace {
@@ -14,6 +15,7 @@ namespace {
 /// The reference man breathing a gas mixture from t = 60 s, observed `minutes` later.
 struct GasResponse {
   double mv_before, mv_after, paco2_before, paco2_after, spo2_before, spo2_after, pao2_after;
+  double hr_before, hr_after, map_before, map_after, co_before, co_after;
 };
 
 GasResponse breathe(double fio2, double fico2, double minutes) {
@@ -31,11 +33,17 @@ GasResponse breathe(double fio2, double fico2, double minutes) {
   r.mv_before = last_breaths_mean(twin, rec, "minute_ventilation");
   r.paco2_before = last_breaths_mean(twin, rec, "arterial_pco2");
   r.spo2_before = last_breaths_mean(twin, rec, "spo2");
+  r.hr_before = last_beats_mean(twin, rec, "heart_rate");
+  r.map_before = last_beats_mean(twin, rec, "mean_arterial_pressure");
+  r.co_before = last_beats_mean(twin, rec, "cardiac_output");
   twin.advance(minutes * 60.0);
   r.mv_after = last_breaths_mean(twin, rec, "minute_ventilation");
   r.paco2_after = last_breaths_mean(twin, rec, "arterial_pco2");
   r.spo2_after = last_breaths_mean(twin, rec, "spo2");
   r.pao2_after = last_breaths_mean(twin, rec, "arterial_po2");
+  r.hr_after = last_beats_mean(twin, rec, "heart_rate");
+  r.map_after = last_beats_mean(twin, rec, "mean_arterial_pressure");
+  r.co_after = last_beats_mean(twin, rec, "cardiac_output");
   return r;
 }
 
@@ -101,6 +109,40 @@ TEST(GasExchange, HypoxiaLowersSaturationAndRaisesVentilation) {
   EXPECT_GT(r.mv_after, 1.02 * r.mv_before);
   EXPECT_LT(r.mv_after, 1.50 * r.mv_before);
   EXPECT_LT(r.paco2_after, r.paco2_before - 1.0);
+}
+
+// Hypoxic tachycardia: 12 % O2 for 10 minutes in 16 young men took SaO2 from 96.8 to 80.7 %,
+// the heart rate from 59.8 to 79.4 /min (+19.6) and the mean pressure from 96.7 to 105.0 mmHg
+// (+8.3; Halliwill & Minson 2002, J Appl Physiol 93:857); the pulse rises already at 18 % O2
+// and progressively with less O2 (81 subjects, Dripps & Comroe 1947, Am J Physiol 149:277).
+// Bands: +8 to +25 /min at 12 % (the model gives about +13: W_h was held below Halliwill's
+// mean because the mean pressure overshoots without the local hypoxic vasodilation), a smaller
+// rise at 16 % O2 but at least +2, mean pressure +2 to +14 mmHg.
+TEST(GasExchange, HypoxiaQuickensTheHeartAsTheOxygenFalls) {
+  const GasResponse deep = breathe(0.12, 0.0, 10.0);
+  EXPECT_GT(deep.hr_after - deep.hr_before, 8.0);
+  EXPECT_LT(deep.hr_after - deep.hr_before, 25.0);
+  EXPECT_GT(deep.map_after - deep.map_before, 2.0);
+  EXPECT_LT(deep.map_after - deep.map_before, 14.0);
+  const GasResponse mild = breathe(0.16, 0.0, 10.0);
+  EXPECT_GT(mild.hr_after - mild.hr_before, 2.0);
+  EXPECT_LT(mild.hr_after - mild.hr_before, deep.hr_after - deep.hr_before - 3.0);
+}
+
+// Hyperoxic bradycardia: 100 % O2 silences the carotid bodies' tonic firing. In 19 young
+// adults the heart rate fell from 65 to 61 /min within 2 min and stayed there for 15 min
+// (Kaczmarek et al. 2016, Arch Med Sci, PMC5016570); pooled over 22 datasets of healthy
+// volunteers, hyperoxia lowered cardiac output by 10.2 % (95 % CI 7.3-12.9; Smit et al. 2018,
+// Crit Care 22:45, PMC6389225). Bands: heart rate down by 2-8 /min; cardiac output down by
+// 3-15 % (the model's fall, about 5 %, is the heart rate's alone: it has no hyperoxic
+// vasoconstriction, docs/models/control.md). Also: the whole gas changes at once (fio2 1
+// with fico2 0 from room air is a valid mixture before and after).
+TEST(GasExchange, OxygenSlowsTheHeart) {
+  const GasResponse r = breathe(1.0, 0.0, 15.0);
+  EXPECT_LT(r.hr_after - r.hr_before, -2.0);
+  EXPECT_GT(r.hr_after - r.hr_before, -8.0);
+  EXPECT_LT(r.co_after, 0.97 * r.co_before);
+  EXPECT_GT(r.co_after, 0.85 * r.co_before);
 }
 
 // Breathing 5 % CO2 in air for 20 min (Loeschcke et al.: ventilation reaches its steady

@@ -80,15 +80,19 @@ struct BaroreflexCoefficients {
   /// Central command in exercise (control/exercise.hpp), spikes/s: set for each evaluation
   /// from the exercise states, not a parameter.
   double exercise_sympathetic_drive = 0.0, exercise_vagal_withdrawal = 0.0;
+  /// Cardiac vagal firing withdrawn by hypoxia (control/chemoreflex.hpp,
+  /// hypoxic_vagal_withdrawal()), spikes/s: set for each evaluation, not a parameter.
+  double hypoxic_vagal_withdrawal = 0.0;
   /// Respiratory gating (G_r, 1/mmHg): the fraction of the vagal firing gated off per mmHg of
   /// inspiratory muscle pressure below its breath mean.
   double respiratory_vagal_gating = 0.0;
 };
 
-/// The same reflex without stress or exercise: what it rests at.
+/// The same reflex without stress, exercise or hypoxia: what it rests at.
 [[nodiscard]] inline BaroreflexCoefficients without_stress(BaroreflexCoefficients c) noexcept {
   c.stress_level = 0.0;
   c.exercise_sympathetic_drive = c.exercise_vagal_withdrawal = 0.0;
+  c.hypoxic_vagal_withdrawal = 0.0;
   return c;
 }
 
@@ -108,15 +112,16 @@ struct BaroreflexCoefficients {
          (c.sympathetic_zero - c.sympathetic_infinity) *
              std::exp(-c.sympathetic_slope * (f_cs - chemoreceptor_drive - central));
 }
-/// Vagal efferent firing (spikes/s) for baroreceptor firing f_cs, less what stress withdraws
-/// and what inspiration gates: `inspiratory_drive` (mmHg) is the breath-mean respiratory muscle
-/// pressure minus the present one (positive in inspiration, negative in expiration).
+/// Vagal efferent firing (spikes/s) for baroreceptor firing f_cs, less what stress, exercise
+/// and hypoxia withdraw and what inspiration gates: `inspiratory_drive` (mmHg) is the breath-mean
+/// respiratory muscle pressure minus the present one (positive in inspiration, negative in
+/// expiration).
 [[nodiscard]] inline double vagal_rate(const BaroreflexCoefficients& c, double f_cs,
                                        double inspiratory_drive = 0.0) noexcept {
   const double e = std::exp((f_cs - c.vagal_center) / c.vagal_slope);
-  const double tonic =
-      std::max(0.0, (c.vagal_zero + c.vagal_infinity * e) / (1.0 + e) -
-                        c.stress_level * c.stress_vagal_withdrawal - c.exercise_vagal_withdrawal);
+  const double tonic = std::max(0.0, (c.vagal_zero + c.vagal_infinity * e) / (1.0 + e) -
+                                         c.stress_level * c.stress_vagal_withdrawal -
+                                         c.exercise_vagal_withdrawal - c.hypoxic_vagal_withdrawal);
   return tonic * std::max(0.0, 1.0 - c.respiratory_vagal_gating * inspiratory_drive);
 }
 

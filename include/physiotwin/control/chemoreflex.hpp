@@ -23,6 +23,20 @@
 // Hypoxia on sympathetic tone (Albanese 2016, efferent sympathetic equation): the peripheral
 // chemoreceptors excite the sympathetic neurons with weight W_c relative to the baroreceptors'
 // inhibition (see control/baroreflex.hpp, sympathetic_rate()).
+//
+// Hypoxia on the heart's vagal tone, while the patient breathes by itself: the hypoxic part of
+// the afferent firing, measured from the patient's resting arterial PO2 P_r,
+//   u_h = (phi_O2(PaO2) - phi_O2(P_r)) f_CO2,n,   phi_O2 the O2 sigmoid above,
+// withdraws W_h u_h spikes/s of cardiac vagal firing (vagal_rate()). It stands for the net of
+// the chemoreceptors' primary vagal (bradycardic) effect and the cardio-acceleration of the
+// hyperpnoea they cause (lung-stretch afferents, central irradiation; Magosso & Ursino 2001),
+// which in spontaneously breathing people is a tachycardia growing as the O2 falls (Dripps &
+// Comroe 1947; Halliwill & Minson 2002) and a slight bradycardia on 100 % O2 (Dripps &
+// Comroe). Only the O2 part: isocapnic and poikilocapnic hypoxia raise the heart rate alike
+// (Steinback & Poulin 2008), and slow breathing, which raises PaCO2, does not (Song & Lehrer
+// 2003). P_r is where calibration settles the patient (acclimatisation: a chronically
+// hypoxaemic patient's resting heart rate is its own). Under a ventilator the term is off.
+// Values and their fit: docs/models/control.md, "Hypoxic tachycardia".
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -64,18 +78,35 @@ struct ChemoreflexCoefficients {
          peripheral_amplitude_time = 83.0 + 7.0;
   double peripheral_rate_gain = 0.8735, peripheral_rate_time = 147.78 + 7.0;
   double sympathetic_weight = 1.716 / 1.1375;  ///< W_c / |W_b|
+  double cardiac_vagal_withdrawal = 0.0;       ///< W_h, 1: vagal spikes/s per hypoxic spike/s
+  double resting_po2 = 95.0;                   ///< P_r, mmHg: the patient's resting PaO2
 };
+
+/// The O2 sigmoid of the afferent firing (phi_O2, spikes/s per unit of the CO2 factor).
+[[nodiscard]] inline double afferent_o2_part(const ChemoreflexCoefficients& c,
+                                             double pao2) noexcept {
+  const double e = std::exp((pao2 - c.o2_center) / c.o2_slope);
+  return (c.max_rate + c.min_rate * e) / (1.0 + e);
+}
 
 /// Steady-state peripheral chemoreceptor firing (spikes/s) at arterial PO2 and PCO2 (mmHg).
 [[nodiscard]] inline double peripheral_afferent(const ChemoreflexCoefficients& c, double pao2,
                                                 double paco2) noexcept {
-  const double e = std::exp((pao2 - c.o2_center) / c.o2_slope);
-  const double o2_part = (c.max_rate + c.min_rate * e) / (1.0 + e);
+  const double o2_part = afferent_o2_part(c, pao2);
   const double k = pao2 > 80.0   ? c.co2_sensitivity
                    : pao2 > 40.0 ? c.co2_sensitivity + 1.2 * (80.0 - pao2) / 30.0
                                  : c.co2_sensitivity + 1.6;
   const double co2_part = k * std::log(std::max(paco2, 1.0) / c.co2_set_point) + c.co2_rest_rate;
   return std::max(o2_part * co2_part, 0.0);
+}
+
+/// Cardiac vagal firing (spikes/s) withdrawn by hypoxia at arterial PO2 pao2 (mmHg): W_h u_h,
+/// negative (more vagal tone) above the patient's resting PO2.
+[[nodiscard]] inline double hypoxic_vagal_withdrawal(const ChemoreflexCoefficients& c,
+                                                     double pao2) noexcept {
+  if (!c.enabled) return 0.0;
+  return c.cardiac_vagal_withdrawal * c.co2_rest_rate *
+         (afferent_o2_part(c, pao2) - afferent_o2_part(c, c.resting_po2));
 }
 
 /// Derivatives of the chemoreflex states x at arterial PO2 and PCO2.

@@ -167,6 +167,7 @@ inline void lungs(const ParameterSet& p, std::size_t first, resp::LungCoefficien
   lungs.ie_ratio = v.get<"ie_ratio">();
   lungs.muscle_pressure_min = v.get<"muscle_pressure_min">();
   lungs.paced_rate = v.get<"paced_rate">();
+  lungs.paced_depth_exponent = v.get<"paced_depth_exponent">();
 }
 
 /// Gas exchange's coefficients into `c` (inspired gas as the parameters give it).
@@ -236,6 +237,8 @@ inline void gas_exchange(const ParameterSet& p, std::size_t first, gas::GasCoeff
   c.peripheral_rate_gain = v.get<"peripheral_rate_gain">();
   c.peripheral_rate_time = v.get<"peripheral_rate_time">() + v.get<"peripheral_delay">();
   c.sympathetic_weight = v.get<"sympathetic_weight">();
+  c.cardiac_vagal_withdrawal = v.get<"cardiac_vagal_withdrawal">();
+  c.resting_po2 = v.get<"resting_po2">();
   return c;
 }
 

@@ -321,7 +321,7 @@ inline constexpr std::array<ParameterSpec, 8> cardiopulmonary{{
 }};
 
 /// Respiratory mechanics of Albanese et al. 2016 (resp/lung_mechanics.hpp), "respiration.<key>".
-inline constexpr std::array<ParameterSpec, 18> respiration{{
+inline constexpr std::array<ParameterSpec, 19> respiration{{
     {"larynx_compliance", "mL/mmHg", 0.01, 100, "larynx compliance (C_l)", S::compliance},
     {"trachea_compliance", "mL/mmHg", 0.01, 100, "trachea compliance (C_tr)", S::compliance},
     {"bronchi_compliance", "mL/mmHg", 0.1, 500, "bronchial compliance (C_b)", S::compliance},
@@ -349,6 +349,10 @@ inline constexpr std::array<ParameterSpec, 18> respiration{{
     {"paced_rate", "1/min", 0, 60,
      "breathing rate kept voluntarily (paced breathing, 4 /min or more); 0: the respiratory "
      "centres set the rate",
+     S::none},
+    {"paced_depth_exponent", "1", 0, 2,
+     "paced breathing: the muscles pull (spontaneous rate / paced rate)^this as hard, so that "
+     "slower breaths are deeper (gamma)",
      S::none},
 }};
 
@@ -411,7 +415,7 @@ inline constexpr std::array<ParameterSpec, 12> fluid_exchange{{
 }};
 
 /// Chemoreflexes (control/chemoreflex.hpp, docs/models/control.md), named "chemoreflex.<key>".
-inline constexpr std::array<ParameterSpec, 21> chemoreflex{{
+inline constexpr std::array<ParameterSpec, 23> chemoreflex{{
     {"enabled", "1", 0, 1, "1 switches the chemoreflexes on, 0 off (for experiments)", S::none},
     {"max_rate", "1/s", 0, 100, "peripheral afferent firing in deep hypoxia (f_max)", S::none},
     {"min_rate", "1/s", 0, 100, "peripheral afferent firing in hyperoxia (f_min)", S::none},
@@ -442,6 +446,14 @@ inline constexpr std::array<ParameterSpec, 21> chemoreflex{{
     {"sympathetic_weight", "1", 0, 10,
      "weight of peripheral chemoreceptor firing on sympathetic neurons, relative to the "
      "baroreceptors' (W_c / |W_b|)",
+     S::none},
+    {"cardiac_vagal_withdrawal", "1", 0, 5,
+     "cardiac vagal firing withdrawn per spike/s of the firing's hypoxic part, while breathing "
+     "spontaneously (W_h)",
+     S::none},
+    {"resting_po2", "mmHg", 20, 700,
+     "arterial PO2 the patient rests at: the hypoxic part of the firing is measured from here "
+     "(P_r; calibration settles it)",
      S::none},
 }};
 

@@ -146,6 +146,8 @@ class ModelEvaluator {
     core_rhs(y, ydot, chemoreceptor_input_);
   }
 
+  /// What the chemoreceptors sense now (observe() puts the solver's back after a signal).
+  gas::PartialPressures& chemoreceptor_input() noexcept { return chemoreceptor_input_; }
   /// Partial pressures the chemoreceptors sense until the next call, from state y.
   void update_chemoreceptor_input(const double* y) noexcept {
     if (chemoreflex_) {

@@ -200,7 +200,8 @@ inline void ModelEvaluator::cardiopulmonary_derivatives(const double* y, const d
 /// Turns the chemoreflex states in y into this evaluation's breathing pattern and
 /// sympathetic drive. Limits: the muscles cannot push during inspiration, nor pull harder
 /// than -40 mmHg; the rate stays within 4-60 breaths/min (the parameter's range). A paced
-/// rate (respiration.paced_rate) overrides the centres' rate; their depth still acts. Exercise
+/// rate (respiration.paced_rate) overrides the centres' rate; their depth still acts, scaled by
+/// (the centres' rate / the paced rate)^respiration.paced_depth_exponent. Exercise
 /// and mental stress add to the rate and the depth (docs/models/control.md): stress's share is
 /// a drive from above the brainstem, at once, not a response to the blood gases, and the
 /// chemoreflex answers the lower PaCO2 it brings.
@@ -208,15 +209,21 @@ inline void ModelEvaluator::apply_chemoreflex(const double* y) noexcept {
   const auto fx = control::chemoreflex_effects(chemo_, y + at_.chemoreflex);
   const double stress_rate = reflex_.stress_level * reflex_.stress_breathing_rate;
   const double stress_depth = reflex_.stress_level * reflex_.stress_breathing_depth;
-  lungs_.rate =
-      lungs_.paced_rate > 0.0
-          ? lungs_.paced_rate
-          : std::clamp(base_breathing_rate_ + fx.rate + exercise_fx_.breathing_rate + stress_rate,
-                       4.0, 60.0);
-  lungs_.muscle_pressure_min = std::clamp(
-      base_muscle_pressure_min_ - fx.amplitude - exercise_fx_.muscle_pressure_depth - stress_depth,
-      -40.0, 0.0);
+  const double spontaneous_rate = std::clamp(
+      base_breathing_rate_ + fx.rate + exercise_fx_.breathing_rate + stress_rate, 4.0, 60.0);
+  double depth =
+      base_muscle_pressure_min_ - fx.amplitude - exercise_fx_.muscle_pressure_depth - stress_depth;
+  lungs_.rate = spontaneous_rate;
+  if (lungs_.paced_rate > 0.0) {  // a slower breath is taken deeper: the gases stay (control.md)
+    lungs_.rate = lungs_.paced_rate;
+    depth *= std::pow(spontaneous_rate / lungs_.paced_rate, lungs_.paced_depth_exponent);
+  }
+  lungs_.muscle_pressure_min = std::clamp(depth, -40.0, 0.0);
   chemo_sympathetic_ = fx.sympathetic;
+  reflex_.hypoxic_vagal_withdrawal =
+      ventilator_.mode == resp::VentilatorMode::off
+          ? control::hypoxic_vagal_withdrawal(chemo_, chemoreceptor_input_.po2)
+          : 0.0;
 }
 
 /// Turns the baroreflex states in y (and the cardiopulmonary reflex's, which acts on the same

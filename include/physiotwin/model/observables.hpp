@@ -201,6 +201,14 @@ inline std::size_t observe_gases(const ModelDescription& model, ModelEvaluator& 
 /// Every signal of register_signals(model), in its order, for state y.
 inline void observe(const ModelDescription& model, const StateIndices& at, ModelEvaluator& eval,
                     const double* y, double* out) noexcept {
+  // The signals read the chemoreceptors' input from y's own arterial gases: the solver's,
+  // from its last gas grid point, is ahead of y when the solver stepped past y's time, and
+  // would make the signals depend on how time was chunked. The solver's is put back at the end.
+  const gas::PartialPressures solver_input = eval.chemoreceptor_input();
+  if (model.chemoreflex && model.gas_exchange) {
+    eval.chemoreceptor_input() =
+        eval.blood_pressures(y, model.gas_exchange->arterial_site, ModelEvaluator::arterial_site);
+  }
   double* pressure = eval.pressure_scratch();
   eval.compute_pressures(y, pressure);
   std::size_t s = 0;
@@ -268,6 +276,7 @@ inline void observe(const ModelDescription& model, const StateIndices& at, Model
     out[s++] = 100.0 * eval.exercise_effects().intensity;
     out[s++] = eval.source_pressure(model.exercise->muscle_pump);
   }
+  eval.chemoreceptor_input() = solver_input;
 }
 
 }  // namespace physiotwin

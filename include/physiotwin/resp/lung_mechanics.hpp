@@ -41,6 +41,8 @@ struct LungCoefficients {
   double muscle_pressure_min = 0.0;            ///< mmHg (negative)
   /// breaths/min kept voluntarily (paced breathing; overrides the centres' rate); 0: none
   double paced_rate = 0.0;
+  /// gamma: paced breaths are (spontaneous rate / paced rate)^gamma as deep in muscle pressure
+  double paced_depth_exponent = 0.0;
   bool spontaneous = true;  ///< the muscles drive breathing
 
   /// Chest-wall reference volume: P_pl = P_pl,EE at end-expiration with the airways at
