@@ -220,16 +220,20 @@ void scale_to_patient(BodyModel& model, const Patient& patient) {
     }
     if (factor != 1.0) model.parameters.set_derived(i, p.value * factor, cause);
   }
-  // Fitness: the registry's median for the sex and age (a measured VO2peak is given as the
-  // parameter exercise.peak_o2_uptake itself).
+  // Fitness: the patient's measured VO2peak, else the registry's median for the sex and age.
   if (model.parameters.contains("exercise.peak_o2_uptake")) {
-    const double peak =
-        median_cycle_peak_o2_uptake(patient.sex, patient.age_years) * patient.weight_kg;
+    const double measured = patient.measurement(Measure::peak_o2_uptake);
+    const double per_kg = std::isnan(measured)
+                              ? median_cycle_peak_o2_uptake(patient.sex, patient.age_years)
+                              : measured;
     const std::size_t i = model.parameters.index_of("exercise.peak_o2_uptake");
     const Parameter& p = model.parameters.at(i);
     model.parameters.set_derived(
-        i, std::clamp(peak, p.min, p.max),
-        fmt::format("patient {}: median cycle VO2peak for the sex and age (FRIEND)", patient.id));
+        i, std::clamp(per_kg * patient.weight_kg, p.min, p.max),
+        std::isnan(measured)
+            ? fmt::format("patient {}: median cycle VO2peak for the sex and age (FRIEND)",
+                          patient.id)
+            : fmt::format("patient {}: measured VO2peak", patient.id));
   }
   // Haemoglobin: the patient's own, else the population value for the sex.
   if (model.parameters.contains("gas.hemoglobin")) {

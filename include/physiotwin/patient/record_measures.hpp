@@ -25,6 +25,7 @@ enum class Measure : std::size_t {
   arterial_po2,          ///< mmHg
   arterial_pco2,         ///< mmHg
   lv_ejection_fraction,  ///< %
+  peak_o2_uptake,        ///< mL/min/kg, a cardiopulmonary exercise test's VO2peak
   count
 };
 
@@ -108,6 +109,15 @@ inline constexpr std::array<MeasureSpec, std::size_t(Measure::count)> measure_sp
     {"arterial_po2", {"2703-7"}, "mmHg", {{{"mm[Hg]", 1.0}, {"kPa", 7.500617}}}, 10, 700, 0.1},
     {"arterial_pco2", {"2019-8"}, "mmHg", {{{"mm[Hg]", 1.0}, {"kPa", 7.500617}}}, 5, 200, 0.1},
     {"lv_ejection_fraction", {"10230-1", "8806-2"}, "%", {{{"%", 1.0}, {"1", 100.0}}}, 5, 90, 5.0},
+    // No LOINC code yet: none for a VO2peak per kg could be confirmed in a source (patient files
+    // only; docs/patient-records.md). 3-100: from severe heart failure to elite endurance.
+    {"peak_o2_uptake",
+     {},
+     "mL/min/kg",
+     {{{"mL/min/kg", 1.0}, {"mL/(kg.min)", 1.0}, {"mL/kg/min", 1.0}}},
+     3,
+     100,
+     2.0},
 }};
 
 [[nodiscard]] constexpr const MeasureSpec& spec_of(Measure m) noexcept {

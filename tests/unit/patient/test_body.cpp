@@ -60,6 +60,33 @@ TEST(Body, ScalingKeepsTheReferenceMaleUnchangedAndShrinksTheFemale) {
             male.parameters.value("aortic_valve.max_area"));
 }
 
+// A measured VO2peak (mL/min/kg) sets the patient's fitness: a trained woman of 50 with 45
+// mL/min/kg and 62 kg can take up 2,790 mL/min; without it, the FRIEND registry's median for a
+// woman in her fifties, 17.3 mL/min/kg (Kaminsky et al. 2017; patient/fitness.hpp), 1,073.
+TEST(Body, AMeasuredPeakO2UptakeSetsTheFitness) {
+  const auto path = std::filesystem::temp_directory_path() / "physiotwin_patient_fitness.json";
+  auto write = [&](const std::string& measurements) {
+    std::ofstream(path) << R"({"format": "physiotwin-patient", "version": 1, "id": "p1",
+      "description": "", "sex": "female", "source": "test",
+      "age": {"value": 50, "unit": "a", "source": "x"},
+      "height": {"value": 165, "unit": "cm", "source": "x"},
+      "weight": {"value": 62, "unit": "kg", "source": "x"},
+      "measurements": {)" + measurements +
+                               "}}";
+  };
+  write(R"("peak_o2_uptake": {"value": 45, "unit": "mL/min/kg", "source": "CPET"})");
+  BodyModel trained = load_circulation(test_support::model_path("circulation/adult.json"));
+  scale_to_patient(trained, load_patient(path));
+  EXPECT_NEAR(trained.parameters.value("exercise.peak_o2_uptake"), 45.0 * 62.0, 1e-9);
+  write("");
+  BodyModel median = load_circulation(test_support::model_path("circulation/adult.json"));
+  scale_to_patient(median, load_patient(path));
+  EXPECT_NEAR(median.parameters.value("exercise.peak_o2_uptake"), 17.3 * 62.0, 1e-9);
+  write(R"("peak_o2_uptake": {"value": 140, "unit": "mL/min/kg", "source": "CPET"})");
+  EXPECT_THROW((void)load_patient(path), InputError);  // beyond what a person can have
+  std::filesystem::remove(path);
+}
+
 TEST(Body, PatientFileErrorsNameThePath) {
   try {
     (void)load_patient(test_support::data_path("patient_child.json"));
