@@ -16,6 +16,7 @@ expected = {
     "graded_hemorrhage.py": ["graded_hemorrhage.png"],
     "mental_stress.py": ["mental_stress.png"],
     "paced_breathing.py": ["paced_breathing.png"],
+    "inspired_oxygen.py": ["inspired_oxygen.png"],
     "graded_exercise.py": ["graded_exercise.png"],
     "virtual_population_age.py": ["virtual_population_age.png"],
     "sensitivity_pressure_flow.py": ["sensitivity_pressure_flow.png"],
