@@ -13,18 +13,24 @@ using namespace physiotwin;
 // PWV (RVASC 2010, table 6, optimal BP) 5.55 + 0.00083 * 40^2 = 6.878, * 70^2 = 9.617 m/s,
 // compliance ratio (6.878 / 9.617)^2 = 0.5115; SVR (McVeigh 1999) 8.1 * 70 + 926.9 = 1493.9
 // over 8.1 * 40 + 926.9 = 1250.9, 1.1943; BRS (Mukai 2003) 16.3 - 0.2025 * 39 = 8.4025 over
-// 16.3 - 0.2025 * 9 = 14.4775, 0.5804.
+// 16.3 - 0.2025 * 9 = 14.4775, 0.5804; heart-rate reserve at rest 72 /min (Tanaka 2001)
+// 208 - 0.7 * 70 - 72 = 87 over 208 - 0.7 * 40 - 72 = 108, 0.8056, so the vagal slope takes
+// 0.8056 / 0.5804 = 1.3879 and gain over slope falls as BRS does.
 TEST(Aging, FactorsFollowThePublishedLaws) {
-  const AgeFactors f = age_factors(40.0, 70.0);
+  const AgeFactors f = age_factors(40.0, 70.0, 72.0);
   EXPECT_NEAR(f.large_artery_compliance, 0.5115, 5e-4);
   EXPECT_NEAR(f.systemic_resistance, 1.1943, 5e-4);
   EXPECT_DOUBLE_EQ(f.lv_end_systolic_elastance, f.systemic_resistance);
-  EXPECT_NEAR(f.baroreflex_heart_period_gain, 0.5804, 5e-4);
-  const AgeFactors same = age_factors(40.0, 40.0);
+  EXPECT_NEAR(f.heart_period_gain, 0.8056, 5e-4);
+  EXPECT_NEAR(f.vagal_slope, 1.3879, 5e-4);
+  EXPECT_NEAR(f.heart_period_gain / f.vagal_slope, 0.5804, 5e-4);
+  const AgeFactors same = age_factors(40.0, 40.0, 72.0);
   EXPECT_DOUBLE_EQ(same.large_artery_compliance, 1.0);
   EXPECT_DOUBLE_EQ(same.systemic_resistance, 1.0);
+  EXPECT_DOUBLE_EQ(same.vagal_slope, 1.0);
   // The youngest and oldest supported ages stay within every parameter's range.
-  EXPECT_GT(age_factors(40.0, 90.0).baroreflex_heart_period_gain, 0.0);
+  EXPECT_GT(age_factors(40.0, 90.0, 72.0).heart_period_gain, 0.0);
+  EXPECT_GT(age_factors(40.0, 90.0, 72.0).vagal_slope, 0.0);
 }
 
 namespace {

@@ -18,9 +18,21 @@
 //   al. 1998, J Am Coll Cardiol 32:1221). Arterial elastance is about R / T at a given heart
 //   rate (Kelly et al. 1992, Circulation 86:513), so LV end-systolic elastance takes the SVR
 //   factor.
-// - Cardiovagal baroreflex sensitivity falls: 16.3 ms/mmHg at 31 and 8.2 at 71 years (Mukai et
-//   al. 2003, J Gerontol A 58:M626), linear between them and beyond. The baroreflex's heart
-//   period gains are multiplied by BRS(age) / BRS(reference).
+// - The heart rate's range shrinks: maximal heart rate 208 - 0.7 age (Tanaka, Monahan & Seals
+//   2001, J Am Coll Cardiol 37:153) while the resting rate stays (Chen et al. 1998), so the
+//   heart-rate reserve HRmax - HRrest falls; the sinus node answers autonomic drive less (its
+//   intrinsic rate and beta-adrenergic response fall: Christou & Seals 2008, J Appl Physiol
+//   105:24). The heart-period gains of the autonomic efferents (which carry the baroreflex,
+//   central command in exercise, stress and hypoxia alike) are multiplied by
+//   HRR(age) / HRR(reference): at equal shares of their O2 uptake reserve people of every age
+//   use equal shares of their heart-rate reserve (Swain & Leutholtz 1997).
+// - Cardiovagal baroreflex sensitivity falls further: 16.3 ms/mmHg at 31 and 8.2 at 71 years
+//   (Mukai et al. 2003, J Gerontol A 58:M626), linear between them and beyond. What the
+//   heart-period gains do not carry of that fall goes to the reflex's vagal arm: the vagal
+//   efferent's slope k_v is multiplied by [HRR(age)/HRR(reference)] / [BRS(age)/BRS(reference)]
+//   (the vagal firing's sensitivity to baroreceptor firing is 1/k_v at the operating point,
+//   where the resting reference sits), so gain x sensitivity falls as BRS does while central
+//   command is untouched by it.
 // - Resting heart rate does not change with age (Chen et al. 1998): no change.
 #include <fmt/format.h>
 
@@ -46,20 +58,31 @@ namespace physiotwin {
   return 16.3 + (8.2 - 16.3) / (71.0 - 31.0) * (age_years - 31.0);
 }
 
-/// The factors by which ageing from `reference_age` to `age` multiplies each group.
+/// Heart-rate reserve, 1/min: maximal heart rate 208 - 0.7 age (Tanaka et al. 2001) less the
+/// resting rate, which does not change with age (Chen et al. 1998).
+[[nodiscard]] inline double heart_rate_reserve(double age_years, double resting_rate) noexcept {
+  return 208.0 - 0.7 * age_years - resting_rate;
+}
+
+/// The factors by which ageing from `reference_age` to `age` multiplies each group, for a
+/// model resting at `resting_heart_rate` (1/min).
 struct AgeFactors {
   double large_artery_compliance = 1.0;
   double systemic_resistance = 1.0;
   double lv_end_systolic_elastance = 1.0;
-  double baroreflex_heart_period_gain = 1.0;
+  double heart_period_gain = 1.0;  ///< the autonomic efferents' heart-period gains
+  double vagal_slope = 1.0;        ///< the baroreflex's vagal efferent slope k_v
 };
 
-[[nodiscard]] inline AgeFactors age_factors(double reference_age, double age) noexcept {
+[[nodiscard]] inline AgeFactors age_factors(double reference_age, double age,
+                                            double resting_heart_rate) noexcept {
   const double pwv_ratio = carotid_femoral_pwv(reference_age) / carotid_femoral_pwv(age);
   const double resistance =
       systemic_vascular_resistance(age) / systemic_vascular_resistance(reference_age);
-  return {pwv_ratio * pwv_ratio, resistance, resistance,
-          baroreflex_sensitivity(age) / baroreflex_sensitivity(reference_age)};
+  const double reserve = heart_rate_reserve(age, resting_heart_rate) /
+                         heart_rate_reserve(reference_age, resting_heart_rate);
+  const double sensitivity = baroreflex_sensitivity(age) / baroreflex_sensitivity(reference_age);
+  return {pwv_ratio * pwv_ratio, resistance, resistance, reserve, reserve / sensitivity};
 }
 
 /// Applies the age-related changes from the model's reference age to the patient's age.
@@ -67,7 +90,8 @@ struct AgeFactors {
 inline void age_to_patient(BodyModel& model, double patient_age) {
   const double reference_age = model.reference_body.age_years;
   if (patient_age == reference_age) return;
-  const AgeFactors f = age_factors(reference_age, patient_age);
+  const AgeFactors f =
+      age_factors(reference_age, patient_age, model.parameters.value("heart.rate"));
   const std::string cause =
       fmt::format("ageing from {:g} to {:g} years", reference_age, patient_age);
   auto multiply = [&](std::size_t i, double factor) {
@@ -78,8 +102,10 @@ inline void age_to_patient(BodyModel& model, double patient_age) {
   if (const auto lv = lv_end_systolic_elastance(model)) multiply(*lv, f.lv_end_systolic_elastance);
   for (const char* gain : {"baroreflex.sympathetic_period_gain", "baroreflex.vagal_period_gain"}) {
     if (model.parameters.contains(gain))
-      multiply(model.parameters.index_of(gain), f.baroreflex_heart_period_gain);
+      multiply(model.parameters.index_of(gain), f.heart_period_gain);
   }
+  if (model.parameters.contains("baroreflex.vagal_slope"))
+    multiply(model.parameters.index_of("baroreflex.vagal_slope"), f.vagal_slope);
 }
 
 }  // namespace physiotwin

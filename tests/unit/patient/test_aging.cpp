@@ -16,11 +16,19 @@ TEST(Aging, OnlyTheAgeingGroupsChange) {
   scale_to_patient(aged, old);
   const double c =
       aged.parameters.value("aorta.compliance") / reference.parameters.value("aorta.compliance");
-  EXPECT_NEAR(c, age_factors(40.0, 70.0).large_artery_compliance, 1e-12);
+  EXPECT_NEAR(c, age_factors(40.0, 70.0, 72.0).large_artery_compliance, 1e-12);
   EXPECT_NEAR(aged.parameters.value("brain_arterioles.resistance") /
                   reference.parameters.value("brain_arterioles.resistance"),
-              age_factors(40.0, 70.0).systemic_resistance, 1e-12);
+              age_factors(40.0, 70.0, 72.0).systemic_resistance, 1e-12);
   EXPECT_EQ(aged.parameters.value("heart.rate"), reference.parameters.value("heart.rate"));
+  const AgeFactors f = age_factors(40.0, 70.0, reference.parameters.value("heart.rate"));
+  for (const char* gain : {"baroreflex.sympathetic_period_gain", "baroreflex.vagal_period_gain"})
+    EXPECT_NEAR(aged.parameters.value(gain) / reference.parameters.value(gain),
+                f.heart_period_gain, 1e-12)
+        << gain;
+  EXPECT_NEAR(aged.parameters.value("baroreflex.vagal_slope") /
+                  reference.parameters.value("baroreflex.vagal_slope"),
+              f.vagal_slope, 1e-12);
   EXPECT_EQ(aged.parameters.value("vena_cava.compliance"),
             reference.parameters.value("vena_cava.compliance"));
 }
