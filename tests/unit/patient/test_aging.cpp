@@ -23,8 +23,8 @@ TEST(Aging, OnlyTheAgeingGroupsChange) {
   EXPECT_EQ(aged.parameters.value("heart.rate"), reference.parameters.value("heart.rate"));
   const AgeFactors f = age_factors(40.0, 70.0, reference.parameters.value("heart.rate"));
   for (const char* gain : {"baroreflex.sympathetic_period_gain", "baroreflex.vagal_period_gain"})
-    EXPECT_NEAR(aged.parameters.value(gain) / reference.parameters.value(gain),
-                f.heart_period_gain, 1e-12)
+    EXPECT_NEAR(aged.parameters.value(gain) / reference.parameters.value(gain), f.heart_period_gain,
+                1e-12)
         << gain;
   EXPECT_NEAR(aged.parameters.value("baroreflex.vagal_slope") /
                   reference.parameters.value("baroreflex.vagal_slope"),
