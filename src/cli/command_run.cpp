@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "cli/model_options.hpp"
+#include "cli/signing_options.hpp"
 #include "physiotwin/actions/scenario.hpp"
 #include "physiotwin/io/hdf5.hpp"
 #include "physiotwin/io/hdf5_live.hpp"
@@ -32,6 +33,7 @@ struct RunOptions {
   std::string flush_interval = "0.25";   ///< wall-clock seconds between a live file's flushes
   std::string pace;                      ///< simulated seconds per wall-clock second, at most
   bool single_precision = false;         ///< signals as 32-bit floats in the file
+  SigningOptions signing;                ///< --signing-key, --unsigned
 };
 
 /// The run's numbers, checked.
@@ -172,14 +174,15 @@ void print_summary(const Twin& twin, const MemoryRecorder& events, const Patient
 /// The run's file: written whole and renamed at the end, or live (--live).
 class OutputFile {
  public:
-  OutputFile(const std::filesystem::path& path, bool live, io::LiveFileOptions options) {
+  OutputFile(const std::filesystem::path& path, bool live, io::LiveFileOptions options,
+             std::shared_ptr<const trust::SigningKey> signing_key) {
     // unique_ptr rather than optional: GCC 12's -Wmaybe-uninitialized misreads
     // optional::emplace() of a polymorphic type in the sanitizer build.
     if (live) {
       live_ = std::make_unique<io::Hdf5LiveRecorder>(path, std::move(options));
     } else {
       whole_ = std::make_unique<io::Hdf5Recorder>(
-          path, io::FileOptions{options.single_precision_signals});
+          path, io::FileOptions{options.single_precision_signals, std::move(signing_key)});
     }
   }
   Recorder& recorder() { return live_ ? static_cast<Recorder&>(*live_) : *whole_; }
@@ -251,6 +254,7 @@ int run(const RunOptions& options, const RunNumbers& numbers) {
   if (!numbers.from_file.empty())
     inputs.push_back({numbers.from_file, "the snapshot's file (--from)"});
   check_output(options.out, inputs);
+  const auto signing_key = resolve_signing_key(options.signing);  // a bad key: nothing computed
   // The file's size, at most (gzip saves about a fifth on these signals), from the model's
   // signals and the run's length: refused before anything is computed if it cannot fit.
   double duration = numbers.duration;
@@ -288,7 +292,8 @@ int run(const RunOptions& options, const RunNumbers& numbers) {
   // Created before the simulation: an unwritable folder fails now, not after a long run.
   OutputFile file(options.out, options.live,
                   io::LiveFileOptions{std::chrono::duration<double>(numbers.flush_interval),
-                                      numbers.snapshot_times, options.single_precision});
+                                      numbers.snapshot_times, options.single_precision},
+                  options.live ? nullptr : signing_key);
   const Patient& patient = session.patient();
   Twin& twin = session.twin();
   MemoryRecorder beats;  // for the summary; samples are not kept in memory
@@ -339,6 +344,7 @@ Command add_run_command(CLI::App& tool) {
   auto options = std::make_shared<RunOptions>();
   CLI::App* command = tool.add_subcommand("run", "simulate a twin and write an HDF5 file");
   add_model_options(*command, options->model, all_model_options);
+  add_signing_options(*command, options->signing);
   CLI::Option* duration = command
                               ->add_option("--duration", options->duration,
                                            "simulated time, s (default 60; at most 86400)")

@@ -16,6 +16,7 @@
 #include "physiotwin/core/atomic_file.hpp"
 #include "physiotwin/core/temporary_files.hpp"
 #include "physiotwin/io/hdf5.hpp"
+#include "physiotwin/io/hdf5_signature.hpp"
 
 namespace physiotwin::io {
 
@@ -157,6 +158,7 @@ void Hdf5Recorder::commit() {
   if (H5Fclose(s.file.release()) < 0) {
     throw IoError(fmt::format("{}: could not finish writing the file", s.final_path.string()));
   }
+  if (s.options.signing_key) sign_hdf5_file(s.temporary_path, *s.options.signing_key);
   s.committed = true;  // from here on the temporary file is move_into_place()'s
   move_into_place(s.temporary_path, s.final_path);
 }

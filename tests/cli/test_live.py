@@ -49,9 +49,11 @@ def wait_for(path, timeout=60.0):
 
 
 def objects(f):
+    """Every object but /signature: a whole file is signed, a live one not yet (docs/security.md,
+    "What is not signed yet")."""
     found = {}
     f.visititems(lambda name, obj: found.__setitem__(name, obj))
-    return found
+    return {k: v for k, v in found.items() if k != "signature" and not k.startswith("signature/")}
 
 
 def same_values(a, b):

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "physiotwin/io/recorder.hpp"
+#include "physiotwin/trust/signing_key.hpp"
 
 namespace physiotwin::io {
 
@@ -22,6 +23,9 @@ struct FileOptions {
   /// 0.00001 mmHg), a file 0.4 times the size (docs/performance.md, "Files"); the time axis,
   /// beats, breaths and parameters stay 64-bit.
   bool single_precision_signals = false;
+  /// The key commit() signs the file with (io/hdf5_signature.hpp, docs/security.md) before it
+  /// is moved into place; none: an unsigned file.
+  std::shared_ptr<const trust::SigningKey> signing_key;
 };
 
 /// Records a twin into an HDF5 file. Everything is written to a new temporary name beside

@@ -1,0 +1,60 @@
+#pragma once
+// Signed, tamper-evident HDF5 files (docs/security.md, "Signed files"). Every dataset,
+// attribute and group of the file outside /signature is a leaf with its own SHA-256 digest
+// (its path, kind, type, shape and values); the leaves, sorted by path, are listed in
+// /signature with their digests, and the root digest over that list is signed with Ed25519.
+// A reader can check one dataset by hashing it alone and finding its digest in the signed list;
+// `verify` recomputes every leaf and names each one that changed, went or came.
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "physiotwin/core/sha256.hpp"
+#include "physiotwin/trust/signing_key.hpp"
+
+namespace physiotwin::io {
+
+inline constexpr const char* signature_group = "signature";
+inline constexpr const char* signature_format = "physiotwin-signature";
+inline constexpr int signature_version = 1;
+
+/// One leaf of the tree: "dataset /beats/heart_rate", "attribute /beats/heart_rate@unit",
+/// "group /beats".
+struct ObjectDigest {
+  std::string object;
+  crypto::Digest digest;
+};
+
+/// The leaves of an HDF5 file (everything but /signature), sorted by object; IoError naming
+/// the file if it cannot be read or holds a type the digest does not cover.
+[[nodiscard]] std::vector<ObjectDigest> digest_objects(const std::filesystem::path& file);
+
+/// The root digest the signature covers: SHA-256 over "physiotwin-signature 1\n" and, for each
+/// leaf in order, its object name, a newline and its 32 digest bytes.
+[[nodiscard]] crypto::Digest root_digest(std::span<const ObjectDigest> leaves);
+
+/// Adds /signature to a finished HDF5 file that has none (called on the temporary file before
+/// it is moved into place). IoError naming the file otherwise.
+void sign_hdf5_file(const std::filesystem::path& file, const trust::SigningKey& key);
+
+/// What verify_hdf5_file() found.
+struct Verification {
+  enum class Status {
+    verified,   ///< every leaf as signed, the signature valid, the key among the trusted
+    unsigned_,  ///< no /signature
+    tampered,   ///< a leaf changed, went or came, or the signature does not match
+    untrusted,  ///< intact and validly signed, by a key not among the trusted ones
+  };
+  Status status = Status::unsigned_;
+  std::string key_id;                 ///< the signer's key id (when signed)
+  std::vector<std::string> problems;  ///< one line each: "changed: dataset /beats/heart_rate"
+};
+
+/// Checks `file`'s leaves against its signed list and the signature. `trusted`: the keys
+/// accepted as signers; an intact file signed by any other key (none given: by any key) is
+/// `untrusted`, with the signer's id. IoError naming the file if it cannot be opened at all.
+[[nodiscard]] Verification verify_hdf5_file(const std::filesystem::path& file,
+                                            std::span<const trust::PublicKey> trusted);
+
+}  // namespace physiotwin::io

@@ -1,0 +1,93 @@
+// `physiotwin keys new` and `physiotwin verify FILE`: docs/security.md.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <memory>
+
+#include "cli/cli.hpp"
+#include "physiotwin/io/hdf5_signature.hpp"
+#include "physiotwin/trust/signing_key.hpp"
+
+namespace physiotwin::cli {
+
+namespace {
+/// `verify`'s exit status for a file that is not verified: tampered, unsigned or untrusted.
+constexpr int exit_not_verified = 1;
+}  // namespace
+
+Command add_keys_command(CLI::App& tool) {
+  auto* keys = tool.add_subcommand("keys", "signing keys: `keys new` makes a key pair");
+  keys->require_subcommand(1);
+  auto* create = keys->add_subcommand(
+      "new",
+      "create an Ed25519 key pair: signing.key (private, mode 0600) and signing.pub (public) in "
+      "the key folder");
+  auto folder = std::make_shared<std::filesystem::path>();
+  create->add_option("--dir", *folder,
+                     "folder for the key pair (default: $PHYSIOTWIN_KEYS, else "
+                     "$XDG_CONFIG_HOME/physiotwin/keys, else ~/.config/physiotwin/keys)");
+  return {keys, [create, folder] {
+            if (!create->parsed()) return exit_bad_input;
+            const std::filesystem::path dir =
+                folder->empty() ? trust::default_key_directory() : *folder;
+            const trust::SigningKey key = trust::SigningKey::generate();
+            const std::filesystem::path file = trust::write_key_pair(key, dir);
+            fmt::print(
+                "Created key {}:\n  private {} (mode 0600: keep it, never share it)\n  "
+                "public  {} (give it to whoever verifies your files)\n",
+                key.public_key().id(), file.string(), (dir / trust::public_key_file_name).string());
+            return exit_ok;
+          }};
+}
+
+Command add_verify_command(CLI::App& tool) {
+  struct Options {
+    std::filesystem::path file, trusted;
+  };
+  auto options = std::make_shared<Options>();
+  auto* command = tool.add_subcommand(
+      "verify",
+      "check a file's signature and every object's digest; exit 0 verified, 1 tampered, "
+      "unsigned or signed by an untrusted key, 2 unreadable");
+  command->add_option("FILE", options->file, "the HDF5 file")->required();
+  command->add_option("--trusted-keys", options->trusted,
+                      "folder of trusted public keys (*.pub; default: the key folder)");
+  return {
+      command, [options] {
+        std::vector<trust::PublicKey> trusted;
+        std::filesystem::path folder = options->trusted;
+        if (folder.empty()) {
+          folder = trust::default_key_directory();
+          std::error_code error;
+          if (!std::filesystem::is_directory(folder, error)) folder.clear();
+        }
+        if (!folder.empty()) trusted = trust::read_trusted_keys(folder);
+        const io::Verification v = io::verify_hdf5_file(options->file, trusted);
+        const std::string name = options->file.string();
+        using S = io::Verification::Status;
+        switch (v.status) {
+          case S::verified:
+            fmt::print("{}: verified: every object as signed by key {} (trusted: {})\n", name,
+                       v.key_id, folder.string());
+            return exit_ok;
+          case S::unsigned_:
+            fmt::print("{}: unsigned: it holds no /signature\n", name);
+            return exit_not_verified;
+          case S::untrusted:
+            fmt::print(
+                "{}: intact, but signed by key {}, which is not among the trusted "
+                "keys{}\n",
+                name, v.key_id,
+                folder.empty() ? " (none given: --trusted-keys DIR)" : " in " + folder.string());
+            return exit_not_verified;
+          case S::tampered:
+            fmt::print("{}: TAMPERED (signed by key {}):\n", name,
+                       v.key_id.empty() ? "?" : v.key_id);
+            for (const std::string& p : v.problems) fmt::print("  {}\n", p);
+            return exit_not_verified;
+        }
+        return exit_not_verified;
+      }};
+}
+
+}  // namespace physiotwin::cli

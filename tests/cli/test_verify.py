@@ -1,0 +1,171 @@
+#!/usr/bin/python3
+"""Signed files and `physiotwin verify` as a user meets them (issue 17; docs/security.md).
+
+  test_verify.py PHYSIOTWIN_CLI
+
+- `keys new` makes a key pair (private 0600 in a 0700 folder, public beside it) and never
+  replaces one.
+- `run` signs its file with the default key; `verify` says verified (exit 0).
+- One byte changed in each kind of object (a float dataset, a string dataset, a root attribute,
+  a dataset's attribute, a numeric array attribute of a group), a dataset or group deleted, a
+  dataset or attribute added, the signed list edited: each is detected and named (exit 1).
+- A file signed by a key that is not trusted, and an unsigned file: exit 1, said so.
+- A file that is not HDF5: exit 2. A corrupt key file, a public key given as the signing key, a
+  private key readable by others: exit 2, the file named, nothing written.
+All in a temporary folder (PHYSIOTWIN_KEYS points there: the user's own keys are not touched).
+"""
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+from checks import check, finish  # tests/cli/checks.py
+
+CLI = Path(sys.argv[1]).resolve()
+TMP = Path(tempfile.mkdtemp(prefix="verify-test-"))
+KEYS = TMP / "keys"
+ENV = dict(os.environ, PHYSIOTWIN_KEYS=str(KEYS))
+
+
+def cli(*arguments, env=ENV):
+    return subprocess.run([str(CLI), *map(str, arguments)], capture_output=True, text=True,
+                          cwd=TMP, env=env)
+
+
+# ---- keys ----
+made = cli("keys", "new")
+check(made.returncode == 0, f"keys new: exit {made.returncode}: {made.stderr}")
+private, public = KEYS / "signing.key", KEYS / "signing.pub"
+check(private.is_file() and stat.S_IMODE(private.stat().st_mode) == 0o600,
+      "the private key file is mode 0600")
+check(stat.S_IMODE(KEYS.stat().st_mode) == 0o700, "the key folder is mode 0700")
+key_id = json.loads(public.read_text())["key_id"]
+check(key_id in made.stdout, "keys new names the key id")
+check("seed" not in public.read_text(), "the public key file holds no private part")
+again = cli("keys", "new")
+check(again.returncode == 2 and "already there" in again.stderr,
+      f"keys new over an existing key: exit 2, said so ({again.returncode}: {again.stderr})")
+
+# ---- a signed run with an action (so that /actions holds strings) ----
+scenario = TMP / "scenario.json"
+scenario.write_text(json.dumps({"duration": 3, "actions": [
+    {"time": 1, "action": "hemorrhage", "rate": 100, "volume": 10}]}))
+run = cli("run", "--scenario", scenario, "--out", "signed.h5")
+check(run.returncode == 0, f"run: exit {run.returncode}: {run.stderr}")
+signed = TMP / "signed.h5"
+with h5py.File(signed) as f:
+    check(f["signature"].attrs["key_id"] == key_id, "the file names the signer's key id")
+    check(f["signature"].attrs["public_key"] == json.loads(public.read_text())["public_key"],
+          "the file carries the public key")
+    text = "".join(f"{k}{v}" for k, v in f["signature"].attrs.items())
+    check(json.loads(private.read_text())["seed"] not in text, "no private key in the file")
+ok = cli("verify", signed)
+check(ok.returncode == 0 and "verified" in ok.stdout and key_id in ok.stdout,
+      f"verify a signed file: exit 0 ({ok.returncode}: {ok.stdout}{ok.stderr})")
+
+
+def flip_byte(array):
+    """The same values with one byte of the first element changed."""
+    a = np.array(array)
+    raw = a.view(np.uint8).reshape(-1).copy()
+    raw[0] ^= 0x01
+    return raw.view(a.dtype).reshape(a.shape)
+
+
+def tampered(name, change, expected):
+    """Copies the signed file, applies change(h5py file), and checks verify names `expected`."""
+    path = TMP / f"{name}.h5"
+    shutil.copy(signed, path)
+    with h5py.File(path, "r+") as f:
+        change(f)
+    r = cli("verify", path)
+    check(r.returncode == 1 and "TAMPERED" in r.stdout and expected in r.stdout,
+          f"{name}: exit 1 naming '{expected}' ({r.returncode}: {r.stdout}{r.stderr})")
+
+
+def set_dataset(path, f):
+    f[path][...] = flip_byte(f[path][...])
+
+
+def set_string(path, f):
+    values = [s.decode() if isinstance(s, bytes) else s for s in f[path][...]]
+    values[0] = values[0][:-1] + chr(ord(values[0][-1]) ^ 1)
+    f[path][...] = values
+
+
+def set_attribute(owner, key, f):
+    value = f[owner].attrs[key]
+    if isinstance(value, (str, bytes)):
+        value = value.decode() if isinstance(value, bytes) else value
+        f[owner].attrs[key] = value[:-1] + chr(ord(value[-1]) ^ 1)
+    else:
+        f[owner].attrs[key] = flip_byte(value)
+
+
+tampered("float_dataset", lambda f: set_dataset("beats/heart_rate", f),
+         "changed: dataset /beats/heart_rate")
+tampered("string_dataset", lambda f: set_string("actions/action", f),
+         "changed: dataset /actions/action")
+tampered("root_attribute", lambda f: set_attribute("/", "model_name", f),
+         "changed: attribute /@model_name")
+tampered("dataset_attribute", lambda f: set_attribute("beats/heart_rate", "unit", f),
+         "changed: attribute /beats/heart_rate@unit")
+tampered("group_array_attribute",
+         lambda f: set_attribute("model/compartments/lv", "position", f),
+         "changed: attribute /model/compartments/lv@position")
+tampered("deleted_dataset", lambda f: f.__delitem__("beats/heart_rate"),
+         "removed: dataset /beats/heart_rate")
+tampered("deleted_group", lambda f: f.__delitem__("model/compartments/lv"),
+         "removed: group /model/compartments/lv")
+tampered("added_dataset", lambda f: f.create_dataset("beats/extra", data=[1.0]),
+         "added: dataset /beats/extra")
+tampered("added_attribute", lambda f: f.attrs.__setitem__("note", "edited"),
+         "added: attribute /@note")
+tampered("edited_signed_list",
+         lambda f: f["signature/digests"].__setitem__(0, "0" * 64),
+         "the signature does not match")
+
+# ---- another signer, no signature, not HDF5 ----
+other = TMP / "other-keys"
+check(cli("keys", "new", "--dir", other).returncode == 0, "keys new --dir")
+by_other = cli("run", "--duration", 1, "--out", "other.h5", "--signing-key",
+               other / "signing.key")
+check(by_other.returncode == 0, f"run --signing-key: {by_other.stderr}")
+untrusted = cli("verify", TMP / "other.h5", "--trusted-keys", KEYS)
+check(untrusted.returncode == 1 and "not among the trusted keys" in untrusted.stdout,
+      f"a file signed by an untrusted key: exit 1 ({untrusted.returncode}: {untrusted.stdout})")
+trusted = cli("verify", TMP / "other.h5", "--trusted-keys", other)
+check(trusted.returncode == 0, "the same file against its signer's key: verified")
+check(cli("run", "--duration", 1, "--out", "plain.h5", "--unsigned").returncode == 0,
+      "run --unsigned")
+plain = cli("verify", TMP / "plain.h5")
+check(plain.returncode == 1 and "unsigned" in plain.stdout, "an unsigned file: exit 1, said so")
+(TMP / "notes.h5").write_text("not an HDF5 file")
+unreadable = cli("verify", TMP / "notes.h5")
+check(unreadable.returncode == 2 and "notes.h5" in unreadable.stderr,
+      f"a file that is not HDF5: exit 2 ({unreadable.returncode}: {unreadable.stderr})")
+
+# ---- bad keys: exit 2, the file named, nothing written ----
+(TMP / "garbage.key").write_text("{not json")
+(TMP / "garbage.key").chmod(0o600)
+exposed = TMP / "exposed.key"
+shutil.copy(private, exposed)
+exposed.chmod(0o644)
+for key, message in [(TMP / "garbage.key", "not a physiotwin key file"),
+                     (public, "a public key, where a private signing key is needed"),
+                     (exposed, "readable by others")]:
+    r = cli("run", "--duration", 1, "--out", "never.h5", "--signing-key", key)
+    check(r.returncode == 2 and message in r.stderr and str(key.name) in r.stderr
+          and not (TMP / "never.h5").exists(),
+          f"--signing-key {key.name}: exit 2 '{message}', nothing written "
+          f"({r.returncode}: {r.stderr})")
+
+shutil.rmtree(TMP)
+finish()
