@@ -11,6 +11,7 @@
 
 #include "cli/cohort_mpi.hpp"
 #include "cli/model_options.hpp"
+#include "cli/signing_options.hpp"
 #include "physiotwin/cohort/cohort_file.hpp"
 #include "physiotwin/cohort/cohort_run.hpp"
 #include "physiotwin/core/atomic_file.hpp"
@@ -24,6 +25,7 @@ struct CohortOptions {
   std::filesystem::path out = "cohort.h5";
   int threads = 0;
   std::filesystem::path table;  ///< sensitivity: the indices as CSV too
+  SigningOptions signing;       ///< --signing-key, --unsigned
 };
 
 /// Members done and failed, and the time left at the pace so far: a bar on a terminal, a line
@@ -158,6 +160,7 @@ int run(const CohortOptions& options, bool analyse) {
     return exit_ok;
   }
   std::optional<cohort::CohortFileWriter> file;
+  std::shared_ptr<const trust::SigningKey> signing_key;
   try {
     if (analyse && !plan.description.sensitivity) {
       throw UsageError(fmt::format(
@@ -171,6 +174,7 @@ int run(const CohortOptions& options, bool analyse) {
       check_output(options.table, inputs);
     }
     check_output(options.out, inputs);
+    signing_key = resolve_signing_key(options.signing);  // a bad key: nothing computed
     file.emplace(options.out, plan);
   } catch (...) {
     if (ranks) (void)ranks->share({}, false);  // the other ranks stop too
@@ -213,7 +217,7 @@ int run(const CohortOptions& options, bool analyse) {
     rows = cohort::analyse_sensitivity(plan, file->member_summaries(), skipped);
     file->write_sensitivity(rows);
   }
-  const std::size_t failed = file->finish();  // resumed members included
+  const std::size_t failed = file->finish(signing_key.get());  // resumed members included
   const double elapsed = progress.elapsed();
   fmt::print(
       "Wrote {} ({} members, {} failed: their errors are in /failures; {:.0f} s "
@@ -235,6 +239,7 @@ Command add_cohort_command(CLI::App& tool) {
   command->add_option("COHORT", options->description, "the cohort description (JSON)")
       ->required()
       ->type_name("COHORT.json");
+  add_signing_options(*command, options->signing);
   command
       ->add_option("--out", options->out,
                    "the cohort file to write (default cohort.h5); rerun with the same --out "
@@ -260,6 +265,7 @@ Command add_sensitivity_command(CLI::App& tool) {
                    "\"sensitivity\" block (JSON)")
       ->required()
       ->type_name("SPEC.json");
+  add_signing_options(*command, options->signing);
   command
       ->add_option("--out", options->out,
                    "the runs and the indices, an HDF5 cohort file (default sensitivity.h5); "

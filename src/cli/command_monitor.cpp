@@ -15,6 +15,7 @@
 #include <memory>
 
 #include "cli/model_options.hpp"
+#include "cli/signing_options.hpp"
 #include "physiotwin/monitor/stream_monitor.hpp"
 #include "physiotwin/twin.hpp"
 
@@ -33,6 +34,7 @@ struct MonitorCommandOptions {
   std::string forecast_horizon = "30";
   std::string settle = "300";
   std::string seed = "1";
+  SigningOptions signing;  ///< --signing-key, --unsigned (with --out)
 };
 
 struct CheckedMonitorOptions {
@@ -93,6 +95,8 @@ int run_monitor(const MonitorCommandOptions& options, const CheckedMonitorOption
   std::vector<io::InputFile> inputs = inputs_of(options.model);
   if (!from_stdin) inputs.push_back({options.observations, "the observation stream"});
   if (!options.out.empty()) check_output(options.out, inputs);
+  // Read before the stream is: a bad key fails with nothing read or written.
+  const auto signing_key = options.out.empty() ? nullptr : resolve_signing_key(options.signing);
   std::ifstream file;
   if (!from_stdin) {
     struct stat info {};
@@ -131,7 +135,7 @@ int run_monitor(const MonitorCommandOptions& options, const CheckedMonitorOption
                                  options.observations.string(), number));
   }
   if (!options.out.empty()) {
-    monitor::write_monitor_file(options.out, monitor);
+    monitor::write_monitor_file(options.out, monitor, signing_key.get());
     fmt::print(stderr, "physiotwin monitor: wrote {} ({} analyses, {} alerts)\n",
                options.out.string(), monitor.analyses().size(), monitor.alerts().size());
   }
@@ -147,6 +151,7 @@ Command add_monitor_command(CLI::App& tool) {
       "track a patient's twin from a stream of measurements (FHIR Observation NDJSON or CSV) "
       "and raise alerts as FHIR DetectedIssue JSON lines");
   add_model_options(*command, options->model, model_option | as_of_option | override_option);
+  add_signing_options(*command, options->signing);
   command
       ->add_option("--twin", options->model.patient_file,
                    "the patient's twin: a twin parameter file (physiotwin calibrate), a patient "

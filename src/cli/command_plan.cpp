@@ -7,6 +7,7 @@
 
 #include "cli/model_options.hpp"
 #include "cli/plan_figure.hpp"
+#include "cli/signing_options.hpp"
 #include "physiotwin/cohort/plan.hpp"
 #include "physiotwin/cohort/plan_output.hpp"
 #include "physiotwin/cohort/plan_run.hpp"
@@ -23,6 +24,7 @@ struct PlanOptions {
   std::filesystem::path figure;  ///< FIGURE.png and FIGURE.svg; empty: beside --out
   bool no_figure = false;
   int threads = 0;
+  SigningOptions signing;  ///< --signing-key, --unsigned
 };
 
 /// The figure's two files: --figure's stem (or --out's) with .svg and .png.
@@ -73,6 +75,7 @@ int run(const PlanOptions& options) {
   std::vector<io::InputFile> inputs = inputs_of(model);
   inputs.push_back({options.plan, "the plan file"});
   check_output(options.out, inputs);
+  const auto signing_key = resolve_signing_key(options.signing);  // a bad key: nothing computed
   const PlanFigurePaths figure = figure_paths(options);
   if (!options.no_figure) {
     // By where they lead, not by spelling (./x.svg and x.svg are one file).
@@ -100,7 +103,7 @@ int run(const PlanOptions& options) {
   const planning::PlanRun result =
       planning::run_plan(plan, session, options.threads, interruption());
   const auto rows = planning::compare(plan, session.header(), result, session.patient().sex);
-  planning::write_plan_file(options.out, plan, session.header(), result, rows);
+  planning::write_plan_file(options.out, plan, session.header(), result, rows, signing_key.get());
   if (!options.no_figure) {
     write_plan_figure(
         figure, plan, session.header(), result,
@@ -136,6 +139,7 @@ Command add_plan_command(CLI::App& tool) {
       "compare interventions on one patient's twin: a baseline, then branches forked from it, "
       "run in parallel into one HDF5 file with a comparison table (docs/planning.md)");
   command->add_option("PLAN", options->plan, "the plan (JSON)")->required()->type_name("PLAN.json");
+  add_signing_options(*command, options->signing);
   command
       ->add_option("--out", options->out,
                    "the HDF5 file to write (default plan.h5); a new name or a regular file, never "

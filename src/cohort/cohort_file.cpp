@@ -17,6 +17,7 @@
 #include "physiotwin/build_info.hpp"
 #include "physiotwin/cohort/cohort_file.hpp"
 #include "physiotwin/core/atomic_file.hpp"
+#include "physiotwin/io/hdf5_signature.hpp"
 #include "physiotwin/patient/personalise.hpp"
 
 namespace physiotwin::cohort {
@@ -446,7 +447,7 @@ void CohortFileWriter::write_sensitivity(const std::vector<SensitivityRow>& rows
   column("used", [](const SensitivityRow& r) { return double(r.used); });
 }
 
-std::size_t CohortFileWriter::finish() {
+std::size_t CohortFileWriter::finish(const trust::SigningKey* signing_key) {
   Impl& s = *impl_;
   if (s.done.size() != s.plan->size())
     throw IoError(fmt::format("{}: {} of {} members are not written yet", s.out.string(),
@@ -456,6 +457,7 @@ std::size_t CohortFileWriter::finish() {
   check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "H5Fflush");
   if (H5Fclose(s.file.release()) < 0)
     throw IoError(fmt::format("{}: could not finish writing the file", s.out.string()));
+  if (signing_key) io::sign_hdf5_file(s.partial, *signing_key);
   move_into_place(s.partial, s.out);
   return failed;
 }

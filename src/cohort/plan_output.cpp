@@ -14,6 +14,7 @@
 #include "physiotwin/core/sha256.hpp"
 #include "physiotwin/core/temporary_files.hpp"
 #include "physiotwin/io/hdf5.hpp"
+#include "physiotwin/io/hdf5_signature.hpp"
 
 namespace physiotwin::planning {
 
@@ -88,7 +89,8 @@ void write_comparison(hid_t file, const Plan& plan, const std::vector<Comparison
 }  // namespace
 
 void write_plan_file(const std::filesystem::path& out, const Plan& plan, const RunHeader& header,
-                     const PlanRun& run, const std::vector<ComparisonRow>& rows) {
+                     const PlanRun& run, const std::vector<ComparisonRow>& rows,
+                     const trust::SigningKey* signing_key) {
   h5::silence_hdf5_errors();
   const std::filesystem::path temporary = temporary_name_for(out);
   const RegisteredTemporary registered(temporary);
@@ -127,6 +129,7 @@ void write_plan_file(const std::filesystem::path& out, const Plan& plan, const R
         throw IoError(fmt::format("{}: could not finish writing the file", out.string()));
       }
     }
+    if (signing_key) io::sign_hdf5_file(temporary, *signing_key);
     move_into_place(temporary, out);
   } catch (...) {
     std::error_code ignored;

@@ -12,6 +12,7 @@
 #include "physiotwin/core/atomic_file.hpp"
 #include "physiotwin/core/error.hpp"
 #include "physiotwin/core/temporary_files.hpp"
+#include "physiotwin/io/hdf5_signature.hpp"
 
 namespace physiotwin::monitor {
 
@@ -220,7 +221,8 @@ void write_bands(hid_t file, const StreamMonitor& monitor) {
 
 }  // namespace
 
-void write_monitor_file(const std::filesystem::path& path, const StreamMonitor& monitor) {
+void write_monitor_file(const std::filesystem::path& path, const StreamMonitor& monitor,
+                        const trust::SigningKey* signing_key) {
   if (!monitor.started()) throw InputError("no observation was assimilated: nothing to write");
   h5::silence_hdf5_errors();
   const std::filesystem::path temporary = temporary_name_for(path);
@@ -245,6 +247,7 @@ void write_monitor_file(const std::filesystem::path& path, const StreamMonitor& 
       write_alerts(file, monitor);
       write_bands(file, monitor);
     }
+    if (signing_key) io::sign_hdf5_file(temporary, *signing_key);
     move_into_place(temporary, path);
   } catch (...) {
     std::error_code ignored;

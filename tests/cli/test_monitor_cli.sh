@@ -31,6 +31,7 @@ PY
   "${fast[@]}" --out "$work/tachy.h5" > "$work/tachy.out" 2> "$work/tachy.err"
 status=$?
 [ $status -eq 0 ] && pass || { fail "monitor on a file exited $status"; cat "$work/tachy.err"; }
+"$cli" verify "$work/tachy.h5" > "$work/tachy.verify" && pass || { fail "the monitor's file is signed and verifies"; cat "$work/tachy.verify"; }
 # (The ensemble may also explain the tachycardia, e.g. by a fall in resistance: other alerts
 # may follow; the band alert comes once.)
 [ "$(grep -c '"code":"vital-sign-above-band"' "$work/tachy.out")" -eq 1 ] && pass || { fail "one heart-rate band alert expected"; cat "$work/tachy.out"; }

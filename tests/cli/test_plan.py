@@ -49,6 +49,8 @@ def comparison(path):
 # ---- severe aortic stenosis, then TAVR ----------------------------------------------------------
 r = plan(PLANS / "aortic_stenosis_tavr.json", "as.h5", "--threads", "2")
 check(r.returncode == 0, f"the aortic stenosis plan failed: {r.stderr}")
+verified = subprocess.run([str(CLI), "verify", str(TMP / "as.h5")], capture_output=True, text=True)
+check(verified.returncode == 0, f"a plan's file is signed and verifies: {verified.stdout}")
 check("tavr" in r.stdout and "NOT MET" in r.stdout and "target < 20" in r.stdout,
       f"the table names branches, targets and verdicts:\n{r.stdout}")
 values, met = comparison(TMP / "as.h5")

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "physiotwin/cohort/cohort_run.hpp"
+#include "physiotwin/trust/signing_key.hpp"
 
 namespace physiotwin::cohort {
 
@@ -59,7 +60,7 @@ class CohortFileWriter {
 
   /// Writes /summary (members in index order) and moves the file into place. Every member
   /// must have been written. Returns how many members failed (resumed ones included).
-  std::size_t finish();
+  std::size_t finish(const trust::SigningKey* signing_key = nullptr);
 
   /// The partial name used for `out`.
   [[nodiscard]] static std::filesystem::path partial_path(const std::filesystem::path& out);

@@ -14,6 +14,7 @@
 #include "physiotwin/monitor/alert_rules.hpp"
 #include "physiotwin/monitor/monitor.hpp"
 #include "physiotwin/monitor/reorder_buffer.hpp"
+#include "physiotwin/trust/signing_key.hpp"
 
 namespace physiotwin::monitor {
 
@@ -71,7 +72,9 @@ class StreamMonitor {
 
 /// Writes a monitor's history as an HDF5 file (format "physiotwin-monitor"; docs/monitoring.md,
 /// "The file"): /estimates, /observations, /alerts, /bands. Atomic: written beside `path` and
-/// renamed, so a failed write leaves nothing.
-void write_monitor_file(const std::filesystem::path& path, const StreamMonitor& monitor);
+/// renamed, so a failed write leaves nothing. `signing_key`: signed with it before the rename
+/// (docs/security.md); none: unsigned.
+void write_monitor_file(const std::filesystem::path& path, const StreamMonitor& monitor,
+                        const trust::SigningKey* signing_key = nullptr);
 
 }  // namespace physiotwin::monitor
