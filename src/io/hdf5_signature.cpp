@@ -238,14 +238,6 @@ std::vector<std::uint8_t> signed_message(const crypto::Digest& root) {
   return message;
 }
 
-template <std::size_t N>
-bool parse_hex(const std::string& text, std::array<std::uint8_t, N>& out) {
-  std::size_t written = 0;
-  return text.size() == 2 * N &&
-         sodium_hex2bin(out.data(), N, text.data(), text.size(), nullptr, &written, nullptr) == 0 &&
-         written == N;
-}
-
 }  // namespace
 
 std::vector<ObjectDigest> digest_objects(const std::filesystem::path& file) {
@@ -323,8 +315,8 @@ Verification verify_hdf5_file(const std::filesystem::path& file,
   trust::PublicKey key;
   crypto::Digest stored_root{};
   trust::Signature signature{};
-  if (!parse_hex(key_hex, key.bytes) || !parse_hex(root_hex, stored_root) ||
-      !parse_hex(signature_hex, signature) || objects.size() != digests.size()) {
+  if (!crypto::from_hex(key_hex, key.bytes) || !crypto::from_hex(root_hex, stored_root) ||
+      !crypto::from_hex(signature_hex, signature) || objects.size() != digests.size()) {
     v.problems.push_back("the signature group /signature is damaged");
     return v;
   }
@@ -333,7 +325,7 @@ Verification verify_hdf5_file(const std::filesystem::path& file,
   std::vector<ObjectDigest> listed;
   for (std::size_t i = 0; i < objects.size(); ++i) {
     ObjectDigest leaf{objects[i], {}};
-    if (!parse_hex(digests[i], leaf.digest)) {
+    if (!crypto::from_hex(digests[i], leaf.digest)) {
       v.problems.push_back("the signature group's digest of " + objects[i] + " is damaged");
       return v;
     }

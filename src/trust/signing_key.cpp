@@ -27,14 +27,8 @@ constexpr int key_file_version = 1;
 template <std::size_t N>
 std::array<std::uint8_t, N> from_hex(const std::string& text, const std::string& what) {
   std::array<std::uint8_t, N> out{};
-  std::size_t written = 0;
-  const char* end = nullptr;
-  crypto::ensure_sodium();
-  if (text.size() != 2 * N ||
-      sodium_hex2bin(out.data(), N, text.data(), text.size(), nullptr, &written, &end) != 0 ||
-      written != N) {
+  if (!crypto::from_hex(text, out))
     throw InputError(fmt::format("{}: expected {} hexadecimal digits", what, 2 * N));
-  }
   return out;
 }
 

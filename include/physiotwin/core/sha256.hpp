@@ -53,6 +53,16 @@ inline void ensure_sodium() {
   return hex(d.data(), bytes < d.size() ? bytes : d.size());
 }
 
+/// Fills `out` from exactly 2N hexadecimal digits; false for anything else.
+template <std::size_t N>
+[[nodiscard]] inline bool from_hex(std::string_view text, std::array<std::uint8_t, N>& out) {
+  ensure_sodium();
+  std::size_t written = 0;
+  return text.size() == 2 * N &&
+         sodium_hex2bin(out.data(), N, text.data(), text.size(), nullptr, &written, nullptr) == 0 &&
+         written == N;
+}
+
 /// `bytes` bytes from the operating system's secure random generator, in hexadecimal.
 [[nodiscard]] inline std::string random_hex(std::size_t bytes) {
   ensure_sodium();
