@@ -62,6 +62,8 @@ Command add_view_command(CLI::App& tool);
 Command add_monitor_command(CLI::App& tool);
 Command add_keys_command(CLI::App& tool);
 Command add_verify_command(CLI::App& tool);
+Command add_encrypt_command(CLI::App& tool);
+Command add_decrypt_command(CLI::App& tool);
 
 // ---- interruption (SIGINT, SIGTERM) ----
 /// Installs the handlers: a signal sets the flag interruption() returns; the work stops at its

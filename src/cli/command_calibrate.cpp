@@ -8,7 +8,9 @@
 #include <CLI/CLI.hpp>
 #include <memory>
 
+#include "cli/encryption_options.hpp"
 #include "cli/model_options.hpp"
+#include "physiotwin/core/atomic_file.hpp"
 #include "physiotwin/patient/twin_parameters.hpp"
 
 namespace physiotwin::cli {
@@ -17,11 +19,20 @@ namespace {
 struct CalibrateOptions {
   ModelOptions model;
   std::filesystem::path out;
+  std::filesystem::path encrypt_to;  ///< --encrypt-to: the recipient's public key
 };
 
 int calibrate(const CalibrateOptions& options) {
   check_model_options(options.model);
-  if (!options.out.empty()) check_output(options.out, inputs_of(options.model));
+  if (!options.encrypt_to.empty() && options.out.empty())
+    throw UsageError("--encrypt-to encrypts the twin --out writes; give --out");
+  if (!options.out.empty()) {
+    std::vector<io::InputFile> inputs = inputs_of(options.model);
+    if (!options.encrypt_to.empty())
+      inputs.push_back({options.encrypt_to, "the recipient's key (--encrypt-to)"});
+    check_output(options.out, inputs);
+  }
+  const std::optional<trust::PublicKey> recipient = resolve_recipient(options.encrypt_to);
   const PreparedModel prepared = prepare_model(options.model);
   if (!prepared.calibrated) {
     fmt::print(
@@ -31,12 +42,20 @@ int calibrate(const CalibrateOptions& options) {
   }
   if (!options.out.empty()) {
     check_interrupted();
-    write_twin_parameters(options.out, prepared.model,
-                          {prepared.patient, prepared.calibration, prepared.calibrated});
+    const TwinParameters twin{prepared.patient, prepared.calibration, prepared.calibrated};
+    if (recipient) {
+      // Sealed in memory: the plain twin never touches the disk.
+      write_text_file_atomically(
+          options.out, trust::seal(twin_parameters_text(prepared.model, twin), *recipient));
+    } else {
+      write_twin_parameters(options.out, prepared.model, twin);
+    }
     fmt::print(
-        "Wrote {} ({} parameters and the settled state; `physiotwin run --patient {}` "
+        "Wrote {} ({} parameters and the settled state{}; `physiotwin run --patient {}` "
         "runs this twin).\n",
-        options.out.string(), prepared.model.parameters.size(), options.out.string());
+        options.out.string(), prepared.model.parameters.size(),
+        recipient ? fmt::format(", encrypted to key {}", recipient->id()) : "",
+        options.out.string());
   }
   return exit_ok;
 }
@@ -52,12 +71,13 @@ Command add_calibrate_command(CLI::App& tool) {
                    "patient file or FHIR R4 health record with measured vitals")
       ->type_name("PATIENT")
       ->required();
-  add_model_options(*command, options->model, model_option | as_of_option);
+  add_model_options(*command, options->model, model_option | as_of_option | decryption_option);
   command
       ->add_option("--out", options->out,
                    "write the calibrated twin as a twin parameter file (default: none); a new "
                    "name or a regular file, never an input")
       ->type_name("TWIN.json");
+  add_encrypt_to_option(*command, options->encrypt_to, "the twin --out writes");
   return {command, [options] { return calibrate(*options); }};
 }
 

@@ -150,7 +150,8 @@ Command add_monitor_command(CLI::App& tool) {
       "monitor",
       "track a patient's twin from a stream of measurements (FHIR Observation NDJSON or CSV) "
       "and raise alerts as FHIR DetectedIssue JSON lines");
-  add_model_options(*command, options->model, model_option | as_of_option | override_option);
+  add_model_options(*command, options->model,
+                    model_option | as_of_option | override_option | decryption_option);
   add_signing_options(*command, options->signing);
   command
       ->add_option("--twin", options->model.patient_file,

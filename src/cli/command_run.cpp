@@ -8,6 +8,7 @@
 #include <optional>
 #include <thread>
 
+#include "cli/encryption_options.hpp"
 #include "cli/model_options.hpp"
 #include "cli/signing_options.hpp"
 #include "physiotwin/actions/scenario.hpp"
@@ -34,6 +35,7 @@ struct RunOptions {
   std::string pace;                      ///< simulated seconds per wall-clock second, at most
   bool single_precision = false;         ///< signals as 32-bit floats in the file
   SigningOptions signing;                ///< --signing-key, --unsigned
+  std::filesystem::path encrypt_to;      ///< --encrypt-to: the snapshots' recipient
 };
 
 /// The run's numbers, checked.
@@ -109,6 +111,9 @@ RunNumbers check_run(const RunOptions& o, bool duration_given, bool flush_interv
           "--pace {:g}: allowed range [0.01, 1000] simulated seconds per second", *n.pace));
     }
   }
+  if (!o.encrypt_to.empty() && n.snapshot_times.empty())
+    throw UsageError(
+        "--encrypt-to encrypts the snapshots (--snapshot-at), and this run stores none");
   if (!o.from.empty()) {
     parse_from(o.from, n);
     const ModelOptions& m = o.model;
@@ -175,7 +180,9 @@ void print_summary(const Twin& twin, const MemoryRecorder& events, const Patient
 class OutputFile {
  public:
   OutputFile(const std::filesystem::path& path, bool live, io::LiveFileOptions options,
-             std::shared_ptr<const trust::SigningKey> signing_key) {
+             std::shared_ptr<const trust::SigningKey> signing_key,
+             std::optional<trust::PublicKey> snapshot_recipient)
+      : snapshot_recipient_(snapshot_recipient) {
     // unique_ptr rather than optional: GCC 12's -Wmaybe-uninitialized misreads
     // optional::emplace() of a polymorphic type in the sanitizer build.
     if (live) {
@@ -187,6 +194,13 @@ class OutputFile {
   }
   Recorder& recorder() { return live_ ? static_cast<Recorder&>(*live_) : *whole_; }
   void snapshot(double t, std::vector<std::uint8_t> bytes) {
+    if (snapshot_recipient_) {
+      // Sealed in memory: the twin's state never reaches the file in the clear.
+      const std::string sealed =
+          trust::seal(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                      *snapshot_recipient_);
+      bytes.assign(sealed.begin(), sealed.end());
+    }
     if (live_) {
       live_->snapshot(t, bytes);
     } else {
@@ -203,6 +217,7 @@ class OutputFile {
  private:
   std::unique_ptr<io::Hdf5Recorder> whole_;
   std::unique_ptr<io::Hdf5LiveRecorder> live_;
+  std::optional<trust::PublicKey> snapshot_recipient_;
 };
 
 /// Advances the twin over the run, storing the snapshots asked for. In pieces of at most 1 s of
@@ -239,10 +254,23 @@ void simulate(Twin& twin, double start, double duration, const RunNumbers& numbe
   check_interrupted();
 }
 
-/// A session of the twin stored in --from's file, on the model file loaded as it is.
-Session restored_session(const RunNumbers& numbers, const BodyModel& model) {
-  return Session::restored(BodyModel(model),
-                           io::read_snapshot(numbers.from_file, numbers.from_time).bytes);
+/// A session of the twin stored in --from's file, on the model file loaded as it is; an
+/// encrypted snapshot is opened with the decryption key first.
+Session restored_session(const RunNumbers& numbers, const BodyModel& model,
+                         const std::filesystem::path& decryption_key) {
+  io::StoredSnapshot stored = io::read_snapshot(numbers.from_file, numbers.from_time);
+  const std::string_view bytes(reinterpret_cast<const char*>(stored.bytes.data()),
+                               stored.bytes.size());
+  const std::string what =
+      fmt::format("the snapshot at {:g} s in {}", stored.time, numbers.from_file.string());
+  check_was_encrypted(decryption_key, trust::is_sealed(bytes), what);
+  if (trust::is_sealed(bytes)) {
+    const std::string recipient = trust::sealed_recipient(bytes).value_or("?");
+    const std::string opened =
+        trust::open_sealed(bytes, decryption_keys(decryption_key)(recipient), what);
+    stored.bytes.assign(opened.begin(), opened.end());
+  }
+  return Session::restored(BodyModel(model), stored.bytes);
 }
 
 int run(const RunOptions& options, const RunNumbers& numbers) {
@@ -253,8 +281,12 @@ int run(const RunOptions& options, const RunNumbers& numbers) {
     inputs.push_back({options.scenario, "the scenario file (--scenario)"});
   if (!numbers.from_file.empty())
     inputs.push_back({numbers.from_file, "the snapshot's file (--from)"});
+  if (!options.encrypt_to.empty())
+    inputs.push_back({options.encrypt_to, "the recipient's key (--encrypt-to)"});
   check_output(options.out, inputs);
-  const auto signing_key = resolve_signing_key(options.signing);  // a bad key: nothing computed
+  // Bad keys fail here, with nothing computed or written.
+  const auto signing_key = resolve_signing_key(options.signing);
+  const std::optional<trust::PublicKey> recipient = resolve_recipient(options.encrypt_to);
   // The file's size, at most (gzip saves about a fifth on these signals), from the model's
   // signals and the run's length: refused before anything is computed if it cannot fit.
   double duration = numbers.duration;
@@ -277,7 +309,7 @@ int run(const RunOptions& options, const RunNumbers& numbers) {
       numbers.from_file.empty()
           ? Session(prepare_model(options.model, &unpersonalised),
                     TwinOptions{.sample_rate = numbers.sample_rate}, options.model.overrides)
-          : restored_session(numbers, unpersonalised);
+          : restored_session(numbers, unpersonalised, options.model.decryption_key);
   // The whole scenario is checked against the personalised model (its blood volume, the rules
   // with its calibrated heart rate) before the twin is simulated or anything written.
   Scenario scenario;
@@ -293,7 +325,7 @@ int run(const RunOptions& options, const RunNumbers& numbers) {
   OutputFile file(options.out, options.live,
                   io::LiveFileOptions{std::chrono::duration<double>(numbers.flush_interval),
                                       numbers.snapshot_times, options.single_precision},
-                  options.live ? nullptr : signing_key);
+                  options.live ? nullptr : signing_key, recipient);
   const Patient& patient = session.patient();
   Twin& twin = session.twin();
   MemoryRecorder beats;  // for the summary; samples are not kept in memory
@@ -375,6 +407,7 @@ Command add_run_command(CLI::App& tool) {
                    "its latest), on --model, the model file it was taken with; --duration more "
                    "seconds")
       ->type_name("FILE.h5[:S]");
+  add_encrypt_to_option(*command, options->encrypt_to, "the snapshots (--snapshot-at)");
   command->add_flag("--single-precision", options->single_precision,
                     "store the signals as 32-bit floats (7 significant digits): a smaller "
                     "file; time, beats and breaths stay 64-bit");

@@ -3,9 +3,12 @@
 
 #include <CLI/CLI.hpp>
 #include <memory>
+#include <vector>
 
 #include "cli/cli.hpp"
+#include "cli/encryption_options.hpp"
 #include "physiotwin/io/hdf5_signature.hpp"
+#include "physiotwin/trust/encryption_key.hpp"
 #include "physiotwin/trust/signing_key.hpp"
 
 namespace physiotwin::cli {
@@ -16,20 +19,40 @@ constexpr int exit_not_verified = 1;
 }  // namespace
 
 Command add_keys_command(CLI::App& tool) {
-  auto* keys = tool.add_subcommand("keys", "signing keys: `keys new` makes a key pair");
+  auto* keys = tool.add_subcommand(
+      "keys",
+      "keys: `keys new` makes a signing key pair, `keys new --for encryption` an "
+      "encryption key pair");
   keys->require_subcommand(1);
   auto* create = keys->add_subcommand(
       "new",
-      "create an Ed25519 key pair: signing.key (private, mode 0600) and signing.pub (public) in "
-      "the key folder");
+      "create a key pair in the key folder: signing.key and signing.pub (Ed25519), or with "
+      "--for encryption, encryption.key and encryption.pub (X25519); private keys mode 0600");
   auto folder = std::make_shared<std::filesystem::path>();
+  auto purpose = std::make_shared<std::string>("signing");
   create->add_option("--dir", *folder,
                      "folder for the key pair (default: $PHYSIOTWIN_KEYS, else "
                      "$XDG_CONFIG_HOME/physiotwin/keys, else ~/.config/physiotwin/keys)");
-  return {keys, [create, folder] {
+  create
+      ->add_option("--for", *purpose,
+                   "signing (sign the files you write) or encryption (receive encrypted "
+                   "twins); default signing")
+      ->check(CLI::IsMember({"signing", "encryption"}));
+  return {keys, [create, folder, purpose] {
             if (!create->parsed()) return exit_bad_input;
             const std::filesystem::path dir =
                 folder->empty() ? trust::default_key_directory() : *folder;
+            if (*purpose == "encryption") {
+              const trust::EncryptionKey key = trust::EncryptionKey::generate();
+              const std::filesystem::path file = trust::write_encryption_key_pair(key, dir);
+              fmt::print(
+                  "Created encryption key {}:\n  private {} (mode 0600: it alone opens what is "
+                  "encrypted to you; keep it, never share it)\n  public  {} (give it to whoever "
+                  "writes twins for you: --encrypt-to)\n",
+                  key.public_key().id(), file.string(),
+                  (dir / trust::encryption_public_key_file_name).string());
+              return exit_ok;
+            }
             const trust::SigningKey key = trust::SigningKey::generate();
             const std::filesystem::path file = trust::write_key_pair(key, dir);
             fmt::print(
@@ -62,6 +85,10 @@ Command add_verify_command(CLI::App& tool) {
           if (!std::filesystem::is_directory(folder, error)) folder.clear();
         }
         if (!folder.empty()) trusted = trust::read_trusted_keys(folder);
+        if (const auto recipient = sealed_recipient_of(options->file))
+          throw InputError(fmt::format(
+              "{}: encrypted (to key {}): `physiotwin decrypt` it first; its signature is inside",
+              options->file.string(), *recipient));
         const io::Verification v = io::verify_hdf5_file(options->file, trusted);
         const std::string name = options->file.string();
         using S = io::Verification::Status;

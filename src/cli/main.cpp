@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
       cli::add_settle_command(tool),      cli::add_cohort_command(tool),
       cli::add_sensitivity_command(tool), cli::add_plan_command(tool),
       cli::add_view_command(tool),        cli::add_monitor_command(tool),
-      cli::add_keys_command(tool),        cli::add_verify_command(tool)};
+      cli::add_keys_command(tool),        cli::add_verify_command(tool),
+      cli::add_encrypt_command(tool),     cli::add_decrypt_command(tool)};
   std::string command = "physiotwin";
   try {
     tool.parse(argc, argv);

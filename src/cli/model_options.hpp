@@ -20,17 +20,19 @@ struct ModelOptions {
   std::vector<std::string> overrides;  ///< NAME=VALUE, applied after personalising
   std::string as_of;                   ///< health records: the date (YYYY-MM-DD) of the twin
   bool as_of_given = false;
-  bool no_calibrate = false;  ///< do not fit the model to the patient's measured vitals
+  bool no_calibrate = false;             ///< do not fit the model to the patient's measured vitals
+  std::filesystem::path decryption_key;  ///< --decryption-key; empty: the key folder's
 };
 
 /// Which of the shared model options a command accepts.
 enum ModelOptionSet : unsigned {
-  model_option = 1,      ///< --model FILE
-  patient_option = 2,    ///< --patient FILE
-  as_of_option = 4,      ///< --as-of YYYY-MM-DD
-  calibrate_option = 8,  ///< --no-calibrate
-  override_option = 16,  ///< --set NAME=VALUE (repeatable)
-  all_model_options = 31,
+  model_option = 1,        ///< --model FILE
+  patient_option = 2,      ///< --patient FILE
+  as_of_option = 4,        ///< --as-of YYYY-MM-DD
+  calibrate_option = 8,    ///< --no-calibrate
+  override_option = 16,    ///< --set NAME=VALUE (repeatable)
+  decryption_option = 32,  ///< --decryption-key FILE (an encrypted twin parameter file)
+  all_model_options = 63,
 };
 
 /// Adds the shared model options in `which` to a command.

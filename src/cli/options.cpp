@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "cli/encryption_options.hpp"
 #include "cli/model_options.hpp"
 #include "physiotwin/model/model_loader.hpp"
 #include "physiotwin/patient/body.hpp"
@@ -47,8 +48,11 @@ std::filesystem::path patient_file_of(const ModelOptions& options) {
 }
 
 std::vector<io::InputFile> inputs_of(const ModelOptions& options) {
-  return {{model_file_of(options), "the model file (--model)"},
-          {patient_file_of(options), "the patient file (--patient)"}};
+  std::vector<io::InputFile> inputs{{model_file_of(options), "the model file (--model)"},
+                                    {patient_file_of(options), "the patient file (--patient)"}};
+  if (!options.decryption_key.empty())
+    inputs.push_back({options.decryption_key, "the decryption key (--decryption-key)"});
+  return inputs;
 }
 
 double parse_number(const std::string& text, const std::string& what) {
@@ -90,6 +94,7 @@ void add_model_options(CLI::App& command, ModelOptions& options, unsigned which)
     command.add_flag("--no-calibrate", options.no_calibrate,
                      "do not fit the model to the patient's measured vitals (default: fit)");
   }
+  if (which & decryption_option) add_decryption_key_option(command, options.decryption_key);
   if (which & override_option) {
     command
         .add_option("--set", options.overrides,
@@ -157,7 +162,9 @@ PreparedModel finish(PreparedModel prepared, PatientInput input,
 
 PreparedModel prepare_model(const ModelOptions& options, const BodyModel* loaded) {
   const auto patient_file = patient_file_of(options);
-  const PatientInputFile input = read_patient_input_file(patient_file);  // read once
+  const PatientInputFile input =  // read once
+      read_patient_input_file(patient_file, decryption_keys(options.decryption_key));
+  check_was_encrypted(options.decryption_key, !input.sealed_to.empty(), "the patient file");
   if ((!options.as_of.empty() || options.as_of_given) &&
       input.kind != PatientInput::health_record) {
     throw UsageError(

@@ -14,6 +14,7 @@
 #include "physiotwin/build_info.hpp"
 #include "physiotwin/core/byte_image.hpp"
 #include "physiotwin/core/sha256.hpp"
+#include "physiotwin/trust/sealed.hpp"
 #include "physiotwin/twin.hpp"
 
 namespace physiotwin {
@@ -188,6 +189,11 @@ namespace {
 
 /// The snapshot's content, its seal checked.
 json unsealed(std::span<const std::uint8_t> snapshot) {
+  if (trust::is_sealed(snapshot))
+    throw InputError(fmt::format(
+        "snapshot: encrypted (to key {}): open it with its private key first (`physiotwin "
+        "decrypt`, or `run --from` with --decryption-key)",
+        trust::sealed_recipient(snapshot).value_or("?")));
   json sealed;
   try {
     sealed = json::from_cbor(snapshot.begin(), snapshot.end());

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "physiotwin/core/json_reader.hpp"
+#include "physiotwin/trust/sealed.hpp"
 
 namespace physiotwin {
 
@@ -34,6 +35,11 @@ std::string child_path(const std::vector<JsonFrame>& stack) {
 }  // namespace
 
 nlohmann::json parse_json_text(std::string_view text, const std::string& name, bool redact) {
+  if (trust::is_sealed(text))
+    throw InputError(fmt::format(
+        "{}: an encrypted file (to key {}) where a plain one is expected: only patient inputs "
+        "and snapshots are read encrypted (`physiotwin decrypt` opens it)",
+        name, trust::sealed_recipient(text).value_or("?")));
   std::vector<JsonFrame> stack;
   auto check_keys = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
     using Event = nlohmann::json::parse_event_t;

@@ -18,7 +18,8 @@
 
 namespace physiotwin {
 
-PatientInputFile read_patient_input_file(const std::filesystem::path& file) {
+PatientInputFile read_patient_input_file(const std::filesystem::path& file,
+                                         const trust::DecryptionKeyProvider& decryption_key) {
   std::error_code error;
   if (!std::filesystem::is_regular_file(file, error)) {
     throw InputError("the patient file does not exist or is not a regular file");
@@ -29,7 +30,16 @@ PatientInputFile read_patient_input_file(const std::filesystem::path& file) {
   } catch (const InputError&) {
     throw InputError("the patient file cannot be opened for reading");
   }
-  return patient_input_from_text(std::move(bytes), file);
+  if (!trust::is_sealed(bytes)) return patient_input_from_text(std::move(bytes), file);
+  // Named as "the patient file", never by its path (file names of records hold names).
+  const std::string recipient = trust::sealed_recipient(bytes).value_or("?");
+  if (!decryption_key)
+    throw InputError(fmt::format(
+        "the patient file is encrypted (to key {}) and no decryption key was given", recipient));
+  PatientInputFile input = patient_input_from_text(
+      trust::open_sealed(bytes, decryption_key(recipient), "the patient file"), file);
+  input.sealed_to = recipient;
+  return input;
 }
 
 PatientInputFile patient_input_from_text(std::string bytes, const std::filesystem::path& label) {
@@ -37,6 +47,10 @@ PatientInputFile patient_input_from_text(std::string bytes, const std::filesyste
   input.path = label;
   input.bytes = std::move(bytes);
   input.sha256 = crypto::hex(crypto::sha256(input.bytes));
+  if (trust::is_sealed(input.bytes))
+    throw InputError(fmt::format(
+        "patient input sha256 {}: encrypted (to key {}): open it with its private key first",
+        input.sha256.substr(0, 16), trust::sealed_recipient(input.bytes).value_or("?")));
   const auto document = nlohmann::json::parse(input.bytes, nullptr, false);
   if (document.is_discarded()) {
     // Parsed again to say where it breaks, naming the file by its digest only.

@@ -6,6 +6,8 @@
 // exclusively: it never replaces anything that was there. Compiled (src/files/atomic_file.cpp):
 // the POSIX calls stay out of the headers an engine includes.
 #include <filesystem>
+#include <functional>
+#include <iosfwd>
 #include <string_view>
 
 namespace physiotwin {
@@ -18,6 +20,13 @@ namespace physiotwin {
 /// Renames a finished temporary file over `file`, unless `file` has become something other
 /// than a regular file since it was checked (then the temporary file is removed). IoError.
 void move_into_place(const std::filesystem::path& temporary, const std::filesystem::path& file);
+
+/// Writes what `write` streams to `file` whole or not at all (see above): an exception from
+/// `write` removes the temporary file and is rethrown. `owner_only`: the file is mode 0600
+/// from its creation (decrypted content). IoError.
+void write_file_atomically(const std::filesystem::path& file,
+                           const std::function<void(std::ostream&)>& write,
+                           bool owner_only = false);
 
 /// Writes `text` to `file` whole or not at all (see above). IoError.
 void write_text_file_atomically(const std::filesystem::path& file, std::string_view text);

@@ -13,6 +13,7 @@
 #include "physiotwin/model/body_model.hpp"
 #include "physiotwin/patient/body.hpp"
 #include "physiotwin/patient/calibration.hpp"
+#include "physiotwin/trust/sealed.hpp"
 
 namespace physiotwin {
 
@@ -25,13 +26,18 @@ struct PatientInputFile {
   std::string bytes;
   std::string sha256;  ///< of the bytes, hexadecimal
   PatientInput kind = PatientInput::patient_file;
+  /// The key id an encrypted input was sealed to (docs/security.md); empty: a plain file.
+  std::string sealed_to;
 };
 
 /// Reads a patient input and decides its kind: a FHIR resource (it has "resourceType"), a
 /// twin parameter file, or a physiotwin patient file. Decided without quoting anything: a file
 /// that cannot be read or is not JSON is named by its digest, never by its path (file names of
-/// records hold names).
-[[nodiscard]] PatientInputFile read_patient_input_file(const std::filesystem::path& file);
+/// records hold names). An encrypted input (trust/sealed.hpp) is opened with the key
+/// `decryption_key` gives, and `bytes` are then the opened content; without a provider an
+/// encrypted input is an InputError saying so.
+[[nodiscard]] PatientInputFile read_patient_input_file(
+    const std::filesystem::path& file, const trust::DecryptionKeyProvider& decryption_key = {});
 
 /// The same from a patient input's text held in memory; `label` stands where the file's
 /// path would (the C interface's pt_twin_create_from_json).

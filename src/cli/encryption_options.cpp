@@ -1,0 +1,87 @@
+// --encrypt-to and --decryption-key: cli/encryption_options.hpp.
+#include "cli/encryption_options.hpp"
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/cli.hpp"
+#include "physiotwin/trust/encryption_key.hpp"
+
+namespace physiotwin::cli {
+
+void add_encrypt_to_option(CLI::App& command, std::filesystem::path& recipient_file,
+                           const std::string& what) {
+  command
+      .add_option("--encrypt-to", recipient_file,
+                  fmt::format("encrypt {} to this public key (an encryption.pub from `physiotwin "
+                              "keys new --for encryption`; docs/security.md)",
+                              what))
+      ->type_name("KEY.pub")
+      ->check(CLI::ExistingFile);
+}
+
+std::optional<trust::PublicKey> resolve_recipient(const std::filesystem::path& recipient_file) {
+  if (recipient_file.empty()) return std::nullopt;
+  return trust::read_recipient_key(recipient_file);
+}
+
+void add_decryption_key_option(CLI::App& command, std::filesystem::path& key_file) {
+  command
+      .add_option("--decryption-key", key_file,
+                  "private key to open an encrypted twin or snapshot with (default: "
+                  "encryption.key in the key folder); given, the input must be encrypted")
+      ->type_name("FILE")
+      ->check(CLI::ExistingFile);
+}
+
+trust::DecryptionKeyProvider decryption_keys(const std::filesystem::path& key_file) {
+  return [key_file](const std::string& recipient) {
+    if (!key_file.empty()) return trust::read_encryption_key(key_file);
+    std::filesystem::path folder;
+    try {
+      folder = trust::default_key_directory();
+    } catch (const InputError&) {
+      throw InputError(fmt::format(
+          "the input is encrypted to key {}: give its private key with --decryption-key",
+          recipient));
+    }
+    const std::filesystem::path file = folder / trust::encryption_key_file_name;
+    std::error_code error;
+    if (!std::filesystem::exists(file, error))
+      throw InputError(fmt::format(
+          "the input is encrypted to key {}, and the key folder {} holds no {}: give its "
+          "private key with --decryption-key",
+          recipient, folder.string(), trust::encryption_key_file_name));
+    return trust::read_encryption_key(file);
+  };
+}
+
+void check_was_encrypted(const std::filesystem::path& key_file, bool was_sealed,
+                         const std::string& what) {
+  if (!key_file.empty() && !was_sealed)
+    throw InputError(fmt::format(
+        "{} is not encrypted, but --decryption-key was given: an encrypted one was expected "
+        "(leave out --decryption-key to read a plain file)",
+        what));
+}
+
+OpenedInput open_input(const std::filesystem::path& file) {
+  OpenedInput input{std::ifstream(file, std::ios::binary), std::string(32, '\0')};
+  if (!input.stream) throw InputError(fmt::format("{}: cannot open it for reading", file.string()));
+  input.stream.read(input.head.data(), static_cast<std::streamsize>(input.head.size()));
+  input.head.resize(static_cast<std::size_t>(input.stream.gcount()));
+  input.stream.clear();
+  input.stream.seekg(0);
+  return input;
+}
+
+std::optional<std::string> sealed_recipient_of(const std::filesystem::path& file) {
+  try {
+    return trust::sealed_recipient(open_input(file).head);
+  } catch (const InputError&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace physiotwin::cli
