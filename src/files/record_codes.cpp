@@ -20,6 +20,7 @@
 
 #include "physiotwin/core/error.hpp"
 #include "physiotwin/core/sha256.hpp"
+#include "trust/key_files.hpp"
 
 namespace physiotwin {
 
@@ -47,18 +48,20 @@ namespace detail {
 class LockedCodeTable {
  public:
   explicit LockedCodeTable(std::filesystem::path file) : file_(std::move(file)) {
-    std::error_code ignored;
-    std::filesystem::create_directories(file_.parent_path(), ignored);
+    // The table holds the pseudonym key: it is kept as the private keys are (docs/security.md,
+    // "The pseudonym key"): a new folder owner-only (0700), the file created 0600.
+    if (!file_.parent_path().empty()) trust::detail::create_key_folder(file_.parent_path());
     fd_ = ::open(file_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd_ < 0) fail(fmt::format("cannot open it ({})", std::strerror(errno)));
     struct stat info {};
     if (::fstat(fd_, &info) != 0 || !S_ISREG(info.st_mode)) fail("not a regular file");
-    // Owner-only, as created: the table is what turns an output back into a patient. One
-    // copied in with wider permissions is narrowed (an error only if that fails).
-    if ((info.st_mode & 077) != 0 && ::fchmod(fd_, 0600) != 0) {
-      fail(fmt::format("readable by others and cannot be made owner-only ({})",
-                       std::strerror(errno)));
-    }
+    // Owner-only: the table is what turns an output back into a patient. One found readable
+    // by others is refused, as a private key is: its codes may have been read.
+    if ((info.st_mode & 077) != 0)
+      fail(
+          fmt::format("readable by others (mode {:o}); make it 0600 (chmod 600) and consider "
+                      "its codes exposed",
+                      info.st_mode & 0777));
     while (::flock(fd_, LOCK_EX) != 0) {
       if (errno != EINTR) fail(fmt::format("cannot lock it ({})", std::strerror(errno)));
     }

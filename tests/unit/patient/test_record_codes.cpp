@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "../../helpers.hpp"
+#include "physiotwin/core/error.hpp"
 
 using namespace physiotwin;
 
@@ -76,11 +77,23 @@ TEST(RecordCodes, OneRandomCodePerPatientKeptInAnOwnerOnlyTable) {
   struct stat info {};
   ASSERT_EQ(::stat((folder / "codes.tsv").c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0777, 0600u);
-  // A table copied in readable by others is made owner-only on its next use.
+  // A table found readable by others is refused, as a private key is (docs/security.md), the
+  // table named and left as it was.
   ASSERT_EQ(::chmod((folder / "codes.tsv").c_str(), 0644), 0);
-  EXPECT_EQ(record_code("urn:mrn|12345", digest_a), code);
-  ASSERT_EQ(::stat((folder / "codes.tsv").c_str(), &info), 0);
-  EXPECT_EQ(info.st_mode & 0777, 0600u);
+  try {
+    (void)record_code("urn:mrn|12345", digest_a);
+    ADD_FAILURE() << "a table readable by others was used";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("readable by others (mode 644)"), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("codes.tsv"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(text_of(folder / "codes.tsv"), table);
+  // A new table's folder is created owner-only, as the key folder is.
+  const UseCodeTable nested(folder / "new" / "codes.tsv");
+  (void)record_code("urn:mrn|12345", digest_a);
+  ASSERT_EQ(::stat((folder / "new").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0700u);
 }
 
 // The code is not a function of the record: the same identity and record in another table
@@ -136,11 +149,17 @@ TEST(RecordCodes, ADamagedOrSpecialTableIsAClearError) {
     }
     return std::string("no error");
   };
-  std::ofstream(folder / "no_key.tsv") << "pt-0123456789abcdef\tindex\tdigest\n";
+  // Tables as the tool keeps them, owner-only: what is tested is their content.
+  auto write_table = [](const std::filesystem::path& table, const std::string& text) {
+    std::ofstream(table) << text;
+    std::filesystem::permissions(
+        table, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  };
+  write_table(folder / "no_key.tsv", "pt-0123456789abcdef\tindex\tdigest\n");
   EXPECT_NE(error_of(folder / "no_key.tsv").find("no_key.tsv: damaged (no key line)"),
             std::string::npos)
       << error_of(folder / "no_key.tsv");
-  std::ofstream(folder / "garbled.tsv") << "key\t" << std::string(64, '0') << "\nnot a row\n";
+  write_table(folder / "garbled.tsv", "key\t" + std::string(64, '0') + "\nnot a row\n");
   EXPECT_NE(error_of(folder / "garbled.tsv").find("garbled.tsv: damaged (a line is neither"),
             std::string::npos);
   // A fifo in the test's folder (never a real device): refused, not read or written.
