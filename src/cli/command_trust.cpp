@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "cli/cli.hpp"
-#include "cli/encryption_options.hpp"
 #include "physiotwin/io/hdf5_signature.hpp"
 #include "physiotwin/trust/encryption_key.hpp"
 #include "physiotwin/trust/signing_key.hpp"
@@ -75,46 +74,12 @@ Command add_verify_command(CLI::App& tool) {
   command->add_option("FILE", options->file, "the HDF5 file")->required();
   command->add_option("--trusted-keys", options->trusted,
                       "folder of trusted public keys (*.pub; default: the key folder)");
-  return {
-      command, [options] {
-        std::vector<trust::PublicKey> trusted;
-        std::filesystem::path folder = options->trusted;
-        if (folder.empty()) {
-          folder = trust::default_key_directory();
-          std::error_code error;
-          if (!std::filesystem::is_directory(folder, error)) folder.clear();
-        }
-        if (!folder.empty()) trusted = trust::read_trusted_keys(folder);
-        if (const auto recipient = sealed_recipient_of(options->file))
-          throw InputError(fmt::format(
-              "{}: encrypted (to key {}): `physiotwin decrypt` it first; its signature is inside",
-              options->file.string(), *recipient));
-        const io::Verification v = io::verify_hdf5_file(options->file, trusted);
-        const std::string name = options->file.string();
-        using S = io::Verification::Status;
-        switch (v.status) {
-          case S::verified:
-            fmt::print("{}: verified: every object as signed by key {} (trusted: {})\n", name,
-                       v.key_id, folder.string());
-            return exit_ok;
-          case S::unsigned_:
-            fmt::print("{}: unsigned: it holds no /signature\n", name);
-            return exit_not_verified;
-          case S::untrusted:
-            fmt::print(
-                "{}: intact, but signed by key {}, which is not among the trusted "
-                "keys{}\n",
-                name, v.key_id,
-                folder.empty() ? " (none given: --trusted-keys DIR)" : " in " + folder.string());
-            return exit_not_verified;
-          case S::tampered:
-            fmt::print("{}: TAMPERED (signed by key {}):\n", name,
-                       v.key_id.empty() ? "?" : v.key_id);
-            for (const std::string& p : v.problems) fmt::print("  {}\n", p);
-            return exit_not_verified;
-        }
-        return exit_not_verified;
-      }};
+  return {command, [options] {
+            std::filesystem::path folder = options->trusted;
+            const io::Verification v = io::verify_file(options->file, folder);
+            fmt::print("{}", io::verification_report(options->file.string(), v, folder));
+            return v.status == io::Verification::Status::verified ? exit_ok : exit_not_verified;
+          }};
 }
 
 }  // namespace physiotwin::cli

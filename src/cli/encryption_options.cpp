@@ -76,12 +76,4 @@ OpenedInput open_input(const std::filesystem::path& file) {
   return input;
 }
 
-std::optional<std::string> sealed_recipient_of(const std::filesystem::path& file) {
-  try {
-    return trust::sealed_recipient(open_input(file).head);
-  } catch (const InputError&) {
-    return std::nullopt;
-  }
-}
-
 }  // namespace physiotwin::cli

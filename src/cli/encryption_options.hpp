@@ -46,8 +46,4 @@ struct OpenedInput {
 };
 [[nodiscard]] OpenedInput open_input(const std::filesystem::path& file);
 
-/// The key id a sealed file names, if `file` is sealed content; none for a plain or unreadable
-/// file (whose own reader then says what is wrong).
-[[nodiscard]] std::optional<std::string> sealed_recipient_of(const std::filesystem::path& file);
-
 }  // namespace physiotwin::cli

@@ -24,30 +24,9 @@ void add_signing_options(CLI::App& command, SigningOptions& options) {
 }
 
 std::shared_ptr<const trust::SigningKey> resolve_signing_key(const SigningOptions& options) {
-  if (options.unsigned_output) return nullptr;
-  if (!options.key_file.empty())
-    return std::make_shared<const trust::SigningKey>(trust::read_signing_key(options.key_file));
-  const std::filesystem::path folder = trust::default_key_directory();
-  const std::filesystem::path file = folder / trust::signing_key_file_name;
-  std::error_code error;
-  if (std::filesystem::exists(file, error))
-    return std::make_shared<const trust::SigningKey>(trust::read_signing_key(file));
-  const trust::SigningKey key = trust::SigningKey::generate();
-  try {
-    trust::write_key_pair(key, folder);
-  } catch (const InputError&) {
-    // Another run made the default key at the same moment (two commands started together on
-    // a new machine): sign with that one.
-    if (std::filesystem::exists(file, error))
-      return std::make_shared<const trust::SigningKey>(trust::read_signing_key(file));
-    throw;
-  }
-  fmt::print(stderr,
-             "physiotwin: created a signing key (id {}) in {}: its public key, {}, is what "
-             "others need to verify your files\n",
-             key.public_key().id(), folder.string(),
-             (folder / trust::public_key_file_name).string());
-  return std::make_shared<const trust::SigningKey>(key);
+  return trust::signing_key_for_outputs(
+      options.key_file, options.unsigned_output,
+      [](const std::string& notice) { fmt::print(stderr, "physiotwin: {}\n", notice); });
 }
 
 }  // namespace physiotwin::cli

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <system_error>
 
@@ -136,6 +137,46 @@ std::vector<PublicKey> read_trusted_keys(const std::filesystem::path& folder) {
     keys.push_back(read_public_key(f));
   }
   return keys;
+}
+
+std::shared_ptr<const SigningKey> signing_key_for_outputs(
+    const std::filesystem::path& key_file, bool unsigned_output,
+    const std::function<void(const std::string&)>& notice) {
+  if (unsigned_output) return nullptr;
+  if (!key_file.empty()) return std::make_shared<const SigningKey>(read_signing_key(key_file));
+  const std::filesystem::path folder = default_key_directory();
+  const std::filesystem::path file = folder / signing_key_file_name;
+  std::error_code error;
+  if (std::filesystem::exists(file, error))
+    return std::make_shared<const SigningKey>(read_signing_key(file));
+  const SigningKey key = SigningKey::generate();
+  try {
+    write_key_pair(key, folder);
+  } catch (const InputError&) {
+    // Another writer made the default key at the same moment (two commands started together
+    // on a new machine): sign with that one.
+    if (std::filesystem::exists(file, error))
+      return std::make_shared<const SigningKey>(read_signing_key(file));
+    throw;
+  }
+  if (notice)
+    notice(fmt::format(
+        "created a signing key (id {}) in {}: its public key, {}, is what others need to "
+        "verify your files",
+        key.public_key().id(), folder.string(), (folder / public_key_file_name).string()));
+  return std::make_shared<const SigningKey>(key);
+}
+
+std::vector<PublicKey> trusted_keys(std::filesystem::path& folder) {
+  if (folder.empty()) {
+    folder = default_key_directory();
+    std::error_code error;
+    if (!std::filesystem::is_directory(folder, error)) {
+      folder.clear();
+      return {};
+    }
+  }
+  return read_trusted_keys(folder);
 }
 
 }  // namespace physiotwin::trust

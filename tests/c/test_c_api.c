@@ -74,9 +74,39 @@ static double signal_of(const pt_twin* twin, const char* name) {
   return value;
 }
 
+/* pt_verify_file() on the files tests/c/make_signed_files.py made in `folder` with the default
+ * key (PHYSIOTWIN_KEYS, set by ctest), and on a file that is not HDF5. */
+static void check_verification(const char* folder, const char* not_hdf5) {
+  char path[4096], report[8192];
+  size_t size = 0;
+  pt_verification result = PT_TAMPERED;
+  snprintf(path, sizeof path, "%s/signed.h5", folder);
+  CHECK_STATUS(pt_verify_file(path, NULL, &result, NULL, 0, &size), PT_OK); /* the size only */
+  CHECK(result == PT_VERIFIED && size > 1);
+  CHECK_STATUS(pt_verify_file(path, NULL, &result, report, size - 1, &size),
+               PT_ERROR_BUFFER_TOO_SMALL);
+  CHECK_STATUS(pt_verify_file(path, NULL, &result, report, sizeof report, &size), PT_OK);
+  CHECK(result == PT_VERIFIED && strstr(report, ": verified: every object as signed by key"));
+  CHECK(strlen(report) + 1 == size);
+  /* Trusting only an empty folder's keys: intact, but untrusted. */
+  CHECK_STATUS(pt_verify_file(path, folder, &result, report, sizeof report, &size), PT_OK);
+  CHECK(result == PT_UNTRUSTED && strstr(report, "not among the trusted keys"));
+  snprintf(path, sizeof path, "%s/tampered.h5", folder);
+  CHECK_STATUS(pt_verify_file(path, NULL, &result, report, sizeof report, &size), PT_OK);
+  CHECK(result == PT_TAMPERED && strstr(report, "changed: dataset /beats/heart_rate"));
+  snprintf(path, sizeof path, "%s/unsigned.h5", folder);
+  CHECK_STATUS(pt_verify_file(path, NULL, &result, report, sizeof report, &size), PT_OK);
+  CHECK(result == PT_UNSIGNED);
+  CHECK_STATUS(pt_verify_file(not_hdf5, NULL, &result, report, sizeof report, &size), PT_ERROR_IO);
+  CHECK_STATUS(pt_verify_file(NULL, NULL, &result, report, sizeof report, &size),
+               PT_ERROR_NULL_ARGUMENT);
+  CHECK_STATUS(pt_verify_file(path, NULL, NULL, report, sizeof report, &size),
+               PT_ERROR_NULL_ARGUMENT);
+}
+
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: test_c_api MODELS_DIR FHIR_RECORD\n");
+  if (argc != 4) {
+    fprintf(stderr, "usage: test_c_api MODELS_DIR FHIR_RECORD SIGNED_FILES_DIR\n");
     return 2;
   }
   char model[4096], patient[4096];
@@ -309,6 +339,10 @@ int main(int argc, char** argv) {
 
   free(latest);
   pt_twin_destroy(twin);
+
+  /* ---- signed files: pt_verify_file() says what `physiotwin verify` says ---- */
+  check_verification(argv[3], model);
+
   if (failures == 0) printf("test_c_api: all checks passed\n");
   return failures == 0 ? 0 : 1;
 }

@@ -218,6 +218,29 @@ PT_API pt_status pt_twin_apply_action(pt_twin* twin, const char* action_json);
 PT_API pt_status pt_twin_get_parameter(const pt_twin* twin, const char* name, double* value);
 PT_API pt_status pt_twin_set_parameter(pt_twin* twin, const char* name, double value);
 
+/* ---- signed files (docs/security.md) ------------------------------------------------------ */
+
+/* What pt_verify_file() found. */
+typedef enum pt_verification {
+  PT_VERIFIED = 0, /* every dataset, attribute and group as signed, by a trusted key */
+  PT_UNSIGNED = 1, /* the file holds no /signature */
+  PT_TAMPERED = 2, /* an object changed, went or came, or the signature does not match */
+  PT_UNTRUSTED = 3 /* intact and validly signed, by a key not among the trusted ones */
+} pt_verification;
+
+/* Checks a physiotwin HDF5 file's signature and every object's digest, as `physiotwin verify`
+ * does. `trusted_keys_dir`: a folder of trusted public keys (*.pub); NULL: the key folder
+ * ($PHYSIOTWIN_KEYS, else ~/.config/physiotwin/keys). On PT_OK, *result is the verdict and
+ * `report` receives the report `physiotwin verify` prints (the verdict, the signer's key id,
+ * each changed object on its own line), NUL-terminated; *report_size is its size with the NUL.
+ * With `report` NULL, only *result and *report_size; PT_ERROR_BUFFER_TOO_SMALL (*result and
+ * *report_size set, nothing copied) when `capacity` is less. PT_ERROR_IO for a file that cannot
+ * be read as HDF5; PT_ERROR_INVALID_INPUT for an encrypted file or unreadable trusted keys.
+ * Reads the whole file: not for a frame loop. */
+PT_API pt_status pt_verify_file(const char* path, const char* trusted_keys_dir,
+                                pt_verification* result, char* report, size_t capacity,
+                                size_t* report_size);
+
 #ifdef __cplusplus
 }
 #endif

@@ -19,6 +19,7 @@ from ._cohort import Cohort, CohortMember, read_cohort, read_member, sensitivity
 from ._monitor import Monitor
 from ._plan import Plan, compare
 from ._results import MetricTable, Results, RunFile, read_hdf5
+from ._trust import Verification, verify
 from ._twin import (Model, Parameters, Twin, calibrate, default_model_file, load_patient,
                     models_directory, normal_range, personalise, reference_patient,
                     reference_patients)
@@ -27,7 +28,8 @@ __all__ = [
     "CalibrationReport", "CalibrationResult", "Cohort", "CohortMember", "MetricInfo",
     "MetricTable", "Model", "Monitor", "Parameter",
     "Parameters", "Patient", "Plan", "Results", "RunFile", "SignalInfo", "SolverError", "Twin",
+    "Verification",
     "__version__", "calibrate", "compare", "default_model_file", "load_patient", "models_directory",
     "normal_range", "personalise", "read_cohort", "read_hdf5", "read_member",
-    "reference_patient", "reference_patients", "sensitivity",
+    "reference_patient", "reference_patients", "sensitivity", "verify",
 ]

@@ -14,6 +14,7 @@ import numpy as np
 
 from . import _physiotwin as _core
 from ._physiotwin import Patient
+from ._trust import key_argument
 from ._twin import default_model_file
 
 PathLike = Union[str, _PathLike]
@@ -110,7 +111,8 @@ class Cohort:
 
     # ---- running it ----------------------------------------------------------------------
     def run(self, out: PathLike = "cohort.h5", *, threads: int = 0,
-            progress: Optional[Progress] = None, client=None, chunk_size: Optional[int] = None):
+            progress: Optional[Progress] = None, client=None, chunk_size: Optional[int] = None,
+            signing_key: Optional[PathLike] = None, signed: bool = True):
         """Runs every member (``threads``: 0, one per core; results do not depend on it) into
         ``out``, an HDF5 cohort file (docs/hdf5-format.md), and returns its summary as a pandas
         DataFrame (units in ``.attrs["units"]``). Interrupted and run again with the same
@@ -122,7 +124,10 @@ class Cohort:
         ``chunk_size`` (default: a quarter of an even share per worker), each chunk on one
         thread there, and this process writes the file as chunks come back. The workers need
         this package and the description's files at the same paths (a shared file system);
-        results are the same as the threaded run's."""
+        results are the same as the threaded run's.
+
+        The file is signed (docs/security.md) with ``signing_key`` (a private key file) or else
+        your default key, made at first use; ``signed=False`` writes it unsigned."""
         out = Path(out)
         description_file = self._file
         if description_file is None:
@@ -144,9 +149,11 @@ class Cohort:
         try:
             if client is None:
                 self.outcome = _core.run_cohort(str(description_file), str(out), threads,
-                                                progress, str(default_model_file()))
+                                                progress, str(default_model_file()),
+                                                key_argument(signing_key), signed)
             else:
-                self.outcome = _run_on_dask(client, description_file, out, progress, chunk_size)
+                self.outcome = _run_on_dask(client, description_file, out, progress, chunk_size,
+                                            key_argument(signing_key), signed)
         finally:
             if bar is not None:
                 bar.close()
@@ -166,10 +173,11 @@ def _run_chunk(description: str, indices: List[int], default_model: str) -> List
 
 
 def _run_on_dask(client, description_file: Path, out: Path, progress: Optional[Progress],
-                 chunk_size: Optional[int]) -> Dict[str, Any]:
+                 chunk_size: Optional[int], signing_key: str, signed: bool) -> Dict[str, Any]:
     from distributed import as_completed
     default_model = str(default_model_file())
-    writer = _core.CohortWriter(str(description_file), str(out), default_model)
+    writer = _core.CohortWriter(str(description_file), str(out), default_model, signing_key,
+                                signed)
     todo = writer.remaining()
     total, done, failed = writer.size(), writer.size() - len(todo), 0
     workers = max(1, len(client.scheduler_info().get("workers", {})))
@@ -218,17 +226,19 @@ def _tqdm_bar():
 
 
 def sensitivity(description: Union[Mapping[str, Any], PathLike], out: PathLike = "sensitivity.h5",
-                *, threads: int = 0, progress: Optional[Progress] = None, client=None):
+                *, threads: int = 0, progress: Optional[Progress] = None, client=None,
+                signing_key: Optional[PathLike] = None, signed: bool = True):
     """Runs a sensitivity analysis (docs/sensitivity.md: a cohort description with a
     ``sensitivity`` block) and returns its indices as a DataFrame, one row per output and input
     (``first_order``, ``total`` and their bootstrap bounds for Sobol; ``mu``, ``mu_star``,
     ``sigma`` for Morris). The runs are in ``out``; ``physiotwin.plots.sensitivity_indices()``
-    draws the table."""
+    draws the table. ``signing_key`` and ``signed``: as for :meth:`Cohort.run`."""
     cohort = Cohort(description)
     if "sensitivity" not in cohort.description:
         raise ValueError("sensitivity(): the description has no \"sensitivity\" block "
                          "(docs/sensitivity.md)")
-    summary = cohort.run(out, threads=threads, progress=progress, client=client)
+    summary = cohort.run(out, threads=threads, progress=progress, client=client,
+                         signing_key=signing_key, signed=signed)
     indices = summary.attrs["sensitivity"]
     indices.attrs["runs"] = len(summary)
     indices.attrs["failed"] = int((summary.status != "ok").sum())

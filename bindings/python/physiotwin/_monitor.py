@@ -7,6 +7,7 @@ import time as _time
 from typing import Iterable, List, Optional, Union
 
 from . import _physiotwin as _core
+from ._trust import key_argument
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -85,7 +86,10 @@ class Monitor:
         t = columns.pop("time")
         return pd.DataFrame(columns, index=pd.Index(t, name="time"))
 
-    def write(self, path: PathLike) -> None:
+    def write(self, path: PathLike, *, signing_key: Optional[PathLike] = None,
+              signed: bool = True) -> None:
         """Writes the estimates, observations and alerts as an HDF5 file (docs/monitoring.md,
-        "The file"); never over an input, nor anything but a regular file."""
-        self._core.write(os.fspath(path))
+        "The file"); never over an input, nor anything but a regular file. Signed
+        (docs/security.md) with ``signing_key`` (a private key file) or else your default key,
+        made at first use; ``signed=False`` writes it unsigned."""
+        self._core.write(os.fspath(path), key_argument(signing_key), signed)

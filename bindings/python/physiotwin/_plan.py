@@ -4,9 +4,10 @@ pandas DataFrame (:func:`compare`)."""
 import json
 import tempfile
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Union
+from typing import Any, Dict, List, Mapping, Optional, Union
 
 from . import _physiotwin as _core
+from ._trust import key_argument
 
 PathLike = Union[str, Path]
 
@@ -45,21 +46,26 @@ class Plan:
     def to_dict(self) -> Dict[str, Any]:
         return json.loads(json.dumps(self._content))
 
-    def run(self, out: PathLike, *, threads: int = 0):
+    def run(self, out: PathLike, *, threads: int = 0, signing_key: Optional[PathLike] = None,
+            signed: bool = True):
         """Runs the plan into ``out`` (an HDF5 plan file, docs/hdf5-format.md) and returns its
         comparison table (:func:`compare`; ``attrs["errors"]`` names the branches whose solver
-        failed: their outcomes are NaN). Ctrl-C stops it, leaving nothing behind."""
+        failed: their outcomes are NaN). Ctrl-C stops it, leaving nothing behind. The file is
+        signed (docs/security.md) with ``signing_key`` (a private key file) or else your default
+        key, made at first use; ``signed=False`` writes it unsigned."""
         from ._twin import default_model_file, models_directory
 
         patient = models_directory() / "patients" / "adult_male.json"
         if self._file is not None:
-            _core.run_plan_file(self._file, Path(out), threads, default_model_file(), patient)
+            _core.run_plan_file(self._file, Path(out), threads, default_model_file(), patient,
+                                key_argument(signing_key), signed)
             return compare(out)
         with tempfile.TemporaryDirectory(prefix="physiotwin-plan-") as folder:
             file = Path(folder) / "plan.json"
             file.write_text(json.dumps(self._content), encoding="utf-8")
             try:
-                _core.run_plan_file(file, Path(out), threads, default_model_file(), patient)
+                _core.run_plan_file(file, Path(out), threads, default_model_file(), patient,
+                                    key_argument(signing_key), signed)
             except ValueError as error:  # named as the caller knows it, not by the scratch file
                 raise ValueError(str(error).replace(str(file), "plan")) from None
         return compare(out)

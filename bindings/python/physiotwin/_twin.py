@@ -11,6 +11,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Union
 from . import _physiotwin as _core
 from ._physiotwin import CalibrationReport, MetricInfo, Parameter, Patient, SignalInfo
 from ._results import MetricTable, Results
+from ._trust import key_argument
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -369,10 +370,14 @@ class Twin:
         """``(time, "name {json fields}")`` for every action applied so far."""
         return list(zip(self._core.action_times().tolist(), self._core.actions()))
 
-    def save(self, path: PathLike) -> None:
+    def save(self, path: PathLike, *, signing_key: Optional[PathLike] = None,
+             signed: bool = True) -> None:
         """Writes the run so far as a physiotwin HDF5 file (docs/hdf5-format.md), with the same
-        writer as the command-line tool; read it back with :func:`read_hdf5`."""
-        self._core.write_hdf5(Path(path), self._source, self._overrides)
+        writer as the command-line tool; read it back with :func:`read_hdf5`. Signed, as the
+        tool signs (docs/security.md), with ``signing_key`` (a private key file) or else your
+        default key, made at first use; ``signed=False`` writes it unsigned."""
+        self._core.write_hdf5(Path(path), self._source, self._overrides,
+                              key_argument(signing_key), signed)
 
     def __repr__(self) -> str:
         return f"Twin(patient {self.patient.id}, t = {self.time:g} s)"

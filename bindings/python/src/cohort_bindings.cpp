@@ -81,13 +81,15 @@ namespace {
 /// while members run, and taken again for each progress call.
 py::dict run_cohort(const std::filesystem::path& description, const std::filesystem::path& out,
                     int threads, const py::object& progress,
-                    const std::filesystem::path& default_model) {
+                    const std::filesystem::path& default_model,
+                    const std::filesystem::path& signing_key, bool sign) {
   const cohort::CohortPlan plan =
       cohort::plan_cohort(cohort::load_cohort_description(description), default_model);
   const io::InputFile inputs[] = {{description, "the cohort description"},
                                   {plan.description.model_file, "the cohort's model"},
                                   {plan.description.scenario, "the cohort's scenario"}};
   io::check_output_file(out, inputs, "");
+  const auto key = output_signing_key(signing_key, sign);  // a bad key: nothing run
   cohort::CohortFileWriter file(out, plan);
   const std::vector<std::size_t> todo = file.remaining();
   const std::size_t resumed = file.resumed();
@@ -118,7 +120,7 @@ py::dict run_cohort(const std::filesystem::path& description, const std::filesys
     rows = cohort::analyse_sensitivity(plan, file.member_summaries(), skipped);
     file.write_sensitivity(rows);
   }
-  const std::size_t failed_in_all = file.finish();
+  const std::size_t failed_in_all = file.finish(key.get());
   py::dict result;
   result["members"] = plan.size();
   result["failed"] = failed_in_all;
@@ -177,12 +179,14 @@ std::vector<py::bytes> run_members_to_bytes(const std::filesystem::path& descrip
 class CohortWriter {
  public:
   CohortWriter(const std::filesystem::path& description, const std::filesystem::path& out,
-               const std::filesystem::path& default_model)
+               const std::filesystem::path& default_model, const std::filesystem::path& signing_key,
+               bool sign)
       : plan_(cached_plan(description, default_model)) {
     const io::InputFile inputs[] = {{description, "the cohort description"},
                                     {plan_->description.model_file, "the cohort's model"},
                                     {plan_->description.scenario, "the cohort's scenario"}};
     io::check_output_file(out, inputs, "");
+    signing_key_ = output_signing_key(signing_key, sign);  // a bad key: nothing run
     file_ = std::make_unique<cohort::CohortFileWriter>(out, *plan_);
   }
   [[nodiscard]] std::vector<std::size_t> remaining() const { return file_->remaining(); }
@@ -202,12 +206,13 @@ class CohortWriter {
       file_->write_sensitivity(
           cohort::analyse_sensitivity(*plan_, file_->member_summaries(), skipped));
     }
-    return file_->finish();
+    return file_->finish(signing_key_.get());
   }
 
  private:
   std::shared_ptr<const cohort::CohortPlan> plan_;
   std::unique_ptr<cohort::CohortFileWriter> file_;
+  std::shared_ptr<const trust::SigningKey> signing_key_;
 };
 
 }  // namespace
@@ -218,8 +223,9 @@ void bind_cohort(py::module_& m) {
         "Runs members of a cohort description here and returns their results as bytes.");
   py::class_<CohortWriter>(m, "CohortWriter", "Writes a cohort file from members run elsewhere.")
       .def(py::init<const std::filesystem::path&, const std::filesystem::path&,
-                    const std::filesystem::path&>(),
-           py::arg("description"), py::arg("out"), py::arg("default_model"))
+                    const std::filesystem::path&, const std::filesystem::path&, bool>(),
+           py::arg("description"), py::arg("out"), py::arg("default_model"),
+           py::arg("signing_key") = std::filesystem::path(), py::arg("sign") = true)
       .def("remaining", &CohortWriter::remaining)
       .def("resumed", &CohortWriter::resumed)
       .def("size", &CohortWriter::size)
@@ -227,6 +233,7 @@ void bind_cohort(py::module_& m) {
       .def("finish", &CohortWriter::finish);
   m.def("run_cohort", &run_cohort, py::arg("description"), py::arg("out"), py::arg("threads") = 0,
         py::arg("progress") = py::none(), py::arg("default_model"),
+        py::arg("signing_key") = std::filesystem::path(), py::arg("sign") = true,
         "Runs a cohort description (docs/cohorts.md) into an HDF5 cohort file.");
   m.def("cohort_threads", &cohort::cohort_threads, py::arg("threads") = 0,
         "The threads a cohort runs on for `threads` (0: one per core).");

@@ -150,7 +150,8 @@ class PyTwin {
   /// Writes everything recorded so far as a physiotwin HDF5 file (docs/hdf5-format.md), with
   /// the same writer as the command-line tool; written to a temporary name and renamed.
   void write_hdf5(const std::filesystem::path& path, const std::filesystem::path& patient_file,
-                  const std::vector<std::string>& overrides) const {
+                  const std::vector<std::string>& overrides,
+                  const std::filesystem::path& signing_key, bool sign) const {
     const auto guard = lock();
     if (!record_.keep_samples) {
       throw InputError("write_hdf5: this twin keeps no samples (keep_samples=False)");
@@ -169,8 +170,9 @@ class PyTwin {
                                     {patient_file, "the patient file"},
                                     {patient_file_, "the patient file"}};
     io::check_output_file(path, inputs, "");
+    auto key = python::output_signing_key(signing_key, sign);  // a bad key: nothing written
     (void)remove_abandoned_temporaries(path);  // left by a killed writer of the same file
-    io::Hdf5Recorder file(path);
+    io::Hdf5Recorder file(path, io::FileOptions{false, std::move(key)});
     file.begin(header);
     for (std::size_t i = 0; i < record_.times.size(); ++i)
       file.sample(record_.times[i], record_.samples[i]);
@@ -322,6 +324,7 @@ PYBIND11_MODULE(_physiotwin, m) {
   python::bind_cohort(m);
   python::bind_plan(m);
   python::bind_monitor(m);
+  python::bind_trust(m);
 
   m.def("read_patient", &read_patient_input, py::arg("path"), py::arg("as_of") = std::nullopt,
         "Reads a patient file or a FHIR R4 health record.");
@@ -560,7 +563,8 @@ PYBIND11_MODULE(_physiotwin, m) {
              return actions;
            })
       .def("write_hdf5", &PyTwin::write_hdf5, py::arg("path"), py::arg("patient_file") = "",
-           py::arg("overrides") = std::vector<std::string>{});
+           py::arg("overrides") = std::vector<std::string>{},
+           py::arg("signing_key") = std::filesystem::path(), py::arg("sign") = true);
 
   m.def(
       "normal_range",

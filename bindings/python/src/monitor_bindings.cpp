@@ -145,11 +145,14 @@ void bind_monitor(py::module_& m) {
            })
       .def(
           "write",
-          [](const monitor::StreamMonitor& self, const std::filesystem::path& path) {
+          [](const monitor::StreamMonitor& self, const std::filesystem::path& path,
+             const std::filesystem::path& signing_key, bool sign) {
             io::check_output_file(path, {}, "");
-            monitor::write_monitor_file(path, self);
+            const auto key = output_signing_key(signing_key, sign);  // a bad key: nothing written
+            monitor::write_monitor_file(path, self, key.get());
           },
-          py::arg("path"));
+          py::arg("path"), py::arg("signing_key") = std::filesystem::path(),
+          py::arg("sign") = true);
 }
 
 }  // namespace physiotwin::python

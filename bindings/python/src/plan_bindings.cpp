@@ -59,7 +59,8 @@ void run_interruptibly(std::atomic<bool>& cancel, Work&& work) {
 /// Runs the plan file into `out`; returns {branch: error} for the branches whose solver failed.
 py::dict run_plan_file(const std::filesystem::path& plan_file, const std::filesystem::path& out,
                        int threads, const std::filesystem::path& default_model,
-                       const std::filesystem::path& default_patient) {
+                       const std::filesystem::path& default_patient,
+                       const std::filesystem::path& signing_key, bool sign) {
   const planning::Plan plan = planning::load_plan(plan_file);
   const std::filesystem::path model_file = plan.model.empty() ? default_model : plan.model;
   const std::filesystem::path patient_file = plan.patient.empty() ? default_patient : plan.patient;
@@ -67,6 +68,7 @@ py::dict run_plan_file(const std::filesystem::path& plan_file, const std::filesy
                                   {model_file, "the plan's model"},
                                   {patient_file, "the plan's patient"}};
   io::check_output_file(out, inputs, "");
+  const auto key = output_signing_key(signing_key, sign);  // a bad key: nothing run
   std::atomic<bool> cancel{false};
   std::unique_ptr<planning::PlanRun> result;
   run_interruptibly(cancel, [&] {
@@ -82,7 +84,7 @@ py::dict run_plan_file(const std::filesystem::path& plan_file, const std::filesy
     result =
         std::make_unique<planning::PlanRun>(planning::run_plan(plan, *session, threads, &cancel));
     const auto rows = planning::compare(plan, session->header(), *result, session->patient().sex);
-    planning::write_plan_file(out, plan, session->header(), *result, rows);
+    planning::write_plan_file(out, plan, session->header(), *result, rows, key.get());
   });
   py::dict errors;
   for (std::size_t b = 0; b < plan.branches.size(); ++b) {
@@ -97,6 +99,7 @@ py::dict run_plan_file(const std::filesystem::path& plan_file, const std::filesy
 void bind_plan(py::module_& m) {
   m.def("run_plan_file", &run_plan_file, py::arg("plan"), py::arg("out"), py::arg("threads"),
         py::arg("default_model"), py::arg("default_patient"),
+        py::arg("signing_key") = std::filesystem::path(), py::arg("sign") = true,
         "Runs a plan file into its HDF5 file (as `physiotwin plan`); {branch: error} of the "
         "branches whose solver failed.");
 }

@@ -47,6 +47,7 @@ def test_a_stream_gives_one_band_alert_as_fhir(resting_twin, tmp_path):
     with h5py.File(path, "r") as f:
         assert f.attrs["format"] == "physiotwin-monitor"
         assert len(f["alerts/fhir"]) == len(raised)
+    assert pt.verify(path), str(pt.verify(path))  # signed as the tool signs (docs/security.md)
 
 
 def test_observe_takes_one_measurement_and_checks_it(resting_twin):

@@ -57,4 +57,21 @@ struct Verification {
 [[nodiscard]] Verification verify_hdf5_file(const std::filesystem::path& file,
                                             std::span<const trust::PublicKey> trusted);
 
+/// The status's name as every interface reports it: "verified", "unsigned", "tampered",
+/// "untrusted".
+[[nodiscard]] const char* status_name(Verification::Status status);
+
+/// What a verification says, the same from the command line, Python and C: a first line naming
+/// the file (`file_name`), the verdict and the signer's key (and `trusted_folder`, where the
+/// trusted keys came from; empty: none), then each problem on its own indented line.
+[[nodiscard]] std::string verification_report(const std::string& file_name,
+                                              const Verification& verification,
+                                              const std::filesystem::path& trusted_folder);
+
+/// A verification as the tools make it: the trusted keys from `trusted_folder` (empty: the key
+/// folder, trust::trusted_keys(), which sets it to the folder used), then verify_hdf5_file().
+/// InputError naming the file when it is encrypted (its signature is inside: open it first).
+[[nodiscard]] Verification verify_file(const std::filesystem::path& file,
+                                       std::filesystem::path& trusted_folder);
+
 }  // namespace physiotwin::io

@@ -7,6 +7,8 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -78,5 +80,19 @@ std::filesystem::path write_key_pair(const SigningKey& key, const std::filesyste
 /// Every public key file (*.pub) in `folder`; InputError naming the folder if it cannot be
 /// read, or the first file that is not a public key.
 [[nodiscard]] std::vector<PublicKey> read_trusted_keys(const std::filesystem::path& folder);
+
+/// The key outputs are signed with, as every writer (the command line, Python) resolves it:
+/// `key_file`'s when given; else the default key (default_key_directory()/signing.key),
+/// created at first use, `notice` then told where (once: a writer racing this one to create it
+/// leaves both signing with the same key); none when `unsigned_output`. InputError for a
+/// missing, corrupt or exposed key file.
+[[nodiscard]] std::shared_ptr<const SigningKey> signing_key_for_outputs(
+    const std::filesystem::path& key_file, bool unsigned_output,
+    const std::function<void(const std::string&)>& notice);
+
+/// The trusted public keys verification checks against: the *.pub signing keys in `folder`,
+/// or with `folder` empty in the key folder (none if it does not exist). `folder` is set to
+/// the folder used (empty: none). InputError naming the folder or file that cannot be read.
+[[nodiscard]] std::vector<PublicKey> trusted_keys(std::filesystem::path& folder);
 
 }  // namespace physiotwin::trust

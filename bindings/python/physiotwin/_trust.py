@@ -1,0 +1,47 @@
+"""Signed files from Python (docs/security.md): verify() reports as ``physiotwin verify`` does,
+and the writers' ``signing_key`` argument as the tool's ``--signing-key``."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import List, Optional, Union
+
+from . import _physiotwin as _core
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+def key_argument(signing_key: Optional[PathLike]) -> str:
+    """A writer's ``signing_key`` as the core takes it: the key file's path, or "" (the
+    default key)."""
+    return "" if signing_key is None else os.fspath(signing_key)
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What :func:`verify` found. ``status``: ``"verified"`` (every object as signed, by a
+    trusted key), ``"unsigned"``, ``"tampered"`` (``problems`` names each object that changed,
+    went or came) or ``"untrusted"`` (intact, signed by a key not among the trusted ones).
+    True only when verified."""
+    status: str
+    key_id: str
+    problems: List[str] = field(default_factory=list)
+    trusted_keys: str = ""
+    report: str = ""
+
+    def __bool__(self) -> bool:
+        return self.status == "verified"
+
+    def __str__(self) -> str:
+        return self.report.rstrip("\n")
+
+
+def verify(path: PathLike, trusted_keys: Optional[PathLike] = None) -> Verification:
+    """Checks a physiotwin HDF5 file's signature and every dataset's, attribute's and group's
+    digest, as ``physiotwin verify`` does. ``trusted_keys``: a folder of trusted public keys
+    (``*.pub``; default: your key folder). Raises ValueError for an encrypted file and OSError
+    for one that cannot be read as HDF5."""
+    found = _core.verify_file(os.fspath(path), key_argument(trusted_keys))
+    return Verification(status=found["status"], key_id=found["key_id"],
+                        problems=list(found["problems"]), trusted_keys=found["trusted_keys"],
+                        report=found["report"])

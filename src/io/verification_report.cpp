@@ -1,0 +1,67 @@
+// Verification as every interface reports it: io/hdf5_signature.hpp (status_name,
+// verification_report, verify_file).
+#include <fmt/format.h>
+
+#include <fstream>
+
+#include "physiotwin/core/error.hpp"
+#include "physiotwin/io/hdf5_signature.hpp"
+#include "physiotwin/trust/sealed.hpp"
+
+namespace physiotwin::io {
+
+const char* status_name(Verification::Status status) {
+  using S = Verification::Status;
+  switch (status) {
+    case S::verified:
+      return "verified";
+    case S::unsigned_:
+      return "unsigned";
+    case S::tampered:
+      return "tampered";
+    case S::untrusted:
+      return "untrusted";
+  }
+  return "unknown";
+}
+
+std::string verification_report(const std::string& file_name, const Verification& v,
+                                const std::filesystem::path& trusted_folder) {
+  using S = Verification::Status;
+  switch (v.status) {
+    case S::verified:
+      return fmt::format("{}: verified: every object as signed by key {} (trusted: {})\n",
+                         file_name, v.key_id, trusted_folder.string());
+    case S::unsigned_:
+      return fmt::format("{}: unsigned: it holds no /signature\n", file_name);
+    case S::untrusted:
+      return fmt::format(
+          "{}: intact, but signed by key {}, which is not among the trusted keys{}\n", file_name,
+          v.key_id,
+          trusted_folder.empty() ? " (no folder of trusted keys given)"
+                                 : " in " + trusted_folder.string());
+    case S::tampered: {
+      std::string report = fmt::format("{}: TAMPERED (signed by key {}):\n", file_name,
+                                       v.key_id.empty() ? "?" : v.key_id);
+      for (const std::string& p : v.problems) report += fmt::format("  {}\n", p);
+      return report;
+    }
+  }
+  return file_name + ": unknown\n";
+}
+
+Verification verify_file(const std::filesystem::path& file, std::filesystem::path& trusted_folder) {
+  const std::vector<trust::PublicKey> trusted = trust::trusted_keys(trusted_folder);
+  std::ifstream in(file, std::ios::binary);
+  std::string head(32, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  if (const auto recipient = trust::sealed_recipient(head))
+    throw InputError(fmt::format(
+        "{}: encrypted (to key {}): open it first (`physiotwin decrypt`); its signature is "
+        "inside",
+        file.string(), *recipient));
+  return verify_hdf5_file(file, trusted);
+}
+
+}  // namespace physiotwin::io

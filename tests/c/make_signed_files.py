@@ -1,0 +1,24 @@
+#!/usr/bin/python3
+"""Files for the C interface's pt_verify_file() checks (tests/c/test_c_api.c), made as a user
+makes them: `physiotwin run` signs with the default key (PHYSIOTWIN_KEYS), `--unsigned` does not,
+and a copy of the signed file with one value changed through h5py.
+
+  make_signed_files.py PHYSIOTWIN_CLI OUT_DIR
+"""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import h5py
+
+cli, out = sys.argv[1], Path(sys.argv[2])
+out.mkdir(parents=True, exist_ok=True)
+for name, extra in (("signed.h5", []), ("unsigned.h5", ["--unsigned"])):
+    (out / name).unlink(missing_ok=True)
+    subprocess.run([cli, "run", "--duration", "3", "--out", str(out / name), *extra], check=True,
+                   capture_output=True)
+shutil.copyfile(out / "signed.h5", out / "tampered.h5")
+with h5py.File(out / "tampered.h5", "r+") as f:
+    f["beats/heart_rate"][0] += 1.0
+print(f"signed, unsigned and tampered files in {out}")
