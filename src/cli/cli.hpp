@@ -45,6 +45,10 @@ std::filesystem::path beside_tool(const std::filesystem::path& relative);
 /// temporary files an earlier run killed while writing it left behind, saying so on stderr.
 void check_output(const std::filesystem::path& out, std::span<const io::InputFile> inputs);
 
+/// Tells the writers how the tool was asked (io::set_invocation()): the command and its
+/// options, numbers written out and other values recorded as given (never a path or a date).
+void record_invocation(const CLI::App& command);
+
 // ---- the commands: each adds its subcommand to the tool; `run` runs it once parsed ----
 struct Command {
   CLI::App* app;

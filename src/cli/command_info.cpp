@@ -7,6 +7,7 @@
 
 #include "cli/cli.hpp"
 #include "physiotwin/cohort/cohort_file.hpp"
+#include "physiotwin/io/audit_trail.hpp"
 #include "physiotwin/io/hdf5.hpp"
 
 namespace physiotwin::cli {
@@ -26,6 +27,14 @@ std::string printable(const std::string& text) {
 }
 
 /// A cohort file: its attributes, its summary's columns with their means, its failures.
+/// The file's audit trail (docs/security.md), an entry a line; `verify` checks its chain.
+void print_audit_trail(const std::filesystem::path& path) {
+  const std::vector<std::string> entries = io::read_audit_trail(path);
+  if (entries.empty()) return;
+  fmt::print("\n/audit: {} entries (`physiotwin verify` checks the chain)\n", entries.size());
+  for (const std::string& entry : entries) fmt::print("  {}\n", printable(entry));
+}
+
 int cohort_info(const std::filesystem::path& path) {
   const cohort::CohortFileSummary s = cohort::read_cohort_file_summary(path);
   fmt::print("{}\n", printable(path.string()));
@@ -45,6 +54,7 @@ int cohort_info(const std::filesystem::path& path) {
   }
   if (s.sensitivity_rows > 0)
     fmt::print("\n/sensitivity: {} rows (output x input)\n", s.sensitivity_rows);
+  print_audit_trail(path);
   return exit_ok;
 }
 
@@ -81,6 +91,7 @@ int info(const std::filesystem::path& path) {
                s.breath_metrics.size());
     list(s.breath_metrics);
   }
+  print_audit_trail(path);
   return exit_ok;
 }
 }  // namespace

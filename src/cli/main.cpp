@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
     for (const auto& c : commands) {
       if (c.app->parsed()) {
         command = "physiotwin " + c.app->get_name();
+        cli::record_invocation(*c.app);  // what the outputs' audit trail records
         return c.run();
       }
     }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <cerrno>
 
+#include "io/audit_writer.hpp"
 #include "io/hdf5_handles.hpp"
 #include "io/run_layout.hpp"
 #include "physiotwin/build_info.hpp"
@@ -454,6 +455,15 @@ std::size_t CohortFileWriter::finish(const trust::SigningKey* signing_key) {
                               s.plan->size() - s.done.size(), s.plan->size()));
   const std::size_t failed = s.write_summary();
   s.members.reset();
+  // The trail of the process that finishes the file (a resumed cohort: the resuming one).
+  io::AuditTrail trail = io::AuditTrail::started();
+  trail.add_model(s.plan->model.name, s.plan->model.source_digest);
+  trail.add({{"entry", "cohort"},
+             {"cohort_sha256", s.plan->description.sha256},
+             {"members", s.plan->size()},
+             {"failed", failed}});
+  trail.add({{"entry", "output"}, {"format", "physiotwin cohort file"}});
+  h5::write_audit_trail(s.file, trail);
   check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "H5Fflush");
   if (H5Fclose(s.file.release()) < 0)
     throw IoError(fmt::format("{}: could not finish writing the file", s.out.string()));

@@ -6,6 +6,7 @@
 #include <optional>
 #include <system_error>
 
+#include "io/audit_writer.hpp"
 #include "io/hdf5_handles.hpp"
 #include "io/run_layout.hpp"
 #include "physiotwin/build_info.hpp"
@@ -101,8 +102,8 @@ void write_plan_file(const std::filesystem::path& out, const Plan& plan, const R
       h5::write_int_attribute(file, "format_version", plan_file_format_version);
       h5::write_string_attribute(file, "library_version", library_version);
       h5::write_string_attribute(file, "plan_file", plan.file.filename().string());
-      h5::write_string_attribute(file, "plan_sha256",
-                                 crypto::hex(crypto::sha256(read_text_file(plan.file))));
+      const std::string plan_sha256 = crypto::hex(crypto::sha256(read_text_file(plan.file)));
+      h5::write_string_attribute(file, "plan_sha256", plan_sha256);
       h5::write_string_attribute(file, "plan_description", plan.description);
       h5::write_double_attribute(file, "baseline_duration", plan.baseline_duration);
       h5::write_parameters_and_topology(file, header.model);
@@ -124,6 +125,18 @@ void write_plan_file(const std::filesystem::path& out, const Plan& plan, const R
         }
       }
       write_comparison(file, plan, rows);
+      io::AuditTrail trail = h5::run_audit_trail(header);
+      trail.add({{"entry", "plan"},
+                 {"plan_sha256", plan_sha256},
+                 {"baseline_duration", plan.baseline_duration}});
+      for (const Branch& b : plan.branches)
+        trail.add({{"entry", "branch"},
+                   {"name", b.name},
+                   {"start", plan.baseline_duration},
+                   {"duration", b.duration},
+                   {"interventions", b.interventions_json}});
+      trail.add({{"entry", "output"}, {"format", "physiotwin plan file"}});
+      h5::write_audit_trail(file, trail);
       h5::write_int_attribute(file, h5::complete_attribute, 1);
       if (H5Fclose(file.release()) < 0) {
         throw IoError(fmt::format("{}: could not finish writing the file", out.string()));

@@ -38,6 +38,10 @@ class Handle {
   Closer closer_ = nullptr;
 };
 
+/// An existing HDF5 file opened to read, a live file (or one whose writer was killed) as a SWMR
+/// reader; IoError saying why not. Defined in hdf5_reader.cpp.
+Handle open_hdf5_to_read(const std::filesystem::path& path);
+
 /// A physiotwin file of this format version, opened to read; IoError saying why not otherwise
 /// (no such file, not HDF5, another format or version). Defined in hdf5_reader.cpp.
 Handle open_physiotwin_file(const std::filesystem::path& path);

@@ -11,6 +11,7 @@
 #include <optional>
 #include <system_error>
 
+#include "io/audit_writer.hpp"
 #include "io/hdf5_handles.hpp"
 #include "io/run_layout.hpp"
 #include "physiotwin/actions/action_details.hpp"
@@ -160,6 +161,13 @@ void Hdf5LiveRecorder::begin(const RunHeader& header) {
   s.actions = detail::create_live_actions(root);
   s.snapshots = detail::create_live_snapshots(root, s.options.snapshot_times);
   s.snapshot_written.assign(s.snapshots.size(), false);
+  // Written before SWMR begins (no object can be created after): a live file's trail stops at
+  // its start; the actions that follow are in /actions, covered by the trail's last entry.
+  AuditTrail trail = detail::run_audit_trail(header);
+  trail.add({{"entry", "output"},
+             {"format", "physiotwin live file"},
+             {"actions", "recorded in /actions as they happen, after this trail was written"}});
+  detail::write_audit_trail(root, trail);
   // Groups are not needed open: SWMR mode is entered with datasets only.
   s.timeseries.group.reset();
   s.beats.group.reset();

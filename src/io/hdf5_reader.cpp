@@ -30,9 +30,6 @@ std::vector<FileSummary::Dataset> read_group(hid_t file, const char* group_name,
 
 namespace detail {
 
-namespace {
-
-/// An existing HDF5 file opened to read; IoError saying why not.
 Handle open_hdf5_to_read(const std::filesystem::path& path) {
   detail::silence_hdf5_errors();
   if (!std::filesystem::exists(path)) throw IoError(fmt::format("{}: no such file", path.string()));
@@ -45,8 +42,6 @@ Handle open_hdf5_to_read(const std::filesystem::path& path) {
   if (id < 0) throw IoError(fmt::format("{}: cannot be opened to read", path.string()));
   return Handle(id, H5Fclose, "H5Fopen");
 }
-
-}  // namespace
 
 Handle open_physiotwin_file(const std::filesystem::path& path) {
   Handle file = open_hdf5_to_read(path);

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <map>
 
+#include "io/audit_writer.hpp"
 #include "io/hdf5_handles.hpp"
 #include "physiotwin/core/error.hpp"
 
@@ -290,9 +291,12 @@ void sign_hdf5_file(const std::filesystem::path& file, const trust::SigningKey& 
     throw IoError(fmt::format("{}: could not finish writing the signature", file.string()));
 }
 
-Verification verify_hdf5_file(const std::filesystem::path& file,
+namespace {
+
+/// The signature's part of verify_hdf5_file(): the leaves against the signed list, the list
+/// against the signature, the signer against the trusted keys.
+Verification verify_signature(const Handle& f, const std::filesystem::path& file,
                               std::span<const trust::PublicKey> trusted) {
-  const Handle f = open_file(file, H5F_ACC_RDONLY);
   Verification v;
   if (H5Lexists(f, signature_group, H5P_DEFAULT) <= 0) return v;
   v.status = Verification::Status::tampered;
@@ -361,6 +365,23 @@ Verification verify_hdf5_file(const std::filesystem::path& file,
   if (!v.problems.empty()) return v;
   const bool is_trusted = std::find(trusted.begin(), trusted.end(), key) != trusted.end();
   v.status = is_trusted ? Verification::Status::verified : Verification::Status::untrusted;
+  return v;
+}
+
+}  // namespace
+
+Verification verify_hdf5_file(const std::filesystem::path& file,
+                              std::span<const trust::PublicKey> trusted) {
+  const Handle f = open_file(file, H5F_ACC_RDONLY);
+  Verification v = verify_signature(f, file, trusted);
+  // The audit trail's chain, checked in signed and unsigned files alike: a broken link is
+  // tampering even where there is no signature to say so.
+  const detail::AuditCheck audit = detail::check_audit_trail(f);
+  v.audit_entries = audit.entries;
+  if (!audit.problems.empty()) {
+    v.status = Verification::Status::tampered;
+    v.problems.insert(v.problems.end(), audit.problems.begin(), audit.problems.end());
+  }
   return v;
 }
 

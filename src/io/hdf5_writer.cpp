@@ -10,6 +10,7 @@
 #include <malloc.h>
 #endif
 
+#include "io/audit_writer.hpp"
 #include "io/hdf5_handles.hpp"
 #include "io/run_layout.hpp"
 #include "physiotwin/actions/action_details.hpp"
@@ -42,6 +43,7 @@ struct Hdf5Recorder::Impl {
   std::vector<std::string> action_names, action_details;
   std::vector<StoredSnapshot> snapshots;
   FileOptions options;
+  AuditTrail audit;  ///< begun with the header, an entry per action, written at commit()
   bool committed = false;
 
   void flush_samples() {
@@ -93,6 +95,7 @@ void Hdf5Recorder::begin(const RunHeader& header) {
   const BodyModel& model = header.model;
   const hid_t root = s.file;
   detail::write_run_attributes(root, header);
+  s.audit = detail::run_audit_trail(header);
   detail::write_parameters_and_topology(root, model);
   detail::SeriesGroup timeseries =
       detail::create_timeseries(root, model, detail::timeseries_chunk_samples,
@@ -131,6 +134,7 @@ void Hdf5Recorder::action(double t, const Action& action) {
   s.action_times.push_back(t);
   s.action_names.emplace_back(action_name(action.kind));
   s.action_details.push_back(action_details(action));
+  s.audit.add_action(t, s.action_names.back(), s.action_details.back());
 }
 
 void Hdf5Recorder::snapshot(double t, std::vector<std::uint8_t> bytes) {
@@ -148,6 +152,11 @@ void Hdf5Recorder::commit() {
                                s.breath_times, s.breath_values);
   }
   detail::write_actions(s.file, s.action_times, s.action_names, s.action_details);
+  s.audit.add({{"entry", "output"},
+               {"format", "physiotwin run file"},
+               {"beats", s.beat_times.size()},
+               {"snapshots", s.snapshots.size()}});
+  detail::write_audit_trail(s.file, s.audit);
   detail::write_int_attribute(s.file, detail::complete_attribute, 1);
   s.signal_datasets.clear();
   s.time_dataset.reset();

@@ -10,6 +10,14 @@
 
 namespace physiotwin::io {
 
+namespace {
+/// The audit trail's line of a report whose trail is intact.
+std::string audit_line(const Verification& v) {
+  if (v.audit_entries == 0) return "";
+  return fmt::format("\n  audit trail: {} entries, each following the one before", v.audit_entries);
+}
+}  // namespace
+
 const char* status_name(Verification::Status status) {
   using S = Verification::Status;
   switch (status) {
@@ -30,10 +38,10 @@ std::string verification_report(const std::string& file_name, const Verification
   using S = Verification::Status;
   switch (v.status) {
     case S::verified:
-      return fmt::format("{}: verified: every object as signed by key {} (trusted: {})\n",
-                         file_name, v.key_id, trusted_folder.string());
+      return fmt::format("{}: verified: every object as signed by key {} (trusted: {}){}\n",
+                         file_name, v.key_id, trusted_folder.string(), audit_line(v));
     case S::unsigned_:
-      return fmt::format("{}: unsigned: it holds no /signature\n", file_name);
+      return fmt::format("{}: unsigned: it holds no /signature{}\n", file_name, audit_line(v));
     case S::untrusted:
       return fmt::format(
           "{}: intact, but signed by key {}, which is not among the trusted keys{}\n", file_name,
@@ -41,8 +49,8 @@ std::string verification_report(const std::string& file_name, const Verification
           trusted_folder.empty() ? " (no folder of trusted keys given)"
                                  : " in " + trusted_folder.string());
     case S::tampered: {
-      std::string report = fmt::format("{}: TAMPERED (signed by key {}):\n", file_name,
-                                       v.key_id.empty() ? "?" : v.key_id);
+      std::string report = fmt::format("{}: TAMPERED ({}):\n", file_name,
+                                       v.key_id.empty() ? "unsigned" : "signed by key " + v.key_id);
       for (const std::string& p : v.problems) report += fmt::format("  {}\n", p);
       return report;
     }

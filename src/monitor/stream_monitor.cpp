@@ -7,6 +7,7 @@
 #include <optional>
 #include <system_error>
 
+#include "io/audit_writer.hpp"
 #include "io/hdf5_handles.hpp"
 #include "physiotwin/build_info.hpp"
 #include "physiotwin/core/atomic_file.hpp"
@@ -246,6 +247,13 @@ void write_monitor_file(const std::filesystem::path& path, const StreamMonitor& 
       write_observations(file, monitor);
       write_alerts(file, monitor);
       write_bands(file, monitor);
+      io::AuditTrail trail = io::AuditTrail::started();
+      trail.add({{"entry", "monitor"},
+                 {"members", ensemble.members},
+                 {"seed", ensemble.seed},
+                 {"observations_warned", monitor.warning_count()}});
+      trail.add({{"entry", "output"}, {"format", "physiotwin monitor file"}});
+      h5::write_audit_trail(file, trail);
     }
     if (signing_key) io::sign_hdf5_file(temporary, *signing_key);
     move_into_place(temporary, path);

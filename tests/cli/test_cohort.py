@@ -63,11 +63,13 @@ def virtual(size, duration, **population):
 
 def datasets(path):
     """Every dataset's values, by path (attributes 'created' aside: a clock). /signature is left
-    out: its digests cover the members' 'created' attributes too, which differ between runs."""
+    out: its digests cover the members' 'created' attributes too, which differ between runs;
+    /audit too: it records how each file was asked for (threads, ranks, interface)."""
     out = {}
     with h5py.File(path) as f:
         f.visititems(lambda name, obj: out.__setitem__(name, obj[()])
-                     if isinstance(obj, h5py.Dataset) and not name.startswith("signature/")
+                     if isinstance(obj, h5py.Dataset)
+                     and not name.startswith(("signature/", "audit/"))
                      else None)
         out["attrs"] = {k: v for k, v in f.attrs.items()}
     return out

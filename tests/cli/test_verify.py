@@ -132,6 +132,73 @@ tampered("edited_signed_list",
          lambda f: f["signature/digests"].__setitem__(0, "0" * 64),
          "the signature does not match")
 
+# ---- the audit trail: what made the file, as a hash chain (issue 17 item 4) ----
+def trail(f):
+    return ([e.decode() if isinstance(e, bytes) else e for e in f["audit/entries"][()]],
+            [h.decode() if isinstance(h, bytes) else h for h in f["audit/hashes"][()]])
+
+
+with h5py.File(signed) as f:
+    entries, hashes = trail(f)
+    kinds = [json.loads(e)["entry"] for e in entries]
+    check(kinds == ["program", "invocation", "model", "personalisation", "action", "output"],
+          f"the trail: program, invocation, model, personalisation, the action, output ({kinds})")
+    invocation = json.loads(entries[1])
+    check(invocation["command"] == "run" and invocation["options"].get("--scenario") == "(given)",
+          f"the command recorded, its file options never by path ({invocation})")
+    check(not any(str(TMP) in e or "scenario.json" in e for e in entries),
+          "no path in the trail")
+    check(f.attrs["model_file"].endswith("sha256 " + json.loads(entries[2])["sha256"]),
+          "the model's digest, as the file names its model")
+    check(json.loads(entries[4])["action"] == "hemorrhage", "the action in the trail")
+    check(len(json.loads(entries[0])["build_sha256"]) == 64, "the build's digest")
+    check(f["audit"].attrs["head"] == hashes[-1], "the head is the last hash")
+check("audit trail: 6 entries" in ok.stdout, f"verify reports the trail ({ok.stdout})")
+
+
+def rewrite_trail(f, entries, hashes):
+    """The trail replaced as an editor would: both lists rewritten, the head left."""
+    del f["audit/entries"], f["audit/hashes"]
+    string = h5py.string_dtype()
+    f["audit"].create_dataset("entries", data=entries, dtype=string)
+    f["audit"].create_dataset("hashes", data=hashes, dtype=string)
+
+
+def drop(i):
+    return lambda f: rewrite_trail(f, *[x[:i] + x[i + 1:] for x in trail(f)])
+
+
+def swap(i, j):
+    def change(f):
+        e, h = trail(f)
+        e[i], e[j], h[i], h[j] = e[j], e[i], h[j], h[i]
+        rewrite_trail(f, e, h)
+    return change
+
+
+def edit_entry(i):
+    def change(f):
+        e, h = trail(f)
+        e[i] = e[i].replace("hemorrhage", "infusion")
+        rewrite_trail(f, e, h)
+    return change
+
+
+for kind, source in (("signed", signed), ("unsigned", None)):
+    if source is None:
+        check(cli("run", "--scenario", scenario, "--out", "trail-unsigned.h5",
+                  "--unsigned").returncode == 0, "an unsigned run")
+        signed_kept, signed = signed, TMP / "trail-unsigned.h5"
+    # Checked on a file without a signature too: the chain alone names the break.
+    tampered(f"audit_deleted_{kind}", drop(3), "audit: entry 4 does not follow entry 3")
+    tampered(f"audit_reordered_{kind}", swap(3, 4), "audit: entry 4 does not follow entry 3")
+    tampered(f"audit_edited_{kind}", edit_entry(4), "audit: entry 5 does not follow entry 4")
+    tampered(f"audit_last_removed_{kind}",
+             lambda f: rewrite_trail(f, *[x[:-1] for x in trail(f)]),
+             "audit: the head does not match the last entry")
+    if source is None:
+        signed = signed_kept
+
 # ---- another signer, no signature, not HDF5 ----
 other = TMP / "other-keys"
 check(cli("keys", "new", "--dir", other).returncode == 0, "keys new --dir")

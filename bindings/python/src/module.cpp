@@ -25,6 +25,7 @@
 #include "physiotwin/core/json_reader.hpp"
 #include "physiotwin/core/sha256.hpp"
 #include "physiotwin/core/temporary_files.hpp"
+#include "physiotwin/io/audit_trail.hpp"
 #include "physiotwin/io/hdf5.hpp"
 #include "physiotwin/io/output_file.hpp"
 #include "physiotwin/metrics/normal_ranges.hpp"
@@ -325,6 +326,8 @@ PYBIND11_MODULE(_physiotwin, m) {
   python::bind_plan(m);
   python::bind_monitor(m);
   python::bind_trust(m);
+  // What the audit trail of every file this module writes records of how it was asked.
+  io::set_invocation({"python", "", nlohmann::json::object()});
 
   m.def("read_patient", &read_patient_input, py::arg("path"), py::arg("as_of") = std::nullopt,
         "Reads a patient file or a FHIR R4 health record.");

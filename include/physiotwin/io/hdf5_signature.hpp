@@ -49,6 +49,7 @@ struct Verification {
   Status status = Status::unsigned_;
   std::string key_id;                 ///< the signer's key id (when signed)
   std::vector<std::string> problems;  ///< one line each: "changed: dataset /beats/heart_rate"
+  std::size_t audit_entries = 0;      ///< the audit trail's entries (0: the file has none)
 };
 
 /// Checks `file`'s leaves against its signed list and the signature. `trusted`: the keys
