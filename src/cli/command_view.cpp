@@ -11,12 +11,14 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "cli/cli.hpp"
 #include "physiotwin/cohort/cohort_description.hpp"
 #include "physiotwin/cohort/plan_output.hpp"
 #include "physiotwin/io/hdf5.hpp"
+#include "physiotwin/io/hdf5_signature.hpp"
 // Last: it includes <resolv.h>, whose `_res` macro breaks Eigen's headers included after it.
 #include <httplib.h>  // NOLINT(llvm-include-order)
 
@@ -30,7 +32,29 @@ struct ViewOptions {
   std::filesystem::path viewer;
   std::string mode;
   std::string branch;
+  std::filesystem::path trusted_keys;  ///< the badge's trusted keys; empty: the key folder
 };
+
+/// The file's verification as the page's badge shows it (docs/viewer.md): what `physiotwin
+/// verify` says, as JSON; "unreadable" with the reason when it cannot be checked (an
+/// encrypted file, or a live file still being written).
+std::string verification_json(const std::filesystem::path& file,
+                              const std::filesystem::path& trusted_keys) {
+  nlohmann::json out;
+  try {
+    std::filesystem::path folder = trusted_keys;
+    const io::Verification v = io::verify_file(file, folder);
+    out = {{"status", io::status_name(v.status)},
+           {"key_id", v.key_id},
+           {"problems", v.problems},
+           {"audit_entries", v.audit_entries},
+           {"trusted_keys", folder.string()},
+           {"report", io::verification_report(file.filename().string(), v, folder)}};
+  } catch (const Error& e) {
+    out = {{"status", "unreadable"}, {"report", e.what()}};
+  }
+  return out.dump();
+}
 
 bool is_viewer(const std::filesystem::path& directory) {
   std::error_code error;
@@ -152,6 +176,17 @@ int run(const ViewOptions& options) {
                      return got > 0 && sink.write(buffer.data(), got);
                    });
              });
+  // The badge's verdict, checked when the page asks (the file may have changed since).
+  const std::filesystem::path trusted_keys = options.trusted_keys;
+  server.Get(R"(/verification/(.+))", [file, name, trusted_keys](const httplib::Request& request,
+                                                                 httplib::Response& response) {
+    if (request.matches[1] != name) {
+      response.status = 404;
+      return;
+    }
+    response.set_header("Cache-Control", "no-store");
+    response.set_content(verification_json(file, trusted_keys), "application/json");
+  });
   if (!server.set_mount_point("/", viewer.string())) {
     throw UsageError(fmt::format("{}: cannot be served", viewer.string()));
   }
@@ -216,6 +251,11 @@ Command add_view_command(CLI::App& tool) {
       ->add_option("--viewer", options->viewer,
                    "the built viewer's folder (default: installed with physiotwin, or "
                    "bindings/web/dist in a source tree)")
+      ->type_name("DIR");
+  command
+      ->add_option("--trusted-keys", options->trusted_keys,
+                   "folder of trusted public keys for the page's signature badge (default: the "
+                   "key folder; docs/security.md)")
       ->type_name("DIR");
   return {command, [options] { return run(*options); }};
 }

@@ -6,8 +6,8 @@
 // ?paused=1 (start paused).
 //
 // window.physiotwinViewer exposes the page's state to scripts (the browser tests use it):
-// status ("waiting", "loading", "ready", "error"), message, clock, stage, tracks, and
-// vrControl(action), what the VR panel's buttons do ("toggle", "slower", "faster", "next").
+// status ("waiting", "loading", "ready", "error"), message, clock, stage, tracks, verification
+// (the badge's verdict: {status, key_id, problems, report}), and vrControl(action), what the VR panel's buttons do ("toggle", "slower", "faster", "next").
 import h5wasm from "h5wasm";
 
 import { legendGradient, flowColour, bloodColour, viridisAt, PRESSURE_SCALE_MAX } from "./colours.js";
@@ -15,11 +15,12 @@ import { patientLayout, renderPlainVitals } from "./patient_view.js";
 import { Stage, VrPanel } from "./scene.js";
 import { Clock, bindTimeline } from "./timeline.js";
 import { drawPressureVolume, drawWiggers, renderOutcomes, renderVitals, escapeHtml } from "./traces.js";
+import { renderBadge, verificationOf } from "./trust_badge.js";
 import { openTwinFile, UnreadableFile } from "./twin_file.js";
 
 const $ = (id) => document.getElementById(id);
 const parameters = new URLSearchParams(location.search);
-const viewer = { status: "waiting", message: "", clock: null, stage: null, tracks: [], opened: null };
+const viewer = { status: "waiting", message: "", clock: null, stage: null, tracks: [], opened: null, verification: null };
 window.physiotwinViewer = viewer;
 
 const stage = new Stage($("stage"));
@@ -167,8 +168,10 @@ function vrControl(action) {
 }
 
 let h5 = null;
-async function open(bytes, name) {
+async function open(bytes, name, url = null) {
   setStatus("loading");
+  $("trust-badge").hidden = true;
+  viewer.verification = null;
   $("title").textContent = name;
   $("description").textContent = "reading…";
   try {
@@ -184,6 +187,9 @@ async function open(bytes, name) {
         ? opened.tracks.map((track) => `<option value="${escapeHtml(track.label)}">After: ${escapeHtml(track.description)}</option>`).join("")
         : "";
     $("branch").value = ""; // the patient view chooses (?branch= or the first with an intervention)
+    // The verdict before "ready": a test (or a person) that sees the twin sees its badge too.
+    viewer.verification = await verificationOf(url, opened);
+    renderBadge($("trust-badge"), viewer.verification);
     setStatus("ready"); // first: layout() may leave a notice in the message box
     layout();
   } catch (error) {
@@ -208,7 +214,7 @@ async function openUrl(url) {
     showMessage(`${name} could not be fetched: the server answered ${response.status} ${response.statusText}`);
     return;
   }
-  await open(new Uint8Array(await response.arrayBuffer()), name);
+  await open(new Uint8Array(await response.arrayBuffer()), name, url);
 }
 
 async function openLocal(file) {

@@ -236,7 +236,8 @@ export class Track {
 
 /**
  * Opens the bytes of a file and returns what the viewer shows:
- * {kind: "twin" | "plan", title, description, tracks, forkTime, comparison, incomplete, close()}.
+ * {kind: "twin" | "plan", title, description, tracks, forkTime, comparison, incomplete, signed,
+ * close()}.
  * Throws UnreadableFile with a message for the person who opened it.
  */
 export function openTwinFile(h5wasm, fileSystem, bytes, name) {
@@ -328,6 +329,7 @@ function describe(file, name, close) {
   }
   const anatomy = readAnatomy(file);
   const incomplete = attribute(file, "complete") === 0;
+  const signed = file.keys().includes("signature"); // checked by `physiotwin view` (trust_badge.js)
   if (format === TWIN_FORMAT) {
     const run = new Run(file, "", attribute(file, "patient_id") || "twin", attribute(file, "model_description") ?? "", anatomy);
     return {
@@ -338,6 +340,7 @@ function describe(file, name, close) {
       forkTime: null,
       comparison: [],
       incomplete,
+      signed,
       close,
     };
   }
@@ -363,6 +366,7 @@ function describe(file, name, close) {
     comparison: readComparison(file),
     forkTime: baseline.end,
     incomplete,
+    signed,
     close,
   };
 }

@@ -1,7 +1,7 @@
 // The viewer in a real browser: Debian's headless Chromium (no downloaded browser), driven by
 // puppeteer-core, against pages `physiotwin view` serves (docs/viewer.md, "Tests").
 //
-//   node browser_test.mjs TWIN_URL PLAN_URL BAD_FILES_DIR SCREENSHOT_DIR
+//   node browser_test.mjs TWIN_URL PLAN_URL BAD_FILES_DIR SCREENSHOT_DIR TAMPERED_URL
 //
 // TWIN_URL, PLAN_URL: the addresses `physiotwin view` printed for a reference run and a plan.
 // BAD_FILES_DIR: not_hdf5.h5 (text), foreign.h5 (HDF5, another format), version2.h5 (a twin's
@@ -15,14 +15,18 @@
 // - the plan shows one figure per branch and every branch in the vitals table and the traces'
 //   menu, in step (one clock); its patient view shows before and after in plain words;
 // - each bad file gives a readable message in the page, naming what is wrong;
-// - "Enter VR" is offered (three.js's VRButton; headless Chromium says VR is not supported).
+// - "Enter VR" is offered (three.js's VRButton; headless Chromium says VR is not supported);
+// - the signature badge: "verified" for the signed twin served by `physiotwin view`,
+//   "TAMPERED" naming the changed dataset for TAMPERED_URL (a copy with one heart rate
+//   changed), "signed, not checked here" for a signed file opened from disk
+//   (BAD_FILES_DIR/signed_from_disk.h5).
 // Screenshots of the twin, the plan and the patient view go to SCREENSHOT_DIR.
 import fs from "node:fs";
 import path from "node:path";
 
 import { launchChromium } from "./chromium.mjs";
 
-const [twinUrl, planUrl, badFiles, screenshotDir] = process.argv.slice(2);
+const [twinUrl, planUrl, badFiles, screenshotDir, tamperedUrl] = process.argv.slice(2);
 fs.mkdirSync(screenshotDir, { recursive: true });
 const failures = [];
 function check(condition, message) {
@@ -87,6 +91,8 @@ function differing(a, b) {
   const { page, problems } = await openPage(twinUrl);
   const status = await page.evaluate(() => [window.physiotwinViewer.status, window.physiotwinViewer.message]);
   check(status[0] === "ready", `the twin's file loads (${status.join(": ")})`);
+  const badge = await page.evaluate(() => [window.physiotwinViewer.verification?.status, document.querySelector("#trust-badge").textContent]);
+  check(badge[0] === "verified" && badge[1].includes("verified"), `the signed twin's badge says verified (${badge.join(": ")})`);
   const stage = await page.evaluate(() => {
     const r = document.querySelector("#stage > canvas").getBoundingClientRect();
     return { x: r.left, y: r.top, width: r.width, height: r.height };
@@ -206,6 +212,27 @@ function differing(a, b) {
     check(message.includes(words) && message.includes(name), `${name}: the page says "${message}"`);
     await page.evaluate(() => (window.physiotwinViewer.status = "waiting"));
   }
+  // A signed file opened from disk: the page cannot check it, and says so.
+  const input = await page.$("#file-input");
+  await input.uploadFile(path.join(badFiles, "signed_from_disk.h5"));
+  await page.waitForFunction(() => window.physiotwinViewer.status === "ready");
+  const fromDisk = await page.evaluate(() => [window.physiotwinViewer.verification.status, document.querySelector("#trust-badge").textContent]);
+  check(fromDisk[0] === "unchecked" && fromDisk[1].includes("not checked"), `a signed file from disk: "${fromDisk[1]}"`);
+  await page.close();
+}
+
+// ---- a tampered copy, served: the badge says so and names what changed ------------------------
+{
+  const { page } = await openPage(tamperedUrl);
+  const tampered = await page.evaluate(() => ({
+    status: window.physiotwinViewer.verification?.status,
+    text: document.querySelector("#trust-badge").textContent,
+    report: document.querySelector("#trust-badge").title,
+  }));
+  check(
+    tampered.status === "tampered" && tampered.text.includes("TAMPERED") && tampered.report.includes("changed: dataset /beats/heart_rate"),
+    `a tampered file's badge: "${tampered.text}", its report naming the change`,
+  );
   await page.close();
 }
 

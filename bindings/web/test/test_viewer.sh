@@ -54,6 +54,12 @@ with h5py.File(f"{bad}/version2.h5", "r+") as f:
 with h5py.File(f"{bad}/cohort.h5", "w") as f:
     f.attrs["format"] = "physiotwin-cohort"
     f.attrs["format_version"] = 1
+# The signature badge: a signed copy opened from disk (not checked there), and a tampered one
+# served by `physiotwin view` (one heart rate changed).
+shutil.copy(twin, f"{bad}/signed_from_disk.h5")
+shutil.copy(twin, f"{bad}/../tampered_adult.h5")
+with h5py.File(f"{bad}/../tampered_adult.h5", "r+") as f:
+    f["beats/heart_rate"][0] += 1.0
 PY
 
 # serve FILE: starts `physiotwin view` and sets $url to the address it prints.
@@ -73,4 +79,6 @@ serve "$work/reference_adult.h5"
 twin_url=$url
 serve "$work/aortic_stenosis.h5"
 plan_url=$url
-node "$here/test/browser_test.mjs" "$twin_url" "$plan_url" "$work/bad" "$screenshots"
+serve "$work/tampered_adult.h5"
+tampered_url=$url
+node "$here/test/browser_test.mjs" "$twin_url" "$plan_url" "$work/bad" "$screenshots" "$tampered_url"
