@@ -10,8 +10,10 @@
 
 #include "cli/encryption_options.hpp"
 #include "cli/model_options.hpp"
+#include "cli/signing_options.hpp"
 #include "physiotwin/core/atomic_file.hpp"
 #include "physiotwin/patient/twin_parameters.hpp"
+#include "physiotwin/trust/json_signature.hpp"
 
 namespace physiotwin::cli {
 
@@ -20,6 +22,7 @@ struct CalibrateOptions {
   ModelOptions model;
   std::filesystem::path out;
   std::filesystem::path encrypt_to;  ///< --encrypt-to: the recipient's public key
+  SigningOptions signing;            ///< --signing-key, --unsigned
 };
 
 int calibrate(const CalibrateOptions& options) {
@@ -33,6 +36,8 @@ int calibrate(const CalibrateOptions& options) {
     check_output(options.out, inputs);
   }
   const std::optional<trust::PublicKey> recipient = resolve_recipient(options.encrypt_to);
+  const auto signing_key =
+      options.out.empty() ? nullptr : resolve_signing_key(options.signing);  // bad: nothing run
   const PreparedModel prepared = prepare_model(options.model);
   if (!prepared.calibrated) {
     fmt::print(
@@ -43,13 +48,10 @@ int calibrate(const CalibrateOptions& options) {
   if (!options.out.empty()) {
     check_interrupted();
     const TwinParameters twin{prepared.patient, prepared.calibration, prepared.calibrated};
-    if (recipient) {
-      // Sealed in memory: the plain twin never touches the disk.
-      write_text_file_atomically(
-          options.out, trust::seal(twin_parameters_text(prepared.model, twin), *recipient));
-    } else {
-      write_twin_parameters(options.out, prepared.model, twin);
-    }
+    std::string text = twin_parameters_text(prepared.model, twin);
+    if (signing_key) text = trust::sign_json_text(text, *signing_key);  // signed, then sealed
+    // Sealed in memory: the plain twin never touches the disk.
+    write_text_file_atomically(options.out, recipient ? trust::seal(text, *recipient) : text);
     fmt::print(
         "Wrote {} ({} parameters and the settled state{}; `physiotwin run --patient {}` "
         "runs this twin).\n",
@@ -78,6 +80,7 @@ Command add_calibrate_command(CLI::App& tool) {
                    "name or a regular file, never an input")
       ->type_name("TWIN.json");
   add_encrypt_to_option(*command, options->encrypt_to, "the twin --out writes");
+  add_signing_options(*command, options->signing);
   return {command, [options] { return calibrate(*options); }};
 }
 

@@ -11,6 +11,7 @@
 #include "physiotwin/core/atomic_file.hpp"
 #include "physiotwin/core/json_reader.hpp"
 #include "physiotwin/patient/twin_parameters.hpp"
+#include "physiotwin/trust/json_signature.hpp"
 
 namespace physiotwin {
 
@@ -57,9 +58,22 @@ TwinParameters load_twin_parameters_text(std::string_view text, const std::files
                                          BodyModel& model, std::string* warning) {
   const nlohmann::json document = parse_json_text(text, file.string());
   const JsonView root(document, file.string(), "");
-  static constexpr std::array<std::string_view, 7> members{
-      "format", "version", "model", "patient", "calibration", "parameters", "start_state"};
+  static constexpr std::array<std::string_view, 8> members{
+      "format",      "version",    "model",       "patient",
+      "calibration", "parameters", "start_state", trust::json_signature_member};
   root.reject_unknown_members(members);
+  // A signed twin whose content no longer matches its signature is not run: what a surgeon
+  // plans on must be the twin that was computed (docs/security.md). Whether the signer is
+  // trusted is `physiotwin verify`'s to say.
+  if (const trust::JsonSignatureCheck signature = trust::check_json_signature(document);
+      signature.is_signed && !signature.intact)
+    throw InputError(fmt::format(
+        "{}: signed, but changed since it was signed ({}{}); `physiotwin verify {}` names every "
+        "change",
+        file.string(), signature.problems.front(),
+        signature.problems.size() > 1 ? fmt::format(" and {} more", signature.problems.size() - 1)
+                                      : "",
+        file.string()));
   if (root["format"].string() != twin_parameters_format)
     root["format"].fail(fmt::format("expected \"{}\"", twin_parameters_format));
   const double version = root["version"].number();

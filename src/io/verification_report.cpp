@@ -2,10 +2,14 @@
 // verification_report, verify_file).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "physiotwin/core/error.hpp"
+#include "physiotwin/core/json_reader.hpp"
 #include "physiotwin/io/hdf5_signature.hpp"
+#include "physiotwin/trust/json_signature.hpp"
 #include "physiotwin/trust/sealed.hpp"
 
 namespace physiotwin::io {
@@ -41,7 +45,7 @@ std::string verification_report(const std::string& file_name, const Verification
       return fmt::format("{}: verified: every object as signed by key {} (trusted: {}){}\n",
                          file_name, v.key_id, trusted_folder.string(), audit_line(v));
     case S::unsigned_:
-      return fmt::format("{}: unsigned: it holds no /signature{}\n", file_name, audit_line(v));
+      return fmt::format("{}: unsigned: it holds no signature{}\n", file_name, audit_line(v));
     case S::untrusted:
       return fmt::format(
           "{}: intact, but signed by key {}, which is not among the trusted keys{}\n", file_name,
@@ -58,6 +62,29 @@ std::string verification_report(const std::string& file_name, const Verification
   return file_name + ": unknown\n";
 }
 
+namespace {
+/// A signed JSON file (a twin parameter file) checked as verify_hdf5_file() checks HDF5.
+Verification verify_json_file(const std::filesystem::path& file,
+                              std::span<const trust::PublicKey> trusted) {
+  const nlohmann::json document = nlohmann::json::parse(read_text_file(file), nullptr, false);
+  if (document.is_discarded())
+    throw InputError(fmt::format("{}: neither HDF5 nor valid JSON", file.string()));
+  const trust::JsonSignatureCheck check = trust::check_json_signature(document);
+  Verification v;
+  v.key_id = check.key_id;
+  v.problems = check.problems;
+  if (!check.is_signed) {
+    v.status = Verification::Status::unsigned_;
+  } else if (!check.intact) {
+    v.status = Verification::Status::tampered;
+  } else {
+    const bool is_trusted = std::find(trusted.begin(), trusted.end(), check.key) != trusted.end();
+    v.status = is_trusted ? Verification::Status::verified : Verification::Status::untrusted;
+  }
+  return v;
+}
+}  // namespace
+
 Verification verify_file(const std::filesystem::path& file, std::filesystem::path& trusted_folder) {
   const std::vector<trust::PublicKey> trusted = trust::trusted_keys(trusted_folder);
   std::ifstream in(file, std::ios::binary);
@@ -69,6 +96,8 @@ Verification verify_file(const std::filesystem::path& file, std::filesystem::pat
         "{}: encrypted (to key {}): open it first (`physiotwin decrypt`); its signature is "
         "inside",
         file.string(), *recipient));
+  const auto first = head.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && head[first] == '{') return verify_json_file(file, trusted);
   return verify_hdf5_file(file, trusted);
 }
 

@@ -50,7 +50,7 @@ def wait_for(path, timeout=60.0):
 
 def objects(f):
     """Every object but /signature and /audit: a whole file is signed, a live one not yet
-    (docs/security.md, "What is not done yet"), and a live file's trail ends at its start."""
+    (docs/security.md, "Where issue 17 stands"), and a live file's trail ends at its start."""
     found = {}
     f.visititems(lambda name, obj: found.__setitem__(name, obj))
     return {k: v for k, v in found.items()

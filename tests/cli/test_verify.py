@@ -199,6 +199,37 @@ for kind, source in (("signed", signed), ("unsigned", None)):
     if source is None:
         signed = signed_kept
 
+# ---- a signed twin parameter file (JSON): each parameter a leaf ----
+MODELS = Path(__file__).resolve().parents[2] / "models"
+made_twin = cli("calibrate", MODELS / "patients" / "adult_male.json", "--out", "twin.json")
+check(made_twin.returncode == 0, f"calibrate --out: {made_twin.stderr}")
+twin_ok = cli("verify", "twin.json")
+check(twin_ok.returncode == 0 and "verified" in twin_ok.stdout,
+      f"verify a signed twin parameter file ({twin_ok.stdout}{twin_ok.stderr})")
+document = json.loads((TMP / "twin.json").read_text())
+check(document["signature"]["key_id"] == key_id and "/parameters/heart.rate"
+      in document["signature"]["digests"], "the twin names its signer and digests each parameter")
+document["parameters"]["heart.rate"]["value"] += 1
+del document["parameters"]["blood.volume"]
+document["patient"]["note"] = "edited"
+(TMP / "twin-edited.json").write_text(json.dumps(document, indent=1))
+edited = cli("verify", "twin-edited.json")
+check(edited.returncode == 1 and "changed: /parameters/heart.rate" in edited.stdout
+      and "removed: /parameters/blood.volume" in edited.stdout
+      and "added: /patient/note" in edited.stdout,
+      f"an edited twin: each change named, exit 1 ({edited.stdout})")
+refused = cli("run", "--patient", "twin-edited.json", "--duration", 1, "--out", "never.h5")
+check(refused.returncode == 2 and "changed since it was signed" in refused.stderr
+      and not (TMP / "never.h5").exists(),
+      f"an edited signed twin is not run: exit 2 ({refused.returncode}: {refused.stderr})")
+check(cli("calibrate", MODELS / "patients" / "adult_male.json", "--out", "twin-unsigned.json",
+          "--unsigned").returncode == 0, "calibrate --unsigned")
+unsigned_twin = cli("verify", "twin-unsigned.json")
+check(unsigned_twin.returncode == 1 and "unsigned" in unsigned_twin.stdout,
+      "an unsigned twin parameter file: exit 1, said so")
+check(cli("run", "--patient", "twin.json", "--duration", 1, "--out", "from-twin.h5").returncode
+      == 0, "a signed twin runs")
+
 # ---- another signer, no signature, not HDF5 ----
 other = TMP / "other-keys"
 check(cli("keys", "new", "--dir", other).returncode == 0, "keys new --dir")

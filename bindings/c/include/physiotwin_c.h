@@ -223,7 +223,7 @@ PT_API pt_status pt_twin_set_parameter(pt_twin* twin, const char* name, double v
 /* What pt_verify_file() found. */
 typedef enum pt_verification {
   PT_VERIFIED = 0, /* every dataset, attribute and group as signed, by a trusted key */
-  PT_UNSIGNED = 1, /* the file holds no /signature */
+  PT_UNSIGNED = 1, /* the file holds no signature */
   PT_TAMPERED = 2, /* an object changed, went or came, or the signature does not match */
   PT_UNTRUSTED = 3 /* intact and validly signed, by a key not among the trusted ones */
 } pt_verification;

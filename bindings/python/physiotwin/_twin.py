@@ -139,10 +139,13 @@ class Model:
     def copy(self) -> "Model":
         return Model(self._core.copy())
 
-    def save(self, path: PathLike) -> None:
+    def save(self, path: PathLike, *, signing_key: Optional[PathLike] = None,
+             signed: bool = True) -> None:
         """Writes a twin parameter file (docs/patient-format.md): ``Twin(patient=path)`` and
-        ``physiotwin run --patient path`` give back this model without calibrating again."""
-        self._core.save(Path(path))
+        ``physiotwin run --patient path`` give back this model without calibrating again.
+        Signed (docs/security.md) with ``signing_key`` or else your default key, made at first
+        use; ``signed=False`` writes it unsigned. A signed twin changed later is refused."""
+        self._core.save(Path(path), key_argument(signing_key), signed)
 
     def __repr__(self) -> str:
         return f"Model({self.name}, patient {self.patient.id}, calibrated={self.calibrated})"

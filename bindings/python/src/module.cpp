@@ -22,6 +22,7 @@
 #include "physiotwin/actions/action_details.hpp"
 #include "physiotwin/actions/scenario.hpp"
 #include "physiotwin/build_info.hpp"
+#include "physiotwin/core/atomic_file.hpp"
 #include "physiotwin/core/json_reader.hpp"
 #include "physiotwin/core/sha256.hpp"
 #include "physiotwin/core/temporary_files.hpp"
@@ -33,6 +34,7 @@
 #include "physiotwin/patient/personalise.hpp"
 #include "physiotwin/patient/twin_parameters.hpp"
 #include "physiotwin/session.hpp"
+#include "physiotwin/trust/json_signature.hpp"
 #include "physiotwin/twin.hpp"
 
 namespace py = pybind11;
@@ -416,14 +418,20 @@ PYBIND11_MODULE(_physiotwin, m) {
           }))
       .def(
           "save",
-          [](const PyModel& p, const std::filesystem::path& path) {
+          [](const PyModel& p, const std::filesystem::path& path,
+             const std::filesystem::path& signing_key, bool sign) {
             const io::InputFile inputs[] = {{p.model.source_file, "the model file"},
                                             {p.patient_file, "the patient file"}};
             io::check_output_file(path, inputs, "");
+            const auto key = python::output_signing_key(signing_key, sign);
             (void)remove_abandoned_temporaries(path);
-            write_twin_parameters(path, p.model, {p.patient, p.calibration, p.calibrated});
+            std::string text =
+                twin_parameters_text(p.model, {p.patient, p.calibration, p.calibrated});
+            if (key) text = trust::sign_json_text(text, *key);
+            write_text_file_atomically(path, text);
           },
-          py::arg("path"));
+          py::arg("path"), py::arg("signing_key") = std::filesystem::path(),
+          py::arg("sign") = true);
 
   m.def(
       "personalise_patient",
