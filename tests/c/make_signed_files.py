@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Files for the C interface's pt_verify_file() checks (tests/c/test_c_api.c), made as a user
 makes them: `physiotwin run` signs with the default key (PHYSIOTWIN_KEYS), `--unsigned` does not,
-and a copy of the signed file with one value changed through h5py.
+a copy of the signed file with one value changed through h5py, and a text file that is
+neither HDF5 nor JSON.
 
   make_signed_files.py PHYSIOTWIN_CLI OUT_DIR
 """
@@ -21,4 +22,5 @@ for name, extra in (("signed.h5", []), ("unsigned.h5", ["--unsigned"])):
 shutil.copyfile(out / "signed.h5", out / "tampered.h5")
 with h5py.File(out / "tampered.h5", "r+") as f:
     f["beats/heart_rate"][0] += 1.0
+(out / "not_a_twin.txt").write_text("neither HDF5 nor JSON\n")
 print(f"signed, unsigned and tampered files in {out}")

@@ -75,8 +75,8 @@ static double signal_of(const pt_twin* twin, const char* name) {
 }
 
 /* pt_verify_file() on the files tests/c/make_signed_files.py made in `folder` with the default
- * key (PHYSIOTWIN_KEYS, set by ctest), and on a file that is not HDF5. */
-static void check_verification(const char* folder, const char* not_hdf5) {
+ * key (PHYSIOTWIN_KEYS, set by ctest), and on an unsigned JSON file (a model). */
+static void check_verification(const char* folder, const char* unsigned_json) {
   char path[4096], report[8192];
   size_t size = 0;
   pt_verification result = PT_TAMPERED;
@@ -97,7 +97,10 @@ static void check_verification(const char* folder, const char* not_hdf5) {
   snprintf(path, sizeof path, "%s/unsigned.h5", folder);
   CHECK_STATUS(pt_verify_file(path, NULL, &result, report, sizeof report, &size), PT_OK);
   CHECK(result == PT_UNSIGNED);
-  CHECK_STATUS(pt_verify_file(not_hdf5, NULL, &result, report, sizeof report, &size), PT_ERROR_IO);
+  CHECK_STATUS(pt_verify_file(unsigned_json, NULL, &result, report, sizeof report, &size), PT_OK);
+  CHECK(result == PT_UNSIGNED); /* JSON is checked as a twin parameter file is */
+  snprintf(path, sizeof path, "%s/not_a_twin.txt", folder);
+  CHECK_STATUS(pt_verify_file(path, NULL, &result, report, sizeof report, &size), PT_ERROR_IO);
   CHECK_STATUS(pt_verify_file(NULL, NULL, &result, report, sizeof report, &size),
                PT_ERROR_NULL_ARGUMENT);
   CHECK_STATUS(pt_verify_file(path, NULL, NULL, report, sizeof report, &size),
