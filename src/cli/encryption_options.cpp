@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/cli.hpp"
+#include "physiotwin/core/json_reader.hpp"
 #include "physiotwin/trust/encryption_key.hpp"
 
 namespace physiotwin::cli {
@@ -67,12 +68,8 @@ void check_was_encrypted(const std::filesystem::path& key_file, bool was_sealed,
 }
 
 OpenedInput open_input(const std::filesystem::path& file) {
-  OpenedInput input{std::ifstream(file, std::ios::binary), std::string(32, '\0')};
+  OpenedInput input{std::ifstream(file, std::ios::binary), read_file_head(file, 32)};
   if (!input.stream) throw InputError(fmt::format("{}: cannot open it for reading", file.string()));
-  input.stream.read(input.head.data(), static_cast<std::streamsize>(input.head.size()));
-  input.head.resize(static_cast<std::size_t>(input.stream.gcount()));
-  input.stream.clear();
-  input.stream.seekg(0);
   return input;
 }
 

@@ -105,6 +105,14 @@ std::string read_text_file(const std::filesystem::path& file) {
   return buffer.str();
 }
 
+std::string read_file_head(const std::filesystem::path& file, std::size_t bytes) {
+  std::ifstream in(file, std::ios::binary);
+  std::string head(bytes, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(bytes));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  return head;
+}
+
 nlohmann::json read_json_file(const std::filesystem::path& file) {
   return parse_json_text(read_text_file(file), file.string());
 }

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "physiotwin/core/error.hpp"
@@ -87,10 +86,7 @@ Verification verify_json_file(const std::filesystem::path& file,
 
 Verification verify_file(const std::filesystem::path& file, std::filesystem::path& trusted_folder) {
   const std::vector<trust::PublicKey> trusted = trust::trusted_keys(trusted_folder);
-  std::ifstream in(file, std::ios::binary);
-  std::string head(32, '\0');
-  in.read(head.data(), static_cast<std::streamsize>(head.size()));
-  head.resize(static_cast<std::size_t>(in.gcount()));
+  const std::string head = read_file_head(file, 32);
   if (const auto recipient = trust::sealed_recipient(head))
     throw InputError(fmt::format(
         "{}: encrypted (to key {}): open it first (`physiotwin decrypt`); its signature is "

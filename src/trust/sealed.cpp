@@ -35,12 +35,10 @@ constexpr std::size_t chunk_overhead = crypto_secretstream_xchacha20poly1305_ABY
 
 using Header = std::array<std::uint8_t, header_bytes>;
 
-/// The first 8 bytes of SHA-256(public key): the key id's bytes (PublicKey::id() in hex).
+/// The key id's bytes (PublicKey::id(), 16 hexadecimal digits) as the header stores them.
 std::array<std::uint8_t, recipient_bytes> id_bytes(const PublicKey& key) {
-  const std::string_view view(reinterpret_cast<const char*>(key.bytes.data()), key.bytes.size());
-  const crypto::Digest digest = crypto::sha256(view);
   std::array<std::uint8_t, recipient_bytes> out{};
-  std::copy_n(digest.begin(), recipient_bytes, out.begin());
+  (void)crypto::from_hex(key.id(), out);  // id() is always 16 hexadecimal digits
   return out;
 }
 

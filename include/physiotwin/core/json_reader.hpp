@@ -127,6 +127,10 @@ class JsonView {
 /// A file's bytes.
 [[nodiscard]] std::string read_text_file(const std::filesystem::path& file);
 
+/// A file's first `bytes` bytes (fewer for a shorter file; none for one that cannot be read):
+/// enough to tell what it is (encrypted, JSON, HDF5) before reading it.
+[[nodiscard]] std::string read_file_head(const std::filesystem::path& file, std::size_t bytes);
+
 /// Parses a JSON file; a syntax error names the file, line and column.
 [[nodiscard]] nlohmann::json read_json_file(const std::filesystem::path& file);
 
