@@ -61,8 +61,17 @@ ax_hr.plot(beat_minutes, trend(beats, "heart_rate"), color="tab:red", label="hea
 hr_rest = stage_mean(t_beat, beats["heart_rate"], 120)
 peak = twin.parameters["exercise.peak_o2_uptake"].value
 expected_hr = hr_rest + (vo2_trend - rest_vo2) / (peak - rest_vo2) * (180.0 - hr_rest)
-ax_hr.plot(minutes, expected_hr, ls=":", color="tab:red", lw=1,
+stop = stages[-1][1]  # the work ends here: Swain's relation is for exercise, not recovery
+during = t < stop
+ax_hr.plot(minutes[during], expected_hr[during], ls=":", color="tab:red", lw=1,
            label="%HR reserve = %VO2 reserve (Swain & Leutholtz 1997)")
+# Recovery: a single exponential, T = 50.6 s, to 14 /min above rest (Barak et al. 2011, J Sports
+# Sci Med 10:369, Table 2: after submaximal cycling, 5 min of seated rest, non-athletes).
+after = t >= stop
+hr_end = stage_mean(t_beat, beats["heart_rate"], stop)
+level = hr_rest + 14.0
+ax_hr.plot(minutes[after], level + (hr_end - level) * np.exp(-(t[after] - stop) / 50.6), ls="--",
+           color="tab:red", lw=1, label="recovery: T 50.6 s to rest + 14 /min (Barak et al. 2011)")
 right = ax_hr.twinx()
 right.plot(beat_minutes, trend(beats, "cardiac_output"), color="tab:purple")
 right.set_ylabel("cardiac output (L/min)", color="tab:purple")

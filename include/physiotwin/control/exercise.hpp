@@ -11,17 +11,23 @@
 //                                                            active muscle consumes its resting
 //                                                            demand + x_M)
 //   intensity    I = c W / (VO2peak - VO2rest)               (fraction of the O2 uptake reserve,
-//                                                            commanded: central command is
-//                                                            immediate)
-//   vasodilation tau_v dv/dt = g_v c W - v,   G_muscle = G (1 + v)   (feed-forward, Magosso's
-//                                                            x_met; no O2 feedback here)
-//   central      vagal withdrawal V = V_max min(1, I / I_v)  (immediate: heart rate's fast
-//   command      phase at onset and offset; Magosso's sigmoids, linearised)
-//   and the      sympathetic excitation S = S_max I_M, I_M = x_M / (VO2peak - VO2rest)
-//   muscles'     (spikes/s, as the chemoreceptors' drive), and the baroreflex's set point
-//   metabolism   P_n + DP min(I_M, 1) (resetting: Raven, Fadel & Ogoh 2006): these follow the
-//                muscles' metabolism, so that they outlast the work by its time constant (the
-//                slow, sympathetic phase of heart-rate recovery; Imai et al. 1994)
+//                                                            commanded)
+//   vasodilation tau_v dv/dt = g_v max(c W, x_M) - v,  G_muscle = G (1 + v)   (feed-forward
+//                                                            as the work rises, Magosso's x_met;
+//                                                            the muscles' metabolism as it falls;
+//                                                            no O2 feedback here)
+//   central      vagal withdrawal V = V_max u, where u follows the withdrawal the work asks
+//   command      for, min(1, I / I_v) (complete at I_v: Magosso's sigmoid, linearised), with
+//   and the      tau_on as the work rises (the withdrawal at onset takes seconds: heart rate's
+//   muscles'     fast phase) and tau_off as it falls, du/dt = (min(1, I / I_v) - u) / tau: the
+//   metabolism   vagal tone returns over tens of minutes, so the heart rate is still about 14
+//                /min above rest 5 min after 6 min of submaximal cycling (Barak et al. 2011);
+//                heart-rate recovery's fast phase is the baroreflex's vagal response as the
+//                resetting and the sympathetic excitation fade (Imai et al. 1994: vagal);
+//                sympathetic excitation S = S_max I_M, I_M = x_M / (VO2peak - VO2rest)
+//                (spikes/s, as the chemoreceptors' drive), and the baroreflex's set point
+//                P_n + DP min(I_M, 1) (resetting: Raven, Fadel & Ogoh 2006): these follow the
+//                muscles' metabolism, so that they outlast the work by its time constant
 //   ventilation  d = f_fast RQ c W + s,  tau_E ds/dt = (1 - f_fast) RQ c W - s   (mL/s of CO2)
 //                breathing rate += k_f d, muscle-pressure depth += k_A d
 //   muscle pump  a pressure source P_pump = A_pump min(I, 1) in the active muscle's venous
@@ -41,15 +47,16 @@
 namespace physiotwin::control {
 
 enum ExerciseState : std::size_t {
-  exercise_work_rate,     ///< W, the ramped work rate now
-  exercise_o2_demand,     ///< x_M, mL/s of O2 above the active muscle's resting demand
-  exercise_vasodilation,  ///< v, 1: the active muscle's arteriolar conductance is x (1 + v)
-  exercise_ventilation,   ///< s, mL/s: the slow part of the ventilatory drive
+  exercise_work_rate,         ///< W, the ramped work rate now
+  exercise_o2_demand,         ///< x_M, mL/s of O2 above the active muscle's resting demand
+  exercise_vasodilation,      ///< v, 1: the active muscle's arteriolar conductance is x (1 + v)
+  exercise_ventilation,       ///< s, mL/s: the slow part of the ventilatory drive
+  exercise_vagal_withdrawal,  ///< u, 1: central command's vagal withdrawal, of V_max
   exercise_state_count
 };
 
 inline constexpr std::array<std::string_view, exercise_state_count> exercise_state_names{
-    "work_rate", "o2_demand", "vasodilation", "ventilatory_drive"};
+    "work_rate", "o2_demand", "vasodilation", "ventilatory_drive", "vagal_withdrawal"};
 
 /// The time over which a ramp's end is rounded off (tau_s), s: short against every response.
 inline constexpr double exercise_ramp_rounding_time = 1.0;
@@ -67,6 +74,8 @@ struct ExerciseCoefficients {
   double central_sympathetic_drive = 0.0;    ///< S_max, spikes/s at the whole reserve
   double central_vagal_withdrawal = 0.0;     ///< V_max, spikes/s
   double vagal_withdrawal_intensity = 0.3;   ///< I_v: withdrawal complete at this intensity
+  double vagal_on_time_constant = 2.0;       ///< tau_on, s: the withdrawal as work rises
+  double vagal_off_time_constant = 1800.0;   ///< tau_off, s: the vagal return as work falls
   double baroreflex_resetting = 0.0;         ///< Delta P_n, mmHg at the whole reserve
   double ventilation_fast_fraction = 0.45;   ///< f_fast
   double ventilation_time_constant = 60.0;   ///< tau_E, s
@@ -77,11 +86,57 @@ struct ExerciseCoefficients {
 
   /// O2 cost of work rate w, mL/s.
   [[nodiscard]] double o2_cost_of(double w) const noexcept { return o2_cost * w / 60.0; }
+  /// The O2 uptake reserve, mL/s (at least 1/60 mL/s, so that a share of it is defined).
+  [[nodiscard]] double o2_reserve() const noexcept {
+    return std::max(peak_o2_uptake - rest_o2_uptake, 1.0) / 60.0;
+  }
   /// The highest work rate the patient can sustain aerobically, W: the whole O2 uptake reserve.
   [[nodiscard]] double peak_work_rate() const noexcept {
     return std::max(peak_o2_uptake - rest_o2_uptake, 0.0) / o2_cost;
   }
 };
+
+/// The time constant of a state that follows its target with tau_up while below it and
+/// tau_down while above it.
+[[nodiscard]] inline double asymmetric_time_constant(double target, double state, double tau_up,
+                                                     double tau_down) noexcept {
+  return target > state ? tau_up : tau_down;
+}
+
+/// The commanded intensity I and the metabolic intensity I_M of the states x.
+[[nodiscard]] inline double commanded_intensity(const ExerciseCoefficients& c,
+                                                const double* x) noexcept {
+  return c.o2_cost_of(std::max(x[exercise_work_rate], 0.0)) / c.o2_reserve();
+}
+[[nodiscard]] inline double metabolic_intensity(const ExerciseCoefficients& c,
+                                                const double* x) noexcept {
+  return std::max(x[exercise_o2_demand], 0.0) / c.o2_reserve();
+}
+
+/// The vagal withdrawal (a fraction of V_max) an intensity asks for: complete at I_v.
+[[nodiscard]] inline double vagal_withdrawal_asked(const ExerciseCoefficients& c,
+                                                   double intensity) noexcept {
+  return std::min(1.0, intensity / c.vagal_withdrawal_intensity);
+}
+
+/// What the vagal withdrawal follows now, and its time constant (s).
+[[nodiscard]] inline double vagal_withdrawal_target(const ExerciseCoefficients& c,
+                                                    const double* x) noexcept {
+  return vagal_withdrawal_asked(c, commanded_intensity(c, x));
+}
+[[nodiscard]] inline double vagal_withdrawal_time_constant(const ExerciseCoefficients& c,
+                                                           const double* x) noexcept {
+  return asymmetric_time_constant(vagal_withdrawal_target(c, x), x[exercise_vagal_withdrawal],
+                                  c.vagal_on_time_constant, c.vagal_off_time_constant);
+}
+
+/// The O2 demand (mL/s) the active muscle's vasodilation follows: the work's O2 cost as it rises
+/// (feed-forward: the onset hyperaemia), the muscles' O2 demand now once the work stops, so that
+/// the vessels stay open while the metabolites wash out rather than closing on a heart still
+/// pumping exercise flow.
+[[nodiscard]] inline double vasodilating_demand(double work_cost, const double* x) noexcept {
+  return std::max(work_cost, x[exercise_o2_demand]);
+}
 
 /// Derivatives of the exercise states x.
 inline void exercise_derivatives(const ExerciseCoefficients& c, const double* x,
@@ -92,11 +147,14 @@ inline void exercise_derivatives(const ExerciseCoefficients& c, const double* x,
   const double demand = c.o2_cost_of(x[exercise_work_rate]);
   dx[exercise_o2_demand] = (demand - x[exercise_o2_demand]) / c.o2_time_constant;
   dx[exercise_vasodilation] =
-      (c.vasodilation_gain * demand - x[exercise_vasodilation]) / c.vasodilation_time_constant;
+      (c.vasodilation_gain * vasodilating_demand(demand, x) - x[exercise_vasodilation]) /
+      c.vasodilation_time_constant;
   dx[exercise_ventilation] =
       ((1.0 - c.ventilation_fast_fraction) * c.respiratory_quotient * demand -
        x[exercise_ventilation]) /
       c.ventilation_time_constant;
+  dx[exercise_vagal_withdrawal] = (vagal_withdrawal_target(c, x) - x[exercise_vagal_withdrawal]) /
+                                  vagal_withdrawal_time_constant(c, x);
 }
 
 /// d(dx_i/dt)/dx_i: each state's own decay, for the Newton matrix.
@@ -113,8 +171,10 @@ inline void exercise_derivatives(const ExerciseCoefficients& c, const double* x,
       return -1.0 / c.o2_time_constant;
     case exercise_vasodilation:
       return -1.0 / c.vasodilation_time_constant;
-    default:
+    case exercise_ventilation:
       return -1.0 / c.ventilation_time_constant;
+    default:
+      return -1.0 / vagal_withdrawal_time_constant(c, x);
   }
 }
 
@@ -144,14 +204,13 @@ struct ExerciseEffects {
   ExerciseEffects fx;
   if (!c.enabled) return fx;
   const double demand = c.o2_cost_of(std::max(x[exercise_work_rate], 0.0));
-  const double reserve = std::max(c.peak_o2_uptake - c.rest_o2_uptake, 1.0) / 60.0;  // mL/s
-  fx.intensity = demand / reserve;
+  fx.intensity = commanded_intensity(c, x);
   fx.extra_o2_demand = extra_o2_demand(c, x);
-  fx.metabolic_intensity = fx.extra_o2_demand / reserve;
+  fx.metabolic_intensity = metabolic_intensity(c, x);
   fx.conductance_factor = 1.0 + std::max(x[exercise_vasodilation], 0.0);
   fx.sympathetic_drive = c.central_sympathetic_drive * fx.metabolic_intensity;
   fx.vagal_withdrawal =
-      c.central_vagal_withdrawal * std::min(1.0, fx.intensity / c.vagal_withdrawal_intensity);
+      c.central_vagal_withdrawal * std::clamp(x[exercise_vagal_withdrawal], 0.0, 1.0);
   fx.set_point_shift = c.baroreflex_resetting * std::min(fx.metabolic_intensity, 1.0);
   const double drive = c.ventilation_fast_fraction * c.respiratory_quotient * demand +
                        std::max(x[exercise_ventilation], 0.0);

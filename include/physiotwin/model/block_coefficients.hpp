@@ -259,6 +259,8 @@ inline void gas_exchange(const ParameterSet& p, std::size_t first, gas::GasCoeff
   c.central_sympathetic_drive = v.get<"central_sympathetic_drive">();
   c.central_vagal_withdrawal = v.get<"central_vagal_withdrawal">();
   c.vagal_withdrawal_intensity = v.get<"vagal_withdrawal_intensity">();
+  c.vagal_on_time_constant = v.get<"vagal_on_time_constant">();
+  c.vagal_off_time_constant = v.get<"vagal_off_time_constant">();
   c.baroreflex_resetting = v.get<"baroreflex_resetting">();
   c.ventilation_fast_fraction = v.get<"ventilation_fast_fraction">();
   c.ventilation_time_constant = v.get<"ventilation_time_constant">();

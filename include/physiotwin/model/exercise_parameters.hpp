@@ -8,7 +8,7 @@
 
 namespace physiotwin::blocks {
 
-inline constexpr std::array<ParameterSpec, 17> exercise{{
+inline constexpr std::array<ParameterSpec, 19> exercise{{
     {"work_rate", "W", 0, 1000,
      "external work asked for on a cycle ergometer now (the exercise action sets it)", S::none},
     {"ramp_rate", "W/s", 0.01, 1000,
@@ -34,6 +34,12 @@ inline constexpr std::array<ParameterSpec, 17> exercise{{
      "rise of the arterial baroreflex's set point at the whole O2 uptake reserve", S::none},
     {"vagal_withdrawal_intensity", "1", 0.01, 1,
      "fraction of the O2 uptake reserve at which the vagal withdrawal is complete", S::none},
+    {"vagal_on_time_constant", "s", 0.1, 30,
+     "time constant of the vagal withdrawal as the work rises (tau_on)", S::none},
+    {"vagal_off_time_constant", "s", 1, 7200,
+     "time constant of central command's vagal return once the work falls: heart rate above "
+     "rest for minutes after the work (tau_off)",
+     S::none},
     {"ventilation_fast_fraction", "1", 0, 1,
      "part of the ventilatory drive that follows the work rate at once (phase I)", S::none},
     {"ventilation_time_constant", "s", 1, 300,

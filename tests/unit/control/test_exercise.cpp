@@ -14,10 +14,11 @@ using control::ExerciseCoefficients;
 
 namespace {
 
+using States = std::array<double, control::exercise_state_count>;
+
 /// Integrates the exercise states alone by forward Euler (dt 1 ms) for `seconds`.
-std::array<double, control::exercise_state_count> run(const ExerciseCoefficients& c,
-                                                      std::array<double, 4> x, double seconds) {
-  std::array<double, control::exercise_state_count> dx{};
+States run(const ExerciseCoefficients& c, States x, double seconds) {
+  States dx{};
   const double dt = 1e-3;
   for (int i = 0; i < int(seconds / dt); ++i) {
     control::exercise_derivatives(c, x.data(), dx.data());
@@ -34,12 +35,12 @@ TEST(Exercise, WorkRateRampsLinearlyToWhatIsAsked) {
   ExerciseCoefficients c;
   c.work_rate = 100.0;
   c.ramp_rate = 2.0;
-  EXPECT_NEAR(run(c, {0, 0, 0, 0}, 20.0)[control::exercise_work_rate], 40.0, 0.1);
-  const double later = run(c, {0, 0, 0, 0}, 55.0)[control::exercise_work_rate];
+  EXPECT_NEAR(run(c, States{}, 20.0)[control::exercise_work_rate], 40.0, 0.1);
+  const double later = run(c, States{}, 55.0)[control::exercise_work_rate];
   EXPECT_NEAR(later, 100.0, 1.0);
   EXPECT_LE(later, 100.0);
   c.work_rate = 0.0;  // and back down at the same rate
-  EXPECT_NEAR(run(c, {100, 0, 0, 0}, 20.0)[control::exercise_work_rate], 60.0, 0.1);
+  EXPECT_NEAR(run(c, States{100, 0, 0, 0, 0}, 20.0)[control::exercise_work_rate], 60.0, 0.1);
 }
 
 // At a steady 100 W the active muscles use c W = 10.3 x 100 mL/min more O2 (Hansen et al.
@@ -48,15 +49,15 @@ TEST(Exercise, O2DemandFollowsTheWorkRateWithItsTimeConstant) {
   ExerciseCoefficients c;
   c.work_rate = 100.0;
   const double steady = c.o2_cost * 100.0 / 60.0;  // mL/s
-  auto x = run(c, {100, 0, 0, 0}, c.o2_time_constant);
+  auto x = run(c, States{100, 0, 0, 0, 0}, c.o2_time_constant);
   EXPECT_NEAR(x[control::exercise_o2_demand] / steady, 1.0 - std::exp(-1.0), 0.005);
-  x = run(c, {100, 0, 0, 0}, 10 * c.o2_time_constant);
+  x = run(c, States{100, 0, 0, 0, 0}, 10 * c.o2_time_constant);
   EXPECT_NEAR(control::exercise_effects(c, x.data()).extra_o2_demand, steady, 1e-3 * steady);
 }
 
-// Intensity is the commanded O2 cost over the reserve; the vagal withdrawal, immediate, is
-// complete at I_v; the sympathetic drive grows in proportion to the O2 the muscles use now (so
-// it outlasts the work); the peak work rate spends the reserve.
+// Intensity is the commanded O2 cost over the reserve; the vagal withdrawal is V_max times its
+// state, which asks for all of it from I_v; the sympathetic drive grows in proportion to the O2
+// the muscles use now (so it outlasts the work); the peak work rate spends the reserve.
 TEST(Exercise, CentralCommandGrowsWithTheShareOfTheReserve) {
   ExerciseCoefficients c;
   c.peak_o2_uptake = 2300.0;
@@ -65,22 +66,47 @@ TEST(Exercise, CentralCommandGrowsWithTheShareOfTheReserve) {
   c.central_vagal_withdrawal = 4.0;
   c.vagal_withdrawal_intensity = 0.25;
   EXPECT_NEAR(c.peak_work_rate(), (2300.0 - 240.0) / 10.3, 1e-9);
-  const std::array<double, 4> x{c.peak_work_rate() / 2, 0, 0, 0};  // at the onset
-  const auto fx = control::exercise_effects(c, x.data());
+  const double half = c.peak_work_rate() / 2;
+  const States onset{half, 0, 0, 0, 0};
+  const auto fx = control::exercise_effects(c, onset.data());
   EXPECT_NEAR(fx.intensity, 0.5, 1e-12);
   EXPECT_EQ(fx.sympathetic_drive, 0.0);
-  EXPECT_NEAR(fx.vagal_withdrawal, 4.0, 1e-12);
-  const std::array<double, 4> steady{c.peak_work_rate() / 2, c.o2_cost_of(c.peak_work_rate() / 2),
-                                     0, 0};
+  EXPECT_EQ(fx.vagal_withdrawal, 0.0);  // the withdrawal has not moved yet
+  EXPECT_EQ(control::vagal_withdrawal_target(c, onset.data()), 1.0);  // beyond I_v: all of it
+  const States steady{half, c.o2_cost_of(half), 0, 0, 1};
   EXPECT_NEAR(control::exercise_effects(c, steady.data()).sympathetic_drive, 5.0, 1e-12);
-  const std::array<double, 4> stopped{0, c.o2_cost_of(c.peak_work_rate() / 2), 0, 0};
-  EXPECT_EQ(control::exercise_effects(c, stopped.data()).vagal_withdrawal, 0.0);
+  EXPECT_NEAR(control::exercise_effects(c, steady.data()).vagal_withdrawal, 4.0, 1e-12);
+  // Just stopped: the sympathetic drive still follows the O2 demand, the withdrawal its state
+  // while it returns to nothing.
+  const States stopped{0, c.o2_cost_of(half), 0, 0, 0.8};
   EXPECT_NEAR(control::exercise_effects(c, stopped.data()).sympathetic_drive, 5.0, 1e-12);
-  const std::array<double, 4> light{c.peak_work_rate() / 10, 0, 0, 0};
-  EXPECT_NEAR(control::exercise_effects(c, light.data()).vagal_withdrawal, 4.0 * 0.1 / 0.25, 1e-12);
+  EXPECT_NEAR(control::exercise_effects(c, stopped.data()).vagal_withdrawal, 4.0 * 0.8, 1e-12);
+  EXPECT_EQ(control::vagal_withdrawal_target(c, stopped.data()), 0.0);
+  const States light{c.peak_work_rate() / 10, 0, 0, 0, 0};
+  EXPECT_NEAR(control::vagal_withdrawal_target(c, light.data()), 0.1 / 0.25, 1e-12);
   c.enabled = false;
-  EXPECT_EQ(control::exercise_effects(c, x.data()).sympathetic_drive, 0.0);
-  EXPECT_EQ(control::exercise_effects(c, x.data()).conductance_factor, 1.0);
+  EXPECT_EQ(control::exercise_effects(c, steady.data()).sympathetic_drive, 0.0);
+  EXPECT_EQ(control::exercise_effects(c, steady.data()).vagal_withdrawal, 0.0);
+  EXPECT_EQ(control::exercise_effects(c, steady.data()).conductance_factor, 1.0);
+}
+
+// The vagal withdrawal follows what the work asks within seconds as the work starts (tau_on)
+// and returns over tau_off when it stops; after one time constant it has gone 1 - 1/e of the
+// way.
+TEST(Exercise, VagalWithdrawalComesFastAndReturnsSlowly) {
+  ExerciseCoefficients c;
+  c.peak_o2_uptake = 2300.0;
+  c.rest_o2_uptake = 240.0;
+  c.vagal_withdrawal_intensity = 0.5;
+  c.vagal_on_time_constant = 2.0;
+  c.vagal_off_time_constant = 600.0;
+  const double e = 1.0 - std::exp(-1.0);
+  c.work_rate = c.peak_work_rate() / 4;  // a step to half the whole withdrawal
+  States x = run(c, States{c.work_rate, 0, 0, 0, 0}, 2.0);
+  EXPECT_NEAR(x[control::exercise_vagal_withdrawal], 0.5 * e, 0.002);
+  c.work_rate = 0.0;
+  x = run(c, States{0, 0, 0, 0, 1}, 600.0);
+  EXPECT_NEAR(x[control::exercise_vagal_withdrawal], 1 - e, 0.002);
 }
 
 // The ventilatory drive: f_fast of the CO2 the work produces at once, the rest after tau_E;
@@ -90,7 +116,7 @@ TEST(Exercise, VentilatoryDriveHasAFastAndASlowPart) {
   c.work_rate = 100.0;
   c.ventilation_rate_gain = 1.0;  // breaths/min per mL/s: the drive itself
   const double produced = c.respiratory_quotient * c.o2_cost * 100.0 / 60.0;
-  const std::array<double, 4> onset{100, 0, 0, 0};
+  const States onset{100, 0, 0, 0, 0};
   EXPECT_NEAR(control::exercise_effects(c, onset.data()).breathing_rate,
               c.ventilation_fast_fraction * produced, 1e-12);
   const auto x = run(c, onset, 12 * c.ventilation_time_constant);
