@@ -28,6 +28,11 @@
 //                (spikes/s, as the chemoreceptors' drive), and the baroreflex's set point
 //                P_n + DP min(I_M, 1) (resetting: Raven, Fadel & Ogoh 2006): these follow the
 //                muscles' metabolism, so that they outlast the work by its time constant
+//   contractile  both ventricles' end-systolic elastance x (1 + k_ino min(I_M, 1)), on top of
+//   reserve      the baroreflex's inotropy: central command's own, so that the reflex's gains
+//                (and haemorrhage) are untouched; k_ino falls with age (aging.hpp). Stratton
+//                et al. 1994 (Circulation 89:1648): end-systolic volume -32 % in exercise in
+//                the young, about 0 in the old
 //   ventilation  d = f_fast RQ c W + s,  tau_E ds/dt = (1 - f_fast) RQ c W - s   (mL/s of CO2)
 //                breathing rate += k_f d, muscle-pressure depth += k_A d
 //   muscle pump  a pressure source P_pump = A_pump min(I, 1) in the active muscle's venous
@@ -82,6 +87,7 @@ struct ExerciseCoefficients {
   double ventilation_rate_gain = 0.0;        ///< k_f, breaths/min per mL/s of CO2
   double ventilation_depth_gain = 0.0;       ///< k_A, mmHg per mL/s of CO2
   double muscle_pump_pressure = 0.0;         ///< A_pump, mmHg at the whole reserve
+  double contractile_reserve = 0.0;          ///< k_ino: ventricular E_es x (1 + k_ino I_M)
   double respiratory_quotient = 0.84;        ///< RQ (the gas exchange's)
 
   /// O2 cost of work rate w, mL/s.
@@ -190,6 +196,7 @@ struct ExerciseEffects {
   double breathing_rate = 0.0;         ///< breaths/min added
   double muscle_pressure_depth = 0.0;  ///< mmHg added to the depth of P_mus,min
   double pump_pressure = 0.0;          ///< mmHg, before the venous-filling factor
+  double contractility_factor = 1.0;   ///< on both ventricles' end-systolic elastance
 };
 
 /// O2 (mL/s) the active muscle consumes above its rest: none while exercise is switched off.
@@ -212,6 +219,7 @@ struct ExerciseEffects {
   fx.vagal_withdrawal =
       c.central_vagal_withdrawal * std::clamp(x[exercise_vagal_withdrawal], 0.0, 1.0);
   fx.set_point_shift = c.baroreflex_resetting * std::min(fx.metabolic_intensity, 1.0);
+  fx.contractility_factor = 1.0 + c.contractile_reserve * std::min(fx.metabolic_intensity, 1.0);
   const double drive = c.ventilation_fast_fraction * c.respiratory_quotient * demand +
                        std::max(x[exercise_ventilation], 0.0);
   fx.breathing_rate = c.ventilation_rate_gain * drive;

@@ -267,6 +267,7 @@ inline void gas_exchange(const ParameterSet& p, std::size_t first, gas::GasCoeff
   c.ventilation_rate_gain = v.get<"ventilation_rate_gain">();
   c.ventilation_depth_gain = v.get<"ventilation_depth_gain">();
   c.muscle_pump_pressure = v.get<"muscle_pump_pressure">();
+  c.contractile_reserve = v.get<"contractile_reserve">();
   return c;
 }
 

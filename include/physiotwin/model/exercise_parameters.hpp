@@ -8,7 +8,7 @@
 
 namespace physiotwin::blocks {
 
-inline constexpr std::array<ParameterSpec, 19> exercise{{
+inline constexpr std::array<ParameterSpec, 20> exercise{{
     {"work_rate", "W", 0, 1000,
      "external work asked for on a cycle ergometer now (the exercise action sets it)", S::none},
     {"ramp_rate", "W/s", 0.01, 1000,
@@ -51,6 +51,10 @@ inline constexpr std::array<ParameterSpec, 19> exercise{{
      S::none},
     {"muscle_pump_pressure", "mmHg", 0, 50,
      "mean pressure the contracting muscles add to their venous return at the whole reserve",
+     S::none},
+    {"contractile_reserve", "1", 0, 5,
+     "central command's rise of both ventricles' end-systolic elastance, relative, at the whole "
+     "reserve (k_ino; set for the patient's age)",
      S::none},
     {"enabled", "1", 0, 1, "1: the exercise responses act; 0: work costs nothing", S::none},
 }};

@@ -234,8 +234,12 @@ inline void ModelEvaluator::apply_baroreflex(const double* y) noexcept {
   control::CardiopulmonaryEffects low{};
   if (cardiopulmonary_)
     low = control::cardiopulmonary_effects(cardiopulmonary_k_, y + at_.cardiopulmonary);
-  for (std::size_t c : b.left_ventricle) chamber_[c].ees = base_chamber_[c].ees * fx.lv_elastance;
-  for (std::size_t c : b.right_ventricle) chamber_[c].ees = base_chamber_[c].ees * fx.rv_elastance;
+  // Central command's inotropy in exercise multiplies the reflex's (1 without exercise).
+  const double inotropy = exercise_fx_.contractility_factor;
+  for (std::size_t c : b.left_ventricle)
+    chamber_[c].ees = base_chamber_[c].ees * fx.lv_elastance * inotropy;
+  for (std::size_t c : b.right_ventricle)
+    chamber_[c].ees = base_chamber_[c].ees * fx.rv_elastance * inotropy;
   for (std::size_t k : b.splanchnic_resistance)
     conductance_[k] = base_conductance_[k] / (fx.splanchnic_resistance * low.resistance);
   for (std::size_t k : b.extrasplanchnic_resistance) {
