@@ -184,6 +184,33 @@ inline void exercise_derivatives(const ExerciseCoefficients& c, const double* x,
   }
 }
 
+/// For the Newton matrix, a state's derivative with respect to the two states its target can
+/// follow: the work rate and the O2 demand. Both entries are always written (one may be 0), so
+/// that the Jacobian's sparsity pattern, recorded once at rest, holds whichever is active later.
+struct ExerciseCoupling {
+  double work_rate = 0.0;  ///< d(dx_i/dt)/dW
+  double o2_demand = 0.0;  ///< d(dx_i/dt)/dx_M
+};
+
+/// The vasodilation's coupling: to the work rate while its O2 cost leads, to the O2 demand
+/// once the work has fallen below it (vasodilating_demand()).
+[[nodiscard]] inline ExerciseCoupling vasodilation_coupling(const ExerciseCoefficients& c,
+                                                            const double* x) noexcept {
+  const double rate = c.vasodilation_gain / c.vasodilation_time_constant;
+  if (c.o2_cost_of(x[exercise_work_rate]) >= x[exercise_o2_demand])
+    return {rate * c.o2_cost_of(1.0), 0.0};
+  return {0.0, rate};
+}
+
+/// The vagal withdrawal's coupling to the work rate: none once the work asks for all of it.
+[[nodiscard]] inline ExerciseCoupling vagal_withdrawal_coupling(const ExerciseCoefficients& c,
+                                                                const double* x) noexcept {
+  if (commanded_intensity(c, x) >= c.vagal_withdrawal_intensity) return {};
+  return {c.o2_cost_of(1.0) / (c.o2_reserve() * c.vagal_withdrawal_intensity) /
+              vagal_withdrawal_time_constant(c, x),
+          0.0};
+}
+
 /// What exercise does now.
 struct ExerciseEffects {
   double intensity = 0.0;              ///< I, fraction of the O2 uptake reserve, commanded

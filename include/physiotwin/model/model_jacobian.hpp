@@ -76,22 +76,20 @@ void ModelEvaluator::jacobian(const double* y, Entry&& entry, bool include_gases
     const double cost = exercise_k_.o2_cost / 60.0;  // mL/s of O2 per W
     const std::size_t w = first + control::exercise_work_rate;
     entry(first + control::exercise_o2_demand, w) += cost / exercise_k_.o2_time_constant;
-    // The vasodilation follows the work rate or, once that has fallen, the O2 demand.
-    const bool follows_work = cost * y[w] >= y[first + control::exercise_o2_demand];
-    entry(first + control::exercise_vasodilation,
-          follows_work ? w : first + control::exercise_o2_demand) +=
-        exercise_k_.vasodilation_gain * (follows_work ? cost : 1.0) /
-        exercise_k_.vasodilation_time_constant;
     entry(first + control::exercise_ventilation, w) +=
         (1.0 - exercise_k_.ventilation_fast_fraction) * exercise_k_.respiratory_quotient * cost /
         exercise_k_.ventilation_time_constant;
-    // The vagal withdrawal follows the work rate while it asks for less than the whole.
-    const double* x = y + first;
-    if (control::commanded_intensity(exercise_k_, x) < exercise_k_.vagal_withdrawal_intensity) {
-      entry(first + control::exercise_vagal_withdrawal, w) +=
-          cost / (exercise_k_.o2_reserve() * exercise_k_.vagal_withdrawal_intensity) /
-          control::vagal_withdrawal_time_constant(exercise_k_, x);
-    }
+    // The vasodilation and the vagal withdrawal follow piecewise targets (exercise.hpp); both
+    // columns are written every time, so the pattern recorded at rest holds either.
+    const std::size_t demand = first + control::exercise_o2_demand;
+    const auto add_coupling = [&](std::size_t row, control::ExerciseCoupling coupling) {
+      entry(first + row, w) += coupling.work_rate;
+      entry(first + row, demand) += coupling.o2_demand;
+    };
+    add_coupling(control::exercise_vasodilation,
+                 control::vasodilation_coupling(exercise_k_, y + first));
+    add_coupling(control::exercise_vagal_withdrawal,
+                 control::vagal_withdrawal_coupling(exercise_k_, y + first));
   }
   if (fluid_) {
     // Filtration's dependence on the beds' pressures, as the resistances' (each term leaves a

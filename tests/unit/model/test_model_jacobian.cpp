@@ -76,3 +76,41 @@ TEST(Jacobian, MatchesFiniteDifferencesAcrossTheBeat) {
     }
   }
 }
+
+// The sparse Newton matrix (BodyModel::sparse_jacobian(), its pattern recorded once at rest)
+// holds every entry the analytic Jacobian writes in any state, not only at rest: an entry
+// outside the pattern would be added to another. Checked where exercise's piecewise targets
+// have switched: the work stopped while the muscles still use O2 (the vasodilation follows the
+// O2 demand), and hard work (the vagal withdrawal asks for all of it).
+TEST(Jacobian, SparseMatrixHoldsEveryEntryAwayFromRest) {
+  BodyModel model = test_support::reference_model();
+  const std::size_t n = model.state_size(), m = model.solver_state_size();
+  const auto& names = model.state_names();
+  const auto index = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+  };
+  const SparsityPattern& pattern = model.sparsity_pattern();
+  for (const auto& [work_rate, o2_demand] : {std::pair{0.0, 5.0}, std::pair{150.0, 20.0}}) {
+    std::vector<double> y(n);
+    model.initial_state(y);
+    y[index("exercise.work_rate")] = work_rate;
+    y[index("exercise.o2_demand")] = o2_demand;
+    y[index("exercise.vagal_withdrawal")] = 0.5;
+    std::vector<double> dense(n * n), sparse(pattern.row_indices.size());
+    model.dense_jacobian(y.data(), dense.data());
+    model.sparse_jacobian(y.data(), sparse.data());
+    std::vector<double> scattered(m * m, 0.0);
+    for (std::size_t col = 0; col < m; ++col) {
+      for (auto k = pattern.column_starts[col]; k < pattern.column_starts[col + 1]; ++k) {
+        const auto row = static_cast<std::size_t>(pattern.row_indices[static_cast<std::size_t>(k)]);
+        scattered[col * m + row] = sparse[static_cast<std::size_t>(k)];
+      }
+    }
+    for (std::size_t col = 0; col < m; ++col) {
+      for (std::size_t row = 0; row < m; ++row) {
+        EXPECT_DOUBLE_EQ(scattered[col * m + row], dense[col * n + row])
+            << "d(" << names[row] << ")/d(" << names[col] << ") at " << work_rate << " W";
+      }
+    }
+  }
+}
