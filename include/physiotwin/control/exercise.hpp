@@ -25,9 +25,12 @@
 //                heart-rate recovery's fast phase is the baroreflex's vagal response as the
 //                resetting and the sympathetic excitation fade (Imai et al. 1994: vagal);
 //                sympathetic excitation S = S_max I_M, I_M = x_M / (VO2peak - VO2rest)
-//                (spikes/s, as the chemoreceptors' drive), and the baroreflex's set point
-//                P_n + DP min(I_M, 1) (resetting: Raven, Fadel & Ogoh 2006): these follow the
-//                muscles' metabolism, so that they outlast the work by its time constant
+//                (spikes/s, as the chemoreceptors' drive), following the muscles'
+//                metabolism, so that it outlasts the work by its time constant; the
+//                baroreflex's set point P_n + DP (f min(I, 1) + (1 - f) min(I_M, 1))
+//                (resetting: Raven, Fadel & Ogoh 2006), a commanded part f that ends with the
+//                work (central command resets the reflex's heart-rate arm in cycling: Smith
+//                et al. 2003) and a metabolic part (the metaboreflex) that outlasts it
 //   contractile  both ventricles' end-systolic elastance x (1 + k_ino min(I_M, 1)), on top of
 //   reserve      the baroreflex's inotropy: central command's own, so that the reflex's gains
 //                (and haemorrhage) are untouched; k_ino falls with age (aging.hpp). Stratton
@@ -75,20 +78,21 @@ struct ExerciseCoefficients {
   double o2_cost = 10.3;           ///< c, mL/min per W
   double o2_time_constant = 30.0;  ///< tau_O2, s
   double vasodilation_gain = 0.4;  ///< g_v, s/mL
-  double vasodilation_time_constant = 14.0;  ///< tau_v, s
-  double central_sympathetic_drive = 0.0;    ///< S_max, spikes/s at the whole reserve
-  double central_vagal_withdrawal = 0.0;     ///< V_max, spikes/s
-  double vagal_withdrawal_intensity = 0.3;   ///< I_v: withdrawal complete at this intensity
-  double vagal_on_time_constant = 2.0;       ///< tau_on, s: the withdrawal as work rises
-  double vagal_off_time_constant = 1800.0;   ///< tau_off, s: the vagal return as work falls
-  double baroreflex_resetting = 0.0;         ///< Delta P_n, mmHg at the whole reserve
-  double ventilation_fast_fraction = 0.45;   ///< f_fast
-  double ventilation_time_constant = 60.0;   ///< tau_E, s
-  double ventilation_rate_gain = 0.0;        ///< k_f, breaths/min per mL/s of CO2
-  double ventilation_depth_gain = 0.0;       ///< k_A, mmHg per mL/s of CO2
-  double muscle_pump_pressure = 0.0;         ///< A_pump, mmHg at the whole reserve
-  double contractile_reserve = 0.0;          ///< k_ino: ventricular E_es x (1 + k_ino I_M)
-  double respiratory_quotient = 0.84;        ///< RQ (the gas exchange's)
+  double vasodilation_time_constant = 14.0;   ///< tau_v, s
+  double central_sympathetic_drive = 0.0;     ///< S_max, spikes/s at the whole reserve
+  double central_vagal_withdrawal = 0.0;      ///< V_max, spikes/s
+  double vagal_withdrawal_intensity = 0.3;    ///< I_v: withdrawal complete at this intensity
+  double vagal_on_time_constant = 2.0;        ///< tau_on, s: the withdrawal as work rises
+  double vagal_off_time_constant = 1800.0;    ///< tau_off, s: the vagal return as work falls
+  double baroreflex_resetting = 0.0;          ///< Delta P_n, mmHg at the whole reserve
+  double commanded_resetting_fraction = 0.0;  ///< f: the part of Delta P_n that follows I
+  double ventilation_fast_fraction = 0.45;    ///< f_fast
+  double ventilation_time_constant = 60.0;    ///< tau_E, s
+  double ventilation_rate_gain = 0.0;         ///< k_f, breaths/min per mL/s of CO2
+  double ventilation_depth_gain = 0.0;        ///< k_A, mmHg per mL/s of CO2
+  double muscle_pump_pressure = 0.0;          ///< A_pump, mmHg at the whole reserve
+  double contractile_reserve = 0.0;           ///< k_ino: ventricular E_es x (1 + k_ino I_M)
+  double respiratory_quotient = 0.84;         ///< RQ (the gas exchange's)
 
   /// O2 cost of work rate w, mL/s.
   [[nodiscard]] double o2_cost_of(double w) const noexcept { return o2_cost * w / 60.0; }
@@ -245,7 +249,9 @@ struct ExerciseEffects {
   fx.sympathetic_drive = c.central_sympathetic_drive * fx.metabolic_intensity;
   fx.vagal_withdrawal =
       c.central_vagal_withdrawal * std::clamp(x[exercise_vagal_withdrawal], 0.0, 1.0);
-  fx.set_point_shift = c.baroreflex_resetting * std::min(fx.metabolic_intensity, 1.0);
+  const double f = c.commanded_resetting_fraction;
+  fx.set_point_shift = c.baroreflex_resetting * (f * std::min(fx.intensity, 1.0) +
+                                                 (1.0 - f) * std::min(fx.metabolic_intensity, 1.0));
   fx.contractility_factor = 1.0 + c.contractile_reserve * std::min(fx.metabolic_intensity, 1.0);
   const double drive = c.ventilation_fast_fraction * c.respiratory_quotient * demand +
                        std::max(x[exercise_ventilation], 0.0);

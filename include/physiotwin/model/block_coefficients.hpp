@@ -262,6 +262,7 @@ inline void gas_exchange(const ParameterSet& p, std::size_t first, gas::GasCoeff
   c.vagal_on_time_constant = v.get<"vagal_on_time_constant">();
   c.vagal_off_time_constant = v.get<"vagal_off_time_constant">();
   c.baroreflex_resetting = v.get<"baroreflex_resetting">();
+  c.commanded_resetting_fraction = v.get<"commanded_resetting_fraction">();
   c.ventilation_fast_fraction = v.get<"ventilation_fast_fraction">();
   c.ventilation_time_constant = v.get<"ventilation_time_constant">();
   c.ventilation_rate_gain = v.get<"ventilation_rate_gain">();

@@ -8,7 +8,7 @@
 
 namespace physiotwin::blocks {
 
-inline constexpr std::array<ParameterSpec, 20> exercise{{
+inline constexpr std::array<ParameterSpec, 21> exercise{{
     {"work_rate", "W", 0, 1000,
      "external work asked for on a cycle ergometer now (the exercise action sets it)", S::none},
     {"ramp_rate", "W/s", 0.01, 1000,
@@ -32,6 +32,10 @@ inline constexpr std::array<ParameterSpec, 20> exercise{{
      S::none},
     {"baroreflex_resetting", "mmHg", 0, 60,
      "rise of the arterial baroreflex's set point at the whole O2 uptake reserve", S::none},
+    {"commanded_resetting_fraction", "1", 0, 1,
+     "part of the baroreflex's resetting that follows the work asked for (central command) and "
+     "ends with it; the rest follows the muscles' O2 use (the metaboreflex) and outlasts it",
+     S::none},
     {"vagal_withdrawal_intensity", "1", 0.01, 1,
      "fraction of the O2 uptake reserve at which the vagal withdrawal is complete", S::none},
     {"vagal_on_time_constant", "s", 0.1, 30,
