@@ -235,16 +235,27 @@ class BodyModel : public ModelDescription {
   }
   /// Sparse Jacobian of the solver's states (solver_state_size()): the values of
   /// sparsity_pattern()'s entries, in its order, overwritten. Reads the solver's states only
-  /// (the gas rows are not in it).
+  /// (the gas rows are not in it). An entry outside the pattern (recorded at rest: a coupling
+  /// that only some states write) is dropped and counted, never added to another entry.
   void sparse_jacobian(const double* y, double* values) noexcept {
     std::fill(values, values + layout_.pattern.row_indices.size(), 0.0);
     const std::size_t n = layout_.solver_size;
     evaluator_.jacobian(
         y,
         [&](std::size_t row, std::size_t col) -> double& {
-          return values[layout_.entry_index[col * n + row]];
+          const std::size_t at = layout_.entry_index[col * n + row];
+          if (at != StateLayout::outside_pattern) [[likely]]
+            return values[at];
+          ++jacobian_entries_outside_pattern_;
+          return dropped_jacobian_entry_;
         },
         false);
+  }
+  /// How many Jacobian entries outside the sparsity pattern sparse_jacobian() has dropped:
+  /// none in a correct model (tests check it across the actions; the Newton matrix would miss
+  /// them, slowing convergence).
+  [[nodiscard]] std::size_t jacobian_entries_outside_pattern() const noexcept {
+    return jacobian_entries_outside_pattern_;
   }
   [[nodiscard]] const SparsityPattern& sparsity_pattern() const noexcept { return layout_.pattern; }
 
@@ -388,6 +399,8 @@ class BodyModel : public ModelDescription {
   SignalRegistry signals_;
   ModelEvaluator evaluator_;
   double initial_volume_scale_ = 1.0;
+  std::size_t jacobian_entries_outside_pattern_ = 0;
+  double dropped_jacobian_entry_ = 0.0;  ///< where sparse_jacobian() writes what it drops
 };
 
 }  // namespace physiotwin

@@ -71,7 +71,10 @@ struct StateLayout : StateIndices {
   std::vector<std::string> names;
   std::vector<StateKind> kinds;
   SparsityPattern pattern;
-  std::vector<std::size_t> entry_index;  ///< (col * n + row) -> position in the sparse values
+  /// (col * n + row) -> position in the sparse values; outside_pattern for an entry the
+  /// pattern does not hold.
+  std::vector<std::size_t> entry_index;
+  static constexpr std::size_t outside_pattern = static_cast<std::size_t>(-1);
 
   [[nodiscard]] std::size_t size() const noexcept { return names.size(); }
 
@@ -165,7 +168,7 @@ struct StateLayout : StateIndices {
     });
     pattern.column_starts.assign(n + 1, 0);
     pattern.row_indices.clear();
-    entry_index.assign(n * n, 0);
+    entry_index.assign(n * n, outside_pattern);
     for (std::size_t col = 0; col < n; ++col) {
       for (std::size_t row = 0; row < n; ++row) {
         if (!used[col * n + row]) continue;
