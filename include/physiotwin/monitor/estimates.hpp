@@ -45,8 +45,8 @@ struct EstimateSpec {
 //   data support fades instead of wandering for ever. Held between a loss of 2 L/h and a
 //   gain of 1 L/h.
 // - the factors: 5 % at the start, drifting 6 % in an hour and returning over 6 hours (spread
-//   levelling off at about 15 %): vascular tone and contractility of a patient at home change
-//   over hours, not minutes; held within what the model can beat with.
+//   levelling off at 6 % x sqrt(6 / 2), about 10 %): vascular tone and contractility of a
+//   patient at home change over hours, not minutes; held within what the model can beat with.
 inline constexpr std::array<EstimateSpec, estimate_count> estimate_specs{{
     {"blood_volume", "mL", "intravascular blood volume (the signal blood.total_volume)", true, 1.0,
      0.03, 0.005, 0.0, 0.4, 1.6},

@@ -5,7 +5,8 @@
 // and the rate it is lost or gained at, the tone of the resistance vessels, contractility),
 // advanced in parallel and pulled towards the measurements by the ensemble Kalman filter's
 // analysis (monitor/ensemble_kalman.hpp) once per analysis interval. Between analyses each
-// quantity drifts as a random walk, so the filter can follow a slow bleed or a failing heart.
+// quantity drifts as a mean-reverting random walk (it returns towards its prior over hours;
+// monitor/estimates.hpp), so the filter can follow a slow bleed or a failing heart.
 #include <array>
 #include <cstdint>
 #include <memory>
