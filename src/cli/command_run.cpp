@@ -17,6 +17,7 @@
 #include "physiotwin/metrics/normal_ranges.hpp"
 #include "physiotwin/model/model_loader.hpp"
 #include "physiotwin/session.hpp"
+#include "physiotwin/trust/decryption_keys.hpp"
 
 namespace physiotwin::cli {
 
@@ -263,13 +264,9 @@ Session restored_session(const RunNumbers& numbers, const BodyModel& model,
                                stored.bytes.size());
   const std::string what =
       fmt::format("the snapshot at {:g} s in {}", stored.time, numbers.from_file.string());
-  check_was_encrypted(decryption_key, trust::is_sealed(bytes), what);
-  if (trust::is_sealed(bytes)) {
-    const std::string recipient = trust::sealed_recipient(bytes).value_or("?");
-    const std::string opened =
-        trust::open_sealed(bytes, decryption_keys(decryption_key)(recipient), what);
-    stored.bytes.assign(opened.begin(), opened.end());
-  }
+  const std::string opened =
+      trust::open_if_sealed(std::string(bytes), decryption_key, what, "--decryption-key");
+  stored.bytes.assign(opened.begin(), opened.end());
   return Session::restored(BodyModel(model), stored.bytes);
 }
 

@@ -7,6 +7,7 @@
 
 #include "cli/cli.hpp"
 #include "physiotwin/core/json_reader.hpp"
+#include "physiotwin/trust/decryption_keys.hpp"
 #include "physiotwin/trust/encryption_key.hpp"
 
 namespace physiotwin::cli {
@@ -37,34 +38,12 @@ void add_decryption_key_option(CLI::App& command, std::filesystem::path& key_fil
 }
 
 trust::DecryptionKeyProvider decryption_keys(const std::filesystem::path& key_file) {
-  return [key_file](const std::string& recipient) {
-    if (!key_file.empty()) return trust::read_encryption_key(key_file);
-    std::filesystem::path folder;
-    try {
-      folder = trust::default_key_directory();
-    } catch (const InputError&) {
-      throw InputError(fmt::format(
-          "the input is encrypted to key {}: give its private key with --decryption-key",
-          recipient));
-    }
-    const std::filesystem::path file = folder / trust::encryption_key_file_name;
-    std::error_code error;
-    if (!std::filesystem::exists(file, error))
-      throw InputError(fmt::format(
-          "the input is encrypted to key {}, and the key folder {} holds no {}: give its "
-          "private key with --decryption-key",
-          recipient, folder.string(), trust::encryption_key_file_name));
-    return trust::read_encryption_key(file);
-  };
+  return trust::decryption_keys(key_file, "--decryption-key");
 }
 
 void check_was_encrypted(const std::filesystem::path& key_file, bool was_sealed,
                          const std::string& what) {
-  if (!key_file.empty() && !was_sealed)
-    throw InputError(fmt::format(
-        "{} is not encrypted, but --decryption-key was given: an encrypted one was expected "
-        "(leave out --decryption-key to read a plain file)",
-        what));
+  trust::check_was_encrypted(key_file, was_sealed, what, "--decryption-key");
 }
 
 OpenedInput open_input(const std::filesystem::path& file) {

@@ -36,23 +36,12 @@ EncryptionKey::~EncryptionKey() {
 
 std::filesystem::path write_encryption_key_pair(const EncryptionKey& key,
                                                 const std::filesystem::path& folder) {
-  return write_key_files(
-      folder,
-      {encryption_key_file_name, encryption_public_key_file_name, encryption_key_format, x25519},
-      key.public_key(), "secret_key", crypto::hex(key.secret().data(), key.secret().size()));
+  return write_key_files(folder, encryption_key_files, key.public_key(),
+                         crypto::hex(key.secret().data(), key.secret().size()));
 }
 
 EncryptionKey read_encryption_key(const std::filesystem::path& file) {
-  nlohmann::json j = read_key_json(file);
-  check_algorithm(j, file, x25519);
-  if (j["format"] == public_key_format)
-    throw InputError(fmt::format(
-        "{}: a public key, where a private encryption key is needed (the public key encrypts "
-        "with --encrypt-to; opening needs encryption.key)",
-        file.string()));
-  if (j["format"] != encryption_key_format)
-    throw InputError(fmt::format("{}: not a physiotwin encryption key", file.string()));
-  check_private_mode(file);
+  nlohmann::json j = read_private_key_json(file, encryption_key_files);
   std::string secret_text = string_field(j, "secret_key", file);
   std::array<std::uint8_t, 32> secret =
       bytes_from_hex<32>(secret_text, file.string() + ": secret_key");
@@ -69,11 +58,7 @@ EncryptionKey read_encryption_key(const std::filesystem::path& file) {
 }
 
 PublicKey read_recipient_key(const std::filesystem::path& file) {
-  const nlohmann::json j = read_key_json(file);
-  check_algorithm(j, file, x25519);
-  if (j["format"] != public_key_format && j["format"] != encryption_key_format)
-    throw InputError(fmt::format("{}: not a physiotwin public key", file.string()));
-  return public_key_of(j, file);
+  return read_public_key_of_kind(file, encryption_key_files);
 }
 
 }  // namespace physiotwin::trust

@@ -65,6 +65,26 @@ PublicKey public_key_of(const nlohmann::json& key, const std::filesystem::path& 
   return pub;
 }
 
+nlohmann::json read_private_key_json(const std::filesystem::path& file, const KeyFileNames& kind) {
+  nlohmann::json j = read_key_json(file);
+  check_algorithm(j, file, kind.algorithm);
+  if (j["format"] == public_key_format)
+    throw InputError(fmt::format("{}: a public key, where a private {} is needed{}", file.string(),
+                                 kind.name, kind.public_key_use));
+  if (j["format"] != kind.private_format)
+    throw InputError(fmt::format("{}: not a physiotwin {}", file.string(), kind.name));
+  check_private_mode(file);
+  return j;
+}
+
+PublicKey read_public_key_of_kind(const std::filesystem::path& file, const KeyFileNames& kind) {
+  const nlohmann::json j = read_key_json(file);
+  check_algorithm(j, file, kind.algorithm);
+  if (j["format"] != public_key_format && j["format"] != kind.private_format)
+    throw InputError(fmt::format("{}: not a physiotwin public key", file.string()));
+  return public_key_of(j, file);
+}
+
 void check_private_mode(const std::filesystem::path& file) {
   struct stat status {};
   if (::stat(file.c_str(), &status) == 0 && (status.st_mode & (S_IRWXG | S_IRWXO)) != 0)
@@ -87,7 +107,8 @@ void create_key_folder(const std::filesystem::path& folder) {
 
 std::filesystem::path write_key_files(const std::filesystem::path& folder,
                                       const KeyFileNames& names, const PublicKey& public_key,
-                                      const char* private_member, std::string private_hex) {
+                                      std::string private_hex) {
+  const char* private_member = names.private_member;
   create_key_folder(folder);
   const std::filesystem::path private_file = folder / names.private_file;
   const std::filesystem::path public_file = folder / names.public_file;

@@ -12,6 +12,7 @@
 
 #include "physiotwin/core/error.hpp"
 #include "physiotwin/core/sha256.hpp"
+#include "physiotwin/trust/encryption_key.hpp"
 #include "physiotwin/trust/signing_key.hpp"
 
 namespace physiotwin::trust::detail {
@@ -54,20 +55,52 @@ void check_private_mode(const std::filesystem::path& file);
 /// Creates `folder` (mode 0700 when new: it will hold private keys); IoError otherwise.
 void create_key_folder(const std::filesystem::path& folder);
 
-/// The private and the public key file's names in the key folder, e.g. signing.key/.pub.
+/// One kind of key pair: its files' names in the key folder (e.g. signing.key/.pub), their
+/// contents, and how messages name it. What its writer and its readers share.
 struct KeyFileNames {
   const char* private_file;
   const char* public_file;
   const char* private_format;  ///< the private file's "format"
   const char* algorithm;       ///< "Ed25519", "X25519"
+  const char* private_member;  ///< the private file's secret, e.g. "seed"
+  const char* name;            ///< e.g. "signing key"
+  /// Said after "a public key, where a private <name> is needed" (may be empty).
+  const char* public_key_use;
 };
 
-/// Writes a key pair: `private_member` (e.g. "seed") holding `private_hex` beside the public
+inline constexpr KeyFileNames signing_key_files{signing_key_file_name,
+                                                public_key_file_name,
+                                                signing_key_format,
+                                                ed25519,
+                                                "seed",
+                                                "signing key",
+                                                ""};
+inline constexpr KeyFileNames encryption_key_files{
+    encryption_key_file_name,
+    encryption_public_key_file_name,
+    encryption_key_format,
+    x25519,
+    "secret_key",
+    "encryption key",
+    " (the public key encrypts with --encrypt-to; opening needs encryption.key)"};
+
+/// A private key file of `kind` read and checked: its version, algorithm and format (a public
+/// key given where the private one is needed is named as such) and its mode (owner only).
+/// InputError naming the file otherwise.
+[[nodiscard]] nlohmann::json read_private_key_json(const std::filesystem::path& file,
+                                                   const KeyFileNames& kind);
+
+/// The public key of a public or private key file of `kind`; InputError naming the file for
+/// a key of another kind or a corrupt one.
+[[nodiscard]] PublicKey read_public_key_of_kind(const std::filesystem::path& file,
+                                                const KeyFileNames& kind);
+
+/// Writes a key pair: the private member (e.g. "seed") holding `private_hex` beside the public
 /// key, mode 0600, and the public key alone, in `folder` (created 0700). Never replaces a key
 /// file (InputError). Returns the private key file's path. The private text is wiped after.
 std::filesystem::path write_key_files(const std::filesystem::path& folder,
                                       const KeyFileNames& names, const PublicKey& public_key,
-                                      const char* private_member, std::string private_hex);
+                                      std::string private_hex);
 
 /// Refuses (InputError) if `file` exists: key files are never replaced.
 void refuse_existing(const std::filesystem::path& file);

@@ -85,20 +85,11 @@ std::filesystem::path write_key_pair(const SigningKey& key, const std::filesyste
   std::array<std::uint8_t, 32> seed = key.seed();
   std::string seed_hex = crypto::hex(seed.data(), seed.size());
   sodium_memzero(seed.data(), seed.size());
-  return write_key_files(folder,
-                         {signing_key_file_name, public_key_file_name, signing_key_format, ed25519},
-                         key.public_key(), "seed", std::move(seed_hex));
+  return write_key_files(folder, signing_key_files, key.public_key(), std::move(seed_hex));
 }
 
 SigningKey read_signing_key(const std::filesystem::path& file) {
-  const nlohmann::json j = read_key_json(file);
-  check_algorithm(j, file, ed25519);
-  if (j["format"] == public_key_format)
-    throw InputError(
-        fmt::format("{}: a public key, where a private signing key is needed", file.string()));
-  if (j["format"] != signing_key_format)
-    throw InputError(fmt::format("{}: not a physiotwin signing key", file.string()));
-  check_private_mode(file);
+  const nlohmann::json j = read_private_key_json(file, signing_key_files);
   std::array<std::uint8_t, 32> seed =
       bytes_from_hex<32>(string_field(j, "seed", file), file.string() + ": seed");
   SigningKey key = SigningKey::from_seed(seed);
@@ -112,11 +103,7 @@ SigningKey read_signing_key(const std::filesystem::path& file) {
 }
 
 PublicKey read_public_key(const std::filesystem::path& file) {
-  const nlohmann::json j = read_key_json(file);
-  check_algorithm(j, file, ed25519);
-  if (j["format"] != public_key_format && j["format"] != signing_key_format)
-    throw InputError(fmt::format("{}: not a physiotwin public key", file.string()));
-  return public_key_of(j, file);
+  return read_public_key_of_kind(file, signing_key_files);
 }
 
 std::vector<PublicKey> read_trusted_keys(const std::filesystem::path& folder) {

@@ -107,6 +107,87 @@ static void check_verification(const char* folder, const char* unsigned_json) {
                PT_ERROR_NULL_ARGUMENT);
 }
 
+/* A whole file's bytes (NULL if it cannot be read); *size their number. */
+static uint8_t* read_bytes(const char* path, size_t* size) {
+  char* text = read_file(path); /* NUL-terminated, but binary content may hold NULs */
+  FILE* f = fopen(path, "rb");
+  *size = 0;
+  if (f != NULL) {
+    fseek(f, 0, SEEK_END);
+    *size = (size_t)ftell(f);
+    fclose(f);
+  }
+  return (uint8_t*)text;
+}
+
+/* pt_open_sealed() on the twin tests/c/make_signed_files.py encrypted to encryption-keys/ in
+ * `folder`: opened with that key it runs bit for bit as the plain twin; a changed byte, plain
+ * content, a missing or public key and NULLs each get a status, with nothing copied. */
+static void check_sealed_twin(const char* folder, const char* model_path) {
+  char path[4096], key[4096];
+  size_t sealed_size = 0, plain_size = 0;
+  snprintf(path, sizeof path, "%s/twin.sealed", folder);
+  snprintf(key, sizeof key, "%s/encryption-keys/encryption.key", folder);
+  uint8_t* sealed = read_bytes(path, &sealed_size);
+  snprintf(path, sizeof path, "%s/twin.json", folder);
+  char* plain_twin = read_file(path);
+  char* model_json = read_file(model_path);
+  CHECK(sealed != NULL && plain_twin != NULL && model_json != NULL);
+  char* opened = NULL;
+  if (sealed == NULL || plain_twin == NULL || model_json == NULL) goto done;
+  CHECK(memcmp(sealed, "PTSEALED", 8) == 0);
+  CHECK_STATUS(pt_open_sealed(sealed, sealed_size, key, NULL, 0, &plain_size), PT_OK);
+  CHECK(plain_size > 1000); /* a twin parameter file: every parameter and the settled state */
+  opened = malloc(plain_size + 1);
+  if (opened == NULL) goto done;
+  CHECK_STATUS(
+      pt_open_sealed(sealed, sealed_size, key, (uint8_t*)opened, plain_size - 1, &plain_size),
+      PT_ERROR_BUFFER_TOO_SMALL);
+  CHECK_STATUS(pt_open_sealed(sealed, sealed_size, key, (uint8_t*)opened, plain_size, &plain_size),
+               PT_OK);
+  opened[plain_size] = '\0';
+  pt_twin* from_sealed = NULL;
+  pt_twin* from_plain = NULL;
+  CHECK_STATUS(pt_twin_create_from_json(model_json, opened, &from_sealed), PT_OK);
+  CHECK_STATUS(pt_twin_create_from_json(model_json, plain_twin, &from_plain), PT_OK);
+  if (from_sealed != NULL && from_plain != NULL) {
+    advance_frames(from_sealed, 90);
+    advance_frames(from_plain, 90);
+    CHECK(same_signals(from_sealed, from_plain));
+  }
+  pt_twin_destroy(from_sealed);
+  pt_twin_destroy(from_plain);
+
+  /* One byte changed: refused, naming the chunk, and nothing copied. */
+  sealed[sealed_size - 20] ^= 1;
+  memset(opened, 'x', plain_size);
+  CHECK_STATUS(pt_open_sealed(sealed, sealed_size, key, (uint8_t*)opened, plain_size, &plain_size),
+               PT_ERROR_INVALID_INPUT);
+  CHECK(strstr(pt_last_error(), "fails its authentication") != NULL);
+  CHECK(opened[0] == 'x');
+  sealed[sealed_size - 20] ^= 1;
+  /* No key given, and the key folder (PHYSIOTWIN_KEYS, set by ctest) holds none: where it
+   * looked is said. */
+  CHECK_STATUS(pt_open_sealed(sealed, sealed_size, NULL, NULL, 0, &plain_size),
+               PT_ERROR_INVALID_INPUT);
+  CHECK(strstr(pt_last_error(), "holds no encryption.key") != NULL);
+  snprintf(path, sizeof path, "%s/encryption-keys/encryption.pub", folder);
+  CHECK_STATUS(pt_open_sealed(sealed, sealed_size, path, NULL, 0, &plain_size),
+               PT_ERROR_INVALID_INPUT);
+  CHECK(strstr(pt_last_error(), "a public key") != NULL);
+  CHECK_STATUS(
+      pt_open_sealed((const uint8_t*)plain_twin, strlen(plain_twin), key, NULL, 0, &plain_size),
+      PT_ERROR_INVALID_INPUT);
+  CHECK(strstr(pt_last_error(), "not encrypted") != NULL);
+  CHECK_STATUS(pt_open_sealed(NULL, 5, key, NULL, 0, &plain_size), PT_ERROR_NULL_ARGUMENT);
+  CHECK_STATUS(pt_open_sealed(sealed, sealed_size, key, NULL, 0, NULL), PT_ERROR_NULL_ARGUMENT);
+done:
+  free(opened);
+  free(sealed);
+  free(plain_twin);
+  free(model_json);
+}
+
 int main(int argc, char** argv) {
   if (argc != 4) {
     fprintf(stderr, "usage: test_c_api MODELS_DIR FHIR_RECORD SIGNED_FILES_DIR\n");
@@ -345,6 +426,9 @@ int main(int argc, char** argv) {
 
   /* ---- signed files: pt_verify_file() says what `physiotwin verify` says ---- */
   check_verification(argv[3], model);
+
+  /* ---- encrypted twins: pt_open_sealed() opens what `calibrate --encrypt-to` wrote ---- */
+  check_sealed_twin(argv[3], model);
 
   if (failures == 0) printf("test_c_api: all checks passed\n");
   return failures == 0 ? 0 : 1;

@@ -241,6 +241,22 @@ PT_API pt_status pt_verify_file(const char* path, const char* trusted_keys_dir,
                                 pt_verification* result, char* report, size_t capacity,
                                 size_t* report_size);
 
+/* ---- encrypted twins (docs/security.md, "Encrypted twins") -------------------------------- */
+
+/* Opens `size` bytes of content encrypted to your key: a twin parameter file written by
+ * `physiotwin calibrate --encrypt-to` or Python's `Model.save(encrypt_to=)` (then give the text
+ * to pt_twin_create_from_json), or a snapshot from `run --snapshot-at --encrypt-to` or
+ * `Twin.snapshot(encrypt_to=)` (then to pt_twin_restore_from_file). `key_path`: the private
+ * key file (encryption.key); NULL: encryption.key in the key folder ($PHYSIOTWIN_KEYS, else
+ * ~/.config/physiotwin/keys). `buffer` receives the plain bytes (not NUL-terminated) and
+ * *plain_size their number; with `buffer` NULL, only *plain_size (it opens the content to know
+ * it); PT_ERROR_BUFFER_TOO_SMALL, *plain_size set, when `capacity` is less. Nothing is copied
+ * unless the whole content opens. PT_ERROR_INVALID_INPUT, the message naming the key ids or the
+ * chunk: plain content, content encrypted to another key, a changed, truncated or extended
+ * byte, a missing, corrupt or exposed key file. Reads the key file: not for a frame loop. */
+PT_API pt_status pt_open_sealed(const uint8_t* sealed, size_t size, const char* key_path,
+                                uint8_t* buffer, size_t capacity, size_t* plain_size);
+
 #ifdef __cplusplus
 }
 #endif

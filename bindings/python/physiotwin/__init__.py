@@ -16,6 +16,7 @@ from ._physiotwin import (CalibrationReport, CalibrationResult, MetricInfo, Para
                           SignalInfo, SolverError)
 from ._physiotwin import __version__
 from ._cohort import Cohort, CohortMember, read_cohort, read_member, sensitivity
+from ._encryption import decrypt, encrypt, new_encryption_key
 from ._monitor import Monitor
 from ._plan import Plan, compare
 from ._results import MetricTable, Results, RunFile, read_hdf5
@@ -29,7 +30,7 @@ __all__ = [
     "MetricTable", "Model", "Monitor", "Parameter",
     "Parameters", "Patient", "Plan", "Results", "RunFile", "SignalInfo", "SolverError", "Twin",
     "Verification",
-    "__version__", "calibrate", "compare", "default_model_file", "load_patient", "models_directory",
-    "normal_range", "personalise", "read_cohort", "read_hdf5", "read_member",
+    "__version__", "calibrate", "compare", "decrypt", "default_model_file", "encrypt",
+    "load_patient", "models_directory", "new_encryption_key", "normal_range", "personalise", "read_cohort", "read_hdf5", "read_member",
     "reference_patient", "reference_patients", "sensitivity", "verify",
 ]

@@ -11,6 +11,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Union
 from . import _physiotwin as _core
 from ._physiotwin import CalibrationReport, MetricInfo, Parameter, Patient, SignalInfo
 from ._results import MetricTable, Results
+from ._encryption import key_file_argument
 from ._trust import key_argument
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -140,24 +141,31 @@ class Model:
         return Model(self._core.copy())
 
     def save(self, path: PathLike, *, signing_key: Optional[PathLike] = None,
-             signed: bool = True) -> None:
+             signed: bool = True, encrypt_to: Optional[PathLike] = None) -> None:
         """Writes a twin parameter file (docs/patient-format.md): ``Twin(patient=path)`` and
         ``physiotwin run --patient path`` give back this model without calibrating again.
         Signed (docs/security.md) with ``signing_key`` or else your default key, made at first
-        use; ``signed=False`` writes it unsigned. A signed twin changed later is refused."""
-        self._core.save(Path(path), key_argument(signing_key), signed)
+        use; ``signed=False`` writes it unsigned. A signed twin changed later is refused.
+        ``encrypt_to``: a recipient's public key (``encryption.pub``); the file is then
+        encrypted to it in memory, so the plain twin never touches the disk, and opens only
+        with its private key (``Twin(patient=path, decryption_key=...)``)."""
+        self._core.save(Path(path), key_argument(signing_key), signed,
+                        key_file_argument(encrypt_to))
 
     def __repr__(self) -> str:
         return f"Model({self.name}, patient {self.patient.id}, calibrated={self.calibrated})"
 
 
 def personalise(patient: Union[Patient, PathLike, None] = None, *, model: Optional[PathLike] = None,
-                calibrate: bool = True, as_of: Optional[str] = None) -> Model:
+                calibrate: bool = True, as_of: Optional[str] = None,
+                decryption_key: Optional[PathLike] = None) -> Model:
     """The model of a patient: scaled to its body and age, calibrated to its measured vitals.
 
     ``patient``: a :class:`Patient`, or a path to a patient file, a FHIR R4 record or a twin
     parameter file (loaded as stored); None is the reference adult male. ``model``: a
-    circulation file (default: the shipped adult circulation).
+    circulation file (default: the shipped adult circulation). An encrypted patient input
+    (docs/security.md, "Encrypted twins") is opened with ``decryption_key`` (a private key
+    file), else your key folder's ``encryption.key``; given, the input must be encrypted.
     """
     model_file = Path(model) if model is not None else default_model_file()
     if model is not None and _core.patient_input_kind(model_file) == "twin_parameters":
@@ -166,15 +174,20 @@ def personalise(patient: Union[Patient, PathLike, None] = None, *, model: Option
     if patient is None:
         patient = reference_patient("adult_male")
     if isinstance(patient, Patient):
+        if decryption_key is not None:
+            raise ValueError("decryption_key opens an encrypted patient file; a Patient object "
+                             "is not one")
         return Model(_core.personalise_patient(model_file, patient, calibrate))
-    return Model(_core.personalise_file(model_file, Path(patient), calibrate, as_of))
+    return Model(_core.personalise_file(model_file, Path(patient), calibrate, as_of,
+                                        key_file_argument(decryption_key)))
 
 
 def calibrate(patient: Union[Patient, PathLike], *, model: Optional[PathLike] = None,
-              as_of: Optional[str] = None) -> Model:
+              as_of: Optional[str] = None, decryption_key: Optional[PathLike] = None) -> Model:
     """:func:`personalise` with calibration; the report is ``Model.calibration``. A patient
     with no measured vitals is a ValueError (there is nothing to calibrate to)."""
-    result = personalise(patient, model=model, calibrate=True, as_of=as_of)
+    result = personalise(patient, model=model, calibrate=True, as_of=as_of,
+                         decryption_key=decryption_key)
     if not result.calibrated:
         raise ValueError(f"patient {result.patient.id} has no measured vitals to calibrate to "
                          f"(heart rate, blood pressure, breathing rate, SpO2, ejection fraction)")
@@ -190,6 +203,7 @@ class Twin:
     :meth:`results`. ``keep_samples=False`` keeps only beats, breaths and actions (long runs).
     ``relative_tolerance``, ``max_step`` (s) and ``max_steps`` (solver steps allowed per output
     interval before a :class:`SolverError`) are the solver's (docs/solver.md).
+    ``decryption_key`` opens an encrypted patient file (see :func:`personalise`).
     """
 
     def __init__(self, patient: Union[Patient, PathLike, None] = None, *,
@@ -197,13 +211,14 @@ class Twin:
                  as_of: Optional[str] = None, parameters: Optional[Mapping[str, float]] = None,
                  sample_rate: float = 100.0, keep_samples: bool = True,
                  relative_tolerance: float = 1e-5, max_step: float = 0.02,
-                 max_steps: int = 100000):
+                 max_steps: int = 100000, decryption_key: Optional[PathLike] = None):
         if isinstance(model, Model):
             if patient is not None:
                 raise ValueError("give either a personalised model or a patient, not both")
             personalised = model.copy()
         else:
-            personalised = personalise(patient, model=model, calibrate=calibrate, as_of=as_of)
+            personalised = personalise(patient, model=model, calibrate=calibrate, as_of=as_of,
+                                       decryption_key=decryption_key)
         for name, value in (parameters or {}).items():
             personalised.parameters[name] = value
         self._overrides = [f"{name}={float(value):g}" for name, value in (parameters or {}).items()]
@@ -243,19 +258,28 @@ class Twin:
         twin._core = self._core.fork()
         return twin
 
-    def snapshot(self) -> bytes:
+    def snapshot(self, *, encrypt_to: Optional[PathLike] = None) -> bytes:
         """The twin's complete state as bytes (a few kilobytes), to keep or write to a file;
-        :meth:`restore` makes a twin of them that continues bit for bit as this one would."""
-        return self._core.snapshot()
+        :meth:`restore` makes a twin of them that continues bit for bit as this one would.
+        ``encrypt_to``: a recipient's public key (``encryption.pub``): the bytes are then
+        encrypted to it (docs/security.md, "Encrypted twins"), as ``run --snapshot-at
+        --encrypt-to`` stores them."""
+        state = self._core.snapshot()
+        return state if encrypt_to is None else _core.seal_bytes(state, os.fspath(encrypt_to))
 
     @classmethod
     def restore(cls, snapshot: bytes, *, model: Optional[PathLike] = None,
-                keep_samples: bool = True) -> "Twin":
+                keep_samples: bool = True, decryption_key: Optional[PathLike] = None) -> "Twin":
         """The twin a :meth:`snapshot` holds, on the model file it was taken with (default: the
         package's adult model). Its results begin at the snapshot's time. A snapshot of another
-        model, or damaged bytes, raise ValueError naming both."""
+        model, or damaged bytes, raise ValueError naming both. An encrypted snapshot (from
+        ``snapshot(encrypt_to=)`` or ``run --snapshot-at --encrypt-to``) is opened with
+        ``decryption_key`` (a private key file), else your key folder's ``encryption.key``;
+        given, the snapshot must be encrypted."""
         model_file = os.fspath(model) if model is not None else os.fspath(default_model_file())
-        core = _core.Twin.restore(model_file, bytes(snapshot), bool(keep_samples))
+        state = _core.open_if_sealed(bytes(snapshot), key_file_argument(decryption_key),
+                                     "the snapshot")
+        core = _core.Twin.restore(model_file, state, bool(keep_samples))
         twin = cls.__new__(cls)
         twin._overrides = []
         twin._model = Model(core.current_model())

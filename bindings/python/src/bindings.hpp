@@ -41,4 +41,8 @@ void bind_monitor(pybind11::module_& m);
 /// Adds verify_file() (trust_bindings.cpp).
 void bind_trust(pybind11::module_& m);
 
+/// Adds encrypt_file(), decrypt_file(), seal_bytes(), open_if_sealed(), is_sealed() and
+/// new_encryption_key() (encryption_bindings.cpp).
+void bind_encryption(pybind11::module_& m);
+
 }  // namespace physiotwin::python

@@ -34,6 +34,7 @@
 #include "physiotwin/patient/personalise.hpp"
 #include "physiotwin/patient/twin_parameters.hpp"
 #include "physiotwin/session.hpp"
+#include "physiotwin/trust/decryption_keys.hpp"
 #include "physiotwin/trust/json_signature.hpp"
 #include "physiotwin/twin.hpp"
 
@@ -328,6 +329,7 @@ PYBIND11_MODULE(_physiotwin, m) {
   python::bind_plan(m);
   python::bind_monitor(m);
   python::bind_trust(m);
+  python::bind_encryption(m);
   // What the audit trail of every file this module writes records of how it was asked.
   io::set_invocation({"python", "", nlohmann::json::object()});
 
@@ -419,19 +421,26 @@ PYBIND11_MODULE(_physiotwin, m) {
       .def(
           "save",
           [](const PyModel& p, const std::filesystem::path& path,
-             const std::filesystem::path& signing_key, bool sign) {
-            const io::InputFile inputs[] = {{p.model.source_file, "the model file"},
-                                            {p.patient_file, "the patient file"}};
+             const std::filesystem::path& signing_key, bool sign,
+             const std::filesystem::path& encrypt_to) {
+            std::vector<io::InputFile> inputs{{p.model.source_file, "the model file"},
+                                              {p.patient_file, "the patient file"}};
+            if (!encrypt_to.empty()) inputs.push_back({encrypt_to, "the recipient's key"});
             io::check_output_file(path, inputs, "");
+            // Both keys read before anything is written: a bad one fails with nothing written.
             const auto key = python::output_signing_key(signing_key, sign);
+            const std::optional<trust::PublicKey> recipient =
+                encrypt_to.empty() ? std::nullopt
+                                   : std::optional(trust::read_recipient_key(encrypt_to));
             (void)remove_abandoned_temporaries(path);
             std::string text =
                 twin_parameters_text(p.model, {p.patient, p.calibration, p.calibrated});
             if (key) text = trust::sign_json_text(text, *key);
-            write_text_file_atomically(path, text);
+            // Sealed in memory: the plain twin never touches the disk (as `calibrate`).
+            write_text_file_atomically(path, recipient ? trust::seal(text, *recipient) : text);
           },
-          py::arg("path"), py::arg("signing_key") = std::filesystem::path(),
-          py::arg("sign") = true);
+          py::arg("path"), py::arg("signing_key") = std::filesystem::path(), py::arg("sign") = true,
+          py::arg("encrypt_to") = std::filesystem::path());
 
   m.def(
       "personalise_patient",
@@ -445,15 +454,22 @@ PYBIND11_MODULE(_physiotwin, m) {
   m.def(
       "personalise_file",
       [](const std::filesystem::path& model_file, const std::filesystem::path& patient_file,
-         bool calibrate, std::optional<std::string> as_of) {
+         bool calibrate, std::optional<std::string> as_of,
+         const std::filesystem::path& decryption_key) {
         BodyModel model = load_circulation(model_file);
+        // An encrypted twin parameter file is opened with decryption_key=, else the key
+        // folder's encryption.key (docs/security.md, "Encrypted twins").
+        const PatientInputFile input = read_patient_input_file(
+            patient_file, trust::decryption_keys(decryption_key, "decryption_key="));
+        trust::check_was_encrypted(decryption_key, !input.sealed_to.empty(), "the patient file",
+                                   "decryption_key=");
         py::gil_scoped_release release;
-        return PyModel(personalise(std::move(model), patient_file,
-                                   PersonaliseOptions{calibrate, nullptr, {}}, as_of),
-                       patient_file);
+        return PyModel(
+            personalise(std::move(model), input, PersonaliseOptions{calibrate, nullptr, {}}, as_of),
+            patient_file);
       },
       py::arg("model_file"), py::arg("patient_file"), py::arg("calibrate") = true,
-      py::arg("as_of") = std::nullopt);
+      py::arg("as_of") = std::nullopt, py::arg("decryption_key") = std::filesystem::path());
 
   py::class_<PyTwin>(m, "Twin", "A running twin and its in-memory record.")
       .def(py::init<const PyModel&, double, bool, double, double, long>(), py::arg("model"),
