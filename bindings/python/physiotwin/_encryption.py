@@ -15,13 +15,9 @@ from pathlib import Path
 from typing import Optional, Union
 
 from . import _physiotwin as _core
+from ._trust import key_argument as key_file_argument
 
 PathLike = Union[str, "os.PathLike[str]"]
-
-
-def key_file_argument(key: Optional[PathLike]) -> str:
-    """A key file argument as the core takes it: its path, or "" (the key folder's key)."""
-    return "" if key is None else os.fspath(key)
 
 
 def encrypt(path: PathLike, *, to: PathLike, out: PathLike) -> Path:

@@ -11,10 +11,10 @@ from . import _physiotwin as _core
 PathLike = Union[str, "os.PathLike[str]"]
 
 
-def key_argument(signing_key: Optional[PathLike]) -> str:
-    """A writer's ``signing_key`` as the core takes it: the key file's path, or "" (the
-    default key)."""
-    return "" if signing_key is None else os.fspath(signing_key)
+def key_argument(key_file: Optional[PathLike]) -> str:
+    """A key file argument (``signing_key``, ``encrypt_to``, ``decryption_key``) as the core
+    takes it: the file's path, or "" (the default key in the key folder)."""
+    return "" if key_file is None else os.fspath(key_file)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Union
 from . import _physiotwin as _core
 from ._physiotwin import CalibrationReport, MetricInfo, Parameter, Patient, SignalInfo
 from ._results import MetricTable, Results
-from ._encryption import key_file_argument
 from ._trust import key_argument
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -150,7 +149,7 @@ class Model:
         encrypted to it in memory, so the plain twin never touches the disk, and opens only
         with its private key (``Twin(patient=path, decryption_key=...)``)."""
         self._core.save(Path(path), key_argument(signing_key), signed,
-                        key_file_argument(encrypt_to))
+                        key_argument(encrypt_to))
 
     def __repr__(self) -> str:
         return f"Model({self.name}, patient {self.patient.id}, calibrated={self.calibrated})"
@@ -179,7 +178,7 @@ def personalise(patient: Union[Patient, PathLike, None] = None, *, model: Option
                              "is not one")
         return Model(_core.personalise_patient(model_file, patient, calibrate))
     return Model(_core.personalise_file(model_file, Path(patient), calibrate, as_of,
-                                        key_file_argument(decryption_key)))
+                                        key_argument(decryption_key)))
 
 
 def calibrate(patient: Union[Patient, PathLike], *, model: Optional[PathLike] = None,
@@ -277,7 +276,7 @@ class Twin:
         ``decryption_key`` (a private key file), else your key folder's ``encryption.key``;
         given, the snapshot must be encrypted."""
         model_file = os.fspath(model) if model is not None else os.fspath(default_model_file())
-        state = _core.open_if_sealed(bytes(snapshot), key_file_argument(decryption_key),
+        state = _core.open_if_sealed(bytes(snapshot), key_argument(decryption_key),
                                      "the snapshot")
         core = _core.Twin.restore(model_file, state, bool(keep_samples))
         twin = cls.__new__(cls)
