@@ -168,9 +168,9 @@ double o2_uptake_time_constant(ExercisingTwin& t, double step, double from, doub
 // as above. Each patient's VO2peak is the FRIEND cycle median for sex and age (the
 // `exercise.peak_o2_uptake` the twin was scaled with); six minutes at 30 % and then 60 % of the
 // reserve, the last minute of each. The cases that fail are left out and named here and in
-// docs/validation.md ("Exercise"): at 60 % of the reserve the 25-year-old man uses 84 % of his
-// heart-rate reserve and the 70-year-old woman 47 %. The young man's VO2peak asks more of a
-// heart sized by his body, not his fitness (docs/research/stroke-volume-reserve.md).
+// docs/validation.md ("Exercise"): at 60 % of the reserve the 25-year-old man uses 73 % of his
+// heart-rate reserve and the 70-year-old woman 47 %. The young man's heart rate carries the
+// whole rise of his output: no stroke-volume reserve (docs/research/stroke-volume-reserve.md).
 //
 // At 60 % of the reserve, the contractile reserve too (central command's inotropy, falling
 // with age): end-systolic volume falls by 32 % from rest to exercise in young men and hardly

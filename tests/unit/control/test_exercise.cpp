@@ -131,11 +131,30 @@ TEST(Exercise, MusclePumpNeedsFilledVeins) {
   EXPECT_NEAR(control::muscle_pump_pressure(20.0, 19.0), 19.0, 1e-12);
 }
 
-// FRIEND cycle medians (Kaminsky et al. 2017): a man of 45 has 27.1 mL/kg/min, a woman of 25
-// 31.0; ages beyond the registry's 20-79 take the nearest decade.
+// FRIEND cycle medians (Kaminsky et al. 2017): a man of 45 has 27.1 mL/kg/min, a woman of 75
+// 14.8; ages beyond the registry's 20-79 take the nearest decade. At 20-29 the table carries the
+// 30-39 median back by the registry's ~10 % per decade (men 33.11, women 23.76;
+// docs/research/fitness-by-age.md §2.5), not FRIEND's 41.9 and 31.0 from another sample.
 TEST(Exercise, FitnessFromTheRegistryMedians) {
   EXPECT_DOUBLE_EQ(median_cycle_peak_o2_uptake("male", 45.0), 27.1);
-  EXPECT_DOUBLE_EQ(median_cycle_peak_o2_uptake("female", 25.0), 31.0);
-  EXPECT_DOUBLE_EQ(median_cycle_peak_o2_uptake("male", 18.0), 41.9);
+  EXPECT_DOUBLE_EQ(median_cycle_peak_o2_uptake("female", 75.0), 14.8);
+  EXPECT_NEAR(median_cycle_peak_o2_uptake("male", 25.0), 33.1, 0.05);  // the note's one decimal
+  EXPECT_NEAR(median_cycle_peak_o2_uptake("female", 25.0), 23.8, 0.05);
+  EXPECT_DOUBLE_EQ(median_cycle_peak_o2_uptake("male", 18.0),
+                   median_cycle_peak_o2_uptake("male", 25.0));
   EXPECT_DOUBLE_EQ(median_cycle_peak_o2_uptake("female", 90.0), 14.8);
+}
+
+// Median fitness falls smoothly with age: no decade step above 15 % in either sex (the
+// registry's 30-79 steps are 8-13 %; Hansen-Wasserman's cycle norm falls 9-19 % per decade
+// over 25-70 years, docs/research/fitness-by-age.md §2.3-2.4). FRIEND's own 20-29 to 30-39
+// step of 28-30 % would fail here.
+TEST(Exercise, MedianFitnessFallsSmoothlyWithAge) {
+  for (const auto* table : {&friend_cycle_median_men, &friend_cycle_median_women}) {
+    for (std::size_t decade = 1; decade < table->size(); ++decade) {
+      const double step = 1.0 - (*table)[decade] / (*table)[decade - 1];
+      EXPECT_GT(step, 0.0) << "decade " << decade;
+      EXPECT_LT(step, 0.15) << "decade " << decade;
+    }
+  }
 }
