@@ -8,9 +8,8 @@
 
 #include "cli/cli.hpp"
 #include "cli/encryption_options.hpp"
-#include "physiotwin/core/atomic_file.hpp"
 #include "physiotwin/trust/encryption_key.hpp"
-#include "physiotwin/trust/sealed.hpp"
+#include "physiotwin/trust/file_encryption.hpp"
 
 namespace physiotwin::cli {
 
@@ -33,12 +32,7 @@ Command add_encrypt_command(CLI::App& tool) {
                                            {options->file, "the file to encrypt"},
                                            {options->recipient, "the recipient's key (--to)"}});
             const trust::PublicKey recipient = trust::read_recipient_key(options->recipient);
-            OpenedInput in = open_input(options->file);
-            if (const auto sealed_to = trust::sealed_recipient(in.head))
-              throw InputError(fmt::format("{}: already encrypted (to key {}); nothing written",
-                                           options->file.string(), *sealed_to));
-            write_file_atomically(
-                options->out, [&](std::ostream& out) { trust::seal(in.stream, out, recipient); });
+            trust::encrypt_file(options->file, recipient, options->out);
             fmt::print("Wrote {}, encrypted to key {}.\n", options->out.string(), recipient.id());
             return exit_ok;
           }};
@@ -60,20 +54,8 @@ Command add_decrypt_command(CLI::App& tool) {
         if (!options->key.empty())
           inputs.push_back({options->key, "the decryption key (--decryption-key)"});
         check_output(options->out, inputs);
-        OpenedInput in = open_input(options->file);
-        if (!trust::is_sealed(in.head))
-          throw InputError(
-              fmt::format("{}: not encrypted (no physiotwin-sealed header): a plain file, where an "
-                          "encrypted one is expected; nothing written",
-                          options->file.string()));
-        const std::string recipient = trust::sealed_recipient(in.head).value_or("?");
-        const trust::EncryptionKey key = decryption_keys(options->key)(recipient);
-        write_file_atomically(
-            options->out,
-            [&](std::ostream& out) {
-              trust::open_sealed(in.stream, out, key, options->file.string());
-            },
-            /*owner_only=*/true);
+        const std::string recipient =
+            trust::decrypt_file(options->file, options->out, options->key, decryption_key_option);
         fmt::print("Wrote {} (mode 0600), opened with key {}.\n", options->out.string(), recipient);
         return exit_ok;
       }};

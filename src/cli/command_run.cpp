@@ -265,7 +265,7 @@ Session restored_session(const RunNumbers& numbers, const BodyModel& model,
   const std::string what =
       fmt::format("the snapshot at {:g} s in {}", stored.time, numbers.from_file.string());
   const std::string opened =
-      trust::open_if_sealed(std::string(bytes), decryption_key, what, "--decryption-key");
+      trust::open_if_sealed(std::string(bytes), decryption_key, what, decryption_key_option);
   stored.bytes.assign(opened.begin(), opened.end());
   return Session::restored(BodyModel(model), stored.bytes);
 }

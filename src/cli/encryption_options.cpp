@@ -6,7 +6,6 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/cli.hpp"
-#include "physiotwin/core/json_reader.hpp"
 #include "physiotwin/trust/decryption_keys.hpp"
 #include "physiotwin/trust/encryption_key.hpp"
 
@@ -30,7 +29,7 @@ std::optional<trust::PublicKey> resolve_recipient(const std::filesystem::path& r
 
 void add_decryption_key_option(CLI::App& command, std::filesystem::path& key_file) {
   command
-      .add_option("--decryption-key", key_file,
+      .add_option(std::string(decryption_key_option), key_file,
                   "private key to open an encrypted twin or snapshot with (default: "
                   "encryption.key in the key folder); given, the input must be encrypted")
       ->type_name("FILE")
@@ -38,18 +37,12 @@ void add_decryption_key_option(CLI::App& command, std::filesystem::path& key_fil
 }
 
 trust::DecryptionKeyProvider decryption_keys(const std::filesystem::path& key_file) {
-  return trust::decryption_keys(key_file, "--decryption-key");
+  return trust::decryption_keys(key_file, decryption_key_option);
 }
 
 void check_was_encrypted(const std::filesystem::path& key_file, bool was_sealed,
                          const std::string& what) {
-  trust::check_was_encrypted(key_file, was_sealed, what, "--decryption-key");
-}
-
-OpenedInput open_input(const std::filesystem::path& file) {
-  OpenedInput input{std::ifstream(file, std::ios::binary), read_file_head(file, 32)};
-  if (!input.stream) throw InputError(fmt::format("{}: cannot open it for reading", file.string()));
-  return input;
+  trust::check_was_encrypted(key_file, was_sealed, what, decryption_key_option);
 }
 
 }  // namespace physiotwin::cli

@@ -3,9 +3,9 @@
 // is read before anything is computed, so a bad key file fails with nothing written; the
 // private key is read only when an encrypted input is met.
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "physiotwin/trust/sealed.hpp"
 
@@ -24,6 +24,9 @@ void add_encrypt_to_option(CLI::App& command, std::filesystem::path& recipient_f
 [[nodiscard]] std::optional<trust::PublicKey> resolve_recipient(
     const std::filesystem::path& recipient_file);
 
+/// How the tool names a private key file in its errors.
+inline constexpr std::string_view decryption_key_option = "--decryption-key";
+
 /// Adds --decryption-key FILE to `command`.
 void add_decryption_key_option(CLI::App& command, std::filesystem::path& key_file);
 
@@ -36,14 +39,5 @@ void add_decryption_key_option(CLI::App& command, std::filesystem::path& key_fil
 /// naming `what` (the caller's input), so nobody believes a plain file was the protected one.
 void check_was_encrypted(const std::filesystem::path& key_file, bool was_sealed,
                          const std::string& what);
-
-/// An input file opened for reading, with its first bytes (enough to tell sealed content and
-/// name its recipient) read and the stream rewound. InputError naming the file if it cannot be
-/// opened.
-struct OpenedInput {
-  std::ifstream stream;
-  std::string head;
-};
-[[nodiscard]] OpenedInput open_input(const std::filesystem::path& file);
 
 }  // namespace physiotwin::cli

@@ -2,24 +2,19 @@
 // recipient's public key and opened again, as `physiotwin encrypt` and `decrypt` do; bytes (a
 // snapshot) sealed and opened in memory; and a new encryption key pair, as `keys new --for
 // encryption` makes. The private key is read only when sealed content is met.
-#include <fmt/format.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
-#include <fstream>
 #include <string>
-#include <system_error>
 #include <vector>
 
 #include "bindings.hpp"
-#include "physiotwin/core/atomic_file.hpp"
-#include "physiotwin/core/error.hpp"
-#include "physiotwin/core/json_reader.hpp"
 #include "physiotwin/core/temporary_files.hpp"
 #include "physiotwin/io/output_file.hpp"
 #include "physiotwin/trust/decryption_keys.hpp"
 #include "physiotwin/trust/encryption_key.hpp"
+#include "physiotwin/trust/file_encryption.hpp"
 
 namespace py = pybind11;
 
@@ -30,34 +25,15 @@ namespace {
 /// How Python callers name a private key file in errors.
 constexpr std::string_view key_argument_name = "decryption_key=";
 
-/// `file` opened for reading, with its first bytes (enough to tell sealed content).
-struct Opened {
-  std::ifstream stream;
-  std::string head;
-};
-Opened open_input(const std::filesystem::path& file) {
-  std::error_code error;
-  if (!std::filesystem::is_regular_file(file, error))
-    throw InputError(fmt::format("{}: does not exist or is not a regular file", file.string()));
-  Opened in{std::ifstream(file, std::ios::binary), read_file_head(file, 32)};
-  if (!in.stream) throw InputError(fmt::format("{}: cannot open it for reading", file.string()));
-  return in;
-}
-
 void encrypt_file(const std::filesystem::path& file, const std::filesystem::path& recipient_file,
                   const std::filesystem::path& out) {
   const io::InputFile inputs[] = {{file, "the file to encrypt"},
                                   {recipient_file, "the recipient's key"}};
   io::check_output_file(out, inputs, "");
   const trust::PublicKey recipient = trust::read_recipient_key(recipient_file);
-  Opened in = open_input(file);
-  if (const auto sealed_to = trust::sealed_recipient(in.head))
-    throw InputError(fmt::format("{}: already encrypted (to key {}); nothing written",
-                                 file.string(), *sealed_to));
   (void)remove_abandoned_temporaries(out);
   py::gil_scoped_release release;
-  write_file_atomically(out,
-                        [&](std::ostream& sealed) { trust::seal(in.stream, sealed, recipient); });
+  trust::encrypt_file(file, recipient, out);
 }
 
 void decrypt_file(const std::filesystem::path& file, const std::filesystem::path& out,
@@ -65,19 +41,9 @@ void decrypt_file(const std::filesystem::path& file, const std::filesystem::path
   std::vector<io::InputFile> inputs{{file, "the encrypted file"}};
   if (!key_file.empty()) inputs.push_back({key_file, "the decryption key"});
   io::check_output_file(out, inputs, "");
-  Opened in = open_input(file);
-  if (!trust::is_sealed(in.head))
-    throw InputError(fmt::format(
-        "{}: not encrypted (no physiotwin-sealed header): a plain file, where an encrypted one "
-        "is expected; nothing written",
-        file.string()));
-  const std::string recipient = trust::sealed_recipient(in.head).value_or("?");
-  const trust::EncryptionKey key = trust::decryption_keys(key_file, key_argument_name)(recipient);
   (void)remove_abandoned_temporaries(out);
   py::gil_scoped_release release;
-  write_file_atomically(
-      out, [&](std::ostream& plain) { trust::open_sealed(in.stream, plain, key, file.string()); },
-      /*owner_only=*/true);
+  (void)trust::decrypt_file(file, out, key_file, key_argument_name);
 }
 
 py::bytes as_bytes(const std::string& s) {
