@@ -41,6 +41,13 @@
 //   muscle pump  a pressure source P_pump = A_pump min(I, 1) in the active muscle's venous
 //                return, only while its veins hold blood above their unstressed volume
 //                (P_pump x P_v / (P_v + 1 mmHg) for venous transmural pressure P_v > 0)
+//   post-        dh/dt = (g_h min(I_M, 1) - h) / tau, tau = tau_c while h rises, tau_d while it
+//   exercise     falls: a slow memory of the work (the muscles' histamine: Lockwood, Wilkins &
+//   dilation     Halliwill 2005; McCord et al. 2006), G_muscle = G (1 + max(v, h)), hidden
+//                while the metabolic dilation v is larger; the dilation that outlasts it,
+//                d = max(0, h - v), lowers the set point by k_s d (the reflex reset down after
+//                exercise: Halliwill et al. 1996), so that mean pressure falls below rest for
+//                an hour or two after the work (docs/research/post-exercise-hypotension.md)
 //
 // Simplifications (docs/models/exercise.md gives each one's consequence): the vasodilation is
 // feed-forward only (flow does not rise further when arterial O2 falls); the respiratory
@@ -60,11 +67,13 @@ enum ExerciseState : std::size_t {
   exercise_vasodilation,      ///< v, 1: the active muscle's arteriolar conductance is x (1 + v)
   exercise_ventilation,       ///< s, mL/s: the slow part of the ventilatory drive
   exercise_vagal_withdrawal,  ///< u, 1: central command's vagal withdrawal, of V_max
+  exercise_post_dilation,     ///< h, 1: the active muscle's dilation that outlasts the work
   exercise_state_count
 };
 
 inline constexpr std::array<std::string_view, exercise_state_count> exercise_state_names{
-    "work_rate", "o2_demand", "vasodilation", "ventilatory_drive", "vagal_withdrawal"};
+    "work_rate",         "o2_demand",        "vasodilation",
+    "ventilatory_drive", "vagal_withdrawal", "post_dilation"};
 
 /// The time over which a ramp's end is rounded off (tau_s), s: short against every response.
 inline constexpr double exercise_ramp_rounding_time = 1.0;
@@ -92,6 +101,10 @@ struct ExerciseCoefficients {
   double ventilation_depth_gain = 0.0;        ///< k_A, mmHg per mL/s of CO2
   double muscle_pump_pressure = 0.0;          ///< A_pump, mmHg at the whole reserve
   double contractile_reserve = 0.0;           ///< k_ino: ventricular E_es x (1 + k_ino I_M)
+  double post_dilation_gain = 0.0;            ///< g_h: h's target at the whole reserve
+  double post_dilation_charge_time = 600.0;   ///< tau_c, s: h rising with the work
+  double post_dilation_decay_time = 6000.0;   ///< tau_d, s: h falling after it
+  double post_dilation_resetting = 0.0;       ///< k_s, mmHg off the set point per unit of d
   double respiratory_quotient = 0.84;         ///< RQ (the gas exchange's)
 
   /// O2 cost of work rate w, mL/s.
@@ -140,6 +153,17 @@ struct ExerciseCoefficients {
                                   c.vagal_on_time_constant, c.vagal_off_time_constant);
 }
 
+/// What the post-exercise dilation follows now, and its time constant (s).
+[[nodiscard]] inline double post_dilation_target(const ExerciseCoefficients& c,
+                                                 const double* x) noexcept {
+  return c.post_dilation_gain * std::min(metabolic_intensity(c, x), 1.0);
+}
+[[nodiscard]] inline double post_dilation_time_constant(const ExerciseCoefficients& c,
+                                                        const double* x) noexcept {
+  return asymmetric_time_constant(post_dilation_target(c, x), x[exercise_post_dilation],
+                                  c.post_dilation_charge_time, c.post_dilation_decay_time);
+}
+
 /// The O2 demand (mL/s) the active muscle's vasodilation follows: the work's O2 cost as it rises
 /// (feed-forward: the onset hyperaemia), the muscles' O2 demand now once the work stops, so that
 /// the vessels stay open while the metabolites wash out rather than closing on a heart still
@@ -165,6 +189,8 @@ inline void exercise_derivatives(const ExerciseCoefficients& c, const double* x,
       c.ventilation_time_constant;
   dx[exercise_vagal_withdrawal] = (vagal_withdrawal_target(c, x) - x[exercise_vagal_withdrawal]) /
                                   vagal_withdrawal_time_constant(c, x);
+  dx[exercise_post_dilation] =
+      (post_dilation_target(c, x) - x[exercise_post_dilation]) / post_dilation_time_constant(c, x);
 }
 
 /// d(dx_i/dt)/dx_i: each state's own decay, for the Newton matrix.
@@ -183,8 +209,10 @@ inline void exercise_derivatives(const ExerciseCoefficients& c, const double* x,
       return -1.0 / c.vasodilation_time_constant;
     case exercise_ventilation:
       return -1.0 / c.ventilation_time_constant;
-    default:
+    case exercise_vagal_withdrawal:
       return -1.0 / vagal_withdrawal_time_constant(c, x);
+    default:
+      return -1.0 / post_dilation_time_constant(c, x);
   }
 }
 
@@ -213,6 +241,15 @@ struct ExerciseCoupling {
   return {c.o2_cost_of(1.0) / (c.o2_reserve() * c.vagal_withdrawal_intensity) /
               vagal_withdrawal_time_constant(c, x),
           0.0};
+}
+
+/// The post-exercise dilation's coupling to the O2 demand: none once the muscles use the whole
+/// reserve (or none of it).
+[[nodiscard]] inline ExerciseCoupling post_dilation_coupling(const ExerciseCoefficients& c,
+                                                             const double* x) noexcept {
+  const double intensity = metabolic_intensity(c, x);
+  if (intensity <= 0.0 || intensity >= 1.0) return {};
+  return {0.0, c.post_dilation_gain / (c.o2_reserve() * post_dilation_time_constant(c, x))};
 }
 
 /// What exercise does now.
@@ -245,13 +282,17 @@ struct ExerciseEffects {
   fx.intensity = commanded_intensity(c, x);
   fx.extra_o2_demand = extra_o2_demand(c, x);
   fx.metabolic_intensity = metabolic_intensity(c, x);
-  fx.conductance_factor = 1.0 + std::max(x[exercise_vasodilation], 0.0);
+  const double metabolic_dilation = std::max(x[exercise_vasodilation], 0.0);
+  const double post_dilation = std::max(x[exercise_post_dilation], 0.0);
+  fx.conductance_factor = 1.0 + std::max(metabolic_dilation, post_dilation);
   fx.sympathetic_drive = c.central_sympathetic_drive * fx.metabolic_intensity;
   fx.vagal_withdrawal =
       c.central_vagal_withdrawal * std::clamp(x[exercise_vagal_withdrawal], 0.0, 1.0);
   const double f = c.commanded_resetting_fraction;
-  fx.set_point_shift = c.baroreflex_resetting * (f * std::min(fx.intensity, 1.0) +
-                                                 (1.0 - f) * std::min(fx.metabolic_intensity, 1.0));
+  fx.set_point_shift =
+      c.baroreflex_resetting *
+          (f * std::min(fx.intensity, 1.0) + (1.0 - f) * std::min(fx.metabolic_intensity, 1.0)) -
+      c.post_dilation_resetting * std::max(post_dilation - metabolic_dilation, 0.0);
   fx.contractility_factor = 1.0 + c.contractile_reserve * std::min(fx.metabolic_intensity, 1.0);
   const double drive = c.ventilation_fast_fraction * c.respiratory_quotient * demand +
                        std::max(x[exercise_ventilation], 0.0);

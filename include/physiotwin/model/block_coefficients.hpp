@@ -269,6 +269,10 @@ inline void gas_exchange(const ParameterSet& p, std::size_t first, gas::GasCoeff
   c.ventilation_depth_gain = v.get<"ventilation_depth_gain">();
   c.muscle_pump_pressure = v.get<"muscle_pump_pressure">();
   c.contractile_reserve = v.get<"contractile_reserve">();
+  c.post_dilation_gain = v.get<"post_dilation_gain">();
+  c.post_dilation_charge_time = v.get<"post_dilation_charge_time">();
+  c.post_dilation_decay_time = v.get<"post_dilation_decay_time">();
+  c.post_dilation_resetting = v.get<"post_dilation_resetting">();
   return c;
 }
 

@@ -8,7 +8,7 @@
 
 namespace physiotwin::blocks {
 
-inline constexpr std::array<ParameterSpec, 21> exercise{{
+inline constexpr std::array<ParameterSpec, 25> exercise{{
     {"work_rate", "W", 0, 1000,
      "external work asked for on a cycle ergometer now (the exercise action sets it)", S::none},
     {"ramp_rate", "W/s", 0.01, 1000,
@@ -59,6 +59,18 @@ inline constexpr std::array<ParameterSpec, 21> exercise{{
     {"contractile_reserve", "1", 0, 5,
      "central command's rise of both ventricles' end-systolic elastance, relative, at the whole "
      "reserve (k_ino; set for the patient's age)",
+     S::none},
+    {"post_dilation_gain", "1", 0, 5,
+     "relative rise of the active muscles' conductance that outlasts the work (h), at the whole "
+     "reserve held long (g_h)",
+     S::none},
+    {"post_dilation_charge_time", "s", 10, 7200,
+     "time constant of the post-exercise dilation building up during the work (tau_c)", S::none},
+    {"post_dilation_decay_time", "s", 60, 36000,
+     "time constant of the post-exercise dilation fading after the work (tau_d)", S::none},
+    {"post_dilation_resetting", "mmHg", 0, 40,
+     "fall of the baroreflex's set point per unit of the dilation that outlasts the metabolic one "
+     "(k_s)",
      S::none},
     {"enabled", "1", 0, 1, "1: the exercise responses act; 0: work costs nothing", S::none},
 }};

@@ -79,8 +79,9 @@ void ModelEvaluator::jacobian(const double* y, Entry&& entry, bool include_gases
     entry(first + control::exercise_ventilation, w) +=
         (1.0 - exercise_k_.ventilation_fast_fraction) * exercise_k_.respiratory_quotient * cost /
         exercise_k_.ventilation_time_constant;
-    // The vasodilation and the vagal withdrawal follow piecewise targets (exercise.hpp); both
-    // columns are written every time, so the pattern recorded at rest holds either.
+    // The vasodilation, the vagal withdrawal and the post-exercise dilation follow piecewise
+    // targets (exercise.hpp); both columns are written every time, so the pattern recorded at rest
+    // holds either.
     const std::size_t demand = first + control::exercise_o2_demand;
     const auto add_coupling = [&](std::size_t row, control::ExerciseCoupling coupling) {
       entry(first + row, w) += coupling.work_rate;
@@ -90,6 +91,8 @@ void ModelEvaluator::jacobian(const double* y, Entry&& entry, bool include_gases
                  control::vasodilation_coupling(exercise_k_, y + first));
     add_coupling(control::exercise_vagal_withdrawal,
                  control::vagal_withdrawal_coupling(exercise_k_, y + first));
+    add_coupling(control::exercise_post_dilation,
+                 control::post_dilation_coupling(exercise_k_, y + first));
   }
   if (fluid_) {
     // Filtration's dependence on the beds' pressures, as the resistances' (each term leaves a

@@ -1,6 +1,6 @@
 // Exercise (control/exercise.hpp): the ramp, the O2 demand and its cost, the intensity and
-// central command's shape, the ventilatory drive's two parts, the pump's limit, and the
-// patient's fitness from the FRIEND registry (patient/fitness.hpp).
+// central command's shape, the post-exercise dilation, the ventilatory drive's two parts, the
+// pump's limit, and the patient's fitness from the FRIEND registry (patient/fitness.hpp).
 #include <gtest/gtest.h>
 
 #include <array>
@@ -107,6 +107,54 @@ TEST(Exercise, VagalWithdrawalComesFastAndReturnsSlowly) {
   c.work_rate = 0.0;
   x = run(c, States{0, 0, 0, 0, 1}, 600.0);
   EXPECT_NEAR(x[control::exercise_vagal_withdrawal], 1 - e, 0.002);
+}
+
+// The post-exercise dilation h charges towards g_h I_M with tau_c while the muscles work and
+// fades with tau_d after (docs/research/post-exercise-hypotension.md): after one time constant
+// of either it has gone 1 - 1/e of the way (forward Euler at 1 ms: within 0.002).
+TEST(Exercise, PostExerciseDilationChargesWithTheWorkAndFadesSlowly) {
+  ExerciseCoefficients c;
+  c.peak_o2_uptake = 2300.0;
+  c.rest_o2_uptake = 240.0;
+  c.post_dilation_gain = 1.6;
+  c.post_dilation_charge_time = 600.0;
+  c.post_dilation_decay_time = 3000.0;
+  const double e = 1.0 - std::exp(-1.0);
+  const double reserve = c.o2_reserve();
+  // The muscles at 60 % of the reserve, held there (x_M's own target is c W).
+  c.work_rate = 0.6 * c.peak_work_rate();
+  States x = run(c, States{c.work_rate, 0.6 * reserve, 0, 0, 0, 0}, 600.0);
+  EXPECT_NEAR(x[control::exercise_post_dilation], 1.6 * 0.6 * e, 0.002);
+  // Beyond the whole reserve the target stops at g_h.
+  States high{0, 2.0 * reserve, 0, 0, 0, 0};
+  EXPECT_NEAR(control::post_dilation_target(c, high.data()), 1.6, 1e-12);
+  // Stopped, with the O2 demand gone: h falls with tau_d.
+  c.work_rate = 0.0;
+  x = run(c, States{0, 0, 0, 0, 0, 1.0}, 3000.0);
+  EXPECT_NEAR(x[control::exercise_post_dilation], 1.0 - e, 0.002);
+  // No work, no dilation: h stays 0 from rest.
+  x = run(c, States{}, 600.0);
+  EXPECT_EQ(x[control::exercise_post_dilation], 0.0);
+}
+
+// The muscle's conductance factor is 1 + max(v, h): h is hidden while the metabolic dilation v
+// is larger, and only what outlasts it, h - v, lowers the baroreflex's set point, by k_s per
+// unit.
+TEST(Exercise, PostExerciseDilationActsOnceTheMetabolicOneHasFaded) {
+  ExerciseCoefficients c;
+  c.post_dilation_gain = 1.6;
+  c.post_dilation_resetting = 12.0;
+  const States working{0, 0, 5.0, 0, 0, 0.8};
+  auto fx = control::exercise_effects(c, working.data());
+  EXPECT_NEAR(fx.conductance_factor, 6.0, 1e-12);
+  EXPECT_NEAR(fx.set_point_shift, 0.0, 1e-12);
+  const States after{0, 0, 0.3, 0, 0, 0.8};
+  fx = control::exercise_effects(c, after.data());
+  EXPECT_NEAR(fx.conductance_factor, 1.8, 1e-12);
+  EXPECT_NEAR(fx.set_point_shift, -12.0 * 0.5, 1e-12);
+  c.enabled = false;
+  EXPECT_EQ(control::exercise_effects(c, after.data()).conductance_factor, 1.0);
+  EXPECT_EQ(control::exercise_effects(c, after.data()).set_point_shift, 0.0);
 }
 
 // The ventilatory drive: f_fast of the CO2 the work produces at once, the rest after tau_E;

@@ -98,6 +98,7 @@ TEST(Jacobian, SparseMatrixHoldsEveryEntryAwayFromRest) {
     y[index("exercise.work_rate")] = work_rate;
     y[index("exercise.o2_demand")] = o2_demand;
     y[index("exercise.vagal_withdrawal")] = 0.5;
+    y[index("exercise.post_dilation")] = 0.4;
     std::vector<double> dense(n * n), sparse(pattern.row_indices.size());
     model.dense_jacobian(y.data(), dense.data());
     model.sparse_jacobian(y.data(), sparse.data());
