@@ -18,6 +18,7 @@ expected = {
     "paced_breathing.py": ["paced_breathing.png"],
     "inspired_oxygen.py": ["inspired_oxygen.png"],
     "graded_exercise.py": ["graded_exercise.png"],
+    "post_exercise_hypotension.py": ["post_exercise_hypotension.png"],
     "virtual_population_age.py": ["virtual_population_age.png"],
     "sensitivity_pressure_flow.py": ["sensitivity_pressure_flow.png"],
     "plots_gallery.py": ["plot_wiggers.png", "plot_pv_loops.png", "plot_breathing.png",
