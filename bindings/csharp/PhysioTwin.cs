@@ -37,6 +37,19 @@ namespace PhysioTwin
         public PhysioTwinException(Status status, string message) : base(message) { Status = status; }
     }
 
+    /// <summary>What TrustedFiles.Verify found (pt_verification).</summary>
+    public enum Verification
+    {
+        /// <summary>Every dataset, attribute and group as signed, by a trusted key.</summary>
+        Verified = 0,
+        /// <summary>The file holds no signature.</summary>
+        Unsigned = 1,
+        /// <summary>An object changed, went or came, or the signature does not match.</summary>
+        Tampered = 2,
+        /// <summary>Intact and validly signed, by a key not among the trusted ones.</summary>
+        Untrusted = 3,
+    }
+
     /// <summary>A signal the twin shows: name ("lv.pressure"), unit, description, region.</summary>
     public sealed class SignalInfo
     {
@@ -105,6 +118,8 @@ namespace PhysioTwin
         [DllImport(Library)] internal static extern Status pt_twin_apply_action(TwinHandle twin, byte[] actionJson);
         [DllImport(Library)] internal static extern Status pt_twin_get_parameter(TwinHandle twin, byte[] name, out double value);
         [DllImport(Library)] internal static extern Status pt_twin_set_parameter(TwinHandle twin, byte[] name, double value);
+        [DllImport(Library)] internal static extern Status pt_verify_file(byte[] path, byte[] trustedKeysDir, out Verification result, [Out] byte[] report, UIntPtr capacity, out UIntPtr reportSize);
+        [DllImport(Library)] internal static extern Status pt_open_sealed(byte[] sealedBytes, UIntPtr size, byte[] keyPath, [Out] byte[] buffer, UIntPtr capacity, out UIntPtr plainSize);
 
         /// <summary>A C string (UTF-8, owned by the library) as a C# string; null for NULL.</summary>
         internal static string Text(IntPtr text)
@@ -328,6 +343,65 @@ namespace PhysioTwin
         {
             if (values == null) throw new ArgumentNullException("values");
             return values.Length;
+        }
+    }
+
+    /// <summary>Signed and encrypted files (docs/security.md): what `physiotwin verify` says of
+    /// a file, and a twin or snapshot encrypted to your key opened. Both read whole files or
+    /// key files: call them before the frame loop or on a worker thread.</summary>
+    public static class TrustedFiles
+    {
+        /// <summary>Checks a physiotwin HDF5 file's signature and every object's digest, as
+        /// `physiotwin verify` does; `report` is what it prints (the verdict, the signer's key
+        /// id, each changed object on its own line). trustedKeysDir: a folder of trusted public
+        /// keys (*.pub); null: the key folder ($PHYSIOTWIN_KEYS, else
+        /// ~/.config/physiotwin/keys). Throws (Io) for a file that is not HDF5, (InvalidInput)
+        /// for an encrypted file or unreadable trusted keys.</summary>
+        public static Verification Verify(string path, string trustedKeysDir, out string report)
+        {
+            var buffer = new byte[8192];  // a report is a few lines; longer ones are asked again
+            Verification result;
+            UIntPtr size;
+            var status = Native.Check(Native.pt_verify_file(Native.Utf8(path), Native.Utf8(trustedKeysDir), out result,
+                                                            buffer, (UIntPtr)buffer.Length, out size),
+                                      Status.BufferTooSmall);
+            if (status == Status.BufferTooSmall)
+            {
+                buffer = new byte[(int)size];
+                Native.Check(Native.pt_verify_file(Native.Utf8(path), Native.Utf8(trustedKeysDir), out result,
+                                                   buffer, (UIntPtr)buffer.Length, out size));
+            }
+            report = Encoding.UTF8.GetString(buffer, 0, Math.Max((int)size - 1, 0));
+            return result;
+        }
+
+        /// <summary>Content encrypted to your key opened: a twin parameter file from
+        /// `physiotwin calibrate --encrypt-to` or Python's Model.save(encrypt_to=) (its text
+        /// then to Twin.FromJson: OpenSealedText), or a snapshot from `run --snapshot-at
+        /// --encrypt-to` or Twin.snapshot(encrypt_to=) (then to Twin.Restore). keyPath: the
+        /// private key file (encryption.key); null: encryption.key in the key folder. Throws
+        /// (InvalidInput), with the key ids or the chunk named and nothing returned, for plain
+        /// content, content encrypted to another key, a changed, truncated or extended byte, or
+        /// a missing, corrupt or exposed key file.</summary>
+        public static byte[] OpenSealed(byte[] sealedBytes, string keyPath = null)
+        {
+            if (sealedBytes == null) throw new ArgumentNullException("sealedBytes");
+            int length = sealedBytes.Length;
+            // The plain content is shorter than the sealed one (a header and 17 bytes a chunk):
+            // one call opens it.
+            var buffer = new byte[length];
+            UIntPtr size;
+            Native.Check(Native.pt_open_sealed(sealedBytes, (UIntPtr)length, Native.Utf8(keyPath), buffer,
+                                               (UIntPtr)buffer.Length, out size));
+            var plain = new byte[(int)size];
+            Array.Copy(buffer, plain, plain.Length);
+            return plain;
+        }
+
+        /// <summary>The same as UTF-8 text: an encrypted twin parameter file's JSON.</summary>
+        public static string OpenSealedText(byte[] sealedBytes, string keyPath = null)
+        {
+            return Encoding.UTF8.GetString(OpenSealed(sealedBytes, keyPath));
         }
     }
 }

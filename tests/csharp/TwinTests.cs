@@ -1,9 +1,11 @@
 // The C interface from C# through P/Invoke (bindings/csharp/PhysioTwin.cs), as a Unity plugin
 // meets it, run with Mono from Debian: create from files and from JSON text, step at 90 Hz,
 // read signals and metrics, a render thread reading while the twin steps, a fork that bleeds
-// beside one that does not, parameters, a budget, and errors as exceptions with the library's
-// status and message.
-//   mono TwinTests.exe MODELS_DIR FHIR_RECORD   (the native library on LD_LIBRARY_PATH)
+// beside one that does not, parameters, a budget, errors as exceptions with the library's
+// status and message, and signed and encrypted files (TrustedFiles) on the files
+// tests/c/make_signed_files.py made.
+//   mono TwinTests.exe MODELS_DIR FHIR_RECORD SIGNED_FILES_DIR
+//   (the native library on LD_LIBRARY_PATH; PHYSIOTWIN_KEYS the key that signed them)
 using System;
 using System.IO;
 using System.Threading;
@@ -48,11 +50,79 @@ internal static class TwinTests
         return values[twin.SignalIndex(name)];
     }
 
+    private static bool SameSignals(Twin a, Twin b)
+    {
+        var mine = new double[a.Signals.Length];
+        var theirs = new double[b.Signals.Length];
+        a.ReadSignals(mine);
+        b.ReadSignals(theirs);
+        bool same = mine.Length == theirs.Length;
+        for (int i = 0; same && i < mine.Length; ++i)
+            same = BitConverter.DoubleToInt64Bits(mine[i]) == BitConverter.DoubleToInt64Bits(theirs[i]);
+        return same;
+    }
+
+    // TrustedFiles.Verify says what `physiotwin verify` says of the files signed with the
+    // default key (PHYSIOTWIN_KEYS, set by ctest); an unsigned model file is unsigned.
+    private static void CheckVerification(string folder, string unsignedJson)
+    {
+        string report;
+        string signed = Path.Combine(folder, "signed.h5");
+        Check(TrustedFiles.Verify(signed, null, out report) == Verification.Verified, "a signed file verifies");
+        Check(report.Contains(": verified: every object as signed by key") && !report.Contains("\0"),
+              "the report says so: " + report);
+        // Trusting only this folder's keys (none): intact, but untrusted.
+        Check(TrustedFiles.Verify(signed, folder, out report) == Verification.Untrusted && report.Contains("not among the trusted keys"),
+              "an intact file signed by a key not trusted: " + report);
+        Check(TrustedFiles.Verify(Path.Combine(folder, "tampered.h5"), null, out report) == Verification.Tampered
+              && report.Contains("changed: dataset /beats/heart_rate"), "a changed value names its dataset: " + report);
+        Check(TrustedFiles.Verify(Path.Combine(folder, "unsigned.h5"), null, out report) == Verification.Unsigned, "an unsigned file");
+        Check(TrustedFiles.Verify(unsignedJson, null, out report) == Verification.Unsigned, "an unsigned JSON file");
+        Throws(() => TrustedFiles.Verify(Path.Combine(folder, "not_a_twin.txt"), null, out report), Status.Io, "neither HDF5 nor JSON");
+        Throws(() => TrustedFiles.Verify(null, null, out report), Status.NullArgument, "no path");
+    }
+
+    // TrustedFiles.OpenSealed opens the twin `calibrate --encrypt-to` wrote, which then runs bit
+    // for bit as the plain one; a changed byte, plain content, no key and a public key in its
+    // place each throw, nothing returned.
+    private static void CheckSealedTwin(string folder, string model)
+    {
+        byte[] sealedTwin = File.ReadAllBytes(Path.Combine(folder, "twin.sealed"));
+        string plainPath = Path.Combine(folder, "twin.json");
+        string key = Path.Combine(folder, "encryption-keys", "encryption.key");
+        string opened = TrustedFiles.OpenSealedText(sealedTwin, key);
+        Check(opened.TrimStart().StartsWith("{"), "the opened twin is JSON");
+        using (var fromSealed = Twin.FromJson(File.ReadAllText(model), opened))
+        using (var fromPlain = Twin.FromFiles(model, plainPath))
+        {
+            Frames(fromSealed, 90);
+            Frames(fromPlain, 90);
+            Check(SameSignals(fromSealed, fromPlain), "the encrypted twin runs bit for bit as the plain one");
+        }
+        sealedTwin[sealedTwin.Length - 20] ^= 1;
+        var changed = Throws(() => TrustedFiles.OpenSealed(sealedTwin, key), Status.InvalidInput, "a changed byte");
+        Check(changed != null && changed.Message.Contains("chunk"), "the message names the chunk");
+        sealedTwin[sealedTwin.Length - 20] ^= 1;
+        Throws(() => TrustedFiles.OpenSealed(File.ReadAllBytes(plainPath), key), Status.InvalidInput, "plain content");
+        // No key given, and the key folder (PHYSIOTWIN_KEYS) holds no encryption key.
+        Throws(() => TrustedFiles.OpenSealed(sealedTwin), Status.InvalidInput, "no key");
+        Throws(() => TrustedFiles.OpenSealed(sealedTwin, Path.Combine(folder, "encryption-keys", "encryption.pub")),
+               Status.InvalidInput, "a public key where the private one belongs");
+        try
+        {
+            TrustedFiles.OpenSealed(null, key);
+            Check(false, "no content: no exception");
+        }
+        catch (ArgumentNullException)
+        {
+        }
+    }
+
     private static int Main(string[] args)
     {
-        if (args.Length != 2)
+        if (args.Length != 3)
         {
-            Console.Error.WriteLine("usage: TwinTests.exe MODELS_DIR FHIR_RECORD");
+            Console.Error.WriteLine("usage: TwinTests.exe MODELS_DIR FHIR_RECORD SIGNED_FILES_DIR");
             return 2;
         }
         string model = Path.Combine(args[0], "circulation", "adult.json");
@@ -184,6 +254,10 @@ internal static class TwinTests
         Throws(() => Twin.FromFiles(Path.Combine(args[0], "no-such-model.json")), Status.InvalidInput, "a missing model file");
         Throws(() => Twin.FromJson("{\"format\": \"physiotwin-circulation\"}"), Status.InvalidInput, "a model without compartments");
         Throws(() => Twin.FromFiles(null), Status.NullArgument, "no model at all");
+
+        // ---- signed and encrypted files ----
+        CheckVerification(args[2], model);
+        CheckSealedTwin(args[2], model);
 
         if (failures > 0) Console.Error.WriteLine(failures + " check(s) failed");
         else Console.WriteLine("C# through P/Invoke: all checks passed");
