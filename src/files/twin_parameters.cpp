@@ -54,6 +54,20 @@ void write_twin_parameters(const std::filesystem::path& file, const BodyModel& m
   write_text_file_atomically(file, twin_parameters_text(model, twin));
 }
 
+namespace {
+
+/// Names for a message: the first four, then how many more.
+std::string listed(const std::vector<std::string>& names) {
+  constexpr std::size_t shown = 4;
+  std::string text;
+  for (std::size_t i = 0; i < std::min(names.size(), shown); ++i)
+    text += (i == 0 ? "" : ", ") + names[i];
+  if (names.size() > shown) text += fmt::format(" and {} more", names.size() - shown);
+  return text;
+}
+
+}  // namespace
+
 TwinParameters load_twin_parameters_text(std::string_view text, const std::filesystem::path& file,
                                          BodyModel& model, std::string* warning) {
   const nlohmann::json document = parse_json_text(text, file.string());
@@ -88,13 +102,12 @@ TwinParameters load_twin_parameters_text(std::string_view text, const std::files
                                         model.source_file));
   }
   const std::string digest = model_digest(model);
-  if (warning && !digest.empty() && model_node["sha256"].string() != digest) {
-    *warning = fmt::format(
-        "{}: made from another version of model {} (sha256 {}...); the parameters' names "
-        "and units match this one ({}...)",
-        file.string(), model.name, model_node["sha256"].string().substr(0, 12),
-        digest.substr(0, 12));
-  }
+  // Made from another version of the model file: what that version lacked (parameters and
+  // states the model gained since) takes the model's own values, so that a twin calibrated
+  // before an upgrade still runs; the warning names them. From the same version, a missing
+  // one is a damaged file.
+  const bool other_version = !digest.empty() && model_node["sha256"].string() != digest;
+  std::vector<std::string> gained_parameters, gained_states;
   TwinParameters twin;
   twin.patient = read_patient(root["patient"]);
   const JsonView calibration = root["calibration"];
@@ -112,6 +125,10 @@ TwinParameters load_twin_parameters_text(std::string_view text, const std::files
   }
   for (const Parameter& p : model.parameters.all()) {
     if (!parameters.has(p.name)) {
+      if (other_version) {
+        gained_parameters.push_back(p.name);
+        continue;
+      }
       parameters.fail(fmt::format("parameter \"{}\" of model {} is missing", p.name, model.name));
     }
     const JsonView entry = parameters[p.name];
@@ -128,7 +145,8 @@ TwinParameters load_twin_parameters_text(std::string_view text, const std::files
   }
   for (std::size_t i = 0; i < model.parameters.size(); ++i) {
     const std::string name = model.parameters.at(i).name;
-    model.parameters.set_derived(i, parameters[name]["value"].number(), file.string());
+    if (parameters.has(name))
+      model.parameters.set_derived(i, parameters[name]["value"].number(), file.string());
   }
   if (const auto broken = model.rule_violation()) {
     parameters[broken->parameter]["value"].fail(broken->message);
@@ -141,19 +159,41 @@ TwinParameters load_twin_parameters_text(std::string_view text, const std::files
   if (root.has("start_state")) {
     const JsonView state = root["start_state"];
     const auto& names = model.state_names();
+    model.start_state.clear();
+    std::vector<double> built(names.size());  // where states the file lacks start
+    model.initial_state(built);
     for (const std::string& name : state.member_names()) {
       if (std::find(names.begin(), names.end(), name) == names.end())
         state[name].fail(fmt::format("model {} has no state \"{}\"", model.name, name));
     }
     std::vector<double> values;
-    for (const std::string& name : names) {
-      if (!state.has(name))
-        state.fail(fmt::format("state \"{}\" of model {} is missing", name, model.name));
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const std::string& name = names[i];
+      if (!state.has(name)) {
+        if (!other_version)
+          state.fail(fmt::format("state \"{}\" of model {} is missing", name, model.name));
+        gained_states.push_back(name);
+        values.push_back(built[i]);
+        continue;
+      }
       const double value = state[name].number();
       if (!std::isfinite(value)) state[name].fail("must be a finite number");
       values.push_back(value);
     }
     model.start_state = std::move(values);
+  }
+  if (warning && other_version) {
+    *warning = fmt::format(
+        "{}: made from another version of model {} (sha256 {}...); the parameters' names "
+        "and units match this one ({}...)",
+        file.string(), model.name, model_node["sha256"].string().substr(0, 12),
+        digest.substr(0, 12));
+    if (!gained_parameters.empty())
+      *warning += fmt::format("; parameters the model gained since take its values: {}",
+                              listed(gained_parameters));
+    if (!gained_states.empty())
+      *warning += fmt::format("; states it gained start where the model starts them: {}",
+                              listed(gained_states));
   }
   return twin;
 }

@@ -50,7 +50,9 @@ void write_twin_parameters(const std::filesystem::path& file, const BodyModel& m
 /// every parameter the model has must be in the file, with the same unit and inside its
 /// range, and the file must name no other. The model's initial volumes follow the patient's
 /// body as scale_to_patient() sets them. `warning` receives a note when the model file
-/// differs from the one the parameters were made from (the names and units still match).
+/// differs from the one the parameters were made from (the names and units still match);
+/// then parameters and states the model gained since take the model's values, and the note
+/// names them.
 [[nodiscard]] TwinParameters load_twin_parameters_text(std::string_view text,
                                                        const std::filesystem::path& file,
                                                        BodyModel& model,

@@ -143,3 +143,38 @@ TEST(TwinParameters, FilesThatDoNotFitTheModelAreRefused) {
   EXPECT_NE(warning.find("made from another version of model adult_circulation"), std::string::npos)
       << warning;
 }
+
+// A twin calibrated before the model gained a parameter and a state (as exercise's
+// post-exercise dilation did on 2026-12-06) still loads from a file made from the older
+// model: the parameter takes the model's value, the state starts where the model starts it,
+// and the warning names both. From the same model version a missing one stays an error (above).
+TEST(TwinParameters, ParametersAndStatesTheModelGainedSinceTakeItsValues) {
+  const auto file = temporary("twin_older_model.json");
+  const BodyModel written = write_calibrated(file);
+  edit_json(file, [](nlohmann::json& j) {
+    j["model"]["sha256"] = "0123456789abcdef";
+    j["parameters"].erase("exercise.post_dilation_gain");
+    j["start_state"].erase("exercise.post_dilation");
+  });
+  BodyModel model = fresh_model();
+  std::string warning;
+  (void)load_twin_parameters(file, model, &warning);
+  EXPECT_NE(warning.find("parameters the model gained since take its values: "
+                         "exercise.post_dilation_gain"),
+            std::string::npos)
+      << warning;
+  EXPECT_NE(warning.find("states it gained start where the model starts them: "
+                         "exercise.post_dilation"),
+            std::string::npos)
+      << warning;
+  EXPECT_EQ(model.parameters.value("exercise.post_dilation_gain"),
+            fresh_model().parameters.value("exercise.post_dilation_gain"));
+  EXPECT_EQ(model.parameters.value("heart.rate"), written.parameters.value("heart.rate"));
+  const auto& names = model.state_names();
+  const auto at = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+  };
+  ASSERT_EQ(model.start_state.size(), names.size());
+  EXPECT_EQ(model.start_state[at("exercise.post_dilation")], 0.0);  // at rest, no dilation
+  EXPECT_EQ(model.start_state[at("lv.volume")], written.start_state[at("lv.volume")]);
+}
