@@ -109,10 +109,11 @@ inline constexpr std::array<MeasureSpec, std::size_t(Measure::count)> measure_sp
     {"arterial_po2", {"2703-7"}, "mmHg", {{{"mm[Hg]", 1.0}, {"kPa", 7.500617}}}, 10, 700, 0.1},
     {"arterial_pco2", {"2019-8"}, "mmHg", {{{"mm[Hg]", 1.0}, {"kPa", 7.500617}}}, 5, 200, 0.1},
     {"lv_ejection_fraction", {"10230-1", "8806-2"}, "%", {{{"%", 1.0}, {"1", 100.0}}}, 5, 90, 5.0},
-    // No LOINC code yet: none for a VO2peak per kg could be confirmed in a source (patient files
-    // only; docs/patient-records.md). 3-100: from severe heart failure to elite endurance.
+    // 94122-9, "Oxygen consumption (VO2)/Body weight [Volume Rate Content] --peak during
+    // exercise" (docs/patient-records.md has the sources). 3-100: from severe heart failure to
+    // elite endurance.
     {"peak_o2_uptake",
-     {},
+     {"94122-9"},
      "mL/min/kg",
      {{{"mL/min/kg", 1.0}, {"mL/(kg.min)", 1.0}, {"mL/kg/min", 1.0}}},
      3,

@@ -153,6 +153,36 @@ TEST(HealthRecord, ConvertsUcumUnitsAndHonoursDataAbsentAndStatus) {
       << r.warnings[1];
 }
 
+// A cardiopulmonary exercise test's VO2peak per kilogram, LOINC 94122-9 (docs/patient-records.md),
+// is the patient's peak_o2_uptake (patient_file.cpp then scales it by the weight); a record
+// without one has none.
+TEST(HealthRecord, ReadsTheMeasuredPeakO2Uptake) {
+  std::string latest;
+  const auto file = variant("vo2peak", [&latest](nlohmann::json& j) {
+    for (const auto& entry : j["entry"]) {
+      const auto& r = entry["resource"];
+      if (r["resourceType"] == "Observation" && r.contains("effectiveDateTime"))
+        latest = std::max(latest, r["effectiveDateTime"].get<std::string>());
+    }
+    // A copy of the body weight's entry (this record has no heart rate), recoded.
+    const std::size_t weight = entry_with(j, "29463-7");
+    ASSERT_LT(weight, j["entry"].size());
+    auto test = j["entry"][weight];
+    test["resource"]["code"] =
+        nlohmann::json::parse(R"({"coding": [{"system": "http://loinc.org", "code": "94122-9"}]})");
+    test["resource"]["effectiveDateTime"] = latest;
+    test["resource"]["valueQuantity"] = nlohmann::json::parse(
+        R"({"value": 38.0, "unit": "mL/kg/min", "system": "http://unitsofmeasure.org",
+            "code": "mL/kg/min"})");
+    j["entry"].push_back(test);
+  });
+  const HealthRecord r = read_health_record(file);
+  ASSERT_TRUE(r[Measure::peak_o2_uptake].present())
+      << r.not_used[std::size_t(Measure::peak_o2_uptake)];
+  EXPECT_DOUBLE_EQ(r[Measure::peak_o2_uptake].value, 38.0);
+  EXPECT_FALSE(read_health_record(fhir(alberto))[Measure::peak_o2_uptake].present());
+}
+
 // Issue 11, records as they come: an observation that cannot be used is skipped with a
 // one-line warning naming its JSON path, and the latest usable one of its kind is used; only
 // when none is left is the measurement absent (and said so), never is the record refused.
