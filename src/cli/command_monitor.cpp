@@ -32,6 +32,8 @@ struct MonitorCommandOptions {
   std::string reorder_window = "120";
   std::string forecast_interval = "15";
   std::string forecast_horizon = "30";
+  std::string trend_baseline = "240";
+  std::string trend_threshold = "8";
   std::string settle = "300";
   std::string seed = "1";
   SigningOptions signing;  ///< --signing-key, --unsigned (with --out)
@@ -73,6 +75,11 @@ CheckedMonitorOptions check_monitor(const MonitorCommandOptions& o) {
       60.0 * in_range(o.forecast_interval, "--forecast-interval", 0, 1440, "min");
   c.stream.alerts.forecast_horizon =
       60.0 * in_range(o.forecast_horizon, "--forecast-horizon", 1, 360, "min");
+  c.stream.alerts.trend.baseline_window =
+      60.0 * in_range(o.trend_baseline, "--trend-baseline", 0, 10080, "min");
+  const double h = in_range(o.trend_threshold, "--trend-threshold", 0, 50, "");
+  c.stream.alerts.trend.enabled = h > 0.0;
+  if (h > 0.0) c.stream.alerts.trend.threshold = h;
   c.settle = in_range(o.settle, "--settle", 0, 3600, "s");
   return c;
 }
@@ -185,6 +192,16 @@ Command add_monitor_command(CLI::App& tool) {
       ->add_option("--forecast-horizon", options->forecast_horizon,
                    "how far a forecast looks ahead, minutes (default 30; 1 to 360)")
       ->type_name("MIN");
+  command
+      ->add_option("--trend-baseline", options->trend_baseline,
+                   "minutes of the stream that set the patient's own baseline before the trend "
+                   "test runs (default 240; up to 10080, a week)")
+      ->type_name("MIN");
+  command
+      ->add_option("--trend-threshold", options->trend_threshold,
+                   "the trend test's threshold h (default 8; higher: fewer false alarms, later "
+                   "alerts; 0: no trend alert)")
+      ->type_name("H");
   command
       ->add_option("--settle", options->settle,
                    "s the twin runs at rest before the ensemble is forked (default 300)")

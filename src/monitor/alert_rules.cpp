@@ -52,6 +52,8 @@ std::string_view alert_kind_name(AlertKind kind) noexcept {
       return "derived";
     case AlertKind::forecast:
       return "forecast";
+    case AlertKind::trend:
+      return "trend";
   }
   return "unknown";
 }
@@ -64,6 +66,7 @@ AlertRules::AlertRules(const Twin& twin, AlertOptions options) : options_(option
         "alert options outside their ranges: band window > 0 s, agreement in (0.5, 1], "
         "persistence >= 1, forecast interval >= 0 s, forecast horizon in (0, 6] h");
   }
+  check_trend_options(options_.trend);
   Twin resting = twin;
   RecentMetrics recent(resting_run);
   resting.add_recorder(recent);
@@ -72,6 +75,7 @@ AlertRules::AlertRules(const Twin& twin, AlertOptions options) : options_(option
     resting_[i] = recent.mean(streamed_measures[i], resting.time());
   for (std::size_t d = 0; d < derived_count; ++d)
     resting_derived_[d] = recent.mean(derived_specs[d].name, resting.time());
+  if (options_.trend.enabled) twin_at_rest_ = twin;
 }
 
 std::vector<Alert> AlertRules::check(const std::vector<Observation>& observations,
@@ -82,6 +86,7 @@ std::vector<Alert> AlertRules::check(const std::vector<Observation>& observation
   check_estimates(analysis.time, monitor, out);
   check_derived(analysis.time, monitor, out);
   check_forecast(analysis.time, monitor, out);
+  check_trend(observations, monitor, out);
   return out;
 }
 
@@ -257,6 +262,49 @@ void AlertRules::check_forecast(std::int64_t now, const Monitor& monitor, std::v
         rate, extreme, rule.unit);
     out.push_back(std::move(a));
   }
+}
+
+void AlertRules::check_trend(const std::vector<Observation>& observations, const Monitor& monitor,
+                             std::vector<Alert>& out) {
+  if (!trend_) {
+    trend_.emplace(resting_, monitor.options().observation_sd, monitor.start(), options_.trend);
+  }
+  for (const Observation& o : observations) {
+    if (trend_->needs_patterns_at(o.time)) {
+      trend_->set_patterns(deterioration_patterns(*twin_at_rest_));
+      twin_at_rest_.reset();
+    }
+    const auto finding = trend_->observe(o);
+    if (!finding) continue;
+    const DeteriorationPattern& pattern = trend_->patterns()[finding->pattern];
+    // The evidence: each measure's recent mean against the patient's baseline.
+    std::string moves;
+    for (std::size_t i = 0; i < streamed_measures.size(); ++i) {
+      if (recent_[i].empty() || std::isnan(trend_->baseline()[i])) continue;
+      double sum = 0.0;
+      for (const Observation& r : recent_[i]) sum += r.value;
+      const MeasureSpec& spec = spec_of(streamed_measures[i]);
+      moves += fmt::format("{}{} {:+.1f} {}", moves.empty() ? "" : ", ", spec.name,
+                           sum / double(recent_[i].size()) - trend_->baseline()[i], spec.unit);
+    }
+    Alert a;
+    a.time = o.time;
+    a.kind = AlertKind::trend;
+    a.code = "trend-deterioration";
+    a.subject = "circulation";
+    a.unit = "1";
+    a.value = finding->statistic;
+    a.threshold = options_.trend.threshold;
+    a.severity = "moderate";
+    a.detail = fmt::format(
+        "circulation: the vital signs have been moving together the way the twin's do when it "
+        "loses blood or its heart weakens (nearest: {}; the sequential test's sum {:.1f} passed "
+        "{:.1f}); the last {}'s means against the patient's baseline: {}",
+        pattern.name, finding->statistic, options_.trend.threshold,
+        minutes_text(options_.band_window), moves);
+    out.push_back(std::move(a));
+  }
+  trend_history_.push_back(trend_->statistics());
 }
 
 std::string detected_issue_json(const Alert& alert, std::int64_t start) {

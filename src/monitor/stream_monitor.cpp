@@ -220,6 +220,42 @@ void write_bands(hid_t file, const StreamMonitor& monitor) {
   h5::write_double_array(group, "upper", upper);
 }
 
+/// /trend: the trend test's baseline, patterns and sums after each analysis (trend_test.hpp).
+void write_trend(hid_t file, const StreamMonitor& monitor) {
+  const AlertRules& rules = monitor.rules();
+  if (!rules.trend() || !rules.options().trend.enabled) return;
+  const TrendTest& test = *rules.trend();
+  Handle group = h5::create_group(file, "trend");
+  std::vector<std::string> measures;
+  for (Measure m : streamed_measures) measures.emplace_back(spec_of(m).name);
+  h5::write_string_array(group, "measure", measures);
+  h5::write_double_array(group, "baseline",
+                         std::vector<double>(test.baseline().begin(), test.baseline().end()));
+  h5::write_double_array(group, "time", analysis_times(monitor));
+  for (std::size_t p = 0; p < test.patterns().size(); ++p) {
+    const DeteriorationPattern& pattern = test.patterns()[p];
+    Handle g = h5::create_group(group, std::string(pattern.key));
+    std::vector<double> statistic;
+    for (const auto& sums : rules.trend_history())
+      statistic.push_back(sums.empty() ? 0.0 : sums[p]);
+    h5::write_double_array(g, "statistic", statistic);
+    h5::write_double_array(g, "change",
+                           std::vector<double>(pattern.change.begin(), pattern.change.end()));
+    h5::write_string_attribute(g, "description", std::string(pattern.name));
+  }
+  const TrendOptions& options = rules.options().trend;
+  h5::write_double_attribute(group, "threshold", options.threshold);
+  h5::write_double_attribute(group, "shift", options.shift);
+  h5::write_double_attribute(group, "baseline_window", options.baseline_window);
+  h5::write_string_attribute(
+      group, "description",
+      "the trend test (docs/monitoring.md, \"Trend alert\"): the patient's baseline of each "
+      "measure (the twin's resting value until the baseline window ends), each pattern's change "
+      "of each measure per reference deterioration, and its CUSUM after each analysis (0 before "
+      "the test runs; an alert when one passes the threshold); no pattern group: the stream "
+      "ended within the baseline window");
+}
+
 }  // namespace
 
 void write_monitor_file(const std::filesystem::path& path, const StreamMonitor& monitor,
@@ -247,6 +283,7 @@ void write_monitor_file(const std::filesystem::path& path, const StreamMonitor& 
       write_observations(file, monitor);
       write_alerts(file, monitor);
       write_bands(file, monitor);
+      write_trend(file, monitor);
       io::AuditTrail trail = io::AuditTrail::started();
       trail.add({{"entry", "monitor"},
                  {"members", ensemble.members},

@@ -54,6 +54,28 @@ with h5py.File(sys.argv[2], "r") as f:
     assert "vital-sign-above-band" in list(f["alerts/code"].asstr()[:])
     assert len(f["estimates/time"]) == len(f["estimates/blood_volume/mean"]) >= 12
     assert abs(f["bands/resting"][0] - 72.6) < 3
+    # 12 minutes: within the trend test's 4-hour baseline, so no patterns yet.
+    assert list(f["trend/measure"].asstr()[:])[0] == "heart_rate"
+    assert len(f["trend/time"]) == len(f["estimates/time"])
+    assert "blood_loss" not in f["trend"] and f["trend"].attrs["threshold"] == 8
+PY
+
+# The trend test with a 4-minute baseline (heart rate 72): the tachycardia after it is far
+# along the bleeding pattern, so the trend alert comes, and the file holds the test's sums.
+"$cli" monitor --twin "$data/../../models/patients/adult_male.json" --observations "$work/tachy.csv" \
+  "${fast[@]}" --trend-baseline 4 --out "$work/trend.h5" > "$work/trend.out" 2> /dev/null
+[ $? -eq 0 ] && pass || fail "monitor with --trend-baseline 4"
+/usr/bin/python3 - "$work/trend.out" "$work/trend.h5" <<'PY' && pass || fail "the trend alert and /trend"
+import json, sys, h5py
+alerts = [json.loads(line) for line in open(sys.argv[1])]
+trend = [a for a in alerts if a["code"]["coding"][0]["code"] == "trend-deterioration"]
+assert len(trend) == 1, alerts
+assert trend[0]["code"]["coding"][0]["display"] == "trend", trend[0]
+with h5py.File(sys.argv[2], "r") as f:
+    t = f["trend"]
+    assert abs(t["baseline"][0] - 72) < 1, t["baseline"][0]
+    assert t["blood_loss/change"][0] > 0  # heart rate rises as the twin bleeds
+    assert max(t["blood_loss/statistic"][:]) >= 8
 PY
 
 # Standard input, as a gateway's pipe: the same alert.
@@ -76,6 +98,7 @@ expect_exit_2() {  # NAME TEXT ARGS...
 expect_exit_2 no_stream "--observations $work/none.csv: cannot be opened" --twin "$data/../../models/patients/adult_male.json" --observations "$work/none.csv"
 expect_exit_2 stream_folder "cannot be opened" --twin "$data/../../models/patients/adult_male.json" --observations "$work"
 expect_exit_2 no_twin "monitor needs --twin" --observations "$work/tachy.csv"
+expect_exit_2 trend_threshold "--trend-threshold -1: allowed range [0, 50]" --twin "$data/../../models/patients/adult_male.json" --observations "$work/tachy.csv" --trend-threshold -1
 expect_exit_2 members "--members 1: allowed range [2, 256]" --twin "$data/../../models/patients/adult_male.json" --observations "$work/tachy.csv" --members 1
 cp "$work/tachy.csv" "$work/keep.csv"
 expect_exit_2 out_is_input "keep.csv" --twin "$data/../../models/patients/adult_male.json" --observations "$work/keep.csv" --out "$work/keep.csv" "${fast[@]}"

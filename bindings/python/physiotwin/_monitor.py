@@ -23,16 +23,21 @@ class Monitor:
 
     ``members``: ensemble size; ``interval``: analysis interval, s; ``reorder_window``: how
     late (s) an observation may arrive; ``forecast_interval`` and ``forecast_horizon``: minutes
-    between forecasts (0: none) and how far they look; ``seed``: the ensemble's random seed.
+    between forecasts (0: none) and how far they look; ``trend_baseline``: minutes of the
+    stream that set the patient's own baseline before the trend test runs; ``trend_threshold``:
+    the trend test's h (0: no trend alert; docs/monitoring.md, "Trend alert"); ``seed``: the
+    ensemble's random seed.
     The twin should be at rest (advance a new twin a few minutes first, as the tool's
     ``--settle`` does).
     """
 
     def __init__(self, twin, *, members: int = 16, interval: float = 60.0,
                  reorder_window: int = 120, forecast_interval: float = 15.0,
-                 forecast_horizon: float = 30.0, seed: int = 1):
+                 forecast_horizon: float = 30.0, trend_baseline: float = 240.0,
+                 trend_threshold: float = 8.0, seed: int = 1):
         self._core = _core.Monitor(twin._core, int(members), float(interval), int(reorder_window),
                                    60.0 * float(forecast_interval), 60.0 * float(forecast_horizon),
+                                   60.0 * float(trend_baseline), float(trend_threshold),
                                    int(seed))
         self._lines = 0
         self.warnings: List[str] = []

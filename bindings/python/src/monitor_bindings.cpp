@@ -31,7 +31,8 @@ py::tuple to_python(const monitor::MonitorOutput& out, const monitor::StreamMoni
 std::unique_ptr<monitor::StreamMonitor> make_monitor(const py::handle& twin, std::size_t members,
                                                      double interval, std::int64_t reorder_window,
                                                      double forecast_interval,
-                                                     double forecast_horizon, std::uint64_t seed) {
+                                                     double forecast_horizon, double trend_baseline,
+                                                     double trend_threshold, std::uint64_t seed) {
   monitor::StreamMonitorOptions o;
   o.ensemble.members = members;
   o.ensemble.analysis_interval = interval;
@@ -39,7 +40,12 @@ std::unique_ptr<monitor::StreamMonitor> make_monitor(const py::handle& twin, std
   o.reorder_window = reorder_window;
   o.alerts.forecast_interval = forecast_interval;
   o.alerts.forecast_horizon = forecast_horizon;
+  o.alerts.trend.baseline_window = trend_baseline;
+  o.alerts.trend.enabled = trend_threshold > 0.0;
+  if (trend_threshold > 0.0) o.alerts.trend.threshold = trend_threshold;
   if (members < 2 || members > 256) throw InputError("members must be within [2, 256]");
+  if (!(trend_threshold >= 0.0))
+    throw InputError("trend_threshold must be >= 0 (0: no trend alert)");
   const Twin& core = core_twin(twin);
   py::gil_scoped_release release;
   return std::make_unique<monitor::StreamMonitor>(core, o);
@@ -51,7 +57,7 @@ void bind_monitor(py::module_& m) {
   py::class_<monitor::StreamMonitor>(m, "Monitor")
       .def(py::init(&make_monitor), py::arg("twin"), py::arg("members"), py::arg("interval"),
            py::arg("reorder_window"), py::arg("forecast_interval"), py::arg("forecast_horizon"),
-           py::arg("seed"))
+           py::arg("trend_baseline"), py::arg("trend_threshold"), py::arg("seed"))
       .def(
           "read_line",
           [](monitor::StreamMonitor& self, const std::string& line, std::size_t number,

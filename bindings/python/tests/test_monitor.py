@@ -50,6 +50,23 @@ def test_a_stream_gives_one_band_alert_as_fhir(resting_twin, tmp_path):
     assert pt.verify(path), str(pt.verify(path))  # signed as the tool signs (docs/security.md)
 
 
+def test_the_trend_alert_comes_after_a_short_baseline_and_can_be_turned_off(resting_twin):
+    # A 4-minute baseline at 72 /min, then 120 /min: far along the twin's bleeding pattern.
+    monitor = pt.Monitor(resting_twin, members=2, forecast_interval=0, reorder_window=0,
+                         trend_baseline=4)
+    raised = monitor.feed(tachycardia_lines()) + monitor.finish()
+    codes = [a["code"]["coding"][0]["code"] for a in raised]
+    assert codes.count("trend-deterioration") == 1, codes
+    quiet = pt.Monitor(resting_twin, members=2, forecast_interval=0, reorder_window=0,
+                       trend_baseline=4, trend_threshold=0)
+    raised = quiet.feed(tachycardia_lines()) + quiet.finish()
+    assert "trend-deterioration" not in [a["code"]["coding"][0]["code"] for a in raised]
+    with pytest.raises(ValueError, match="trend_threshold"):
+        pt.Monitor(resting_twin, members=2, trend_threshold=-1)
+    with pytest.raises(ValueError, match="baseline window"):
+        pt.Monitor(resting_twin, members=2, trend_baseline=-5)
+
+
 def test_observe_takes_one_measurement_and_checks_it(resting_twin):
     monitor = pt.Monitor(resting_twin, members=2, forecast_interval=0, reorder_window=0)
     assert monitor.observe(JAN_2026 + 60, "heart_rate", 71) == []

@@ -7,7 +7,9 @@
 // - an estimate past its threshold: most members agree, for several analyses running;
 // - a derived quantity (cardiac output) fallen from rest, likewise;
 // - a forecast: the member nearest the ensemble's mean, run on over a horizon with its volume
-//   rate continuing, crosses a threshold.
+//   rate continuing, crosses a threshold;
+// - a trend: the vitals moving together, over hours, the way the twin's do when it loses blood
+//   or its heart weakens (monitor/trend_test.hpp), by a sequential test that needs no ensemble.
 // Each rule raises its alert once, and again only after its condition has cleared.
 #include <array>
 #include <cstdint>
@@ -19,10 +21,11 @@
 #include <vector>
 
 #include "physiotwin/monitor/monitor.hpp"
+#include "physiotwin/monitor/trend_test.hpp"
 
 namespace physiotwin::monitor {
 
-enum class AlertKind { vital_sign, estimate, derived, forecast };
+enum class AlertKind { vital_sign, estimate, derived, forecast, trend };
 [[nodiscard]] std::string_view alert_kind_name(AlertKind kind) noexcept;
 
 inline constexpr double no_limit = std::numeric_limits<double>::infinity();
@@ -95,6 +98,7 @@ struct AlertOptions {
   std::size_t persistence = 3;       ///< analyses running the agreement must hold
   double forecast_interval = 900.0;  ///< s between forecasts (0: none)
   double forecast_horizon = 1800.0;  ///< s a forecast looks ahead
+  TrendOptions trend;
 };
 
 /// Whether most members agree, for long enough, that a threshold is passed: the rule of the
@@ -115,7 +119,7 @@ struct Alert {
   double value = 0.0;      ///< the median, the estimate's mean, or the forecast's extreme
   double threshold = 0.0;  ///< the limit it passed
   /// Estimates: the fraction of members past the threshold; forecasts: s from now until the
-  /// crossing. NaN otherwise.
+  /// crossing. NaN otherwise. (A trend's value and threshold: the CUSUM and h.)
   double probability = std::numeric_limits<double>::quiet_NaN();
   double lead_time = std::numeric_limits<double>::quiet_NaN();
   std::string severity;  ///< FHIR DetectedIssue.severity: high, moderate
@@ -142,12 +146,20 @@ class AlertRules {
     return resting_derived_;
   }
   [[nodiscard]] const AlertOptions& options() const noexcept { return options_; }
+  /// The trend test (nullopt before the first analysis).
+  [[nodiscard]] const std::optional<TrendTest>& trend() const noexcept { return trend_; }
+  /// Each analysis's trend sums, one per pattern (empty until the test runs).
+  [[nodiscard]] const std::vector<std::vector<double>>& trend_history() const noexcept {
+    return trend_history_;
+  }
 
  private:
   void check_vital_signs(std::int64_t now, std::vector<Alert>& out);
   void check_estimates(std::int64_t now, const Monitor& monitor, std::vector<Alert>& out);
   void check_derived(std::int64_t now, const Monitor& monitor, std::vector<Alert>& out);
   void check_forecast(std::int64_t now, const Monitor& monitor, std::vector<Alert>& out);
+  void check_trend(const std::vector<Observation>& observations, const Monitor& monitor,
+                   std::vector<Alert>& out);
 
   AlertOptions options_;
   std::array<double, streamed_measures.size()> resting_{};
@@ -158,6 +170,10 @@ class AlertRules {
   std::array<Agreement, estimate_rules.size()> estimate_agreement_{};
   std::array<bool, forecast_rules.size()> forecast_raised_{};
   std::optional<std::int64_t> last_forecast_;
+  /// The twin as the monitor starts from it, kept until the trend test's patterns are made.
+  std::optional<Twin> twin_at_rest_;
+  std::optional<TrendTest> trend_;
+  std::vector<std::vector<double>> trend_history_;
 };
 
 /// The alert as a FHIR R4 DetectedIssue resource, one line of JSON. Its time is given as the

@@ -48,6 +48,14 @@ class SyntheticStream {
   /// Advances the truth by `seconds` and returns the observations due on the way, in time
   /// order (those at the same time in streamed_measures order).
   std::vector<Observation> advance(double seconds) {
+    std::vector<Observation> out = advance_exactly(seconds);
+    for (Observation& o : out) o.value = as_device_shows(o, schedule_, noise_, normal_);
+    return out;
+  }
+
+  /// The same without the devices' errors and rounding: the truth's means themselves (for
+  /// validations that measure one truth with many draws of the errors).
+  std::vector<Observation> advance_exactly(double seconds) {
     std::vector<Observation> out;
     const double end = elapsed_ + seconds;
     while (true) {
@@ -62,18 +70,22 @@ class SyntheticStream {
         const double mean = recent_->mean(streamed_measures[i], truth_.time());
         ++next_[i];
         if (std::isnan(mean)) continue;
-        // As a device reports it: whole units, within what it can show (an oximeter shows
-        // at most 100 %).
-        const MeasureSpec& spec = spec_of(streamed_measures[i]);
-        const double reading = std::clamp(
-            std::round(mean + schedule_.error_sd[i] * normal_(noise_)), spec.min, spec.max);
-        out.push_back(
-            {start_ + std::int64_t(std::llround(next)), streamed_measures[i], reading, 0});
+        out.push_back({start_ + std::int64_t(std::llround(next)), streamed_measures[i], mean, 0});
       }
     }
     if (end > elapsed_) truth_.advance(end - elapsed_);
     elapsed_ = end;
     return out;
+  }
+
+  /// An exact observation as a device reports it: with a normal error of the schedule's SD,
+  /// rounded to whole units, and within what the device can show (an oximeter shows at most
+  /// 100 %).
+  static double as_device_shows(const Observation& exact, const MeasurementSchedule& schedule,
+                                std::mt19937_64& noise, std::normal_distribution<double>& normal) {
+    const MeasureSpec& spec = spec_of(exact.measure);
+    const double sd = schedule.error_sd[streamed_index(exact.measure)];
+    return std::clamp(std::round(exact.value + sd * normal(noise)), spec.min, spec.max);
   }
 
  private:
@@ -89,5 +101,17 @@ class SyntheticStream {
   double elapsed_ = 0.0;
   std::array<std::uint64_t, streamed_measures.size()> next_{};
 };
+
+/// Exact readings (SyntheticStream::advance_exactly()) as the devices report them, with one
+/// draw of their errors (`seed`): for validations that read one truth many times.
+inline std::vector<Observation> with_device_errors(std::vector<Observation> readings,
+                                                   const MeasurementSchedule& schedule,
+                                                   std::uint64_t seed) {
+  std::mt19937_64 noise(seed);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  for (Observation& o : readings)
+    o.value = SyntheticStream::as_device_shows(o, schedule, noise, normal);
+  return readings;
+}
 
 }  // namespace physiotwin::monitor

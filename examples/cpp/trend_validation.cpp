@@ -1,0 +1,165 @@
+// The trend alert's validation with twins as ground truth (docs/validation.md, "Remote
+// monitoring", trend alert): a reference adult's twin bleeds 500 mL/h, or its contractility
+// falls 30 % over an hour, from the end of the baseline window on, or it stays at rest for
+// 12 hours. Each truth runs once; its exact readings (the wearable's and the cuff's schedule)
+// then get many draws of the devices' errors, each draw read by its own trend test
+// (monitor/trend_test.hpp), for several thresholds h. No ensemble: the trend test does not use
+// it, so this measures the alert itself in seconds of CPU per truth, not hours.
+//   trend_validation MODELS_DIR [DRAWS] [BASELINE_WINDOW_S]
+// Prints, per scenario and h, the median and quartiles of the delay after onset and how many
+// draws alerted; for rest, the false alarms per day.
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include <physiotwin/model/model_loader.hpp>
+#include <physiotwin/model/parameter_groups.hpp>
+#include <physiotwin/monitor/alert_rules.hpp>
+#include <physiotwin/monitor/synthetic_stream.hpp>
+#include <physiotwin/monitor/trend_test.hpp>
+#include <physiotwin/patient/body.hpp>
+#include <physiotwin/patient/personalise.hpp>
+
+using namespace physiotwin;
+
+namespace {
+
+constexpr std::int64_t stream_start = 1'767'225'600;  // 2026-01-01T00:00:00Z
+constexpr std::array<double, 3> thresholds{4.0, 6.0, 8.0};
+
+enum class Scenario { bleed, heart, rest };
+
+/// The truth's exact readings over `hours`, the change starting at `onset` s.
+std::vector<monitor::Observation> exact_readings(const Twin& twin, Scenario scenario, double onset,
+                                                 double hours) {
+  monitor::SyntheticStream stream(twin, stream_start);
+  Twin& truth = stream.truth();
+  const Parameter& lv = truth.model().parameters.all()[*lv_end_systolic_elastance(truth.model())];
+  const std::string elastance = lv.name;
+  const double at_rest = lv.value;
+  std::vector<monitor::Observation> all;
+  double contractility = 1.0;
+  for (int minute = 1; minute <= int(hours * 60.0); ++minute) {
+    if (scenario == Scenario::bleed && minute == int(onset / 60.0) + 1) {
+      Action bleed;
+      bleed.kind = ActionKind::hemorrhage;
+      bleed.time = truth.time();
+      bleed.rate = 500.0 / 60.0;
+      bleed.volume = 500.0 * (hours * 3600.0 - onset) / 3600.0;
+      truth.apply(bleed);
+    }
+    if (scenario == Scenario::heart && minute > int(onset / 60.0) && contractility > 0.7 + 1e-9) {
+      contractility = std::max(0.7, contractility - 0.3 / 60.0);
+      truth.set_parameter(elastance, at_rest * contractility);
+    }
+    const auto readings = stream.advance_exactly(60.0);
+    all.insert(all.end(), readings.begin(), readings.end());
+  }
+  return all;
+}
+
+/// Each alert's time (s after the stream's start) for one draw of the errors and one h.
+std::vector<double> alert_times(const std::vector<monitor::Observation>& exact,
+                                const monitor::TrendTest& fresh, std::uint64_t seed) {
+  monitor::TrendTest test = fresh;
+  std::vector<double> times;
+  for (const auto& o : monitor::with_device_errors(exact, {}, seed))
+    if (test.observe(o)) times.push_back(double(o.time - stream_start));
+  return times;
+}
+
+double quantile(std::vector<double> v, double q) {
+  std::sort(v.begin(), v.end());
+  const double position = q * double(v.size() - 1);
+  const std::size_t below = std::size_t(position);
+  const std::size_t above = std::min(below + 1, v.size() - 1);
+  return v[below] + (position - double(below)) * (v[above] - v[below]);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: trend_validation MODELS_DIR [DRAWS] [BASELINE_WINDOW_S]\n");
+    return 2;
+  }
+  const std::string models = argv[1];
+  const int draws = argc > 2 ? std::atoi(argv[2]) : 100;
+  monitor::TrendOptions options;
+  if (argc > 3) options.baseline_window = std::atof(argv[3]);
+  try {
+    BodyModel model = load_circulation(models + "/circulation/adult.json");
+    scale_to_patient(model, load_patient(models + "/patients/adult_male.json"));
+    TwinOptions twin_options;
+    twin_options.sample_rate = 1.0;
+    Twin twin(std::move(model), twin_options);
+    twin.advance(300.0);  // as `physiotwin monitor --settle 300`
+
+    // The monitor's resting values and patterns, as AlertRules makes them. The stream starts
+    // one minute after the twin's time (its first readings are minute means).
+    const monitor::AlertRules rules(twin);
+    const auto patterns = monitor::deterioration_patterns(twin);
+    for (const auto& p : patterns) {
+      std::printf("pattern %-16s", std::string(p.name).c_str());
+      for (std::size_t i = 0; i < monitor::streamed_measures.size(); ++i)
+        std::printf("  %s %+.2f", std::string(spec_of(monitor::streamed_measures[i]).name).c_str(),
+                    p.change[i]);
+      std::printf("\n");
+    }
+    const double onset = options.baseline_window;
+    struct Run {
+      const char* name;
+      Scenario scenario;
+      double hours;
+    };
+    for (const Run run :
+         {Run{"bleed 500 mL/h", Scenario::bleed, onset / 3600.0 + 4.0},
+          Run{"contractility -30 % over 1 h", Scenario::heart, onset / 3600.0 + 4.0},
+          Run{"rest", Scenario::rest, 12.0}}) {
+      const auto exact = exact_readings(twin, run.scenario, onset, run.hours);
+      for (const double h : thresholds) {
+        monitor::TrendOptions o = options;
+        o.threshold = h;
+        const monitor::MonitorOptions ensemble;
+        monitor::TrendTest fresh(rules.resting(), ensemble.observation_sd, stream_start, o);
+        fresh.set_patterns(patterns);
+        std::vector<double> delays, hours_after_baseline;
+        std::size_t alarms = 0;
+        for (int d = 0; d < draws; ++d) {
+          const auto times = alert_times(exact, fresh, 1000 + std::uint64_t(d));
+          alarms += times.size();
+          if (!times.empty()) delays.push_back((times.front() - onset) / 60.0);
+          for (const double t : times) hours_after_baseline.push_back((t - onset) / 3600.0);
+        }
+        if (run.scenario == Scenario::rest) {
+          const double days = double(draws) * (run.hours * 3600.0 - onset) / 86400.0;
+          std::printf(
+              "%-30s h %.0f: %zu false alarms in %.1f days: %.2f per day, in %zu of %d draws%s\n",
+              run.name, h, alarms, days, double(alarms) / days, delays.size(), draws,
+              alarms == 0 ? ""
+                          : fmt::format(" (median {:.1f} h after the baseline)",
+                                        quantile(hours_after_baseline, 0.5))
+                                .c_str());
+        } else if (delays.empty()) {
+          std::printf("%-30s h %.0f: no alert in %d draws of %.0f h\n", run.name, h, draws,
+                      run.hours - onset / 3600.0);
+        } else {
+          std::printf(
+              "%-30s h %.0f: alerted in %zu of %d draws; delay after onset median %.0f min "
+              "(quartiles %.0f-%.0f)\n",
+              run.name, h, delays.size(), draws, quantile(delays, 0.5), quantile(delays, 0.25),
+              quantile(delays, 0.75));
+        }
+      }
+      std::fflush(stdout);
+    }
+    return 0;
+  } catch (const Error& e) {
+    std::fprintf(stderr, "trend_validation: %s\n", e.what());
+    return 2;
+  }
+}

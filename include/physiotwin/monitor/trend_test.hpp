@@ -1,0 +1,129 @@
+#pragma once
+// A sequential test for a slow deterioration along the patient's own pattern of it (issue 16,
+// remote monitoring; docs/monitoring.md, "Trend alert"; docs/research/monitor-slow-drifts.md,
+// P1). A compensated slow bleed or a slowly failing heart moves each vital sign by less than a
+// wearable's error, so neither a band nor the ensemble's estimates see it for hours; but they
+// move together, in a direction the twin knows. The test:
+// - learns the patient's own resting value of each streamed measure over a baseline window
+//   (the twin's resting value as a prior, so a measure observed rarely, the cuff, leans on it);
+// - forks the twin twice, once losing 10 % of its blood volume and once 20 % of its
+//   contractility, and records how each measure's minute mean moves: the patterns s;
+// - after the baseline, for each pattern, accumulates each observation's log-likelihood ratio
+//   of "shifted by delta * s" against "at the baseline", mu (x - b - mu / 2) / sigma^2 with
+//   mu = delta * s, in a one-sided CUSUM floored at 0 (Page 1954, Biometrika 41:100; for
+//   patient monitoring, Yang, Dumont & Ansermino 2010), and raises an alert when one passes
+//   the threshold h; it clears when that sum is back at 0.
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "physiotwin/monitor/observation_stream.hpp"
+
+namespace physiotwin {
+class Twin;
+}
+
+namespace physiotwin::monitor {
+
+/// How far a patient's resting value of each streamed measure may be from the twin's (one SD
+/// of the baseline's prior), in streamed_measures order: heart rate /min, SpO2 %, breathing
+/// rate /min, systolic and diastolic pressure mmHg. A twin personalised from a record carries
+/// the record's clinic values, which differ from a wearable's resting ones by about this much
+/// (docs/monitoring.md, "Trend alert").
+inline constexpr std::array<double, streamed_measures.size()> baseline_prior_sd{10.0, 2.0, 4.0,
+                                                                                15.0, 10.0};
+
+struct TrendOptions {
+  bool enabled = true;
+  /// s from the stream's first observation whose observations set the patient's baseline; the
+  /// test runs after it.
+  double baseline_window = 14400.0;
+  /// After the window the baseline keeps learning, from observations `baseline_lag` s old and
+  /// older (the recent ones are what is tested: a deterioration under way is not learnt as
+  /// the patient's normal until it is that old), each weighing exp(-age / memory). The
+  /// baseline's own error drives the false alarms: an hour's is about a wearable's error /
+  /// sqrt(60), as large as the shift tested for (docs/monitoring.md, "Trend alert").
+  double baseline_lag = 10800.0;
+  double baseline_memory = 86400.0;
+  /// delta: the change the test is tuned to, as a fraction of the reference deterioration
+  /// (10 % of blood volume lost; 20 % of contractility): 0.8 is an 8 % loss.
+  double shift = 0.8;
+  /// h, the CUSUM's threshold (a log-likelihood ratio); docs/validation.md gives the delays
+  /// and false alarms per day it buys.
+  double threshold = 8.0;
+};
+
+/// InputError unless the options are within their ranges (baseline window and lag >= 0 s,
+/// memory > 0 s, shift > 0, threshold > 0).
+void check_trend_options(const TrendOptions& options);
+
+/// How a deterioration moves each streamed measure's minute mean, per reference change.
+struct DeteriorationPattern {
+  std::string_view key;   ///< "blood_loss", "failing_heart": the file's dataset names
+  std::string_view name;  ///< "blood loss", "a failing heart": for the alerts' details
+  std::array<double, streamed_measures.size()> change{};
+};
+
+/// The twin's own patterns: forks of `twin` losing 10 % of their blood volume over 2 minutes,
+/// or 20 % of the left ventricle's end-systolic elastance, each against an unchanged fork
+/// after `settle` s (about 2 s of CPU for the three forks with the default).
+[[nodiscard]] std::vector<DeteriorationPattern> deterioration_patterns(const Twin& twin,
+                                                                       double settle = 480.0);
+
+/// What the test found when it raised its alert.
+struct TrendFinding {
+  std::size_t pattern = 0;  ///< the pattern whose sum passed
+  double statistic = 0.0;   ///< that sum
+};
+
+class TrendTest {
+ public:
+  /// `twin_resting`: the twin's resting value of each streamed measure (the baseline's prior);
+  /// `observation_sd`: each measure's error SD, as the ensemble assumes; `start`: the stream
+  /// clock's time the baseline window begins at.
+  TrendTest(const std::array<double, streamed_measures.size()>& twin_resting,
+            const std::array<double, streamed_measures.size()>& observation_sd, std::int64_t start,
+            TrendOptions options = {});
+
+  /// Whether an observation at `time` is past the baseline window and the test has no
+  /// patterns yet: set them before observing it.
+  [[nodiscard]] bool needs_patterns_at(std::int64_t time) const noexcept;
+  void set_patterns(std::vector<DeteriorationPattern> patterns);
+  [[nodiscard]] const std::vector<DeteriorationPattern>& patterns() const noexcept {
+    return patterns_;
+  }
+
+  /// Takes one observation (in time order). Observations within the baseline window set the
+  /// baseline; after it they go to the sums (once the patterns are set). Returns a finding when
+  /// the alert is due now.
+  std::optional<TrendFinding> observe(const Observation& observation);
+
+  /// The patient's baseline of each measure: the posterior mean of its resting value (NaN: a
+  /// measure the twin does not compute).
+  [[nodiscard]] const std::array<double, streamed_measures.size()>& baseline() const noexcept {
+    return baseline_;
+  }
+  /// Each pattern's sum now (0 before the test runs).
+  [[nodiscard]] const std::vector<double>& statistics() const noexcept { return sums_; }
+  [[nodiscard]] bool raised() const noexcept { return raised_; }
+  [[nodiscard]] const TrendOptions& options() const noexcept { return options_; }
+
+ private:
+  TrendOptions options_;
+  std::int64_t baseline_end_;
+  std::array<double, streamed_measures.size()> prior_, variance_, baseline_;
+  /// The observations so far, each weighing exp(-age / memory): sum and weight per measure.
+  std::array<double, streamed_measures.size()> baseline_sum_{}, baseline_weight_{};
+  std::int64_t last_time_;
+  /// Observations tested but not yet old enough to be learnt (baseline_lag).
+  std::deque<Observation> waiting_;
+  void learn(const Observation& observation);
+  std::vector<DeteriorationPattern> patterns_;
+  std::vector<double> sums_;
+  bool raised_ = false;
+};
+
+}  // namespace physiotwin::monitor
