@@ -13,11 +13,11 @@ while time.monotonic() - last_change < 30:  # a run stopped without finishing: g
             complete = f.attrs["complete"] == 1  # read first: the data then hold the whole run
             t, values = f["timeseries/time"], f["timeseries/" + signal]
             n = min(len(t), len(values))  # a flush under way may have grown one and not the other
-            if n != last_n:
-                last_n, last_change = n, time.monotonic()
-            if n > 0:
+            if n > 0 and n != last_n:  # only what is new: a look between flushes sees none
                 print(f"t = {t[n - 1]:8.2f} s   {signal} = {values[n - 1]:7.2f}   "
                       f"beats: {len(f['beats/time'])}", flush=True)
+            if n != last_n:
+                last_n, last_change = n, time.monotonic()
     except (OSError, KeyError):  # not there yet, or being closed by the writer this instant
         complete = False
     if complete:
