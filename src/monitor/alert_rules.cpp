@@ -297,9 +297,11 @@ void AlertRules::check_trend(const std::vector<Observation>& observations, const
     a.threshold = options_.trend.threshold;
     a.severity = "moderate";
     a.detail = fmt::format(
-        "circulation: the vital signs have been moving together the way the twin's do when it "
-        "loses blood or its heart weakens (nearest: {}; the sequential test's sum {:.1f} passed "
-        "{:.1f}); the last {}'s means against the patient's baseline: {}",
+        "circulation: over the last hours the vital signs have moved along the twin's pattern of "
+        "losing blood or of a weakening heart, which they cannot tell apart (the sum along {} "
+        "is the larger, {:.1f}, past {:.1f}); a sustained change, not a diagnosis: one cause "
+        "may be another (fever, activity, a device's error); the last {}'s means against the "
+        "patient's baseline, each noisier than the change tested for: {}",
         pattern.name, finding->statistic, options_.trend.threshold,
         minutes_text(options_.band_window), moves);
     out.push_back(std::move(a));

@@ -250,7 +250,8 @@ void write_trend(hid_t file, const StreamMonitor& monitor) {
   h5::write_string_attribute(
       group, "description",
       "the trend test (docs/monitoring.md, \"Trend alert\"): the patient's baseline of each "
-      "measure (the twin's resting value until the baseline window ends), each pattern's change "
+      "measure at the end (the posterior mean, the twin's resting value as prior), each "
+      "pattern's change "
       "of each measure per reference deterioration, and its CUSUM after each analysis (0 before "
       "the test runs; an alert when one passes the threshold); no pattern group: the stream "
       "ended within the baseline window");

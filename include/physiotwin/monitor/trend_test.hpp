@@ -60,6 +60,11 @@ struct TrendOptions {
 /// memory > 0 s, shift > 0, threshold > 0).
 void check_trend_options(const TrendOptions& options);
 
+/// Readings further than this many error SDs from the baseline count as this far in the sums
+/// (a Huber-type limit): one artefact of a wrist's heart rate (+110 /min) would otherwise add
+/// as much as an hour of a real shift, and three in a few hours would raise an alert.
+inline constexpr double largest_deviation_sds = 3.0;
+
 /// How a deterioration moves each streamed measure's minute mean, per reference change.
 struct DeteriorationPattern {
   std::string_view key;   ///< "blood_loss", "failing_heart": the file's dataset names
@@ -69,7 +74,8 @@ struct DeteriorationPattern {
 
 /// The twin's own patterns: forks of `twin` losing 10 % of their blood volume over 2 minutes,
 /// or 20 % of the left ventricle's end-systolic elastance, each against an unchanged fork
-/// after `settle` s (about 2 s of CPU for the three forks with the default).
+/// after `settle` s (24 simulated minutes for the three forks with the default: about 3.5 s
+/// of CPU).
 [[nodiscard]] std::vector<DeteriorationPattern> deterioration_patterns(const Twin& twin,
                                                                        double settle = 480.0);
 
@@ -114,6 +120,10 @@ class TrendTest {
  private:
   TrendOptions options_;
   std::int64_t baseline_end_;
+  /// Each measure's own window's end: the stream's, or, for a measure first seen after it (a
+  /// wearable put on hours after the cuff), its first observation's plus the window, so that
+  /// no measure is tested against the twin's clinic value alone.
+  std::array<std::optional<std::int64_t>, streamed_measures.size()> measure_window_end_{};
   std::array<double, streamed_measures.size()> prior_, variance_, baseline_;
   /// The observations so far, each weighing exp(-age / memory): sum and weight per measure.
   std::array<double, streamed_measures.size()> baseline_sum_{}, baseline_weight_{};

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 
 #include "physiotwin/core/error.hpp"
 #include "physiotwin/monitor/trend_test.hpp"
@@ -123,4 +124,30 @@ TEST(TrendTest, DisabledItTakesNothingAndBadOptionsAreRefused) {
   EXPECT_THROW(TrendTest(resting, error_sd, start, bad), InputError);
   bad = options(-1.0);
   EXPECT_THROW(TrendTest(resting, error_sd, start, bad), InputError);
+}
+
+TEST(TrendTest, AMeasureFirstSeenAfterTheWindowGetsItsOwnWindow) {
+  TrendTest test(resting, error_sd, start, options(1800.0));
+  test.set_patterns(heart_rate_pattern());
+  // A wearable put on at hour 2, on a patient resting at 85 /min (the twin's 70): its first
+  // half hour sets the baseline instead of being tested against 70.
+  std::int64_t t = start + 7200;
+  for (int minute = 0; minute < 30; ++minute)
+    EXPECT_FALSE(test.observe({t += 60, Measure::heart_rate, 85.0, 0}));
+  EXPECT_GT(test.baseline()[0], 84.5);
+  EXPECT_DOUBLE_EQ(test.statistics()[0], 0.0);
+  for (int minute = 0; minute < 600; ++minute)
+    EXPECT_FALSE(test.observe({t += 60, Measure::heart_rate, 85.0, 0}));
+}
+
+TEST(TrendTest, AnArtefactCountsAsThreeErrorSdsAndANonNumberAsNothing) {
+  TrendTest test(resting, error_sd, start, options(0.0));
+  test.set_patterns(heart_rate_pattern());
+  const double sigma = std::sqrt(error_sd[0] * error_sd[0] + rounding);
+  (void)test.observe({start + 60, Measure::heart_rate, 180.0, 0});  // +110 /min
+  EXPECT_NEAR(test.statistics()[0], 2.0 * (3.0 * sigma - 1.0) / (sigma * sigma), 1e-9);
+  const double before = test.statistics()[0];
+  (void)test.observe({start + 120, Measure::heart_rate, std::nan(""), 0});
+  EXPECT_DOUBLE_EQ(test.statistics()[0], before);
+  EXPECT_DOUBLE_EQ(test.baseline()[0], 70.0);
 }
