@@ -5,20 +5,29 @@
 // then get many draws of the devices' errors, each draw read by its own trend test
 // (monitor/trend_test.hpp), for several thresholds h. No ensemble: the trend test does not use
 // it, so this measures the alert itself in seconds of CPU per truth, not hours.
-//   trend_validation MODELS_DIR [DRAWS] [BASELINE_WINDOW_S]
+//   trend_validation MODELS_DIR [DRAWS] [BASELINE_WINDOW_S] [daily]
+// `daily`: the readings also carry a patient's day (monitor/daily_life.hpp: sleep from 23:00 to
+// 07:00, standing and walking in bouts, a wrist's heart-rate error persisting over 0-10
+// minutes), and nights alone (a patient in bed); the stream starts at 08:00, and rest runs 52
+// hours (48 after the window).
 // Prints, per scenario and h, the median and quartiles of the delay after onset and how many
 // draws alerted; for rest, the false alarms per day.
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <physiotwin/model/model_loader.hpp>
 #include <physiotwin/model/parameter_groups.hpp>
 #include <physiotwin/monitor/alert_rules.hpp>
+#include <physiotwin/monitor/daily_life.hpp>
 #include <physiotwin/monitor/synthetic_stream.hpp>
 #include <physiotwin/monitor/trend_test.hpp>
 #include <physiotwin/patient/body.hpp>
@@ -28,14 +37,14 @@ using namespace physiotwin;
 
 namespace {
 
-constexpr std::int64_t stream_start = 1'767'225'600;  // 2026-01-01T00:00:00Z
+constexpr std::int64_t midnight = 1'767'225'600;  // 2026-01-01T00:00:00Z
 constexpr std::array<double, 3> thresholds{4.0, 6.0, 8.0};
 
 enum class Scenario { bleed, heart, rest };
 
 /// The truth's exact readings over `hours`, the change starting at `onset` s.
-std::vector<monitor::Observation> exact_readings(const Twin& twin, Scenario scenario, double onset,
-                                                 double hours) {
+std::vector<monitor::Observation> exact_readings(const Twin& twin, std::int64_t stream_start,
+                                                 Scenario scenario, double onset, double hours) {
   monitor::SyntheticStream stream(twin, stream_start);
   Twin& truth = stream.truth();
   const Parameter& lv = truth.model().parameters.all()[*lv_end_systolic_elastance(truth.model())];
@@ -62,12 +71,22 @@ std::vector<monitor::Observation> exact_readings(const Twin& twin, Scenario scen
   return all;
 }
 
-/// Each alert's time (s after the stream's start) for one draw of the errors and one h.
+/// What the readings carry besides the truth.
+struct Life {
+  bool daily = false;
+  monitor::DailyLife day;
+  monitor::MeasurementSchedule devices;
+};
+
+/// Each alert's time (s after the stream's start) for one draw of the errors (and of the
+/// day's activity) and one h.
 std::vector<double> alert_times(const std::vector<monitor::Observation>& exact,
+                                std::int64_t stream_start, const Life& life,
                                 const monitor::TrendTest& fresh, std::uint64_t seed) {
   monitor::TrendTest test = fresh;
   std::vector<double> times;
-  for (const auto& o : monitor::with_device_errors(exact, {}, seed))
+  const auto lived = life.daily ? monitor::with_daily_life(exact, life.day, seed) : exact;
+  for (const auto& o : monitor::with_device_errors(lived, life.devices, seed))
     if (test.observe(o)) times.push_back(double(o.time - stream_start));
   return times;
 }
@@ -84,13 +103,35 @@ double quantile(std::vector<double> v, double q) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: trend_validation MODELS_DIR [DRAWS] [BASELINE_WINDOW_S]\n");
+    std::fprintf(stderr,
+                 "usage: trend_validation MODELS_DIR [DRAWS] [BASELINE_WINDOW_S] [daily]\n");
     return 2;
   }
   const std::string models = argv[1];
   const int draws = argc > 2 ? std::atoi(argv[2]) : 100;
   monitor::TrendOptions options;
   if (argc > 3) options.baseline_window = std::atof(argv[3]);
+  const bool daily = argc > 4 && std::string(argv[4]) == "daily";
+  // A patient put on the monitor at 08:00, or (plain) a stream without a clock's day at all.
+  const std::int64_t stream_start = daily ? midnight + 8 * 3600 : midnight;
+  // What the readings carry besides the truth: white errors only; or a day, with the wrist's
+  // heart-rate error persisting over 0, 2, 5 (the default) or 10 minutes.
+  std::vector<std::pair<std::string, Life>> lives;
+  if (!daily) lives.push_back({"", Life{}});
+  for (const double tau : {0.0, 120.0, monitor::wrist_error_correlation_time, 600.0}) {
+    if (!daily) break;
+    Life life;
+    life.daily = true;
+    life.devices.error_correlation_time[0] = tau;
+    lives.push_back({fmt::format("day, wrist error {:.0f} min: ", tau / 60.0), life});
+  }
+  if (daily) {  // nights alone, as in bed: no standing or walking
+    Life life;
+    life.daily = true;
+    life.day.activities.clear();
+    life.devices.error_correlation_time[0] = monitor::wrist_error_correlation_time;
+    lives.push_back({"nights only, wrist error 5 min: ", life});
+  }
   try {
     BodyModel model = load_circulation(models + "/circulation/adult.json");
     scale_to_patient(model, load_patient(models + "/patients/adult_male.json"));
@@ -117,44 +158,55 @@ int main(int argc, char** argv) {
       double hours;
     };
     for (const Run run :
-         {Run{"bleed 500 mL/h", Scenario::bleed, onset / 3600.0 + 4.0},
-          Run{"contractility -30 % over 1 h", Scenario::heart, onset / 3600.0 + 4.0},
-          Run{"rest", Scenario::rest, 12.0}}) {
-      const auto exact = exact_readings(twin, run.scenario, onset, run.hours);
-      for (const double h : thresholds) {
-        monitor::TrendOptions o = options;
-        o.threshold = h;
-        const monitor::MonitorOptions ensemble;
-        monitor::TrendTest fresh(rules.resting(), ensemble.observation_sd, stream_start, o);
-        fresh.set_patterns(patterns);
-        std::vector<double> delays, hours_after_baseline;
-        std::size_t alarms = 0;
-        for (int d = 0; d < draws; ++d) {
-          const auto times = alert_times(exact, fresh, 1000 + std::uint64_t(d));
-          alarms += times.size();
-          if (!times.empty()) delays.push_back((times.front() - onset) / 60.0);
-          for (const double t : times) hours_after_baseline.push_back((t - onset) / 3600.0);
+         {Run{"rest", Scenario::rest, daily ? 52.0 : 12.0},
+          Run{"bleed 500 mL/h", Scenario::bleed, onset / 3600.0 + 4.0},
+          Run{"contractility -30 % over 1 h", Scenario::heart, onset / 3600.0 + 4.0}}) {
+      const auto exact = exact_readings(twin, stream_start, run.scenario, onset, run.hours);
+      for (const auto& [label, life] : lives)
+        for (const double h : thresholds) {
+          monitor::TrendOptions o = options;
+          o.threshold = h;
+          const monitor::MonitorOptions ensemble;
+          monitor::TrendTest fresh(rules.resting(), ensemble.observation_sd, stream_start, o);
+          fresh.set_patterns(patterns);
+          std::vector<double> delays, hours_after_baseline;
+          std::size_t alarms = 0;
+          for (int d = 0; d < draws; ++d) {
+            const auto times =
+                alert_times(exact, stream_start, life, fresh, 1000 + std::uint64_t(d));
+            alarms += times.size();
+            if (!times.empty()) delays.push_back((times.front() - onset) / 60.0);
+            for (const double t : times) hours_after_baseline.push_back((t - onset) / 3600.0);
+          }
+          const std::string name = label + run.name;
+          if (run.scenario == Scenario::rest) {
+            std::array<int, 8> by_clock{};  // alarms per 3 hours of the clock
+            for (const double after : hours_after_baseline)
+              ++by_clock[std::size_t(
+                  std::fmod((double(stream_start - midnight) + onset) / 3600.0 + after, 24.0) /
+                  3.0)];
+            const double days = double(draws) * (run.hours * 3600.0 - onset) / 86400.0;
+            std::printf(
+                "%-30s h %.0f: %zu false alarms in %.1f days: %.2f per day, in %zu of %d "
+                "draws%s\n",
+                name.c_str(), h, alarms, days, double(alarms) / days, delays.size(), draws,
+                alarms == 0
+                    ? ""
+                    : fmt::format(" (median {:.1f} h after the baseline; by clock hour "
+                                  "00-03, 03-06, ...: {})",
+                                  quantile(hours_after_baseline, 0.5), fmt::join(by_clock, " "))
+                          .c_str());
+          } else if (delays.empty()) {
+            std::printf("%-30s h %.0f: no alert in %d draws of %.0f h\n", name.c_str(), h, draws,
+                        run.hours - onset / 3600.0);
+          } else {
+            std::printf(
+                "%-30s h %.0f: alerted in %zu of %d draws; delay after onset median %.0f min "
+                "(quartiles %.0f-%.0f)\n",
+                name.c_str(), h, delays.size(), draws, quantile(delays, 0.5),
+                quantile(delays, 0.25), quantile(delays, 0.75));
+          }
         }
-        if (run.scenario == Scenario::rest) {
-          const double days = double(draws) * (run.hours * 3600.0 - onset) / 86400.0;
-          std::printf(
-              "%-30s h %.0f: %zu false alarms in %.1f days: %.2f per day, in %zu of %d draws%s\n",
-              run.name, h, alarms, days, double(alarms) / days, delays.size(), draws,
-              alarms == 0 ? ""
-                          : fmt::format(" (median {:.1f} h after the baseline)",
-                                        quantile(hours_after_baseline, 0.5))
-                                .c_str());
-        } else if (delays.empty()) {
-          std::printf("%-30s h %.0f: no alert in %d draws of %.0f h\n", run.name, h, draws,
-                      run.hours - onset / 3600.0);
-        } else {
-          std::printf(
-              "%-30s h %.0f: alerted in %zu of %d draws; delay after onset median %.0f min "
-              "(quartiles %.0f-%.0f)\n",
-              run.name, h, delays.size(), draws, quantile(delays, 0.5), quantile(delays, 0.25),
-              quantile(delays, 0.75));
-        }
-      }
       std::fflush(stdout);
     }
     return 0;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <random>
 #include <vector>
 
@@ -21,7 +22,45 @@ struct MeasurementSchedule {
   std::array<double, streamed_measures.size()> every{60.0, 60.0, 300.0, 1800.0, 1800.0};
   /// Error SD added to each measure (the monitor's defaults).
   std::array<double, streamed_measures.size()> error_sd = MonitorOptions{}.observation_sd;
+  /// s over which a measure's error persists (0: each reading's error is independent). A
+  /// wrist's optical heart rate is wrong for minutes at a time while the wrist moves
+  /// (docs/research/daily-life-in-streams.md): its error is then a first-order autoregressive
+  /// process, correlation exp(-dt / this) between readings dt apart, with the same SD.
+  std::array<double, streamed_measures.size()> error_correlation_time{};
   std::uint64_t seed = 42;
+};
+
+/// A device's errors over a stream: rounding to whole units, the range a device shows, and a
+/// normal error per reading, persistent where the schedule says so. One normal draw per
+/// reading, in the readings' order, whatever the persistence.
+class DeviceErrors {
+ public:
+  DeviceErrors(const MeasurementSchedule& schedule, std::uint64_t seed)
+      : schedule_(schedule), noise_(seed) {}
+
+  /// An exact observation (in time order) as the device reports it.
+  [[nodiscard]] double shown(const Observation& exact) {
+    const std::size_t i = streamed_index(exact.measure);
+    const double sd = schedule_.error_sd[i];
+    const double innovation = sd * normal_(noise_);
+    const double tau = schedule_.error_correlation_time[i];
+    if (tau > 0.0 && last_time_[i]) {
+      const double rho = std::exp(-double(exact.time - *last_time_[i]) / tau);
+      error_[i] = rho * error_[i] + std::sqrt(1.0 - rho * rho) * innovation;
+    } else {
+      error_[i] = innovation;
+    }
+    last_time_[i] = exact.time;
+    const MeasureSpec& spec = spec_of(exact.measure);
+    return std::clamp(std::round(exact.value + error_[i]), spec.min, spec.max);
+  }
+
+ private:
+  MeasurementSchedule schedule_;
+  std::mt19937_64 noise_;
+  std::normal_distribution<double> normal_{0.0, 1.0};
+  std::array<double, streamed_measures.size()> error_{};
+  std::array<std::optional<std::int64_t>, streamed_measures.size()> last_time_{};
 };
 
 class SyntheticStream {
@@ -34,7 +73,7 @@ class SyntheticStream {
         recent_(std::make_unique<RecentMetrics>(60.0)),
         start_(start),
         schedule_(schedule),
-        noise_(schedule.seed) {
+        errors_(schedule, schedule.seed) {
     truth_.add_recorder(*recent_);
   }
 
@@ -49,7 +88,7 @@ class SyntheticStream {
   /// order (those at the same time in streamed_measures order).
   std::vector<Observation> advance(double seconds) {
     std::vector<Observation> out = advance_exactly(seconds);
-    for (Observation& o : out) o.value = as_device_shows(o, schedule_, noise_, normal_);
+    for (Observation& o : out) o.value = errors_.shown(o);
     return out;
   }
 
@@ -78,16 +117,6 @@ class SyntheticStream {
     return out;
   }
 
-  /// An exact observation as a device reports it: with a normal error of the schedule's SD,
-  /// rounded to whole units, and within what the device can show (an oximeter shows at most
-  /// 100 %).
-  static double as_device_shows(const Observation& exact, const MeasurementSchedule& schedule,
-                                std::mt19937_64& noise, std::normal_distribution<double>& normal) {
-    const MeasureSpec& spec = spec_of(exact.measure);
-    const double sd = schedule.error_sd[streamed_index(exact.measure)];
-    return std::clamp(std::round(exact.value + sd * normal(noise)), spec.min, spec.max);
-  }
-
  private:
   [[nodiscard]] double due(std::size_t i) const {
     return schedule_.every[i] * double(next_[i] + 1);
@@ -96,8 +125,7 @@ class SyntheticStream {
   std::unique_ptr<RecentMetrics> recent_;
   std::int64_t start_;
   MeasurementSchedule schedule_;
-  std::mt19937_64 noise_;
-  std::normal_distribution<double> normal_{0.0, 1.0};
+  DeviceErrors errors_;
   double elapsed_ = 0.0;
   std::array<std::uint64_t, streamed_measures.size()> next_{};
 };
@@ -107,10 +135,8 @@ class SyntheticStream {
 inline std::vector<Observation> with_device_errors(std::vector<Observation> readings,
                                                    const MeasurementSchedule& schedule,
                                                    std::uint64_t seed) {
-  std::mt19937_64 noise(seed);
-  std::normal_distribution<double> normal(0.0, 1.0);
-  for (Observation& o : readings)
-    o.value = SyntheticStream::as_device_shows(o, schedule, noise, normal);
+  DeviceErrors errors(schedule, seed);
+  for (Observation& o : readings) o.value = errors.shown(o);
   return readings;
 }
 
