@@ -195,7 +195,8 @@ Command add_monitor_command(CLI::App& tool) {
   command
       ->add_option("--trend-baseline", options->trend_baseline,
                    "minutes of the stream that set the patient's own baseline before the trend "
-                   "test runs (default 240; up to 10080, a week)")
+                   "test runs (default 240; up to 10080, a week; 1440, spanning a night, for a "
+                   "patient at home: docs/monitoring.md, \"Trend alert\")")
       ->type_name("MIN");
   command
       ->add_option("--trend-threshold", options->trend_threshold,

@@ -274,39 +274,50 @@ void AlertRules::check_trend(const std::vector<Observation>& observations, const
       trend_->set_patterns(deterioration_patterns(*twin_at_rest_));
       twin_at_rest_.reset();
     }
-    const auto finding = trend_->observe(o);
-    if (!finding) continue;
-    const DeteriorationPattern& pattern = trend_->patterns()[finding->pattern];
-    // The evidence: each measure's recent mean against the patient's baseline.
-    std::string moves;
-    for (std::size_t i = 0; i < streamed_measures.size(); ++i) {
-      if (recent_[i].empty() || std::isnan(trend_->baseline()[i])) continue;
-      double sum = 0.0;
-      for (const Observation& r : recent_[i]) sum += r.value;
-      const MeasureSpec& spec = spec_of(streamed_measures[i]);
-      moves += fmt::format("{}{} {:+.1f} {}", moves.empty() ? "" : ", ", spec.name,
-                           sum / double(recent_[i].size()) - trend_->baseline()[i], spec.unit);
-    }
-    Alert a;
-    a.time = o.time;
-    a.kind = AlertKind::trend;
-    a.code = "trend-deterioration";
-    a.subject = "circulation";
-    a.unit = "1";
-    a.value = finding->statistic;
-    a.threshold = options_.trend.threshold;
-    a.severity = "moderate";
-    a.detail = fmt::format(
-        "circulation: over the last hours the vital signs have moved along the twin's pattern of "
-        "losing blood or of a weakening heart, which they cannot tell apart (the sum along {} "
-        "is the larger, {:.1f}, past {:.1f}); a sustained change, not a diagnosis: one cause "
-        "may be another (fever, activity, a device's error); the last {}'s means against the "
-        "patient's baseline, each noisier than the change tested for: {}",
-        pattern.name, finding->statistic, options_.trend.threshold,
-        minutes_text(options_.band_window), moves);
-    out.push_back(std::move(a));
+    if (const auto finding = trend_->observe(o)) out.push_back(trend_alert(*finding, o.time));
   }
   trend_history_.push_back(trend_->statistics());
+}
+
+std::vector<Alert> AlertRules::end_of_stream() {
+  std::vector<Alert> out;
+  if (!trend_) return out;
+  if (const auto finding = trend_->end_of_stream())
+    out.push_back(trend_alert(*finding, trend_->last_tested_time()));
+  if (!trend_history_.empty()) trend_history_.back() = trend_->statistics();
+  return out;
+}
+
+Alert AlertRules::trend_alert(const TrendFinding& finding, std::int64_t time) const {
+  const DeteriorationPattern& pattern = trend_->patterns()[finding.pattern];
+  // The evidence: each measure's recent mean against the patient's baseline.
+  std::string moves;
+  for (std::size_t i = 0; i < streamed_measures.size(); ++i) {
+    if (recent_[i].empty() || std::isnan(trend_->baseline()[i])) continue;
+    double sum = 0.0;
+    for (const Observation& r : recent_[i]) sum += r.value;
+    const MeasureSpec& spec = spec_of(streamed_measures[i]);
+    moves += fmt::format("{}{} {:+.1f} {}", moves.empty() ? "" : ", ", spec.name,
+                         sum / double(recent_[i].size()) - trend_->baseline()[i], spec.unit);
+  }
+  Alert a;
+  a.time = time;
+  a.kind = AlertKind::trend;
+  a.code = "trend-deterioration";
+  a.subject = "circulation";
+  a.unit = "1";
+  a.value = finding.statistic;
+  a.threshold = options_.trend.threshold;
+  a.severity = "moderate";
+  a.detail = fmt::format(
+      "circulation: over the last hours the vital signs have moved along the twin's pattern of "
+      "losing blood or of a weakening heart, which they cannot tell apart (the sum along {} "
+      "is the larger, {:.1f}, past {:.1f}); a sustained change, not a diagnosis: one cause "
+      "may be another (fever, activity, a device's error); the last {}'s means against the "
+      "patient's baseline, each noisier than the change tested for: {}",
+      pattern.name, finding.statistic, options_.trend.threshold, minutes_text(options_.band_window),
+      moves);
+  return a;
 }
 
 std::string detected_issue_json(const Alert& alert, std::int64_t start) {

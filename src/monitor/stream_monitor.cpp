@@ -73,6 +73,9 @@ MonitorOutput StreamMonitor::finish() {
       alerts_.insert(alerts_.end(), raised.begin(), raised.end());
     }
   }
+  auto raised = rules_.end_of_stream();
+  out.alerts.insert(out.alerts.end(), raised.begin(), raised.end());
+  alerts_.insert(alerts_.end(), raised.begin(), raised.end());
   return out;
 }
 
@@ -231,6 +234,9 @@ void write_trend(hid_t file, const StreamMonitor& monitor) {
   h5::write_string_array(group, "measure", measures);
   h5::write_double_array(group, "baseline",
                          std::vector<double>(test.baseline().begin(), test.baseline().end()));
+  const auto variability = test.variability();
+  h5::write_double_array(group, "variability",
+                         std::vector<double>(variability.begin(), variability.end()));
   h5::write_double_array(group, "time", analysis_times(monitor));
   for (std::size_t p = 0; p < test.patterns().size(); ++p) {
     const DeteriorationPattern& pattern = test.patterns()[p];
@@ -250,11 +256,12 @@ void write_trend(hid_t file, const StreamMonitor& monitor) {
   h5::write_string_attribute(
       group, "description",
       "the trend test (docs/monitoring.md, \"Trend alert\"): the patient's baseline of each "
-      "measure at the end (the posterior mean, the twin's resting value as prior), each "
-      "pattern's change "
-      "of each measure per reference deterioration, and its CUSUM after each analysis (0 before "
-      "the test runs; an alert when one passes the threshold); no pattern group: the stream "
-      "ended within the baseline window");
+      "measure at the end (the posterior mean, the twin's resting value as prior) and the "
+      "patient's own variability of a block's mean beyond the device's error (SD), each "
+      "pattern's change of each measure per reference deterioration, and its CUSUM after each "
+      "analysis (0 before the test runs; an alert when one passes the threshold); no pattern "
+      "group: the stream ended within the baseline window");
+  h5::write_double_attribute(group, "block", options.block);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <utility>
 
 #include "physiotwin/core/error.hpp"
@@ -24,6 +25,9 @@ constexpr double reference_contractility_loss = 0.20;
 constexpr double pattern_window = 120.0;
 /// Variance of a reading rounded to whole units (a uniform error of width 1).
 constexpr double rounding_variance = 1.0 / 12.0;
+/// The variability's prior: none beyond the device's error, weighing as this many blocks (so
+/// that the window's first blocks do not set it alone).
+constexpr double variability_prior_blocks = 2.0;
 
 std::array<double, streamed_measures.size()> settled_means(Twin twin, double settle) {
   RecentMetrics recent(pattern_window);
@@ -39,10 +43,11 @@ std::array<double, streamed_measures.size()> settled_means(Twin twin, double set
 
 void check_trend_options(const TrendOptions& options) {
   if (!(options.baseline_window >= 0.0) || !(options.baseline_lag >= 0.0) ||
-      !(options.baseline_memory > 0.0) || !(options.shift > 0.0) || !(options.threshold > 0.0)) {
+      !(options.baseline_memory > 0.0) || !(options.shift > 0.0) || !(options.threshold > 0.0) ||
+      !(options.block >= 60.0)) {
     throw InputError(
         "trend options outside their ranges: baseline window and lag >= 0 s, baseline memory "
-        "> 0 s, shift > 0, threshold > 0");
+        "> 0 s, shift > 0, threshold > 0, block >= 60 s");
   }
 }
 
@@ -79,10 +84,12 @@ TrendTest::TrendTest(const std::array<double, streamed_measures.size()>& twin_re
                      const std::array<double, streamed_measures.size()>& observation_sd,
                      std::int64_t start, TrendOptions options)
     : options_(options),
+      start_(start),
       baseline_end_(start + std::int64_t(std::llround(options.baseline_window))),
       prior_(twin_resting),
       baseline_(twin_resting),
-      last_time_(start) {
+      last_time_(start),
+      last_tested_time_(baseline_end_) {
   check_trend_options(options_);
   for (std::size_t i = 0; i < streamed_measures.size(); ++i) {
     if (!(observation_sd[i] > 0.0))
@@ -100,6 +107,30 @@ void TrendTest::set_patterns(std::vector<DeteriorationPattern> patterns) {
   sums_.assign(patterns_.size(), 0.0);
 }
 
+std::int64_t TrendTest::block_of(std::int64_t time) const {
+  return std::int64_t(std::floor(double(time - start_) / options_.block));
+}
+
+std::array<double, streamed_measures.size()> TrendTest::variability() const {
+  std::array<double, streamed_measures.size()> sd{};
+  for (std::size_t m = 0; m < sd.size(); ++m)
+    sd[m] = std::sqrt(
+        std::max(0.0, variability_sum_[m] / (variability_weight_[m] + variability_prior_blocks)));
+  return sd;
+}
+
+void TrendTest::close_learnt_block(std::size_t m) {
+  Block& block = learnt_block_[m];
+  if (block.count > 0.0 && !std::isnan(prior_[m])) {
+    // The block mean's squared deviation less the device's share of it: the patient's own
+    // variability (sleep, posture, activity), an unbiased estimate, negative at times.
+    const double deviation = block.sum / block.count - baseline_[m];
+    variability_sum_[m] += deviation * deviation - variance_[m] / block.count;
+    variability_weight_[m] += 1.0;
+  }
+  block = Block{};
+}
+
 void TrendTest::learn(const Observation& observation) {
   // The posterior mean of each resting value: the twin's as a normal prior
   // (baseline_prior_sd), the observations as independent normal readings, the older weighing
@@ -109,10 +140,18 @@ void TrendTest::learn(const Observation& observation) {
     for (std::size_t m = 0; m < streamed_measures.size(); ++m) {
       baseline_sum_[m] *= kept;
       baseline_weight_[m] *= kept;
+      variability_sum_[m] *= kept;
+      variability_weight_[m] *= kept;
     }
     last_time_ = observation.time;
   }
   const std::size_t i = streamed_index(observation.measure);
+  Block& block = learnt_block_[i];
+  const std::int64_t index = block_of(observation.time);
+  if (block.count > 0.0 && block.index != index) close_learnt_block(i);
+  block.index = index;
+  block.sum += observation.value;
+  block.count += 1.0;
   baseline_sum_[i] += observation.value;
   baseline_weight_[i] += 1.0;
   for (std::size_t m = 0; m < streamed_measures.size(); ++m) {
@@ -121,6 +160,44 @@ void TrendTest::learn(const Observation& observation) {
     baseline_[m] = (prior_precision * prior_[m] + baseline_sum_[m] / variance_[m]) /
                    (prior_precision + baseline_weight_[m] / variance_[m]);
   }
+}
+
+std::optional<TrendFinding> TrendTest::close_tested_blocks_before(std::int64_t index) {
+  if (std::none_of(tested_block_.begin(), tested_block_.end(),
+                   [index](const Block& b) { return b.count > 0.0 && b.index < index; }))
+    return std::nullopt;  // most readings: the block under way goes on
+  const auto life = variability();
+  std::vector<double> steps(patterns_.size(), 0.0);
+  for (std::size_t m = 0; m < streamed_measures.size(); ++m) {
+    Block& block = tested_block_[m];
+    if (block.count == 0.0 || block.index >= index) continue;
+    // The block mean's variance: the device's error over its readings, and the patient's
+    // own variability of a block's mean.
+    const double variance = variance_[m] / block.count + life[m] * life[m];
+    const double deviation = block.sum / block.count;
+    for (std::size_t p = 0; p < patterns_.size(); ++p) {
+      const double mu = options_.shift * patterns_[p].change[m];
+      if (std::isfinite(mu)) steps[p] += mu * (deviation - 0.5 * mu) / variance;
+    }
+    block = Block{};
+  }
+  std::optional<TrendFinding> finding;
+  bool any_above_zero = false;
+  for (std::size_t p = 0; p < patterns_.size(); ++p) {
+    sums_[p] = std::max(0.0, sums_[p] + steps[p]);
+    any_above_zero = any_above_zero || sums_[p] > 0.0;
+    if (sums_[p] >= options_.threshold && (!finding || sums_[p] > finding->statistic))
+      finding = TrendFinding{p, sums_[p]};
+  }
+  if (!any_above_zero) raised_ = false;  // cleared: it may be raised again
+  if (!finding || raised_) return std::nullopt;
+  raised_ = true;
+  return finding;
+}
+
+std::optional<TrendFinding> TrendTest::end_of_stream() {
+  if (!options_.enabled || patterns_.empty()) return std::nullopt;
+  return close_tested_blocks_before(std::numeric_limits<std::int64_t>::max());
 }
 
 std::optional<TrendFinding> TrendTest::observe(const Observation& observation) {
@@ -144,21 +221,14 @@ std::optional<TrendFinding> TrendTest::observe(const Observation& observation) {
   }
   waiting_.push_back(observation);
   if (patterns_.empty()) return std::nullopt;
+  const std::int64_t index = block_of(observation.time);
+  auto finding = close_tested_blocks_before(index);
+  last_tested_time_ = observation.time;
   const double limit = largest_deviation_sds * std::sqrt(variance_[i]);
-  const double deviation = std::clamp(observation.value - baseline_[i], -limit, limit);
-  std::optional<TrendFinding> finding;
-  bool any_above_zero = false;
-  for (std::size_t p = 0; p < patterns_.size(); ++p) {
-    const double mu = options_.shift * patterns_[p].change[i];
-    if (!std::isfinite(mu)) continue;
-    sums_[p] = std::max(0.0, sums_[p] + mu * (deviation - 0.5 * mu) / variance_[i]);
-    if (sums_[p] >= options_.threshold && (!finding || sums_[p] > finding->statistic))
-      finding = TrendFinding{p, sums_[p]};
-  }
-  for (const double sum : sums_) any_above_zero = any_above_zero || sum > 0.0;
-  if (!any_above_zero) raised_ = false;  // cleared: it may be raised again
-  if (!finding || raised_) return std::nullopt;
-  raised_ = true;
+  Block& block = tested_block_[i];
+  block.index = index;
+  block.sum += std::clamp(observation.value - baseline_[i], -limit, limit);
+  block.count += 1.0;
   return finding;
 }
 

@@ -61,8 +61,9 @@ with h5py.File(sys.argv[2], "r") as f:
 PY
 
 # The trend test with a 4-minute baseline (heart rate 72) and h 2: the tachycardia after it
-# lies along the bleeding pattern (each reading counting as 3 error SDs at most), so the trend
-# alert comes, and the file holds the test's sums.
+# lies along the bleeding pattern (each reading counting as 3 error SDs at most); its
+# 15-minute block is still under way when the stream ends, and counts then: the trend alert
+# comes, and the file holds the test's sums.
 "$cli" monitor --twin "$data/../../models/patients/adult_male.json" --observations "$work/tachy.csv" \
   "${fast[@]}" --trend-baseline 4 --trend-threshold 2 --out "$work/trend.h5" > "$work/trend.out" 2> /dev/null
 [ $? -eq 0 ] && pass || fail "monitor with --trend-baseline 4"
@@ -77,6 +78,7 @@ with h5py.File(sys.argv[2], "r") as f:
     assert abs(t["baseline"][0] - 72) < 1, t["baseline"][0]
     assert t["blood_loss/change"][0] > 0  # heart rate rises as the twin bleeds
     assert max(t["blood_loss/statistic"][:]) >= 2
+    assert len(t["variability"]) == 5 and t.attrs["block"] == 900
 PY
 
 # Standard input, as a gateway's pipe: the same alert.

@@ -52,7 +52,8 @@ def test_a_stream_gives_one_band_alert_as_fhir(resting_twin, tmp_path):
 
 def test_the_trend_alert_comes_after_a_short_baseline_and_can_be_turned_off(resting_twin):
     # A 4-minute baseline at 72 /min, then 120 /min: along the twin's bleeding pattern (each
-    # reading counting as 3 error SDs at most), past h 2 within the stream.
+    # reading counting as 3 error SDs at most), past h 2 when finish() counts the 15-minute
+    # block under way.
     monitor = pt.Monitor(resting_twin, members=2, forecast_interval=0, reorder_window=0,
                          trend_baseline=4, trend_threshold=2)
     raised = monitor.feed(tachycardia_lines()) + monitor.finish()

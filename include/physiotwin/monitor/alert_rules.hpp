@@ -136,6 +136,9 @@ class AlertRules {
   /// Returns the alerts raised.
   std::vector<Alert> check(const std::vector<Observation>& observations, const Analysis& analysis,
                            const Monitor& monitor);
+  /// When the stream has ended (after its last analysis's check): the trend test's blocks
+  /// under way count now. Returns the alert that raises, if any.
+  std::vector<Alert> end_of_stream();
 
   /// The patient's resting value of each streamed measure (the band's centre).
   [[nodiscard]] const std::array<double, streamed_measures.size()>& resting() const noexcept {
@@ -160,6 +163,7 @@ class AlertRules {
   void check_forecast(std::int64_t now, const Monitor& monitor, std::vector<Alert>& out);
   void check_trend(const std::vector<Observation>& observations, const Monitor& monitor,
                    std::vector<Alert>& out);
+  [[nodiscard]] Alert trend_alert(const TrendFinding& finding, std::int64_t time) const;
 
   AlertOptions options_;
   std::array<double, streamed_measures.size()> resting_{};

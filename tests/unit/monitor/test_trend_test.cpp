@@ -4,8 +4,12 @@
 // tests/validation/test_monitor.cpp and examples/cpp/trend_validation.cpp.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "physiotwin/core/error.hpp"
 #include "physiotwin/monitor/trend_test.hpp"
@@ -71,35 +75,74 @@ TEST(TrendTest, OldObservationsWeighLessInTheBaseline) {
 }
 
 TEST(TrendTest, TheSumGrowsByTheLikelihoodRatioAndRaisesOnceUntilItClears) {
-  // A baseline of 10,000 readings at 70 (10 s apart): the 72s after it move it by about
-  // 0.0002 /min each, so each step is the textbook one within 1 %.
+  // A baseline of 10,000 readings at 70 (10 s apart), exactly: no variability beyond the
+  // device's, and the 72s after it are not learnt within the 3-hour lag.
   TrendTest test(resting, error_sd, start, options(100'000.0));
   test.set_patterns(heart_rate_pattern());
   std::int64_t t = start;
   for (int k = 0; k < 10'000; ++k) (void)test.observe({t += 10, Measure::heart_rate, 70.0, 0});
-  t = start + 100'000;
-  // Readings exactly shifted by mu = 2: each step is mu^2 / (2 sigma^2).
+  EXPECT_DOUBLE_EQ(test.variability()[0], 0.0);
+  // Readings exactly shifted by mu = 2: a block of n adds n mu^2 / (2 sigma^2) when the next
+  // block's first reading arrives.
   const double sigma2 = error_sd[0] * error_sd[0] + rounding;
   const double step = 4.0 / (2.0 * sigma2);
-  const int needed = int(std::ceil(6.0 / step));
-  for (int k = 1; k < needed; ++k)
-    EXPECT_FALSE(test.observe({t += 60, Measure::heart_rate, 72.0, 0})) << k;
-  EXPECT_NEAR(test.statistics()[0], step * (needed - 1), 0.01 * step * needed);
-  const auto finding = test.observe({t += 60, Measure::heart_rate, 72.0, 0});
-  ASSERT_TRUE(finding);
+  const auto block_of = [](std::int64_t time) { return (time - start) / 900; };
+  t = start + 100'000;
+  std::vector<std::int64_t> times;
+  std::optional<TrendFinding> finding;
+  while (!finding) {
+    t += 60;
+    finding = test.observe({t, Measure::heart_rate, 72.0, 0});
+    const auto closed = std::count_if(times.begin(), times.end(), [&](std::int64_t before) {
+      return block_of(before) < block_of(t);
+    });
+    times.push_back(t);
+    EXPECT_NEAR(test.statistics()[0], step * double(closed), 1e-9);
+    EXPECT_EQ(finding.has_value(), step * double(closed) >= 6.0) << closed;
+    ASSERT_LT(times.size(), 200u);
+  }
   EXPECT_EQ(finding->pattern, 0u);
-  EXPECT_NEAR(finding->statistic, step * needed, 0.01 * step * needed);
   EXPECT_TRUE(test.raised());
   // Still past h: not raised again.
-  EXPECT_FALSE(test.observe({t += 60, Measure::heart_rate, 72.0, 0}));
+  for (int k = 0; k < 30; ++k) EXPECT_FALSE(test.observe({t += 60, Measure::heart_rate, 72.0, 0}));
   // Readings below the baseline bring the sum to 0 (its floor): cleared.
-  for (int k = 0; k < 20; ++k) (void)test.observe({t += 60, Measure::heart_rate, 60.0, 0});
+  for (int k = 0; k < 40; ++k) (void)test.observe({t += 60, Measure::heart_rate, 60.0, 0});
   EXPECT_DOUBLE_EQ(test.statistics()[0], 0.0);
   EXPECT_FALSE(test.raised());
   bool again = false;
-  for (int k = 0; k <= needed && !again; ++k)
+  for (int k = 0; k < 200 && !again; ++k)
     again = test.observe({t += 60, Measure::heart_rate, 72.0, 0}).has_value();
   EXPECT_TRUE(again);
+}
+
+TEST(TrendTest, ThePatientsOwnVariabilityWidensTheTest) {
+  // Two 8-hour windows of heart rate each minute: one flat at 70, one whose quarter hours
+  // alternate between 64 and 76 (a day's standing and sitting). Then 3 hours at 72 (mu = 2).
+  const auto run = [](bool swinging) {
+    TrendTest test(resting, error_sd, start, options(8 * 3600.0));
+    test.set_patterns(heart_rate_pattern());
+    std::int64_t t = start;
+    for (int minute = 1; minute <= 8 * 60; ++minute) {
+      const double swing = (minute / 15) % 2 == 0 ? -6.0 : 6.0;  // the blocks' quarter hours
+      (void)test.observe({t += 60, Measure::heart_rate, 70.0 + (swinging ? swing : 0.0), 0});
+    }
+    bool raised = false;
+    for (int minute = 0; minute < 3 * 60; ++minute)
+      raised = test.observe({t += 60, Measure::heart_rate, 72.0, 0}).has_value() || raised;
+    return std::pair(test.variability()[0], raised);
+  };
+  // The swinging window's blocks are each about 6 /min off the baseline (less as it is still
+  // forming: each block's deviation is from the baseline that includes it), against the
+  // prior's 2 blocks of none: sqrt(31 / 33 * 36) = 5.8 at most.
+  const auto [flat_sd, flat_raised] = run(false);
+  const auto [swinging_sd, swinging_raised] = run(true);
+  EXPECT_DOUBLE_EQ(flat_sd, 0.0);
+  EXPECT_GT(swinging_sd, 5.0);
+  EXPECT_LT(swinging_sd, 5.9);
+  // Flat: 3 hours of +2 /min pass h 6 (12 blocks of 15 readings, 1.2 each). Swinging: each
+  // block adds about 2 (2 - 1) / (1.7 + 30), and the sum stays far below.
+  EXPECT_TRUE(flat_raised);
+  EXPECT_FALSE(swinging_raised);
 }
 
 TEST(TrendTest, ReadingsAtTheBaselineDoNotAccumulate) {
@@ -121,6 +164,9 @@ TEST(TrendTest, DisabledItTakesNothingAndBadOptionsAreRefused) {
   EXPECT_FALSE(test.observe({start + 60, Measure::heart_rate, 200.0, 0}));
   TrendOptions bad = options(0.0);
   bad.threshold = 0.0;
+  EXPECT_THROW(TrendTest(resting, error_sd, start, bad), InputError);
+  bad = options(0.0);
+  bad.block = 30.0;
   EXPECT_THROW(TrendTest(resting, error_sd, start, bad), InputError);
   bad = options(-1.0);
   EXPECT_THROW(TrendTest(resting, error_sd, start, bad), InputError);
@@ -145,9 +191,28 @@ TEST(TrendTest, AnArtefactCountsAsThreeErrorSdsAndANonNumberAsNothing) {
   test.set_patterns(heart_rate_pattern());
   const double sigma = std::sqrt(error_sd[0] * error_sd[0] + rounding);
   (void)test.observe({start + 60, Measure::heart_rate, 180.0, 0});  // +110 /min
-  EXPECT_NEAR(test.statistics()[0], 2.0 * (3.0 * sigma - 1.0) / (sigma * sigma), 1e-9);
-  const double before = test.statistics()[0];
   (void)test.observe({start + 120, Measure::heart_rate, std::nan(""), 0});
-  EXPECT_DOUBLE_EQ(test.statistics()[0], before);
+  EXPECT_DOUBLE_EQ(test.statistics()[0], 0.0);  // its block is still open
+  // The next block's first reading (a measure the pattern does not move) closes it: the one
+  // reading counts as 3 SDs.
+  (void)test.observe({start + 960, Measure::systolic_pressure, 120.0, 0});
+  EXPECT_NEAR(test.statistics()[0], 2.0 * (3.0 * sigma - 1.0) / (sigma * sigma), 1e-9);
   EXPECT_DOUBLE_EQ(test.baseline()[0], 70.0);
+}
+
+TEST(TrendTest, TheStreamsEndCountsTheBlockUnderWay) {
+  TrendTest test(resting, error_sd, start, options(0.0));
+  test.set_patterns(heart_rate_pattern());
+  // Ten minutes at 85 /min (15 above the baseline, 3 SDs): within one block, so nothing yet;
+  // the stream's end counts them, 10 readings' worth, past h 6.
+  std::int64_t t = start;
+  for (int minute = 0; minute < 10; ++minute)
+    EXPECT_FALSE(test.observe({t += 60, Measure::heart_rate, 85.0, 0}));
+  EXPECT_DOUBLE_EQ(test.statistics()[0], 0.0);
+  EXPECT_EQ(test.last_tested_time(), t);
+  const double sigma2 = error_sd[0] * error_sd[0] + rounding;
+  const auto finding = test.end_of_stream();
+  ASSERT_TRUE(finding);
+  EXPECT_NEAR(finding->statistic, 2.0 * (15.0 - 1.0) / (sigma2 / 10.0), 1e-9);
+  EXPECT_FALSE(test.end_of_stream());  // nothing under way any more
 }
