@@ -257,7 +257,7 @@ void write_trend(hid_t file, const StreamMonitor& monitor) {
       group, "description",
       "the trend test (docs/monitoring.md, \"Trend alert\"): the patient's baseline of each "
       "measure at the end (the posterior mean, the twin's resting value as prior) and the "
-      "patient's own variability of a block's mean beyond the device's error (SD), each "
+      "variability of a block's mean beyond white device error (SD), each "
       "pattern's change of each measure per reference deterioration, and its CUSUM after each "
       "analysis (0 before the test runs; an alert when one passes the threshold); no pattern "
       "group: the stream ended within the baseline window");

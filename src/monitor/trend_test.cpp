@@ -114,21 +114,45 @@ std::int64_t TrendTest::block_of(std::int64_t time) const {
 std::array<double, streamed_measures.size()> TrendTest::variability() const {
   std::array<double, streamed_measures.size()> sd{};
   for (std::size_t m = 0; m < sd.size(); ++m)
-    sd[m] = std::sqrt(
-        std::max(0.0, variability_sum_[m] / (variability_weight_[m] + variability_prior_blocks)));
+    sd[m] = std::isnan(prior_[m])
+                ? std::nan("")
+                : std::sqrt(std::max(0.0, variability_sum_[m] /
+                                              (variability_weight_[m] + variability_prior_blocks)));
   return sd;
 }
 
 void TrendTest::close_learnt_block(std::size_t m) {
   Block& block = learnt_block_[m];
-  if (block.count > 0.0 && !std::isnan(prior_[m])) {
-    // The block mean's squared deviation less the device's share of it: the patient's own
-    // variability (sleep, posture, activity), an unbiased estimate, negative at times.
-    const double deviation = block.sum / block.count - baseline_[m];
-    variability_sum_[m] += deviation * deviation - variance_[m] / block.count;
+  if (block.count > 0.0 && block.informed) {
+    // The block mean's squared deviation from the baseline as the block began, less the
+    // device's share and the baseline's own error: unbiased for the variability, negative at
+    // times. (Against a baseline that already held the block it would come out low, by half
+    // for the cuff's one reading a block over the first hours.)
+    const double deviation = block.sum / block.count;
+    variability_sum_[m] +=
+        deviation * deviation - variance_[m] / block.count - block.reference_variance;
     variability_weight_[m] += 1.0;
   }
   block = Block{};
+}
+
+void TrendTest::learn_block(const Observation& observation) {
+  const std::size_t i = streamed_index(observation.measure);
+  Block& block = learnt_block_[i];
+  const std::int64_t index = block_of(observation.time);
+  if (block.count > 0.0 && block.index != index) close_learnt_block(i);
+  if (block.count == 0.0) {
+    const double prior_precision = 1.0 / (baseline_prior_sd[i] * baseline_prior_sd[i]);
+    block.index = index;
+    block.reference = baseline_[i];
+    block.reference_variance = 1.0 / (prior_precision + baseline_weight_[i] / variance_[i]);
+    // The first block of a measure has only the twin's value to be compared with.
+    block.informed = baseline_weight_[i] > 0.0;
+  }
+  // Limited as the test limits it: one artefact must not widen the test for a day.
+  const double limit = largest_deviation_sds * std::sqrt(variance_[i]);
+  block.sum += std::clamp(observation.value - block.reference, -limit, limit);
+  block.count += 1.0;
 }
 
 void TrendTest::learn(const Observation& observation) {
@@ -146,12 +170,7 @@ void TrendTest::learn(const Observation& observation) {
     last_time_ = observation.time;
   }
   const std::size_t i = streamed_index(observation.measure);
-  Block& block = learnt_block_[i];
-  const std::int64_t index = block_of(observation.time);
-  if (block.count > 0.0 && block.index != index) close_learnt_block(i);
-  block.index = index;
-  block.sum += observation.value;
-  block.count += 1.0;
+  if (!std::isnan(prior_[i])) learn_block(observation);
   baseline_sum_[i] += observation.value;
   baseline_weight_[i] += 1.0;
   for (std::size_t m = 0; m < streamed_measures.size(); ++m) {
@@ -171,8 +190,8 @@ std::optional<TrendFinding> TrendTest::close_tested_blocks_before(std::int64_t i
   for (std::size_t m = 0; m < streamed_measures.size(); ++m) {
     Block& block = tested_block_[m];
     if (block.count == 0.0 || block.index >= index) continue;
-    // The block mean's variance: the device's error over its readings, and the patient's
-    // own variability of a block's mean.
+    // The block mean's variance: the device's error over its readings, and the variability
+    // of a block's mean beyond it.
     const double variance = variance_[m] / block.count + life[m] * life[m];
     const double deviation = block.sum / block.count;
     for (std::size_t p = 0; p < patterns_.size(); ++p) {
@@ -196,12 +215,13 @@ std::optional<TrendFinding> TrendTest::close_tested_blocks_before(std::int64_t i
 }
 
 std::optional<TrendFinding> TrendTest::end_of_stream() {
-  if (!options_.enabled || patterns_.empty()) return std::nullopt;
+  if (!options_.enabled || patterns_.empty() || ended_) return std::nullopt;
+  ended_ = true;
   return close_tested_blocks_before(std::numeric_limits<std::int64_t>::max());
 }
 
 std::optional<TrendFinding> TrendTest::observe(const Observation& observation) {
-  if (!options_.enabled || !std::isfinite(observation.value)) return std::nullopt;
+  if (!options_.enabled || ended_ || !std::isfinite(observation.value)) return std::nullopt;
   const std::size_t i = streamed_index(observation.measure);
   if (!measure_window_end_[i]) {
     measure_window_end_[i] =

@@ -1,6 +1,6 @@
 #pragma once
 // What a patient's day does to the readings, which a twin at rest does not: sleep lowers heart
-// rate, breathing rate and pressures for hours and they surge back on waking; ordinary activity
+// rate, SpO2 and pressures for hours and they surge back on waking; ordinary activity
 // (walking, climbing stairs, housework) raises the wrist's heart rate and breathing rate for
 // minutes at a time. The twin has no sleep, circadian rhythm or activity, so validations add
 // them to its exact readings (SyntheticStream::advance_exactly()) before the devices' errors,
@@ -73,7 +73,9 @@ inline constexpr double wrist_error_correlation_time = 300.0;
                                                               const DailyLife& life,
                                                               std::uint64_t seed) {
   if (readings.empty()) return readings;
-  std::mt19937_64 random(seed);
+  // Its own stream of draws, apart from the devices' errors drawn from the same seed.
+  std::seed_seq sequence{std::uint32_t(seed), std::uint32_t(seed >> 32), std::uint32_t{0xDA11}};
+  std::mt19937_64 random(sequence);
   const double first = double(readings.front().time), last = double(readings.back().time);
   struct Bout {
     double start, end;

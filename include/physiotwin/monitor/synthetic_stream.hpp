@@ -45,7 +45,8 @@ class DeviceErrors {
     const double innovation = sd * normal_(noise_);
     const double tau = schedule_.error_correlation_time[i];
     if (tau > 0.0 && last_time_[i]) {
-      const double rho = std::exp(-double(exact.time - *last_time_[i]) / tau);
+      const double rho =
+          std::exp(-double(std::max<std::int64_t>(0, exact.time - *last_time_[i])) / tau);
       error_[i] = rho * error_[i] + std::sqrt(1.0 - rho * rho) * innovation;
     } else {
       error_[i] = innovation;

@@ -11,13 +11,14 @@
 // - after the baseline, for each pattern, accumulates each block's (15 min) log-likelihood
 //   ratio of "shifted by delta * s" against "at the baseline", summed over the measures,
 //   mu (x - b - mu / 2) / v with mu = delta * s, x a measure's mean over the block and v its
-//   variance: the device's error over the block's readings plus the patient's own variability
-//   of a block's mean, learnt like the baseline. Its one-sided CUSUM floored at 0 (Page 1954,
-//   Biometrika 41:100; for patient monitoring, Yang, Dumont & Ansermino 2010) raises an alert
-//   when it passes the threshold h, and clears when it is back at 0.
+//   variance: the device's error over the block's readings plus the variability of a block's
+//   mean beyond it (the patient's swings, a device's persisting errors), learnt like the
+//   baseline. Its one-sided CUSUM floored at 0 (Page 1954, Biometrika 41:100; for patient
+//   monitoring, Yang, Dumont & Ansermino 2010) raises an alert when it passes the threshold h,
+//   and clears when it is back at 0.
 //   Why blocks and the variability: a patient's day (sleep, standing, walking) and a wrist's
 //   errors persist for minutes to hours; weighed reading by reading as independent, they gave
-//   1.6 false alarms a day, now 0.27, in the first night (docs/validation.md, "Remote
+//   1.6 false alarms a day, now 0.17, in the first night (docs/validation.md, "Remote
 //   monitoring").
 #include <array>
 #include <cstdint>
@@ -113,7 +114,7 @@ class TrendTest {
 
   /// Takes one observation (in time order). Observations within the baseline window set the
   /// baseline; after it they go to the sums (once the patterns are set). Returns a finding when
-  /// the alert is due now.
+  /// the alert is due now. After end_of_stream() it takes nothing.
   std::optional<TrendFinding> observe(const Observation& observation);
 
   /// The stream has ended: the blocks under way count now. Returns a finding when the alert
@@ -127,8 +128,10 @@ class TrendTest {
   [[nodiscard]] const std::array<double, streamed_measures.size()>& baseline() const noexcept {
     return baseline_;
   }
-  /// The patient's own variability of each measure: the SD of a block's mean around the
-  /// baseline beyond what the device's error explains (0: none seen).
+  /// The variability of each measure beyond white device error: the SD of a block's mean
+  /// around the baseline that the device's independent errors do not explain, the patient's
+  /// own swings (sleep, posture, activity) and a device's persisting errors alike (0: none
+  /// seen; NaN: a measure the twin does not compute).
   [[nodiscard]] std::array<double, streamed_measures.size()> variability() const;
   /// Each pattern's sum now, after the last block that ended (0 before the test runs).
   [[nodiscard]] const std::vector<double>& statistics() const noexcept { return sums_; }
@@ -136,15 +139,24 @@ class TrendTest {
   [[nodiscard]] const TrendOptions& options() const noexcept { return options_; }
 
  private:
-  /// Readings of one measure within one block: their sum and count.
+  /// Readings of one measure within one block: the sum of their deviations from a reference
+  /// (the baseline), each limited to largest_deviation_sds, and their count. A learnt block's
+  /// reference is the baseline as the block began, with that baseline's own variance; it
+  /// counts towards the variability only if the baseline had readings of the measure then.
   struct Block {
     std::int64_t index = 0;
     double sum = 0.0;
     double count = 0.0;
+    double reference = 0.0;
+    double reference_variance = 0.0;
+    bool informed = false;
   };
   [[nodiscard]] std::int64_t block_of(std::int64_t time) const;
   /// Adds the blocks that ended before block `index` to the sums; a finding if one passed h.
   std::optional<TrendFinding> close_tested_blocks_before(std::int64_t index);
+  /// Adds a learnt observation to its measure's block for the variability (closing the one
+  /// before).
+  void learn_block(const Observation& observation);
   void close_learnt_block(std::size_t measure);
 
   TrendOptions options_;
@@ -171,6 +183,7 @@ class TrendTest {
   std::vector<DeteriorationPattern> patterns_;
   std::vector<double> sums_;
   bool raised_ = false;
+  bool ended_ = false;
 };
 
 }  // namespace physiotwin::monitor
