@@ -114,7 +114,7 @@ TEST(DeviceErrors, PersistentErrorsKeepTheirSdAndHaveTheStatedCorrelation) {
     const double n = double(shown.size());
     const double variance = square / n - (sum / n) * (sum / n);
     // Rounding to whole units adds about 1/12 to the variance; the SD of a variance estimate
-    // over 43,200 readings is under 1 % (white), about 3 % with a correlation of 0.82.
+    // over 43,200 readings is under 1 % (white), about 1.5 % with a correlation of 0.82.
     EXPECT_NEAR(std::sqrt(variance), std::sqrt(sd * sd + 1.0 / 12.0), 0.05 * sd) << tau;
     const double correlation = (lagged / (n - 1.0)) / (square / n);
     EXPECT_NEAR(correlation,
