@@ -64,6 +64,16 @@ inline BodyModel reference_model(const std::string& patient = "adult_male") {
   return model;
 }
 
+/// The reference adult's twin after `seconds` at rest, sampled each second as the monitor's
+/// members are (beats and breaths are what count).
+inline Twin resting_reference_twin(double seconds) {
+  TwinOptions options;
+  options.sample_rate = 1.0;
+  Twin twin(reference_model(), options);
+  twin.advance(seconds);
+  return twin;
+}
+
 /// A twin with an in-memory recorder attached, the set-up most tests share:
 ///   RecordedTwin run(model);  auto& [twin, rec] = run;
 struct RecordedTwin {

@@ -20,14 +20,8 @@ using namespace physiotwin;
 
 namespace {
 
-/// The reference adult at rest, sampled as the monitor's members are (beats and breaths
-/// are what count).
 Twin resting_reference_twin() {
-  TwinOptions twin_options;
-  twin_options.sample_rate = 1.0;
-  Twin twin(test_support::reference_model(), twin_options);
-  twin.advance(60.0);
-  return twin;
+  return test_support::resting_reference_twin(60.0);
 }
 
 struct MonitoredRun {

@@ -19,11 +19,7 @@ namespace {
 constexpr std::int64_t jan_2026 = 1'767'225'600;  // 2026-01-01T00:00:00Z
 
 Twin resting_twin() {
-  TwinOptions options;
-  options.sample_rate = 1.0;
-  Twin twin(test_support::reference_model(), options);
-  twin.advance(30.0);
-  return twin;
+  return test_support::resting_reference_twin(30.0);
 }
 
 /// Whether text holds a date finer than the year (dddd-dd-dd). Not std::regex: GCC 12's
