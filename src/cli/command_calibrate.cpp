@@ -12,6 +12,7 @@
 #include "cli/model_options.hpp"
 #include "cli/signing_options.hpp"
 #include "physiotwin/core/atomic_file.hpp"
+#include "physiotwin/io/audit_trail.hpp"
 #include "physiotwin/patient/twin_parameters.hpp"
 #include "physiotwin/trust/json_signature.hpp"
 
@@ -48,7 +49,12 @@ int calibrate(const CalibrateOptions& options) {
   if (!options.out.empty()) {
     check_interrupted();
     const TwinParameters twin{prepared.patient, prepared.calibration, prepared.calibrated};
-    std::string text = twin_parameters_text(prepared.model, twin);
+    std::string text = io::with_audit_trail(
+        twin_parameters_text(prepared.model, twin),
+        io::twin_parameters_audit_trail(
+            prepared.model.name, model_digest(prepared.model),
+            io::personalisation_entry(prepared.patient.id, prepared.patient_source,
+                                      prepared.calibrated, options.model.overrides)));
     if (signing_key) text = trust::sign_json_text(text, *signing_key);  // signed, then sealed
     // Sealed in memory: the plain twin never touches the disk.
     write_text_file_atomically(options.out, recipient ? trust::seal(text, *recipient) : text);

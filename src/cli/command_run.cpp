@@ -187,6 +187,7 @@ class OutputFile {
     // unique_ptr rather than optional: GCC 12's -Wmaybe-uninitialized misreads
     // optional::emplace() of a polymorphic type in the sanitizer build.
     if (live) {
+      options.signing_key = std::move(signing_key);
       live_ = std::make_unique<io::Hdf5LiveRecorder>(path, std::move(options));
     } else {
       whole_ = std::make_unique<io::Hdf5Recorder>(
@@ -322,7 +323,7 @@ int run(const RunOptions& options, const RunNumbers& numbers) {
   OutputFile file(options.out, options.live,
                   io::LiveFileOptions{std::chrono::duration<double>(numbers.flush_interval),
                                       numbers.snapshot_times, options.single_precision},
-                  options.live ? nullptr : signing_key, recipient);
+                  signing_key, recipient);
   const Patient& patient = session.patient();
   Twin& twin = session.twin();
   MemoryRecorder beats;  // for the summary; samples are not kept in memory

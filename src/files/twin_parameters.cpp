@@ -72,9 +72,12 @@ TwinParameters load_twin_parameters_text(std::string_view text, const std::files
                                          BodyModel& model, std::string* warning) {
   const nlohmann::json document = parse_json_text(text, file.string());
   const JsonView root(document, file.string(), "");
-  static constexpr std::array<std::string_view, 8> members{
-      "format",      "version",    "model",       "patient",
-      "calibration", "parameters", "start_state", trust::json_signature_member};
+  // "audit": what produced the file (io/audit_trail.hpp); `verify` checks it, the twin does
+  // not need it.
+  static constexpr std::array<std::string_view, 9> members{
+      "format",      "version",     "model",
+      "patient",     "calibration", "parameters",
+      "start_state", "audit",       trust::json_signature_member};
   root.reject_unknown_members(members);
   // A signed twin whose content no longer matches its signature is not run: what a surgeon
   // plans on must be the twin that was computed (docs/security.md). Whether the signer is

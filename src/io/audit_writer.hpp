@@ -19,13 +19,6 @@ namespace physiotwin::io::detail {
 /// Writes /audit: the entries, their chain hashes and the head. IoError otherwise.
 void write_audit_trail(hid_t file, const AuditTrail& trail);
 
-/// What a file's trail says on checking it.
-struct AuditCheck {
-  bool present = false;
-  std::size_t entries = 0;
-  std::vector<std::string> problems;  ///< one line each, "audit: ..."
-};
-
 /// Checks the trail of an open file: each hash against its entry and the hash before, the
 /// head against the last hash.
 [[nodiscard]] AuditCheck check_audit_trail(hid_t file);

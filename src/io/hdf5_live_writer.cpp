@@ -19,6 +19,7 @@
 #include "physiotwin/core/error.hpp"
 #include "physiotwin/core/temporary_files.hpp"
 #include "physiotwin/io/hdf5_live.hpp"
+#include "physiotwin/io/hdf5_signature.hpp"
 
 namespace physiotwin::io {
 
@@ -52,6 +53,25 @@ struct PendingSeries {
     times.clear();
   }
 };
+
+/// Signs a finished live file. Not in place: a follower may hold it open as a SWMR reader,
+/// and /signature added under it (outside SWMR's ordered writes) could show it a half-written
+/// group. The copy is signed under a temporary name and renamed over the file, which leaves an
+/// open reader on the old, identical content and gives everyone after it the signed file.
+void replace_with_signed_copy(const std::filesystem::path& file, const trust::SigningKey& key) {
+  const std::filesystem::path copy = temporary_name_for(file);
+  const RegisteredTemporary registered(copy);
+  try {
+    std::filesystem::copy_file(file, copy);
+    sign_hdf5_file(copy, key);
+    move_into_place(copy, file);
+  } catch (const std::exception& e) {
+    std::error_code ignored;
+    std::filesystem::remove(copy, ignored);
+    throw IoError(fmt::format("{}: the run is complete in it, but it could not be signed: {}",
+                              file.string(), e.what()));
+  }
+}
 
 }  // namespace
 
@@ -236,12 +256,23 @@ void Hdf5LiveRecorder::commit() {
   s.flush();
   detail::overwrite_int_attribute(s.file, detail::complete_attribute, 1);
   detail::check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "H5Fflush");
+  // A reader in this process shares HDF5's hold on the file, which then stays open (and marked
+  // as being written) past the close below: no whole copy of it can be signed until it lets go.
+  const bool shared_in_process = H5Fget_obj_count(s.file, H5F_OBJ_FILE) > 1;
   s.close_datasets();
   // Closed by hand: a close that fails must be reported, not ignored.
   if (H5Fclose(s.file.release()) < 0) {
     throw IoError(fmt::format("{}: could not finish writing the file", s.final_path.string()));
   }
   s.committed = true;
+  if (!s.options.signing_key) return;
+  if (shared_in_process) {
+    throw IoError(fmt::format(
+        "{}: the run is complete in it, but it could not be signed: this process still holds it "
+        "open (close this process's readers of it before commit())",
+        s.final_path.string()));
+  }
+  replace_with_signed_copy(s.final_path, *s.options.signing_key);
 }
 
 }  // namespace physiotwin::io

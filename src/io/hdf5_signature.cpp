@@ -98,10 +98,9 @@ bool has_variable_parts(hid_t type) {
   }
 }
 
-/// Adds the values of a dataset or attribute of file type `type` over `space`, read with
-/// `read(memory_type, buffer)`.
-template <class Read>
-void add_values(Hasher& h, hid_t type, hid_t space, const std::string& object, Read read) {
+/// Adds a dataset's or attribute's shape (rank, dimensions) and type; returns its number of
+/// values.
+std::size_t add_shape(Hasher& h, hid_t type, hid_t space, const std::string& object) {
   const int rank = H5Sget_simple_extent_ndims(space);
   std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
   if (rank > 0) H5Sget_simple_extent_dims(space, dims.data(), nullptr);
@@ -109,8 +108,16 @@ void add_values(Hasher& h, hid_t type, hid_t space, const std::string& object, R
   for (hsize_t d : dims) h.add_number(d);
   const hssize_t points = H5Sget_select_npoints(space);
   if (points < 0) throw IoError("cannot count the values of " + object);
-  const auto n = static_cast<std::size_t>(points);
   add_type(h, type);
+  return static_cast<std::size_t>(points);
+}
+
+/// Adds `n` values of file type `type`, read with `read(memory_type, buffer)` into memory laid
+/// out as `memory_space`. The values of consecutive blocks follow each other in the digest as
+/// they would in one read of them all.
+template <class Read>
+void add_block(Hasher& h, hid_t type, hid_t memory_space, std::size_t n, const std::string& object,
+               Read read) {
   if (H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) > 0) {
     Handle memory(H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy");
     check(H5Tset_size(memory, H5T_VARIABLE), "H5Tset_size");
@@ -122,7 +129,7 @@ void add_values(Hasher& h, hid_t type, hid_t space, const std::string& object, R
       h.add_number(length);
       if (length) h.add(s, length);
     }
-    if (n > 0) H5Dvlen_reclaim(memory, space, H5P_DEFAULT, strings.data());
+    if (n > 0) H5Dvlen_reclaim(memory, memory_space, H5P_DEFAULT, strings.data());
     return;
   }
   if (has_variable_parts(type))
@@ -134,17 +141,46 @@ void add_values(Hasher& h, hid_t type, hid_t space, const std::string& object, R
   h.add(buffer.data(), buffer.size());
 }
 
-crypto::Digest dataset_digest(hid_t file, const std::string& path) {
+/// A dataset's digest, its values read in blocks along the first dimension of at most about
+/// `block_bytes` each (at least one index of that dimension), so that hashing the largest
+/// cohort file takes bounded memory. The digest is the same for any block size.
+crypto::Digest dataset_digest(hid_t file, const std::string& path, std::size_t block_bytes) {
   Handle dataset(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose, "H5Dopen2");
   Handle type(H5Dget_type(dataset), H5Tclose, "H5Dget_type");
   Handle space(H5Dget_space(dataset), H5Sclose, "H5Dget_space");
+  const std::string object = "dataset " + path;
   Hasher h;
   h.add("dataset\n");
   h.add(path);
   h.add_number(0);
-  add_values(h, type, space, "dataset " + path, [&](hid_t memory, void* buffer) {
-    return H5Dread(dataset, memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer);
-  });
+  const std::size_t n = add_shape(h, type, space, object);
+  const int rank = H5Sget_simple_extent_ndims(space);
+  if (rank < 1 || n == 0) {
+    add_block(h, type, space, n, object, [&](hid_t memory, void* buffer) {
+      return H5Dread(dataset, memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer);
+    });
+    return h.finish();
+  }
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+  const std::size_t per_index = n / dims[0];  // values under one index of the first dimension
+  const std::size_t index_bytes = std::max<std::size_t>(1, per_index * H5Tget_size(type));
+  const hsize_t indices_per_block = std::max<hsize_t>(1, block_bytes / index_bytes);
+  std::vector<hsize_t> start(dims.size(), 0), count = dims;
+  for (hsize_t first = 0; first < dims[0]; first += indices_per_block) {
+    start[0] = first;
+    count[0] = std::min(indices_per_block, dims[0] - first);
+    Handle file_space(H5Scopy(space), H5Sclose, "H5Scopy");
+    check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                              nullptr),
+          "H5Sselect_hyperslab");
+    Handle memory_space(H5Screate_simple(rank, count.data(), nullptr), H5Sclose,
+                        "H5Screate_simple");
+    add_block(h, type, memory_space, static_cast<std::size_t>(count[0]) * per_index, object,
+              [&](hid_t memory, void* buffer) {
+                return H5Dread(dataset, memory, memory_space, file_space, H5P_DEFAULT, buffer);
+              });
+  }
   return h.finish();
 }
 
@@ -159,8 +195,9 @@ crypto::Digest attribute_digest(hid_t owner, const std::string& owner_path,
   h.add_number(0);
   h.add(name);
   h.add_number(0);
-  add_values(h, type, space, "attribute " + owner_path + "@" + name,
-             [&](hid_t memory, void* buffer) { return H5Aread(attribute, memory, buffer); });
+  const std::string object = "attribute " + owner_path + "@" + name;
+  add_block(h, type, space, add_shape(h, type, space, object), object,
+            [&](hid_t memory, void* buffer) { return H5Aread(attribute, memory, buffer); });
   return h.finish();
 }
 
@@ -190,7 +227,8 @@ bool inside_signature(const std::string& path) {
   return path == group || path.rfind(group + "/", 0) == 0;
 }
 
-std::vector<ObjectDigest> digest_open_file(hid_t file, const std::string& name) {
+std::vector<ObjectDigest> digest_open_file(hid_t file, const std::string& name,
+                                           std::size_t block_bytes) {
   std::vector<ObjectDigest> leaves;
   auto add_attributes = [&](hid_t object, const std::string& path) {
     for (const std::string& a : attribute_names(object))
@@ -210,7 +248,7 @@ std::vector<ObjectDigest> digest_open_file(hid_t file, const std::string& name) 
         break;
       }
       case H5I_DATASET:
-        leaves.push_back({"dataset " + path, dataset_digest(file, path)});
+        leaves.push_back({"dataset " + path, dataset_digest(file, path, block_bytes)});
         break;
       default:
         throw IoError(
@@ -241,10 +279,11 @@ std::vector<std::uint8_t> signed_message(const crypto::Digest& root) {
 
 }  // namespace
 
-std::vector<ObjectDigest> digest_objects(const std::filesystem::path& file) {
+std::vector<ObjectDigest> digest_objects(const std::filesystem::path& file,
+                                         std::size_t block_bytes) {
   const Handle f = open_file(file, H5F_ACC_RDONLY);
   try {
-    return digest_open_file(f, file.string());
+    return digest_open_file(f, file.string(), block_bytes);
   } catch (const IoError& e) {
     throw IoError(fmt::format("{}: {}", file.string(), e.what()));
   }
@@ -345,7 +384,7 @@ Verification verify_signature(const Handle& f, const std::filesystem::path& file
   // The file's objects against the signed list.
   std::vector<ObjectDigest> actual;
   try {
-    actual = digest_open_file(f, file.string());
+    actual = digest_open_file(f, file.string(), digest_block_bytes);
   } catch (const IoError& e) {
     v.problems.push_back(std::string("an object cannot be read: ") + e.what());
     return v;
@@ -376,7 +415,7 @@ Verification verify_hdf5_file(const std::filesystem::path& file,
   Verification v = verify_signature(f, file, trusted);
   // The audit trail's chain, checked in signed and unsigned files alike: a broken link is
   // tampering even where there is no signature to say so.
-  const detail::AuditCheck audit = detail::check_audit_trail(f);
+  const AuditCheck audit = detail::check_audit_trail(f);
   v.audit_entries = audit.entries;
   if (!audit.problems.empty()) {
     v.status = Verification::Status::tampered;

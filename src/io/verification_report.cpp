@@ -7,6 +7,7 @@
 
 #include "physiotwin/core/error.hpp"
 #include "physiotwin/core/json_reader.hpp"
+#include "physiotwin/io/audit_trail.hpp"
 #include "physiotwin/io/hdf5_signature.hpp"
 #include "physiotwin/trust/json_signature.hpp"
 #include "physiotwin/trust/sealed.hpp"
@@ -79,6 +80,13 @@ Verification verify_json_file(const std::filesystem::path& file,
   } else {
     const bool is_trusted = std::find(trusted.begin(), trusted.end(), check.key) != trusted.end();
     v.status = is_trusted ? Verification::Status::verified : Verification::Status::untrusted;
+  }
+  // The trail's chain, in signed and unsigned files alike (as verify_hdf5_file()).
+  const AuditCheck audit = check_audit_json(document);
+  v.audit_entries = audit.entries;
+  if (!audit.problems.empty()) {
+    v.status = Verification::Status::tampered;
+    v.problems.insert(v.problems.end(), audit.problems.begin(), audit.problems.end());
   }
   return v;
 }

@@ -98,17 +98,28 @@ sealed_bytes = (TMP / "twin.sealed").read_bytes()
 check(sealed_bytes.startswith(b"PTSEALED\x01"), "the sealed twin begins with its magic")
 check(b"adult_circulation" not in sealed_bytes and b"parameters" not in sealed_bytes,
       "nothing of the twin is in the clear")
-check(len(sealed_bytes) == HEADER + (TMP / "twin.json").stat().st_size + ABYTES,
-      "one chunk: the plain twin's size + the header + one chunk's 17 bytes")
+opened = cli("decrypt", "twin.sealed", "--out", "opened.json")
+check(opened.returncode == 0, f"decrypt: {opened.stderr}")
+check(len(sealed_bytes) == HEADER + (TMP / "opened.json").stat().st_size + ABYTES,
+      "one chunk: the opened twin's size + the header + one chunk's 17 bytes")
+check(stat.S_IMODE((TMP / "opened.json").stat().st_mode) == 0o600, "decrypted: mode 0600")
+# The same twin as the plain one; only its audit trail (which records --encrypt-to as given)
+# and so its signature differ.
+plain_document = json.loads((TMP / "twin.json").read_text())
+opened_document = json.loads((TMP / "opened.json").read_text())
+invocation = opened_document["audit"]["entries"][1]
+check({k: v for k, v in opened_document.items() if k not in ("audit", "signature")}
+      == {k: v for k, v in plain_document.items() if k not in ("audit", "signature")},
+      "decrypt gives back the twin the plain calibration wrote")
+check(invocation["options"].get("--encrypt-to") == "(given)",
+      f"the sealed twin's trail records --encrypt-to, not the key's path ({invocation})")
+verified = cli("verify", "opened.json")
+check(verified.returncode == 0, f"the opened twin verifies: {verified.stdout}{verified.stderr}")
 a = cli("run", "--patient", "twin.json", "--duration", 3, "--out", "plain-twin.h5")
 b = cli("run", "--patient", "twin.sealed", "--duration", 3, "--out", "sealed-twin.h5")
 check(a.returncode == 0 and b.returncode == 0, f"run both twins: {a.stderr}{b.stderr}")
 check(same_series(TMP / "plain-twin.h5", TMP / "sealed-twin.h5"),
       "the sealed twin runs exactly as the plain one")
-opened = cli("decrypt", "twin.sealed", "--out", "opened.json")
-check(opened.returncode == 0 and (TMP / "opened.json").read_bytes()
-      == (TMP / "twin.json").read_bytes(), "decrypt gives back the twin byte for byte")
-check(stat.S_IMODE((TMP / "opened.json").stat().st_mode) == 0o600, "decrypted: mode 0600")
 
 # ---- keys that cannot open it: exit 2, the file named, nothing written ----
 refused(cli("run", "--patient", "twin.sealed", "--duration", 1, "--out", "never.h5",

@@ -11,9 +11,13 @@
   run up to the interruption; one killed outright (SIGKILL) too, opened as a SWMR reader (and by
   `physiotwin info`). `--from` continues from a live file's snapshot and refuses one the run
   never reached.
+- A finished live file is signed (`physiotwin verify`: verified) unless `--unsigned`; an h5py
+  reader that held it open through the end still reads the whole run; an interrupted one is
+  unsigned (docs/security.md, "Live files").
 - Bad options: exit 2, named.
 """
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -28,7 +32,8 @@ from checks import check, failures, finish  # tests/cli/checks.py
 
 CLI, MODELS, FOLLOWER = (Path(p).resolve() for p in sys.argv[1:4])
 TMP = Path(tempfile.mkdtemp(prefix="live-test-"))
-ENV = dict(os.environ, SOURCE_DATE_EPOCH="1764806400")  # `created` fixed too
+# `created` fixed too; the signing key made in the temporary folder, not the user's.
+ENV = dict(os.environ, SOURCE_DATE_EPOCH="1764806400", PHYSIOTWIN_KEYS=str(TMP / "keys"))
 
 
 def run(*args, **kwargs):
@@ -118,6 +123,33 @@ with h5py.File(TMP / "whole.h5") as a, h5py.File(TMP / "live.h5") as b:
           "the live file holds both actions")
     check(b.libver[0] != "earliest", "a live file is in the 1.10 format SWMR needs")
 
+# ---- signed once finished, under its name; a reader holding it open keeps the whole run ---------
+
+
+def verdict(path):
+    r = subprocess.run([str(CLI), "verify", str(path)], capture_output=True, text=True, env=ENV)
+    return r.returncode, r.stdout + r.stderr
+
+
+code, said = verdict(TMP / "live.h5")
+check(code == 0 and "verified" in said, f"a finished live file verifies: exit {code}, {said}")
+writer = start("--duration", 4, "--pace", 4, "--live", "--out", "held.h5")
+check(wait_for(TMP / "held.h5"), "the held run's file never appeared")
+with h5py.File(TMP / "held.h5", "r", swmr=True) as held:
+    writer.wait(timeout=120)
+    held["timeseries/time"].refresh()
+    check(len(held["timeseries/time"]) == 401 and "signature" not in held,
+          f"a reader open through the end reads the whole run, unsigned: "
+          f"{len(held['timeseries/time'])} samples")
+code, said = verdict(TMP / "held.h5")
+check(writer.returncode == 0 and code == 0, f"then opened anew it verifies: exit {code}, {said}")
+r = run("--duration", 1, "--live", "--unsigned", "--out", "unsigned.h5")
+code, said = verdict(TMP / "unsigned.h5")
+check(r.returncode == 0 and code == 1 and "unsigned" in said,
+      f"--live --unsigned: an unsigned file ({r.returncode}, {code}, {said})")
+check(sorted(p.name for p in TMP.iterdir() if p.name.startswith(".")) == [],
+      "no temporary file is left beside the live files")
+
 # ---- interrupted: marked incomplete, holding the run so far -----------------------------------
 writer = start("--duration", 30, "--pace", 10, "--live", "--snapshot-at", 1, "--snapshot-at", 25,
                "--out", "interrupted.h5")
@@ -134,6 +166,8 @@ with h5py.File(TMP / "interrupted.h5") as f:  # closed properly: opens without S
           f"an interrupted live file holds the run so far ({n} samples)")
     check(len(f["snapshots/1"]) > 0 and len(f["snapshots/25"]) == 0,
           "the snapshot taken is there, the one not reached is empty")
+code, said = verdict(TMP / "interrupted.h5")
+check(code == 1 and "unsigned" in said, f"an interrupted live file is unsigned: {code}, {said}")
 r = run("--from", "interrupted.h5", "--duration", 1, "--out", "continued.h5")
 check(r.returncode == 0, f"--from an interrupted live file uses its latest snapshot: {r.stderr}")
 r = run("--from", "interrupted.h5:25", "--duration", 1, "--out", "never.h5")
@@ -162,7 +196,5 @@ for args, said in [(["--flush-interval", 1], "--flush-interval without --live"),
           f"{args}: exit {r.returncode}, {r.stderr}")
 
 if not failures:
-    for path in TMP.iterdir():
-        path.unlink()
-    TMP.rmdir()
+    shutil.rmtree(TMP)
 finish()

@@ -10,6 +10,8 @@
   a dataset's attribute, a numeric array attribute of a group), a dataset or group deleted, a
   dataset or attribute added, the signed list edited: each is detected and named (exit 1).
 - A file signed by a key that is not trusted, and an unsigned file: exit 1, said so.
+- A twin parameter file's audit trail: its entries, no path; an entry deleted, edited or
+  removed from the end, and the member damaged, each named in a signed and an unsigned twin.
 - A file that is not HDF5: exit 2. A corrupt key file, a public key given as the signing key, a
   private key readable by others: exit 2, the file named, nothing written.
 All in a temporary folder (PHYSIOTWIN_KEYS points there: the user's own keys are not touched).
@@ -229,6 +231,60 @@ check(unsigned_twin.returncode == 1 and "unsigned" in unsigned_twin.stdout,
       "an unsigned twin parameter file: exit 1, said so")
 check(cli("run", "--patient", "twin.json", "--duration", 1, "--out", "from-twin.h5").returncode
       == 0, "a signed twin runs")
+
+# ---- the twin's audit trail: what made it, chained; a break named, signed or not ----
+calibrated_with = cli("calibrate", MODELS / "patients" / "adult_male.json", "--out",
+                      "twin-trail.json", "--unsigned")
+check(calibrated_with.returncode == 0, f"calibrate --unsigned: {calibrated_with.stderr}")
+audit = json.loads((TMP / "twin-trail.json").read_text())["audit"]
+kinds = [e["entry"] for e in audit["entries"]]
+check(kinds == ["program", "invocation", "model", "personalisation", "output"],
+      f"a twin's trail: program, invocation, model, personalisation, output ({kinds})")
+check(audit["entries"][1]["command"] == "calibrate"
+      and audit["entries"][1]["options"]["--out"] == "(given)"
+      and audit["entries"][3]["patient_source"].startswith("patient file, sha256 ")
+      and str(TMP) not in json.dumps(audit) and str(MODELS) not in json.dumps(audit),
+      f"the trail holds the command and its options, no path or file name ({audit['entries']})")
+trail_ok = cli("verify", "twin-trail.json")
+check(trail_ok.returncode == 1 and "unsigned" in trail_ok.stdout
+      and "audit trail: 5 entries" in trail_ok.stdout,
+      f"an unsigned twin's intact trail is reported ({trail_ok.stdout})")
+check("audit trail: 5 entries" in twin_ok.stdout,
+      f"a signed twin's trail is reported with its verdict ({twin_ok.stdout})")
+
+
+def twin_tampered(name, source, change, said):
+    document = json.loads((TMP / source).read_text())
+    change(document["audit"])
+    # Re-indented and keys reordered, as another tool would write it: only the change counts.
+    (TMP / name).write_text(json.dumps(document, indent=4, sort_keys=True))
+    r = cli("verify", name)
+    check(r.returncode == 1 and "TAMPERED" in r.stdout and said in r.stdout,
+          f"{name}: the trail's break named, exit 1 ({r.returncode}: {r.stdout})")
+    return r
+
+
+for source in ("twin-trail.json", "twin.json"):
+    kind = "signed" if source == "twin.json" else "unsigned"
+    twin_tampered(f"twin-audit-deleted-{kind}.json", source,
+                  lambda a: (a["entries"].pop(2), a["hashes"].pop(2)),
+                  "audit: entry 3 does not follow entry 2")
+    twin_tampered(f"twin-audit-edited-{kind}.json", source,
+                  lambda a: a["entries"][3].update(calibrated=not a["entries"][3]["calibrated"]),
+                  "audit: entry 4 does not follow entry 3")
+    twin_tampered(f"twin-audit-last-removed-{kind}.json", source,
+                  lambda a: (a["entries"].pop(), a["hashes"].pop()),
+                  "audit: the head does not match the last entry")
+    twin_tampered(f"twin-audit-damaged-{kind}.json", source, lambda a: a.pop("hashes"),
+                  'audit: the member "audit" is not a trail')
+resorted = json.loads((TMP / "twin-trail.json").read_text())
+(TMP / "twin-resorted.json").write_text(json.dumps(resorted, indent=4, sort_keys=True))
+check(cli("verify", "twin-resorted.json").returncode == 1
+      and "audit trail: 5 entries" in cli("verify", "twin-resorted.json").stdout,
+      "a twin re-indented with its keys sorted keeps an intact trail")
+check(cli("run", "--patient", "twin-audit-edited-unsigned.json", "--duration", 1, "--out",
+          "from-edited-trail.h5").returncode == 0,
+      "an unsigned twin with an edited trail still runs (reading ignores the trail)")
 
 # ---- another signer, no signature, not HDF5 ----
 other = TMP / "other-keys"

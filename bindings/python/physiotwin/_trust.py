@@ -28,6 +28,8 @@ class Verification:
     problems: List[str] = field(default_factory=list)
     trusted_keys: str = ""
     report: str = ""
+    #: The audit trail's entries, each checked to follow the one before (0: the file has none).
+    audit_entries: int = 0
 
     def __bool__(self) -> bool:
         return self.status == "verified"
@@ -37,11 +39,12 @@ class Verification:
 
 
 def verify(path: PathLike, trusted_keys: Optional[PathLike] = None) -> Verification:
-    """Checks a physiotwin HDF5 file's signature and every dataset's, attribute's and group's
-    digest, as ``physiotwin verify`` does. ``trusted_keys``: a folder of trusted public keys
+    """Checks a physiotwin file's signature and every dataset's, attribute's and group's digest
+    (a twin parameter file's: every parameter's), and its audit trail's chain, as ``physiotwin
+    verify`` does. ``trusted_keys``: a folder of trusted public keys
     (``*.pub``; default: your key folder). Raises ValueError for an encrypted file and OSError
     for one that cannot be read as HDF5."""
     found = _core.verify_file(os.fspath(path), key_argument(trusted_keys))
     return Verification(status=found["status"], key_id=found["key_id"],
                         problems=list(found["problems"]), trusted_keys=found["trusted_keys"],
-                        report=found["report"])
+                        report=found["report"], audit_entries=found["audit_entries"])

@@ -433,8 +433,11 @@ PYBIND11_MODULE(_physiotwin, m) {
                 encrypt_to.empty() ? std::nullopt
                                    : std::optional(trust::read_recipient_key(encrypt_to));
             (void)remove_abandoned_temporaries(path);
-            std::string text =
-                twin_parameters_text(p.model, {p.patient, p.calibration, p.calibrated});
+            std::string text = io::with_audit_trail(
+                twin_parameters_text(p.model, {p.patient, p.calibration, p.calibrated}),
+                io::twin_parameters_audit_trail(
+                    p.model.name, model_digest(p.model),
+                    io::personalisation_entry(p.patient.id, p.patient_source, p.calibrated, {})));
             if (key) text = trust::sign_json_text(text, *key);
             // Sealed in memory: the plain twin never touches the disk (as `calibrate`).
             write_text_file_atomically(path, recipient ? trust::seal(text, *recipient) : text);

@@ -30,6 +30,7 @@ void bind_trust(py::module_& m) {
         out["status"] = io::status_name(v.status);
         out["key_id"] = v.key_id;
         out["problems"] = v.problems;
+        out["audit_entries"] = v.audit_entries;
         out["trusted_keys"] = folder.string();
         out["report"] = io::verification_report(file.string(), v, folder);
         return out;

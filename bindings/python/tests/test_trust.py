@@ -87,6 +87,24 @@ def test_the_other_writers_sign(tmp_path):
     assert pt.verify(tmp_path / "plan.h5"), str(pt.verify(tmp_path / "plan.h5"))
 
 
+def test_a_saved_twin_carries_its_audit_trail(tmp_path):
+    model = pt.personalise()
+    model.save(tmp_path / "twin.json")
+    v = pt.verify(tmp_path / "twin.json")
+    assert v and v.audit_entries == 5, str(v)
+    document = json.loads((tmp_path / "twin.json").read_text())
+    entries = document["audit"]["entries"]
+    assert [e["entry"] for e in entries] == ["program", "invocation", "model", "personalisation",
+                                             "output"]
+    assert entries[1]["interface"] == "python" and str(tmp_path) not in json.dumps(entries)
+    entries[2]["sha256"] = "0" * 64  # the model claimed another file
+    (tmp_path / "edited.json").write_text(json.dumps(document))
+    edited = pt.verify(tmp_path / "edited.json")
+    assert edited.status == "tampered"
+    assert "audit: entry 3 does not follow entry 2: an entry was changed, deleted, inserted or " \
+        "moved there" in edited.problems, edited.problems
+
+
 def test_an_encrypted_file_is_refused_with_what_to_do(run_file, tmp_path):
     _, path = run_file
     cli = os.environ["PHYSIOTWIN_CLI"]

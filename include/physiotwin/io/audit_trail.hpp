@@ -6,11 +6,13 @@
 // order). The entries are a hash chain: each entry's hash covers the one before, so an entry
 // deleted, inserted or moved breaks every hash after it, and `verify` names where. Stored as
 // /audit/entries (JSON text, one entry each) and /audit/hashes, with the head hash as an
-// attribute; the file's signature covers all three.
+// attribute; the file's signature covers all three. A JSON file (a twin parameter file) holds
+// the same chain as its "audit" member (with_audit_trail()).
 #include <cstddef>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace physiotwin::io {
@@ -18,6 +20,7 @@ namespace physiotwin::io {
 inline constexpr const char* audit_group = "audit";
 inline constexpr const char* audit_format = "physiotwin-audit";
 inline constexpr int audit_version = 1;
+inline constexpr const char* audit_member = "audit";  ///< a JSON file's trail
 
 /// How the running program was asked for its outputs: set once at start by the program (the
 /// command-line tool: "command line", the subcommand and its options; the Python module:
@@ -54,6 +57,46 @@ class AuditTrail {
 /// "physiotwin-audit 1\n" and entry 0's text; hash i of hash i-1 (hexadecimal), a newline and
 /// entry i's text. Hexadecimal.
 [[nodiscard]] std::vector<std::string> chain_hashes(const std::vector<std::string>& entries);
+
+/// The personalisation entry of a run or a twin: the patient's code, the patient's source as
+/// the outputs name it (never a path; a health record never by its digest), whether it was
+/// calibrated, and the `--set` overrides as given (none: left out).
+[[nodiscard]] nlohmann::json personalisation_entry(const std::string& patient_id,
+                                                   const std::string& patient_source,
+                                                   bool calibrated,
+                                                   const std::vector<std::string>& overrides);
+
+/// A twin parameter file's trail: the program and its invocation, the model (name, digest),
+/// `personalisation` (personalisation_entry()) and the output.
+[[nodiscard]] AuditTrail twin_parameters_audit_trail(const std::string& model_name,
+                                                     const std::string& model_sha256,
+                                                     nlohmann::json personalisation);
+
+/// What checking a file's trail found.
+struct AuditCheck {
+  bool present = false;
+  std::size_t entries = 0;
+  std::vector<std::string> problems;  ///< one line each, "audit: ..."
+};
+
+/// A chain checked link by link: each hash against its entry's text and the hash before (a
+/// break named where it is), the count of entries against the count of hashes, and `head`
+/// against the last hash.
+[[nodiscard]] AuditCheck check_chain(const std::vector<std::string>& entries,
+                                     const std::vector<std::string>& hashes,
+                                     const std::string& head);
+
+/// `json_text`, a JSON object without an "audit" member (a twin parameter file before it is
+/// signed), with `trail` added as one: format, version, the entries as objects, their hashes
+/// and the head. An entry's text in the chain is its compact JSON with keys sorted, as
+/// nlohmann::json writes it, so a reader re-parsing the file recomputes the same hashes. The
+/// members keep their order, written as the writers write (one space of indent). InputError if
+/// the text is not a JSON object or holds a trail already.
+[[nodiscard]] std::string with_audit_trail(std::string_view json_text, const AuditTrail& trail);
+
+/// A JSON document's "audit" member checked as check_chain() does (none: present = false); a
+/// member that is not a trail's shape is one problem.
+[[nodiscard]] AuditCheck check_audit_json(const nlohmann::json& document);
 
 /// The entries of a file's trail as text (`physiotwin info`); empty without one. IoError if
 /// the file cannot be read.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "physiotwin/io/recorder.hpp"
+#include "physiotwin/trust/signing_key.hpp"
 
 namespace physiotwin::io {
 
@@ -24,6 +25,9 @@ struct LiveFileOptions {
   std::vector<double> snapshot_times;
   /// /timeseries signals as 32-bit floats (FileOptions::single_precision_signals).
   bool single_precision_signals = false;
+  /// The key commit() signs the finished file with (io/hdf5_signature.hpp); none: unsigned.
+  /// SWMR cannot add /signature to the live file, so a signed copy replaces it (see commit()).
+  std::shared_ptr<const trust::SigningKey> signing_key = nullptr;  // initialised: may be omitted
 };
 
 /// Records a twin into an HDF5 file that readers follow while it grows. The file is built under
@@ -56,7 +60,12 @@ class Hdf5LiveRecorder final : public Recorder {
   /// flush_interval).
   void flush();
 
-  /// Flushes, sets `complete` to 1 and closes the file.
+  /// Flushes, sets `complete` to 1 and closes the file. With a signing key, the finished file
+  /// is then copied under a temporary name, the copy signed and renamed over it: readers that
+  /// still hold the live file open keep reading it (the same content, unsigned), and whoever
+  /// opens the name afterwards finds it signed. IoError if that fails, the file left complete
+  /// and unsigned; so too if this process has the file open elsewhere (readers in other
+  /// processes are fine).
   void commit();
 
  private:

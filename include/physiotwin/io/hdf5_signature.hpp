@@ -5,6 +5,7 @@
 // /signature with their digests, and the root digest over that list is signed with Ed25519.
 // A reader can check one dataset by hashing it alone and finding its digest in the signed list;
 // `verify` recomputes every leaf and names each one that changed, went or came.
+#include <cstddef>
 #include <filesystem>
 #include <span>
 #include <string>
@@ -24,11 +25,19 @@ inline constexpr int signature_version = 1;
 struct ObjectDigest {
   std::string object;
   crypto::Digest digest;
+  friend bool operator==(const ObjectDigest&, const ObjectDigest&) = default;
 };
 
+/// How much of a dataset's values hashing reads at once, in bytes (about: at least one index of
+/// its first dimension), so that memory stays bounded on the largest files (docs/performance.md,
+/// "Signing").
+inline constexpr std::size_t digest_block_bytes = std::size_t{4} << 20;
+
 /// The leaves of an HDF5 file (everything but /signature), sorted by object; IoError naming
-/// the file if it cannot be read or holds a type the digest does not cover.
-[[nodiscard]] std::vector<ObjectDigest> digest_objects(const std::filesystem::path& file);
+/// the file if it cannot be read or holds a type the digest does not cover. Datasets are read
+/// in blocks of about `block_bytes`; the digests do not depend on it.
+[[nodiscard]] std::vector<ObjectDigest> digest_objects(
+    const std::filesystem::path& file, std::size_t block_bytes = digest_block_bytes);
 
 /// The root digest the signature covers: SHA-256 over "physiotwin-signature 1\n" and, for each
 /// leaf in order, its object name, a newline and its 32 digest bytes.

@@ -1,12 +1,16 @@
 // A live file (io/hdf5_live.hpp): what a finished one holds against the file written whole,
 // what an unfinished one says, and snapshots that were not declared before it went live.
 // Followed by a reader process in tests/cli/test_live.py.
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
+#include <hdf5.h>
 
 #include <filesystem>
+#include <memory>
 #include <physiotwin/core/error.hpp>
 #include <physiotwin/io/hdf5.hpp>
 #include <physiotwin/io/hdf5_live.hpp>
+#include <physiotwin/io/hdf5_signature.hpp>
 
 #include "../../helpers.hpp"
 
@@ -50,6 +54,45 @@ TEST(Hdf5Live, AFinishedLiveFileReadsAsTheFileWrittenWhole) {
   }
   EXPECT_EQ(io::read_snapshot(folder / "live.h5", 1.0).bytes,
             io::read_snapshot(folder / "whole.h5", 1.0).bytes);
+}
+
+// A signed live file verifies once finished, under its name, with nothing else left beside it.
+// A reader in another process that holds it open through the end is tests/cli/test_live.py's;
+// one in this process shares HDF5's handle of the file, so the file is not signed and says why.
+TEST(Hdf5Live, AFinishedLiveFileIsSignedUnderItsName) {
+  const auto folder = test_support::private_folder("hdf5_live_signed");
+  const auto key = std::make_shared<const trust::SigningKey>(trust::SigningKey::generate());
+  const std::filesystem::path path = folder / "live.h5", held = folder / "held.h5";
+  {
+    io::Hdf5LiveRecorder live(path, {.snapshot_times = {1.0}, .signing_key = key});
+    record(live, false);
+    EXPECT_EQ(io::verify_hdf5_file(path, {}).status, io::Verification::Status::unsigned_);
+    live.commit();
+  }
+  EXPECT_EQ(test_support::names_in(folder), std::vector<std::string>{"live.h5"});
+  const std::vector<trust::PublicKey> trusted{key->public_key()};
+  const io::Verification v = io::verify_hdf5_file(path, trusted);
+  EXPECT_EQ(v.status, io::Verification::Status::verified) << fmt::format("{}", v.problems);
+  EXPECT_EQ(io::read_summary(path).attributes.at("complete"), "1");
+  EXPECT_EQ(io::read_summary(path).samples, 301u);
+  EXPECT_FALSE(io::read_snapshot(path, 1.0).bytes.empty());
+
+  io::Hdf5LiveRecorder live(held, {.snapshot_times = {1.0}, .signing_key = key});
+  record(live, false);
+  const hid_t reader = H5Fopen(held.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT);
+  ASSERT_GE(reader, 0);
+  try {
+    live.commit();
+    ADD_FAILURE() << "a live file this process holds open was signed";
+  } catch (const IoError& e) {
+    EXPECT_NE(std::string(e.what()).find("the run is complete in it, but it could not be signed: "
+                                         "this process still holds it open"),
+              std::string::npos)
+        << e.what();
+  }
+  H5Fclose(reader);
+  EXPECT_EQ(io::read_summary(held).attributes.at("complete"), "1");
+  EXPECT_EQ(io::verify_hdf5_file(held, trusted).status, io::Verification::Status::unsigned_);
 }
 
 // A run that fails keeps its live file, under its name, saying it is not complete.
