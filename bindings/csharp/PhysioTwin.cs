@@ -90,6 +90,7 @@ namespace PhysioTwin
         [DllImport(Library)] internal static extern int pt_abi_version();
         [DllImport(Library)] internal static extern IntPtr pt_last_error();
         [DllImport(Library)] internal static extern Status pt_twin_create_from_files(byte[] model, byte[] patient, out TwinHandle twin);
+        [DllImport(Library)] internal static extern Status pt_twin_create_from_files_with_key(byte[] model, byte[] patient, byte[] decryptionKey, out TwinHandle twin);
         [DllImport(Library)] internal static extern Status pt_twin_create_from_json(byte[] model, byte[] patient, out TwinHandle twin);
         [DllImport(Library)] internal static extern Status pt_twin_fork(TwinHandle twin, out TwinHandle fork);
         [DllImport(Library)] internal static extern void pt_twin_destroy(IntPtr twin);
@@ -203,11 +204,15 @@ namespace PhysioTwin
         /// <summary>A twin of a model file (docs/model-format.md) personalised to a patient
         /// file, a FHIR R4 record or a twin parameter file; patientPath null: the model's
         /// reference body. Calibrating to measured vitals takes about a second: create twins
-        /// before the frame loop or on a worker thread.</summary>
-        public static Twin FromFiles(string modelPath, string patientPath = null)
+        /// before the frame loop or on a worker thread. A patient file encrypted to your key
+        /// (`physiotwin calibrate --encrypt-to`) is opened in memory with decryptionKeyPath,
+        /// the private key file; null: encryption.key in the key folder. A wrong or missing key,
+        /// a changed file, or a plain file given with a key throws (InvalidInput).</summary>
+        public static Twin FromFiles(string modelPath, string patientPath = null, string decryptionKeyPath = null)
         {
             TwinHandle created;
-            Native.Check(Native.pt_twin_create_from_files(Native.Utf8(modelPath), Native.Utf8(patientPath), out created));
+            Native.Check(Native.pt_twin_create_from_files_with_key(Native.Utf8(modelPath), Native.Utf8(patientPath),
+                                                                   Native.Utf8(decryptionKeyPath), out created));
             return new Twin(created);
         }
 

@@ -158,6 +158,35 @@ static void check_sealed_twin(const char* folder, const char* model_path) {
   pt_twin_destroy(from_sealed);
   pt_twin_destroy(from_plain);
 
+  /* The sealed file itself: pt_twin_create_from_files_with_key() opens it in memory with the
+   * key, and it runs bit for bit as the plain twin; without a key the key folder (which holds
+   * none) is said; a plain twin with a key, and a key without a patient, are refused. */
+  char sealed_path[4096];
+  snprintf(sealed_path, sizeof sealed_path, "%s/twin.sealed", folder);
+  snprintf(path, sizeof path, "%s/twin.json", folder);
+  from_sealed = NULL;
+  from_plain = NULL;
+  CHECK_STATUS(pt_twin_create_from_files_with_key(model_path, sealed_path, key, &from_sealed),
+               PT_OK);
+  CHECK_STATUS(pt_twin_create_from_files(model_path, path, &from_plain), PT_OK);
+  if (from_sealed != NULL && from_plain != NULL) {
+    advance_frames(from_sealed, 90);
+    advance_frames(from_plain, 90);
+    CHECK(same_signals(from_sealed, from_plain));
+  }
+  pt_twin_destroy(from_sealed);
+  pt_twin_destroy(from_plain);
+  pt_twin* refused = (pt_twin*)1;
+  CHECK_STATUS(pt_twin_create_from_files(model_path, sealed_path, &refused),
+               PT_ERROR_INVALID_INPUT);
+  CHECK(refused == NULL && strstr(pt_last_error(), "holds no encryption.key") != NULL);
+  CHECK_STATUS(pt_twin_create_from_files_with_key(model_path, path, key, &refused),
+               PT_ERROR_INVALID_INPUT);
+  CHECK(strstr(pt_last_error(), "the patient file is not encrypted") != NULL);
+  CHECK_STATUS(pt_twin_create_from_files_with_key(model_path, NULL, key, &refused),
+               PT_ERROR_INVALID_INPUT);
+  CHECK(strstr(pt_last_error(), "without a patient file") != NULL);
+
   /* One byte changed: refused, naming the chunk, and nothing copied. */
   sealed[sealed_size - 20] ^= 1;
   memset(opened, 'x', plain_size);

@@ -83,8 +83,8 @@ internal static class TwinTests
         Throws(() => TrustedFiles.Verify(null, null, out report), Status.NullArgument, "no path");
     }
 
-    // TrustedFiles.OpenSealed opens the twin `calibrate --encrypt-to` wrote, which then runs bit
-    // for bit as the plain one; a changed byte, plain content, no key and a public key in its
+    // TrustedFiles.OpenSealed and Twin.FromFiles open the twin `calibrate --encrypt-to` wrote,
+    // which then runs bit for bit as the plain one; a changed byte, plain content, no key and a public key in its
     // place each throw, nothing returned.
     private static void CheckSealedTwin(string folder, string model)
     {
@@ -100,6 +100,18 @@ internal static class TwinTests
             Frames(fromPlain, 90);
             Check(SameSignals(fromSealed, fromPlain), "the encrypted twin runs bit for bit as the plain one");
         }
+        // Twin.FromFiles opens the sealed file itself with the key given; without one, the key
+        // folder (PHYSIOTWIN_KEYS) has none to open it with; a plain file given with a key throws.
+        using (var fromSealedFile = Twin.FromFiles(model, Path.Combine(folder, "twin.sealed"), key))
+        using (var fromPlain = Twin.FromFiles(model, plainPath))
+        {
+            Frames(fromSealedFile, 90);
+            Frames(fromPlain, 90);
+            Check(SameSignals(fromSealedFile, fromPlain), "Twin.FromFiles with the key runs the sealed twin bit for bit");
+        }
+        Throws(() => Twin.FromFiles(model, Path.Combine(folder, "twin.sealed")), Status.InvalidInput,
+               "a sealed twin without a key");
+        Throws(() => Twin.FromFiles(model, plainPath, key), Status.InvalidInput, "a plain twin given with a key");
         sealedTwin[sealedTwin.Length - 20] ^= 1;
         var changed = Throws(() => TrustedFiles.OpenSealed(sealedTwin, key), Status.InvalidInput, "a changed byte");
         Check(changed != null && changed.Message.Contains("chunk"), "the message names the chunk");

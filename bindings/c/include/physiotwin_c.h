@@ -96,9 +96,23 @@ PT_API const char* pt_status_name(pt_status status);
  * resources) or a twin parameter file (loaded as stored, no calibration). `patient_path`
  * NULL: the model's reference body as it is. A patient with measured vitals is calibrated to
  * them, which takes about a second: create twins before the frame loop, or on a worker thread.
+ * A patient file encrypted to your key is opened with the key folder's key
+ * (pt_twin_create_from_files_with_key() says how, and takes another key).
  * On success *out is the new twin; on failure *out is NULL. */
 PT_API pt_status pt_twin_create_from_files(const char* model_path, const char* patient_path,
                                            pt_twin** out);
+
+/* As pt_twin_create_from_files(), for a patient file that may be encrypted to a recipient's key
+ * (`physiotwin calibrate --encrypt-to`, docs/security.md "Encrypted twins"): it is opened with
+ * the private key file `decryption_key_path`, or with NULL, encryption.key in the key folder
+ * ($PHYSIOTWIN_KEYS, else $XDG_CONFIG_HOME/physiotwin/keys, else ~/.config/physiotwin/keys):
+ * the rule `physiotwin` and Python follow. pt_twin_create_from_files() is this with NULL. The plain
+ * twin exists only in memory. A wrong or missing key, a changed file, or a plain patient file given
+ * with a key (so nobody believes a plain file was the protected one) is PT_ERROR_INVALID_INPUT,
+ * pt_last_error() saying which. */
+PT_API pt_status pt_twin_create_from_files_with_key(const char* model_path,
+                                                    const char* patient_path,
+                                                    const char* decryption_key_path, pt_twin** out);
 
 /* The same from JSON text in memory (an engine's packaged asset): `model_json` a model file's
  * text, `patient_json` a patient file's, a FHIR record's or a twin parameter file's (NULL: the

@@ -11,8 +11,10 @@
 #include <utility>
 
 #include "c_twin.hpp"
+#include "physiotwin/core/error.hpp"
 #include "physiotwin/model/model_loader.hpp"
 #include "physiotwin/patient/personalise.hpp"
+#include "physiotwin/trust/decryption_keys.hpp"
 
 using physiotwin::c_api::fail;
 using physiotwin::c_api::guarded;
@@ -99,9 +101,29 @@ extern "C" {
 
 PT_API pt_status pt_twin_create_from_files(const char* model_path, const char* patient_path,
                                            pt_twin** out) {
+  return pt_twin_create_from_files_with_key(model_path, patient_path, nullptr, out);
+}
+
+PT_API pt_status pt_twin_create_from_files_with_key(const char* model_path,
+                                                    const char* patient_path,
+                                                    const char* decryption_key_path,
+                                                    pt_twin** out) {
   return create(out, model_path, "model path", [&] {
+    namespace trust = physiotwin::trust;
+    // The rule the tool and Python follow (trust/decryption_keys.hpp): the key file given, else
+    // the key folder's; read only when the patient file is encrypted.
+    const std::filesystem::path key =
+        decryption_key_path == nullptr ? std::filesystem::path() : decryption_key_path;
+    constexpr std::string_view how_to_give = "decryption_key_path";
     std::optional<physiotwin::PatientInputFile> patient;
-    if (patient_path != nullptr) patient = physiotwin::read_patient_input_file(patient_path);
+    if (patient_path != nullptr) {
+      patient = physiotwin::read_patient_input_file(patient_path,
+                                                    trust::decryption_keys(key, how_to_give));
+      trust::check_was_encrypted(key, !patient->sealed_to.empty(), "the patient file", how_to_give);
+    } else if (!key.empty()) {
+      throw physiotwin::InputError(
+          "decryption_key_path given without a patient file: there is nothing to open");
+    }
     return session_of(physiotwin::load_circulation(model_path), patient);
   });
 }
