@@ -120,6 +120,18 @@ static uint8_t* read_bytes(const char* path, size_t* size) {
   return (uint8_t*)text;
 }
 
+/* Both twins (either may be NULL: a creation that failed, checked already) run 90 frames and
+ * must give the same signals bit for bit; both destroyed. */
+static void check_run_alike(pt_twin* a, pt_twin* b) {
+  if (a != NULL && b != NULL) {
+    advance_frames(a, 90);
+    advance_frames(b, 90);
+    CHECK(same_signals(a, b));
+  }
+  pt_twin_destroy(a);
+  pt_twin_destroy(b);
+}
+
 /* pt_open_sealed() on the twin tests/c/make_signed_files.py encrypted to encryption-keys/ in
  * `folder`: opened with that key it runs bit for bit as the plain twin; a changed byte, plain
  * content, a missing or public key and NULLs each get a status, with nothing copied. */
@@ -150,13 +162,7 @@ static void check_sealed_twin(const char* folder, const char* model_path) {
   pt_twin* from_plain = NULL;
   CHECK_STATUS(pt_twin_create_from_json(model_json, opened, &from_sealed), PT_OK);
   CHECK_STATUS(pt_twin_create_from_json(model_json, plain_twin, &from_plain), PT_OK);
-  if (from_sealed != NULL && from_plain != NULL) {
-    advance_frames(from_sealed, 90);
-    advance_frames(from_plain, 90);
-    CHECK(same_signals(from_sealed, from_plain));
-  }
-  pt_twin_destroy(from_sealed);
-  pt_twin_destroy(from_plain);
+  check_run_alike(from_sealed, from_plain);
 
   /* The sealed file itself: pt_twin_create_from_files_with_key() opens it in memory with the
    * key, and it runs bit for bit as the plain twin; without a key the key folder (which holds
@@ -169,13 +175,7 @@ static void check_sealed_twin(const char* folder, const char* model_path) {
   CHECK_STATUS(pt_twin_create_from_files_with_key(model_path, sealed_path, key, &from_sealed),
                PT_OK);
   CHECK_STATUS(pt_twin_create_from_files(model_path, path, &from_plain), PT_OK);
-  if (from_sealed != NULL && from_plain != NULL) {
-    advance_frames(from_sealed, 90);
-    advance_frames(from_plain, 90);
-    CHECK(same_signals(from_sealed, from_plain));
-  }
-  pt_twin_destroy(from_sealed);
-  pt_twin_destroy(from_plain);
+  check_run_alike(from_sealed, from_plain);
   pt_twin* refused = (pt_twin*)1;
   CHECK_STATUS(pt_twin_create_from_files(model_path, sealed_path, &refused),
                PT_ERROR_INVALID_INPUT);
