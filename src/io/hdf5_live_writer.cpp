@@ -18,6 +18,7 @@
 #include "physiotwin/core/atomic_file.hpp"
 #include "physiotwin/core/error.hpp"
 #include "physiotwin/core/temporary_files.hpp"
+#include "physiotwin/io/audit_trail.hpp"
 #include "physiotwin/io/hdf5_live.hpp"
 #include "physiotwin/io/hdf5_signature.hpp"
 
@@ -54,15 +55,28 @@ struct PendingSeries {
   }
 };
 
+/// Replaces the copy's /audit (the trail as the file went live) with `trail`, the whole run's.
+void rewrite_audit_trail(const std::filesystem::path& copy, const AuditTrail& trail) {
+  Handle file(H5Fopen(copy.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose, "H5Fopen");
+  detail::check(H5Ldelete(file, audit_group, H5P_DEFAULT), "H5Ldelete");
+  detail::write_audit_trail(file, trail);
+  detail::check(H5Fflush(file, H5F_SCOPE_GLOBAL), "H5Fflush");
+  if (H5Fclose(file.release()) < 0) throw IoError("could not finish writing its audit trail");
+}
+
 /// Signs a finished live file. Not in place: a follower may hold it open as a SWMR reader,
 /// and /signature added under it (outside SWMR's ordered writes) could show it a half-written
-/// group. The copy is signed under a temporary name and renamed over the file, which leaves an
-/// open reader on the old, identical content and gives everyone after it the signed file.
-void replace_with_signed_copy(const std::filesystem::path& file, const trust::SigningKey& key) {
+/// group. The copy gets the run's whole trail (its actions in the chain, as a file written
+/// whole has them), is signed under a temporary name and renamed over the file, which leaves
+/// an open reader on the old content (the same but for the trail) and gives everyone after it
+/// the signed file.
+void replace_with_signed_copy(const std::filesystem::path& file, const AuditTrail& trail,
+                              const trust::SigningKey& key) {
   const std::filesystem::path copy = temporary_name_for(file);
   const RegisteredTemporary registered(copy);
   try {
     std::filesystem::copy_file(file, copy);
+    rewrite_audit_trail(copy, trail);
     sign_hdf5_file(copy, key);
     move_into_place(copy, file);
   } catch (const std::exception& e) {
@@ -88,6 +102,10 @@ struct Hdf5LiveRecorder::Impl {
   PendingSeries pending_samples, pending_beats, pending_breaths;
   std::vector<double> pending_action_times;
   std::vector<std::string> pending_action_names, pending_action_details;
+  /// The run's trail as a file written whole holds it, less its output entry: written into
+  /// the signed copy (the live file's own trail stops where it went live).
+  AuditTrail audit;
+  std::size_t beats_recorded = 0;
   std::chrono::steady_clock::time_point last_flush;
   bool live = false;  // in SWMR mode under its final name
   bool committed = false;
@@ -183,7 +201,8 @@ void Hdf5LiveRecorder::begin(const RunHeader& header) {
   s.snapshot_written.assign(s.snapshots.size(), false);
   // Written before SWMR begins (no object can be created after): a live file's trail stops at
   // its start; the actions that follow are in /actions, covered by the trail's last entry.
-  AuditTrail trail = detail::run_audit_trail(header);
+  s.audit = detail::run_audit_trail(header);
+  AuditTrail trail = s.audit;
   trail.add({{"entry", "output"},
              {"format", "physiotwin live file"},
              {"actions", "recorded in /actions as they happen, after this trail was written"}});
@@ -207,6 +226,7 @@ void Hdf5LiveRecorder::sample(double t, std::span<const double> signals) {
 }
 
 void Hdf5LiveRecorder::beat(double beat_time, std::span<const double> metrics) {
+  ++impl_->beats_recorded;
   impl_->pending_beats.add(beat_time, metrics);
   impl_->flush_if_due();
 }
@@ -221,6 +241,7 @@ void Hdf5LiveRecorder::action(double t, const Action& action) {
   s.pending_action_times.push_back(t);
   s.pending_action_names.emplace_back(action_name(action.kind));
   s.pending_action_details.push_back(action_details(action));
+  s.audit.add_action(t, s.pending_action_names.back(), s.pending_action_details.back());
   s.flush_if_due();
 }
 
@@ -272,7 +293,13 @@ void Hdf5LiveRecorder::commit() {
         "open (close this process's readers of it before commit())",
         s.final_path.string()));
   }
-  replace_with_signed_copy(s.final_path, *s.options.signing_key);
+  s.audit.add(
+      {{"entry", "output"},
+       {"format", "physiotwin live file"},
+       {"beats", s.beats_recorded},
+       {"snapshots", std::count(s.snapshot_written.begin(), s.snapshot_written.end(), true)},
+       {"signed", "a copy of the live file once complete, with this whole trail"}});
+  replace_with_signed_copy(s.final_path, s.audit, *s.options.signing_key);
 }
 
 }  // namespace physiotwin::io

@@ -16,6 +16,7 @@
   unsigned (docs/security.md, "Live files").
 - Bad options: exit 2, named.
 """
+import json
 import os
 import shutil
 import signal
@@ -133,6 +134,19 @@ def verdict(path):
 
 code, said = verdict(TMP / "live.h5")
 check(code == 0 and "verified" in said, f"a finished live file verifies: exit {code}, {said}")
+
+
+def trail(path):
+    """The audit trail's entries but the invocation (the options differ) and the output."""
+    with h5py.File(path) as f:
+        entries = [json.loads(e) for e in f["audit/entries"].asstr()[()]]
+    return [e for e in entries if e["entry"] not in ("invocation", "output")]
+
+
+whole_trail, live_trail = trail(TMP / "whole.h5"), trail(TMP / "live.h5")
+check(whole_trail == live_trail and [e["entry"] for e in live_trail].count("action") == 2,
+      f"the signed live file's trail holds the run's actions as the whole file's does: "
+      f"{live_trail} against {whole_trail}")
 writer = start("--duration", 4, "--pace", 4, "--live", "--out", "held.h5")
 check(wait_for(TMP / "held.h5"), "the held run's file never appeared")
 with h5py.File(TMP / "held.h5", "r", swmr=True) as held:

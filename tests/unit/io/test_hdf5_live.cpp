@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 #include <physiotwin/core/error.hpp>
+#include <physiotwin/io/audit_trail.hpp>
 #include <physiotwin/io/hdf5.hpp>
 #include <physiotwin/io/hdf5_live.hpp>
 #include <physiotwin/io/hdf5_signature.hpp>
@@ -76,6 +77,11 @@ TEST(Hdf5Live, AFinishedLiveFileIsSignedUnderItsName) {
   EXPECT_EQ(io::read_summary(path).attributes.at("complete"), "1");
   EXPECT_EQ(io::read_summary(path).samples, 301u);
   EXPECT_FALSE(io::read_snapshot(path, 1.0).bytes.empty());
+  // The signed copy's trail is the run's whole one, ending with the output it was signed as.
+  const std::vector<std::string> trail = io::read_audit_trail(path);
+  ASSERT_FALSE(trail.empty());
+  EXPECT_NE(trail.back().find("\"signed\":"), std::string::npos) << trail.back();
+  EXPECT_NE(trail.back().find("\"snapshots\":1"), std::string::npos) << trail.back();
 
   io::Hdf5LiveRecorder live(held, {.snapshot_times = {1.0}, .signing_key = key});
   record(live, false);
