@@ -6,12 +6,16 @@
 // (monitor/trend_test.hpp), for several thresholds h. No ensemble: the trend test does not use
 // it, so this measures the alert itself in seconds of CPU per truth, not hours.
 //   trend_validation MODELS_DIR [DRAWS] [BASELINE_WINDOW_S] [daily]
+//   trend_validation MODELS_DIR 1 [BASELINE_WINDOW_S] trace FOLDER
 // `daily`: the readings also carry a patient's day (monitor/daily_life.hpp: sleep from 23:00 to
 // 07:00, standing and walking in bouts, a wrist's heart-rate error persisting over 0-10
 // minutes), and nights alone (a patient in bed); the stream starts at 08:00, and rest runs 52
 // hours (48 after the window).
 // Prints, per scenario and h, the median and quartiles of the delay after onset and how many
 // draws alerted; for rest, the false alarms per day.
+// `trace`: one draw of the bleed and of rest (white errors, the default h), every reading with
+// its measure's baseline and each pattern's sum after it, into FOLDER/trend_trace.csv for
+// scripts/plot-trend-trace.py (docs/monitoring.md, "Trend alert").
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -91,6 +95,22 @@ std::vector<double> alert_times(const std::vector<monitor::Observation>& exact,
   return times;
 }
 
+/// One draw's readings through a trend test, as rows of FOLDER/trend_trace.csv: the scenario,
+/// the minute since the stream began, the measure, the reading (errors added), the measure's
+/// baseline, each pattern's sum after it, and whether the alert was raised by it.
+void write_trace(std::FILE* out, const char* scenario,
+                 const std::vector<monitor::Observation>& exact, std::int64_t stream_start,
+                 monitor::TrendTest test, std::uint64_t seed) {
+  for (const auto& o : monitor::with_device_errors(exact, monitor::MeasurementSchedule{}, seed)) {
+    const bool alerted = test.observe(o).has_value();
+    const std::vector<double>& sums = test.statistics();
+    std::fprintf(out, "%s,%.4f,%s,%.6g,%.6g,%.6g,%.6g,%d\n", scenario,
+                 double(o.time - stream_start) / 60.0, std::string(spec_of(o.measure).name).c_str(),
+                 o.value, test.baseline()[monitor::streamed_index(o.measure)],
+                 sums.empty() ? 0.0 : sums[0], sums.size() < 2 ? 0.0 : sums[1], alerted ? 1 : 0);
+  }
+}
+
 double quantile(std::vector<double> v, double q) {
   std::sort(v.begin(), v.end());
   const double position = q * double(v.size() - 1);
@@ -112,6 +132,7 @@ int main(int argc, char** argv) {
   monitor::TrendOptions options;
   if (argc > 3) options.baseline_window = std::atof(argv[3]);
   const bool daily = argc > 4 && std::string(argv[4]) == "daily";
+  const bool trace = argc > 5 && std::string(argv[4]) == "trace";
   // A patient put on the monitor at 08:00, or (plain) a stream without a clock's day at all.
   const std::int64_t stream_start = daily ? midnight + 8 * 3600 : midnight;
   // What the readings carry besides the truth: white errors only; or a day, with the wrist's
@@ -152,6 +173,27 @@ int main(int argc, char** argv) {
       std::printf("\n");
     }
     const double onset = options.baseline_window;
+    if (trace) {
+      const std::string path = std::string(argv[5]) + "/trend_trace.csv";
+      std::FILE* out = std::fopen(path.c_str(), "w");
+      if (out == nullptr) {
+        std::fprintf(stderr, "trend_validation: cannot write %s\n", path.c_str());
+        return 2;
+      }
+      std::fprintf(out,
+                   "scenario,minute,measure,reading,baseline,blood_loss,failing_heart,alert\n");
+      monitor::TrendTest fresh(rules.resting(), monitor::MonitorOptions{}.observation_sd,
+                               stream_start, options);
+      fresh.set_patterns(patterns);
+      const double hours = onset / 3600.0 + 4.0;
+      write_trace(out, "bleed", exact_readings(twin, stream_start, Scenario::bleed, onset, hours),
+                  stream_start, fresh, 1000);
+      write_trace(out, "rest", exact_readings(twin, stream_start, Scenario::rest, onset, hours),
+                  stream_start, fresh, 1000);
+      std::fclose(out);
+      std::printf("wrote %s\n", path.c_str());
+      return 0;
+    }
     struct Run {
       const char* name;
       Scenario scenario;
