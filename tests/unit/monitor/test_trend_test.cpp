@@ -74,6 +74,35 @@ TEST(TrendTest, OldObservationsWeighLessInTheBaseline) {
   EXPECT_NEAR(test.baseline()[0], 60.0 + 0.004 * 10.0, 0.005);
 }
 
+// The lag queue: a reading after the window is learnt into the baseline only once the stream
+// has moved `baseline_lag` (3 h) past it, so the hours the test weighs never pull the baseline
+// towards themselves; it is then learnt as one more reading of the posterior mean.
+TEST(TrendTest, AReadingIsLearntOnlyOnceItIsOlderThanTheLag) {
+  TrendTest test(resting, error_sd, start, options(1800.0));
+  test.set_patterns(heart_rate_pattern());
+  std::int64_t t = start;
+  for (int minute = 1; minute <= 30; ++minute)
+    (void)test.observe({t += 60, Measure::heart_rate, 70.0, 0});
+  EXPECT_DOUBLE_EQ(test.baseline()[0], 70.0);  // prior and readings agree
+  const std::int64_t first_after = t + 60;
+  const double lag = TrendOptions{}.baseline_lag;
+  ASSERT_EQ(lag, 3.0 * 3600.0);
+  // Readings of 80 each minute for just under 3 hours: none is old enough yet.
+  for (t = first_after; double(t - first_after) < lag; t += 60) {
+    (void)test.observe({t, Measure::heart_rate, 80.0, 0});
+    ASSERT_DOUBLE_EQ(test.baseline()[0], 70.0)
+        << "learnt at " << (t - first_after) / 60 << " min, before the lag";
+  }
+  // This reading is 3 hours after the first: the first is learnt now, and only it.
+  (void)test.observe({t, Measure::heart_rate, 80.0, 0});
+  const double prior = 1.0 / (baseline_prior_sd[0] * baseline_prior_sd[0]);
+  const double reading = 1.0 / (error_sd[0] * error_sd[0] + rounding);
+  EXPECT_NEAR(test.baseline()[0], 70.0 + 10.0 * reading / (prior + 31.0 * reading), 1e-9);
+  // A minute on, the second.
+  (void)test.observe({t + 60, Measure::heart_rate, 80.0, 0});
+  EXPECT_NEAR(test.baseline()[0], 70.0 + 20.0 * reading / (prior + 32.0 * reading), 1e-9);
+}
+
 TEST(TrendTest, TheSumGrowsByTheLikelihoodRatioAndRaisesOnceUntilItClears) {
   // A baseline of 10,000 readings at 70 (10 s apart), exactly: no variability beyond the
   // device's, and the 72s after it are not learnt within the 3-hour lag.
