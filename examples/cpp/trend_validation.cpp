@@ -7,12 +7,15 @@
 // it, so this measures the alert itself in seconds of CPU per truth, not hours.
 //   trend_validation MODELS_DIR [DRAWS] [BASELINE_WINDOW_S] [daily]
 //   trend_validation MODELS_DIR 1 [BASELINE_WINDOW_S] trace FOLDER
+//   trend_validation MODELS_DIR [DRAWS] [BASELINE_WINDOW_S] patch
 // `daily`: the readings also carry a patient's day (monitor/daily_life.hpp: sleep from 23:00 to
 // 07:00, standing and walking in bouts, a wrist's heart-rate error persisting over 0-10
 // minutes), and nights alone (a patient in bed); the stream starts at 08:00, and rest runs 52
 // hours (48 after the window).
 // Prints, per scenario and h, the median and quartiles of the delay after onset and how many
 // draws alerted; for rest, the false alarms per day.
+// `patch`: heart rate from a chest patch's ECG (error SD 2 /min, as `--observation-sd
+// heart_rate=2` tells the monitor) instead of a wrist's 5 /min; white errors.
 // `trace`: one draw of the bleed and of rest (white errors, the default h), every reading with
 // its measure's baseline and each pattern's sum after it, into FOLDER/trend_trace.csv for
 // scripts/plot-trend-trace.py (docs/monitoring.md, "Trend alert").
@@ -133,12 +136,19 @@ int main(int argc, char** argv) {
   if (argc > 3) options.baseline_window = std::atof(argv[3]);
   const bool daily = argc > 4 && std::string(argv[4]) == "daily";
   const bool trace = argc > 5 && std::string(argv[4]) == "trace";
+  const bool patch = argc > 4 && std::string(argv[4]) == "patch";
+  monitor::MonitorOptions ensemble;  // the error SDs the test assumes
+  if (patch) monitor::set_observation_sd(ensemble, "heart_rate", 2.0);
   // A patient put on the monitor at 08:00, or (plain) a stream without a clock's day at all.
   const std::int64_t stream_start = daily ? midnight + 8 * 3600 : midnight;
   // What the readings carry besides the truth: white errors only; or a day, with the wrist's
   // heart-rate error persisting over 0, 2, 5 (the default) or 10 minutes.
   std::vector<std::pair<std::string, Life>> lives;
-  if (!daily) lives.push_back({"", Life{}});
+  if (!daily) {
+    Life life;
+    life.devices.error_sd = ensemble.observation_sd;
+    lives.push_back({patch ? "chest patch: " : "", life});
+  }
   for (const double tau : {0.0, 120.0, monitor::wrist_error_correlation_time, 600.0}) {
     if (!daily) break;
     Life life;
@@ -208,7 +218,6 @@ int main(int argc, char** argv) {
         for (const double h : thresholds) {
           monitor::TrendOptions o = options;
           o.threshold = h;
-          const monitor::MonitorOptions ensemble;
           monitor::TrendTest fresh(rules.resting(), ensemble.observation_sd, stream_start, o);
           fresh.set_patterns(patterns);
           std::vector<double> delays, hours_after_baseline;

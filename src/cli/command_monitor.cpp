@@ -36,7 +36,8 @@ struct MonitorCommandOptions {
   std::string trend_threshold = "8";
   std::string settle = "300";
   std::string seed = "1";
-  SigningOptions signing;  ///< --signing-key, --unsigned (with --out)
+  std::vector<std::string> observation_sd;  ///< --observation-sd MEASURE=SD, repeated
+  SigningOptions signing;                   ///< --signing-key, --unsigned (with --out)
 };
 
 struct CheckedMonitorOptions {
@@ -81,6 +82,18 @@ CheckedMonitorOptions check_monitor(const MonitorCommandOptions& o) {
   c.stream.alerts.trend.enabled = h > 0.0;
   if (h > 0.0) c.stream.alerts.trend.threshold = h;
   c.settle = in_range(o.settle, "--settle", 0, 3600, "s");
+  for (const std::string& assignment : o.observation_sd) {
+    const auto equals = assignment.find('=');
+    if (equals == std::string::npos || equals == 0)
+      throw UsageError(
+          fmt::format("--observation-sd {}: expected MEASURE=SD, e.g. heart_rate=2", assignment));
+    const double sd = parse_number(assignment.substr(equals + 1), "--observation-sd " + assignment);
+    try {
+      monitor::set_observation_sd(e, std::string_view(assignment).substr(0, equals), sd);
+    } catch (const InputError& error) {
+      throw UsageError(fmt::format("--observation-sd {}: {}", assignment, error.what()));
+    }
+  }
   return c;
 }
 
@@ -207,6 +220,13 @@ Command add_monitor_command(CLI::App& tool) {
       ->add_option("--settle", options->settle,
                    "s the twin runs at rest before the ensemble is forked (default 300)")
       ->type_name("S");
+  command
+      ->add_option("--observation-sd", options->observation_sd,
+                   "a device's error SD for one measure, MEASURE=SD in its unit, repeatable "
+                   "(default heart_rate=5 spo2=2 respiratory_rate=3 systolic_pressure=8 "
+                   "diastolic_pressure=8: a wrist wearable and a cuff; a chest patch's heart "
+                   "rate: 2; range 0.1 to 50)")
+      ->type_name("MEASURE=SD");
   command->add_option("--seed", options->seed, "the ensemble's random seed (default 1)")
       ->type_name("N");
   return {command, [options] { return run_monitor(*options, check_monitor(*options)); }};

@@ -3,6 +3,7 @@
 #include "physiotwin/monitor/monitor.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <Eigen/Dense>
 
 #include <algorithm>
@@ -10,7 +11,9 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "physiotwin/actions/action.hpp"
 #include "physiotwin/core/error.hpp"
@@ -77,6 +80,31 @@ std::size_t streamed_index(Measure m) {
   throw InputError(fmt::format("{} is not a measure the monitor takes", spec_of(m).name));
 }
 
+namespace {
+/// InputError unless `sd` is an error SD the monitor takes for measure `i`.
+void check_observation_sd(std::size_t i, double sd) {
+  if (!(sd >= min_observation_sd && sd <= max_observation_sd)) {
+    const MeasureSpec& spec = spec_of(streamed_measures[i]);
+    throw InputError(fmt::format("observation SD of {} {:g}: allowed range [{:g}, {:g}] {}",
+                                 spec.name, sd, min_observation_sd, max_observation_sd, spec.unit));
+  }
+}
+}  // namespace
+
+void set_observation_sd(MonitorOptions& options, std::string_view measure, double sd) {
+  std::vector<std::string_view> names;
+  for (std::size_t i = 0; i < streamed_measures.size(); ++i) {
+    if (spec_of(streamed_measures[i]).name == measure) {
+      check_observation_sd(i, sd);
+      options.observation_sd[i] = sd;
+      return;
+    }
+    names.push_back(spec_of(streamed_measures[i]).name);
+  }
+  throw InputError(fmt::format("observation SD of \"{}\": not a measure the monitor takes ({})",
+                               measure, fmt::join(names, ", ")));
+}
+
 // ---- RecentMetrics ----
 
 void RecentMetrics::begin(const RunHeader& header) {
@@ -132,6 +160,8 @@ double RecentMetrics::mean(Measure measure, double now) const {
 Monitor::Monitor(const Twin& twin, std::int64_t start, MonitorOptions options)
     : start_(start), options_(options), rng_(options.seed) {
   if (options_.members < 2) throw InputError("a monitor needs at least 2 members");
+  for (std::size_t i = 0; i < streamed_measures.size(); ++i)
+    check_observation_sd(i, options_.observation_sd[i]);
   if (!(options_.analysis_interval >= 1.0 && options_.analysis_interval <= 3600.0)) {
     throw InputError(
         fmt::format("analysis interval {:g} s is outside [1, 3600] s", options_.analysis_interval));

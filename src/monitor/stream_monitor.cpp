@@ -168,6 +168,8 @@ void write_observations(hid_t file, const StreamMonitor& monitor) {
     h5::write_double_array(measure, "mean", mean);
     h5::write_double_array(measure, "count", count);
     h5::write_string_attribute(measure, "unit", std::string(spec.unit));
+    // The device's error SD the monitor assumed (MonitorOptions::observation_sd).
+    h5::write_double_attribute(measure, "error_sd", monitor.options().ensemble.observation_sd[i]);
   }
   h5::write_string_attribute(group, "description",
                              "each analysis interval's mean observation of each measure (NaN: "

@@ -58,6 +58,10 @@ with h5py.File(sys.argv[2], "r") as f:
     assert list(f["trend/measure"].asstr()[:])[0] == "heart_rate"
     assert len(f["trend/time"]) == len(f["estimates/time"])
     assert "blood_loss" not in f["trend"] and f["trend"].attrs["threshold"] == 8
+    # The devices' error SDs the monitor assumed: the defaults (a wrist and a cuff).
+    assert [f["observations"][m].attrs["error_sd"] for m in
+            ("heart_rate", "spo2", "respiratory_rate", "systolic_pressure",
+             "diastolic_pressure")] == [5, 2, 3, 8, 8]
 PY
 
 # The trend test with a 4-minute baseline (heart rate 72) and h 2: the tachycardia after it
@@ -79,6 +83,21 @@ with h5py.File(sys.argv[2], "r") as f:
     assert t["blood_loss/change"][0] > 0  # heart rate rises as the twin bleeds
     assert max(t["blood_loss/statistic"][:]) >= 2
     assert len(t["variability"]) == 5 and t.attrs["block"] == 900
+PY
+
+# A chest patch's heart rate (--observation-sd heart_rate=2): the file records it, and the
+# trend test weighs the heart rate by it (its sums differ from the wrist's).
+"$cli" monitor --twin "$data/../../models/patients/adult_male.json" --observations "$work/tachy.csv" \
+  "${fast[@]}" --trend-baseline 4 --trend-threshold 2 --observation-sd heart_rate=2 \
+  --out "$work/patch.h5" > /dev/null 2> /dev/null
+[ $? -eq 0 ] && pass || fail "monitor with --observation-sd heart_rate=2"
+/usr/bin/python3 - "$work/trend.h5" "$work/patch.h5" <<'PY' && pass || fail "--observation-sd in the file and the test"
+import sys, h5py
+with h5py.File(sys.argv[1], "r") as wrist, h5py.File(sys.argv[2], "r") as patch:
+    assert patch["observations/heart_rate"].attrs["error_sd"] == 2
+    assert patch["observations/systolic_pressure"].attrs["error_sd"] == 8
+    a, b = wrist["trend/blood_loss/statistic"][:], patch["trend/blood_loss/statistic"][:]
+    assert max(a) != max(b), (max(a), max(b))
 PY
 
 # Standard input, as a gateway's pipe: the same alert.
@@ -103,6 +122,10 @@ expect_exit_2 stream_folder "cannot be opened" --twin "$data/../../models/patien
 expect_exit_2 no_twin "monitor needs --twin" --observations "$work/tachy.csv"
 expect_exit_2 trend_threshold "--trend-threshold -1: allowed range [0, 50]" --twin "$data/../../models/patients/adult_male.json" --observations "$work/tachy.csv" --trend-threshold -1
 expect_exit_2 members "--members 1: allowed range [2, 256]" --twin "$data/../../models/patients/adult_male.json" --observations "$work/tachy.csv" --members 1
+expect_exit_2 sd_range "--observation-sd heart_rate=0: observation SD of heart_rate 0: allowed range [0.1, 50] 1/min" --twin "$data/../../models/patients/adult_male.json" --observations "$work/tachy.csv" --observation-sd heart_rate=0
+expect_exit_2 sd_measure "--observation-sd glucose=1: observation SD of \"glucose\": not a measure the monitor takes (heart_rate, spo2, respiratory_rate, systolic_pressure, diastolic_pressure)" --twin "$data/../../models/patients/adult_male.json" --observations "$work/tachy.csv" --observation-sd glucose=1
+expect_exit_2 sd_form "--observation-sd heart_rate: expected MEASURE=SD" --twin "$data/../../models/patients/adult_male.json" --observations "$work/tachy.csv" --observation-sd heart_rate
+expect_exit_2 sd_number "--observation-sd heart_rate=two: \"two\" is not a decimal number" --twin "$data/../../models/patients/adult_male.json" --observations "$work/tachy.csv" --observation-sd heart_rate=two
 cp "$work/tachy.csv" "$work/keep.csv"
 expect_exit_2 out_is_input "keep.csv" --twin "$data/../../models/patients/adult_male.json" --observations "$work/keep.csv" --out "$work/keep.csv" "${fast[@]}"
 cmp -s "$work/tachy.csv" "$work/keep.csv" && pass || fail "the stream was changed"

@@ -4,7 +4,7 @@ alerts (docs/monitoring.md). The same monitor as ``physiotwin monitor``."""
 import json
 import os
 import time as _time
-from typing import Iterable, List, Optional, Union
+from typing import Dict, Iterable, List, Optional, Union
 
 from . import _physiotwin as _core
 from ._trust import key_argument
@@ -26,7 +26,9 @@ class Monitor:
     between forecasts (0: none) and how far they look; ``trend_baseline``: minutes of the
     stream that set the patient's own baseline before the trend test runs; ``trend_threshold``:
     the trend test's h (0: no trend alert; docs/monitoring.md, "Trend alert"); ``seed``: the
-    ensemble's random seed.
+    ensemble's random seed; ``observation_sd``: devices' error SDs that differ from the
+    defaults', by measure in its unit (``{"heart_rate": 2}`` for a chest patch; 0.1 to 50;
+    default heart rate 5 /min, SpO2 2 %, breathing rate 3 /min, cuff pressures 8 mmHg).
     The twin should be at rest (advance a new twin a few minutes first, as the tool's
     ``--settle`` does).
     """
@@ -34,11 +36,13 @@ class Monitor:
     def __init__(self, twin, *, members: int = 16, interval: float = 60.0,
                  reorder_window: int = 120, forecast_interval: float = 15.0,
                  forecast_horizon: float = 30.0, trend_baseline: float = 240.0,
-                 trend_threshold: float = 8.0, seed: int = 1):
+                 trend_threshold: float = 8.0, seed: int = 1,
+                 observation_sd: Optional[Dict[str, float]] = None):
+        sds = {str(k): float(v) for k, v in (observation_sd or {}).items()}
         self._core = _core.Monitor(twin._core, int(members), float(interval), int(reorder_window),
                                    60.0 * float(forecast_interval), 60.0 * float(forecast_horizon),
                                    60.0 * float(trend_baseline), float(trend_threshold),
-                                   int(seed))
+                                   int(seed), sds)
         self._lines = 0
         self.warnings: List[str] = []
 

@@ -8,7 +8,9 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <memory>
+#include <string>
 
 #include "bindings.hpp"
 #include "physiotwin/io/output_file.hpp"
@@ -32,8 +34,10 @@ std::unique_ptr<monitor::StreamMonitor> make_monitor(const py::handle& twin, std
                                                      double interval, std::int64_t reorder_window,
                                                      double forecast_interval,
                                                      double forecast_horizon, double trend_baseline,
-                                                     double trend_threshold, std::uint64_t seed) {
+                                                     double trend_threshold, std::uint64_t seed,
+                                                     const std::map<std::string, double>& sds) {
   monitor::StreamMonitorOptions o;
+  for (const auto& [measure, sd] : sds) monitor::set_observation_sd(o.ensemble, measure, sd);
   o.ensemble.members = members;
   o.ensemble.analysis_interval = interval;
   o.ensemble.seed = seed;
@@ -57,7 +61,8 @@ void bind_monitor(py::module_& m) {
   py::class_<monitor::StreamMonitor>(m, "Monitor")
       .def(py::init(&make_monitor), py::arg("twin"), py::arg("members"), py::arg("interval"),
            py::arg("reorder_window"), py::arg("forecast_interval"), py::arg("forecast_horizon"),
-           py::arg("trend_baseline"), py::arg("trend_threshold"), py::arg("seed"))
+           py::arg("trend_baseline"), py::arg("trend_threshold"), py::arg("seed"),
+           py::arg("observation_sd"))
       .def(
           "read_line",
           [](monitor::StreamMonitor& self, const std::string& line, std::size_t number,

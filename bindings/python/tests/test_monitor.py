@@ -90,3 +90,19 @@ def test_write_never_replaces_a_fifo(resting_twin, tmp_path):
     with pytest.raises((OSError, ValueError)):
         monitor.write(fifo)
     assert fifo.is_fifo()
+
+
+def test_a_better_device_s_error_sd_is_taken_by_name_and_recorded(resting_twin, tmp_path):
+    monitor = pt.Monitor(resting_twin, members=2, forecast_interval=0, reorder_window=0,
+                         observation_sd={"heart_rate": 2})  # a chest patch's ECG
+    monitor.observe(JAN_2026 + 60, "heart_rate", 71)
+    monitor.finish()
+    monitor.write(tmp_path / "patch.h5", signed=False)
+    with h5py.File(tmp_path / "patch.h5", "r") as f:
+        assert f["observations/heart_rate"].attrs["error_sd"] == 2
+        assert f["observations/spo2"].attrs["error_sd"] == 2  # the default, untouched
+        assert f["observations/systolic_pressure"].attrs["error_sd"] == 8
+    with pytest.raises(ValueError, match="not a measure the monitor takes"):
+        pt.Monitor(resting_twin, members=2, observation_sd={"glucose": 1})
+    with pytest.raises(ValueError, match=r"allowed range \[0.1, 50\] 1/min"):
+        pt.Monitor(resting_twin, members=2, observation_sd={"heart_rate": 0})

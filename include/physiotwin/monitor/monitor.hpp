@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <string_view>
 #include <vector>
 
 #include <Eigen/Core>
@@ -76,11 +77,24 @@ struct MonitorOptions {
   std::uint64_t seed = 1;
   /// Error SD of one observation of each streamed measure, in streamed_measures order
   /// (docs/monitoring.md, with their sources): heart rate, SpO2, breathing rate, systolic and
-  /// diastolic pressure.
+  /// diastolic pressure; a wrist wearable's and a cuff's. Each within [min_observation_sd,
+  /// max_observation_sd] in its measure's unit; set_observation_sd() checks one by name.
   std::array<double, streamed_measures.size()> observation_sd{5.0, 2.0, 3.0, 8.0, 8.0};
   /// Which quantities are estimated; the others stay at their starting values in every member.
   std::array<bool, estimate_count> estimated{true, true, true, true};
 };
+
+/// The range an observation's error SD may take, in its measure's unit (/min, %, mmHg): below
+/// 0.1 a device would be exact (its readings are whole units anyway); above 50 a reading says
+/// nothing of a vital sign.
+inline constexpr double min_observation_sd = 0.1;
+inline constexpr double max_observation_sd = 50.0;
+
+/// Sets the error SD of the streamed measure named `measure` ("heart_rate", "spo2",
+/// "respiratory_rate", "systolic_pressure", "diastolic_pressure"): a better device than the
+/// defaults' (a chest-patch ECG reads heart rate within 1-2 /min). InputError naming the
+/// measure and what is allowed (the names, or the range with the unit) otherwise.
+void set_observation_sd(MonitorOptions& options, std::string_view measure, double sd);
 
 /// One analysis: when, what the members were given, and the estimates after it.
 struct Analysis {
