@@ -23,6 +23,8 @@
 #include <physiotwin/patient/body.hpp>
 #include <physiotwin/patient/personalise.hpp>
 
+#include "reference_monitor_twin.hpp"
+
 using namespace physiotwin;
 
 namespace {
@@ -55,12 +57,7 @@ int main(int argc, char** argv) {
   const double onset = fast ? 600.0 : 1800.0;
   const double hours = scenario == "steady" ? 12.0 : scenario == "bleed" ? 4.0 : fast ? 1.0 : 3.0;
   try {
-    BodyModel model = load_circulation(models + "/circulation/adult.json");
-    scale_to_patient(model, load_patient(models + "/patients/adult_male.json"));
-    TwinOptions options;
-    options.sample_rate = 1.0;
-    Twin twin(std::move(model), options);
-    twin.advance(300.0);  // as `physiotwin monitor --settle 300`
+    Twin twin = reference_monitor_twin(models);  // settled as `physiotwin monitor` does
 
     monitor::StreamMonitorOptions monitor_options;
     monitor_options.ensemble.members = members;

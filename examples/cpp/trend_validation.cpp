@@ -40,6 +40,8 @@
 #include <physiotwin/patient/body.hpp>
 #include <physiotwin/patient/personalise.hpp>
 
+#include "reference_monitor_twin.hpp"
+
 using namespace physiotwin;
 
 namespace {
@@ -127,7 +129,8 @@ double quantile(std::vector<double> v, double q) {
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr,
-                 "usage: trend_validation MODELS_DIR [DRAWS] [BASELINE_WINDOW_S] [daily]\n");
+                 "usage: trend_validation MODELS_DIR [DRAWS] [BASELINE_WINDOW_S] "
+                 "[daily | patch | trace FOLDER]\n");
     return 2;
   }
   const std::string models = argv[1];
@@ -164,12 +167,7 @@ int main(int argc, char** argv) {
     lives.push_back({"nights only, wrist error 5 min: ", life});
   }
   try {
-    BodyModel model = load_circulation(models + "/circulation/adult.json");
-    scale_to_patient(model, load_patient(models + "/patients/adult_male.json"));
-    TwinOptions twin_options;
-    twin_options.sample_rate = 1.0;
-    Twin twin(std::move(model), twin_options);
-    twin.advance(300.0);  // as `physiotwin monitor --settle 300`
+    Twin twin = reference_monitor_twin(models);  // settled as `physiotwin monitor` does
 
     // The monitor's resting values and patterns, as AlertRules makes them. The stream starts
     // one minute after the twin's time (its first readings are minute means).
