@@ -8,6 +8,7 @@
 //   trend_validation MODELS_DIR [DRAWS] [BASELINE_WINDOW_S] [daily]
 //   trend_validation MODELS_DIR 1 [BASELINE_WINDOW_S] trace FOLDER
 //   trend_validation MODELS_DIR [DRAWS] [BASELINE_WINDOW_S] patch
+//   trend_validation MODELS_DIR [DRAWS] [BASELINE_WINDOW_S] daily-patch
 // `daily`: the readings also carry a patient's day (monitor/daily_life.hpp: sleep from 23:00 to
 // 07:00, standing and walking in bouts, a wrist's heart-rate error persisting over 0-10
 // minutes), and nights alone (a patient in bed); the stream starts at 08:00, and rest runs 52
@@ -16,6 +17,9 @@
 // draws alerted; for rest, the false alarms per day.
 // `patch`: heart rate from a chest patch's ECG (error SD 2 /min, as `--observation-sd
 // heart_rate=2` tells the monitor) instead of a wrist's 5 /min; white errors.
+// `daily-patch`: the patch through a patient's days and nights, and through nights alone (an
+// ECG's beat-to-beat rate errs beat by beat, so its error is white, not a wrist's persisting
+// one: the day's swings are then the readings' only persistence besides the truth's).
 // `trace`: one draw of the bleed and of rest (white errors, the default h), every reading with
 // its measure's baseline and each pattern's sum after it, into FOLDER/trend_trace.csv for
 // scripts/plot-trend-trace.py (docs/monitoring.md, "Trend alert").
@@ -130,16 +134,17 @@ int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr,
                  "usage: trend_validation MODELS_DIR [DRAWS] [BASELINE_WINDOW_S] "
-                 "[daily | patch | trace FOLDER]\n");
+                 "[daily | patch | daily-patch | trace FOLDER]\n");
     return 2;
   }
   const std::string models = argv[1];
   const int draws = argc > 2 ? std::atoi(argv[2]) : 100;
   monitor::TrendOptions options;
   if (argc > 3) options.baseline_window = std::atof(argv[3]);
-  const bool daily = argc > 4 && std::string(argv[4]) == "daily";
-  const bool trace = argc > 5 && std::string(argv[4]) == "trace";
-  const bool patch = argc > 4 && std::string(argv[4]) == "patch";
+  const std::string mode = argc > 4 ? argv[4] : "";
+  const bool daily = mode == "daily" || mode == "daily-patch";
+  const bool trace = argc > 5 && mode == "trace";
+  const bool patch = mode == "patch" || mode == "daily-patch";
   monitor::MonitorOptions ensemble;  // the error SDs the test assumes
   if (patch) monitor::set_observation_sd(ensemble, "heart_rate", 2.0);
   // A patient put on the monitor at 08:00, or (plain) a stream without a clock's day at all.
@@ -153,18 +158,27 @@ int main(int argc, char** argv) {
     lives.push_back({patch ? "chest patch: " : "", life});
   }
   for (const double tau : {0.0, 120.0, monitor::wrist_error_correlation_time, 600.0}) {
-    if (!daily) break;
+    if (!daily || patch) break;
     Life life;
     life.daily = true;
     life.devices.error_correlation_time[0] = tau;
     lives.push_back({fmt::format("day, wrist error {:.0f} min: ", tau / 60.0), life});
   }
+  if (daily && patch) {
+    Life life;
+    life.daily = true;
+    life.devices.error_sd = ensemble.observation_sd;
+    life.devices.error_correlation_time[0] = 0.0;
+    lives.push_back({"day, chest patch: ", life});
+  }
   if (daily) {  // nights alone, as in bed: no standing or walking
     Life life;
     life.daily = true;
     life.day.activities.clear();
-    life.devices.error_correlation_time[0] = monitor::wrist_error_correlation_time;
-    lives.push_back({"nights only, wrist error 5 min: ", life});
+    life.devices.error_sd = ensemble.observation_sd;
+    life.devices.error_correlation_time[0] = patch ? 0.0 : monitor::wrist_error_correlation_time;
+    lives.push_back(
+        {patch ? "nights only, chest patch: " : "nights only, wrist error 5 min: ", life});
   }
   try {
     Twin twin = reference_monitor_twin(models);  // settled as `physiotwin monitor` does
