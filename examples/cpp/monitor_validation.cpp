@@ -2,12 +2,14 @@
 // monitoring"): a reference adult's twin is the patient; it bleeds, its heart fails, or it
 // stays; a wearable and a home cuff measure it with their errors (monitor/synthetic_stream.hpp);
 // the monitor, forked from the same twin before anything happens, assimilates the stream.
-//   monitor_validation SCENARIO MODELS_DIR OUT_PREFIX [MEMBERS]
+//   monitor_validation SCENARIO MODELS_DIR OUT_PREFIX [MEMBERS] [DRAW]
 // SCENARIO: bleed (500 mL/h from 30 min on, 4 hours), heart (contractility falling 30 % over an
 // hour from 30 min on, then held; 3 hours), steady (12 hours of nothing), fast (3 L shed in
 // 30 minutes from minute 10, a cuff every 5 minutes; 1 hour: the README's example stream). Writes
 // OUT_PREFIX.csv (the stream, the tool's CSV), OUT_PREFIX_track.csv (truth and estimates each
 // minute) and OUT_PREFIX_alerts.ndjson (the alerts), and prints each alert and the summary.
+// DRAW k (0, the default: the documented runs) moves both seeds, the devices' errors' and the
+// ensemble's, by k: the same truth read and assimilated anew, for the spread over draws.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -46,13 +48,16 @@ std::string iso_time(std::int64_t t) {
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::fprintf(stderr,
-                 "usage: monitor_validation bleed|heart|steady MODELS_DIR OUT_PREFIX [MEMBERS]\n");
+    std::fprintf(
+        stderr,
+        "usage: monitor_validation bleed|heart|steady|fast MODELS_DIR OUT_PREFIX [MEMBERS] "
+        "[DRAW]\n");
     return 2;
   }
   const std::string scenario = argv[1];
   const std::string models = argv[2], prefix = argv[3];
   const std::size_t members = argc > 4 ? std::size_t(std::atoi(argv[4])) : 16;
+  const std::uint64_t draw = argc > 5 ? std::uint64_t(std::atoi(argv[5])) : 0;
   const bool fast = scenario == "fast";
   const double onset = fast ? 600.0 : 1800.0;
   const double hours = scenario == "steady" ? 12.0 : scenario == "bleed" ? 4.0 : fast ? 1.0 : 3.0;
@@ -61,9 +66,11 @@ int main(int argc, char** argv) {
 
     monitor::StreamMonitorOptions monitor_options;
     monitor_options.ensemble.members = members;
+    monitor_options.ensemble.seed += draw;
     monitor::StreamMonitor monitor(twin, monitor_options);
     monitor::MeasurementSchedule schedule;
     if (fast) schedule.every = {60.0, 60.0, 300.0, 300.0, 300.0};
+    schedule.seed += draw;
     monitor::SyntheticStream stream(twin, stream_start, schedule);
     Twin& truth = stream.truth();
     const Parameter& lv = truth.model().parameters.all()[*lv_end_systolic_elastance(truth.model())];
