@@ -9,6 +9,7 @@
 //   trend_validation MODELS_DIR 1 [BASELINE_WINDOW_S] trace FOLDER
 //   trend_validation MODELS_DIR [DRAWS] [BASELINE_WINDOW_S] patch
 //   trend_validation MODELS_DIR [DRAWS] [BASELINE_WINDOW_S] daily-patch
+//   trend_validation MODELS_DIR [DRAWS] [BASELINE_WINDOW_S] daily-gated
 // `daily`: the readings also carry a patient's day (monitor/daily_life.hpp: sleep from 23:00 to
 // 07:00, standing and walking in bouts, a wrist's heart-rate error persisting over 0-10
 // minutes), and nights alone (a patient in bed); the stream starts at 08:00, and rest runs 52
@@ -20,6 +21,11 @@
 // `daily-patch`: the patch through a patient's days and nights, and through nights alone (an
 // ECG's beat-to-beat rate errs beat by beat, so its error is white, not a wrist's persisting
 // one: the day's swings are then the readings' only persistence besides the truth's).
+// `daily-gated`: the day, with the test told when the patient was active, as a stream's steps
+// would tell it (docs/research/activity-aware-trend-alert.md): readings during a bout of
+// walking and housework (or walking alone) and for 5 minutes after are neither learnt nor
+// tested; with a patch's heart rate, and with a wrist's. An upper bound: the synthetic bouts
+// end at once, where a heart rate takes about a minute to come down.
 // `trace`: one draw of the bleed and of rest (white errors, the default h), every reading with
 // its measure's baseline and each pattern's sum after it, into FOLDER/trend_trace.csv for
 // scripts/plot-trend-trace.py (docs/monitoring.md, "Trend alert").
@@ -89,7 +95,30 @@ struct Life {
   bool daily = false;
   monitor::DailyLife day;
   monitor::MeasurementSchedule devices;
+  /// Which of the day's kinds of activity the test is told of (as a stream's steps would tell
+  /// it; indices into day.activities), and for how long after a bout it leaves readings out:
+  /// a reading whose minute overlaps a bout of these kinds or the hold after it is neither
+  /// learnt nor tested (docs/research/activity-aware-trend-alert.md).
+  std::vector<std::size_t> gated_kinds;
+  double activity_hold = 300.0;
+  /// The error SDs the test assumes (the monitor's defaults, or a patch's heart rate).
+  std::array<double, monitor::streamed_measures.size()> assumed_sd =
+      monitor::MonitorOptions{}.observation_sd;
 };
+
+/// Whether a reading (its minute's mean, ending at `time`) overlaps a gated bout or the hold
+/// after it. `bouts` in order of their start.
+bool during_gated_activity(const std::vector<monitor::ActivityBout>& bouts, const Life& life,
+                           double time) {
+  for (const monitor::ActivityBout& b : bouts) {
+    if (b.start >= time) break;
+    if (b.end + life.activity_hold <= time - 60.0) continue;
+    const auto kind = std::size_t(b.kind - life.day.activities.data());
+    if (std::find(life.gated_kinds.begin(), life.gated_kinds.end(), kind) != life.gated_kinds.end())
+      return true;
+  }
+  return false;
+}
 
 /// Each alert's time (s after the stream's start) for one draw of the errors (and of the
 /// day's activity) and one h.
@@ -99,8 +128,14 @@ std::vector<double> alert_times(const std::vector<monitor::Observation>& exact,
   monitor::TrendTest test = fresh;
   std::vector<double> times;
   const auto lived = life.daily ? monitor::with_daily_life(exact, life.day, seed) : exact;
-  for (const auto& o : monitor::with_device_errors(lived, life.devices, seed))
+  const auto bouts = life.daily && !life.gated_kinds.empty() && !exact.empty()
+                         ? monitor::activity_bouts(life.day, double(exact.front().time),
+                                                   double(exact.back().time), seed)
+                         : std::vector<monitor::ActivityBout>{};
+  for (const auto& o : monitor::with_device_errors(lived, life.devices, seed)) {
+    if (!bouts.empty() && during_gated_activity(bouts, life, double(o.time))) continue;
     if (test.observe(o)) times.push_back(double(o.time - stream_start));
+  }
   return times;
 }
 
@@ -134,7 +169,7 @@ int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr,
                  "usage: trend_validation MODELS_DIR [DRAWS] [BASELINE_WINDOW_S] "
-                 "[daily | patch | daily-patch | trace FOLDER]\n");
+                 "[daily | patch | daily-patch | daily-gated | trace FOLDER]\n");
     return 2;
   }
   const std::string models = argv[1];
@@ -142,11 +177,14 @@ int main(int argc, char** argv) {
   monitor::TrendOptions options;
   if (argc > 3) options.baseline_window = std::atof(argv[3]);
   const std::string mode = argc > 4 ? argv[4] : "";
-  const bool daily = mode == "daily" || mode == "daily-patch";
+  const bool gated = mode == "daily-gated";
+  const bool daily = mode == "daily" || mode == "daily-patch" || gated;
   const bool trace = argc > 5 && mode == "trace";
   const bool patch = mode == "patch" || mode == "daily-patch";
   monitor::MonitorOptions ensemble;  // the error SDs the test assumes
   if (patch) monitor::set_observation_sd(ensemble, "heart_rate", 2.0);
+  monitor::MonitorOptions chest_patch;
+  monitor::set_observation_sd(chest_patch, "heart_rate", 2.0);
   // A patient put on the monitor at 08:00, or (plain) a stream without a clock's day at all.
   const std::int64_t stream_start = daily ? midnight + 8 * 3600 : midnight;
   // What the readings carry besides the truth: white errors only; or a day, with the wrist's
@@ -154,11 +192,11 @@ int main(int argc, char** argv) {
   std::vector<std::pair<std::string, Life>> lives;
   if (!daily) {
     Life life;
-    life.devices.error_sd = ensemble.observation_sd;
+    life.devices.error_sd = life.assumed_sd = ensemble.observation_sd;
     lives.push_back({patch ? "chest patch: " : "", life});
   }
   for (const double tau : {0.0, 120.0, monitor::wrist_error_correlation_time, 600.0}) {
-    if (!daily || patch) break;
+    if (!daily || patch || gated) break;
     Life life;
     life.daily = true;
     life.devices.error_correlation_time[0] = tau;
@@ -167,15 +205,33 @@ int main(int argc, char** argv) {
   if (daily && patch) {
     Life life;
     life.daily = true;
-    life.devices.error_sd = ensemble.observation_sd;
+    life.devices.error_sd = life.assumed_sd = ensemble.observation_sd;
     life.devices.error_correlation_time[0] = 0.0;
     lives.push_back({"day, chest patch: ", life});
   }
-  if (daily) {  // nights alone, as in bed: no standing or walking
+  // The test told of the day's activity, as steps would tell it: walking and housework (both
+  // step), or walking alone (housework's steps missed), with a patch's or a wrist's heart rate.
+  for (const bool with_patch : {true, false})
+    for (const std::vector<std::size_t>& kinds :
+         {std::vector<std::size_t>{0, 1}, std::vector<std::size_t>{1}}) {
+      if (!gated || (!with_patch && kinds.size() == 1)) continue;
+      Life life;
+      life.daily = true;
+      life.gated_kinds = kinds;
+      life.devices.error_sd = life.assumed_sd =
+          with_patch ? chest_patch.observation_sd : ensemble.observation_sd;
+      life.devices.error_correlation_time[0] =
+          with_patch ? 0.0 : monitor::wrist_error_correlation_time;
+      lives.push_back({fmt::format("day, {}, steps gate ({}): ",
+                                   with_patch ? "chest patch" : "wrist error 5 min",
+                                   kinds.size() == 2 ? "walking, housework" : "walking"),
+                       life});
+    }
+  if (daily && !gated) {  // nights alone, as in bed: no standing or walking
     Life life;
     life.daily = true;
     life.day.activities.clear();
-    life.devices.error_sd = ensemble.observation_sd;
+    life.devices.error_sd = life.assumed_sd = ensemble.observation_sd;
     life.devices.error_correlation_time[0] = patch ? 0.0 : monitor::wrist_error_correlation_time;
     lives.push_back(
         {patch ? "nights only, chest patch: " : "nights only, wrist error 5 min: ", life});
@@ -230,7 +286,7 @@ int main(int argc, char** argv) {
         for (const double h : thresholds) {
           monitor::TrendOptions o = options;
           o.threshold = h;
-          monitor::TrendTest fresh(rules.resting(), ensemble.observation_sd, stream_start, o);
+          monitor::TrendTest fresh(rules.resting(), life.assumed_sd, stream_start, o);
           fresh.set_patterns(patterns);
           std::vector<double> delays, hours_after_baseline;
           std::size_t alarms = 0;

@@ -67,44 +67,56 @@ inline constexpr double wrist_error_correlation_time = 300.0;
   return fraction;
 }
 
-/// Exact readings (in time order) with the patient's day added: sleep from the clock, and
-/// bouts of activity drawn from `seed`.
-[[nodiscard]] inline std::vector<Observation> with_daily_life(std::vector<Observation> readings,
-                                                              const DailyLife& life,
-                                                              std::uint64_t seed) {
-  if (readings.empty()) return readings;
+/// One bout of activity: its start and end (s since the epoch) and its kind (an element of the
+/// DailyLife's `activities`).
+struct ActivityBout {
+  double start = 0.0, end = 0.0;
+  const ActivityKind* kind = nullptr;
+};
+
+/// The bouts of activity a day holds from about `first` to `last` (s since the epoch), drawn
+/// from `seed`, in order of their start: what with_daily_life() adds to the readings with the
+/// same seed, for a validation that knows when the patient was active (as steps would tell).
+[[nodiscard]] inline std::vector<ActivityBout> activity_bouts(const DailyLife& life, double first,
+                                                              double last, std::uint64_t seed) {
   // Its own stream of draws, apart from the devices' errors drawn from the same seed.
   std::seed_seq sequence{std::uint32_t(seed), std::uint32_t(seed >> 32), std::uint32_t{0xDA11}};
   std::mt19937_64 random(sequence);
-  const double first = double(readings.front().time), last = double(readings.back().time);
-  struct Bout {
-    double start, end;
-    const ActivityKind* kind;
-  };
-  std::vector<Bout> bouts;
-  double longest = 0.0;
+  std::vector<ActivityBout> bouts;
   for (const ActivityKind& kind : life.activities) {
     if (kind.per_awake_hour <= 0.0 || kind.mean_duration <= 0.0) continue;
-    // Starts of a Poisson process over the readings' span, those while asleep dropped (so the
-    // awake hours have the stated rate).
+    // Starts of a Poisson process over the span, those while asleep dropped (so the awake
+    // hours have the stated rate).
     std::exponential_distribution<double> gap(kind.per_awake_hour / 3600.0);
     std::exponential_distribution<double> length(1.0 / kind.mean_duration);
     for (double t = first - 5.0 * kind.mean_duration + gap(random); t <= last; t += gap(random)) {
       const double duration = length(random);
       if (asleep_fraction(life, t) >= 0.5) continue;
       bouts.push_back({t, t + duration, &kind});
-      longest = std::max(longest, duration);
     }
   }
   std::sort(bouts.begin(), bouts.end(),
-            [](const Bout& a, const Bout& b) { return a.start < b.start; });
+            [](const ActivityBout& a, const ActivityBout& b) { return a.start < b.start; });
+  return bouts;
+}
+
+/// Exact readings (in time order) with the patient's day added: sleep from the clock, and
+/// bouts of activity drawn from `seed` (activity_bouts()).
+[[nodiscard]] inline std::vector<Observation> with_daily_life(std::vector<Observation> readings,
+                                                              const DailyLife& life,
+                                                              std::uint64_t seed) {
+  if (readings.empty()) return readings;
+  const std::vector<ActivityBout> bouts =
+      activity_bouts(life, double(readings.front().time), double(readings.back().time), seed);
+  double longest = 0.0;
+  for (const ActivityBout& b : bouts) longest = std::max(longest, b.end - b.start);
   for (Observation& o : readings) {
     const std::size_t i = streamed_index(o.measure);
     const double t = double(o.time);
     o.value += life.asleep_change[i] * asleep_fraction(life, t);
     // A reading is its minute's mean: each bout adds its change for its share of the minute.
     const auto from = std::lower_bound(bouts.begin(), bouts.end(), t - 60.0 - longest,
-                                       [](const Bout& b, double s) { return b.start < s; });
+                                       [](const ActivityBout& b, double s) { return b.start < s; });
     for (auto b = from; b != bouts.end() && b->start < t; ++b)
       o.value += b->kind->change[i] *
                  std::max(0.0, std::min(t, b->end) - std::max(t - 60.0, b->start)) / 60.0;

@@ -4,6 +4,7 @@
 // correlation and keeps its SD. Hand-made readings; no twin.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <vector>
@@ -95,6 +96,36 @@ TEST(DailyLife, NightsLowerTheReadingsAndBoutsRaiseThemWhileAwake) {
   };
   EXPECT_NE(day_sum(5), day_sum(6));
   EXPECT_EQ(day_sum(5), day_sum(5));
+}
+
+// A validation that knows when the patient was active (trend_validation's steps gate) asks
+// activity_bouts() with the readings' span and seed: each awake reading must then be the
+// night's level plus exactly the bouts' shares of its minute, and no bout may start asleep.
+TEST(DailyLife, ActivityBoutsAreTheOnesAddedToTheReadings) {
+  const DailyLife life;
+  const auto exact = flat(Measure::heart_rate, 70.0, 3);
+  const auto lived = with_daily_life(exact, life, 9);
+  const auto bouts = activity_bouts(life, double(exact.front().time), double(exact.back().time), 9);
+  ASSERT_GT(bouts.size(), 100u);  // about 4 an awake hour over 3 days
+  for (std::size_t k = 0; k + 1 < bouts.size(); ++k) {
+    EXPECT_LE(bouts[k].start, bouts[k + 1].start);
+    EXPECT_LT(asleep_fraction(life, bouts[k].start), 0.5);
+  }
+  int active_minutes = 0;
+  for (std::size_t k = 0; k < lived.size(); ++k) {
+    const double t = double(lived[k].time);
+    double expected = 70.0 + life.asleep_change[0] * asleep_fraction(life, t);
+    for (const ActivityBout& b : bouts)
+      expected += b.kind->change[0] *
+                  std::max(0.0, std::min(t, b.end) - std::max(t - 60.0, b.start)) / 60.0;
+    EXPECT_NEAR(lived[k].value, expected, 1e-9) << k;
+    active_minutes += lived[k].value > 70.0 + life.asleep_change[0] * asleep_fraction(life, t);
+  }
+  EXPECT_GT(active_minutes, 500);  // about 34 of 60 awake minutes hold a bout
+  // Another seed, other bouts.
+  const auto others =
+      activity_bouts(life, double(exact.front().time), double(exact.back().time), 10);
+  EXPECT_NE(others.front().start, bouts.front().start);
 }
 
 TEST(DeviceErrors, PersistentErrorsKeepTheirSdAndHaveTheStatedCorrelation) {
