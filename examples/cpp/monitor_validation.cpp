@@ -115,9 +115,8 @@ int main(int argc, char** argv) {
       if (monitor.ensemble()) {
         const auto e = monitor.ensemble()->estimates();
         track << fmt::format(
-            "{},{:.1f},{:.3f},{:.1f},{:.1f},{:.1f},{:.1f},{:.4f},{:.4f},{:.4f},{:.3f},{:.3f},{:.3f}"
-            ","
-            "{:.3f}\n",
+            "{},{:.1f},{:.3f},{:.1f},{:.1f},{:.1f},{:.1f},"
+            "{:.4f},{:.4f},{:.4f},{:.3f},{:.3f},{:.3f},{:.3f}\n",
             minute, truth.signal("blood.total_volume"), contractility, e.mean[0], e.sd[0],
             e.mean[1], e.sd[1], e.mean[2], e.mean[3], e.sd[3], stream.cardiac_output(),
             e.derived_mean[0], e.derived_sd[0],
