@@ -106,6 +106,17 @@ struct Life {
       monitor::MonitorOptions{}.observation_sd;
 };
 
+/// A life whose devices err with `sd` (each measure's error SD, in the stream and as the test
+/// assumes it), the heart rate's error persisting over `heart_rate_persistence` s.
+Life device_life(const std::array<double, monitor::streamed_measures.size()>& sd,
+                 double heart_rate_persistence, bool daily) {
+  Life life;
+  life.daily = daily;
+  life.devices.error_sd = life.assumed_sd = sd;
+  life.devices.error_correlation_time[0] = heart_rate_persistence;
+  return life;
+}
+
 /// Whether a reading (its minute's mean, ending at `time`) overlaps a gated bout or the hold
 /// after it. `bouts` in order of their start.
 bool during_gated_activity(const std::vector<monitor::ActivityBout>& bouts, const Life& life,
@@ -185,54 +196,36 @@ int main(int argc, char** argv) {
   if (patch) monitor::set_observation_sd(ensemble, "heart_rate", 2.0);
   monitor::MonitorOptions chest_patch;
   monitor::set_observation_sd(chest_patch, "heart_rate", 2.0);
+  const auto& sd = ensemble.observation_sd;  // the stream's devices, as the mode says
   // A patient put on the monitor at 08:00, or (plain) a stream without a clock's day at all.
   const std::int64_t stream_start = daily ? midnight + 8 * 3600 : midnight;
   // What the readings carry besides the truth: white errors only; or a day, with the wrist's
   // heart-rate error persisting over 0, 2, 5 (the default) or 10 minutes.
   std::vector<std::pair<std::string, Life>> lives;
-  if (!daily) {
-    Life life;
-    life.devices.error_sd = life.assumed_sd = ensemble.observation_sd;
-    lives.push_back({patch ? "chest patch: " : "", life});
-  }
+  if (!daily) lives.push_back({patch ? "chest patch: " : "", device_life(sd, 0.0, false)});
   for (const double tau : {0.0, 120.0, monitor::wrist_error_correlation_time, 600.0}) {
     if (!daily || patch || gated) break;
-    Life life;
-    life.daily = true;
-    life.devices.error_correlation_time[0] = tau;
-    lives.push_back({fmt::format("day, wrist error {:.0f} min: ", tau / 60.0), life});
+    lives.push_back(
+        {fmt::format("day, wrist error {:.0f} min: ", tau / 60.0), device_life(sd, tau, true)});
   }
-  if (daily && patch) {
-    Life life;
-    life.daily = true;
-    life.devices.error_sd = life.assumed_sd = ensemble.observation_sd;
-    life.devices.error_correlation_time[0] = 0.0;
-    lives.push_back({"day, chest patch: ", life});
-  }
+  if (daily && patch) lives.push_back({"day, chest patch: ", device_life(sd, 0.0, true)});
   // The test told of the day's activity, as steps would tell it: walking and housework (both
   // step), or walking alone (housework's steps missed), with a patch's or a wrist's heart rate.
   for (const bool with_patch : {true, false})
     for (const std::vector<std::size_t>& kinds :
          {std::vector<std::size_t>{0, 1}, std::vector<std::size_t>{1}}) {
       if (!gated || (!with_patch && kinds.size() == 1)) continue;
-      Life life;
-      life.daily = true;
+      Life life = with_patch ? device_life(chest_patch.observation_sd, 0.0, true)
+                             : device_life(sd, monitor::wrist_error_correlation_time, true);
       life.gated_kinds = kinds;
-      life.devices.error_sd = life.assumed_sd =
-          with_patch ? chest_patch.observation_sd : ensemble.observation_sd;
-      life.devices.error_correlation_time[0] =
-          with_patch ? 0.0 : monitor::wrist_error_correlation_time;
       lives.push_back({fmt::format("day, {}, steps gate ({}): ",
                                    with_patch ? "chest patch" : "wrist error 5 min",
                                    kinds.size() == 2 ? "walking, housework" : "walking"),
                        life});
     }
   if (daily && !gated) {  // nights alone, as in bed: no standing or walking
-    Life life;
-    life.daily = true;
+    Life life = device_life(sd, patch ? 0.0 : monitor::wrist_error_correlation_time, true);
     life.day.activities.clear();
-    life.devices.error_sd = life.assumed_sd = ensemble.observation_sd;
-    life.devices.error_correlation_time[0] = patch ? 0.0 : monitor::wrist_error_correlation_time;
     lives.push_back(
         {patch ? "nights only, chest patch: " : "nights only, wrist error 5 min: ", life});
   }
