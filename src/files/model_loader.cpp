@@ -299,6 +299,10 @@ BodyModel load_circulation_text(const std::string& bytes, const std::string& lab
           con.first_parameter =
               detail::read_block_parameters(node, con.name, blocks::resistance, model.parameters);
           break;
+        case ConnectionKind::distensible_resistance:
+          con.first_parameter = detail::read_block_parameters(
+              node, con.name, blocks::distensible_resistance, model.parameters);
+          break;
         case ConnectionKind::inertance:
           con.first_parameter =
               detail::read_block_parameters(node, con.name, blocks::inertance, model.parameters);

@@ -48,6 +48,7 @@ struct ExercisingTwin {
 
 struct Stage {
   double vo2, vco2, hr, sbp, dbp, map, co, ve, paco2, esv, edv;
+  double pulmonary_artery, left_atrium;  ///< mean pressures, mmHg
   [[nodiscard]] double ejection_fraction() const { return 1.0 - esv / edv; }
 };
 
@@ -62,7 +63,9 @@ Stage measure(ExercisingTwin& t) {
           t.breaths("minute_ventilation"),
           t.signal("arterial.pco2"),
           t.beats("lv_end_systolic_volume"),
-          t.beats("lv_end_diastolic_volume")};
+          t.beats("lv_end_diastolic_volume"),
+          t.signal("pulmonary_artery.pressure"),
+          t.signal("la.pressure")};
 }
 
 }  // namespace
@@ -129,6 +132,24 @@ TEST(Exercise, SteadyStatesAsPublished) {
   EXPECT_GT(moderate.ve * 1000.0 / moderate.vco2, 22.0);
   EXPECT_LT(moderate.ve * 1000.0 / moderate.vco2, 32.0);
   EXPECT_NEAR(moderate.paco2, rest.paco2, 4.0);
+
+  // The lungs' vessels: mean pulmonary artery pressure rises 1.5 +- 0.5 (SD) mmHg per L/min of
+  // cardiac output in 113 healthy volunteers (Argiento et al. 2012, Chest 142:1158), 0.5-3 in
+  // healthy people (Naeije et al. 2013, Am J Respir Crit Care Med 187:576): accepted 0.5-3.
+  // Pulmonary vascular resistance, (mPAP - left atrial pressure) / output, falls as the vessels
+  // distend (64 -> 41 dyn s cm^-5, -36 %, in 8 people, Slife et al. 1990, Am J Physiol
+  // 258:H1823; alpha 0.02 /mmHg, Reeves et al. 2005): accepted a fall of 5 % or more, because
+  // the model's is about a tenth only: its left atrial pressure falls in exercise where
+  // people's rises (docs/validation.md, "Exercise"). With linear lung vessels the ratio of the
+  // means would stay the sum of their resistances.
+  const double pressure_flow_slope =
+      (moderate.pulmonary_artery - rest.pulmonary_artery) / (moderate.co - rest.co);
+  EXPECT_GT(pressure_flow_slope, 0.5);
+  EXPECT_LT(pressure_flow_slope, 3.0);
+  auto pulmonary_resistance = [](const Stage& s) {
+    return (s.pulmonary_artery - s.left_atrium) / s.co;
+  };
+  EXPECT_LT(pulmonary_resistance(moderate), 0.95 * pulmonary_resistance(rest));
 }
 
 namespace {
@@ -167,10 +188,12 @@ double o2_uptake_time_constant(ExercisingTwin& t, double step, double from, doub
 // and VO2 reserves hold at every age, with HRmax 208 - 0.7 age (Tanaka et al. 2001); 12 points
 // as above. Each patient's VO2peak is the FRIEND cycle median for sex and age (the
 // `exercise.peak_o2_uptake` the twin was scaled with); six minutes at 30 % and then 60 % of the
-// reserve, the last minute of each. The cases that fail are left out and named here and in
-// docs/validation.md ("Exercise"): at 60 % of the reserve the 25-year-old man uses 73 % of his
-// heart-rate reserve and the 70-year-old woman 47 %. The young man's heart rate carries the
-// whole rise of his output: no stroke-volume reserve (docs/research/stroke-volume-reserve.md).
+// reserve, the last minute of each. The case that fails is left out and named here and in
+// docs/validation.md ("Exercise"): at 60 % of the reserve the 70-year-old woman uses 46 % of
+// her heart-rate reserve. The 25-year-old man passes at the band's edge (71 % against 59 %):
+// his heart rate carries the whole rise of his output, no stroke-volume reserve
+// (docs/research/stroke-volume-reserve.md); the lungs' distensible capillaries
+// (docs/models/cardiovascular.md) took him from 73 % to 71 %.
 //
 // At 60 % of the reserve, the contractile reserve too (central command's inotropy, falling
 // with age): end-systolic volume falls by 32 % from rest to exercise in young men and hardly
@@ -184,8 +207,9 @@ TEST(Exercise, HeartRateTracksTheO2ReserveAcrossAgesAndSexes) {
     const char* patient;
     double age;
   };
-  for (const Case c : {Case{"adult_male", 30.0}, Case{"adult_male", 55.0}, Case{"adult_male", 70.0},
-                       Case{"adult_female", 25.0}, Case{"adult_female", 40.0}}) {
+  for (const Case c :
+       {Case{"adult_male", 25.0}, Case{"adult_male", 30.0}, Case{"adult_male", 55.0},
+        Case{"adult_male", 70.0}, Case{"adult_female", 25.0}, Case{"adult_female", 40.0}}) {
     Patient patient =
         load_patient(test_support::model_path(std::string("patients/") + c.patient + ".json"));
     patient.age_years = c.age;

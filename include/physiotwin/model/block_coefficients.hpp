@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "physiotwin/cardio/activation.hpp"
+#include "physiotwin/cardio/distensible_vessel.hpp"
 #include "physiotwin/cardio/elastance_wall.hpp"
 #include "physiotwin/cardio/valve.hpp"
 #include "physiotwin/cardio/ventricular_interaction.hpp"
@@ -86,6 +87,18 @@ struct GaussianActivation {
 /// A linear resistance's conductance, 1/R (mL/(mmHg s)).
 [[nodiscard]] inline double conductance(const ParameterSet& p, std::size_t first) {
   return 1.0 / BlockValues<blocks::resistance>(p, first).get<"resistance">();
+}
+/// A distensible resistance's conductance at its reference pressure, and its law.
+struct Distensible {
+  double conductance = 0.0;
+  cardio::DistensibleVessel vessel;
+};
+[[nodiscard]] inline Distensible distensible(const ParameterSet& p, std::size_t first) {
+  const BlockValues<blocks::distensible_resistance> v(p, first);
+  const double alpha = v.get<"distensibility">();
+  return {
+      1.0 / v.get<"resistance">(),
+      {.distensibility = alpha, .reference_diameter = 1.0 + alpha * v.get<"reference_pressure">()}};
 }
 /// An inertance's or ideal valve's R and 1/L (both tables start resistance, inertance).
 struct Inertial {

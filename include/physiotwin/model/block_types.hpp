@@ -15,6 +15,7 @@
 
 #include "physiotwin/control/baroreflex.hpp"
 #include "physiotwin/core/parameters.hpp"
+#include "physiotwin/model/connection_block_types.hpp"  // IWYU pragma: export
 
 namespace physiotwin::blocks {
 
@@ -140,37 +141,7 @@ inline constexpr std::array<ParameterSpec, 8> ventricular_interaction{{
      S::volume},
 }};
 
-/// Valve of Smith et al. 2004: opens when the pressure drop turns positive, closes when the
-/// flow would reverse; while open, L dQ/dt = dP - R Q; while closed, Q = 0.
-inline constexpr std::array<ParameterSpec, 2> ideal_valve{{
-    {"resistance", "mmHg*s/mL", 1e-5, 200.0, "resistance of the open valve", S::resistance},
-    {"inertance", "mmHg*s^2/mL", 1e-7, 1.0, "inertance of the blood through the open valve",
-     S::inertance},
-}};
-
-/// Linear resistance: Q = (P_from - P_to)/R.
-inline constexpr std::array<ParameterSpec, 1> resistance{{
-    {"resistance", "mmHg*s/mL", 1e-5, 200.0, "hydraulic resistance", S::resistance},
-}};
-
-/// Resistance with blood inertia: L dQ/dt = P_from - P_to - R Q.
-inline constexpr std::array<ParameterSpec, 2> inertance{{
-    {"resistance", "mmHg*s/mL", 1e-5, 200.0, "hydraulic resistance", S::resistance},
-    {"inertance", "mmHg*s^2/mL", 1e-6, 1.0, "blood inertance", S::inertance},
-}};
-
-/// Heart valve with opening dynamics (Mynard et al. 2012): Bernoulli resistance and
-/// inertance of an effective orifice that moves between min_area and max_area.
-inline constexpr std::array<ParameterSpec, 5> valve{{
-    {"max_area", "cm2", 0.05, 15.0, "effective orifice area when fully open; lower it for stenosis",
-     S::none},
-    {"min_area", "cm2", 0.0, 5.0,
-     "effective orifice area when closed; above zero for regurgitation", S::none},
-    {"effective_length", "cm", 0.1, 10.0, "effective length of the blood column for the inertance",
-     S::none},
-    {"opening_rate", "1/(mmHg*s)", 0.1, 1000.0, "rate coefficient of opening (K_vo)", S::none},
-    {"closing_rate", "1/(mmHg*s)", 0.1, 1000.0, "rate coefficient of closing (K_vc)", S::none},
-}};
+// The connections' tables (resistance, inertance, valves): model/connection_block_types.hpp.
 
 /// Whole-body parameters every circulation has, named "<group>.<key>".
 struct SystemParameter {

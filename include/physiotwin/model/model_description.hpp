@@ -26,13 +26,18 @@
 namespace physiotwin {
 
 enum class CompartmentKind { compliance, chamber };
-enum class ConnectionKind { resistance, inertance, valve, ideal_valve };
+enum class ConnectionKind { resistance, inertance, valve, ideal_valve, distensible_resistance };
 enum class ActivationKind { double_hill, gaussian };
 
 /// Names of the kinds as model and output files write them (enum order).
 inline constexpr std::array<std::string_view, 2> compartment_kind_names{"compliance", "chamber"};
-inline constexpr std::array<std::string_view, 4> connection_kind_names{"resistance", "inertance",
-                                                                       "valve", "ideal_valve"};
+inline constexpr std::array<std::string_view, 5> connection_kind_names{
+    "resistance", "inertance", "valve", "ideal_valve", "distensible_resistance"};
+/// Whether a connection of this kind carries its flow as a state (resistances compute theirs
+/// from the pressures).
+[[nodiscard]] constexpr bool has_flow_state(ConnectionKind kind) noexcept {
+  return kind != ConnectionKind::resistance && kind != ConnectionKind::distensible_resistance;
+}
 
 [[nodiscard]] constexpr std::string_view name_of(CompartmentKind kind) noexcept {
   return compartment_kind_names[static_cast<std::size_t>(kind)];

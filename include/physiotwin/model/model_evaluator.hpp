@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "physiotwin/cardio/activation.hpp"
+#include "physiotwin/cardio/distensible_vessel.hpp"
 #include "physiotwin/cardio/elastance_wall.hpp"
 #include "physiotwin/cardio/valve.hpp"
 #include "physiotwin/cardio/ventricular_interaction.hpp"
@@ -213,15 +214,11 @@ class ModelEvaluator {
   /// closed ones with a forward pressure drop open, open ones with backward flow close.
   void settle_valves(double* y) noexcept;
 
+  /// Flow through distensible resistance k (mL/s) between end pressures p_from and p_to.
+  [[nodiscard]] double distensible_flow(std::size_t k, double p_from, double p_to) const noexcept;
   /// Flow through connection k (mL/s) in state y with compartment pressures `pressure`.
   [[nodiscard]] double connection_flow(std::size_t k, const double* y,
-                                       const double* pressure) const noexcept {
-    if (connection_kind_[k] == ConnectionKind::resistance) {
-      return (pressure[from_[k]] - pressure[to_[k]] + source_pressure_[k]) * conductance_[k];
-    }
-    if (connection_kind_[k] == ConnectionKind::ideal_valve && !valve_open_[k]) return 0.0;
-    return y[at_.flow[k]];
-  }
+                                       const double* pressure) const noexcept;
 
   /// Partial pressures of the blood leaving compartment c. `site` names the cache the
   /// inversion starts from (sensing_site); the same blood is often inverted twice in a row
@@ -438,6 +435,7 @@ class ModelEvaluator {
   std::vector<double> onset_;
   std::vector<double> conductance_, inverse_inertance_;
   std::vector<cardio::ValveCoefficients> valve_;
+  std::vector<cardio::DistensibleVessel> distensible_;  ///< distensible resistances' law
   std::vector<cardio::ElastanceWall> base_chamber_;
   std::vector<double> base_unstressed_, base_conductance_;
   double base_heart_rate_ = 72.0;

@@ -6,6 +6,26 @@
 
 namespace physiotwin {
 
+/// Flow through a distensible resistance (cardio/distensible_vessel.hpp), the law at the
+/// mean of its end pressures.
+inline double ModelEvaluator::distensible_flow(std::size_t k, double p_from,
+                                               double p_to) const noexcept {
+  return (p_from - p_to + source_pressure_[k]) * conductance_[k] *
+         distensible_[k].conductance_factor(0.5 * (p_from + p_to));
+}
+
+inline double ModelEvaluator::connection_flow(std::size_t k, const double* y,
+                                              const double* pressure) const noexcept {
+  if (connection_kind_[k] == ConnectionKind::resistance) {
+    return (pressure[from_[k]] - pressure[to_[k]] + source_pressure_[k]) * conductance_[k];
+  }
+  if (connection_kind_[k] == ConnectionKind::distensible_resistance) {
+    return distensible_flow(k, pressure[from_[k]], pressure[to_[k]]);
+  }
+  if (connection_kind_[k] == ConnectionKind::ideal_valve && !valve_open_[k]) return 0.0;
+  return y[at_.flow[k]];
+}
+
 inline void ModelEvaluator::core_rhs(const double* y, double* ydot,
                                      gas::PartialPressures arterial) noexcept {
   double* pressure = pressure_.data();
@@ -18,6 +38,9 @@ inline void ModelEvaluator::core_rhs(const double* y, double* ydot,
     switch (connection_kind_[k]) {
       case ConnectionKind::resistance:
         q = (dp + source_pressure_[k]) * conductance_[k];
+        break;
+      case ConnectionKind::distensible_resistance:
+        q = distensible_flow(k, pressure[from], pressure[to]);
         break;
       case ConnectionKind::inertance:
         q = y[at_.flow[k]];

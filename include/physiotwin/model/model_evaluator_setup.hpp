@@ -75,6 +75,7 @@ inline void ModelEvaluator::prepare(const ModelDescription& model, const StateIn
   conductance_.assign(nk, 0.0);
   inverse_inertance_.assign(nk, 0.0);
   valve_.assign(nk, {});
+  distensible_.assign(nk, {});
   curves_.assign(na, {});
   gaussian_.assign(na, {});
   valve_open_.assign(nk, 0);
@@ -117,6 +118,12 @@ inline void ModelEvaluator::refresh(const ParameterSet& p) {
       case ConnectionKind::resistance:
         conductance_[k] = coefficients::conductance(p, first);
         break;
+      case ConnectionKind::distensible_resistance: {
+        const auto d = coefficients::distensible(p, first);
+        conductance_[k] = d.conductance;  // at the reference pressure
+        distensible_[k] = d.vessel;
+        break;
+      }
       case ConnectionKind::inertance:
       case ConnectionKind::ideal_valve: {
         const auto inertial = coefficients::inertial(p, first);

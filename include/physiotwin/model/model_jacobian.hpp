@@ -128,6 +128,19 @@ void ModelEvaluator::jacobian(const double* y, Entry&& entry, bool include_gases
         pressure_partials(t, t, -g);
         break;
       }
+      case ConnectionKind::distensible_resistance: {
+        // Q = (dp + s) G(P), P the mean end pressure: dQ/dP_f = G + (dp + s) G'/2, and
+        // dQ/dP_t = -G + (dp + s) G'/2.
+        const double mean = 0.5 * (pressure[f] + pressure[t]);
+        const double g = conductance_[k] * distensible_[k].conductance_factor(mean);
+        const double half_dg = 0.5 * (dp + source_pressure_[k]) * conductance_[k] *
+                               distensible_[k].conductance_factor_slope(mean);
+        pressure_partials(f, f, -(g + half_dg));
+        pressure_partials(f, t, g - half_dg);
+        pressure_partials(t, f, g + half_dg);
+        pressure_partials(t, t, -(g - half_dg));
+        break;
+      }
       case ConnectionKind::inertance:
       case ConnectionKind::ideal_valve: {
         // A closed ideal valve contributes zeros (its entries stay in the pattern).

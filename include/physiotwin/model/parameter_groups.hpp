@@ -37,6 +37,16 @@ namespace physiotwin {
   return out;
 }
 
+/// The distensible resistances' distensibilities (alpha; the lungs' capillary bed).
+[[nodiscard]] inline std::vector<std::size_t> distensibilities(const BodyModel& model) {
+  std::vector<std::size_t> out;
+  for (const auto& k : model.connections) {
+    if (k.kind == ConnectionKind::distensible_resistance)
+      out.push_back(model.parameters.index_of(k.name + ".distensibility"));
+  }
+  return out;
+}
+
 /// The left ventricle's end-systolic elastance, if the model has a left ventricle.
 [[nodiscard]] inline std::optional<std::size_t> lv_end_systolic_elastance(const BodyModel& model) {
   if (!model.roles.left_ventricle) return std::nullopt;

@@ -90,7 +90,7 @@ struct StateLayout : StateIndices {
     l.flow.assign(nk, 0);
     l.opening.assign(nk, 0);
     for (std::size_t k = 0; k < nk; ++k) {
-      if (model.connections[k].kind != ConnectionKind::resistance) {
+      if (has_flow_state(model.connections[k].kind)) {
         l.flow[k] = add(model.connections[k].name + ".flow", StateKind::blood_flow);
       }
     }

@@ -39,6 +39,12 @@
 //   44:1). Central command's inotropy `exercise.contractile_reserve` is multiplied by
 //   g(age)/g(reference), g(a) = max(0, 1 - (a - 25)/60): 1 at 25, 0.75 at 40, 0.25 at 70
 //   years. The linear form is assumed; the two ends are Stratton's.
+// - The lungs' small vessels stiffen: the pulmonary vascular distensibility alpha falls from
+//   1.39 %/mmHg at 17-22 years to 1.20 at 30-50 (Forton, Motoji, Caravita, Faoro & Naeije
+//   2020, Eur Heart J Cardiovasc Imaging 21:688), and is lower at 50 or more (Argiento et al.
+//   2012, Chest 142:1158) and above 60 in men (Reeves, Linehan & Stenmark 2005). The
+//   distensible resistances' alpha is multiplied by d(age)/d(reference), d(a) = 1 - 0.0067
+//   (a - 19.5): Forton's two groups' midpoints on a straight line, carried on past 50.
 // - Resting heart rate does not change with age (Chen et al. 1998): no change.
 #include <fmt/format.h>
 
@@ -76,15 +82,22 @@ namespace physiotwin {
   return std::max(0.0, 1.0 - (age_years - 25.0) / 60.0);
 }
 
+/// Pulmonary vascular distensibility at an age, relative to 19.5 years (floored at 0.2, the
+/// straight line's value at about 140 years, so that it stays positive).
+[[nodiscard]] inline double pulmonary_distensibility_share(double age_years) noexcept {
+  return std::max(0.2, 1.0 - 0.0067 * (age_years - 19.5));
+}
+
 /// The factors by which ageing from `reference_age` to `age` multiplies each group, for a
 /// model resting at `resting_heart_rate` (1/min).
 struct AgeFactors {
   double large_artery_compliance = 1.0;
   double systemic_resistance = 1.0;
   double lv_end_systolic_elastance = 1.0;
-  double heart_period_gain = 1.0;    ///< the autonomic efferents' heart-period gains
-  double vagal_slope = 1.0;          ///< the baroreflex's vagal efferent slope k_v
-  double contractile_reserve = 1.0;  ///< central command's inotropy in exercise
+  double heart_period_gain = 1.0;         ///< the autonomic efferents' heart-period gains
+  double vagal_slope = 1.0;               ///< the baroreflex's vagal efferent slope k_v
+  double contractile_reserve = 1.0;       ///< central command's inotropy in exercise
+  double pulmonary_distensibility = 1.0;  ///< the lungs' distensible resistances' alpha
 };
 
 [[nodiscard]] inline AgeFactors age_factors(double reference_age, double age,
@@ -101,7 +114,8 @@ struct AgeFactors {
           resistance,
           reserve,
           reserve / sensitivity,
-          reference_share > 0.0 ? contractile_reserve_share(age) / reference_share : 1.0};
+          reference_share > 0.0 ? contractile_reserve_share(age) / reference_share : 1.0,
+          pulmonary_distensibility_share(age) / pulmonary_distensibility_share(reference_age)};
 }
 
 /// Applies the age-related changes from the model's reference age to the patient's age.
@@ -127,6 +141,7 @@ inline void age_to_patient(BodyModel& model, double patient_age) {
     multiply(model.parameters.index_of("baroreflex.vagal_slope"), f.vagal_slope);
   if (model.parameters.contains("exercise.contractile_reserve"))
     multiply(model.parameters.index_of("exercise.contractile_reserve"), f.contractile_reserve);
+  for (std::size_t i : distensibilities(model)) multiply(i, f.pulmonary_distensibility);
 }
 
 }  // namespace physiotwin

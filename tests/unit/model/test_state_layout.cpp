@@ -26,7 +26,7 @@ TEST(StateLayout, NamesKindsAndIndicesAgree) {
     EXPECT_EQ(l.kinds[c], StateKind::blood_volume);
   }
   for (std::size_t k = 0; k < model.connections.size(); ++k) {
-    if (model.connections[k].kind == ConnectionKind::resistance) continue;
+    if (!has_flow_state(model.connections[k].kind)) continue;
     EXPECT_EQ(l.names[l.flow[k]], model.connections[k].name + ".flow");
     EXPECT_EQ(l.kinds[l.flow[k]], StateKind::blood_flow);
     if (model.connections[k].kind == ConnectionKind::valve) {

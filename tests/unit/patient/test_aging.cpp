@@ -29,6 +29,11 @@ TEST(Aging, OnlyTheAgeingGroupsChange) {
   EXPECT_NEAR(aged.parameters.value("baroreflex.vagal_slope") /
                   reference.parameters.value("baroreflex.vagal_slope"),
               f.vagal_slope, 1e-12);
+  EXPECT_NEAR(aged.parameters.value("pulmonary_microcirculation.distensibility") /
+                  reference.parameters.value("pulmonary_microcirculation.distensibility"),
+              f.pulmonary_distensibility, 1e-12);
+  // Forton et al. 2020's two adult groups (midpoints 19.5 and 40 years): 1.20 / 1.39.
+  EXPECT_NEAR(pulmonary_distensibility_share(40.0), 1.20 / 1.39, 0.005);
   EXPECT_EQ(aged.parameters.value("vena_cava.compliance"),
             reference.parameters.value("vena_cava.compliance"));
 }
