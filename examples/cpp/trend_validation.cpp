@@ -117,14 +117,29 @@ Life device_life(const std::array<double, monitor::streamed_measures.size()>& sd
   return life;
 }
 
+/// The bouts a test is told of, in order of their start, and the longest one's duration (how
+/// far back a bout that still reaches a reading can have started).
+struct GatedBouts {
+  std::vector<monitor::ActivityBout> bouts;
+  double longest = 0.0;
+};
+GatedBouts gated_bouts(std::vector<monitor::ActivityBout> bouts) {
+  GatedBouts g{std::move(bouts), 0.0};
+  for (const monitor::ActivityBout& b : g.bouts) g.longest = std::max(g.longest, b.end - b.start);
+  return g;
+}
+
 /// Whether a reading (its minute's mean, ending at `time`) overlaps a gated bout or the hold
-/// after it. `bouts` in order of their start.
-bool during_gated_activity(const std::vector<monitor::ActivityBout>& bouts, const Life& life,
-                           double time) {
-  for (const monitor::ActivityBout& b : bouts) {
-    if (b.start >= time) break;
-    if (b.end + life.activity_hold <= time - 60.0) continue;
-    const auto kind = std::size_t(b.kind - life.day.activities.data());
+/// after it: only bouts that started within the longest bout and the hold before the minute
+/// can, so the search starts there.
+bool during_gated_activity(const GatedBouts& gated, const Life& life, double time) {
+  const double earliest = time - 60.0 - life.activity_hold - gated.longest;
+  const auto from =
+      std::lower_bound(gated.bouts.begin(), gated.bouts.end(), earliest,
+                       [](const monitor::ActivityBout& b, double t) { return b.start < t; });
+  for (auto b = from; b != gated.bouts.end() && b->start < time; ++b) {
+    if (b->end + life.activity_hold <= time - 60.0) continue;
+    const auto kind = std::size_t(b->kind - life.day.activities.data());
     if (std::find(life.gated_kinds.begin(), life.gated_kinds.end(), kind) != life.gated_kinds.end())
       return true;
   }
@@ -139,12 +154,12 @@ std::vector<double> alert_times(const std::vector<monitor::Observation>& exact,
   monitor::TrendTest test = fresh;
   std::vector<double> times;
   const auto lived = life.daily ? monitor::with_daily_life(exact, life.day, seed) : exact;
-  const auto bouts = life.daily && !life.gated_kinds.empty() && !exact.empty()
-                         ? monitor::activity_bouts(life.day, double(exact.front().time),
-                                                   double(exact.back().time), seed)
-                         : std::vector<monitor::ActivityBout>{};
+  const auto gated = gated_bouts(life.daily && !life.gated_kinds.empty() && !exact.empty()
+                                     ? monitor::activity_bouts(life.day, double(exact.front().time),
+                                                               double(exact.back().time), seed)
+                                     : std::vector<monitor::ActivityBout>{});
   for (const auto& o : monitor::with_device_errors(lived, life.devices, seed)) {
-    if (!bouts.empty() && during_gated_activity(bouts, life, double(o.time))) continue;
+    if (!gated.bouts.empty() && during_gated_activity(gated, life, double(o.time))) continue;
     if (test.observe(o)) times.push_back(double(o.time - stream_start));
   }
   return times;
