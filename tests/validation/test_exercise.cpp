@@ -184,16 +184,21 @@ double o2_uptake_time_constant(ExercisingTwin& t, double step, double from, doub
 }  // namespace
 
 // Heart rate against the share of the O2 uptake reserve at other ages and in women (issue 16:
-// "heart rate against %VO2max by age"): Swain & Leutholtz 1997's equal shares of the heart-rate
-// and VO2 reserves hold at every age, with HRmax 208 - 0.7 age (Tanaka et al. 2001); 12 points
-// as above. Each patient's VO2peak is the FRIEND cycle median for sex and age (the
-// `exercise.peak_o2_uptake` the twin was scaled with); six minutes at 30 % and then 60 % of the
-// reserve, the last minute of each. The case that fails is left out and named here and in
-// docs/validation.md ("Exercise"): at 60 % of the reserve the 70-year-old woman uses 46 % of
-// her heart-rate reserve. The 25-year-old man passes at the band's edge (71 % against 59 %):
-// his heart rate carries the whole rise of his output, no stroke-volume reserve
-// (docs/research/stroke-volume-reserve.md); the lungs' distensible capillaries
-// (docs/models/cardiovascular.md) took him from 73 % to 71 %.
+// "heart rate against %VO2max by age"). Below 60 years: Swain & Leutholtz 1997's equal shares
+// of the heart-rate and VO2 reserves, with HRmax 208 - 0.7 age (Tanaka et al. 2001); 12 points
+// as above. Equal shares were shown in adults of 18-40 years (Swain et al. 1998, Med Sci Sports
+// Exerc 30:318); in 36 women and 19 men of 60-80 years, Panton et al. 1996 (J Gerontol A
+// 51:M165, treadmill, measured HRmax) found less: 36, 55 and 79 % of the heart-rate reserve
+// at 53, 69 and 88 % of VO2max. So from 60 years the expected share is Panton's, read off the
+// straight lines between those three means at the patient's % of VO2peak (below 53 % the first
+// line carried on), with the same 12 points (Panton's SEE 9.8 %). Each patient's VO2peak is the
+// FRIEND cycle median for sex and age (the `exercise.peak_o2_uptake` the twin was scaled with);
+// six minutes at 30 % and then 60 % of the reserve, the last minute of each. The 25-year-old
+// man passes at the band's edge (71 % against 59 %): his heart rate carries the whole rise of
+// his output, no stroke-volume reserve (docs/research/stroke-volume-reserve.md); the lungs'
+// distensible capillaries (docs/models/cardiovascular.md) took him from 73 % to 71 %. The
+// 70-year-old woman uses 46 % at 60 % of her reserve (69 % of VO2peak: Panton 55 %; Swain 60 %,
+// which she misses by 2 points): docs/research/older-women-heart-rate-reserve.md.
 //
 // At 60 % of the reserve, the contractile reserve too (central command's inotropy, falling
 // with age): end-systolic volume falls by 32 % from rest to exercise in young men and hardly
@@ -202,14 +207,25 @@ double o2_uptake_time_constant(ExercisingTwin& t, double step, double from, doub
 // volume of 0.60-0.85 of rest and an ejection fraction 0.05-0.15 higher; at 70, 0.85-1.10 and
 // 0-0.06 (about one SD of Stratton's groups, and upright exercise lowers end-systolic volume
 // more: -41 % at peak, Poliner et al. 1980, Circulation 62:528).
+namespace {
+
+/// % of the heart-rate reserve at `vo2max_share` % of VO2max in adults of 60-80 years: the
+/// straight lines between Panton et al. 1996's three means (53, 69, 88 % -> 36, 55, 79 %).
+double panton_hr_reserve_share(double vo2max_share) {
+  if (vo2max_share < 69.0) return 36.0 + (vo2max_share - 53.0) * (55.0 - 36.0) / (69.0 - 53.0);
+  return 55.0 + (vo2max_share - 69.0) * (79.0 - 55.0) / (88.0 - 69.0);
+}
+
+}  // namespace
+
 TEST(Exercise, HeartRateTracksTheO2ReserveAcrossAgesAndSexes) {
   struct Case {
     const char* patient;
     double age;
   };
-  for (const Case c :
-       {Case{"adult_male", 25.0}, Case{"adult_male", 30.0}, Case{"adult_male", 55.0},
-        Case{"adult_male", 70.0}, Case{"adult_female", 25.0}, Case{"adult_female", 40.0}}) {
+  for (const Case c : {Case{"adult_male", 25.0}, Case{"adult_male", 30.0}, Case{"adult_male", 55.0},
+                       Case{"adult_male", 70.0}, Case{"adult_female", 25.0},
+                       Case{"adult_female", 40.0}, Case{"adult_female", 70.0}}) {
     Patient patient =
         load_patient(test_support::model_path(std::string("patients/") + c.patient + ".json"));
     patient.age_years = c.age;
@@ -226,7 +242,9 @@ TEST(Exercise, HeartRateTracksTheO2ReserveAcrossAgesAndSexes) {
       const Stage s = measure(t);
       const double vo2_reserve = (s.vo2 - rest.vo2) / (peak_vo2 - rest.vo2);
       const double hr_reserve = (s.hr - rest.hr) / (hr_max - rest.hr);
-      EXPECT_NEAR(100.0 * hr_reserve, 100.0 * vo2_reserve, 12.0)
+      const double expected =
+          c.age >= 60.0 ? panton_hr_reserve_share(100.0 * s.vo2 / peak_vo2) : 100.0 * vo2_reserve;
+      EXPECT_NEAR(100.0 * hr_reserve, expected, 12.0)
           << c.patient << " at " << c.age << " years, " << share * 100 << " % of the reserve";
       if (share < 0.6 || (c.age > 30.0 && c.age < 70.0)) continue;
       const bool young = c.age <= 30.0;
