@@ -181,6 +181,13 @@ double o2_uptake_time_constant(ExercisingTwin& t, double step, double from, doub
   return -sxx / sxy;
 }
 
+/// % of the heart-rate reserve at `vo2max_share` % of VO2max in adults of 60-80 years: the
+/// straight lines between Panton et al. 1996's three means (53, 69, 88 % -> 36, 55, 79 %).
+double panton_hr_reserve_share(double vo2max_share) {
+  if (vo2max_share < 69.0) return 36.0 + (vo2max_share - 53.0) * (55.0 - 36.0) / (69.0 - 53.0);
+  return 55.0 + (vo2max_share - 69.0) * (79.0 - 55.0) / (88.0 - 69.0);
+}
+
 }  // namespace
 
 // Heart rate against the share of the O2 uptake reserve at other ages and in women (issue 16:
@@ -197,7 +204,7 @@ double o2_uptake_time_constant(ExercisingTwin& t, double step, double from, doub
 // man passes at the band's edge (71 % against 59 %): his heart rate carries the whole rise of
 // his output, no stroke-volume reserve (docs/research/stroke-volume-reserve.md); the lungs'
 // distensible capillaries (docs/models/cardiovascular.md) took him from 73 % to 71 %. The
-// 70-year-old woman uses 46 % at 60 % of her reserve (69 % of VO2peak: Panton 55 %; Swain 60 %,
+// 70-year-old woman uses 46 % at 60 % of her reserve (70 % of VO2peak: Panton 56 %; Swain 60 %,
 // which she misses by 2 points): docs/research/older-women-heart-rate-reserve.md.
 //
 // At 60 % of the reserve, the contractile reserve too (central command's inotropy, falling
@@ -207,17 +214,6 @@ double o2_uptake_time_constant(ExercisingTwin& t, double step, double from, doub
 // volume of 0.60-0.85 of rest and an ejection fraction 0.05-0.15 higher; at 70, 0.85-1.10 and
 // 0-0.06 (about one SD of Stratton's groups, and upright exercise lowers end-systolic volume
 // more: -41 % at peak, Poliner et al. 1980, Circulation 62:528).
-namespace {
-
-/// % of the heart-rate reserve at `vo2max_share` % of VO2max in adults of 60-80 years: the
-/// straight lines between Panton et al. 1996's three means (53, 69, 88 % -> 36, 55, 79 %).
-double panton_hr_reserve_share(double vo2max_share) {
-  if (vo2max_share < 69.0) return 36.0 + (vo2max_share - 53.0) * (55.0 - 36.0) / (69.0 - 53.0);
-  return 55.0 + (vo2max_share - 69.0) * (79.0 - 55.0) / (88.0 - 69.0);
-}
-
-}  // namespace
-
 TEST(Exercise, HeartRateTracksTheO2ReserveAcrossAgesAndSexes) {
   struct Case {
     const char* patient;
