@@ -13,16 +13,16 @@ using namespace physiotwin;
 // PWV (RVASC 2010, table 6, optimal BP) 5.55 + 0.00083 * 40^2 = 6.878, * 70^2 = 9.617 m/s,
 // compliance ratio (6.878 / 9.617)^2 = 0.5115; SVR (McVeigh 1999) 8.1 * 70 + 926.9 = 1493.9
 // over 8.1 * 40 + 926.9 = 1250.9, 1.1943; BRS (Mukai 2003) 16.3 - 0.2025 * 39 = 8.4025 over
-// 16.3 - 0.2025 * 9 = 14.4775, 0.5804; heart-rate reserve at rest 72 /min (Tanaka 2001)
-// 208 - 0.7 * 70 - 72 = 87 over 208 - 0.7 * 40 - 72 = 108, 0.8056, so the vagal slope takes
-// 0.8056 / 0.5804 = 1.3879 and gain over slope falls as BRS does.
+// 16.3 - 0.2025 * 9 = 14.4775, 0.5804; heart-period reserve at rest 72 /min, HRmax 208 - 0.7
+// age (Tanaka 2001): 60/72 - 60/159 = 0.45597 s over 60/72 - 60/180 = 0.5 s, 0.9119, so the
+// vagal slope takes 0.9119 / 0.5804 = 1.5713 and gain over slope falls as BRS does.
 TEST(Aging, FactorsFollowThePublishedLaws) {
   const AgeFactors f = age_factors(40.0, 70.0, 72.0);
   EXPECT_NEAR(f.large_artery_compliance, 0.5115, 5e-4);
   EXPECT_NEAR(f.systemic_resistance, 1.1943, 5e-4);
   EXPECT_DOUBLE_EQ(f.lv_end_systolic_elastance, f.systemic_resistance);
-  EXPECT_NEAR(f.heart_period_gain, 0.8056, 5e-4);
-  EXPECT_NEAR(f.vagal_slope, 1.3879, 5e-4);
+  EXPECT_NEAR(f.heart_period_gain, 0.9119, 5e-4);
+  EXPECT_NEAR(f.vagal_slope, 1.5713, 5e-4);
   EXPECT_NEAR(f.heart_period_gain / f.vagal_slope, 0.5804, 5e-4);
   const AgeFactors same = age_factors(40.0, 40.0, 72.0);
   EXPECT_DOUBLE_EQ(same.large_artery_compliance, 1.0);

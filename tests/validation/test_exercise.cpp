@@ -200,12 +200,10 @@ double panton_hr_reserve_share(double vo2max_share) {
 // straight lines between those three means at the patient's % of VO2peak (below 53 % the first
 // line carried on), with the same 12 points (Panton's SEE 9.8 %). Each patient's VO2peak is the
 // FRIEND cycle median for sex and age (the `exercise.peak_o2_uptake` the twin was scaled with);
-// six minutes at 30 % and then 60 % of the reserve, the last minute of each. The 25-year-old
-// man passes at the band's edge (71 % against 59 %): his heart rate carries the whole rise of
-// his output, no stroke-volume reserve (docs/research/stroke-volume-reserve.md); the lungs'
-// distensible capillaries (docs/models/cardiovascular.md) took him from 73 % to 71 %. The
-// 70-year-old woman uses 46 % at 60 % of her reserve (70 % of VO2peak: Panton 56 %; Swain 60 %,
-// which she misses by 2 points): docs/research/older-women-heart-rate-reserve.md.
+// six minutes at 30 % and then 60 % of the reserve, the last minute of each. At 60 % the
+// 25-year-old man uses 66 % (59 % expected), the 70-year-old woman 52 % (70 % of VO2peak:
+// Panton 56 %) and the 40-year-old woman 48 % (60 %, at the band's edge: her pressure rises
+// above the reset set point, docs/research/exercise-baroreflex-resetting.md).
 //
 // At 60 % of the reserve, the contractile reserve too (central command's inotropy, falling
 // with age): end-systolic volume falls by 32 % from rest to exercise in young men and hardly
