@@ -47,7 +47,11 @@
 //                while the metabolic dilation v is larger; the dilation that outlasts it,
 //                d = max(0, h - v), lowers the set point by k_s d (the reflex reset down after
 //                exercise: Halliwill et al. 1996), so that mean pressure falls below rest for
-//                an hour or two after the work (docs/research/post-exercise-hypotension.md)
+//                an hour or two after the work (docs/research/post-exercise-hypotension.md),
+//                and raises the large arteries' compliance by the factor 1 + k_C d (aortic
+//                pulse wave velocity -4 % half an hour after cycling, the central pulse
+//                pressure lower: Kingwell et al. 1997; docs/research/post-exercise-stroke-
+//                volume.md)
 //
 // Simplifications (docs/models/exercise.md gives each one's consequence): the vasodilation is
 // feed-forward only (flow does not rise further when arterial O2 falls); the respiratory
@@ -105,6 +109,7 @@ struct ExerciseCoefficients {
   double post_dilation_charge_time = 600.0;   ///< tau_c, s: h rising with the work
   double post_dilation_decay_time = 6000.0;   ///< tau_d, s: h falling after it
   double post_dilation_resetting = 0.0;       ///< k_s, mmHg off the set point per unit of d
+  double post_dilation_compliance = 0.0;      ///< k_C: large arteries' C x (1 + k_C d)
   double respiratory_quotient = 0.84;         ///< RQ (the gas exchange's)
 
   /// O2 cost of work rate w, mL/s.
@@ -265,6 +270,7 @@ struct ExerciseEffects {
   double muscle_pressure_depth = 0.0;  ///< mmHg added to the depth of P_mus,min
   double pump_pressure = 0.0;          ///< mmHg, before the venous-filling factor
   double contractility_factor = 1.0;   ///< on both ventricles' end-systolic elastance
+  double compliance_factor = 1.0;      ///< on the large arteries' compliances
 };
 
 /// O2 (mL/s) the active muscle consumes above its rest: none while exercise is switched off.
@@ -289,10 +295,12 @@ struct ExerciseEffects {
   fx.vagal_withdrawal =
       c.central_vagal_withdrawal * std::clamp(x[exercise_vagal_withdrawal], 0.0, 1.0);
   const double f = c.commanded_resetting_fraction;
+  const double lasting_dilation = std::max(post_dilation - metabolic_dilation, 0.0);  // d
   fx.set_point_shift =
       c.baroreflex_resetting *
           (f * std::min(fx.intensity, 1.0) + (1.0 - f) * std::min(fx.metabolic_intensity, 1.0)) -
-      c.post_dilation_resetting * std::max(post_dilation - metabolic_dilation, 0.0);
+      c.post_dilation_resetting * lasting_dilation;
+  fx.compliance_factor = 1.0 + c.post_dilation_compliance * lasting_dilation;
   fx.contractility_factor = 1.0 + c.contractile_reserve * std::min(fx.metabolic_intensity, 1.0);
   const double drive = c.ventilation_fast_fraction * c.respiratory_quotient * demand +
                        std::max(x[exercise_ventilation], 0.0);

@@ -286,6 +286,7 @@ inline void gas_exchange(const ParameterSet& p, std::size_t first, gas::GasCoeff
   c.post_dilation_charge_time = v.get<"post_dilation_charge_time">();
   c.post_dilation_decay_time = v.get<"post_dilation_decay_time">();
   c.post_dilation_resetting = v.get<"post_dilation_resetting">();
+  c.post_dilation_compliance = v.get<"post_dilation_compliance">();
   return c;
 }
 

@@ -8,7 +8,7 @@
 
 namespace physiotwin::blocks {
 
-inline constexpr std::array<ParameterSpec, 25> exercise{{
+inline constexpr std::array<ParameterSpec, 26> exercise{{
     {"work_rate", "W", 0, 1000,
      "external work asked for on a cycle ergometer now (the exercise action sets it)", S::none},
     {"ramp_rate", "W/s", 0.01, 1000,
@@ -71,6 +71,10 @@ inline constexpr std::array<ParameterSpec, 25> exercise{{
     {"post_dilation_resetting", "mmHg", 0, 40,
      "fall of the baroreflex's set point per unit of the dilation that outlasts the metabolic one "
      "(k_s)",
+     S::none},
+    {"post_dilation_compliance", "1", 0, 1,
+     "relative rise of the large arteries' compliance per unit of the dilation that outlasts the "
+     "metabolic one (k_C)",
      S::none},
     {"enabled", "1", 0, 1, "1: the exercise responses act; 0: work costs nothing", S::none},
 }};

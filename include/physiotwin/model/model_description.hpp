@@ -10,6 +10,7 @@
 // read by the loader and the writers.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <optional>
@@ -206,6 +207,19 @@ struct ModelDescription {
       if (compartments[c].name == compartment) return c;
     }
     throw InputError(fmt::format("no compartment named \"{}\"", compartment));
+  }
+  /// The large arteries: the compartments the organ beds are fed from, and the aorta (each
+  /// once, in the order first met).
+  [[nodiscard]] std::vector<std::size_t> large_artery_compartments() const {
+    std::vector<std::size_t> out;
+    auto add = [&](std::size_t c) {
+      if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
+    };
+    for (const auto& k : connections) {
+      if (!k.organ_bed.empty() && k.kind == ConnectionKind::resistance) add(k.from);
+    }
+    if (roles.aorta) add(*roles.aorta);
+    return out;
   }
 };
 

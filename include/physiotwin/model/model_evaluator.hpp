@@ -437,7 +437,8 @@ class ModelEvaluator {
   std::vector<cardio::ValveCoefficients> valve_;
   std::vector<cardio::DistensibleVessel> distensible_;  ///< distensible resistances' law
   std::vector<cardio::ElastanceWall> base_chamber_;
-  std::vector<double> base_unstressed_, base_conductance_;
+  std::vector<double> base_unstressed_, base_conductance_, base_elastance_;
+  std::vector<std::size_t> large_arteries_;  ///< compartments: exercise changes their compliance
   double base_heart_rate_ = 72.0;
   control::BaroreflexCoefficients reflex_;
   std::array<double, control::effector_count> reflex_rest_{};

@@ -294,6 +294,8 @@ inline void ModelEvaluator::apply_exercise(const double* y) noexcept {
   // From the parameters' values again: apply_baroreflex() rewrites those it controls, and
   // dilate_active_muscle() then scales each once.
   for (std::size_t k : exercise_->vasodilating) conductance_[k] = base_conductance_[k];
+  for (std::size_t c : large_arteries_)
+    elastance_[c] = base_elastance_[c] / exercise_fx_.compliance_factor;
 }
 
 /// Metabolic vasodilation, on top of what the reflexes set (apply_exercise() and

@@ -44,6 +44,7 @@ inline void ModelEvaluator::prepare(const ModelDescription& model, const StateIn
   chemoreflex_ = model.chemoreflex;
   fluid_ = model.fluid_exchange;
   exercise_ = model.exercise;
+  if (exercise_) large_arteries_ = model.large_artery_compartments();
   if (gas_exchange_) {
     gas_.compartment_count = nc;
     gas_.blood_state = at.gas_blood;
@@ -156,6 +157,7 @@ inline void ModelEvaluator::refresh(const ParameterSet& p) {
   base_chamber_ = chamber_;
   base_unstressed_ = unstressed_;
   base_conductance_ = conductance_;
+  base_elastance_ = elastance_;
   base_heart_rate_ = heart_rate_;
   if (baroreflex_) {
     splanchnic_share_ = unstressed_shares(baroreflex_->splanchnic_veins);

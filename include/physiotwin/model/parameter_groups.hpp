@@ -25,15 +25,8 @@ namespace physiotwin {
 /// aorta.
 [[nodiscard]] inline std::vector<std::size_t> large_artery_compliances(const BodyModel& model) {
   std::vector<std::size_t> out;
-  auto add = [&](std::size_t compartment) {
-    const std::size_t c =
-        model.parameters.index_of(model.compartments[compartment].name + ".compliance");
-    if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
-  };
-  for (const auto& k : model.connections) {
-    if (!k.organ_bed.empty() && k.kind == ConnectionKind::resistance) add(k.from);
-  }
-  if (model.roles.aorta) add(*model.roles.aorta);
+  for (std::size_t c : model.large_artery_compartments())
+    out.push_back(model.parameters.index_of(model.compartments[c].name + ".compliance"));
   return out;
 }
 
