@@ -80,6 +80,9 @@ struct BaroreflexCoefficients {
   /// Central command in exercise (control/exercise.hpp), spikes/s: set for each evaluation
   /// from the exercise states, not a parameter.
   double exercise_sympathetic_drive = 0.0, exercise_vagal_withdrawal = 0.0;
+  /// Circulating catecholamines in exercise, spikes/s added to the sympathetic firing the
+  /// sinus node answers (the heart period's effector only): set for each evaluation.
+  double circulating_catecholamine = 0.0;
   /// Cardiac vagal firing withdrawn by hypoxia (control/chemoreflex.hpp,
   /// hypoxic_vagal_withdrawal()), spikes/s: set for each evaluation, not a parameter.
   double hypoxic_vagal_withdrawal = 0.0;
@@ -92,6 +95,7 @@ struct BaroreflexCoefficients {
 [[nodiscard]] inline BaroreflexCoefficients without_stress(BaroreflexCoefficients c) noexcept {
   c.stress_level = 0.0;
   c.exercise_sympathetic_drive = c.exercise_vagal_withdrawal = 0.0;
+  c.circulating_catecholamine = 0.0;
   c.hypoxic_vagal_withdrawal = 0.0;
   return c;
 }
@@ -125,12 +129,16 @@ struct BaroreflexCoefficients {
   return tonic * std::max(0.0, 1.0 - c.respiratory_vagal_gating * inspiratory_drive);
 }
 
+/// Ursino's ln(f - f_es,min + 1) for sympathetic firing f, 0 below the threshold.
+[[nodiscard]] inline double sympathetic_log(const BaroreflexCoefficients& c, double f) noexcept {
+  return f >= c.sympathetic_threshold ? std::log(f - c.sympathetic_threshold + 1.0) : 0.0;
+}
+
 /// The sympathetic effectors' common drive (Ursino's ln(f_es - f_es,min + 1), 0 below the
 /// threshold) for filtered pressure p: each effector's drive is its gain times this.
 [[nodiscard]] inline double sympathetic_drive(const BaroreflexCoefficients& c, double p,
                                               double chemoreceptor_drive = 0.0) noexcept {
-  const double f_es = sympathetic_rate(c, afferent_rate(c, p), chemoreceptor_drive);
-  return f_es >= c.sympathetic_threshold ? std::log(f_es - c.sympathetic_threshold + 1.0) : 0.0;
+  return sympathetic_log(c, sympathetic_rate(c, afferent_rate(c, p), chemoreceptor_drive));
 }
 
 /// Steady-state drive of each effector for filtered pressure p (and chemoreceptor drive, see
@@ -139,9 +147,13 @@ struct BaroreflexCoefficients {
     const BaroreflexCoefficients& c, double p, double chemoreceptor_drive = 0.0,
     double inspiratory_drive = 0.0) noexcept {
   const double f_cs = afferent_rate(c, p);
-  const double sympathetic = sympathetic_drive(c, p, chemoreceptor_drive);
+  const double f_es = sympathetic_rate(c, f_cs, chemoreceptor_drive);
+  const double sympathetic = sympathetic_log(c, f_es);
   std::array<double, effector_count> drive{};
   for (std::size_t e = 0; e < effector_count; ++e) drive[e] = c.gain[e] * sympathetic;
+  // The sinus node also answers the circulating catecholamines (exercise.hpp).
+  drive[sympathetic_period] =
+      c.gain[sympathetic_period] * sympathetic_log(c, f_es + c.circulating_catecholamine);
   drive[vagal_period] = c.gain[vagal_period] * vagal_rate(c, f_cs, inspiratory_drive);
   return drive;
 }

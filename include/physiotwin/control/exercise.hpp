@@ -38,6 +38,14 @@
 //                the young, about 0 in the old
 //   ventilation  d = f_fast RQ c W + s,  tau_E ds/dt = (1 - f_fast) RQ c W - s   (mL/s of CO2)
 //                breathing rate += k_f d, muscle-pressure depth += k_A d
+//   circulating  plasma noradrenaline and adrenaline rise little below about half of VO2max
+//   catechol-    and steeply above it, and outlast the work by minutes (Perini et al. 1989:
+//   amines       time constant 87-101 s; docs/research/exercise-catecholamines.md): a release
+//                R and a circulating level C (0 at rest, 1 at the whole reserve),
+//                tau_R dR/dt = (e^(b min(I_M, 1)) - 1) / (e^b - 1) - R,  tau_C dC/dt = R - C,
+//                add Df_C C spikes/s to the sympathetic firing the sinus node answers (the heart
+//                period's effector only: the vessels' and the ventricles' are left to the
+//                nerves and to k_ino)
 //   muscle pump  a pressure source P_pump = A_pump min(I, 1) in the active muscle's venous
 //                return, only while its veins hold blood above their unstressed volume
 //                (P_pump x P_v / (P_v + 1 mmHg) for venous transmural pressure P_v > 0)
@@ -72,12 +80,14 @@ enum ExerciseState : std::size_t {
   exercise_ventilation,       ///< s, mL/s: the slow part of the ventilatory drive
   exercise_vagal_withdrawal,  ///< u, 1: central command's vagal withdrawal, of V_max
   exercise_post_dilation,     ///< h, 1: the active muscle's dilation that outlasts the work
+  exercise_catecholamine_release,  ///< R, 1: the catecholamines' release, of its peak
+  exercise_catecholamine,          ///< C, 1: circulating catecholamines, of their peak
   exercise_state_count
 };
 
 inline constexpr std::array<std::string_view, exercise_state_count> exercise_state_names{
-    "work_rate",         "o2_demand",        "vasodilation",
-    "ventilatory_drive", "vagal_withdrawal", "post_dilation"};
+    "work_rate",        "o2_demand",     "vasodilation",          "ventilatory_drive",
+    "vagal_withdrawal", "post_dilation", "catecholamine_release", "circulating_catecholamine"};
 
 /// The time over which a ramp's end is rounded off (tau_s), s: short against every response.
 inline constexpr double exercise_ramp_rounding_time = 1.0;
@@ -91,26 +101,30 @@ struct ExerciseCoefficients {
   double o2_cost = 10.3;           ///< c, mL/min per W
   double o2_time_constant = 30.0;  ///< tau_O2, s
   double vasodilation_gain = 0.4;  ///< g_v, s/mL
-  double vasodilation_time_constant = 14.0;   ///< tau_v, s
-  double central_sympathetic_drive = 0.0;     ///< S_max, spikes/s at the whole reserve
-  double central_vagal_withdrawal = 0.0;      ///< V_max, spikes/s
-  double vagal_withdrawal_intensity = 0.3;    ///< I_v: withdrawal complete at this intensity
-  double vagal_on_time_constant = 2.0;        ///< tau_on, s: the withdrawal as work rises
-  double vagal_off_time_constant = 1800.0;    ///< tau_off, s: the vagal return as work falls
-  double baroreflex_resetting = 0.0;          ///< Delta P_n, mmHg at the whole reserve
-  double commanded_resetting_fraction = 0.0;  ///< f: the part of Delta P_n that follows I
-  double ventilation_fast_fraction = 0.45;    ///< f_fast
-  double ventilation_time_constant = 60.0;    ///< tau_E, s
-  double ventilation_rate_gain = 0.0;         ///< k_f, breaths/min per mL/s of CO2
-  double ventilation_depth_gain = 0.0;        ///< k_A, mmHg per mL/s of CO2
-  double muscle_pump_pressure = 0.0;          ///< A_pump, mmHg at the whole reserve
-  double contractile_reserve = 0.0;           ///< k_ino: ventricular E_es x (1 + k_ino I_M)
-  double post_dilation_gain = 0.0;            ///< g_h: h's target at the whole reserve
-  double post_dilation_charge_time = 600.0;   ///< tau_c, s: h rising with the work
-  double post_dilation_decay_time = 6000.0;   ///< tau_d, s: h falling after it
-  double post_dilation_resetting = 0.0;       ///< k_s, mmHg off the set point per unit of d
-  double post_dilation_compliance = 0.0;      ///< k_C: large arteries' C x (1 + k_C d)
-  double respiratory_quotient = 0.84;         ///< RQ (the gas exchange's)
+  double vasodilation_time_constant = 14.0;     ///< tau_v, s
+  double central_sympathetic_drive = 0.0;       ///< S_max, spikes/s at the whole reserve
+  double central_vagal_withdrawal = 0.0;        ///< V_max, spikes/s
+  double vagal_withdrawal_intensity = 0.3;      ///< I_v: withdrawal complete at this intensity
+  double vagal_on_time_constant = 2.0;          ///< tau_on, s: the withdrawal as work rises
+  double vagal_off_time_constant = 1800.0;      ///< tau_off, s: the vagal return as work falls
+  double baroreflex_resetting = 0.0;            ///< Delta P_n, mmHg at the whole reserve
+  double commanded_resetting_fraction = 0.0;    ///< f: the part of Delta P_n that follows I
+  double ventilation_fast_fraction = 0.45;      ///< f_fast
+  double ventilation_time_constant = 60.0;      ///< tau_E, s
+  double ventilation_rate_gain = 0.0;           ///< k_f, breaths/min per mL/s of CO2
+  double ventilation_depth_gain = 0.0;          ///< k_A, mmHg per mL/s of CO2
+  double muscle_pump_pressure = 0.0;            ///< A_pump, mmHg at the whole reserve
+  double contractile_reserve = 0.0;             ///< k_ino: ventricular E_es x (1 + k_ino I_M)
+  double post_dilation_gain = 0.0;              ///< g_h: h's target at the whole reserve
+  double post_dilation_charge_time = 600.0;     ///< tau_c, s: h rising with the work
+  double post_dilation_decay_time = 6000.0;     ///< tau_d, s: h falling after it
+  double post_dilation_resetting = 0.0;         ///< k_s, mmHg off the set point per unit of d
+  double post_dilation_compliance = 0.0;        ///< k_C: large arteries' C x (1 + k_C d)
+  double catecholamine_exponent = 5.0;          ///< b: the release's steepness with I_M
+  double catecholamine_release_time = 60.0;     ///< tau_R, s
+  double catecholamine_clearance_time = 100.0;  ///< tau_C, s
+  double catecholamine_drive = 0.0;    ///< Df_C, spikes/s on the sinus node's firing at C = 1
+  double respiratory_quotient = 0.84;  ///< RQ (the gas exchange's)
 
   /// O2 cost of work rate w, mL/s.
   [[nodiscard]] double o2_cost_of(double w) const noexcept { return o2_cost * w / 60.0; }
@@ -169,6 +183,14 @@ struct ExerciseCoefficients {
                                   c.post_dilation_charge_time, c.post_dilation_decay_time);
 }
 
+/// The catecholamines' release the muscles' metabolism asks for: 0 at rest, 1 at the whole
+/// reserve, rising as e^(b I_M).
+[[nodiscard]] inline double catecholamine_release_target(const ExerciseCoefficients& c,
+                                                         const double* x) noexcept {
+  const double b = c.catecholamine_exponent;
+  return std::expm1(b * std::min(metabolic_intensity(c, x), 1.0)) / std::expm1(b);
+}
+
 /// The O2 demand (mL/s) the active muscle's vasodilation follows: the work's O2 cost as it rises
 /// (feed-forward: the onset hyperaemia), the muscles' O2 demand now once the work stops, so that
 /// the vessels stay open while the metabolites wash out rather than closing on a heart still
@@ -196,6 +218,11 @@ inline void exercise_derivatives(const ExerciseCoefficients& c, const double* x,
                                   vagal_withdrawal_time_constant(c, x);
   dx[exercise_post_dilation] =
       (post_dilation_target(c, x) - x[exercise_post_dilation]) / post_dilation_time_constant(c, x);
+  dx[exercise_catecholamine_release] =
+      (catecholamine_release_target(c, x) - x[exercise_catecholamine_release]) /
+      c.catecholamine_release_time;
+  dx[exercise_catecholamine] = (x[exercise_catecholamine_release] - x[exercise_catecholamine]) /
+                               c.catecholamine_clearance_time;
 }
 
 /// d(dx_i/dt)/dx_i: each state's own decay, for the Newton matrix.
@@ -216,6 +243,10 @@ inline void exercise_derivatives(const ExerciseCoefficients& c, const double* x,
       return -1.0 / c.ventilation_time_constant;
     case exercise_vagal_withdrawal:
       return -1.0 / vagal_withdrawal_time_constant(c, x);
+    case exercise_catecholamine_release:
+      return -1.0 / c.catecholamine_release_time;
+    case exercise_catecholamine:
+      return -1.0 / c.catecholamine_clearance_time;
     default:
       return -1.0 / post_dilation_time_constant(c, x);
   }
@@ -271,6 +302,7 @@ struct ExerciseEffects {
   double pump_pressure = 0.0;          ///< mmHg, before the venous-filling factor
   double contractility_factor = 1.0;   ///< on both ventricles' end-systolic elastance
   double compliance_factor = 1.0;      ///< on the large arteries' compliances
+  double catecholamine_drive = 0.0;    ///< spikes/s the sinus node's sympathetic firing gains
 };
 
 /// O2 (mL/s) the active muscle consumes above its rest: none while exercise is switched off.
@@ -301,6 +333,7 @@ struct ExerciseEffects {
           (f * std::min(fx.intensity, 1.0) + (1.0 - f) * std::min(fx.metabolic_intensity, 1.0)) -
       c.post_dilation_resetting * lasting_dilation;
   fx.compliance_factor = 1.0 + c.post_dilation_compliance * lasting_dilation;
+  fx.catecholamine_drive = c.catecholamine_drive * std::max(x[exercise_catecholamine], 0.0);
   fx.contractility_factor = 1.0 + c.contractile_reserve * std::min(fx.metabolic_intensity, 1.0);
   const double drive = c.ventilation_fast_fraction * c.respiratory_quotient * demand +
                        std::max(x[exercise_ventilation], 0.0);

@@ -287,6 +287,10 @@ inline void gas_exchange(const ParameterSet& p, std::size_t first, gas::GasCoeff
   c.post_dilation_decay_time = v.get<"post_dilation_decay_time">();
   c.post_dilation_resetting = v.get<"post_dilation_resetting">();
   c.post_dilation_compliance = v.get<"post_dilation_compliance">();
+  c.catecholamine_exponent = v.get<"catecholamine_exponent">();
+  c.catecholamine_release_time = v.get<"catecholamine_release_time">();
+  c.catecholamine_clearance_time = v.get<"catecholamine_clearance_time">();
+  c.catecholamine_drive = v.get<"catecholamine_drive">();
   return c;
 }
 

@@ -8,7 +8,7 @@
 
 namespace physiotwin::blocks {
 
-inline constexpr std::array<ParameterSpec, 26> exercise{{
+inline constexpr std::array<ParameterSpec, 30> exercise{{
     {"work_rate", "W", 0, 1000,
      "external work asked for on a cycle ergometer now (the exercise action sets it)", S::none},
     {"ramp_rate", "W/s", 0.01, 1000,
@@ -75,6 +75,19 @@ inline constexpr std::array<ParameterSpec, 26> exercise{{
     {"post_dilation_compliance", "1", 0, 1,
      "relative rise of the large arteries' compliance per unit of the dilation that outlasts the "
      "metabolic one (k_C)",
+     S::none},
+    {"catecholamine_exponent", "1", 0.1, 10,
+     "steepness of the circulating catecholamines' release with the share of the O2 uptake "
+     "reserve the muscles use: (e^(b I_M) - 1) / (e^b - 1) (b)",
+     S::none},
+    {"catecholamine_release_time", "s", 1, 600,
+     "time constant of the catecholamines' release following the muscles' metabolism (tau_R)",
+     S::none},
+    {"catecholamine_clearance_time", "s", 1, 1200,
+     "time constant of the circulating catecholamines following their release (tau_C)", S::none},
+    {"catecholamine_drive", "1/s", 0, 20,
+     "sympathetic firing the circulating catecholamines add, at their peak, to what the sinus "
+     "node answers (Df_C)",
      S::none},
     {"enabled", "1", 0, 1, "1: the exercise responses act; 0: work costs nothing", S::none},
 }};

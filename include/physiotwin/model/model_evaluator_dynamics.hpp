@@ -288,6 +288,7 @@ inline void ModelEvaluator::apply_exercise(const double* y) noexcept {
   exercise_fx_ = control::exercise_effects(exercise_k_, y + at_.exercise);
   reflex_.exercise_sympathetic_drive = exercise_fx_.sympathetic_drive;
   reflex_.exercise_vagal_withdrawal = exercise_fx_.vagal_withdrawal;
+  reflex_.circulating_catecholamine = exercise_fx_.catecholamine_drive;
   reflex_.set_point = rest_set_point_ + exercise_fx_.set_point_shift;
   gas_.consumption[exercise_->active_muscle] =
       active_muscle_rest_demand_ + exercise_fx_.extra_o2_demand;

@@ -33,3 +33,25 @@ TEST(Calibration, RestingSetPointPutsTheBaroreflexAtRest) {
   const std::vector<double> chemo(filtered.size(), 2.0);
   EXPECT_LT(control::resting_set_point(c, filtered, chemo, 40.0, 200.0), set_point);
 }
+
+// Circulating catecholamines add firing to what the sinus node answers only: the heart
+// period's sympathetic drive grows as Ursino's log of the summed firing, the vessels' and the
+// ventricles' do not, and the reflex's rest (without_stress) does not carry them.
+TEST(Baroreflex, CirculatingCatecholaminesActOnTheHeartPeriodOnly) {
+  const BodyModel model = test_support::reference_model();
+  control::BaroreflexCoefficients c = model.baroreflex_coefficients();
+  const double p = c.set_point;
+  const auto before = control::effector_drive(c, p);
+  c.circulating_catecholamine = 3.5;
+  const auto after = control::effector_drive(c, p);
+  const double f_es = control::sympathetic_rate(c, control::afferent_rate(c, p));
+  EXPECT_NEAR(
+      after[control::sympathetic_period],
+      c.gain[control::sympathetic_period] * std::log(f_es + 3.5 - c.sympathetic_threshold + 1.0),
+      1e-12);
+  EXPECT_NE(after[control::sympathetic_period], before[control::sympathetic_period]);
+  for (auto e : {control::lv_elastance, control::extrasplanchnic_resistance,
+                 control::splanchnic_venous_volume, control::vagal_period})
+    EXPECT_EQ(after[e], before[e]) << control::effector_names[e];
+  EXPECT_EQ(control::without_stress(c).circulating_catecholamine, 0.0);
+}

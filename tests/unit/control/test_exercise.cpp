@@ -144,17 +144,52 @@ TEST(Exercise, PostExerciseDilationActsOnceTheMetabolicOneHasFaded) {
   ExerciseCoefficients c;
   c.post_dilation_gain = 1.6;
   c.post_dilation_resetting = 12.0;
-  const States working{0, 0, 5.0, 0, 0, 0.8};
+  const States working{0, 0, 5.0, 0, 0, 0.8, 0, 0};
   auto fx = control::exercise_effects(c, working.data());
   EXPECT_NEAR(fx.conductance_factor, 6.0, 1e-12);
   EXPECT_NEAR(fx.set_point_shift, 0.0, 1e-12);
-  const States after{0, 0, 0.3, 0, 0, 0.8};
+  const States after{0, 0, 0.3, 0, 0, 0.8, 0, 0};
   fx = control::exercise_effects(c, after.data());
   EXPECT_NEAR(fx.conductance_factor, 1.8, 1e-12);
   EXPECT_NEAR(fx.set_point_shift, -12.0 * 0.5, 1e-12);
   c.enabled = false;
   EXPECT_EQ(control::exercise_effects(c, after.data()).conductance_factor, 1.0);
   EXPECT_EQ(control::exercise_effects(c, after.data()).set_point_shift, 0.0);
+}
+
+// Circulating catecholamines: the release asked for is 0 at rest, 1 at the whole reserve and
+// (e^(5 I) - 1)/(e^5 - 1) between (0.0515 at 43 %, 0.1295 at 60 %, 0.8598 at 97 %: Perini et
+// al. 1989's and Hagberg et al. 1979's shape, docs/research/exercise-catecholamines.md); held at
+// the whole reserve, C follows through two lags, (60 s and 100 s: 1 - (100 e^(-t/100) - 60
+// e^(-t/60))/40, 0.4500 after 120 s); once the work stops it still rises for a while
+// before falling (0.19 of its level 5 min later); its effect is Df_C C spikes/s.
+TEST(Exercise, CatecholaminesRiseSteeplyWithIntensityAndOutlastTheWork) {
+  ExerciseCoefficients c;
+  c.catecholamine_drive = 3.5;
+  const double peak = c.o2_reserve();
+  auto release = [&](double share) {
+    const States x{0, share * peak, 0, 0, 0, 0, 0, 0};
+    return control::catecholamine_release_target(c, x.data());
+  };
+  EXPECT_EQ(release(0.0), 0.0);
+  EXPECT_NEAR(release(0.43), 0.0515, 1e-4);
+  EXPECT_NEAR(release(0.6), 0.1295, 1e-4);
+  EXPECT_NEAR(release(0.97), 0.8598, 1e-4);
+  EXPECT_NEAR(release(1.5), 1.0, 1e-12);  // beyond the reserve: the peak
+  // The O2 demand held at the whole reserve (the work asked for keeps it there).
+  c.work_rate = c.peak_work_rate();
+  States x{c.work_rate, peak, 0, 0, 0, 0, 0, 0};
+  x = run(c, x, 120.0);
+  const double expected = 1.0 - (100.0 * std::exp(-1.2) - 60.0 * std::exp(-2.0)) / 40.0;
+  EXPECT_NEAR(x[control::exercise_catecholamine], expected, 2e-3);
+  EXPECT_NEAR(control::exercise_effects(c, x.data()).catecholamine_drive,
+              3.5 * x[control::exercise_catecholamine], 1e-12);
+  // The work stops: C is still near its level 30 s later, and well down after 5 min.
+  c.work_rate = 0.0;
+  const double at_stop = x[control::exercise_catecholamine];
+  const States later = run(c, x, 30.0);
+  EXPECT_GT(later[control::exercise_catecholamine], 0.95 * at_stop);
+  EXPECT_LT(run(c, x, 300.0)[control::exercise_catecholamine], 0.4 * at_stop);
 }
 
 // The ventilatory drive: f_fast of the CO2 the work produces at once, the rest after tau_E;
