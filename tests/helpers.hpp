@@ -97,6 +97,24 @@ inline double sample_mean(const Twin& twin, const MemoryRecorder& rec, const std
   return sum / double(n);
 }
 
+/// Mean of beat metric `metric` over the beats that began with from <= t < to (none: a
+/// failure). Beat metrics, not sampled means, for pulsatile quantities: a mean of samples
+/// aliases with the heart period.
+inline double beats_mean(const Twin& twin, const MemoryRecorder& rec, const std::string& metric,
+                         double from, double to) {
+  const std::size_t m = twin.beats().find(metric);
+  if (m == twin.beats().metrics().size()) throw InputError("no beat metric " + metric);
+  double sum = 0.0;
+  std::size_t n = 0;
+  for (std::size_t b = 0; b < rec.beats.size(); ++b) {
+    if (rec.beat_times[b] < from || rec.beat_times[b] >= to) continue;
+    sum += rec.beats[b][m];
+    ++n;
+  }
+  if (n == 0) throw InputError("no beat of " + metric + " in the interval");
+  return sum / double(n);
+}
+
 /// Mean of column `m` of the beats or breaths `rows` that began at or after `from` s (their
 /// begin times `times`); NaN when none did.
 inline double metric_mean_since(const std::vector<double>& times,

@@ -1,7 +1,8 @@
 """Breathing 12 % O2 and 100 % O2, ten and fifteen minutes from rest, in the reference man
-(docs/models/control.md, "Hypoxic tachycardia"): heart rate, mean arterial pressure, SpO2 and
-minute ventilation against time, and the heart rate's change against the inspired O2 beside
-the published points (Halliwill & Minson 2002 at 12 %; Kaczmarek et al. 2016 on 100 %).
+(docs/models/control.md, "Hypoxic tachycardia" and "Local O2 vascular tone"): heart rate, mean
+arterial pressure, SpO2 and minute ventilation against time, and the heart rate's change
+against the inspired O2 beside the published points (Halliwill & Minson 2002 at 12 %, heart
+rate and mean pressure; Kaczmarek et al. 2016 on 100 %).
 
     python examples/python/inspired_oxygen.py [output-directory]
 """
@@ -63,6 +64,12 @@ for fio2, (beats, breaths) in results.items():
     ventilation.plot(breath_minutes, breaths["minute_ventilation"], color=colours[fio2], ls="--",
                      lw=1, label=f"ventilation, {label}")
 ventilation.set_ylabel("minute ventilation (L/min), dashed")
+# Halliwill & Minson 2002's mean-pressure rise at 12 % O2, from the model's own rest.
+beats_12 = results[0.12][0]
+rest_map = np.asarray(beats_12["mean_arterial_pressure"])[np.asarray(beats_12.time) < ONSET - 10.0]
+axes[1].plot([10.0], [rest_map.mean() + 8.3], "s", color="k",
+             label="16 men, 12 % O2: +8.3\n(Halliwill & Minson 2002)")
+axes[1].legend(fontsize=8)
 axes[0].set_ylabel("heart rate (1/min)\n15-s mean")
 axes[1].set_ylabel("mean arterial\npressure (mmHg)")
 axes[2].set_ylabel("SpO2 (%)")

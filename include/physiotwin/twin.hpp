@@ -70,8 +70,9 @@ struct TwinOptions {
     case StateKind::baroreflex:
     case StateKind::gas_amount:
     case StateKind::body_fluid:
-    case StateKind::exercise:      // watts, mL/s and dilation ratios of order 1-100
-    case StateKind::protein_mass:  // about 200 g: grams are resolved as finely as millilitres
+    case StateKind::exercise:       // watts, mL/s and dilation ratios of order 1-100
+    case StateKind::vascular_tone:  // relative changes of order 0.01-1
+    case StateKind::protein_mass:   // about 200 g: grams are resolved as finely as millilitres
       return o.volume_tolerance;
   }
   return o.volume_tolerance;

@@ -18,6 +18,7 @@
 #include "files/cardiopulmonary_reflex_reader.hpp"
 #include "files/exercise_reader.hpp"
 #include "files/fluid_exchange_reader.hpp"
+#include "files/local_oxygen_reader.hpp"
 #include "files/parameter_reader.hpp"
 #include "files/resistance_lookup.hpp"
 #include "physiotwin/core/json_reader.hpp"
@@ -119,7 +120,7 @@ BodyModel load_circulation_text(const std::string& bytes, const std::string& lab
   const std::filesystem::path file = label;  // errors and source_file name the model by it
   const nlohmann::json document = parse_json_text(bytes, file.string());
   const JsonView root(document, file.string(), "");
-  static constexpr std::array<std::string_view, 18> top{"format",
+  static constexpr std::array<std::string_view, 19> top{"format",
                                                         "version",
                                                         "name",
                                                         "description",
@@ -136,7 +137,8 @@ BodyModel load_circulation_text(const std::string& bytes, const std::string& lab
                                                         "gas_exchange",
                                                         "chemoreflex",
                                                         "fluid_exchange",
-                                                        "exercise"};
+                                                        "exercise",
+                                                        "local_oxygen"};
   root.reject_unknown_members(top);
   if (root["format"].string() != "physiotwin-circulation") {
     root["format"].fail("expected \"physiotwin-circulation\"");
@@ -471,6 +473,7 @@ BodyModel load_circulation_text(const std::string& bytes, const std::string& lab
   }
 
   if (root.has("exercise")) detail::read_exercise(root["exercise"], model);
+  if (root.has("local_oxygen")) detail::read_local_oxygen(root["local_oxygen"], model);
 
   if (root.has("roles")) {
     const JsonView roles = root["roles"];
@@ -508,7 +511,8 @@ BodyModel load_circulation_text(const std::string& bytes, const std::string& lab
     for (auto [section, prefix] :
          {std::pair{"baroreflex", "baroreflex"}, std::pair{"chemoreflex", "chemoreflex"},
           std::pair{"cardiopulmonary_reflex", "cardiopulmonary"}, std::pair{"gas_exchange", "gas"},
-          std::pair{"fluid_exchange", "fluid"}, std::pair{"exercise", "exercise"}}) {
+          std::pair{"fluid_exchange", "fluid"}, std::pair{"exercise", "exercise"},
+          std::pair{"local_oxygen", "local_oxygen"}}) {
       if (root.has(section) && block == prefix)
         root[section]["parameters"][key]["value"].fail(broken->message);
     }

@@ -234,7 +234,7 @@ inline std::pair<SteadyState, double> close_the_loop(Calibration& c, MechanicsFi
     const RestingValues gases = resting_gas_values(model, fit.settled.values.cardiac_output);
     spo2_limit = set_shunt(c, gases);
     // A hypoxaemic patient rests hypoxaemic: its heart rate is not an acute hypoxia's.
-    rest_hypoxic_withdrawal(
+    rest_at_arterial_po2(
         model, po2_for_saturation(model, c.measured(Measure::spo2), gases.arterial_pco2), 0.0);
   }
   SteadyStateOptions options = c.options.first_closed_loop;
@@ -258,8 +258,9 @@ inline std::pair<SteadyState, double> close_the_loop(Calibration& c, MechanicsFi
     // The cardiopulmonary reflex rests where the right atrium settled (within 0.2 mmHg: its
     // resistance effect is then under 0.3 %); put there, it needs one more pass.
     const bool low_pressure_moved = rest_cardiopulmonary_reflex(model, closed, 0.2);
-    // Hypoxia's vagal withdrawal rests at the settled arterial PO2 (within about 0.2 /min).
-    const bool hypoxic_rest_moved = rest_hypoxic_withdrawal(model, v.arterial_po2, 0.03);
+    // Hypoxia's vagal withdrawal and the beds' local O2 tone rest at the settled arterial PO2
+    // (within about 0.2 /min and 0.5 % of a bed's conductance).
+    const bool hypoxic_rest_moved = rest_at_arterial_po2(model, v.arterial_po2, 0.03);
     const bool pressures_off = off(Measure::systolic_pressure) ||
                                off(Measure::diastolic_pressure) ||
                                off(Measure::lv_ejection_fraction);

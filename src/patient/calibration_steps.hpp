@@ -203,18 +203,38 @@ inline bool rest_cardiopulmonary_reflex(BodyModel& model, const SteadyState& set
   return true;
 }
 
-/// Puts the chemoreflex's resting PO2 (chemoreflex.resting_po2, from which hypoxia's vagal
-/// withdrawal is measured) at arterial PO2 `po2`, if the withdrawal there is more than
-/// `tolerance` spikes/s (about 0.2 /min of heart rate at 0.03). Returns whether it moved
-/// (false without the chemoreflex or a finite PO2).
-inline bool rest_hypoxic_withdrawal(BodyModel& model, double po2, double tolerance) {
+/// The largest local O2 tone (control/local_oxygen.hpp, a relative change of conductance) any
+/// bed would hold at rest at arterial PO2 `po2` with the resting PO2 where it is now (0 without
+/// the block).
+[[nodiscard]] inline double largest_resting_local_tone(const BodyModel& model, double po2) {
+  if (!model.local_oxygen) return 0.0;
+  const control::LocalOxygenCoefficients& c = model.local_oxygen_coefficients();
+  const double s =
+      control::local_oxygen_stimulus(c, po2, model.chemoreflex_coefficients().co2_set_point);
+  double largest = 0.0;
+  for (std::size_t j = 0; j < control::oxygen_bed_count; ++j)
+    largest = std::max(largest, std::abs(control::local_oxygen_target(c, j, s)));
+  return largest;
+}
+
+/// A local O2 tone below this (0.5 % of a bed's conductance) is rest.
+inline constexpr double resting_local_tone_tolerance = 0.005;
+
+/// Puts the resting arterial PO2 (chemoreflex.resting_po2, from which hypoxia's vagal
+/// withdrawal and the beds' local O2 tone are measured) at arterial PO2 `po2`, if the
+/// withdrawal there is more than `tolerance` spikes/s (about 0.2 /min of heart rate at 0.03)
+/// or a bed's local tone more than resting_local_tone_tolerance (with `tolerance` 0: always).
+/// Returns whether it moved (false without the chemoreflex or a finite PO2).
+inline bool rest_at_arterial_po2(BodyModel& model, double po2, double tolerance) {
   if (!model.chemoreflex || !std::isfinite(po2)) return false;
   const std::size_t i = model.parameters.index_of("chemoreflex.resting_po2");
   const Parameter& p = model.parameters.at(i);
   const double at = std::clamp(po2, p.min, p.max);
-  if (std::abs(control::hypoxic_vagal_withdrawal(model.chemoreflex_coefficients(), at)) <=
-      tolerance)
-    return false;
+  const bool vagal_at_rest = std::abs(control::hypoxic_vagal_withdrawal(
+                                 model.chemoreflex_coefficients(), at)) <= tolerance;
+  const bool tone_at_rest =
+      tolerance > 0.0 && largest_resting_local_tone(model, at) <= resting_local_tone_tolerance;
+  if (vagal_at_rest && (tone_at_rest || !model.local_oxygen)) return false;
   model.parameters.set_derived(i, at, "calibration: the patient's own resting arterial PO2");
   model.refresh();
   return true;

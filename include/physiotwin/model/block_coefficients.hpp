@@ -14,11 +14,13 @@
 #include "physiotwin/control/cardiopulmonary_reflex.hpp"
 #include "physiotwin/control/chemoreflex.hpp"
 #include "physiotwin/control/exercise.hpp"
+#include "physiotwin/control/local_oxygen.hpp"
 #include "physiotwin/core/units.hpp"
 #include "physiotwin/fluid/fluid_exchange.hpp"
 #include "physiotwin/gas/gas_transport.hpp"
 #include "physiotwin/model/block_types.hpp"
 #include "physiotwin/model/exercise_parameters.hpp"
+#include "physiotwin/model/local_oxygen_parameters.hpp"
 #include "physiotwin/resp/lung_mechanics.hpp"
 
 namespace physiotwin::coefficients {
@@ -291,6 +293,21 @@ inline void gas_exchange(const ParameterSet& p, std::size_t first, gas::GasCoeff
   c.catecholamine_release_time = v.get<"catecholamine_release_time">();
   c.catecholamine_clearance_time = v.get<"catecholamine_clearance_time">();
   c.catecholamine_drive = v.get<"catecholamine_drive">();
+  return c;
+}
+
+/// The local O2 block's coefficients; the resting PO2 (the chemoreflex's) and the resting
+/// blood (the gas exchange's haemoglobin) are filled in by the evaluator.
+[[nodiscard]] inline control::LocalOxygenCoefficients local_oxygen(const ParameterSet& p,
+                                                                   std::size_t first) {
+  const BlockValues<blocks::local_oxygen> v(p, first);
+  control::LocalOxygenCoefficients c;
+  c.enabled = v.get<"enabled">() >= 0.5;
+  c.time_constant = v.get<"time_constant">();
+  c.hypoxic_gain = {v.get<"muscle_hypoxic_gain">(), v.get<"brain_hypoxic_gain">(),
+                    v.get<"coronary_hypoxic_gain">()};
+  c.hyperoxic_gain = {v.get<"muscle_hyperoxic_gain">(), v.get<"brain_hyperoxic_gain">(),
+                      v.get<"coronary_hyperoxic_gain">()};
   return c;
 }
 

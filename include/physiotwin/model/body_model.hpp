@@ -333,6 +333,9 @@ class BodyModel : public ModelDescription {
   [[nodiscard]] const control::ChemoreflexCoefficients& chemoreflex_coefficients() const noexcept {
     return evaluator_.chemoreflex();
   }
+  [[nodiscard]] const control::LocalOxygenCoefficients& local_oxygen_coefficients() const noexcept {
+    return evaluator_.local_oxygen();
+  }
   /// What the baroreflex does to the circulation in state y, relative to the reflex's rest
   /// (multipliers of 1 and shifts of 0 at rest). Only for a model with a baroreflex.
   [[nodiscard]] control::BaroreflexEffects baroreflex_effects_in(

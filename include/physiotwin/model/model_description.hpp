@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "physiotwin/control/local_oxygen.hpp"
 #include "physiotwin/core/error.hpp"
 #include "physiotwin/core/parameters.hpp"
 #include "physiotwin/gas/blood_gas.hpp"
@@ -161,6 +162,15 @@ struct ExerciseBlock {
   std::size_t first_parameter = 0;
 };
 
+/// The resistance vessels' own response to arterial O2 (control/local_oxygen.hpp); needs a
+/// chemoreflex (whose arterial gases and resting PO2 it reads).
+struct LocalOxygenBlock {
+  /// Each bed's resistance connections (its arterioles and venules), control::LocalOxygenBed
+  /// order.
+  std::array<std::vector<std::size_t>, control::oxygen_bed_count> beds;
+  std::size_t first_parameter = 0;
+};
+
 /// The body the model file's values describe; patients are scaled relative to it.
 struct ReferenceBody {
   std::string sex = "male";
@@ -195,6 +205,7 @@ struct ModelDescription {
   std::optional<ChemoreflexBlock> chemoreflex;
   std::optional<FluidExchangeBlock> fluid_exchange;
   std::optional<ExerciseBlock> exercise;
+  std::optional<LocalOxygenBlock> local_oxygen;
   ParameterSet parameters;
   CompartmentRoles roles;
   /// A complete state (state_names() order) that twins of this model start from instead of

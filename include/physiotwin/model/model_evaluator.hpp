@@ -66,63 +66,9 @@ class ModelEvaluator {
   }
 
   // ---- dynamics ----
-  /// Pressure in every compartment (mmHg) for state y; also fills the activations.
-  void compute_pressures(const double* y, double* pressure) noexcept {
-    if (exercise_) apply_exercise(y);
-    if (chemoreflex_) apply_chemoreflex(y);
-    if (baroreflex_) apply_baroreflex(y);
-    if (exercise_) dilate_active_muscle();
-    if (respiration_) {
-      const double u = y[at_.breath_phase] - std::floor(y[at_.breath_phase]);
-      double inflow = std::nan("");
-      airway_opening_pressure_ = 0.0;  // atmospheric
-      if (ventilator_.mode != resp::VentilatorMode::off) {
-        const auto out = resp::ventilator_output(ventilator_, u);
-        airway_opening_pressure_ = out.opening_pressure;
-        inflow = out.inspiratory_flow;
-      }
-      inflow_prescribed_ = !std::isnan(inflow);
-      lung_ = resp::lung_state(lungs_, y + at_.airway_volume, u, airway_opening_pressure_,
-                               chest_wall_reference_, inflow);
-      if (inflow_prescribed_) {  // what the ventilator's manometer reads
-        airway_opening_pressure_ =
-            lung_.pressure[resp::larynx] + inflow * lungs_.resistance[resp::larynx];
-      }
-      external_pressure_ = lung_.pleural;
-    }
-    const double period = 60.0 / heart_rate_;
-    const double beat_fraction = y[at_.heart_phase] - std::floor(y[at_.heart_phase]);
-    for (std::size_t a = 0; a < curves_.size(); ++a) {
-      if (activation_kind_[a] == ActivationKind::gaussian) {
-        // Smith 2004: e = exp(-B (t - C)^2), t the time since the start of the beat.
-        const double dt = beat_fraction * period - gaussian_[a].peak_time;
-        activation_value_[a] = std::exp(-gaussian_[a].steepness * dt * dt);
-        continue;
-      }
-      double u = beat_fraction - onset_[a] / period;
-      u -= std::floor(u);
-      activation_value_[a] = curves_[a](u);
-    }
-    for (std::size_t c = 0; c < kind_.size(); ++c) {
-      const double transmural =
-          kind_[c] == CompartmentKind::compliance
-              ? (y[c] - unstressed_[c]) * elastance_[c]
-              : chamber_[c].pressure(y[c], activation_value_[chamber_activation_[c]]);
-      pressure[c] = transmural + thoracic_[c] * external_pressure_;
-    }
-    if (interaction_) {
-      const std::size_t l = interaction_->left, r = interaction_->right;
-      coupled_ = cardio::solve_ventricular_interaction(
-          chamber_[l], chamber_[r], septum_, pericardium_,
-          activation_value_[chamber_activation_[l]], y[l], y[r], coupled_.septum_volume);
-      pressure[l] = coupled_.left_pressure + thoracic_[l] * external_pressure_;
-      pressure[r] = coupled_.right_pressure + thoracic_[r] * external_pressure_;
-    }
-    if (exercise_) {
-      source_pressure_[exercise_->muscle_pump] = control::muscle_pump_pressure(
-          exercise_fx_.pump_pressure, transmural_pressure(exercise_->muscle_veins, pressure));
-    }
-  }
+  /// Pressure in every compartment (mmHg) for state y; also fills the activations
+  /// (model_evaluator_dynamics.hpp).
+  void compute_pressures(const double* y, double* pressure) noexcept;
 
   /// dy/dt of the whole model. No allocation, no exception, no virtual dispatch.
   void rhs(double /*t*/, const double* y, double* ydot) noexcept {
@@ -298,6 +244,9 @@ class ModelEvaluator {
   [[nodiscard]] const control::ChemoreflexCoefficients& chemoreflex() const noexcept {
     return chemo_;
   }
+  [[nodiscard]] const control::LocalOxygenCoefficients& local_oxygen() const noexcept {
+    return local_oxygen_k_;
+  }
   /// This evaluation's exercise effects, and the pressure (mmHg) the muscle pump adds to
   /// resistance k's drop (0 for every other connection).
   [[nodiscard]] const control::ExerciseEffects& exercise_effects() const noexcept {
@@ -387,6 +336,8 @@ class ModelEvaluator {
   void apply_chemoreflex(const double* y) noexcept;
   void apply_exercise(const double* y) noexcept;
   void dilate_active_muscle() noexcept;
+  void restore_local_oxygen_beds() noexcept;
+  void apply_local_oxygen(const double* y) noexcept;
   void set_active_muscle_demand(const double* y) noexcept;
   void read_exercise_coefficients(const ParameterSet& parameters);
   void apply_baroreflex(const double* y) noexcept;
@@ -422,6 +373,7 @@ class ModelEvaluator {
   std::optional<ChemoreflexBlock> chemoreflex_;
   std::optional<FluidExchangeBlock> fluid_;
   std::optional<ExerciseBlock> exercise_;
+  std::optional<LocalOxygenBlock> local_oxygen_;
 
   // ---- coefficients: the parameters' values (base_*) and the working ones the reflexes,
   // lungs and ventilator set for each evaluation ----
@@ -446,6 +398,11 @@ class ModelEvaluator {
   double volume_scale_ = 1.0;     ///< patient blood volume / Ursino's 5300 mL
   std::vector<double> splanchnic_share_, extrasplanchnic_share_;  ///< of the venous shifts
   control::CardiopulmonaryCoefficients cardiopulmonary_k_;
+  control::LocalOxygenCoefficients local_oxygen_k_;
+  /// The arterial gases the local O2 stimulus was last computed for, and that stimulus (a
+  /// cache: refresh() clears it).
+  gas::PartialPressures local_oxygen_input_{std::nan(""), std::nan("")};
+  double local_oxygen_stimulus_ = 0.0;
   control::ChemoreflexCoefficients chemo_;
   double base_breathing_rate_ = 12.0, base_muscle_pressure_min_ = 0.0;
   resp::LungCoefficients lungs_;

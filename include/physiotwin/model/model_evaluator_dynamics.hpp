@@ -92,6 +92,17 @@ inline void ModelEvaluator::core_rhs(const double* y, double* ydot,
     control::chemoreflex_derivatives(chemo_, y + at_.chemoreflex, arterial.po2, arterial.pco2,
                                      ydot + at_.chemoreflex);
   }
+  if (local_oxygen_) {
+    // The solver's arterial input changes only at gas steps: the stimulus (two evaluations of
+    // the dissociation curve) is kept until it does.
+    if (arterial.po2 != local_oxygen_input_.po2 || arterial.pco2 != local_oxygen_input_.pco2) {
+      local_oxygen_input_ = arterial;
+      local_oxygen_stimulus_ =
+          control::local_oxygen_stimulus(local_oxygen_k_, arterial.po2, arterial.pco2);
+    }
+    control::local_oxygen_derivatives(local_oxygen_k_, y + at_.local_oxygen, local_oxygen_stimulus_,
+                                      ydot + at_.local_oxygen);
+  }
 }
 
 /// Filtration and lymph move plasma between the compartments and the interstitium; bleeding
@@ -249,6 +260,68 @@ inline void ModelEvaluator::apply_chemoreflex(const double* y) noexcept {
           : 0.0;
 }
 
+/// Pressure in every compartment (mmHg) for state y; also fills the activations. The
+/// reflexes, exercise and the beds' local O2 tone set this evaluation's working
+/// coefficients first.
+inline void ModelEvaluator::compute_pressures(const double* y, double* pressure) noexcept {
+  if (local_oxygen_) restore_local_oxygen_beds();
+  if (exercise_) apply_exercise(y);
+  if (chemoreflex_) apply_chemoreflex(y);
+  if (baroreflex_) apply_baroreflex(y);
+  if (exercise_) dilate_active_muscle();
+  if (local_oxygen_) apply_local_oxygen(y);
+  if (respiration_) {
+    const double u = y[at_.breath_phase] - std::floor(y[at_.breath_phase]);
+    double inflow = std::nan("");
+    airway_opening_pressure_ = 0.0;  // atmospheric
+    if (ventilator_.mode != resp::VentilatorMode::off) {
+      const auto out = resp::ventilator_output(ventilator_, u);
+      airway_opening_pressure_ = out.opening_pressure;
+      inflow = out.inspiratory_flow;
+    }
+    inflow_prescribed_ = !std::isnan(inflow);
+    lung_ = resp::lung_state(lungs_, y + at_.airway_volume, u, airway_opening_pressure_,
+                             chest_wall_reference_, inflow);
+    if (inflow_prescribed_) {  // what the ventilator's manometer reads
+      airway_opening_pressure_ =
+          lung_.pressure[resp::larynx] + inflow * lungs_.resistance[resp::larynx];
+    }
+    external_pressure_ = lung_.pleural;
+  }
+  const double period = 60.0 / heart_rate_;
+  const double beat_fraction = y[at_.heart_phase] - std::floor(y[at_.heart_phase]);
+  for (std::size_t a = 0; a < curves_.size(); ++a) {
+    if (activation_kind_[a] == ActivationKind::gaussian) {
+      // Smith 2004: e = exp(-B (t - C)^2), t the time since the start of the beat.
+      const double dt = beat_fraction * period - gaussian_[a].peak_time;
+      activation_value_[a] = std::exp(-gaussian_[a].steepness * dt * dt);
+      continue;
+    }
+    double u = beat_fraction - onset_[a] / period;
+    u -= std::floor(u);
+    activation_value_[a] = curves_[a](u);
+  }
+  for (std::size_t c = 0; c < kind_.size(); ++c) {
+    const double transmural =
+        kind_[c] == CompartmentKind::compliance
+            ? (y[c] - unstressed_[c]) * elastance_[c]
+            : chamber_[c].pressure(y[c], activation_value_[chamber_activation_[c]]);
+    pressure[c] = transmural + thoracic_[c] * external_pressure_;
+  }
+  if (interaction_) {
+    const std::size_t l = interaction_->left, r = interaction_->right;
+    coupled_ = cardio::solve_ventricular_interaction(
+        chamber_[l], chamber_[r], septum_, pericardium_, activation_value_[chamber_activation_[l]],
+        y[l], y[r], coupled_.septum_volume);
+    pressure[l] = coupled_.left_pressure + thoracic_[l] * external_pressure_;
+    pressure[r] = coupled_.right_pressure + thoracic_[r] * external_pressure_;
+  }
+  if (exercise_) {
+    source_pressure_[exercise_->muscle_pump] = control::muscle_pump_pressure(
+        exercise_fx_.pump_pressure, transmural_pressure(exercise_->muscle_veins, pressure));
+  }
+}
+
 /// Turns the baroreflex states in y (and the cardiopulmonary reflex's, which acts on the same
 /// resistances and veins) into the working coefficients of this evaluation.
 inline void ModelEvaluator::apply_baroreflex(const double* y) noexcept {
@@ -308,6 +381,23 @@ inline void ModelEvaluator::dilate_active_muscle() noexcept {
 inline void ModelEvaluator::set_active_muscle_demand(const double* y) noexcept {
   gas_.consumption[exercise_->active_muscle] =
       active_muscle_rest_demand_ + control::extra_o2_demand(exercise_k_, y + at_.exercise);
+}
+
+/// The local O2 beds' conductances from the parameters' values again: the reflexes and
+/// exercise rewrite some of them from there too, the others would compound
+/// apply_local_oxygen()'s factor from one evaluation to the next.
+inline void ModelEvaluator::restore_local_oxygen_beds() noexcept {
+  for (const auto& bed : local_oxygen_->beds)
+    for (std::size_t k : bed) conductance_[k] = base_conductance_[k];
+}
+
+/// The beds' own answer to arterial O2 (control/local_oxygen.hpp), on top of the reflexes'
+/// and exercise's conductances.
+inline void ModelEvaluator::apply_local_oxygen(const double* y) noexcept {
+  for (std::size_t j = 0; j < control::oxygen_bed_count; ++j) {
+    const double factor = control::local_oxygen_factor(y[at_.local_oxygen + j]);
+    for (std::size_t k : local_oxygen_->beds[j]) conductance_[k] *= factor;
+  }
 }
 
 /// Shares a change of unstressed volume among compartments in proportion to their own.

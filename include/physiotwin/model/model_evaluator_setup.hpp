@@ -44,6 +44,7 @@ inline void ModelEvaluator::prepare(const ModelDescription& model, const StateIn
   chemoreflex_ = model.chemoreflex;
   fluid_ = model.fluid_exchange;
   exercise_ = model.exercise;
+  local_oxygen_ = model.local_oxygen;
   if (exercise_) large_arteries_ = model.large_artery_compartments();
   if (gas_exchange_) {
     gas_.compartment_count = nc;
@@ -154,6 +155,14 @@ inline void ModelEvaluator::refresh(const ParameterSet& p) {
   }
   if (respiration_ && lungs_.paced_rate > 0.0) lungs_.rate = lungs_.paced_rate;
   if (exercise_) read_exercise_coefficients(p);
+  if (local_oxygen_) {
+    local_oxygen_k_ = coefficients::local_oxygen(p, local_oxygen_->first_parameter);
+    local_oxygen_k_.resting_po2 = chemo_.resting_po2;
+    // The haemoglobin the twin starts with, not the one fluid exchange moves: see
+    // control/local_oxygen.hpp.
+    local_oxygen_k_.resting_blood = gas::dissociation_for(p.value("gas.hemoglobin"));
+    local_oxygen_input_ = {std::nan(""), std::nan("")};  // new coefficients: a new stimulus
+  }
   base_chamber_ = chamber_;
   base_unstressed_ = unstressed_;
   base_conductance_ = conductance_;

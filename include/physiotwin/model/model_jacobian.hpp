@@ -62,6 +62,10 @@ void ModelEvaluator::jacobian(const double* y, Entry&& entry, bool include_gases
       entry(first + 1 + e, first + 1 + e) -= 1.0 / effector_time_constant(e);
     }
   }
+  if (local_oxygen_) {  // its input is the last gas step's: its own decay only
+    for (std::size_t j = 0; j < control::oxygen_bed_count; ++j)
+      entry(at_.local_oxygen + j, at_.local_oxygen + j) -= 1.0 / local_oxygen_k_.time_constant;
+  }
   if (cardiopulmonary_) {  // slow as well: its own decay only
     for (std::size_t i = 0; i < control::cardiopulmonary_state_count; ++i) {
       entry(at_.cardiopulmonary + i, at_.cardiopulmonary + i) -=

@@ -156,6 +156,18 @@ inline void register_gas_signals(const ModelDescription& model, SignalRegistry& 
     signals.add({"exercise.muscle_pump_pressure", "mmHg",
                  "pressure the contracting muscles add to their venous return", "limbs"});
   }
+  if (model.local_oxygen) {
+    constexpr std::array<std::string_view, control::oxygen_bed_count> region{"limbs", "head",
+                                                                             "heart"};
+    for (std::size_t j = 0; j < control::oxygen_bed_count; ++j) {
+      const std::string bed(control::local_oxygen_bed_names[j]);
+      signals.add({"local_oxygen." + bed + "_tone", "%",
+                   "the " + bed +
+                       " bed's own change of conductance with arterial O2 (hypoxic dilation, "
+                       "hyperoxic constriction)",
+                   std::string(region[j])});
+    }
+  }
   return signals;
 }
 
@@ -275,6 +287,10 @@ inline void observe(const ModelDescription& model, const StateIndices& at, Model
     out[s++] = y[at.exercise + control::exercise_work_rate];
     out[s++] = 100.0 * eval.exercise_effects().intensity;
     out[s++] = eval.source_pressure(model.exercise->muscle_pump);
+  }
+  if (model.local_oxygen) {
+    for (std::size_t j = 0; j < control::oxygen_bed_count; ++j)
+      out[s++] = 100.0 * (control::local_oxygen_factor(y[at.local_oxygen + j]) - 1.0);
   }
   eval.chemoreceptor_input() = solver_input;
 }

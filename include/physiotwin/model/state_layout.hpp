@@ -5,8 +5,8 @@
 //
 // Order: compartment volumes, connection flows, valve openings, heart phase, external volume,
 // airway volumes and breath phase, chemoreflex, baroreflex, cardiopulmonary reflex, fluid
-// exchange, exercise; then the gases, which the solver does not integrate (they are stepped
-// alongside it: docs/solver.md).
+// exchange, exercise, local O2 tone; then the gases, which the solver does not integrate (they are
+// stepped alongside it: docs/solver.md).
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -14,6 +14,7 @@
 #include "physiotwin/control/baroreflex.hpp"
 #include "physiotwin/control/chemoreflex.hpp"
 #include "physiotwin/control/exercise.hpp"
+#include "physiotwin/control/local_oxygen.hpp"
 #include "physiotwin/model/model_description.hpp"
 #include "physiotwin/resp/lung_mechanics.hpp"
 
@@ -33,6 +34,7 @@ enum class StateKind {
   body_fluid,       ///< mL of interstitial fluid or of red cells
   protein_mass,     ///< g of plasma protein
   exercise,         ///< an exercise state (W, mL/s of O2 or CO2, or a relative dilation)
+  vascular_tone,    ///< a bed's local tone: its relative change of conductance
 };
 
 /// The fluid exchange's states (fluid/fluid_exchange.hpp), in order from StateIndices::fluid.
@@ -62,6 +64,7 @@ struct StateIndices {
   std::size_t cardiopulmonary = 0;  ///< control::CardiopulmonaryState order
   std::size_t fluid = 0;            ///< interstitial volume, red cells, plasma protein, arterial Hb
   std::size_t exercise = 0;         ///< control::ExerciseState order
+  std::size_t local_oxygen = 0;     ///< control::LocalOxygenBed order
   std::size_t solver_size = 0;      ///< states the solver integrates (all but the gases)
   std::size_t gas_blood = 0;        ///< O2 and CO2 per compartment, then
   std::size_t gas_air = 0;          ///< O2 and CO2 per airway
@@ -134,6 +137,12 @@ struct StateLayout : StateIndices {
       l.exercise = l.size();
       for (auto state : control::exercise_state_names) {
         add("exercise." + std::string(state), StateKind::exercise);
+      }
+    }
+    if (model.local_oxygen) {
+      l.local_oxygen = l.size();
+      for (auto bed : control::local_oxygen_bed_names) {
+        add("local_oxygen." + std::string(bed) + "_tone", StateKind::vascular_tone);
       }
     }
     l.solver_size = l.size();
