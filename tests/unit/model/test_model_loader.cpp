@@ -248,3 +248,30 @@ TEST(ModelLoader, CardiopulmonaryReflexIsCheckedAndNamed) {
             std::string::npos)
       << load_error(gain);
 }
+
+TEST(ModelLoader, LocalOxygenBedsAreCheckedAndNamed) {
+  const auto vein = write_variant("lo_vein", [](nlohmann::json& j) {
+    j["local_oxygen"]["beds"]["brain"] = {"brain_arterioles", "brain_veins"};
+  });
+  EXPECT_NE(load_error(vein).find(
+                "local_oxygen.beds.brain[1]: \"brain_veins\" is not a resistance of this model"),
+            std::string::npos)
+      << load_error(vein);
+  const auto kidney = write_variant("lo_kidney", [](nlohmann::json& j) {
+    j["local_oxygen"]["beds"]["kidney"] = {"renal_arterioles"};
+  });
+  EXPECT_NE(load_error(kidney).find("local_oxygen.beds: unknown member \"kidney\""),
+            std::string::npos)
+      << load_error(kidney);
+  const auto no_chemoreflex =
+      write_variant("lo_no_chemoreflex", [](nlohmann::json& j) { j.erase("chemoreflex"); });
+  EXPECT_NE(load_error(no_chemoreflex).find("local_oxygen: local_oxygen needs a \"chemoreflex\""),
+            std::string::npos)
+      << load_error(no_chemoreflex);
+  const auto gain = write_variant("lo_gain", [](nlohmann::json& j) {
+    j["local_oxygen"]["parameters"]["brain_hyperoxic_gain"]["value"] = 2.0;
+  });
+  EXPECT_NE(load_error(gain).find("local_oxygen.parameters.brain_hyperoxic_gain"),
+            std::string::npos)
+      << load_error(gain);
+}
