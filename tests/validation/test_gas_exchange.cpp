@@ -115,9 +115,10 @@ TEST(GasExchange, HypoxiaLowersSaturationAndRaisesVentilation) {
 // the heart rate from 59.8 to 79.4 /min (+19.6) and the mean pressure from 96.7 to 105.0 mmHg
 // (+8.3; Halliwill & Minson 2002, J Appl Physiol 93:857); the pulse rises already at 18 % O2
 // and progressively with less O2 (81 subjects, Dripps & Comroe 1947, Am J Physiol 149:277).
-// Bands: +8 to +25 /min at 12 % (the model gives about +13: W_h was held below Halliwill's
-// mean because the mean pressure overshoots without the local hypoxic vasodilation), a smaller
-// rise at 16 % O2 but at least +2, mean pressure +2 to +14 mmHg.
+// Bands: +8 to +25 /min at 12 % (the model gives about +15: W_h is held below Halliwill's
+// mean because the mean pressure would overshoot theirs, docs/models/control.md), a smaller
+// rise at 16 % O2 but at least +2, mean pressure +2 to +14 mmHg (test_local_oxygen.cpp holds
+// it to +2 to +10).
 TEST(GasExchange, HypoxiaQuickensTheHeartAsTheOxygenFalls) {
   const GasResponse deep = breathe(0.12, 0.0, 10.0);
   EXPECT_GT(deep.hr_after - deep.hr_before, 8.0);
@@ -134,9 +135,9 @@ TEST(GasExchange, HypoxiaQuickensTheHeartAsTheOxygenFalls) {
 // (Kaczmarek et al. 2016, Arch Med Sci, PMC5016570); pooled over 22 datasets of healthy
 // volunteers, hyperoxia lowered cardiac output by 10.2 % (95 % CI 7.3-12.9; Smit et al. 2018,
 // Crit Care 22:45, PMC6389225). Bands: heart rate down by 2-8 /min; cardiac output down by
-// 3-15 % (the model's fall, about 5 %, is the heart rate's alone: it has no hyperoxic
-// vasoconstriction, docs/models/control.md). Also: the whole gas changes at once (fio2 1
-// with fico2 0 from room air is a valid mixture before and after).
+// 3-15 % (the model's fall, about 7 %, is the heart rate's and the beds' own hyperoxic
+// constriction's, docs/models/control.md). Also: the whole gas changes at once (fio2 1 with
+// fico2 0 from room air is a valid mixture before and after).
 TEST(GasExchange, OxygenSlowsTheHeart) {
   const GasResponse r = breathe(1.0, 0.0, 15.0);
   EXPECT_LT(r.hr_after - r.hr_before, -2.0);
