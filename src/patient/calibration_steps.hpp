@@ -223,18 +223,20 @@ inline constexpr double resting_local_tone_tolerance = 0.005;
 /// Puts the resting arterial PO2 (chemoreflex.resting_po2, from which hypoxia's vagal
 /// withdrawal and the beds' local O2 tone are measured) at arterial PO2 `po2`, if the
 /// withdrawal there is more than `tolerance` spikes/s (about 0.2 /min of heart rate at 0.03)
-/// or a bed's local tone more than resting_local_tone_tolerance (with `tolerance` 0: always).
+/// or a bed's local tone more than resting_local_tone_tolerance (with `tolerance` 0: unless
+/// both are exactly at rest).
 /// Returns whether it moved (false without the chemoreflex or a finite PO2).
 inline bool rest_at_arterial_po2(BodyModel& model, double po2, double tolerance) {
   if (!model.chemoreflex || !std::isfinite(po2)) return false;
   const std::size_t i = model.parameters.index_of("chemoreflex.resting_po2");
   const Parameter& p = model.parameters.at(i);
   const double at = std::clamp(po2, p.min, p.max);
-  const bool vagal_at_rest = std::abs(control::hypoxic_vagal_withdrawal(
-                                 model.chemoreflex_coefficients(), at)) <= tolerance;
-  const bool tone_at_rest =
-      tolerance > 0.0 && largest_resting_local_tone(model, at) <= resting_local_tone_tolerance;
-  if (vagal_at_rest && (tone_at_rest || !model.local_oxygen)) return false;
+  // With `tolerance` 0 only exact rest stays (the tone is exactly 0 without the block).
+  const double tone_tolerance = tolerance > 0.0 ? resting_local_tone_tolerance : 0.0;
+  if (std::abs(control::hypoxic_vagal_withdrawal(model.chemoreflex_coefficients(), at)) <=
+          tolerance &&
+      largest_resting_local_tone(model, at) <= tone_tolerance)
+    return false;
   model.parameters.set_derived(i, at, "calibration: the patient's own resting arterial PO2");
   model.refresh();
   return true;
