@@ -336,7 +336,6 @@ class ModelEvaluator {
   void apply_chemoreflex(const double* y) noexcept;
   void apply_exercise(const double* y) noexcept;
   void dilate_active_muscle() noexcept;
-  void restore_local_oxygen_beds() noexcept;
   void apply_local_oxygen(const double* y) noexcept;
   void set_active_muscle_demand(const double* y) noexcept;
   void read_exercise_coefficients(const ParameterSet& parameters);
@@ -390,6 +389,9 @@ class ModelEvaluator {
   std::vector<cardio::DistensibleVessel> distensible_;  ///< distensible resistances' law
   std::vector<cardio::ElastanceWall> base_chamber_;
   std::vector<double> base_unstressed_, base_conductance_, base_elastance_;
+  /// Connections whose conductance exercise or the local O2 tone scales: compute_pressures()
+  /// restores them from base_conductance_ before the blocks act.
+  std::vector<std::size_t> modulated_conductances_;
   std::vector<std::size_t> large_arteries_;  ///< compartments: exercise changes their compliance
   double base_heart_rate_ = 72.0;
   control::BaroreflexCoefficients reflex_;

@@ -264,7 +264,9 @@ inline void ModelEvaluator::apply_chemoreflex(const double* y) noexcept {
 /// reflexes, exercise and the beds' local O2 tone set this evaluation's working
 /// coefficients first.
 inline void ModelEvaluator::compute_pressures(const double* y, double* pressure) noexcept {
-  if (local_oxygen_) restore_local_oxygen_beds();
+  // The conductances the blocks below scale start from the parameters' values each time,
+  // so that each block's factor applies once (apply_baroreflex() sets its own from there).
+  for (std::size_t k : modulated_conductances_) conductance_[k] = base_conductance_[k];
   if (exercise_) apply_exercise(y);
   if (chemoreflex_) apply_chemoreflex(y);
   if (baroreflex_) apply_baroreflex(y);
@@ -365,14 +367,11 @@ inline void ModelEvaluator::apply_exercise(const double* y) noexcept {
   reflex_.set_point = rest_set_point_ + exercise_fx_.set_point_shift;
   gas_.consumption[exercise_->active_muscle] =
       active_muscle_rest_demand_ + exercise_fx_.extra_o2_demand;
-  // From the parameters' values again: apply_baroreflex() rewrites those it controls, and
-  // dilate_active_muscle() then scales each once.
-  for (std::size_t k : exercise_->vasodilating) conductance_[k] = base_conductance_[k];
   for (std::size_t c : large_arteries_)
     elastance_[c] = base_elastance_[c] / exercise_fx_.compliance_factor;
 }
 
-/// Metabolic vasodilation, on top of what the reflexes set (apply_exercise() and
+/// Metabolic vasodilation, on top of what the reflexes set (compute_pressures() and
 /// apply_baroreflex() rewrite the conductances from their parameters on every evaluation).
 inline void ModelEvaluator::dilate_active_muscle() noexcept {
   for (std::size_t k : exercise_->vasodilating) conductance_[k] *= exercise_fx_.conductance_factor;
@@ -381,14 +380,6 @@ inline void ModelEvaluator::dilate_active_muscle() noexcept {
 inline void ModelEvaluator::set_active_muscle_demand(const double* y) noexcept {
   gas_.consumption[exercise_->active_muscle] =
       active_muscle_rest_demand_ + control::extra_o2_demand(exercise_k_, y + at_.exercise);
-}
-
-/// The local O2 beds' conductances from the parameters' values again: the reflexes and
-/// exercise rewrite some of them from there too, the others would compound
-/// apply_local_oxygen()'s factor from one evaluation to the next.
-inline void ModelEvaluator::restore_local_oxygen_beds() noexcept {
-  for (const auto& bed : local_oxygen_->beds)
-    for (std::size_t k : bed) conductance_[k] = base_conductance_[k];
 }
 
 /// The beds' own answer to arterial O2 (control/local_oxygen.hpp), on top of the reflexes'

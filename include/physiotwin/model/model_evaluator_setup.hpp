@@ -46,6 +46,12 @@ inline void ModelEvaluator::prepare(const ModelDescription& model, const StateIn
   exercise_ = model.exercise;
   local_oxygen_ = model.local_oxygen;
   if (exercise_) large_arteries_ = model.large_artery_compartments();
+  modulated_conductances_.clear();
+  if (exercise_) modulated_conductances_ = exercise_->vasodilating;
+  if (local_oxygen_) {
+    for (const auto& bed : local_oxygen_->beds)
+      modulated_conductances_.insert(modulated_conductances_.end(), bed.begin(), bed.end());
+  }
   if (gas_exchange_) {
     gas_.compartment_count = nc;
     gas_.blood_state = at.gas_blood;
