@@ -274,7 +274,7 @@ class BeatAnalyzer {
     }
   }
 
-  void start_beat(double /*t*/, double crossing, std::span<const double> s) {
+  void start_beat(double t, double crossing, std::span<const double> s) {
     in_beat_ = true;
     beat_start_ = crossing;
     duration_ = 0.0;
@@ -284,7 +284,15 @@ class BeatAnalyzer {
       v.forward = v.backward = v.peak_velocity = v.peak_gradient = v.gradient_integral =
           v.open_time = v.peak_flow = 0.0;
     }
-    if (lv_volume_ != npos) lv_pressure_at_onset_ = s[extrema_[lv_pressure_].signal];
+    if (lv_volume_ != npos) {
+      // At the onset itself, between the samples around it: the sample after it is up to one
+      // sampling interval into the contraction, where the pressure climbs by about a mmHg per
+      // 10 ms, so single beats' end-diastolic pressures scattered by a mmHg with the sampling.
+      const std::size_t p = extrema_[lv_pressure_].signal;
+      const double w =
+          t > previous_time_ ? (crossing - previous_time_) / (t - previous_time_) : 1.0;
+      lv_pressure_at_onset_ = previous_[p] + w * (s[p] - previous_[p]);
+    }
   }
 
   void finish_beat(double /*t*/, double crossing) {
