@@ -42,6 +42,12 @@ bool Agreement::due(double fraction, const AlertOptions& options) noexcept {
   return true;
 }
 
+std::size_t band_readings_needed(const VitalBandRule& rule, double error_sd) noexcept {
+  const double margin = std::min(rule.below, rule.above);
+  const double ratio = band_confidence_z * 1.2533 * error_sd / margin;
+  return std::max(rule.minimum_count, std::size_t(std::ceil(ratio * ratio)));
+}
+
 std::string_view alert_kind_name(AlertKind kind) noexcept {
   switch (kind) {
     case AlertKind::vital_sign:
@@ -59,11 +65,13 @@ std::string_view alert_kind_name(AlertKind kind) noexcept {
 }
 
 AlertRules::AlertRules(const Twin& twin, AlertOptions options) : options_(options) {
-  if (!(options_.band_window > 0.0) || !(options_.agreement > 0.5 && options_.agreement <= 1.0) ||
-      options_.persistence == 0 || options_.forecast_interval < 0.0 ||
+  if (!(options_.band_window > 0.0) || !(options_.band_reach >= options_.band_window) ||
+      !(options_.agreement > 0.5 && options_.agreement <= 1.0) || options_.persistence == 0 ||
+      options_.forecast_interval < 0.0 ||
       !(options_.forecast_horizon > 0.0 && options_.forecast_horizon <= 6.0 * 3600.0)) {
     throw InputError(
-        "alert options outside their ranges: band window > 0 s, agreement in (0.5, 1], "
+        "alert options outside their ranges: band window > 0 s, band reach >= band window, "
+        "agreement in (0.5, 1], "
         "persistence >= 1, forecast interval >= 0 s, forecast horizon in (0, 6] h");
   }
   check_trend_options(options_.trend);
@@ -82,7 +90,7 @@ std::vector<Alert> AlertRules::check(const std::vector<Observation>& observation
                                      const Analysis& analysis, const Monitor& monitor) {
   for (const Observation& o : observations) recent_[streamed_index(o.measure)].push_back(o);
   std::vector<Alert> out;
-  check_vital_signs(analysis.time, out);
+  check_vital_signs(analysis.time, monitor, out);
   check_estimates(analysis.time, monitor, out);
   check_derived(analysis.time, monitor, out);
   check_forecast(analysis.time, monitor, out);
@@ -90,16 +98,26 @@ std::vector<Alert> AlertRules::check(const std::vector<Observation>& observation
   return out;
 }
 
-void AlertRules::check_vital_signs(std::int64_t now, std::vector<Alert>& out) {
+void AlertRules::check_vital_signs(std::int64_t now, const Monitor& monitor,
+                                   std::vector<Alert>& out) {
   for (std::size_t r = 0; r < vital_band_rules.size(); ++r) {
     const VitalBandRule& rule = vital_band_rules[r];
     const std::size_t i = streamed_index(rule.measure);
     auto& recent = recent_[i];
-    while (!recent.empty() && double(now - recent.front().time) > options_.band_window)
+    while (!recent.empty() && double(now - recent.front().time) > options_.band_reach)
       recent.pop_front();
-    if (recent.size() < rule.minimum_count || std::isnan(resting_[i])) continue;
+    // The band window's readings, or the last `needed` if the window holds fewer.
+    const std::size_t needed = band_readings_needed(rule, monitor.options().observation_sd[i]);
+    const auto in_window =
+        std::size_t(std::count_if(recent.begin(), recent.end(), [&](const Observation& o) {
+          return double(now - o.time) <= options_.band_window;
+        }));
+    const std::size_t used = std::max(in_window, needed);
+    if (recent.size() < used || std::isnan(resting_[i])) continue;
+    const auto first = recent.end() - std::ptrdiff_t(used);
     std::vector<double> values;
-    for (const Observation& o : recent) values.push_back(o.value);
+    for (auto o = first; o != recent.end(); ++o) values.push_back(o->value);
+    const double span = std::max(options_.band_window, double(now - first->time));
     const double middle = median(values);
     const double low = resting_[i] - rule.below, high = resting_[i] + rule.above;
     const bool outside = middle < low || middle > high;
@@ -117,7 +135,7 @@ void AlertRules::check_vital_signs(std::int64_t now, std::vector<Alert>& out) {
       a.severity = "moderate";
       const std::string evidence =
           fmt::format("{}: median {:.1f} {} of {} observations over the last {}", spec.name, middle,
-                      spec.unit, values.size(), minutes_text(options_.band_window));
+                      spec.unit, values.size(), minutes_text(span));
       a.detail = std::isinf(high)
                      ? fmt::format(
                            "{}, below the patient's band (from {:.1f} {}, the resting "

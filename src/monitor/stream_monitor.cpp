@@ -211,18 +211,21 @@ void write_alerts(hid_t file, const StreamMonitor& monitor) {
 void write_bands(hid_t file, const StreamMonitor& monitor) {
   Handle group = h5::create_group(file, "bands");
   std::vector<std::string> measure;
-  std::vector<double> resting, lower, upper;
+  std::vector<double> resting, lower, upper, readings_needed;
   for (const VitalBandRule& rule : vital_band_rules) {
     const std::size_t i = streamed_index(rule.measure);
     measure.emplace_back(spec_of(rule.measure).name);
     resting.push_back(monitor.rules().resting()[i]);
     lower.push_back(monitor.rules().resting()[i] - rule.below);
     upper.push_back(monitor.rules().resting()[i] + rule.above);
+    readings_needed.push_back(
+        double(band_readings_needed(rule, monitor.options().ensemble.observation_sd[i])));
   }
   h5::write_string_array(group, "measure", measure);
   h5::write_double_array(group, "resting", resting);
   h5::write_double_array(group, "lower", lower);
   h5::write_double_array(group, "upper", upper);
+  h5::write_double_array(group, "readings_needed", readings_needed);
 }
 
 /// /trend: the trend test's baseline, patterns and sums after each analysis (trend_test.hpp).

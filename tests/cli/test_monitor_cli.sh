@@ -54,6 +54,8 @@ with h5py.File(sys.argv[2], "r") as f:
     assert "vital-sign-above-band" in list(f["alerts/code"].asstr()[:])
     assert len(f["estimates/time"]) == len(f["estimates/blood_volume/mean"]) >= 12
     assert abs(f["bands/resting"][0] - 72.6) < 3
+    # The readings each band's median needs with the default devices' errors (alert_rules.hpp).
+    assert list(f["bands/readings_needed"][:]) == [3, 5, 5, 3, 6], f["bands/readings_needed"][:]
     # 12 minutes: within the trend test's 4-hour baseline, so no patterns yet.
     assert list(f["trend/measure"].asstr()[:])[0] == "heart_rate"
     assert len(f["trend/time"]) == len(f["estimates/time"])

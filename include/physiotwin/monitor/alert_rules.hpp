@@ -49,6 +49,21 @@ inline constexpr std::array<VitalBandRule, 5> vital_band_rules{{
     {Measure::diastolic_pressure, 15.0, 25.0, 2},
 }};
 
+/// How sure a band alert must be that the patient, not the device's error, left the band. The
+/// median of n readings whose errors have SD sigma scatters by about 1.2533 sigma / sqrt(n)
+/// (its large-sample SD; for n of 2-5 the exact SD is smaller, so this errs on the safe side).
+/// A band alert needs at least the readings that put the band's nearer margin z such SDs from
+/// the resting value: at rest the median then leaves the band on the device's error alone in
+/// about 3 checks in 10,000 (one-sided, z = 3.4): at most about 0.1 a day for a measure read
+/// each 5 minutes (288 new medians a day, overlapping, so fewer). Before this, the breathing rate's
+/// two wrist readings (SD 3 /min, margin 6) sat 2.8 SDs inside and alerted twice in 40 monitored
+/// hours (docs/monitoring.md).
+inline constexpr double band_confidence_z = 3.4;
+
+/// The readings a band's median needs with a device whose reading error has SD `error_sd` in
+/// the measure's unit: the rule's own minimum, or more when the device is noisy for the band.
+[[nodiscard]] std::size_t band_readings_needed(const VitalBandRule& rule, double error_sd) noexcept;
+
 /// An estimate past a threshold (relative estimates: a fraction of the starting value).
 struct EstimateRule {
   Estimate estimate;
@@ -93,7 +108,11 @@ inline constexpr std::array<ForecastRule, 1> forecast_rules{{
 }};
 
 struct AlertOptions {
-  double band_window = 600.0;        ///< s of observations a vital sign's median is over
+  double band_window = 600.0;  ///< s of observations a vital sign's median is over
+  /// s: when the band window holds fewer readings than a band needs (band_readings_needed), the
+  /// median takes the last ones needed from up to this far back (a breathing rate read each 5
+  /// minutes needs about 20); none older.
+  double band_reach = 3600.0;
   double agreement = 0.9;            ///< fraction of members past an estimate's threshold
   std::size_t persistence = 3;       ///< analyses running the agreement must hold
   double forecast_interval = 900.0;  ///< s between forecasts (0: none)
@@ -157,7 +176,7 @@ class AlertRules {
   }
 
  private:
-  void check_vital_signs(std::int64_t now, std::vector<Alert>& out);
+  void check_vital_signs(std::int64_t now, const Monitor& monitor, std::vector<Alert>& out);
   void check_estimates(std::int64_t now, const Monitor& monitor, std::vector<Alert>& out);
   void check_derived(std::int64_t now, const Monitor& monitor, std::vector<Alert>& out);
   void check_forecast(std::int64_t now, const Monitor& monitor, std::vector<Alert>& out);

@@ -144,6 +144,37 @@ TEST(MonitorMechanics, AVitalSignOutsideItsBandIsRaisedOnceAsAFhirDetectedIssue)
             double(a.time - monitor.start()));
 }
 
+// A band alert needs the readings that put its margin band_confidence_z of the median's SDs
+// (1.2533 sigma / sqrt(n)) from the resting value. With the defaults' wrist and cuff: heart rate
+// 3 (the rule's own minimum), SpO2 5, breathing rate 5, systolic 3, diastolic 6; a chest strap
+// reading breathing within 1 /min needs the rule's 2. A breathing rate read every 5 minutes
+// then needs 5 readings, 20 minutes (it alerted on 2 before, and the wrist's error alone did so
+// twice in 40 monitored hours: docs/monitoring.md).
+TEST(MonitorMechanics, ABandAlertNeedsTheReadingsTheDevicesErrorAsksFor) {
+  const MonitorOptions defaults;
+  std::vector<std::size_t> needed;
+  for (const VitalBandRule& rule : vital_band_rules)
+    needed.push_back(
+        band_readings_needed(rule, defaults.observation_sd[streamed_index(rule.measure)]));
+  EXPECT_EQ(needed, (std::vector<std::size_t>{3, 5, 5, 3, 6}));
+  EXPECT_EQ(band_readings_needed(vital_band_rules[2], 1.0), 2u);
+
+  const Twin twin = resting_twin();
+  StreamMonitor monitor(twin, small());
+  std::vector<std::int64_t> raised_at;
+  for (int reading = 1; reading <= 6; ++reading) {
+    const std::int64_t at = jan_2026 + reading * 300;
+    for (const Alert& a :
+         monitor.observe({{at, Measure::respiratory_rate, 4.0, std::size_t(reading)}}).alerts)
+      if (a.kind == AlertKind::vital_sign) raised_at.push_back(a.time - jan_2026);
+  }
+  (void)monitor.finish();
+  ASSERT_EQ(raised_at.size(), 1u);
+  // Assimilated at the end of the minute after the 5th reading (1500 s), not after the 2nd.
+  EXPECT_GE(raised_at[0], 1500);
+  EXPECT_LT(raised_at[0], 1800);
+}
+
 TEST(MonitorMechanics, ANormalStreamRaisesNothing) {
   const Twin twin = resting_twin();
   StreamMonitor monitor(twin, small(4));
