@@ -366,8 +366,8 @@ TEST(Exercise, HeartRateRecoversInTwoPhases) {
 //   mL/kg/mmHg (rest to 33 % of VO2max, n = 5, McMaster) and 0.33-0.65 (Jpn J Physiol 36:1241,
 //   1986, the upper figure corrected for the Haldane effect); band 0.25-0.8, wider by a quarter
 //   for the model's one muscle compartment mixing working and idle muscle.
-// Both failed with the muscles' whole 31.2 L storing CO2 at the blood's slope (R 0.67 at 4 min,
-// 3.9 mL/kg/mmHg; docs/research/muscle-co2-stores.md).
+// Both failed with the muscles' whole 31.2 L storing CO2 at the blood's slope (R 0.66 at 4 min,
+// 5.2 mL/kg/mmHg; docs/research/muscle-co2-stores.md).
 TEST(Exercise, CarbonDioxideOutputCatchesUpWithProductionInFourMinutes) {
   ExercisingTwin t;
   t.twin.advance(120.0);
