@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <numbers>
 
 #include "physiotwin/core/error.hpp"
 #include "physiotwin/io/recorder.hpp"
@@ -43,8 +44,10 @@ bool Agreement::due(double fraction, const AlertOptions& options) noexcept {
 }
 
 std::size_t band_readings_needed(const VitalBandRule& rule, double error_sd) noexcept {
+  // The median of n normal readings has SD sqrt(pi / 2) sigma / sqrt(n) for large n.
+  const double median_sd_factor = std::sqrt(std::numbers::pi / 2.0);
   const double margin = std::min(rule.below, rule.above);
-  const double ratio = band_confidence_z * 1.2533 * error_sd / margin;
+  const double ratio = band_confidence_z * median_sd_factor * error_sd / margin;
   return std::max(rule.minimum_count, std::size_t(std::ceil(ratio * ratio)));
 }
 
@@ -71,8 +74,8 @@ AlertRules::AlertRules(const Twin& twin, AlertOptions options) : options_(option
       !(options_.forecast_horizon > 0.0 && options_.forecast_horizon <= 6.0 * 3600.0)) {
     throw InputError(
         "alert options outside their ranges: band window > 0 s, band reach >= band window, "
-        "agreement in (0.5, 1], "
-        "persistence >= 1, forecast interval >= 0 s, forecast horizon in (0, 6] h");
+        "agreement in (0.5, 1], persistence >= 1, forecast interval >= 0 s, forecast horizon in "
+        "(0, 6] h");
   }
   check_trend_options(options_.trend);
   Twin resting = twin;
