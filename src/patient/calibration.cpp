@@ -71,8 +71,27 @@ struct MechanicsFit {
   }
 };
 
+/// The share of the sinus node's ceiling below which it leaves a resting rate as it is
+/// (within 0.01 /min: control::held_below_maximum()).
+inline constexpr double resting_share_of_ceiling = 0.85;
+
+/// A record's resting rate so fast that the ceiling (the patient's age-predicted maximum) would
+/// hold it down raises the ceiling: the record is what the twin must rest at.
+inline void keep_ceiling_above_resting_rate(Calibration& c) {
+  const char* name = "baroreflex.maximal_heart_rate";
+  if (!c.has(Measure::heart_rate) || !c.model.parameters.contains(name)) return;
+  const double needed = c.measured(Measure::heart_rate) / resting_share_of_ceiling;
+  if (needed <= c.model.parameters.value(name)) return;
+  c.report.warnings.push_back(fmt::format(
+      "heart_rate: the measured resting rate is above {:g} % of the maximal heart rate for the "
+      "patient's age; {} was raised to keep the resting rate below its ceiling",
+      100.0 * resting_share_of_ceiling, name));
+  set_clamped(c.model, name, needed, "heart_rate", c.report.warnings);
+}
+
 /// 1. The rates: heart.rate and respiration.rate to the measured rates.
 inline void set_rates(Calibration& c) {
+  keep_ceiling_above_resting_rate(c);
   if (c.has(Measure::heart_rate)) {
     set_clamped(c.model, "heart.rate", c.measured(Measure::heart_rate), "heart_rate",
                 c.report.warnings);

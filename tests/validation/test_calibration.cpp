@@ -186,6 +186,26 @@ TEST(Calibration, AnSpo2Of80PercentIsReached) {
   EXPECT_NEAR(m.heart_rate, 64.0, 2.0);
 }
 
+// A record's resting rate near the maximal heart rate for the age (Tanaka et al. 2001: 208 - 0.7
+// age, 148.5 /min at 85 years) raises the sinus node's ceiling, with a warning that quotes no
+// value: the stored twin rests at the record's rate within issue 11's 2 /min, not held down.
+TEST(Calibration, ARestingRateNearTheAgesMaximumRaisesTheCeiling) {
+  Patient patient = load_patient(test_support::model_path("patients/example_measured_male.json"));
+  patient.age_years = 85.0;
+  patient.measurements[std::size_t(Measure::heart_rate)] = 135.0;
+  CalibrationReport report;
+  const BodyModel twin = stored_twin(patient, &report);
+  bool named = false;
+  for (const auto& w : report.warnings) {
+    if (w.find("baroreflex.maximal_heart_rate was raised") == std::string::npos) continue;
+    named = true;
+    EXPECT_EQ(w.find("135"), std::string::npos) << w;
+  }
+  EXPECT_TRUE(named);
+  EXPECT_GE(twin.parameters.value("baroreflex.maximal_heart_rate"), 135.0 / 0.85 - 1e-9);
+  EXPECT_NEAR(Measured(twin, 30.0, 60.0).heart_rate, 135.0, 2.0);
+}
+
 // An SpO2 above what the lungs give with no shunt at all is not reached, and a warning names
 // the limit; the shunt is then none.
 TEST(Calibration, AnSpo2AboveWhatTheLungsGiveIsAWarningNamingTheLimit) {

@@ -69,6 +69,7 @@ struct BaroreflexCoefficients {
          sympathetic_slope = 0.0675;
   double vagal_zero = 3.2, vagal_infinity = 6.3, vagal_center = 25, vagal_slope = 7.06;
   double basal_period = 0.58;
+  double maximal_heart_rate = 180;  ///< 1/min, the sinus node's ceiling (held_below_maximum())
   std::array<double, effector_count> gain{}, time_constant{}, delay{}, basal{};
   /// Acute mental stress (docs/models/control.md, "Mental stress"): level 0 (none) to 1 (a
   /// strong laboratory stressor); at level 1 the sympathetic neurons receive this excitation
@@ -156,6 +157,26 @@ struct BaroreflexCoefficients {
       c.gain[sympathetic_period] * sympathetic_log(c, f_es + c.circulating_catecholamine);
   drive[vagal_period] = c.gain[vagal_period] * vagal_rate(c, f_cs, inspiratory_drive);
   return drive;
+}
+
+/// The sharpness n of the heart rate's ceiling (held_below_maximum()).
+inline constexpr double heart_rate_ceiling_sharpness = 40.0;
+
+/// The sinus node's ceiling (docs/models/control.md, "The maximal heart rate"): the heart rate
+/// `rate` (1/min) the efferents ask for, held smoothly below `maximal`,
+///   HR = r / (1 + (r / HR_max)^n)^(1/n),  n = 40:
+/// within 0.01 /min of r below 85 % of HR_max, 1.7 % under HR_max at r = HR_max, and HR_max as r
+/// grows without bound. Ursino's efferents act linearly on the period and central command's
+/// drive is unbounded, so without it the rate passes any maximum the drive asks for.
+[[nodiscard]] inline double held_below_maximum(double rate, double maximal) noexcept {
+  const double n = heart_rate_ceiling_sharpness;
+  return rate / std::pow(1.0 + std::pow(rate / maximal, n), 1.0 / n);
+}
+/// The rate the efferents must ask for to give heart rate `rate` (< `maximal`): the inverse of
+/// held_below_maximum().
+[[nodiscard]] inline double rate_asked_for(double rate, double maximal) noexcept {
+  const double n = heart_rate_ceiling_sharpness;
+  return rate / std::pow(1.0 - std::pow(rate / maximal, n), 1.0 / n);
 }
 
 /// What the reflex does to the circulation now.

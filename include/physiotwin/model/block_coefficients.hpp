@@ -150,6 +150,7 @@ struct Inertial {
   c.vagal_center = v.get<"vagal_center">();
   c.vagal_slope = v.get<"vagal_slope">();
   c.basal_period = v.get<"basal_period">();
+  c.maximal_heart_rate = v.get<"maximal_heart_rate">();
   c.stress_level = v.get<"stress_level">();
   c.stress_sympathetic_drive = v.get<"stress_sympathetic_drive">();
   c.stress_vagal_withdrawal = v.get<"stress_vagal_withdrawal">();

@@ -162,7 +162,7 @@ inline constexpr std::array<SystemParameter, 4> system{{
 }};
 
 /// Arterial baroreflex of Ursino 1998 (control/baroreflex.hpp), named "baroreflex.<key>".
-inline constexpr std::array<ParameterSpec, 52> baroreflex{{
+inline constexpr std::array<ParameterSpec, 53> baroreflex{{
     {"enabled", "1", 0, 1, "1 switches the baroreflex on, 0 off (for experiments)", S::none},
     {"set_point", "mmHg", 40, 200,
      "carotid sinus pressure at the centre of the afferent sigmoid (P_n)", S::resting_pressure},
@@ -186,6 +186,8 @@ inline constexpr std::array<ParameterSpec, 52> baroreflex{{
      S::none},
     {"vagal_slope", "1/s", 0.1, 100, "slope of the vagal sigmoid (k_ev)", S::none},
     {"basal_period", "s", 0.1, 3, "heart period with no autonomic input (T_0)", S::none},
+    {"maximal_heart_rate", "1/min", 60, 250,
+     "the sinus node's ceiling: the heart rate the efferents approach but do not pass", S::none},
     {"stress_level", "1", 0, 1, "acute mental stress now: 0 none, 1 a strong laboratory stressor",
      S::none},
     {"stress_sympathetic_drive", "1/s", 0, 100,

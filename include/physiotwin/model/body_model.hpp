@@ -348,11 +348,14 @@ class BodyModel : public ModelDescription {
     return evaluator_.onset(a) * evaluator_.heart_rate() / 60.0;
   }
   /// The same in state y, from the parameters as they are now: heart.rate over the
-  /// baroreflex's period ratio in y, as the equations compute it there.
+  /// baroreflex's period ratio in y, below its ceiling, as the equations compute it there.
   [[nodiscard]] double activation_onset_fraction_in(std::size_t a,
                                                     std::span<const double> y) const {
     double rate = parameters.value("heart.rate");
-    if (baroreflex) rate /= baroreflex_effects_in(y).period_ratio;
+    if (baroreflex) {
+      rate = control::held_below_maximum(rate / baroreflex_effects_in(y).period_ratio,
+                                         parameters.value("baroreflex.maximal_heart_rate"));
+    }
     return evaluator_.onset(a) * rate / 60.0;
   }
   [[nodiscard]] double heart_rate() const noexcept { return evaluator_.heart_rate(); }

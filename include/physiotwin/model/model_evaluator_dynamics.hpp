@@ -352,7 +352,8 @@ inline void ModelEvaluator::apply_baroreflex(const double* y) noexcept {
   shift_unstressed(b.extrasplanchnic_veins, extrasplanchnic_share_,
                    fx.extrasplanchnic_volume_shift * volume_scale_ +
                        low.extrasplanchnic_volume_shift * low_scale);
-  heart_rate_ = base_heart_rate_ / fx.period_ratio;
+  heart_rate_ =
+      control::held_below_maximum(base_heart_rate_ / fx.period_ratio, reflex_.maximal_heart_rate);
 }
 
 /// Turns the exercise states in y into this evaluation's effects: central command on the

@@ -30,6 +30,9 @@
 //   at high rates: 0.81 instead of 0.91 from 40 to 70 years, and a 70-year-old's heart stopped
 //   near 138 /min at the drive that takes a 40-year-old's to 180. Between rest and HRmax the
 //   shares of the two rate reserves then differ by at most 3 points at 70 years (5 at 90).
+//   The sinus node's ceiling `baroreflex.maximal_heart_rate` (control/baroreflex.hpp,
+//   held_below_maximum()) is multiplied by HRmax(age) / HRmax(reference): Tanaka's HRmax for
+//   the shipped adult, whose reference value is Tanaka's at 40 years.
 // - Cardiovagal baroreflex sensitivity falls further: 16.3 ms/mmHg at 31 and 8.2 at 71 years
 //   (Mukai et al. 2003, J Gerontol A 58:M626), linear between them and beyond. What the
 //   heart-period gains do not carry of that fall goes to the reflex's vagal arm: the vagal
@@ -107,6 +110,7 @@ struct AgeFactors {
   double vagal_slope = 1.0;               ///< the baroreflex's vagal efferent slope k_v
   double contractile_reserve = 1.0;       ///< central command's inotropy in exercise
   double pulmonary_distensibility = 1.0;  ///< the lungs' distensible resistances' alpha
+  double maximal_heart_rate = 1.0;        ///< the sinus node's ceiling
 };
 
 [[nodiscard]] inline AgeFactors age_factors(double reference_age, double age,
@@ -124,7 +128,8 @@ struct AgeFactors {
           reserve,
           reserve / sensitivity,
           reference_share > 0.0 ? contractile_reserve_share(age) / reference_share : 1.0,
-          pulmonary_distensibility_share(age) / pulmonary_distensibility_share(reference_age)};
+          pulmonary_distensibility_share(age) / pulmonary_distensibility_share(reference_age),
+          maximal_heart_rate(age) / maximal_heart_rate(reference_age)};
 }
 
 /// Applies the age-related changes from the model's reference age to the patient's age.
@@ -151,6 +156,8 @@ inline void age_to_patient(BodyModel& model, double patient_age) {
   if (model.parameters.contains("exercise.contractile_reserve"))
     multiply(model.parameters.index_of("exercise.contractile_reserve"), f.contractile_reserve);
   for (std::size_t i : distensibilities(model)) multiply(i, f.pulmonary_distensibility);
+  if (model.parameters.contains("baroreflex.maximal_heart_rate"))
+    multiply(model.parameters.index_of("baroreflex.maximal_heart_rate"), f.maximal_heart_rate);
 }
 
 }  // namespace physiotwin

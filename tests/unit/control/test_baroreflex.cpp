@@ -55,3 +55,23 @@ TEST(Baroreflex, CirculatingCatecholaminesActOnTheHeartPeriodOnly) {
     EXPECT_EQ(after[e], before[e]) << control::effector_names[e];
   EXPECT_EQ(control::without_stress(c).circulating_catecholamine, 0.0);
 }
+
+// The sinus node's ceiling: a rate well below the maximum passes (within 0.01 /min below 85 %),
+// the maximum asked for gives 2^(-1/40) of it, no drive passes it, it never turns back (a
+// faster rate asked for is a faster rate given), and rate_asked_for() undoes it.
+TEST(Baroreflex, TheHeartRateStaysBelowItsCeiling) {
+  const double maximal = 180.0;
+  EXPECT_NEAR(control::held_below_maximum(72.0, maximal), 72.0, 1e-9);
+  EXPECT_NEAR(control::held_below_maximum(0.85 * maximal, maximal), 0.85 * maximal, 0.01);
+  EXPECT_NEAR(control::held_below_maximum(maximal, maximal), maximal * std::pow(2.0, -1.0 / 40.0),
+              1e-9);
+  EXPECT_LT(control::held_below_maximum(400.0, maximal), maximal);
+  EXPECT_GT(control::held_below_maximum(400.0, maximal), 0.999 * maximal);
+  double previous = 0.0;
+  for (double asked = 60.0; asked <= 300.0; asked += 1.0) {
+    const double given = control::held_below_maximum(asked, maximal);
+    EXPECT_GT(given, previous) << asked;
+    EXPECT_NEAR(control::rate_asked_for(given, maximal), asked, 1e-6 * asked) << asked;
+    previous = given;
+  }
+}
