@@ -52,6 +52,10 @@ inline void ModelEvaluator::prepare(const ModelDescription& model, const StateIn
     for (const auto& bed : local_oxygen_->beds)
       modulated_conductances_.insert(modulated_conductances_.end(), bed.begin(), bed.end());
   }
+  // The active muscle's connections are also a local O2 bed's: each is reset once.
+  std::ranges::sort(modulated_conductances_);
+  const auto repeated = std::ranges::unique(modulated_conductances_);
+  modulated_conductances_.erase(repeated.begin(), repeated.end());
   if (gas_exchange_) {
     gas_.compartment_count = nc;
     gas_.blood_state = at.gas_blood;
