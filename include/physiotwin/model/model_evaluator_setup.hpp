@@ -53,9 +53,12 @@ inline void ModelEvaluator::prepare(const ModelDescription& model, const StateIn
       modulated_conductances_.insert(modulated_conductances_.end(), bed.begin(), bed.end());
   }
   // The active muscle's connections are also a local O2 bed's: each is reset once.
-  std::ranges::sort(modulated_conductances_);
-  const auto repeated = std::ranges::unique(modulated_conductances_);
-  modulated_conductances_.erase(repeated.begin(), repeated.end());
+  // (Iterator algorithms, not std::ranges: clang 14 with libstdc++ 12, the fuzz build's
+  // pair, cannot form the subrange that std::ranges::unique returns.)
+  std::sort(modulated_conductances_.begin(), modulated_conductances_.end());
+  modulated_conductances_.erase(
+      std::unique(modulated_conductances_.begin(), modulated_conductances_.end()),
+      modulated_conductances_.end());
   if (gas_exchange_) {
     gas_.compartment_count = nc;
     gas_.blood_state = at.gas_blood;
