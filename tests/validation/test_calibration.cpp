@@ -188,7 +188,8 @@ TEST(Calibration, AnSpo2Of80PercentIsReached) {
 
 // A record's resting rate near the maximal heart rate for the age (Tanaka et al. 2001: 208 - 0.7
 // age, 148.5 /min at 85 years) raises the sinus node's ceiling, with a warning that quotes no
-// value: the stored twin rests at the record's rate within issue 11's 2 /min, not held down.
+// value, and every vital is reached (this patient needs 8 closed-loop passes: 1.8 /min and 2.6
+// mmHg off after 4): the stored twin rests at the record's rate within calibration's 1 /min.
 TEST(Calibration, ARestingRateNearTheAgesMaximumRaisesTheCeiling) {
   Patient patient = load_patient(test_support::model_path("patients/example_measured_male.json"));
   patient.age_years = 85.0;
@@ -203,7 +204,8 @@ TEST(Calibration, ARestingRateNearTheAgesMaximumRaisesTheCeiling) {
   }
   EXPECT_TRUE(named);
   EXPECT_GE(twin.parameters.value("baroreflex.maximal_heart_rate"), 135.0 / 0.85 - 1e-9);
-  EXPECT_NEAR(Measured(twin, 30.0, 60.0).heart_rate, 135.0, 2.0);
+  for (const CalibrationResult& r : report.results) EXPECT_TRUE(r.reached()) << r.target;
+  EXPECT_NEAR(Measured(twin, 30.0, 60.0).heart_rate, 135.0, 1.0);
 }
 
 // An SpO2 above what the lungs give with no shunt at all is not reached, and a warning names

@@ -67,7 +67,10 @@ struct CalibrationOptions {
   /// Every later settling, warm-started from the last settled state.
   SteadyStateOptions warm = settling(300.0);
   int max_fit_iterations = 8;
-  int max_closed_loop_passes = 4;
+  /// 8: a tachycardic old patient (85 years, 135 /min) needs 8, because re-resting the
+  /// hypoxic vagal withdrawal moves its heart rate by up to 4 /min in the same pass as the
+  /// rate's own correction (docs/patient-records.md, "Closed-loop corrections").
+  int max_closed_loop_passes = 8;
   /// The fit stops once every target is within this fraction of its tolerance ...
   double stop_fraction = 0.2;
   /// Set (e.g. by a signal handler), calibration stops with Cancelled within one window.
