@@ -3,8 +3,8 @@
 # preset with warnings as errors and run all tests, run them again under AddressSanitizer +
 # UndefinedBehaviorSanitizer, run the render-thread channel under ThreadSanitizer, build the
 # benchmarks once (smoke run), fuzz the health-record reader and the C interface for 30 s each
-# (libFuzzer, clang, ASan + UBSan), pip-install the Python package into a fresh venv and
-# import it, then install the C++
+# (libFuzzer, clang, ASan + UBSan; before the sanitizer stages), pip-install the Python package
+# into a fresh venv and import it, then install the C++
 # package and build consumers against the installed tree (scripts/check-install.sh: the core
 # with HDF5 hidden, the io and cohort libraries, a C program through pkg-config). The Python
 # tests and examples run in the release ctest. Each stage's wall-clock time is printed at the
@@ -70,6 +70,12 @@ stage "benchmarks (smoke run; figures are recorded in docs/performance.md)"
 ./build/release/benchmarks/physiotwin_benchmarks --benchmark_min_time=0.01 \
   --benchmark_filter='BM_RightHandSide|BM_ReferenceAdult60s|BM_FrameLoop90Hz$'
 
+# The fuzz targets are the one clang build (every other stage is GCC's): run them before the
+# long sanitizer stages, so that a clang-only compile error fails CI in about 15 minutes, not 45
+# (47b8e2d's std::ranges::unique; docs/performance.md).
+stage "fuzzing the health-record reader and the C interface (30 s each, ASan + UBSan)"
+./scripts/fuzz.sh 30
+
 stage "address + undefined sanitizers: build"
 cmake --preset asan > /dev/null
 expect_option build/asan PHYSIOTWIN_BUILD_TESTS ON
@@ -84,9 +90,6 @@ stage "thread sanitizer: the render-thread channel through the C interface"
 cmake --preset tsan > /dev/null
 cmake --build build/tsan -j "$jobs" --target test_render_thread
 ./build/tsan/tests/test_render_thread models/circulation/adult.json 3
-
-stage "fuzzing the health-record reader and the C interface (30 s each, ASan + UBSan)"
-./scripts/fuzz.sh 30
 
 stage "the Python package as a new user installs it (venv + pip, docs/python.md)"
 venv=$(mktemp -d)/venv
