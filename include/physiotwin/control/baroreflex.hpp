@@ -172,12 +172,6 @@ inline constexpr double heart_rate_ceiling_sharpness = 40.0;
   const double n = heart_rate_ceiling_sharpness;
   return rate / std::pow(1.0 + std::pow(rate / maximal, n), 1.0 / n);
 }
-/// The rate the efferents must ask for to give heart rate `rate` (< `maximal`): the inverse of
-/// held_below_maximum().
-[[nodiscard]] inline double rate_asked_for(double rate, double maximal) noexcept {
-  const double n = heart_rate_ceiling_sharpness;
-  return rate / std::pow(1.0 - std::pow(rate / maximal, n), 1.0 / n);
-}
 
 /// What the reflex does to the circulation now.
 struct BaroreflexEffects {
