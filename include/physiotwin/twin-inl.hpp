@@ -272,6 +272,12 @@ PHYSIOTWIN_TWIN_INLINE void Twin::apply_action(const Action& a) {
     case ActionKind::stress:  // acts through the baroreflex's efferents (control/baroreflex.hpp)
       m.set_parameter("baroreflex.stress_level", a.value);
       break;
+    case ActionKind::autonomic_blockade:  // the heart's receptors (control/baroreflex.hpp)
+      if (!std::isnan(a.vagal_blockade))
+        m.set_parameter("baroreflex.vagal_blockade", a.vagal_blockade);
+      if (!std::isnan(a.beta_blockade))
+        m.set_parameter("baroreflex.beta_blockade", a.beta_blockade);
+      break;
     case ActionKind::paced_breathing:  // overrides the respiratory centres' rate
       m.set_parameter("respiration.paced_rate", a.value);
       break;

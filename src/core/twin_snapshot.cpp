@@ -24,7 +24,8 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* snapshot_format = "physiotwin-snapshot";
-constexpr int snapshot_version = 3;  // 2: the replay as [number, count] pairs; 3: FluidHistory
+constexpr int snapshot_version = 4;  // 2: the replay as [number, count] pairs; 3: FluidHistory;
+                                     // 4: the autonomic blockade action
 constexpr const char* byte_order = std::endian::native == std::endian::little ? "little" : "big";
 
 // Each record's fields, named once for both directions (fields_to_json, fields_from_json).
@@ -52,6 +53,8 @@ void visit_fields(Self& v, Visit&& visit) {
     visit("ventilator", v.ventilator);
     visit("fio2", v.fio2);
     visit("fico2", v.fico2);
+    visit("vagal_blockade", v.vagal_blockade);
+    visit("beta_blockade", v.beta_blockade);
     visit("origin", v.origin);
   } else {
     static_assert(std::is_same_v<std::remove_const_t<Self>, TwinOptions>);
@@ -71,7 +74,7 @@ constexpr int last_value(resp::VentilatorMode) {
   return int(resp::VentilatorMode::pressure_control);
 }
 constexpr int last_value(ActionKind) {
-  return int(ActionKind::exercise);
+  return int(ActionKind::autonomic_blockade);
 }
 
 template <typename Record>

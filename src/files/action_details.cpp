@@ -32,6 +32,7 @@ namespace detail {
 /// digit a double needs to read back the same; NaN, a fraction left unchanged, as null).
 std::string action_details(const Action& a) {
   using Json = nlohmann::ordered_json;  // the fields in the order written here
+  auto or_null = [](double x) { return std::isnan(x) ? Json(nullptr) : Json(x); };
   Json details = Json::object();
   switch (a.kind) {
     case ActionKind::hemorrhage:
@@ -67,15 +68,14 @@ std::string action_details(const Action& a) {
       details = {{"rate", a.value}};
       break;
     case ActionKind::exercise:
-      details = {{"watts", a.value},
-                 {"ramp", a.ramp},
-                 {"mets", std::isnan(a.mets) ? Json(nullptr) : Json(a.mets)}};
+      details = {{"watts", a.value}, {"ramp", a.ramp}, {"mets", or_null(a.mets)}};
       break;
-    case ActionKind::inspired_gas: {
-      auto fraction = [](double x) { return std::isnan(x) ? Json(nullptr) : Json(x); };
-      details = {{"fio2", fraction(a.fio2)}, {"fico2", fraction(a.fico2)}};
+    case ActionKind::inspired_gas:
+      details = {{"fio2", or_null(a.fio2)}, {"fico2", or_null(a.fico2)}};
       break;
-    }
+    case ActionKind::autonomic_blockade:
+      details = {{"vagal", or_null(a.vagal_blockade)}, {"beta", or_null(a.beta_blockade)}};
+      break;
   }
   // Names are checked against the model before an action runs; text that is not UTF-8 all
   // the same is written with U+FFFD in its place rather than throw from a recorder.

@@ -82,6 +82,12 @@ Action parse_action(const JsonView& node, double default_time) {
     static constexpr std::array<std::string_view, 3> members{"time", "action", "level"};
     node.reject_unknown_members(members);
     a.value = number("level");
+  } else if (name == "autonomic_blockade") {
+    a.kind = ActionKind::autonomic_blockade;
+    static constexpr std::array<std::string_view, 4> members{"time", "action", "vagal", "beta"};
+    node.reject_unknown_members(members);
+    if (node.has("vagal")) a.vagal_blockade = number("vagal");
+    if (node.has("beta")) a.beta_blockade = number("beta");
   } else if (name == "paced_breathing") {
     a.kind = ActionKind::paced_breathing;
     static constexpr std::array<std::string_view, 3> members{"time", "action", "rate"};
@@ -101,7 +107,7 @@ Action parse_action(const JsonView& node, double default_time) {
   } else {
     node["action"].fail(
         fmt::format("unknown action \"{}\" (expected hemorrhage, infusion, set, ventilator, "
-                    "inspired_gas, stress, paced_breathing or exercise)",
+                    "inspired_gas, stress, paced_breathing, exercise or autonomic_blockade)",
                     name));
   }
   return a;

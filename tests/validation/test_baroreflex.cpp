@@ -248,32 +248,3 @@ TEST(Baroreflex, MentalStressRaisesHeartRateAndPressureAndRecovers) {
   EXPECT_NEAR(breaths("respiratory_rate"), rr0, 0.5);
   EXPECT_NEAR(breaths("end_tidal_co2"), etco2_0, 0.5);
 }
-
-// Issue 16: the heart freed of its vagal firing beats as after atropine. Atropine 0.04 mg/kg
-// at rest, supine young men: 70 -> 119 /min (x 1.70, n = 11; Maciel et al. 1985, Braz J Med
-// Biol Res 18:303), 65 -> 112 (x 1.72, n = 10; a second study), and 81 -> 128 at 16 years
-// (x 1.58; Cumming & Mir 1970, Br Heart J 32:766): docs/research/exercise-vagal-withdrawal.md,
-// section 3. Vagal blockade is mimicked by the stress path's vagal withdrawal at its largest
-// (10 spikes/s, more than the reflex ever fires) with its sympathetic and breathing parts off,
-// so that nothing else moves; the baroreflex's sympathetic arm answers the pressure's rise, as
-// it does under atropine. Expected x 1.45-1.75 after 5 min: the studies' range, widened below
-// for the reference man's 40 years (vagal tone falls with age). Ursino's arms gave x 2.1 (154
-// /min; docs/models/control.md, "The autonomic balance of the heart period").
-TEST(Baroreflex, VagalBlockadeRaisesTheRateAsAtropineDoes) {
-  BodyModel model = test_support::reference_model();
-  model.set_parameter("baroreflex.stress_sympathetic_drive", 0.0);
-  model.set_parameter("baroreflex.stress_breathing_rate", 0.0);
-  model.set_parameter("baroreflex.stress_breathing_depth", 0.0);
-  model.set_parameter("baroreflex.stress_vagal_withdrawal", 10.0);
-  test_support::RecordedTwin twin_run(std::move(model));
-  auto& [twin, rec] = twin_run;
-  Action blockade = test_support::action_at(ActionKind::stress, 60.0);
-  blockade.value = 1.0;
-  twin.schedule(blockade);
-  twin.advance(60.0);
-  const double rest = test_support::last_beats_mean(twin, rec, "heart_rate");
-  twin.advance(300.0);
-  const double blocked = test_support::last_beats_mean(twin, rec, "heart_rate");
-  EXPECT_GT(blocked / rest, 1.45) << blocked;
-  EXPECT_LT(blocked / rest, 1.75) << blocked;
-}

@@ -141,6 +141,10 @@ def test_bad_input_is_a_value_error(tmp_path):
         twin.apply("inspired_gas", fio2=1.4)
     with pytest.raises(ValueError, match="level 1.5 is outside the allowed range"):
         twin.apply("stress", level=1.5)
+    with pytest.raises(ValueError, match=r"beta -0.1 is outside the allowed range \[0, 1\]"):
+        twin.apply("autonomic_blockade", beta=-0.1)
+    with pytest.raises(ValueError, match="give vagal, beta or both"):
+        twin.apply("autonomic_blockade")
     with pytest.raises(ValueError, match="rate 2 /min is outside the allowed range: 4-60 /min, or 0"):
         twin.apply("paced_breathing", rate=2)
     with pytest.raises(ValueError, match=r"watts 400 is beyond what this patient can sustain: at most \d+ W"):
@@ -172,14 +176,17 @@ def test_actions_of_every_kind():
     twin.apply("stress", level=0.5)
     twin.apply("paced_breathing", rate=6)
     twin.apply("exercise", watts=50, ramp=25)  # 2 W/s
+    twin.apply("autonomic_blockade", vagal=1)
     twin.schedule(3.0, "ventilator", mode="off")
     twin.advance(2.0)
     names = [a.split()[0] for _, a in twin.actions()]
     assert names == ["hemorrhage", "infusion", "set", "inspired_gas", "ventilator", "stress",
-                     "paced_breathing", "exercise", "ventilator"]
+                     "paced_breathing", "exercise", "autonomic_blockade", "ventilator"]
     assert twin.signal("exercise.work_rate") == pytest.approx(4.0, abs=0.1)
     assert twin.parameters["baroreflex.stress_level"].value == 0.5
     assert twin.parameters["respiration.paced_rate"].value == 6
+    assert twin.parameters["baroreflex.vagal_blockade"].value == 1
+    assert twin.parameters["baroreflex.beta_blockade"].value == 0  # not given: left as it was
     res = twin.results()
     # After 2 s: 40 mL out (1200 mL/min), 20 mL in (600 mL/min).
     assert res["blood.external_volume"][-1] == pytest.approx(-20.0, abs=0.5)

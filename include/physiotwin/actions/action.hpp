@@ -26,7 +26,8 @@ enum class ActionKind {
   inspired_gas,
   stress,
   paced_breathing,
-  exercise
+  exercise,
+  autonomic_blockade
 };
 
 struct Action {
@@ -48,6 +49,10 @@ struct Action {
   /// inspired_gas: O2 and CO2 fractions of the dry gas breathed from the surroundings; NaN
   /// leaves a fraction as it is.
   double fio2 = std::nan(""), fico2 = std::nan("");
+  /// autonomic_blockade: the shares (0-1) of the sinus node's muscarinic receptors (atropine)
+  /// and of the heart's beta-adrenergic receptors (a beta-blocker) blocked from now; NaN leaves
+  /// a share as it is.
+  double vagal_blockade = std::nan(""), beta_blockade = std::nan("");
   std::string origin;  ///< where the action came from, for error messages
 };
 
@@ -69,6 +74,8 @@ struct Action {
       return "paced_breathing";
     case ActionKind::exercise:
       return "exercise";
+    case ActionKind::autonomic_blockade:
+      return "autonomic_blockade";
   }
   return "unknown";
 }
@@ -173,6 +180,17 @@ inline void validate_action(Action& a, const BodyModel& model,
                        std::isnan(a.fico2)  ? " (unchanged: give fico2 too)"
                        : std::isnan(a.fio2) ? " (fio2 unchanged: give fio2 too)"
                                             : ""));
+    }
+    return;
+  }
+  if (a.kind == ActionKind::autonomic_blockade) {
+    if (!model.baroreflex) fail("this model has no baroreflex whose efferents could be blocked");
+    if (std::isnan(a.vagal_blockade) && std::isnan(a.beta_blockade))
+      fail("give vagal, beta or both");
+    for (auto [field, value] :
+         {std::pair{"vagal", a.vagal_blockade}, std::pair{"beta", a.beta_blockade}}) {
+      if (!std::isnan(value) && !(value >= 0.0 && value <= 1.0))
+        fail(fmt::format("{} {:g} is outside the allowed range [0, 1]", field, value));
     }
     return;
   }

@@ -25,6 +25,14 @@
 //              f_ev,gated = f_ev max(0, 1 - G_r (Pbar_mus - P_mus))
 // The vagal heart-period effector (a first-order lag, tau + D = 1.7 s) then filters the gated
 // firing: one pole at 5.6 /min, so RSA falls 20 dB/decade above it (docs/models/control.md).
+//
+// Autonomic blockade (the autonomic_blockade action; docs/models/control.md, "Autonomic
+// blockade"): a share b_v of the sinus node's muscarinic receptors blocked (atropine) scales the
+// vagal heart-period drive by 1 - b_v; a share b_b of the heart's beta-adrenergic receptors
+// blocked (propranolol) scales the sympathetic heart-period drive (nerves and circulating
+// catecholamines) and the ventricles' elastance drives by 1 - b_b. The vessels' effectors
+// (alpha-adrenergic) are left as they are. With both blocked the period is T_0: the intrinsic
+// rate.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -90,11 +98,15 @@ struct BaroreflexCoefficients {
   /// Respiratory gating (G_r, 1/mmHg): the fraction of the vagal firing gated off per mmHg of
   /// inspiratory muscle pressure below its breath mean.
   double respiratory_vagal_gating = 0.0;
+  /// Autonomic blockade now, 0-1: the share of the sinus node's muscarinic receptors (b_v) and
+  /// of the heart's beta-adrenergic receptors (b_b) blocked.
+  double vagal_blockade = 0.0, beta_blockade = 0.0;
 };
 
-/// The same reflex without stress, exercise or hypoxia: what it rests at.
+/// The same reflex without stress, exercise, hypoxia or blockade: what it rests at.
 [[nodiscard]] inline BaroreflexCoefficients without_stress(BaroreflexCoefficients c) noexcept {
   c.stress_level = 0.0;
+  c.vagal_blockade = c.beta_blockade = 0.0;
   c.exercise_sympathetic_drive = c.exercise_vagal_withdrawal = 0.0;
   c.circulating_catecholamine = 0.0;
   c.hypoxic_vagal_withdrawal = 0.0;
@@ -152,10 +164,16 @@ struct BaroreflexCoefficients {
   const double sympathetic = sympathetic_log(c, f_es);
   std::array<double, effector_count> drive{};
   for (std::size_t e = 0; e < effector_count; ++e) drive[e] = c.gain[e] * sympathetic;
-  // The sinus node also answers the circulating catecholamines (exercise.hpp).
-  drive[sympathetic_period] =
-      c.gain[sympathetic_period] * sympathetic_log(c, f_es + c.circulating_catecholamine);
   drive[vagal_period] = c.gain[vagal_period] * vagal_rate(c, f_cs, inspiratory_drive);
+  // The sinus node also answers the circulating catecholamines (exercise.hpp). The heart's
+  // beta-adrenergic receptors: a competitive antagonist occupying a share b_b of
+  // them (with no agonist) divides the firing they answer by the dose ratio 1 / (1 - b_b).
+  const double beta = 1.0 - c.beta_blockade;
+  drive[lv_elastance] = c.gain[lv_elastance] * sympathetic_log(c, f_es * beta);
+  drive[rv_elastance] = c.gain[rv_elastance] * sympathetic_log(c, f_es * beta);
+  drive[sympathetic_period] =
+      c.gain[sympathetic_period] * sympathetic_log(c, (f_es + c.circulating_catecholamine) * beta);
+  drive[vagal_period] *= 1.0 - c.vagal_blockade;
   return drive;
 }
 

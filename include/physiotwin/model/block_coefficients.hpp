@@ -157,6 +157,8 @@ struct Inertial {
   c.stress_breathing_rate = v.get<"stress_breathing_rate">();
   c.stress_breathing_depth = v.get<"stress_breathing_depth">();
   c.respiratory_vagal_gating = v.get<"respiratory_vagal_gating">();
+  c.vagal_blockade = v.get<"vagal_blockade">();
+  c.beta_blockade = v.get<"beta_blockade">();
   for (std::size_t e = 0; e < control::effector_count; ++e) {
     const blocks::EffectorParameterOffsets& at = blocks::effector_parameters[e];
     c.gain[e] = v.at(at.gain);

@@ -162,7 +162,7 @@ inline constexpr std::array<SystemParameter, 4> system{{
 }};
 
 /// Arterial baroreflex of Ursino 1998 (control/baroreflex.hpp), named "baroreflex.<key>".
-inline constexpr std::array<ParameterSpec, 53> baroreflex{{
+inline constexpr std::array<ParameterSpec, 55> baroreflex{{
     {"enabled", "1", 0, 1, "1 switches the baroreflex on, 0 off (for experiments)", S::none},
     {"set_point", "mmHg", 40, 200,
      "carotid sinus pressure at the centre of the afferent sigmoid (P_n)", S::resting_pressure},
@@ -200,6 +200,12 @@ inline constexpr std::array<ParameterSpec, 53> baroreflex{{
      S::none},
     {"stress_breathing_depth", "mmHg", 0, 20,
      "deeper inspiratory muscle pressure at stress level 1 (the same drive's inspiratory flow)",
+     S::none},
+    {"vagal_blockade", "1", 0, 1,
+     "share of the sinus node's muscarinic receptors blocked now (1: atropine 0.04 mg/kg)",
+     S::none},
+    {"beta_blockade", "1", 0, 1,
+     "share of the heart's beta-adrenergic receptors blocked now (1: propranolol 0.2 mg/kg)",
      S::none},
     {"respiratory_vagal_gating", "1/mmHg", 0, 1,
      "fraction of the vagal firing gated off per mmHg of inspiratory muscle pressure below its "

@@ -362,6 +362,9 @@ inline void ModelEvaluator::apply_baroreflex(const double* y) noexcept {
 /// are known, the muscle pump (compute_pressures()).
 inline void ModelEvaluator::apply_exercise(const double* y) noexcept {
   exercise_fx_ = control::exercise_effects(exercise_k_, y + at_.exercise);
+  // Central command's inotropy is beta-adrenergic: a beta-blocker takes its share of it.
+  exercise_fx_.contractility_factor =
+      1.0 + (exercise_fx_.contractility_factor - 1.0) * (1.0 - reflex_.beta_blockade);
   reflex_.exercise_sympathetic_drive = exercise_fx_.sympathetic_drive;
   reflex_.exercise_vagal_withdrawal = exercise_fx_.vagal_withdrawal;
   reflex_.circulating_catecholamine = exercise_fx_.catecholamine_drive;
