@@ -16,6 +16,7 @@ expected = {
     "graded_hemorrhage.py": ["graded_hemorrhage.png"],
     "mental_stress.py": ["mental_stress.png"],
     "paced_breathing.py": ["paced_breathing.png"],
+    "autonomic_blockade.py": ["autonomic_blockade.png"],
     "inspired_oxygen.py": ["inspired_oxygen.png"],
     "graded_exercise.py": ["graded_exercise.png"],
     "post_exercise_hypotension.py": ["post_exercise_hypotension.png"],

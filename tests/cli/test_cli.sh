@@ -320,6 +320,20 @@ expect_bad_input inspired_fraction 'actions[0]: fio2 1.4 is outside the allowed 
 "$cli" run --scenario "$(dirname "$data")/../models/scenarios/mental_stress.json" --sample-rate 10 --out "$work/stress.h5" > "$work/stress.txt" && grep -q "2 actions" "$work/stress.txt" && pass || { fail "stress scenario"; cat "$work/stress.txt"; }
 printf '{"duration": 30, "actions": [{"time": 5, "action": "stress", "level": 1.5}]}' > "$work/bad_stress.json"
 expect_bad_input stress_level 'actions[0]: level 1.5 is outside the allowed range [0, 1]' run --scenario "$work/bad_stress.json"
+# Autonomic blockade: the shipped scenario runs and its file names the shares given (a share not
+# given is null); a share beyond 1 is refused with the range.
+"$cli" run --scenario "$(dirname "$data")/../models/scenarios/autonomic_blockade.json" --sample-rate 10 --out "$work/blockade.h5" > "$work/blockade.txt" && grep -q "2 actions" "$work/blockade.txt" && pass || { fail "autonomic blockade scenario"; cat "$work/blockade.txt"; }
+/usr/bin/python3 - "$work/blockade.h5" <<'PY' && pass || fail "autonomic blockade: actions and the intrinsic rate in the file"
+import json, sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "r") as f:
+    details = [json.loads(d) for d in f["actions/details"].asstr()[:]]
+    assert details == [{"vagal": 1.0, "beta": None}, {"vagal": None, "beta": 1.0}], details
+    t, hr = f["beats/time"][:], f["beats/heart_rate"][:]
+    rest, intrinsic = hr[(t > 60) & (t < 120)].mean(), hr[t > 660].mean()
+    assert 1.2 < intrinsic / rest < 1.4, (rest, intrinsic)
+PY
+printf '{"duration": 30, "actions": [{"time": 5, "action": "autonomic_blockade", "vagal": 1.5}]}' > "$work/bad_blockade.json"
+expect_bad_input blockade_share 'actions[0]: vagal 1.5 is outside the allowed range [0, 1]' run --scenario "$work/bad_blockade.json"
 # Paced breathing (issue 16): the shipped scenario runs and its file holds the beats' HRV; a
 # rate below 4 /min is refused with the range, and so is the same rate set as a parameter.
 "$cli" run --scenario "$(dirname "$data")/../models/scenarios/paced_breathing.json" --sample-rate 10 --out "$work/paced.h5" > "$work/paced.txt" && grep -q "2 actions" "$work/paced.txt" && pass || { fail "paced breathing scenario"; cat "$work/paced.txt"; }
