@@ -210,10 +210,11 @@ double panton_hr_reserve_share(double vo2max_share) {
 // line carried on), with the same 12 points (Panton's SEE 9.8 %). Each patient's VO2peak is the
 // FRIEND cycle median for sex and age (the `exercise.peak_o2_uptake` the twin was scaled with);
 // six minutes at 30 % and then 60 % of the reserve, the last minute of each. At 60 % the
-// 25-year-old man uses 69 % (about 60 % expected) and the 40-year-old woman 52 % (her pressure
-// rises above the reset set point, docs/research/exercise-baroreflex-resetting.md): both
-// within the 12 points since the heart-period arms were rebalanced (2026-12-07; she was 12.1
-// short before and the women before the menopause were held within 15).
+// 25-year-old man uses 71 % of his heart-rate reserve (about 60 % expected) and the 40-year-old
+// woman 55 % (her pressure rises above the reset set point,
+// docs/research/exercise-baroreflex-resetting.md), measured with this protocol on 2026-12-08:
+// both within the 12 points since the heart-period arms were rebalanced (2026-12-07; she was
+// short by more before, and the women before the menopause were held within 15).
 //
 // At 60 % of the reserve, the contractile reserve too (central command's inotropy, falling
 // with age): end-systolic volume falls by 32 % from rest to exercise in young men and hardly
