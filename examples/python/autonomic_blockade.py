@@ -1,7 +1,7 @@
 """Autonomic blockade in the reference man (the autonomic_blockade action; docs/models/control.md,
 "Autonomic blockade"): the heart rate and its beat-to-beat variability at rest and in 6-min
 stages at 30 and 60 % of the VO2 reserve, unblocked, under atropine (vagal 1), under a
-beta-blocker (beta 0.7, intravenous propranolol's falls) and under both, beside the published
+beta-blocker (beta 0.7, propranolol's falls in a supine study) and under both, beside the published
 ratios (atropine 1.58-1.72 x rest, the intrinsic rate 1.26-1.31 x, propranolol -13 % at rest and
 -21 % in exercise).
 

@@ -95,13 +95,14 @@ std::vector<Action> read_intervention(const JsonView& node) {
     }
     return {infusion_action(node, time, std::move(fluid))};
   }
-  static constexpr std::array<std::string_view, 5> scenario_actions{"hemorrhage", "infusion", "set",
-                                                                    "ventilator", "inspired_gas"};
+  static constexpr std::array<std::string_view, 9> scenario_actions{
+      "hemorrhage", "infusion",        "set",      "ventilator",        "inspired_gas",
+      "stress",     "paced_breathing", "exercise", "autonomic_blockade"};
   if (std::find(scenario_actions.begin(), scenario_actions.end(), name) == scenario_actions.end()) {
     node["action"].fail(fmt::format(
         "unknown action \"{}\" (expected aortic_valve_replacement, mitral_valve_repair, "
         "fluid_bolus, transfusion, or one of a scenario's: hemorrhage, infusion, set, ventilator, "
-        "inspired_gas)",
+        "inspired_gas, stress, paced_breathing, exercise, autonomic_blockade)",
         name));
   }
   return {parse_action(node)};

@@ -270,13 +270,16 @@ inline bool rest_at_arterial_po2(BodyModel& model, double po2, double tolerance)
 }
 
 /// Heart period ratio the baroreflex leaves at the reflex's set point: 1 when its vagal
-/// drive rests too (the heart rate is heart.rate divided by it).
+/// drive rests too (the heart rate is heart.rate divided by it). Measured against the reflex's
+/// rest without stress, exercise or blockade, as the running model measures it
+/// (ModelEvaluator's reflex_rest_), so that a stress level or a blockade left in a model or
+/// patient file is not calibrated into heart.rate.
 [[nodiscard]] inline double resting_period_ratio(const BodyModel& model,
                                                  const SteadyState& settled) {
   const auto& c = model.baroreflex_coefficients();
   const auto mean = control::mean_effector_drive(c, settled.kept[0], {});
-  return control::baroreflex_effects(c, mean.data(), control::effector_drive(c, c.set_point))
-      .period_ratio;
+  const auto rest = control::effector_drive(control::without_stress(c), c.set_point);
+  return control::baroreflex_effects(c, mean.data(), rest).period_ratio;
 }
 
 }  // namespace detail

@@ -188,6 +188,22 @@ check(r.stdout.count("met") >= 6 and "hemoglobin_mean" in r.stdout, f"the table 
 # ---- bad plans: exit 2, the path named, nothing written -------------------------------------------
 good = json.loads((PLANS / "aortic_stenosis_tavr.json").read_text())
 
+# Any scenario action is an intervention too: a branch on a beta-blocker runs, and its heart is
+# slower than the untreated branch's (docs/models/control.md, "Autonomic blockade").
+document = json.loads(json.dumps(good))
+document["branches"][1]["interventions"] = [{"time": 120, "action": "autonomic_blockade", "beta": 1}]
+(TMP / "blocked.json").write_text(json.dumps(document))
+r = plan(TMP / "blocked.json", "blocked.h5")
+check(r.returncode == 0, f"a plan with an autonomic_blockade intervention runs: {r.stderr.strip()}")
+if r.returncode == 0:
+    with h5py.File(TMP / "blocked.h5") as f:
+        def rate(branch):
+            series = f["branches"][branch]["timeseries"]
+            t = series["time"][()]
+            return float(series["heart.instantaneous_rate"][()][(t >= 180) & (t <= 240)].mean())
+        untreated, blocked = rate("no_intervention"), rate("tavr")
+    check(blocked < 0.95 * untreated, f"the beta-blocked branch's heart: {blocked:.1f} against {untreated:.1f} /min")
+
 
 def refused(name, change, said, never=None):
     document = json.loads(json.dumps(good))

@@ -76,18 +76,26 @@ TEST(Snapshot, ARestoredTwinContinuesBitForBitFromSeveralTimes) {
   }
 }
 
-// Bleeding under way, an infusion under way and a parameter change still to come: the restored
-// twin ends the streams and applies the change at the same instants.
+// Bleeding under way, an infusion under way, a parameter change and a blockade (whose shares
+// are the action's own fields) still to come: the restored twin ends the streams and applies
+// the changes at the same instants.
 TEST(Snapshot, CarriesBleedingInfusionAndPendingActions) {
   Twin original(test_support::reference_model());
   original.schedule(hemorrhage(2.0, 600.0, 400.0));  // 40 s of bleeding
   original.schedule(infusion(5.0, 300.0, 100.0));    // 20 s of saline
   original.schedule(set_heart_rate(30.0, 95.0));
+  Action blockade;
+  blockade.kind = ActionKind::autonomic_blockade;
+  blockade.time = 35.0;
+  blockade.beta_blockade = 0.5;  // vagal left as it is (NaN)
+  original.schedule(blockade);
   frames_until(original, 12.0);
   const auto bytes = original.snapshot();
   Twin restored = Twin::restore(fresh_adult(), bytes);
   EXPECT_EQ(frames_that_differ(original, restored, 40.0), 0);
   EXPECT_EQ(restored.model().parameters.value("heart.rate"), 95.0);
+  EXPECT_EQ(restored.model().parameters.value("baroreflex.beta_blockade"), 0.5);
+  EXPECT_EQ(restored.model().parameters.value("baroreflex.vagal_blockade"), 0.0);
   // The same snapshot restores again, identically: it is a value, not a handle.
   Twin again = Twin::restore(fresh_adult(), bytes);
   frames_until(again, restored.time());

@@ -214,7 +214,8 @@ double panton_hr_reserve_share(double vo2max_share) {
 // woman 55 % (her pressure rises above the reset set point,
 // docs/research/exercise-baroreflex-resetting.md), measured with this protocol on 2026-12-08:
 // both within the 12 points since the heart-period arms were rebalanced (2026-12-07; she was
-// short by more before, and the women before the menopause were held within 15).
+// 12.1 short before, and the women before the menopause were held within 15; the man of 25 now
+// has a point of margin).
 //
 // At 60 % of the reserve, the contractile reserve too (central command's inotropy, falling
 // with age): end-systolic volume falls by 32 % from rest to exercise in young men and hardly

@@ -222,7 +222,7 @@ PT_API pt_status pt_twin_read_latest(const pt_twin* twin, double* values, size_t
 /* Applies one action in the scenario format (docs/scenarios.md), as JSON text: without
  * "time", now; with one, at that absolute simulated time (not before now). E.g.
  * {"action": "hemorrhage", "rate": 100, "volume": 500} or
- * {"action": "set_parameter", "parameter": "heart.rate", "value": 90}. Checked before
+ * {"action": "set", "parameter": "heart.rate", "value": 90}. Checked before
  * anything changes. */
 PT_API pt_status pt_twin_apply_action(pt_twin* twin, const char* action_json);
 

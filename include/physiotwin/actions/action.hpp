@@ -9,6 +9,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "physiotwin/core/error.hpp"
@@ -142,6 +143,19 @@ void validate_exercise(Action& a, const BodyModel& model, bool complete, Fail&& 
   }
 }
 
+/// Two fractions of an action, each 0-1 and either left out (NaN: unchanged), but not both:
+/// inspired_gas's fio2 and fico2, autonomic_blockade's vagal and beta shares.
+template <typename Fail>
+void check_fraction_pair(std::pair<const char*, double> first,
+                         std::pair<const char*, double> second, Fail&& fail) {
+  if (std::isnan(first.second) && std::isnan(second.second))
+    fail(fmt::format("give {}, {} or both", first.first, second.first));
+  for (auto [field, value] : {first, second}) {
+    if (!std::isnan(value) && !(value >= 0.0 && value <= 1.0))
+      fail(fmt::format("{} {:g} is outside the allowed range [0, 1]", field, value));
+  }
+}
+
 /// How far an action or scenario is checked: `complete`, against the model it will run on;
 /// `before_personalising`, only what no patient changes (names, fields, the parameters' allowed
 /// ranges, sites, ventilator limits), so a typo in a scenario fails before a record is read
@@ -165,12 +179,7 @@ inline void validate_action(Action& a, const BodyModel& model,
   }
   if (a.kind == ActionKind::inspired_gas) {
     if (!model.gas_exchange) fail("this model has no gas exchange to breathe a gas mixture with");
-    if (std::isnan(a.fio2) && std::isnan(a.fico2)) fail("give fio2, fico2 or both");
-    for (auto [field, value] : {std::pair{"fio2", a.fio2}, std::pair{"fico2", a.fico2}}) {
-      if (!std::isnan(value) && !(value >= 0.0 && value <= 1.0)) {
-        fail(fmt::format("{} {:g} is outside the allowed range [0, 1]", field, value));
-      }
-    }
+    check_fraction_pair({"fio2", a.fio2}, {"fico2", a.fico2}, fail);
     const double o2 =
         std::isnan(a.fio2) ? model.parameters.value("gas.inspired_o2_fraction") : a.fio2;
     const double co2 =
@@ -185,13 +194,7 @@ inline void validate_action(Action& a, const BodyModel& model,
   }
   if (a.kind == ActionKind::autonomic_blockade) {
     if (!model.baroreflex) fail("this model has no baroreflex whose efferents could be blocked");
-    if (std::isnan(a.vagal_blockade) && std::isnan(a.beta_blockade))
-      fail("give vagal, beta or both");
-    for (auto [field, value] :
-         {std::pair{"vagal", a.vagal_blockade}, std::pair{"beta", a.beta_blockade}}) {
-      if (!std::isnan(value) && !(value >= 0.0 && value <= 1.0))
-        fail(fmt::format("{} {:g} is outside the allowed range [0, 1]", field, value));
-    }
+    check_fraction_pair({"vagal", a.vagal_blockade}, {"beta", a.beta_blockade}, fail);
     return;
   }
   if (a.kind == ActionKind::stress) {

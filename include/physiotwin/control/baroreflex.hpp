@@ -29,8 +29,12 @@
 // Autonomic blockade (the autonomic_blockade action; docs/models/control.md, "Autonomic
 // blockade"): a share b_v of the sinus node's muscarinic receptors blocked (atropine) scales the
 // vagal heart-period drive by 1 - b_v; a share b_b of the heart's beta-adrenergic receptors
-// blocked (propranolol) scales the sympathetic heart-period drive (nerves and circulating
-// catecholamines) and the ventricles' elastance drives by 1 - b_b. The vessels' effectors
+// blocked, as by a competitive antagonist (propranolol), divides the firing the sinus node
+// (nerves and circulating catecholamines) and both ventricles answer by the dose ratio
+// 1 / (1 - b_b): G ln(f (1 - b_b) - f_es,min + 1), nothing below Ursino's threshold, so a share
+// above about 0.43 silences the resting heart's sympathetic drive and leaves part of the
+// exercising heart's. Central command's own inotropy is scaled by 1 - b_b where the exercise
+// effects are applied (ModelEvaluator::apply_exercise()). The vessels' effectors
 // (alpha-adrenergic) are left as they are. With both blocked the period is T_0: the intrinsic
 // rate.
 #include <algorithm>
@@ -161,19 +165,21 @@ struct BaroreflexCoefficients {
     double inspiratory_drive = 0.0) noexcept {
   const double f_cs = afferent_rate(c, p);
   const double f_es = sympathetic_rate(c, f_cs, chemoreceptor_drive);
-  const double sympathetic = sympathetic_log(c, f_es);
-  std::array<double, effector_count> drive{};
-  for (std::size_t e = 0; e < effector_count; ++e) drive[e] = c.gain[e] * sympathetic;
-  drive[vagal_period] = c.gain[vagal_period] * vagal_rate(c, f_cs, inspiratory_drive);
-  // The sinus node also answers the circulating catecholamines (exercise.hpp). The heart's
-  // beta-adrenergic receptors: a competitive antagonist occupying a share b_b of
-  // them (with no agonist) divides the firing they answer by the dose ratio 1 / (1 - b_b).
+  // The vessels answer the nerves' firing. The heart's beta-adrenergic receptors: a competitive
+  // antagonist occupying a share b_b of them (with no agonist) divides the firing they answer
+  // by the dose ratio 1 / (1 - b_b); the sinus node also answers the circulating catecholamines
+  // (exercise.hpp).
+  const double vessels = sympathetic_log(c, f_es);
   const double beta = 1.0 - c.beta_blockade;
-  drive[lv_elastance] = c.gain[lv_elastance] * sympathetic_log(c, f_es * beta);
-  drive[rv_elastance] = c.gain[rv_elastance] * sympathetic_log(c, f_es * beta);
+  const double ventricles = sympathetic_log(c, f_es * beta);
+  std::array<double, effector_count> drive{};
+  for (std::size_t e = 0; e < effector_count; ++e) drive[e] = c.gain[e] * vessels;
+  drive[lv_elastance] = c.gain[lv_elastance] * ventricles;
+  drive[rv_elastance] = c.gain[rv_elastance] * ventricles;
   drive[sympathetic_period] =
       c.gain[sympathetic_period] * sympathetic_log(c, (f_es + c.circulating_catecholamine) * beta);
-  drive[vagal_period] *= 1.0 - c.vagal_blockade;
+  drive[vagal_period] =
+      c.gain[vagal_period] * (1.0 - c.vagal_blockade) * vagal_rate(c, f_cs, inspiratory_drive);
   return drive;
 }
 

@@ -205,7 +205,8 @@ inline constexpr std::array<ParameterSpec, 55> baroreflex{{
      "share of the sinus node's muscarinic receptors blocked now (1: atropine 0.04 mg/kg)",
      S::none},
     {"beta_blockade", "1", 0, 1,
-     "share of the heart's beta-adrenergic receptors blocked now (1: propranolol 0.2 mg/kg)",
+     "share of the heart's beta-adrenergic receptors blocked now, by a competitive antagonist (1: "
+     "complete)",
      S::none},
     {"respiratory_vagal_gating", "1/mmHg", 0, 1,
      "fraction of the vagal firing gated off per mmHg of inspiratory muscle pressure below its "

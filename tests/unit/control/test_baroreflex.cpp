@@ -56,6 +56,31 @@ TEST(Baroreflex, CirculatingCatecholaminesActOnTheHeartPeriodOnly) {
   EXPECT_EQ(control::without_stress(c).circulating_catecholamine, 0.0);
 }
 
+// Blockade acts on the heart's receptors only: atropine takes the vagal heart-period drive in
+// proportion, a beta-blocker divides the firing the sinus node and the ventricles answer by
+// its dose ratio, and the vessels' effectors (alpha) keep theirs; the reflex's rest is the
+// unblocked one.
+TEST(Baroreflex, BlockadeActsOnTheHeartsReceptorsOnly) {
+  const BodyModel model = test_support::reference_model();
+  control::BaroreflexCoefficients c = model.baroreflex_coefficients();
+  const double p = c.set_point;
+  const auto before = control::effector_drive(c, p);
+  c.vagal_blockade = 0.25;
+  c.beta_blockade = 0.2;
+  const auto after = control::effector_drive(c, p);
+  const double f_es = control::sympathetic_rate(c, control::afferent_rate(c, p));
+  EXPECT_NEAR(after[control::vagal_period], 0.75 * before[control::vagal_period], 1e-12);
+  for (auto e : {control::sympathetic_period, control::lv_elastance, control::rv_elastance}) {
+    EXPECT_NEAR(after[e], c.gain[e] * std::log(0.8 * f_es - c.sympathetic_threshold + 1.0), 1e-12)
+        << control::effector_names[e];
+  }
+  for (auto e : {control::splanchnic_resistance, control::extrasplanchnic_resistance,
+                 control::splanchnic_venous_volume, control::extrasplanchnic_venous_volume})
+    EXPECT_EQ(after[e], before[e]) << control::effector_names[e];
+  EXPECT_EQ(control::without_stress(c).vagal_blockade, 0.0);
+  EXPECT_EQ(control::without_stress(c).beta_blockade, 0.0);
+}
+
 // The sinus node's ceiling: a rate well below the maximum passes (within 0.01 /min below 85 %),
 // the maximum asked for gives 2^(-1/40) of it, no drive passes it, it never turns back (a
 // faster rate asked for is a faster rate given).

@@ -137,6 +137,8 @@ TEST(Jacobian, NoEntryFallsOutsideThePatternUnderAnyAction) {
     {"time": 85, "action": "paced_breathing", "rate": 6},
     {"time": 110, "action": "stress", "level": 0},
     {"time": 110, "action": "paced_breathing", "rate": 0},
+    {"time": 112, "action": "autonomic_blockade", "vagal": 1, "beta": 0.7},
+    {"time": 114, "action": "autonomic_blockade", "vagal": 0, "beta": 0},
     {"time": 115, "action": "inspired_gas", "fio2": 0.12, "fico2": 0},
     {"time": 140, "action": "inspired_gas", "fio2": 0.2094, "fico2": 0.00042},
     {"time": 145, "action": "ventilator", "mode": "pressure_control", "rate": 14,
