@@ -1,6 +1,7 @@
 // The arterial baroreflex (control/baroreflex.hpp): the resting set point calibration gives it.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <numbers>
 #include <vector>
@@ -34,17 +35,26 @@ TEST(Calibration, RestingSetPointPutsTheBaroreflexAtRest) {
   EXPECT_LT(control::resting_set_point(c, filtered, chemo, 40.0, 200.0), set_point);
 }
 
+namespace {
+/// The reference man's reflex at its set point: its coefficients (to change), the pressure, the
+/// effectors' drives before the change and the sympathetic firing (which neither the
+/// catecholamines nor a blockade move).
+struct AtSetPoint {
+  control::BaroreflexCoefficients c = test_support::reference_model().baroreflex_coefficients();
+  double p = c.set_point;
+  std::array<double, control::effector_count> before = control::effector_drive(c, p);
+  double f_es = control::sympathetic_rate(c, control::afferent_rate(c, p));
+};
+}  // namespace
+
 // Circulating catecholamines add firing to what the sinus node answers only: the heart
 // period's sympathetic drive grows as Ursino's log of the summed firing, the vessels' and the
 // ventricles' do not, and the reflex's rest (without_stress) does not carry them.
 TEST(Baroreflex, CirculatingCatecholaminesActOnTheHeartPeriodOnly) {
-  const BodyModel model = test_support::reference_model();
-  control::BaroreflexCoefficients c = model.baroreflex_coefficients();
-  const double p = c.set_point;
-  const auto before = control::effector_drive(c, p);
+  AtSetPoint reflex;
+  auto& [c, p, before, f_es] = reflex;
   c.circulating_catecholamine = 3.5;
   const auto after = control::effector_drive(c, p);
-  const double f_es = control::sympathetic_rate(c, control::afferent_rate(c, p));
   EXPECT_NEAR(
       after[control::sympathetic_period],
       c.gain[control::sympathetic_period] * std::log(f_es + 3.5 - c.sympathetic_threshold + 1.0),
@@ -61,14 +71,11 @@ TEST(Baroreflex, CirculatingCatecholaminesActOnTheHeartPeriodOnly) {
 // its dose ratio, and the vessels' effectors (alpha) keep theirs; the reflex's rest is the
 // unblocked one.
 TEST(Baroreflex, BlockadeActsOnTheHeartsReceptorsOnly) {
-  const BodyModel model = test_support::reference_model();
-  control::BaroreflexCoefficients c = model.baroreflex_coefficients();
-  const double p = c.set_point;
-  const auto before = control::effector_drive(c, p);
+  AtSetPoint reflex;
+  auto& [c, p, before, f_es] = reflex;
   c.vagal_blockade = 0.25;
   c.beta_blockade = 0.2;
   const auto after = control::effector_drive(c, p);
-  const double f_es = control::sympathetic_rate(c, control::afferent_rate(c, p));
   EXPECT_NEAR(after[control::vagal_period], 0.75 * before[control::vagal_period], 1e-12);
   for (auto e : {control::sympathetic_period, control::lv_elastance, control::rv_elastance}) {
     EXPECT_NEAR(after[e], c.gain[e] * std::log(0.8 * f_es - c.sympathetic_threshold + 1.0), 1e-12)
